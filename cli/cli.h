@@ -1,0 +1,43 @@
+/* cli.h - what the batch commands share: exit codes, loading a service,
+ * printing diagnostics and JSON. Only main() and the cmd_* functions exit or
+ * print; everything they call returns data and diagnostics. */
+#ifndef STC_CLI_H
+#define STC_CLI_H
+
+#include <stdbool.h>
+
+#include "core/diag.h"
+#include "core/service.h"
+
+enum {
+    STC_EXIT_OK = 0,      /* done (simulate: SUCCEEDED) */
+    STC_EXIT_INPUT = 1,   /* the input has errors: diagnostics on stderr */
+    STC_EXIT_USAGE = 2,   /* usage error */
+    STC_EXIT_IO = 3,      /* a file could not be read or written */
+    STC_EXIT_FAILED = 4,  /* simulate: the execution FAILED */
+};
+
+#define STC_COMMAND(name, fn, usage, summary) int fn(int argc, char **argv);
+#include "cli/commands.def"
+#undef STC_COMMAND
+
+/* Print "stc-tui: <msg>" and the usage line of `cmd` on stderr; returns
+ * STC_EXIT_USAGE. */
+int stc_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Load and compile a service module through the whole front end (parse,
+ * classify, routes, ... as far as the pipeline goes). Returns NULL and
+ * prints the reason (exit code in *status: STC_EXIT_IO) when the file cannot
+ * be read; otherwise returns the service, whose diagnostics may contain errors. */
+stc_service *stc_cli_load(const char *path, int *status);
+
+/* Print the service's diagnostics to stderr (sorted, with source lines). */
+void stc_cli_print_diags(const stc_service *svc);
+
+/* Print a cJSON document (consumed) to stdout, formatted, with a newline. */
+void stc_cli_print_json(void *cjson);
+
+/* True when `arg` is `--name` (exact). */
+bool stc_cli_flag(const char *arg, const char *name);
+
+#endif

@@ -1,0 +1,196 @@
+/* diag.c - see diag.h. */
+#include "core/diag.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+const char *stc_severity_name(stc_severity sev)
+{
+    switch (sev) {
+    case STC_SEV_NOTE:
+        return "note";
+    case STC_SEV_WARNING:
+        return "warning";
+    case STC_SEV_ERROR:
+        return "error";
+    }
+    return "error";
+}
+
+stc_diag *stc_diag_add(stc_diags *d, stc_severity sev, const char *file, int line, int col,
+                       const char *code, const char *fmt, ...)
+{
+    if (d->count == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->items = stc_xrealloc(d->items, d->cap * sizeof *d->items);
+    }
+    stc_diag *dg = &d->items[d->count++];
+    memset(dg, 0, sizeof *dg);
+    dg->severity = sev;
+    dg->file = file ? stc_xstrdup(file) : NULL;
+    dg->line = line;
+    dg->col = col;
+    dg->code = stc_xstrdup(code ? code : "STC000");
+    va_list ap;
+    va_start(ap, fmt);
+    dg->message = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    return dg;
+}
+
+void stc_diag_set_hint(stc_diag *dg, const char *fmt, ...)
+{
+    free(dg->hint);
+    va_list ap;
+    va_start(ap, fmt);
+    dg->hint = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+}
+
+void stc_diag_set_end(stc_diag *dg, int end_line, int end_col)
+{
+    dg->end_line = end_line;
+    dg->end_col = end_col;
+}
+
+size_t stc_diags_count(const stc_diags *d, stc_severity sev)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].severity == sev)
+            n++;
+    return n;
+}
+
+bool stc_diags_has_errors(const stc_diags *d)
+{
+    return stc_diags_count(d, STC_SEV_ERROR) > 0;
+}
+
+typedef struct {
+    stc_diag dg;
+    size_t idx;
+} stc_diag_sortable;
+
+static int stc_diag_cmp(const void *pa, const void *pb)
+{
+    const stc_diag_sortable *a = pa, *b = pb;
+    int c = strcmp(a->dg.file ? a->dg.file : "", b->dg.file ? b->dg.file : "");
+    if (c)
+        return c;
+    if (a->dg.line != b->dg.line)
+        return a->dg.line < b->dg.line ? -1 : 1;
+    if (a->dg.col != b->dg.col)
+        return a->dg.col < b->dg.col ? -1 : 1;
+    return a->idx < b->idx ? -1 : (a->idx > b->idx);
+}
+
+void stc_diags_sort(stc_diags *d)
+{
+    if (d->count < 2)
+        return;
+    stc_diag_sortable *tmp = stc_xmalloc(d->count * sizeof *tmp);
+    for (size_t i = 0; i < d->count; i++) {
+        tmp[i].dg = d->items[i];
+        tmp[i].idx = i;
+    }
+    qsort(tmp, d->count, sizeof *tmp, stc_diag_cmp);
+    for (size_t i = 0; i < d->count; i++)
+        d->items[i] = tmp[i].dg;
+    free(tmp);
+}
+
+void stc_diags_free(stc_diags *d)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        free(d->items[i].file);
+        free(d->items[i].code);
+        free(d->items[i].message);
+        free(d->items[i].hint);
+    }
+    free(d->items);
+    d->items = NULL;
+    d->count = d->cap = 0;
+}
+
+/* Find line `line` (1-based) of `source`; returns its start and sets *len. */
+static const char *stc_source_line(const char *source, int line, size_t *len)
+{
+    const char *p = source;
+    for (int i = 1; i < line; i++) {
+        p = strchr(p, '\n');
+        if (!p)
+            return NULL;
+        p++;
+    }
+    const char *e = p;
+    while (*e && *e != '\n' && *e != '\r')
+        e++;
+    *len = (size_t)(e - p);
+    return p;
+}
+
+void stc_diag_print_one(const stc_diag *dg, FILE *out, const char *source)
+{
+    if (dg->file && dg->line > 0)
+        fprintf(out, "%s:%d:%d: ", dg->file, dg->line, dg->col > 0 ? dg->col : 1);
+    else if (dg->file)
+        fprintf(out, "%s: ", dg->file);
+    else
+        fputs("stc-tui: ", out);
+    fprintf(out, "%s: %s %s\n", stc_severity_name(dg->severity), dg->code, dg->message);
+    if (source && dg->line > 0) {
+        size_t len = 0;
+        const char *l = stc_source_line(source, dg->line, &len);
+        if (l && len < 1000) {
+            fprintf(out, "%5d | %.*s\n      | ", dg->line, (int)len, l);
+            /* The caret goes under code point `col`; tabs are kept as tabs
+             * so the caret lines up with the source line above it. */
+            int cp = 1;
+            for (size_t i = 0; i < len && cp < dg->col; i++) {
+                unsigned char c = (unsigned char)l[i];
+                if ((c & 0xC0) == 0x80)
+                    continue;
+                fputc(c == '\t' ? '\t' : ' ', out);
+                cp++;
+            }
+            fputs("^\n", out);
+        }
+    }
+    if (dg->hint)
+        fprintf(out, "      = hint: %s\n", dg->hint);
+}
+
+void stc_diags_print(const stc_diags *d, FILE *out, const char *source)
+{
+    for (size_t i = 0; i < d->count; i++)
+        stc_diag_print_one(&d->items[i], out, source);
+}
+
+void *stc_diags_to_json(const stc_diags *d)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < d->count; i++) {
+        const stc_diag *dg = &d->items[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "severity", stc_severity_name(dg->severity));
+        if (dg->file)
+            cJSON_AddStringToObject(o, "file", dg->file);
+        else
+            cJSON_AddNullToObject(o, "file");
+        cJSON_AddNumberToObject(o, "line", dg->line);
+        cJSON_AddNumberToObject(o, "col", dg->col);
+        cJSON_AddStringToObject(o, "code", dg->code);
+        cJSON_AddStringToObject(o, "message", dg->message);
+        if (dg->hint)
+            cJSON_AddStringToObject(o, "hint", dg->hint);
+        else
+            cJSON_AddNullToObject(o, "hint");
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}

@@ -1,0 +1,36 @@
+/* parse.h - Python source -> C IR, through the embedded CPython's own parser.
+ *
+ * The module is compiled to an AST only (PyCF_ONLY_AST): it is never imported
+ * or executed. Problems (unreadable file, invalid UTF-8, NUL bytes, syntax
+ * errors, nesting too deep) become diagnostics with file, line and column.
+ */
+#ifndef STC_PARSE_H
+#define STC_PARSE_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/ir.h"
+
+/* Deepest node nesting the converter accepts (a diagnostic beyond it). */
+#define STC_PARSE_MAX_DEPTH 2000
+
+/* Start the embedded interpreter once (isolated: no environment variables,
+ * no user site, no signal handlers). Returns 0, or -1 with *err set. Safe to
+ * call many times. stc_py_finalize() is called at exit by main(). */
+int stc_py_init(char **err);
+void stc_py_finalize(void);
+
+/* Parse `source` (len bytes; need not be NUL-terminated) named `file`.
+ * Returns a module (owned by the caller; free with stc_module_free) or NULL
+ * when the text cannot be parsed; the reasons are appended to `d`. */
+stc_module *stc_parse_source(const char *file, const char *source, size_t len, stc_diags *d);
+
+/* Read and parse a file. On a read error returns NULL, appends a diagnostic
+ * (code STC002) and sets *io_error to 1. */
+stc_module *stc_parse_file(const char *path, stc_diags *d, int *io_error);
+
+/* The source text covered by `pos` (an allocated copy), or NULL. */
+char *stc_module_text(const stc_module *m, stc_pos pos);
+
+#endif

@@ -1,0 +1,66 @@
+/* service.c - the pipeline. See service.h. */
+#include "core/service.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/parse.h"
+#include "core/util.h"
+
+/* Run the stages after parse. Each stage reads what the earlier ones left
+ * in `svc` and appends its diagnostics. */
+static void stc_service_run_stages(stc_service *svc, const stc_service_options *opts)
+{
+    (void)opts;
+    if (!svc->module)
+        return;
+    svc->units = stc_classify(svc->module, &svc->diags);
+    svc->nunits = svc->units && svc->module->service ? svc->module->service->nmethods : 0;
+}
+
+stc_service *stc_service_compile_source(const char *file, const char *src, size_t len,
+                                        const stc_service_options *opts)
+{
+    stc_service *svc = stc_xcalloc(1, sizeof *svc);
+    svc->file = stc_xstrdup(file);
+    svc->module = stc_parse_source(file, src, len, &svc->diags);
+    stc_service_run_stages(svc, opts);
+    stc_diags_sort(&svc->diags);
+    return svc;
+}
+
+stc_service *stc_service_compile_file(const char *path, const stc_service_options *opts)
+{
+    stc_service *svc = stc_xcalloc(1, sizeof *svc);
+    svc->file = stc_xstrdup(path);
+    int io = 0;
+    svc->module = stc_parse_file(path, &svc->diags, &io);
+    svc->io_error = io != 0;
+    stc_service_run_stages(svc, opts);
+    stc_diags_sort(&svc->diags);
+    return svc;
+}
+
+void stc_service_free(stc_service *svc)
+{
+    if (!svc)
+        return;
+    stc_units_free(svc->units, svc->nunits);
+    stc_module_free(svc->module);
+    stc_diags_free(&svc->diags);
+    free(svc->file);
+    free(svc);
+}
+
+stc_unit_info *stc_service_unit(const stc_service *svc, const char *name)
+{
+    for (size_t i = 0; i < svc->nunits; i++)
+        if (strcmp(svc->units[i].method->name, name) == 0)
+            return &svc->units[i];
+    return NULL;
+}
+
+const char *stc_service_name(const stc_service *svc)
+{
+    return svc->module && svc->module->service ? svc->module->service->name : NULL;
+}

@@ -1,0 +1,43 @@
+/* service.h - a service module compiled through the pipeline of design.md.
+ *
+ * stc_service_compile_*() runs every stage in order (parse, classify, and
+ * each later stage as it lands) and keeps all results and all diagnostics
+ * together. Stages never print or exit. The service owns everything it
+ * points to; free it with stc_service_free().
+ */
+#ifndef STC_SERVICE_H
+#define STC_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/classify.h"
+#include "core/diag.h"
+#include "core/ir.h"
+
+typedef struct stc_service {
+    char *file;
+    stc_module *module;   /* NULL when the file could not be parsed */
+    stc_diags diags;      /* every stage's diagnostics */
+    stc_unit_info *units; /* one per method of the service class, in order */
+    size_t nunits;
+    bool io_error;        /* the file could not be read */
+} stc_service;
+
+typedef struct stc_service_options {
+    const char *mode;        /* "dev" (default), "test", "stage", "prod" */
+    const char *config_path; /* NULL: SERVICE.stc.yaml beside the module if it exists */
+} stc_service_options;
+
+stc_service *stc_service_compile_file(const char *path, const stc_service_options *opts);
+stc_service *stc_service_compile_source(const char *file, const char *src, size_t len,
+                                        const stc_service_options *opts);
+void stc_service_free(stc_service *svc);
+
+/* The unit of method `name`, or NULL. */
+stc_unit_info *stc_service_unit(const stc_service *svc, const char *name);
+
+/* The service class name, or NULL when there is none. */
+const char *stc_service_name(const stc_service *svc);
+
+#endif

@@ -1,0 +1,290 @@
+/* util.c - see util.h. */
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void stc_oom(void)
+{
+    fputs("stc-tui: out of memory\n", stderr);
+    abort();
+}
+
+void *stc_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        stc_oom();
+    return p;
+}
+
+void *stc_xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        stc_oom();
+    return p;
+}
+
+void *stc_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        stc_oom();
+    return q;
+}
+
+char *stc_xstrdup(const char *s)
+{
+    return stc_xstrndup(s, strlen(s));
+}
+
+char *stc_xstrndup(const char *s, size_t n)
+{
+    char *p = stc_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *stc_xvasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        stc_oom();
+    char *p = stc_xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *stc_xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void stc_buf_reserve(stc_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->data = stc_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void stc_buf_add(stc_buf *b, const char *s, size_t n)
+{
+    stc_buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void stc_buf_puts(stc_buf *b, const char *s)
+{
+    stc_buf_add(b, s, strlen(s));
+}
+
+void stc_buf_putc(stc_buf *b, char c)
+{
+    stc_buf_add(b, &c, 1);
+}
+
+void stc_buf_printf(stc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    stc_buf_puts(b, s);
+    free(s);
+}
+
+const char *stc_buf_cstr(stc_buf *b)
+{
+    return b->data ? b->data : "";
+}
+
+char *stc_buf_take(stc_buf *b)
+{
+    char *p = b->data ? b->data : stc_xstrdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+void stc_buf_free(stc_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+int stc_file_read(const char *path, char **out, size_t *len, char **err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *err = stc_xasprintf("cannot read '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        *err = stc_xasprintf("cannot read '%s': is a directory", path);
+        return -1;
+    }
+    stc_buf b = STC_BUF_INIT;
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            *err = stc_xasprintf("cannot read '%s': %s", path, strerror(errno));
+            close(fd);
+            stc_buf_free(&b);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        stc_buf_add(&b, chunk, (size_t)n);
+    }
+    close(fd);
+    if (len)
+        *len = b.len;
+    *out = stc_buf_take(&b);
+    return 0;
+}
+
+int stc_file_write_atomic(const char *path, const char *data, size_t len, char **err)
+{
+    char *tmp = stc_xasprintf("%s.stc-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        *err = stc_xasprintf("cannot write '%s': %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        off += (size_t)n;
+    }
+    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
+        goto fail;
+    if (close(fd) != 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0)
+        goto fail;
+    free(tmp);
+    return 0;
+fail:
+    *err = stc_xasprintf("cannot write '%s': %s", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    free(tmp);
+    return -1;
+}
+
+bool stc_utf8_valid(const char *s, size_t n, size_t *bad_offset)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        size_t need;
+        unsigned min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            need = 1;
+            min = 0x80;
+            c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            need = 2;
+            min = 0x800;
+            c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            need = 3;
+            min = 0x10000;
+            c &= 0x07;
+        } else {
+            goto bad;
+        }
+        for (size_t k = 1; k <= need; k++) {
+            if (i + k >= n || (p[i + k] & 0xC0) != 0x80)
+                goto bad;
+            c = (c << 6) | (p[i + k] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            goto bad;
+        i += need + 1;
+    }
+    return true;
+bad:
+    if (bad_offset)
+        *bad_offset = i;
+    return false;
+}
+
+int stc_utf8_count(const char *s, size_t bytes)
+{
+    int n = 0;
+    for (size_t i = 0; i < bytes && s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+int stc_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    int *row = stc_xmalloc((lb + 1) * sizeof *row);
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int prev = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int cur = row[j];
+            int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            int best = prev + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    int d = row[lb];
+    free(row);
+    return d;
+}

@@ -1,0 +1,63 @@
+/* util.h - allocation wrappers, growable strings, file I/O.
+ *
+ * Naming: every public symbol is stc_<module>_<verb> (see docs/styleguide.md).
+ * Allocation failure aborts the program (xmalloc style, as htop does): callers
+ * never check for NULL from stc_xmalloc and friends.
+ */
+#ifndef STC_UTIL_H
+#define STC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+void *stc_xmalloc(size_t n);
+void *stc_xcalloc(size_t count, size_t size);
+void *stc_xrealloc(void *p, size_t n);
+char *stc_xstrdup(const char *s);
+char *stc_xstrndup(const char *s, size_t n);
+char *stc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *stc_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* Growable byte buffer, always NUL-terminated. The buffer owns `data`;
+ * stc_buf_take() hands it to the caller and resets the buffer. */
+typedef struct stc_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} stc_buf;
+
+#define STC_BUF_INIT {NULL, 0, 0}
+void stc_buf_reserve(stc_buf *b, size_t extra);
+void stc_buf_add(stc_buf *b, const char *s, size_t n);
+void stc_buf_puts(stc_buf *b, const char *s);
+void stc_buf_putc(stc_buf *b, char c);
+void stc_buf_printf(stc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *stc_buf_cstr(stc_buf *b); /* "" for an empty buffer */
+char *stc_buf_take(stc_buf *b);
+void stc_buf_free(stc_buf *b);
+
+/* Read a whole file. Returns 0 and sets *out (NUL-terminated, owned by the
+ * caller) and *len; on failure returns -1 and sets *err to an allocated
+ * message such as "cannot read 'x.py': No such file or directory". A
+ * directory is refused with "is a directory". */
+int stc_file_read(const char *path, char **out, size_t *len, char **err);
+
+/* Write `len` bytes to `path` atomically: a temporary file in the same
+ * folder, fsync, then rename over the target. On failure nothing is left
+ * behind (the temporary is removed) and *err is set as above. */
+int stc_file_write_atomic(const char *path, const char *data, size_t len, char **err);
+
+/* True when `s` (length n) is valid UTF-8. On false, *bad_offset is the
+ * byte offset of the first invalid sequence. */
+bool stc_utf8_valid(const char *s, size_t n, size_t *bad_offset);
+
+/* Number of code points in the first `bytes` bytes of `s` (a UTF-8 line). */
+int stc_utf8_count(const char *s, size_t bytes);
+
+/* Levenshtein distance between two ASCII strings. */
+int stc_edit_distance(const char *a, const char *b);
+
+#define STC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
