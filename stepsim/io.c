@@ -1,0 +1,112 @@
+/* io.c - InputPath, Parameters, ResultSelector, ResultPath, OutputPath. */
+#include "stepsim/io.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+int stc_io_dynamic(const char *expr, const stc_scope *sc, stc_rng *rng, cJSON **out,
+                   stc_rterr *err)
+{
+    if (stc_intrinsic_is_call(expr))
+        return stc_intrinsic_eval(expr, sc, rng, out, err);
+    if (stc_jsonpath_is_path(expr))
+        return stc_jsonpath_eval(expr, sc, out, err);
+    return stc_rterr_set(err, "States.Runtime",
+                         "'%s' is neither a path nor an intrinsic function call", expr);
+}
+
+int stc_io_template(const cJSON *tmpl, const stc_scope *sc, stc_rng *rng, cJSON **out,
+                    stc_rterr *err)
+{
+    if (cJSON_IsObject(tmpl)) {
+        cJSON *res = cJSON_CreateObject();
+        for (const cJSON *c = tmpl->child; c; c = c->next) {
+            size_t len = strlen(c->string);
+            cJSON *v = NULL;
+            if (len > 2 && !strcmp(c->string + len - 2, ".$")) {
+                if (!cJSON_IsString(c)) {
+                    cJSON_Delete(res);
+                    return stc_rterr_set(err, "States.Runtime",
+                                         "the value of '%s' must be a string (a path or an "
+                                         "intrinsic function)",
+                                         c->string);
+                }
+                if (stc_io_dynamic(c->valuestring, sc, rng, &v, err) < 0) {
+                    cJSON_Delete(res);
+                    return -1;
+                }
+                char *key = stc_xstrndup(c->string, len - 2);
+                cJSON_AddItemToObject(res, key, v);
+                free(key);
+            } else {
+                if (stc_io_template(c, sc, rng, &v, err) < 0) {
+                    cJSON_Delete(res);
+                    return -1;
+                }
+                cJSON_AddItemToObject(res, c->string, v);
+            }
+        }
+        *out = res;
+        return 0;
+    }
+    if (cJSON_IsArray(tmpl)) {
+        cJSON *res = cJSON_CreateArray();
+        for (const cJSON *c = tmpl->child; c; c = c->next) {
+            cJSON *v = NULL;
+            if (stc_io_template(c, sc, rng, &v, err) < 0) {
+                cJSON_Delete(res);
+                return -1;
+            }
+            cJSON_AddItemToArray(res, v);
+        }
+        *out = res;
+        return 0;
+    }
+    *out = cJSON_Duplicate(tmpl, true);
+    return 0;
+}
+
+int stc_io_path_field(const cJSON *state, const char *field, const stc_scope *sc, cJSON **out,
+                      stc_rterr *err)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(state, field);
+    if (!p) {
+        *out = cJSON_Duplicate(sc->input, true);
+        return 0;
+    }
+    if (cJSON_IsNull(p)) {
+        *out = cJSON_CreateObject();
+        return 0;
+    }
+    if (!cJSON_IsString(p))
+        return stc_rterr_set(err, "States.Runtime", "%s must be a string or null", field);
+    return stc_jsonpath_eval(p->valuestring, sc, out, err);
+}
+
+int stc_io_result_path(const cJSON *node, const cJSON *raw_input, cJSON *result, cJSON **out,
+                       stc_rterr *err)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(node, "ResultPath");
+    if (!p) {
+        *out = result;
+        return 0;
+    }
+    if (cJSON_IsNull(p)) {
+        cJSON_Delete(result);
+        *out = cJSON_Duplicate(raw_input, true);
+        return 0;
+    }
+    if (!cJSON_IsString(p)) {
+        cJSON_Delete(result);
+        return stc_rterr_set(err, "States.Runtime", "ResultPath must be a string or null");
+    }
+    cJSON *doc = cJSON_Duplicate(raw_input, true);
+    if (stc_jsonpath_set(p->valuestring, &doc, result, err) < 0) {
+        cJSON_Delete(doc);
+        return -1;
+    }
+    *out = doc;
+    return 0;
+}

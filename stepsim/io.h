@@ -1,0 +1,39 @@
+/* io.h - input and output processing of ASL (JSONPath), in the spec's order:
+ * InputPath -> Parameters/ItemSelector -> (the state's work) -> ResultSelector
+ * -> ResultPath -> OutputPath, and payload templates with the `.$` key
+ * convention (a path, a context path `$$...`, a variable `$x...` or an
+ * intrinsic function call).
+ *
+ * Ownership: inputs are borrowed; every *out is a new tree owned by the
+ * caller; a `result` argument documented as consumed is always freed.
+ */
+#ifndef STC_IO_H
+#define STC_IO_H
+
+#include <cjson/cJSON.h>
+
+#include "stepsim/intrinsic.h"
+#include "stepsim/jsonpath.h"
+#include "stepsim/rterr.h"
+
+/* Expand a payload template. `sc->input` is what `$` means. */
+int stc_io_template(const cJSON *tmpl, const stc_scope *sc, stc_rng *rng, cJSON **out,
+                    stc_rterr *err);
+
+/* Evaluate one `.$` value (path or intrinsic call). */
+int stc_io_dynamic(const char *expr, const stc_scope *sc, stc_rng *rng, cJSON **out,
+                   stc_rterr *err);
+
+/* InputPath or OutputPath (`field`) of `state` over `sc->input`: absent means
+ * "$" (a copy), JSON null means {} (the spec: discard the data). */
+int stc_io_path_field(const cJSON *state, const char *field, const stc_scope *sc, cJSON **out,
+                      stc_rterr *err);
+
+/* ResultPath of `node` (a state or a Catch entry): absent means "$" (the
+ * result replaces the input), null means the result is discarded (output =
+ * the raw input), a reference path puts the result there in a copy of
+ * `raw_input`. `result` is consumed. */
+int stc_io_result_path(const cJSON *node, const cJSON *raw_input, cJSON *result, cJSON **out,
+                       stc_rterr *err);
+
+#endif
