@@ -1,0 +1,494 @@
+/* machine.c - load and validate ASL documents (see machine.h). */
+#include "stepsim/machine.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "stepsim/choice.h"
+#include "stepsim/intrinsic.h"
+#include "stepsim/jsonpath.h"
+
+static const char *const TYPE_NAMES[] = {
+#define X(id, name) name,
+    STC_STATE_TYPES(X)
+#undef X
+};
+
+const char *stc_state_type_name(stc_state_type t)
+{
+    return (size_t)t < STC_ARRAY_LEN(TYPE_NAMES) ? TYPE_NAMES[t] : "?";
+}
+
+typedef struct loader {
+    stc_buf where; /* "state 'Par': Branches[0]: " prefix */
+    char *err;
+} loader;
+
+static int fail(loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(loader *L, const char *fmt, ...)
+{
+    if (L->err)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    L->err = stc_xasprintf("%s%s", stc_buf_cstr(&L->where), msg);
+    free(msg);
+    return -1;
+}
+
+static void machine_free_nested(stc_machine *m);
+
+static void buf_truncate(stc_buf *b, size_t len)
+{
+    if (b->data && len <= b->len) {
+        b->len = len;
+        b->data[len] = '\0';
+    }
+}
+
+static void state_free(stc_state *s)
+{
+    free(s->name);
+    free(s->choice_next);
+    free(s->catch_next);
+    for (size_t i = 0; i < s->nbranches; i++)
+        machine_free_nested(s->branches[i]);
+    free(s->branches);
+    if (s->processor)
+        machine_free_nested(s->processor);
+}
+
+static void machine_free_nested(stc_machine *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        state_free(&m->states[i]);
+    free(m->states);
+    cJSON_Delete(m->doc);
+    free(m);
+}
+
+void stc_machine_free(stc_machine *m)
+{
+    machine_free_nested(m);
+}
+
+int stc_machine_find(const stc_machine *m, const char *name)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (!strcmp(m->states[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+static bool is_jsonata(const cJSON *node)
+{
+    const cJSON *q = cJSON_GetObjectItemCaseSensitive(node, "QueryLanguage");
+    return cJSON_IsString(q) && strcmp(q->valuestring, "JSONPath") != 0;
+}
+
+static int check_path_field(loader *L, const cJSON *st, const char *field, bool reference)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(st, field);
+    if (!p || cJSON_IsNull(p))
+        return 0;
+    if (!cJSON_IsString(p))
+        return fail(L, "'%s' must be a string or null", field);
+    char *msg = NULL;
+    if (stc_jsonpath_check(p->valuestring, reference, &msg) < 0) {
+        fail(L, "'%s': %s", field, msg);
+        free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_template(loader *L, const cJSON *t, const char *field)
+{
+    if (cJSON_IsArray(t)) {
+        for (const cJSON *c = t->child; c; c = c->next)
+            if (check_template(L, c, field) < 0)
+                return -1;
+        return 0;
+    }
+    if (!cJSON_IsObject(t))
+        return 0;
+    for (const cJSON *c = t->child; c; c = c->next) {
+        size_t len = strlen(c->string);
+        if (len > 2 && !strcmp(c->string + len - 2, ".$")) {
+            if (!cJSON_IsString(c))
+                return fail(L, "%s: '%s' must be a string (a path or an intrinsic function)",
+                            field, c->string);
+            char *msg = NULL;
+            int rc = 0;
+            if (stc_intrinsic_is_call(c->valuestring))
+                rc = stc_intrinsic_check(c->valuestring, &msg);
+            else if (stc_jsonpath_is_path(c->valuestring))
+                rc = stc_jsonpath_check(c->valuestring, false, &msg);
+            else
+                return fail(L, "%s: '%s' is '%s', neither a path nor an intrinsic function", field,
+                            c->string, c->valuestring);
+            if (rc < 0) {
+                fail(L, "%s: '%s': %s", field, c->string, msg);
+                free(msg);
+                return -1;
+            }
+        } else if (check_template(L, c, field) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_error_list(loader *L, const cJSON *r, const char *what, size_t idx, bool last)
+{
+    const cJSON *ee = cJSON_GetObjectItemCaseSensitive(r, "ErrorEquals");
+    if (!cJSON_IsArray(ee) || cJSON_GetArraySize(ee) == 0)
+        return fail(L, "%s[%zu]: 'ErrorEquals' must be a non-empty array of error names", what,
+                    idx);
+    for (const cJSON *e = ee->child; e; e = e->next) {
+        if (!cJSON_IsString(e))
+            return fail(L, "%s[%zu]: 'ErrorEquals' must hold strings", what, idx);
+        if (!strcmp(e->valuestring, "States.ALL") && (cJSON_GetArraySize(ee) != 1 || !last))
+            return fail(L,
+                        "%s[%zu]: 'States.ALL' must appear alone, in the last entry of %s", what,
+                        idx, what);
+    }
+    return 0;
+}
+
+static int check_retry(loader *L, const cJSON *st)
+{
+    const cJSON *retry = cJSON_GetObjectItemCaseSensitive(st, "Retry");
+    if (!retry)
+        return 0;
+    if (!cJSON_IsArray(retry))
+        return fail(L, "'Retry' must be an array");
+    size_t i = 0;
+    for (const cJSON *r = retry->child; r; r = r->next, i++) {
+        if (!cJSON_IsObject(r))
+            return fail(L, "Retry[%zu] must be an object", i);
+        if (check_error_list(L, r, "Retry", i, r->next == NULL) < 0)
+            return -1;
+        const cJSON *v;
+        if ((v = cJSON_GetObjectItemCaseSensitive(r, "IntervalSeconds")) &&
+            (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble != floor(v->valuedouble)))
+            return fail(L, "Retry[%zu]: 'IntervalSeconds' must be a positive integer", i);
+        if ((v = cJSON_GetObjectItemCaseSensitive(r, "MaxAttempts")) &&
+            (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble != floor(v->valuedouble)))
+            return fail(L, "Retry[%zu]: 'MaxAttempts' must be a non-negative integer", i);
+        if ((v = cJSON_GetObjectItemCaseSensitive(r, "BackoffRate")) &&
+            (!cJSON_IsNumber(v) || v->valuedouble < 1.0))
+            return fail(L, "Retry[%zu]: 'BackoffRate' must be a number >= 1.0", i);
+        if ((v = cJSON_GetObjectItemCaseSensitive(r, "MaxDelaySeconds")) &&
+            (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble != floor(v->valuedouble)))
+            return fail(L, "Retry[%zu]: 'MaxDelaySeconds' must be a positive integer", i);
+        if ((v = cJSON_GetObjectItemCaseSensitive(r, "JitterStrategy")) &&
+            (!cJSON_IsString(v) ||
+             (strcmp(v->valuestring, "FULL") && strcmp(v->valuestring, "NONE"))))
+            return fail(L, "Retry[%zu]: 'JitterStrategy' must be \"FULL\" or \"NONE\"", i);
+    }
+    return 0;
+}
+
+static int resolve(loader *L, const stc_machine *m, const cJSON *node, const char *field,
+                   const char *ctx, int *out)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(node, field);
+    if (!cJSON_IsString(n))
+        return fail(L, "%s'%s' must be a state name", ctx, field);
+    int idx = stc_machine_find(m, n->valuestring);
+    if (idx < 0)
+        return fail(L, "%s'%s' names no state '%s'", ctx, field, n->valuestring);
+    *out = idx;
+    return 0;
+}
+
+static stc_machine *load_machine(loader *L, const cJSON *def);
+
+static int load_nested(loader *L, const cJSON *def, const char *label, stc_machine **out)
+{
+    size_t mark = L->where.len;
+    stc_buf_printf(&L->where, "%s: ", label);
+    *out = load_machine(L, def);
+    buf_truncate(&L->where, mark);
+    return *out ? 0 : -1;
+}
+
+static bool has(const cJSON *st, const char *field)
+{
+    return cJSON_GetObjectItemCaseSensitive(st, field) != NULL;
+}
+
+static int load_state(loader *L, stc_machine *m, stc_state *s)
+{
+    const cJSON *st = s->def;
+    if (is_jsonata(st))
+        return fail(L, "QueryLanguage JSONata is not supported by the simulator (JSONPath only)");
+    bool terminal = s->type == STC_STATE_SUCCEED || s->type == STC_STATE_FAIL;
+    bool choice = s->type == STC_STATE_CHOICE;
+    const cJSON *end = cJSON_GetObjectItemCaseSensitive(st, "End");
+    bool is_end = cJSON_IsTrue(end);
+    if (end && !cJSON_IsBool(end))
+        return fail(L, "'End' must be true or false");
+    if (terminal || choice) {
+        if (has(st, "Next") || is_end)
+            return fail(L, "a %s state cannot have 'Next' or 'End'", stc_state_type_name(s->type));
+    } else {
+        if (has(st, "Next") && is_end)
+            return fail(L, "'Next' and 'End' cannot both be given");
+        if (!has(st, "Next") && !is_end)
+            return fail(L, "needs 'Next' or \"End\": true");
+        if (has(st, "Next") && resolve(L, m, st, "Next", "", &s->next) < 0)
+            return -1;
+    }
+    if (check_path_field(L, st, "InputPath", false) < 0 ||
+        check_path_field(L, st, "OutputPath", false) < 0 ||
+        check_path_field(L, st, "ResultPath", true) < 0)
+        return -1;
+    static const char *const templates[] = {"Parameters", "ResultSelector", "ItemSelector",
+                                            "Assign", "Credentials"};
+    for (size_t i = 0; i < STC_ARRAY_LEN(templates); i++) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(st, templates[i]);
+        if (t && !cJSON_IsObject(t) && strcmp(templates[i], "Assign"))
+            return fail(L, "'%s' must be an object", templates[i]);
+        if (t && check_template(L, t, templates[i]) < 0)
+            return -1;
+    }
+    if (check_retry(L, st) < 0)
+        return -1;
+    const cJSON *catch = cJSON_GetObjectItemCaseSensitive(st, "Catch");
+    if (catch) {
+        if (!cJSON_IsArray(catch))
+            return fail(L, "'Catch' must be an array");
+        s->ncatch = (size_t)cJSON_GetArraySize(catch);
+        s->catch_next = stc_xcalloc(s->ncatch ? s->ncatch : 1, sizeof(int));
+        size_t i = 0;
+        for (const cJSON *c = catch->child; c; c = c->next, i++) {
+            char ctx[32];
+            snprintf(ctx, sizeof ctx, "Catch[%zu]: ", i);
+            if (!cJSON_IsObject(c))
+                return fail(L, "Catch[%zu] must be an object", i);
+            if (check_error_list(L, c, "Catch", i, c->next == NULL) < 0 ||
+                resolve(L, m, c, "Next", ctx, &s->catch_next[i]) < 0 ||
+                check_path_field(L, c, "ResultPath", true) < 0)
+                return -1;
+        }
+    }
+    switch (s->type) {
+    case STC_STATE_TASK: {
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(st, "Resource");
+        if (!cJSON_IsString(r))
+            return fail(L, "a Task needs a string 'Resource'");
+        break;
+    }
+    case STC_STATE_CHOICE: {
+        const cJSON *choices = cJSON_GetObjectItemCaseSensitive(st, "Choices");
+        if (!cJSON_IsArray(choices) || cJSON_GetArraySize(choices) == 0)
+            return fail(L, "'Choices' must be a non-empty array");
+        s->nchoices = (size_t)cJSON_GetArraySize(choices);
+        s->choice_next = stc_xcalloc(s->nchoices, sizeof(int));
+        size_t i = 0;
+        for (const cJSON *r = choices->child; r; r = r->next, i++) {
+            char *msg = NULL;
+            if (stc_choice_check(r, true, &msg) < 0) {
+                fail(L, "Choices[%zu]: %s", i, msg);
+                free(msg);
+                return -1;
+            }
+            char ctx[32];
+            snprintf(ctx, sizeof ctx, "Choices[%zu]: ", i);
+            if (resolve(L, m, r, "Next", ctx, &s->choice_next[i]) < 0)
+                return -1;
+        }
+        s->default_next = -1;
+        if (has(st, "Default") && resolve(L, m, st, "Default", "", &s->default_next) < 0)
+            return -1;
+        break;
+    }
+    case STC_STATE_WAIT: {
+        static const char *const f[] = {"Seconds", "SecondsPath", "Timestamp", "TimestampPath"};
+        int count = 0;
+        for (size_t i = 0; i < 4; i++)
+            count += has(st, f[i]);
+        if (count != 1)
+            return fail(L, "a Wait needs exactly one of Seconds, SecondsPath, Timestamp, "
+                           "TimestampPath");
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(st, "Seconds");
+        if (v && (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble != floor(v->valuedouble)))
+            return fail(L, "'Seconds' must be a non-negative integer");
+        v = cJSON_GetObjectItemCaseSensitive(st, "Timestamp");
+        int64_t sec;
+        long ns;
+        if (v && (!cJSON_IsString(v) || !stc_timestamp_parse(v->valuestring, &sec, &ns)))
+            return fail(L, "'Timestamp' must be an RFC 3339 timestamp such as "
+                           "\"2026-01-01T00:00:00Z\"");
+        if (check_path_field(L, st, "SecondsPath", false) < 0 ||
+            check_path_field(L, st, "TimestampPath", false) < 0)
+            return -1;
+        break;
+    }
+    case STC_STATE_FAIL:
+        if (has(st, "Error") && has(st, "ErrorPath"))
+            return fail(L, "'Error' and 'ErrorPath' cannot both be given");
+        if (has(st, "Cause") && has(st, "CausePath"))
+            return fail(L, "'Cause' and 'CausePath' cannot both be given");
+        break;
+    case STC_STATE_PARALLEL: {
+        const cJSON *br = cJSON_GetObjectItemCaseSensitive(st, "Branches");
+        if (!cJSON_IsArray(br) || cJSON_GetArraySize(br) == 0)
+            return fail(L, "'Branches' must be a non-empty array");
+        s->nbranches = (size_t)cJSON_GetArraySize(br);
+        s->branches = stc_xcalloc(s->nbranches, sizeof *s->branches);
+        size_t i = 0;
+        for (const cJSON *b = br->child; b; b = b->next, i++) {
+            char label[32];
+            snprintf(label, sizeof label, "Branches[%zu]", i);
+            if (load_nested(L, b, label, &s->branches[i]) < 0)
+                return -1;
+        }
+        break;
+    }
+    case STC_STATE_MAP: {
+        const char *field = has(st, "ItemProcessor") ? "ItemProcessor" : "Iterator";
+        const cJSON *proc = cJSON_GetObjectItemCaseSensitive(st, field);
+        if (!proc)
+            return fail(L, "a Map needs 'ItemProcessor' (or the older 'Iterator')");
+        if (has(st, "ItemReader") || has(st, "ResultWriter") || has(st, "ItemBatcher"))
+            return fail(L, "ItemReader, ItemBatcher and ResultWriter (distributed Map over S3) "
+                           "are not supported by the simulator");
+        if (check_path_field(L, st, "ItemsPath", true) < 0)
+            return -1;
+        if (load_nested(L, proc, field, &s->processor) < 0)
+            return -1;
+        break;
+    }
+    default: break;
+    }
+    return 0;
+}
+
+static stc_machine *load_machine(loader *L, const cJSON *def)
+{
+    if (!cJSON_IsObject(def)) {
+        fail(L, "a state machine must be a JSON object");
+        return NULL;
+    }
+    if (is_jsonata(def)) {
+        fail(L, "QueryLanguage JSONata is not supported by the simulator (JSONPath only)");
+        return NULL;
+    }
+    const cJSON *states = cJSON_GetObjectItemCaseSensitive(def, "States");
+    const cJSON *start = cJSON_GetObjectItemCaseSensitive(def, "StartAt");
+    if (!cJSON_IsObject(states) || !states->child) {
+        fail(L, "missing or empty 'States' object");
+        return NULL;
+    }
+    if (!start) {
+        fail(L, "missing 'StartAt'");
+        return NULL;
+    }
+    if (!cJSON_IsString(start)) {
+        fail(L, "'StartAt' must be a state name");
+        return NULL;
+    }
+    stc_machine *m = stc_xcalloc(1, sizeof *m);
+    m->def = def;
+    m->n = (size_t)cJSON_GetArraySize(states);
+    m->states = stc_xcalloc(m->n, sizeof *m->states);
+    size_t i = 0;
+    for (const cJSON *s = states->child; s; s = s->next, i++) {
+        stc_state *st = &m->states[i];
+        st->name = stc_xstrdup(s->string);
+        st->def = s;
+        st->next = -1;
+        st->default_next = -1;
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(m->states[k].name, st->name)) {
+                fail(L, "two states are named '%s'", st->name);
+                goto bad;
+            }
+        if (!cJSON_IsObject(s)) {
+            fail(L, "state '%s' must be an object", s->string);
+            goto bad;
+        }
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(s, "Type");
+        if (!cJSON_IsString(type)) {
+            fail(L, "state '%s': missing 'Type'", s->string);
+            goto bad;
+        }
+        size_t t;
+        for (t = 0; t < STC_ARRAY_LEN(TYPE_NAMES); t++)
+            if (!strcmp(TYPE_NAMES[t], type->valuestring))
+                break;
+        if (t == STC_ARRAY_LEN(TYPE_NAMES)) {
+            fail(L, "state '%s': unknown Type '%s'", s->string, type->valuestring);
+            goto bad;
+        }
+        st->type = (stc_state_type)t;
+    }
+    m->start = stc_machine_find(m, start->valuestring);
+    if (m->start < 0) {
+        fail(L, "'StartAt' names no state '%s'", start->valuestring);
+        goto bad;
+    }
+    for (i = 0; i < m->n; i++) {
+        size_t mark = L->where.len;
+        stc_buf_printf(&L->where, "state '%s': ", m->states[i].name);
+        int rc = load_state(L, m, &m->states[i]);
+        buf_truncate(&L->where, mark);
+        if (rc < 0)
+            goto bad;
+    }
+    return m;
+bad:
+    machine_free_nested(m);
+    return NULL;
+}
+
+stc_machine *stc_machine_load(const cJSON *asl, char **err)
+{
+    loader L = {STC_BUF_INIT, NULL};
+    cJSON *copy = cJSON_Duplicate(asl, true);
+    stc_machine *m = copy ? load_machine(&L, copy) : NULL;
+    if (!copy)
+        fail(&L, "a state machine must be a JSON object");
+    stc_buf_free(&L.where);
+    if (!m) {
+        cJSON_Delete(copy);
+        *err = L.err;
+        return NULL;
+    }
+    m->doc = copy;
+    free(L.err);
+    return m;
+}
+
+stc_machine *stc_machine_load_text(const char *text, char **err)
+{
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithOpts(text, &end, true);
+    if (!doc) {
+        int line = 1, col = 1;
+        const char *stop = end ? end : cJSON_GetErrorPtr();
+        for (const char *p = text; stop && p < stop && *p; p++) {
+            if (*p == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        *err = stc_xasprintf("invalid JSON at line %d, column %d", line, col);
+        return NULL;
+    }
+    stc_machine *m = stc_machine_load(doc, err);
+    cJSON_Delete(doc);
+    return m;
+}

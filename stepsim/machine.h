@@ -1,0 +1,77 @@
+/* machine.h - load and validate an ASL (JSONPath) document into C structs.
+ *
+ * A machine holds its own deep copy of the document; states point into it
+ * (`def`), with transitions resolved to indices. Parallel branches and Map
+ * item processors are nested machines that share the top machine's copy.
+ *
+ * Errors are one line naming the place: "state 'Check': Choices[1]: 'Next'
+ * names no state 'Nowhere'"; nested places read "state 'Par': Branches[0]:
+ * state 'X': ...".
+ *
+ * Ownership: stc_machine_load() copies `asl`; the caller frees the result
+ * with stc_machine_free(). Nothing else allocates.
+ */
+#ifndef STC_MACHINE_H
+#define STC_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+/* X-macro: state types and their ASL names. */
+#define STC_STATE_TYPES(X) \
+    X(PASS, "Pass")        \
+    X(TASK, "Task")        \
+    X(CHOICE, "Choice")    \
+    X(WAIT, "Wait")        \
+    X(SUCCEED, "Succeed")  \
+    X(FAIL, "Fail")        \
+    X(PARALLEL, "Parallel") \
+    X(MAP, "Map")
+
+typedef enum stc_state_type {
+#define X(id, name) STC_STATE_##id,
+    STC_STATE_TYPES(X)
+#undef X
+} stc_state_type;
+
+const char *stc_state_type_name(stc_state_type t);
+
+typedef struct stc_machine stc_machine;
+
+typedef struct stc_state {
+    char *name;
+    stc_state_type type;
+    const cJSON *def;       /* the state's object, inside the machine's copy */
+    int next;               /* index of Next, or -1 (End, terminal or Choice) */
+    int *choice_next;       /* Choice: Next of each Choices entry */
+    size_t nchoices;
+    int default_next;       /* Choice: Default, or -1 */
+    int *catch_next;        /* Next of each Catch entry */
+    size_t ncatch;
+    stc_machine **branches; /* Parallel */
+    size_t nbranches;
+    stc_machine *processor; /* Map: ItemProcessor or Iterator */
+} stc_state;
+
+struct stc_machine {
+    cJSON *doc; /* owned by the top machine only */
+    const cJSON *def;
+    stc_state *states;
+    size_t n;
+    int start;
+};
+
+/* Validate and load. Returns NULL with *err (allocated) on an invalid machine. */
+stc_machine *stc_machine_load(const cJSON *asl, char **err);
+
+/* Parse JSON text first: invalid JSON is reported with its line and column. */
+stc_machine *stc_machine_load_text(const char *text, char **err);
+
+void stc_machine_free(stc_machine *m);
+
+/* Index of the state named `name`, or -1. */
+int stc_machine_find(const stc_machine *m, const char *name);
+
+#endif

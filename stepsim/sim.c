@@ -1,0 +1,1503 @@
+/* sim.c - the stepping interpreter (see sim.h).
+ *
+ * The execution is a tree of flows: the root flow runs the machine; a
+ * Parallel state or a Map state, when entered, gives its flow one child flow
+ * per branch or iteration and waits for them. Undo keeps, per step, a deep
+ * copy of everything a step can change (the flow tree, counters, generator,
+ * call counts) plus the history length.
+ */
+#include "stepsim/sim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "stepsim/choice.h"
+#include "stepsim/intrinsic.h"
+#include "stepsim/io.h"
+#include "stepsim/jsonpath.h"
+#include "stepsim/rterr.h"
+
+static const char *const EVENT_NAMES[] = {
+#define X(id, name) name,
+    STC_SIM_EVENTS(X)
+#undef X
+};
+
+const char *stc_sim_event_type_name(stc_sim_event_type t)
+{
+    return (size_t)t < STC_ARRAY_LEN(EVENT_NAMES) ? EVENT_NAMES[t] : "?";
+}
+
+const char *stc_sim_status_name(stc_sim_status s)
+{
+    switch (s) {
+    case STC_SIM_READY: return "READY";
+    case STC_SIM_RUNNING: return "RUNNING";
+    case STC_SIM_SUCCEEDED: return "SUCCEEDED";
+    case STC_SIM_FAILED: return "FAILED";
+    case STC_SIM_ERROR: return "ERROR";
+    }
+    return "?";
+}
+
+enum { PH_ENTER, PH_RETRY, PH_CHILDREN };
+enum { F_RUNNING, F_SUCCEEDED, F_FAILED };
+enum { K_ROOT, K_BRANCH, K_ITERATION };
+
+typedef struct flow flow;
+struct flow {
+    const stc_machine *m;
+    int state;    /* current state index */
+    int phase;
+    cJSON *input; /* raw input of the current state */
+    int64_t time;
+    cJSON *vars;  /* variables of this scope (object) */
+    flow *parent;
+    int kind, index;
+    char *label;  /* "" / "Par[1]" ... */
+    int done;
+    cJSON *output;
+    stc_rterr err;
+    /* the current state's entry */
+    int64_t entered_time;
+    long entered_event;
+    int *retry_counts;
+    size_t nretry;
+    int retry_total;
+    /* Parallel/Map children */
+    flow **kids;
+    size_t nkids;
+    size_t next_item, finished, failed;
+    cJSON *effective; /* Parallel/Map: input after InputPath (and Parameters) */
+    cJSON *items;     /* Map items */
+    long max_conc;
+    bool tol_set;
+    double tol_count, tol_pct;
+};
+
+typedef struct snapshot {
+    flow *root;
+    size_t nevents;
+    long transitions;
+    long next_event;
+    stc_rng rng;
+    cJSON *calls;
+    stc_sim_status status;
+    stc_rterr err;
+    char *message;
+    cJSON *last_output;
+} snapshot;
+
+struct stc_sim {
+    const stc_machine *m;
+    stc_sim_options opts;
+    char *exec_name, *sm_name, *sm_id, *exec_id;
+    cJSON *exec_input;
+    cJSON *exec_ctx; /* {"Id","Input","Name","RoleArn","StartTime","RedriveCount"} */
+    cJSON *sm_ctx;   /* {"Id","Name"} */
+    /* mutable state (snapshotted) */
+    flow *root;
+    long transitions;
+    long next_event;
+    stc_rng rng;
+    cJSON *calls;
+    stc_sim_status status;
+    stc_rterr err;
+    char *message;
+    cJSON *last_output;
+    /* history */
+    stc_sim_event *events;
+    size_t nevents, cap;
+    snapshot *snaps;
+    size_t nsnaps, snapcap;
+    size_t steps;
+};
+
+/* ---- flows ---- */
+
+static void flow_free(flow *f)
+{
+    if (!f)
+        return;
+    cJSON_Delete(f->input);
+    cJSON_Delete(f->vars);
+    cJSON_Delete(f->output);
+    cJSON_Delete(f->effective);
+    cJSON_Delete(f->items);
+    stc_rterr_clear(&f->err);
+    free(f->label);
+    free(f->retry_counts);
+    for (size_t i = 0; i < f->nkids; i++)
+        flow_free(f->kids[i]);
+    free(f->kids);
+    free(f);
+}
+
+static cJSON *dup(const cJSON *v)
+{
+    return v ? cJSON_Duplicate(v, true) : NULL;
+}
+
+static char *dupstr(const char *s)
+{
+    return s ? stc_xstrdup(s) : NULL;
+}
+
+static flow *flow_clone(const flow *f, flow *parent)
+{
+    flow *c = stc_xmalloc(sizeof *c);
+    *c = *f;
+    c->parent = parent;
+    c->input = dup(f->input);
+    c->vars = dup(f->vars);
+    c->output = dup(f->output);
+    c->effective = dup(f->effective);
+    c->items = dup(f->items);
+    c->err.error = dupstr(f->err.error);
+    c->err.cause = dupstr(f->err.cause);
+    c->label = dupstr(f->label);
+    c->retry_counts = NULL;
+    if (f->nretry) {
+        c->retry_counts = stc_xmalloc(f->nretry * sizeof(int));
+        memcpy(c->retry_counts, f->retry_counts, f->nretry * sizeof(int));
+    }
+    c->kids = NULL;
+    if (f->nkids) {
+        c->kids = stc_xmalloc(f->nkids * sizeof *c->kids);
+        for (size_t i = 0; i < f->nkids; i++)
+            c->kids[i] = f->kids[i] ? flow_clone(f->kids[i], c) : NULL;
+    }
+    return c;
+}
+
+static flow *flow_new(const stc_machine *m, cJSON *input, int64_t time, flow *parent, int kind,
+                      int index, char *label)
+{
+    flow *f = stc_xcalloc(1, sizeof *f);
+    f->m = m;
+    f->state = m->start;
+    f->phase = PH_ENTER;
+    f->input = input;
+    f->time = time;
+    f->vars = cJSON_CreateObject();
+    f->parent = parent;
+    f->kind = kind;
+    f->index = index;
+    f->label = label;
+    return f;
+}
+
+static const stc_state *cur(const flow *f)
+{
+    return &f->m->states[f->state];
+}
+
+static const cJSON *lookup_var(void *ud, const char *name)
+{
+    for (const flow *f = ud; f; f = f->parent) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(f->vars, name);
+        if (v)
+            return v;
+    }
+    return NULL;
+}
+
+/* ---- events ---- */
+
+static stc_sim_event *emit(stc_sim *sim, flow *f, stc_sim_event_type type, const char *state,
+                           cJSON *details)
+{
+    if (sim->nevents == sim->cap) {
+        sim->cap = sim->cap ? sim->cap * 2 : 64;
+        sim->events = stc_xrealloc(sim->events, sim->cap * sizeof *sim->events);
+    }
+    stc_sim_event *ev = &sim->events[sim->nevents++];
+    ev->id = ++sim->next_event;
+    ev->type = type;
+    ev->time_ms = f ? f->time : sim->opts.start_time_ms;
+    ev->state = dupstr(state);
+    ev->flow = stc_xstrdup(f && f->label ? f->label : "");
+    ev->details = details ? details : cJSON_CreateObject();
+    return ev;
+}
+
+static cJSON *d_one(const char *key, const cJSON *v)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddItemToObject(d, key, v ? cJSON_Duplicate(v, true) : cJSON_CreateNull());
+    return d;
+}
+
+static cJSON *d_err(const char *error, const char *cause)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddItemToObject(d, "error", error ? cJSON_CreateString(error) : cJSON_CreateNull());
+    cJSON_AddItemToObject(d, "cause", cause ? cJSON_CreateString(cause) : cJSON_CreateNull());
+    return d;
+}
+
+static void event_free(stc_sim_event *ev)
+{
+    free(ev->state);
+    free(ev->flow);
+    cJSON_Delete(ev->details);
+}
+
+/* ---- context object ---- */
+
+static cJSON *make_context(stc_sim *sim, flow *f, const cJSON *map_item, int map_index,
+                           bool task)
+{
+    cJSON *ctx = cJSON_CreateObject();
+    cJSON_AddItemReferenceToObject(ctx, "Execution", sim->exec_ctx);
+    cJSON_AddItemReferenceToObject(ctx, "StateMachine", sim->sm_ctx);
+    cJSON *st = cJSON_AddObjectToObject(ctx, "State");
+    char ts[40];
+    stc_timestamp_format(f->entered_time, ts, sizeof ts);
+    cJSON_AddStringToObject(st, "EnteredTime", ts);
+    cJSON_AddStringToObject(st, "Name", cur(f)->name);
+    cJSON_AddNumberToObject(st, "RetryCount", f->retry_total);
+    if (task) {
+        cJSON *t = cJSON_AddObjectToObject(ctx, "Task");
+        char tok[64];
+        snprintf(tok, sizeof tok, "stc-sim-task-token-%ld", f->entered_event);
+        cJSON_AddStringToObject(t, "Token", tok);
+    }
+    if (map_item) {
+        cJSON *m = cJSON_AddObjectToObject(ctx, "Map");
+        cJSON *item = cJSON_AddObjectToObject(m, "Item");
+        cJSON_AddNumberToObject(item, "Index", map_index);
+        cJSON_AddItemReferenceToObject(item, "Value", (cJSON *)map_item);
+    }
+    return ctx;
+}
+
+/* A scope over `input` for flow f. */
+static stc_scope scope(const cJSON *input, const cJSON *ctx, flow *f)
+{
+    stc_scope sc = {input, ctx, lookup_var, f};
+    return sc;
+}
+
+/* ---- errors ---- */
+
+/* Errors the simulator raises itself carry AWS's prefix. */
+static void prefix_cause(flow *f, stc_rterr *e)
+{
+    char *c = stc_xasprintf("An error occurred while executing the state '%s' (entered at the "
+                            "event id #%ld). %s",
+                            cur(f)->name, f->entered_event, e->cause ? e->cause : "");
+    free(e->cause);
+    e->cause = c;
+}
+
+static bool error_matches(const char *name, const char *pattern)
+{
+    bool runtime = name && !strcmp(name, "States.Runtime");
+    if (!strcmp(pattern, "States.ALL"))
+        return !runtime;
+    if (!strcmp(pattern, "States.TaskFailed"))
+        return !runtime && !(name && (!strcmp(name, "States.Timeout") ||
+                                      !strcmp(name, "States.HeartbeatTimeout")));
+    return name && !strcmp(name, pattern);
+}
+
+static bool list_matches(const cJSON *node, const char *name)
+{
+    const cJSON *ee = cJSON_GetObjectItemCaseSensitive(node, "ErrorEquals");
+    for (const cJSON *e = ee ? ee->child : NULL; e; e = e->next)
+        if (cJSON_IsString(e) && error_matches(name, e->valuestring))
+            return true;
+    return false;
+}
+
+static double num_field(const cJSON *node, const char *key, double dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(node, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+/* ---- transitions ---- */
+
+static void flow_finished(stc_sim *sim, flow *f);
+
+static stc_sim_event_type exited_event(stc_state_type t)
+{
+    switch (t) {
+    case STC_STATE_PASS: return STC_EV_PASS_EXITED;
+    case STC_STATE_TASK: return STC_EV_TASK_EXITED;
+    case STC_STATE_CHOICE: return STC_EV_CHOICE_EXITED;
+    case STC_STATE_WAIT: return STC_EV_WAIT_EXITED;
+    case STC_STATE_SUCCEED: return STC_EV_SUCCEED_EXITED;
+    case STC_STATE_PARALLEL: return STC_EV_PARALLEL_EXITED;
+    case STC_STATE_MAP: return STC_EV_MAP_EXITED;
+    default: return STC_EV_PASS_EXITED;
+    }
+}
+
+static stc_sim_event_type entered_event(stc_state_type t)
+{
+    switch (t) {
+    case STC_STATE_PASS: return STC_EV_PASS_ENTERED;
+    case STC_STATE_TASK: return STC_EV_TASK_ENTERED;
+    case STC_STATE_CHOICE: return STC_EV_CHOICE_ENTERED;
+    case STC_STATE_WAIT: return STC_EV_WAIT_ENTERED;
+    case STC_STATE_SUCCEED: return STC_EV_SUCCEED_ENTERED;
+    case STC_STATE_FAIL: return STC_EV_FAIL_ENTERED;
+    case STC_STATE_PARALLEL: return STC_EV_PARALLEL_ENTERED;
+    case STC_STATE_MAP: return STC_EV_MAP_ENTERED;
+    }
+    return STC_EV_PASS_ENTERED;
+}
+
+static void set_last_output(stc_sim *sim, const cJSON *out)
+{
+    cJSON_Delete(sim->last_output);
+    sim->last_output = dup(out);
+}
+
+/* Leave the current state with `output` (consumed): go to `next` or end. */
+static void transition(stc_sim *sim, flow *f, cJSON *output, int next, bool exited_event_too)
+{
+    const stc_state *st = cur(f);
+    if (exited_event_too)
+        emit(sim, f, exited_event(st->type), st->name, d_one("output", output));
+    set_last_output(sim, output);
+    free(f->retry_counts);
+    f->retry_counts = NULL;
+    f->nretry = 0;
+    f->retry_total = 0;
+    if (next >= 0) {
+        cJSON_Delete(f->input);
+        f->input = output;
+        f->state = next;
+        f->phase = PH_ENTER;
+    } else {
+        f->done = F_SUCCEEDED;
+        f->output = output;
+        flow_finished(sim, f);
+    }
+}
+
+static void flow_fail(stc_sim *sim, flow *f, stc_rterr *e)
+{
+    f->done = F_FAILED;
+    stc_rterr_move(&f->err, e);
+    flow_finished(sim, f);
+}
+
+/* Evaluate Assign (`node`'s) with `$` = value; apply all at once. */
+static int do_assign(stc_sim *sim, flow *f, const cJSON *node, const cJSON *value,
+                     const cJSON *ctx, stc_rterr *err)
+{
+    const cJSON *as = cJSON_GetObjectItemCaseSensitive(node, "Assign");
+    if (!as)
+        return 0;
+    stc_scope sc = scope(value, ctx, f);
+    cJSON *vals = NULL;
+    if (stc_io_template(as, &sc, &sim->rng, &vals, err) < 0)
+        return -1;
+    for (cJSON *c = vals->child; c;) {
+        cJSON *next = c->next;
+        cJSON *item = cJSON_DetachItemViaPointer(vals, c);
+        cJSON *old = cJSON_GetObjectItemCaseSensitive(f->vars, item->string);
+        if (old)
+            cJSON_ReplaceItemViaPointer(f->vars, old, item);
+        else
+            cJSON_AddItemToObject(f->vars, item->string, item);
+        c = next;
+    }
+    cJSON_Delete(vals);
+    return 0;
+}
+
+/* A Task/Parallel/Map state failed with `e` (consumed): retry, catch, or fail
+ * the flow. `internal` errors get AWS's cause prefix. */
+static void state_error(stc_sim *sim, flow *f, stc_rterr *e, bool internal)
+{
+    const stc_state *st = cur(f);
+    if (internal && e->error && !strncmp(e->error, "States.", 7))
+        prefix_cause(f, e);
+    bool retryable = st->type == STC_STATE_TASK || st->type == STC_STATE_PARALLEL ||
+                     st->type == STC_STATE_MAP;
+    if (retryable) {
+        const cJSON *retry = cJSON_GetObjectItemCaseSensitive(st->def, "Retry");
+        if (retry && !f->retry_counts) {
+            f->nretry = (size_t)cJSON_GetArraySize(retry);
+            f->retry_counts = stc_xcalloc(f->nretry ? f->nretry : 1, sizeof(int));
+        }
+        size_t i = 0;
+        for (const cJSON *r = retry ? retry->child : NULL; r; r = r->next, i++) {
+            if (!list_matches(r, e->error))
+                continue;
+            int max = (int)num_field(r, "MaxAttempts", 3);
+            if (f->retry_counts[i] >= max)
+                break;
+            double interval = num_field(r, "IntervalSeconds", 1);
+            double backoff = num_field(r, "BackoffRate", 2.0);
+            double delay = interval * pow(backoff, f->retry_counts[i]);
+            const cJSON *maxd = cJSON_GetObjectItemCaseSensitive(r, "MaxDelaySeconds");
+            if (cJSON_IsNumber(maxd) && delay > maxd->valuedouble)
+                delay = maxd->valuedouble;
+            const cJSON *jit = cJSON_GetObjectItemCaseSensitive(r, "JitterStrategy");
+            if (cJSON_IsString(jit) && !strcmp(jit->valuestring, "FULL"))
+                delay = delay * (double)(stc_rng_next(&sim->rng) >> 11) / 9007199254740992.0;
+            f->retry_counts[i]++;
+            f->retry_total++;
+            int64_t ms = (int64_t)llround(delay * 1000.0);
+            cJSON *d = d_err(e->error, e->cause);
+            cJSON_AddNumberToObject(d, "attempt", f->retry_total);
+            cJSON_AddNumberToObject(d, "delaySeconds", (double)ms / 1000.0);
+            emit(sim, f, STC_EV_STATE_RETRY, st->name, d);
+            f->time += ms;
+            f->phase = PH_RETRY;
+            stc_rterr_clear(e);
+            return;
+        }
+        const cJSON *catch = cJSON_GetObjectItemCaseSensitive(st->def, "Catch");
+        i = 0;
+        for (const cJSON *c = catch ? catch->child : NULL; c; c = c->next, i++) {
+            if (!list_matches(c, e->error))
+                continue;
+            cJSON *eo = cJSON_CreateObject();
+            if (e->error)
+                cJSON_AddStringToObject(eo, "Error", e->error);
+            if (e->cause)
+                cJSON_AddStringToObject(eo, "Cause", e->cause);
+            stc_rterr e2 = STC_RTERR_INIT;
+            cJSON *ctx = make_context(sim, f, NULL, 0, false);
+            cJSON *out = NULL;
+            int rc = do_assign(sim, f, c, eo, ctx, &e2);
+            cJSON_Delete(ctx);
+            if (rc == 0)
+                rc = stc_io_result_path(c, f->input, eo, &out, &e2);
+            else
+                cJSON_Delete(eo);
+            stc_rterr_clear(e);
+            if (rc < 0) {
+                prefix_cause(f, &e2);
+                flow_fail(sim, f, &e2);
+                return;
+            }
+            transition(sim, f, out, st->catch_next[i], false);
+            return;
+        }
+    }
+    flow_fail(sim, f, e);
+}
+
+/* Complete a Pass/Task/Parallel/Map state from its raw `result` (consumed):
+ * ResultSelector, Assign, ResultPath, OutputPath, then go on. */
+static void complete_state(stc_sim *sim, flow *f, cJSON *result, bool selector, const cJSON *ctx)
+{
+    const stc_state *st = cur(f);
+    stc_rterr e = STC_RTERR_INIT;
+    const cJSON *rs = selector ? cJSON_GetObjectItemCaseSensitive(st->def, "ResultSelector") : NULL;
+    if (rs) {
+        stc_scope sc = scope(result, ctx, f);
+        cJSON *sel = NULL;
+        if (stc_io_template(rs, &sc, &sim->rng, &sel, &e) < 0) {
+            cJSON_Delete(result);
+            state_error(sim, f, &e, true);
+            return;
+        }
+        cJSON_Delete(result);
+        result = sel;
+    }
+    if (do_assign(sim, f, st->def, result, ctx, &e) < 0) {
+        cJSON_Delete(result);
+        state_error(sim, f, &e, true);
+        return;
+    }
+    cJSON *withres = NULL;
+    if (stc_io_result_path(st->def, f->input, result, &withres, &e) < 0) {
+        state_error(sim, f, &e, true);
+        return;
+    }
+    stc_scope sc = scope(withres, ctx, f);
+    cJSON *out = NULL;
+    if (stc_io_path_field(st->def, "OutputPath", &sc, &out, &e) < 0) {
+        cJSON_Delete(withres);
+        state_error(sim, f, &e, true);
+        return;
+    }
+    cJSON_Delete(withres);
+    transition(sim, f, out, st->next, true);
+}
+
+/* ---- Parallel and Map ---- */
+
+static char *child_label(const flow *f, int index)
+{
+    if (f->label && *f->label)
+        return stc_xasprintf("%s/%s[%d]", f->label, cur(f)->name, index);
+    return stc_xasprintf("%s[%d]", cur(f)->name, index);
+}
+
+static void free_kids(flow *f)
+{
+    for (size_t i = 0; i < f->nkids; i++)
+        flow_free(f->kids[i]);
+    free(f->kids);
+    f->kids = NULL;
+    f->nkids = 0;
+}
+
+/* Start Map iteration i; returns -1 with e set when its ItemSelector fails. */
+static int start_iteration(stc_sim *sim, flow *f, size_t i, int64_t time, stc_rterr *e)
+{
+    const stc_state *st = cur(f);
+    const cJSON *item = cJSON_GetArrayItem(f->items, (int)i);
+    const cJSON *sel = cJSON_GetObjectItemCaseSensitive(st->def, "ItemSelector");
+    if (!sel)
+        sel = cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
+    cJSON *input;
+    if (sel) {
+        cJSON *ctx = make_context(sim, f, item, (int)i, false);
+        stc_scope sc = scope(f->effective, ctx, f);
+        int rc = stc_io_template(sel, &sc, &sim->rng, &input, e);
+        cJSON_Delete(ctx);
+        if (rc < 0)
+            return -1;
+    } else {
+        input = dup(item);
+    }
+    flow *k = flow_new(st->processor, input, time, f, K_ITERATION, (int)i, child_label(f, (int)i));
+    f->kids[i] = k;
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddNumberToObject(d, "index", (double)i);
+    cJSON_AddItemToObject(d, "input", dup(input));
+    emit(sim, k, STC_EV_MAP_ITERATION_STARTED, st->name, d);
+    return 0;
+}
+
+static void abort_kids_and_fail(stc_sim *sim, flow *f, stc_rterr *e)
+{
+    const stc_state *st = cur(f);
+    free_kids(f);
+    cJSON_Delete(f->effective);
+    f->effective = NULL;
+    cJSON_Delete(f->items);
+    f->items = NULL;
+    f->phase = PH_ENTER;
+    emit(sim, f, st->type == STC_STATE_MAP ? STC_EV_MAP_FAILED : STC_EV_PARALLEL_FAILED, st->name,
+         d_err(e->error, e->cause));
+    f->phase = PH_RETRY; /* a retry re-runs the whole state without re-entering */
+    state_error(sim, f, e, false);
+}
+
+static int64_t kids_end_time(const flow *f)
+{
+    int64_t t = f->time;
+    for (size_t i = 0; i < f->nkids; i++)
+        if (f->kids[i] && f->kids[i]->time > t)
+            t = f->kids[i]->time;
+    return t;
+}
+
+/* Child k of f ended: account for it, maybe finish f's state. */
+static void child_done(stc_sim *sim, flow *f, flow *k)
+{
+    const stc_state *st = cur(f);
+    bool is_map = st->type == STC_STATE_MAP;
+    f->finished++;
+    if (k->done == F_FAILED) {
+        if (is_map)
+            emit(sim, k, STC_EV_MAP_ITERATION_FAILED, st->name, d_err(k->err.error, k->err.cause));
+        f->failed++;
+        bool tolerated = false;
+        if (is_map && f->tol_set) {
+            size_t total = (size_t)cJSON_GetArraySize(f->items);
+            tolerated = (double)f->failed <= f->tol_count &&
+                        (total == 0 || 100.0 * (double)f->failed / (double)total <= f->tol_pct);
+        }
+        if (!tolerated) {
+            stc_rterr e = STC_RTERR_INIT;
+            if (is_map && f->tol_set)
+                stc_rterr_set(&e, "States.ExceedToleratedFailureThreshold",
+                              "The specified tolerated failure threshold was exceeded");
+            else
+                stc_rterr_move(&e, &k->err);
+            f->time = k->time > f->time ? k->time : f->time;
+            abort_kids_and_fail(sim, f, &e);
+            return;
+        }
+    } else if (is_map) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddNumberToObject(d, "index", k->index);
+        cJSON_AddItemToObject(d, "output", dup(k->output));
+        emit(sim, k, STC_EV_MAP_ITERATION_SUCCEEDED, st->name, d);
+    }
+    if (is_map && f->next_item < f->nkids) {
+        stc_rterr e = STC_RTERR_INIT;
+        if (start_iteration(sim, f, f->next_item++, k->time, &e) < 0) {
+            abort_kids_and_fail(sim, f, &e);
+            return;
+        }
+    }
+    if (f->finished < f->nkids)
+        return;
+    /* all done */
+    f->time = kids_end_time(f);
+    cJSON *results = cJSON_CreateArray();
+    for (size_t i = 0; i < f->nkids; i++) {
+        flow *c = f->kids[i];
+        if (c->done == F_SUCCEEDED) {
+            cJSON_AddItemToArray(results, c->output);
+            c->output = NULL;
+        } else {
+            cJSON *eo = cJSON_CreateObject();
+            if (c->err.error)
+                cJSON_AddStringToObject(eo, "Error", c->err.error);
+            if (c->err.cause)
+                cJSON_AddStringToObject(eo, "Cause", c->err.cause);
+            cJSON_AddItemToArray(results, eo);
+        }
+    }
+    free_kids(f);
+    cJSON_Delete(f->effective);
+    f->effective = NULL;
+    cJSON_Delete(f->items);
+    f->items = NULL;
+    f->phase = PH_ENTER;
+    emit(sim, f, is_map ? STC_EV_MAP_SUCCEEDED : STC_EV_PARALLEL_SUCCEEDED, st->name,
+         d_one("output", results));
+    cJSON *ctx = make_context(sim, f, NULL, 0, false);
+    complete_state(sim, f, results, true, ctx);
+    cJSON_Delete(ctx);
+}
+
+static void flow_finished(stc_sim *sim, flow *f)
+{
+    if (f->parent) {
+        child_done(sim, f->parent, f);
+        return;
+    }
+    if (f->done == F_SUCCEEDED) {
+        emit(sim, f, STC_EV_EXECUTION_SUCCEEDED, NULL, d_one("output", f->output));
+        sim->status = STC_SIM_SUCCEEDED;
+    } else {
+        emit(sim, f, STC_EV_EXECUTION_FAILED, NULL, d_err(f->err.error, f->err.cause));
+        sim->status = STC_SIM_FAILED;
+        stc_rterr_clear(&sim->err);
+        sim->err.error = dupstr(f->err.error);
+        sim->err.cause = dupstr(f->err.cause);
+    }
+}
+
+/* ---- states ---- */
+
+static char *value_text(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return stc_xstrdup(v->valuestring);
+    char *s = cJSON_PrintUnformatted(v);
+    return s ? s : stc_xstrdup("null");
+}
+
+/* An integer from a *Path field: a number or a string holding one. */
+static int path_integer(flow *f, const cJSON *st, const char *field, const stc_scope *sc,
+                        const char *kind, bool allow_float, double *out, bool *present,
+                        stc_rterr *e)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(st, field);
+    *present = p != NULL;
+    if (!p)
+        return 0;
+    cJSON *v = NULL;
+    if (stc_jsonpath_eval(p->valuestring, sc, &v, e) < 0)
+        return -1;
+    double d = 0;
+    bool ok = false;
+    if (cJSON_IsNumber(v)) {
+        d = v->valuedouble;
+        ok = allow_float || d == floor(d);
+    } else if (cJSON_IsString(v)) {
+        char *end;
+        d = strtod(v->valuestring, &end);
+        ok = end != v->valuestring && *end == '\0' && (allow_float || d == floor(d));
+    }
+    if (!ok) {
+        char *txt = value_text(v);
+        stc_rterr_set(e, "States.Runtime",
+                      "The %s field refers to value \"%s\" which is not a valid %s: %s", field, txt,
+                      kind, p->valuestring);
+        free(txt);
+        cJSON_Delete(v);
+        return -1;
+    }
+    (void)f;
+    cJSON_Delete(v);
+    *out = d;
+    return 0;
+}
+
+static int enter_map(stc_sim *sim, flow *f, const cJSON *ctx, stc_rterr *e)
+{
+    const stc_state *st = cur(f);
+    stc_scope sc = scope(f->input, ctx, f);
+    cJSON *eff = NULL;
+    if (stc_io_path_field(st->def, "InputPath", &sc, &eff, e) < 0)
+        return -1;
+    f->effective = eff;
+    sc.input = eff;
+    const cJSON *ip = cJSON_GetObjectItemCaseSensitive(st->def, "ItemsPath");
+    cJSON *items = NULL;
+    if (ip && cJSON_IsString(ip)) {
+        if (stc_jsonpath_eval(ip->valuestring, &sc, &items, e) < 0)
+            return -1;
+    } else {
+        items = dup(eff);
+    }
+    f->items = items;
+    if (!cJSON_IsArray(items)) {
+        char *txt = value_text(items);
+        stc_rterr_set(e, "States.Runtime",
+                      "Map state input must be an array, but ItemsPath '%s' selects %s",
+                      ip && cJSON_IsString(ip) ? ip->valuestring : "$", txt);
+        free(txt);
+        return -1;
+    }
+    double v;
+    bool present;
+    f->max_conc = (long)num_field(st->def, "MaxConcurrency", 0);
+    if (path_integer(f, st->def, "MaxConcurrencyPath", &sc, "integer", false, &v, &present, e) < 0)
+        return -1;
+    if (present) {
+        if (v < 0)
+            return stc_rterr_set(e, "States.Runtime", "MaxConcurrency cannot be negative.");
+        f->max_conc = (long)v;
+    }
+    f->tol_set = false;
+    f->tol_count = INFINITY;
+    f->tol_pct = 100;
+    const cJSON *tc = cJSON_GetObjectItemCaseSensitive(st->def, "ToleratedFailureCount");
+    const cJSON *tp = cJSON_GetObjectItemCaseSensitive(st->def, "ToleratedFailurePercentage");
+    if (cJSON_IsNumber(tc)) {
+        f->tol_set = true;
+        f->tol_count = tc->valuedouble;
+    }
+    if (cJSON_IsNumber(tp)) {
+        f->tol_set = true;
+        f->tol_pct = tp->valuedouble;
+    }
+    if (path_integer(f, st->def, "ToleratedFailureCountPath", &sc, "integer", false, &v, &present,
+                     e) < 0)
+        return -1;
+    if (present) {
+        f->tol_set = true;
+        f->tol_count = v;
+    }
+    if (f->tol_set && f->tol_count < 0)
+        return stc_rterr_set(e, "States.Runtime", "ToleratedFailureCount cannot be negative.");
+    if (path_integer(f, st->def, "ToleratedFailurePercentagePath", &sc, "float", true, &v,
+                     &present, e) < 0)
+        return -1;
+    if (present) {
+        f->tol_set = true;
+        f->tol_pct = v;
+    }
+    if (f->tol_pct < 0 || f->tol_pct > 100)
+        return stc_rterr_set(e, "States.Runtime",
+                             "ToleratedFailurePercentage must be between 0 and 100.");
+    if (f->tol_set && !tc && !cJSON_GetObjectItemCaseSensitive(st->def, "ToleratedFailureCountPath"))
+        f->tol_count = INFINITY;
+    size_t n = (size_t)cJSON_GetArraySize(items);
+    emit(sim, f, STC_EV_MAP_STARTED, st->name, d_one("items", items));
+    if (n == 0) {
+        cJSON *ctx2 = make_context(sim, f, NULL, 0, false);
+        cJSON_Delete(f->effective);
+        f->effective = NULL;
+        cJSON_Delete(f->items);
+        f->items = NULL;
+        emit(sim, f, STC_EV_MAP_SUCCEEDED, st->name, NULL);
+        complete_state(sim, f, cJSON_CreateArray(), true, ctx2);
+        cJSON_Delete(ctx2);
+        return 0;
+    }
+    f->kids = stc_xcalloc(n, sizeof *f->kids);
+    f->nkids = n;
+    f->finished = f->failed = 0;
+    f->next_item = 0;
+    f->phase = PH_CHILDREN;
+    size_t first = (f->max_conc > 0 && (size_t)f->max_conc < n) ? (size_t)f->max_conc : n;
+    for (size_t i = 0; i < first; i++) {
+        if (start_iteration(sim, f, i, f->time, e) < 0) {
+            free_kids(f);
+            f->phase = PH_RETRY;
+            return -1;
+        }
+        f->next_item = i + 1;
+    }
+    return 0;
+}
+
+static int enter_parallel(stc_sim *sim, flow *f, const cJSON *ctx, stc_rterr *e)
+{
+    const stc_state *st = cur(f);
+    stc_scope sc = scope(f->input, ctx, f);
+    cJSON *eff = NULL;
+    if (stc_io_path_field(st->def, "InputPath", &sc, &eff, e) < 0)
+        return -1;
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
+    if (params) {
+        sc.input = eff;
+        cJSON *p = NULL;
+        int rc = stc_io_template(params, &sc, &sim->rng, &p, e);
+        cJSON_Delete(eff);
+        if (rc < 0)
+            return -1;
+        eff = p;
+    }
+    f->effective = eff;
+    emit(sim, f, STC_EV_PARALLEL_STARTED, st->name, NULL);
+    f->kids = stc_xcalloc(st->nbranches, sizeof *f->kids);
+    f->nkids = st->nbranches;
+    f->finished = f->failed = 0;
+    f->phase = PH_CHILDREN;
+    for (size_t i = 0; i < st->nbranches; i++)
+        f->kids[i] = flow_new(st->branches[i], dup(eff), f->time, f, K_BRANCH, (int)i,
+                              child_label(f, (int)i));
+    return 0;
+}
+
+static int run_wait(stc_sim *sim, flow *f, const stc_state *st, const stc_scope *sc,
+                    stc_rterr *e)
+{
+    (void)sim;
+    const cJSON *v;
+    if ((v = cJSON_GetObjectItemCaseSensitive(st->def, "Seconds"))) {
+        f->time += (int64_t)v->valuedouble * 1000;
+        return 0;
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(st->def, "SecondsPath"))) {
+        const cJSON *val = stc_jsonpath_get(v->valuestring, sc);
+        if (!val)
+            return stc_rterr_set(e, "States.Runtime",
+                                 "The SecondsPath parameter does not reference an input value: %s",
+                                 v->valuestring);
+        char nb[32] = "";
+        char *txt = NULL;
+        if (cJSON_IsNumber(val))
+            stc_number_format(val->valuedouble, nb);
+        else
+            txt = value_text(val);
+        if (!cJSON_IsNumber(val) || val->valuedouble != floor(val->valuedouble)) {
+            stc_rterr_set(e, "States.Runtime",
+                          "The SecondsPath parameter cannot be parsed as a long value: %s == %s",
+                          v->valuestring, txt ? txt : nb);
+            free(txt);
+            return -1;
+        }
+        if (val->valuedouble < 0)
+            return stc_rterr_set(e, "States.Runtime",
+                                 "The SecondsPath parameter references a negative value: %s == %s",
+                                 v->valuestring, nb);
+        f->time += (int64_t)val->valuedouble * 1000;
+        return 0;
+    }
+    const char *ts = NULL;
+    const char *src = NULL;
+    if ((v = cJSON_GetObjectItemCaseSensitive(st->def, "Timestamp"))) {
+        ts = v->valuestring;
+    } else if ((v = cJSON_GetObjectItemCaseSensitive(st->def, "TimestampPath"))) {
+        src = v->valuestring;
+        const cJSON *val = stc_jsonpath_get(v->valuestring, sc);
+        if (!val)
+            return stc_rterr_set(e, "States.Runtime",
+                                 "The TimestampPath parameter does not reference an input value: %s",
+                                 v->valuestring);
+        if (!cJSON_IsString(val))
+            return stc_rterr_set(e, "States.Runtime",
+                                 "The TimestampPath parameter does not reference a valid ISO-8601 "
+                                 "extended offset date-time format string: %s",
+                                 v->valuestring);
+        ts = val->valuestring;
+    }
+    int64_t sec;
+    long ns;
+    if (!ts || !stc_timestamp_parse(ts, &sec, &ns))
+        return stc_rterr_set(e, "States.Runtime",
+                             "The TimestampPath parameter does not reference a valid ISO-8601 "
+                             "extended offset date-time format string: %s == %s",
+                             src ? src : "Timestamp", ts ? ts : "");
+    int64_t target = sec * 1000 + ns / 1000000;
+    if (target > f->time)
+        f->time = target;
+    return 0;
+}
+
+/* Run the current state of leaf flow f. Returns -1 when the simulation must
+ * stop (ERROR). */
+static int run_state(stc_sim *sim, flow *f)
+{
+    const stc_state *st = cur(f);
+    stc_rterr e = STC_RTERR_INIT;
+    if (f->phase == PH_ENTER) {
+        if (sim->transitions >= sim->opts.max_transitions) {
+            sim->status = STC_SIM_ERROR;
+            free(sim->message);
+            sim->message = stc_xasprintf(
+                "stopped before state '%s': the execution reached the bound of %ld transitions "
+                "(the machine may loop forever)",
+                st->name, sim->opts.max_transitions);
+            return -1;
+        }
+        sim->transitions++;
+        f->entered_time = f->time;
+        stc_sim_event *ev = emit(sim, f, entered_event(st->type), st->name, d_one("input", f->input));
+        f->entered_event = ev->id;
+    }
+    bool is_task = st->type == STC_STATE_TASK;
+    cJSON *ctx = make_context(sim, f, NULL, 0, is_task);
+    stc_scope sc = scope(f->input, ctx, f);
+    cJSON *eff = NULL;
+    int rc = 0;
+    switch (st->type) {
+    case STC_STATE_PASS: {
+        if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
+            break;
+        const cJSON *params = cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
+        const cJSON *result = cJSON_GetObjectItemCaseSensitive(st->def, "Result");
+        cJSON *res;
+        if (result) {
+            res = dup(result);
+        } else if (params) {
+            stc_scope s2 = scope(eff, ctx, f);
+            if (stc_io_template(params, &s2, &sim->rng, &res, &e) < 0)
+                break;
+        } else {
+            res = eff;
+            eff = NULL;
+        }
+        complete_state(sim, f, res, false, ctx);
+        break;
+    }
+    case STC_STATE_TASK: {
+        if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
+            break;
+        const cJSON *params = cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
+        if (params) {
+            stc_scope s2 = scope(eff, ctx, f);
+            cJSON *p = NULL;
+            if (stc_io_template(params, &s2, &sim->rng, &p, &e) < 0)
+                break;
+            cJSON_Delete(eff);
+            eff = p;
+        }
+        static const char *const paths[] = {"TimeoutSecondsPath", "HeartbeatSecondsPath"};
+        bool bad = false;
+        for (size_t i = 0; i < 2 && !bad; i++) {
+            const cJSON *p = cJSON_GetObjectItemCaseSensitive(st->def, paths[i]);
+            if (cJSON_IsString(p)) {
+                cJSON *v = NULL;
+                if (stc_jsonpath_eval(p->valuestring, &sc, &v, &e) < 0)
+                    bad = true;
+                else if (!cJSON_IsNumber(v) || v->valuedouble < 1) {
+                    stc_rterr_set(&e, "States.Runtime",
+                                  "The %s field must refer to a positive integer: %s", paths[i],
+                                  p->valuestring);
+                    bad = true;
+                }
+                cJSON_Delete(v);
+            }
+        }
+        if (bad)
+            break;
+        const cJSON *cred = cJSON_GetObjectItemCaseSensitive(st->def, "Credentials");
+        if (cred) {
+            cJSON *c = NULL;
+            if (stc_io_template(cred, &sc, &sim->rng, &c, &e) < 0)
+                break;
+            cJSON_Delete(c);
+        }
+        const char *resource = cJSON_GetObjectItemCaseSensitive(st->def, "Resource")->valuestring;
+        cJSON *sd = cJSON_CreateObject();
+        cJSON_AddStringToObject(sd, "resource", resource);
+        cJSON_AddItemToObject(sd, "parameters", dup(eff));
+        emit(sim, f, STC_EV_TASK_SCHEDULED, st->name, sd);
+        cJSON *result = NULL;
+        char *error = NULL, *cause = NULL;
+        int trc = sim->opts.task
+                      ? sim->opts.task(sim->opts.task_ctx, sim, st->name, resource, eff, &result,
+                                       &error, &cause)
+                      : STC_TASK_ABORT;
+        if (trc == STC_TASK_ABORT) {
+            sim->status = STC_SIM_ERROR;
+            free(sim->message);
+            sim->message = error ? error
+                                 : stc_xasprintf("no handler to run Task '%s' (%s)", st->name,
+                                                 resource);
+            error = NULL;
+            free(cause);
+            cJSON_Delete(result);
+            rc = -1;
+            break;
+        }
+        if (trc == STC_TASK_FAILED) {
+            cJSON_Delete(result);
+            stc_rterr_clear(&e);
+            e.error = error;
+            e.cause = cause ? cause : stc_xstrdup("");
+            emit(sim, f, STC_EV_TASK_FAILED, st->name, d_err(e.error, e.cause));
+            state_error(sim, f, &e, false);
+            break;
+        }
+        free(error);
+        free(cause);
+        if (!result)
+            result = cJSON_CreateNull();
+        emit(sim, f, STC_EV_TASK_SUCCEEDED, st->name, d_one("output", result));
+        complete_state(sim, f, result, true, ctx);
+        break;
+    }
+    case STC_STATE_CHOICE: {
+        if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
+            break;
+        stc_scope s2 = scope(eff, ctx, f);
+        const cJSON *choices = cJSON_GetObjectItemCaseSensitive(st->def, "Choices");
+        int next = -1;
+        const cJSON *assign_node = st->def;
+        size_t i = 0;
+        bool failed = false;
+        for (const cJSON *r = choices->child; r; r = r->next, i++) {
+            bool m = false;
+            if (stc_choice_eval(r, &s2, &m, &e) < 0) {
+                failed = true;
+                break;
+            }
+            if (m) {
+                next = st->choice_next[i];
+                assign_node = r;
+                break;
+            }
+        }
+        if (failed)
+            break;
+        if (next < 0)
+            next = st->default_next;
+        if (next < 0) {
+            stc_rterr_set(&e, "States.NoChoiceMatched",
+                          "No Choice rule matched and there is no Default");
+            break;
+        }
+        if (do_assign(sim, f, assign_node, eff, ctx, &e) < 0)
+            break;
+        cJSON *out = NULL;
+        if (stc_io_path_field(st->def, "OutputPath", &s2, &out, &e) < 0)
+            break;
+        transition(sim, f, out, next, true);
+        break;
+    }
+    case STC_STATE_WAIT: {
+        if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
+            break;
+        stc_scope s2 = scope(eff, ctx, f);
+        if (run_wait(sim, f, st, &s2, &e) < 0)
+            break;
+        if (do_assign(sim, f, st->def, eff, ctx, &e) < 0)
+            break;
+        cJSON *out = NULL;
+        if (stc_io_path_field(st->def, "OutputPath", &s2, &out, &e) < 0)
+            break;
+        transition(sim, f, out, st->next, true);
+        break;
+    }
+    case STC_STATE_SUCCEED: {
+        if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
+            break;
+        stc_scope s2 = scope(eff, ctx, f);
+        cJSON *out = NULL;
+        if (stc_io_path_field(st->def, "OutputPath", &s2, &out, &e) < 0)
+            break;
+        transition(sim, f, out, -1, true);
+        break;
+    }
+    case STC_STATE_FAIL: {
+        stc_rterr fe = STC_RTERR_INIT;
+        static const char *const fields[2][2] = {{"Error", "ErrorPath"}, {"Cause", "CausePath"}};
+        bool bad = false;
+        for (int k = 0; k < 2 && !bad; k++) {
+            const cJSON *lit = cJSON_GetObjectItemCaseSensitive(st->def, fields[k][0]);
+            const cJSON *pth = cJSON_GetObjectItemCaseSensitive(st->def, fields[k][1]);
+            char *val = NULL;
+            if (cJSON_IsString(lit)) {
+                val = stc_xstrdup(lit->valuestring);
+            } else if (cJSON_IsString(pth)) {
+                cJSON *v = NULL;
+                if (stc_io_dynamic(pth->valuestring, &sc, &sim->rng, &v, &e) < 0) {
+                    bad = true;
+                } else if (!cJSON_IsString(v)) {
+                    stc_rterr_set(&e, "States.Runtime",
+                                  "The %s parameter must refer to a string: %s", fields[k][1],
+                                  pth->valuestring);
+                    bad = true;
+                } else {
+                    val = stc_xstrdup(v->valuestring);
+                }
+                cJSON_Delete(v);
+            }
+            if (k == 0)
+                fe.error = val;
+            else
+                fe.cause = val;
+        }
+        if (bad) {
+            stc_rterr_clear(&fe);
+            break;
+        }
+        flow_fail(sim, f, &fe);
+        break;
+    }
+    case STC_STATE_PARALLEL:
+        if (enter_parallel(sim, f, ctx, &e) < 0) {
+            f->phase = PH_RETRY;
+            break;
+        }
+        break;
+    case STC_STATE_MAP:
+        if (enter_map(sim, f, ctx, &e) < 0) {
+            f->phase = PH_RETRY;
+            break;
+        }
+        break;
+    }
+    cJSON_Delete(eff);
+    cJSON_Delete(ctx);
+    if (rc < 0)
+        return -1;
+    if (e.error || e.cause) {
+        /* runtime errors of Pass/Choice/Wait/Succeed/Fail cannot be caught;
+         * state_error knows which types may retry or catch */
+        if (st->type == STC_STATE_PARALLEL || st->type == STC_STATE_MAP) {
+            cJSON_Delete(f->effective);
+            f->effective = NULL;
+            cJSON_Delete(f->items);
+            f->items = NULL;
+        }
+        state_error(sim, f, &e, true);
+    }
+    return 0;
+}
+
+/* ---- scheduling ---- */
+
+/* The leaf flow that runs next: earliest time, then lowest index. */
+static flow *pick(flow *f)
+{
+    if (f->done)
+        return NULL;
+    if (f->phase != PH_CHILDREN)
+        return f;
+    flow *best = NULL;
+    for (size_t i = 0; i < f->nkids; i++) {
+        if (!f->kids[i])
+            continue;
+        flow *c = pick(f->kids[i]);
+        if (c && (!best || c->time < best->time))
+            best = c;
+    }
+    return best;
+}
+
+/* ---- snapshots ---- */
+
+static void snap_free(snapshot *s)
+{
+    flow_free(s->root);
+    cJSON_Delete(s->calls);
+    stc_rterr_clear(&s->err);
+    free(s->message);
+    cJSON_Delete(s->last_output);
+}
+
+static void snap_push(stc_sim *sim)
+{
+    if (sim->nsnaps == sim->snapcap) {
+        sim->snapcap = sim->snapcap ? sim->snapcap * 2 : 64;
+        sim->snaps = stc_xrealloc(sim->snaps, sim->snapcap * sizeof *sim->snaps);
+    }
+    snapshot *s = &sim->snaps[sim->nsnaps++];
+    s->root = sim->root ? flow_clone(sim->root, NULL) : NULL;
+    s->nevents = sim->nevents;
+    s->transitions = sim->transitions;
+    s->next_event = sim->next_event;
+    s->rng = sim->rng;
+    s->calls = dup(sim->calls);
+    s->status = sim->status;
+    s->err.error = dupstr(sim->err.error);
+    s->err.cause = dupstr(sim->err.cause);
+    s->message = dupstr(sim->message);
+    s->last_output = dup(sim->last_output);
+}
+
+static void clear_history(stc_sim *sim, size_t keep)
+{
+    for (size_t i = keep; i < sim->nevents; i++)
+        event_free(&sim->events[i]);
+    sim->nevents = keep;
+}
+
+/* ---- public API ---- */
+
+void stc_sim_options_init(stc_sim_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->start_time_ms = STC_SIM_DEFAULT_EPOCH_MS;
+    o->seed = STC_SIM_DEFAULT_SEED;
+    o->max_transitions = STC_SIM_DEFAULT_MAX_TRANSITIONS;
+    o->undo = true;
+    o->execution_name = "stc-sim-execution";
+    o->state_machine_name = "StateMachine";
+}
+
+stc_sim *stc_sim_new(const stc_machine *m, const stc_sim_options *opts)
+{
+    stc_sim *sim = stc_xcalloc(1, sizeof *sim);
+    sim->m = m;
+    if (opts)
+        sim->opts = *opts;
+    else
+        stc_sim_options_init(&sim->opts);
+    if (sim->opts.max_transitions <= 0)
+        sim->opts.max_transitions = STC_SIM_DEFAULT_MAX_TRANSITIONS;
+    sim->exec_name = stc_xstrdup(sim->opts.execution_name ? sim->opts.execution_name
+                                                          : "stc-sim-execution");
+    sim->sm_name = stc_xstrdup(sim->opts.state_machine_name ? sim->opts.state_machine_name
+                                                            : "StateMachine");
+    sim->sm_id = sim->opts.state_machine_id
+                     ? stc_xstrdup(sim->opts.state_machine_id)
+                     : stc_xasprintf("arn:aws:states:us-east-1:123456789012:stateMachine:%s",
+                                     sim->sm_name);
+    sim->exec_id = stc_xasprintf("arn:aws:states:us-east-1:123456789012:execution:%s:%s",
+                                 sim->sm_name, sim->exec_name);
+    sim->opts.execution_name = sim->exec_name;
+    sim->opts.state_machine_name = sim->sm_name;
+    sim->opts.state_machine_id = sim->sm_id;
+    sim->status = STC_SIM_READY;
+    return sim;
+}
+
+static void reset(stc_sim *sim)
+{
+    for (size_t i = 0; i < sim->nsnaps; i++)
+        snap_free(&sim->snaps[i]);
+    sim->nsnaps = 0;
+    clear_history(sim, 0);
+    flow_free(sim->root);
+    sim->root = NULL;
+    cJSON_Delete(sim->calls);
+    sim->calls = NULL;
+    stc_rterr_clear(&sim->err);
+    free(sim->message);
+    sim->message = NULL;
+    cJSON_Delete(sim->last_output);
+    sim->last_output = NULL;
+    cJSON_Delete(sim->exec_ctx);
+    sim->exec_ctx = NULL;
+    cJSON_Delete(sim->sm_ctx);
+    sim->sm_ctx = NULL;
+    cJSON_Delete(sim->exec_input);
+    sim->exec_input = NULL;
+    sim->transitions = 0;
+    sim->next_event = 0;
+    sim->steps = 0;
+}
+
+void stc_sim_free(stc_sim *sim)
+{
+    if (!sim)
+        return;
+    reset(sim);
+    free(sim->snaps);
+    free(sim->events);
+    free(sim->exec_name);
+    free(sim->sm_name);
+    free(sim->sm_id);
+    free(sim->exec_id);
+    free(sim);
+}
+
+void stc_sim_start(stc_sim *sim, const cJSON *input)
+{
+    reset(sim);
+    sim->exec_input = input ? dup(input) : cJSON_CreateObject();
+    sim->rng.state = sim->opts.seed;
+    sim->calls = cJSON_CreateObject();
+    char ts[40];
+    stc_timestamp_format(sim->opts.start_time_ms, ts, sizeof ts);
+    sim->exec_ctx = cJSON_CreateObject();
+    cJSON_AddStringToObject(sim->exec_ctx, "Id", sim->exec_id);
+    cJSON_AddItemToObject(sim->exec_ctx, "Input", dup(sim->exec_input));
+    cJSON_AddStringToObject(sim->exec_ctx, "Name", sim->exec_name);
+    cJSON_AddStringToObject(sim->exec_ctx, "RoleArn",
+                            "arn:aws:iam::123456789012:role/stc-sim-execution-role");
+    cJSON_AddStringToObject(sim->exec_ctx, "StartTime", ts);
+    cJSON_AddNumberToObject(sim->exec_ctx, "RedriveCount", 0);
+    sim->sm_ctx = cJSON_CreateObject();
+    cJSON_AddStringToObject(sim->sm_ctx, "Id", sim->sm_id);
+    cJSON_AddStringToObject(sim->sm_ctx, "Name", sim->sm_name);
+    sim->root = flow_new(sim->m, dup(sim->exec_input), sim->opts.start_time_ms, NULL, K_ROOT, 0,
+                         stc_xstrdup(""));
+    sim->status = STC_SIM_RUNNING;
+    emit(sim, sim->root, STC_EV_EXECUTION_STARTED, NULL, d_one("input", sim->exec_input));
+}
+
+stc_sim_status stc_sim_step(stc_sim *sim)
+{
+    if (sim->status != STC_SIM_RUNNING)
+        return sim->status;
+    flow *f = pick(sim->root);
+    if (!f)
+        return sim->status;
+    if (sim->opts.undo)
+        snap_push(sim);
+    sim->steps++;
+    run_state(sim, f);
+    return sim->status;
+}
+
+int stc_sim_back(stc_sim *sim)
+{
+    if (sim->nsnaps == 0)
+        return -1;
+    snapshot *s = &sim->snaps[--sim->nsnaps];
+    flow_free(sim->root);
+    sim->root = s->root;
+    clear_history(sim, s->nevents);
+    sim->transitions = s->transitions;
+    sim->next_event = s->next_event;
+    sim->rng = s->rng;
+    cJSON_Delete(sim->calls);
+    sim->calls = s->calls;
+    sim->status = s->status;
+    stc_rterr_clear(&sim->err);
+    sim->err = s->err;
+    free(sim->message);
+    sim->message = s->message;
+    cJSON_Delete(sim->last_output);
+    sim->last_output = s->last_output;
+    sim->steps--;
+    return 0;
+}
+
+stc_sim_status stc_sim_run(stc_sim *sim, const char *breakpoint)
+{
+    bool first = true;
+    while (sim->status == STC_SIM_RUNNING) {
+        if (!first && breakpoint) {
+            const char *name = stc_sim_current_state(sim);
+            if (name && !strcmp(name, breakpoint))
+                break;
+        }
+        first = false;
+        stc_sim_step(sim);
+    }
+    return sim->status;
+}
+
+stc_sim_status stc_sim_get_status(const stc_sim *sim)
+{
+    return sim->status;
+}
+
+const char *stc_sim_current_state(const stc_sim *sim)
+{
+    if (sim->status != STC_SIM_RUNNING || !sim->root)
+        return NULL;
+    flow *f = pick(sim->root);
+    return f ? cur(f)->name : NULL;
+}
+
+const cJSON *stc_sim_current_input(const stc_sim *sim)
+{
+    if (sim->status != STC_SIM_RUNNING || !sim->root)
+        return NULL;
+    flow *f = pick(sim->root);
+    return f ? f->input : NULL;
+}
+
+const cJSON *stc_sim_output(const stc_sim *sim)
+{
+    if (sim->status == STC_SIM_SUCCEEDED && sim->root)
+        return sim->root->output;
+    return sim->last_output;
+}
+
+const char *stc_sim_error(const stc_sim *sim)
+{
+    return sim->err.error;
+}
+
+const char *stc_sim_cause(const stc_sim *sim)
+{
+    return sim->err.cause;
+}
+
+const char *stc_sim_message(const stc_sim *sim)
+{
+    return sim->message;
+}
+
+int64_t stc_sim_time(const stc_sim *sim)
+{
+    if (!sim->root)
+        return sim->opts.start_time_ms;
+    flow *f = sim->status == STC_SIM_RUNNING ? pick(sim->root) : NULL;
+    return f ? f->time : sim->root->time;
+}
+
+long stc_sim_transitions(const stc_sim *sim)
+{
+    return sim->transitions;
+}
+
+size_t stc_sim_steps(const stc_sim *sim)
+{
+    return sim->steps;
+}
+
+size_t stc_sim_event_count(const stc_sim *sim)
+{
+    return sim->nevents;
+}
+
+const stc_sim_event *stc_sim_event_at(const stc_sim *sim, size_t i)
+{
+    return i < sim->nevents ? &sim->events[i] : NULL;
+}
+
+cJSON *stc_sim_event_json(const stc_sim_event *ev)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", (double)ev->id);
+    cJSON_AddStringToObject(o, "type", stc_sim_event_type_name(ev->type));
+    char ts[40];
+    stc_timestamp_format(ev->time_ms, ts, sizeof ts);
+    cJSON_AddStringToObject(o, "timestamp", ts);
+    if (ev->state)
+        cJSON_AddStringToObject(o, "state", ev->state);
+    else
+        cJSON_AddNullToObject(o, "state");
+    cJSON_AddStringToObject(o, "flow", ev->flow);
+    for (const cJSON *c = ev->details ? ev->details->child : NULL; c; c = c->next)
+        cJSON_AddItemToObject(o, c->string, cJSON_Duplicate(c, true));
+    return o;
+}
+
+unsigned stc_sim_call_index(stc_sim *sim, const char *key)
+{
+    if (!sim->calls)
+        sim->calls = cJSON_CreateObject();
+    cJSON *c = cJSON_GetObjectItemCaseSensitive(sim->calls, key);
+    if (!c) {
+        cJSON_AddNumberToObject(sim->calls, key, 1);
+        return 0;
+    }
+    unsigned n = (unsigned)c->valuedouble;
+    cJSON_SetNumberValue(c, n + 1);
+    return n;
+}
