@@ -770,7 +770,7 @@ int stc_jsonpath_set(const char *text, cJSON **doc, cJSON *value, stc_rterr *err
             cJSON *c = cJSON_GetObjectItemCaseSensitive(v, s->name);
             if (last) {
                 if (c)
-                    cJSON_ReplaceItemViaPointer(v, c, value);
+                    cJSON_ReplaceItemInObjectCaseSensitive(v, s->name, value);
                 else
                     cJSON_AddItemToObject(v, s->name, value);
             } else if (!c) {

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -363,7 +364,7 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
         if (has(st, "ItemReader") || has(st, "ResultWriter") || has(st, "ItemBatcher"))
             return fail(L, "ItemReader, ItemBatcher and ResultWriter (distributed Map over S3) "
                            "are not supported by the simulator");
-        if (check_path_field(L, st, "ItemsPath", true) < 0)
+        if (check_path_field(L, st, "ItemsPath", false) < 0)
             return -1;
         if (load_nested(L, proc, field, &s->processor) < 0)
             return -1;
