@@ -31,43 +31,43 @@ static const box_chars ascii_round = {".", ".", "'", "'", "-", "|", "+", "+", "+
 static const box_chars ascii_double = {"#", "#", "#", "#", "=", "|", "+", "+", "+"};
 static const box_chars ascii_heavy = {"+", "+", "+", "+", "=", "|", "+", "+", "+"};
 
-static const box_chars *chars_of(stc_state_type t, bool ascii)
+static const box_chars *chars_of(stc_layout_state_type t, bool ascii)
 {
     switch (t) {
-    case STC_STATE_PASS:
-    case STC_STATE_WAIT:
+    case STC_LAYOUT_PASS:
+    case STC_LAYOUT_WAIT:
         return ascii ? &ascii_round : &box_round;
-    case STC_STATE_PARALLEL:
-    case STC_STATE_MAP:
+    case STC_LAYOUT_PARALLEL:
+    case STC_LAYOUT_MAP:
         return ascii ? &ascii_double : &box_double;
-    case STC_STATE_SUCCEED:
-    case STC_STATE_FAIL:
+    case STC_LAYOUT_SUCCEED:
+    case STC_LAYOUT_FAIL:
         return ascii ? &ascii_heavy : &box_heavy;
     default:
         return ascii ? &ascii_single : &box_single;
     }
 }
 
-const char *stc_draw_glyph(stc_state_type type, bool ascii)
+const char *stc_draw_glyph(stc_layout_state_type type, bool ascii)
 {
     static const char *const uni[] = {"▸", "◆", "○", "◷", "⇉", "⊞", "✔", "✘", "?"};
     static const char *const asc[] = {">", "?", "o", "%", "=", "*", "+", "!", "?"};
-    if ((int)type < 0 || type > STC_STATE_UNKNOWN)
-        type = STC_STATE_UNKNOWN;
+    if ((int)type < 0 || type > STC_LAYOUT_UNKNOWN)
+        type = STC_LAYOUT_UNKNOWN;
     return ascii ? asc[type] : uni[type];
 }
 
-int stc_draw_type_style(stc_state_type type)
+int stc_draw_type_style(stc_layout_state_type type)
 {
     switch (type) {
-    case STC_STATE_TASK: return STC_STYLE_BOX_TASK;
-    case STC_STATE_CHOICE: return STC_STYLE_BOX_CHOICE;
-    case STC_STATE_PASS: return STC_STYLE_BOX_PASS;
-    case STC_STATE_WAIT: return STC_STYLE_BOX_WAIT;
-    case STC_STATE_PARALLEL: return STC_STYLE_BOX_PARALLEL;
-    case STC_STATE_MAP: return STC_STYLE_BOX_MAP;
-    case STC_STATE_SUCCEED: return STC_STYLE_BOX_SUCCEED;
-    case STC_STATE_FAIL: return STC_STYLE_BOX_FAIL;
+    case STC_LAYOUT_TASK: return STC_STYLE_BOX_TASK;
+    case STC_LAYOUT_CHOICE: return STC_STYLE_BOX_CHOICE;
+    case STC_LAYOUT_PASS: return STC_STYLE_BOX_PASS;
+    case STC_LAYOUT_WAIT: return STC_STYLE_BOX_WAIT;
+    case STC_LAYOUT_PARALLEL: return STC_STYLE_BOX_PARALLEL;
+    case STC_LAYOUT_MAP: return STC_STYLE_BOX_MAP;
+    case STC_LAYOUT_SUCCEED: return STC_STYLE_BOX_SUCCEED;
+    case STC_LAYOUT_FAIL: return STC_STYLE_BOX_FAIL;
     default: return STC_STYLE_NORMAL;
     }
 }
@@ -113,7 +113,7 @@ static void draw_frame(stc_canvas *c, const stc_layout_cluster *cl, bool ascii)
 static void draw_box(stc_canvas *c, const stc_layout_node *n, const stc_draw_options *o)
 {
     stc_rect r = n->box;
-    if (n->kind != STC_NODE_STATE) {
+    if (n->kind != STC_LAYOUT_NODE_STATE) {
         stc_canvas_put_text(c, r.x, r.y, n->title, r.w, STC_STYLE_MARKER);
         return;
     }
@@ -158,7 +158,7 @@ static void draw_box(stc_canvas *c, const stc_layout_node *n, const stc_draw_opt
 /* Where an edge leaves a bordered box, put a tee on the border. */
 static void draw_tee(stc_canvas *c, const stc_layout_node *n, int x, int y, bool ascii)
 {
-    if (n->kind != STC_NODE_STATE)
+    if (n->kind != STC_LAYOUT_NODE_STATE)
         return;
     const box_chars *bc = chars_of(n->type, ascii);
     stc_rect r = n->box;

@@ -31,9 +31,9 @@ typedef struct stc_draw_options {
 stc_canvas *stc_draw_canvas(const stc_layout *l, const stc_draw_options *opt);
 
 /* The glyph of a state type ("▸" or ">"), static. */
-const char *stc_draw_glyph(stc_state_type type, bool ascii);
+const char *stc_draw_glyph(stc_layout_state_type type, bool ascii);
 
 /* The style id of a state type's box. */
-int stc_draw_type_style(stc_state_type type);
+int stc_draw_type_style(stc_layout_state_type type);
 
 #endif

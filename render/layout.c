@@ -38,7 +38,7 @@ typedef struct builder {
     int errors;
 } builder;
 
-static int add_node(builder *b, stc_node_kind kind, int cluster)
+static int add_node(builder *b, stc_layout_node_kind kind, int cluster)
 {
     stc_layout *l = b->l;
     if (l->n_nodes == b->cap_nodes) {
@@ -48,7 +48,7 @@ static int add_node(builder *b, stc_node_kind kind, int cluster)
     stc_layout_node *n = &l->nodes[l->n_nodes];
     memset(n, 0, sizeof *n);
     n->kind = kind;
-    n->type = STC_STATE_UNKNOWN;
+    n->type = STC_LAYOUT_UNKNOWN;
     n->cluster = cluster;
     n->owner = -1;
     return (int)l->n_nodes++;
@@ -95,11 +95,11 @@ static int add_cluster(builder *b, stc_cluster_kind kind, const char *title, int
 
 static const struct {
     const char *name;
-    stc_state_type type;
+    stc_layout_state_type type;
 } state_types[] = {
-    {"Task", STC_STATE_TASK},         {"Choice", STC_STATE_CHOICE},   {"Pass", STC_STATE_PASS},
-    {"Wait", STC_STATE_WAIT},         {"Parallel", STC_STATE_PARALLEL}, {"Map", STC_STATE_MAP},
-    {"Succeed", STC_STATE_SUCCEED},   {"Fail", STC_STATE_FAIL},
+    {"Task", STC_LAYOUT_TASK},         {"Choice", STC_LAYOUT_CHOICE},   {"Pass", STC_LAYOUT_PASS},
+    {"Wait", STC_LAYOUT_WAIT},         {"Parallel", STC_LAYOUT_PARALLEL}, {"Map", STC_LAYOUT_MAP},
+    {"Succeed", STC_LAYOUT_SUCCEED},   {"Fail", STC_LAYOUT_FAIL},
 };
 
 static const char *str_of(const cJSON *obj, const char *key)
@@ -154,11 +154,11 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
 static void build_nested(builder *b, const cJSON *state, int node, int cluster, int depth)
 {
     stc_layout *l = b->l;
-    bool is_map = l->nodes[node].type == STC_STATE_MAP;
+    bool is_map = l->nodes[node].type == STC_LAYOUT_MAP;
     int outer = add_cluster(b, is_map ? STC_CLUSTER_MAP : STC_CLUSTER_PARALLEL,
                             is_map ? "Map" : "Parallel", cluster, node);
     l->nodes[node].cluster = outer;
-    int join = add_node(b, STC_NODE_JOIN, outer);
+    int join = add_node(b, STC_LAYOUT_NODE_JOIN, outer);
     l->nodes[join].owner = node;
     l->nodes[join].title = stc_xstrdup("( join )");
     if (is_map) {
@@ -230,11 +230,11 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
     cJSON_ArrayForEach(st, states)
     {
         const char *type = str_of(st, "Type");
-        stc_state_type t = STC_STATE_UNKNOWN;
+        stc_layout_state_type t = STC_LAYOUT_UNKNOWN;
         for (size_t k = 0; type && k < STC_ARRAY_LEN(state_types); k++)
             if (strcmp(type, state_types[k].name) == 0)
                 t = state_types[k].type;
-        if (!cJSON_IsObject(st) || t == STC_STATE_UNKNOWN) {
+        if (!cJSON_IsObject(st) || t == STC_LAYOUT_UNKNOWN) {
             stc_diag_add(b->diags, STC_SEV_ERROR, NULL, 0, 0, "STC802",
                          "state '%s' has no known Type", st->string ? st->string : "?");
             b->errors++;
@@ -244,7 +244,7 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
                          "state '%s' is defined twice", st->string);
             b->errors++;
         }
-        int node = add_node(b, STC_NODE_STATE, cluster);
+        int node = add_node(b, STC_LAYOUT_NODE_STATE, cluster);
         l->nodes[node].type = t;
         l->nodes[node].name = stc_xstrdup(st->string ? st->string : "");
         fill_state_text(b, &l->nodes[node], st);
@@ -252,7 +252,7 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
         names[i].node = node;
         node_of[i] = node;
         i++;
-        if (t == STC_STATE_PARALLEL || t == STC_STATE_MAP)
+        if (t == STC_LAYOUT_PARALLEL || t == STC_LAYOUT_MAP)
             build_nested(b, st, node, cluster, depth);
     }
     int s = target_of(b, names, n, "StartAt", "StartAt", start);
@@ -263,20 +263,20 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
     {
         int node = node_of[i++];
         const char *name = l->nodes[node].name;
-        stc_state_type t = l->nodes[node].type;
+        stc_layout_state_type t = l->nodes[node].type;
         /* A Parallel/Map continues from its join node. */
         int out = node;
         stc_edge_kind next_kind = STC_EDGE_NEXT, end_kind = STC_EDGE_END;
-        if (t == STC_STATE_PARALLEL || t == STC_STATE_MAP) {
+        if (t == STC_LAYOUT_PARALLEL || t == STC_LAYOUT_MAP) {
             for (size_t k = (size_t)node + 1; k < l->n_nodes; k++)
-                if (l->nodes[k].kind == STC_NODE_JOIN && l->nodes[k].owner == node) {
+                if (l->nodes[k].kind == STC_LAYOUT_NODE_JOIN && l->nodes[k].owner == node) {
                     out = (int)k;
                     next_kind = end_kind = STC_EDGE_JOIN;
                     break;
                 }
         }
         const char *next = str_of(st, "Next");
-        if (t == STC_STATE_CHOICE) {
+        if (t == STC_LAYOUT_CHOICE) {
             char *strip = stc_labels_common_prefix(st);
             const cJSON *rule;
             cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(st, "Choices"))
@@ -296,7 +296,7 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
             int dt = def ? target_of(b, names, n, name, "Default", def) : -1;
             if (dt >= 0)
                 add_edge(b, STC_EDGE_DEFAULT, node, dt, stc_xstrdup("default"));
-        } else if (t == STC_STATE_SUCCEED || t == STC_STATE_FAIL) {
+        } else if (t == STC_LAYOUT_SUCCEED || t == STC_LAYOUT_FAIL) {
             add_edge(b, STC_EDGE_END, node, exit_to, NULL);
         } else if (next) {
             int nt = target_of(b, names, n, name, "Next", next);
@@ -304,7 +304,7 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
                 add_edge(b, next_kind, out, nt, NULL);
         } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "End"))) {
             add_edge(b, end_kind, out, exit_to, NULL);
-        } else if (t != STC_STATE_UNKNOWN) {
+        } else if (t != STC_LAYOUT_UNKNOWN) {
             stc_diag_add(b->diags, STC_SEV_ERROR, NULL, 0, 0, "STC801",
                          "state '%s' has neither Next nor \"End\": true", name);
             b->errors++;
@@ -328,7 +328,7 @@ static void size_nodes(stc_layout *l)
 {
     for (size_t i = 0; i < l->n_nodes; i++) {
         stc_layout_node *n = &l->nodes[i];
-        if (n->kind != STC_NODE_STATE) {
+        if (n->kind != STC_LAYOUT_NODE_STATE) {
             n->box.w = stc_text_width(n->title);
             n->box.h = 1;
             continue;
@@ -642,9 +642,9 @@ stc_layout *stc_layout_build(const cJSON *asl, const stc_layout_options *opt, st
     const char *comment = str_of(asl, "Comment");
     char *title = stc_text_sanitize(comment && *comment ? comment : "State machine");
     l->title = title;
-    int start = add_node(&b, STC_NODE_START, -1);
+    int start = add_node(&b, STC_LAYOUT_NODE_START, -1);
     l->nodes[start].title = stc_xstrdup("( Start )");
-    int end = add_node(&b, STC_NODE_END, -1);
+    int end = add_node(&b, STC_LAYOUT_NODE_END, -1);
     l->nodes[end].title = stc_xstrdup("( End )");
     build_level(&b, asl, -1, start, STC_EDGE_START, end, 0);
     if (b.errors) {
@@ -691,7 +691,7 @@ void stc_layout_free(stc_layout *l)
 int stc_layout_find(const stc_layout *l, const char *name)
 {
     for (size_t i = 0; name && i < l->n_nodes; i++)
-        if (l->nodes[i].kind == STC_NODE_STATE && strcmp(l->nodes[i].name, name) == 0)
+        if (l->nodes[i].kind == STC_LAYOUT_NODE_STATE && strcmp(l->nodes[i].name, name) == 0)
             return (int)i;
     return -1;
 }
@@ -700,7 +700,7 @@ const char *stc_layout_state_at(const stc_layout *l, int x, int y)
 {
     for (size_t i = 0; i < l->n_nodes; i++) {
         const stc_layout_node *n = &l->nodes[i];
-        if (n->kind == STC_NODE_STATE && x >= n->box.x && x < n->box.x + n->box.w &&
+        if (n->kind == STC_LAYOUT_NODE_STATE && x >= n->box.x && x < n->box.x + n->box.w &&
             y >= n->box.y && y < n->box.y + n->box.h)
             return n->name;
     }

@@ -24,24 +24,24 @@ typedef struct stc_rect {
     int x, y, w, h;
 } stc_rect;
 
-typedef enum stc_state_type {
-    STC_STATE_TASK,
-    STC_STATE_CHOICE,
-    STC_STATE_PASS,
-    STC_STATE_WAIT,
-    STC_STATE_PARALLEL,
-    STC_STATE_MAP,
-    STC_STATE_SUCCEED,
-    STC_STATE_FAIL,
-    STC_STATE_UNKNOWN,
-} stc_state_type;
+typedef enum stc_layout_state_type {
+    STC_LAYOUT_TASK,
+    STC_LAYOUT_CHOICE,
+    STC_LAYOUT_PASS,
+    STC_LAYOUT_WAIT,
+    STC_LAYOUT_PARALLEL,
+    STC_LAYOUT_MAP,
+    STC_LAYOUT_SUCCEED,
+    STC_LAYOUT_FAIL,
+    STC_LAYOUT_UNKNOWN,
+} stc_layout_state_type;
 
-typedef enum stc_node_kind {
-    STC_NODE_STATE, /* a state box */
-    STC_NODE_START, /* "( Start )" above the machine's StartAt */
-    STC_NODE_END,   /* "( End )" below the terminal states */
-    STC_NODE_JOIN,  /* "( join )" closing a Parallel's branches or a Map's iterator */
-} stc_node_kind;
+typedef enum stc_layout_node_kind {
+    STC_LAYOUT_NODE_STATE, /* a state box */
+    STC_LAYOUT_NODE_START, /* "( Start )" above the machine's StartAt */
+    STC_LAYOUT_NODE_END,   /* "( End )" below the terminal states */
+    STC_LAYOUT_NODE_JOIN,  /* "( join )" closing a Parallel's branches or a Map's iterator */
+} stc_layout_node_kind;
 
 typedef enum stc_edge_kind {
     STC_EDGE_NEXT,    /* Next */
@@ -55,8 +55,8 @@ typedef enum stc_edge_kind {
 } stc_edge_kind;
 
 typedef struct stc_layout_node {
-    stc_node_kind kind;
-    stc_state_type type;  /* STC_STATE_UNKNOWN for markers */
+    stc_layout_node_kind kind;
+    stc_layout_state_type type;  /* STC_LAYOUT_UNKNOWN for markers */
     char *name;           /* state name as written (NULL for markers) */
     char *title;          /* line 1 without the type glyph: the name, sanitised, maybe cut */
     char *extra;          /* right-hand annotation (label_extra), or NULL */

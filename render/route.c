@@ -29,7 +29,8 @@ typedef struct grid {
     uint8_t *near;
     uint8_t *mask;
     uint8_t *flags;
-    int *occ_to; /* -1 free, a target node, -2 several */
+    int *occ_to;   /* -1 free, a target node, -2 several */
+    int *occ_from; /* -1 free, a source node, -2 several */
     /* search state, per (cell * 4 + dir) */
     int *dist;
     int *prev;
@@ -93,8 +94,9 @@ static void grid_init(grid *g, const stc_layout *l)
     g->mask = stc_xcalloc(cells, 1);
     g->flags = stc_xcalloc(cells, 1);
     g->occ_to = stc_xmalloc(cells * sizeof *g->occ_to);
+    g->occ_from = stc_xmalloc(cells * sizeof *g->occ_from);
     for (size_t i = 0; i < cells; i++)
-        g->occ_to[i] = -1;
+        g->occ_to[i] = g->occ_from[i] = -1;
     g->dist = stc_xmalloc(cells * 4 * sizeof *g->dist);
     g->prev = stc_xmalloc(cells * 4 * sizeof *g->prev);
     g->stamp = stc_xcalloc(cells * 4, sizeof *g->stamp);
@@ -147,6 +149,7 @@ static void grid_free(grid *g)
     free(g->mask);
     free(g->flags);
     free(g->occ_to);
+    free(g->occ_from);
     free(g->dist);
     free(g->prev);
     free(g->stamp);
@@ -197,17 +200,24 @@ static long long heap_pop(grid *g)
     return top;
 }
 
-/* Must an edge to `target` leave this cell in the direction it came? */
-static bool straight_only(const grid *g, int cell, int target)
+/* May an edge from `source` to `target` share this cell with the edges
+ * already there? Edges to one box merge; edges from one box fan out. */
+static bool shares(const grid *g, int cell, int source, int target)
+{
+    return g->occ_to[cell] == target || g->occ_from[cell] == source;
+}
+
+/* Must an edge leave this cell in the direction it came? */
+static bool straight_only(const grid *g, int cell, int source, int target)
 {
     int k = g->kind[cell];
     if (k == FRAME_H || k == FRAME_V || k == CHANNEL)
         return true;
-    return g->mask[cell] && g->occ_to[cell] != target;
+    return g->mask[cell] && !shares(g, cell, source, target);
 }
 
 /* Cost of entering `cell` moving in `dir`, or -1 when not allowed. */
-static int enter_cost(const grid *g, int cell, int dir, int edge, int target)
+static int enter_cost(const grid *g, int cell, int dir, int edge, int source, int target)
 {
     int k = g->kind[cell];
     bool vertical = dir == N || dir == S;
@@ -234,8 +244,8 @@ static int enter_cost(const grid *g, int cell, int dir, int edge, int target)
         break;
     }
     if (g->mask[cell]) {
-        if (g->occ_to[cell] == target) {
-            cost -= 1; /* merging into an edge to the same box */
+        if (shares(g, cell, source, target)) {
+            cost -= 1; /* merging or fanning out */
         } else {
             if (g->flags[cell] & F_PORT)
                 return -1;
@@ -273,7 +283,7 @@ static void add_goal(grid *g, int x, int y, int dirs, int cost)
 /* A* from `starts` to the goals marked for generation g->gen. Returns the
  * goal state or -1. */
 static int astar(grid *g, const start *starts, int n_starts, stc_rect goal_rect, int edge,
-                 int target, window win)
+                 int source, int target, window win)
 {
     g->heap_len = 0;
     for (int i = 0; i < n_starts; i++) {
@@ -281,7 +291,7 @@ static int astar(grid *g, const start *starts, int n_starts, stc_rect goal_rect,
         int x = starts[i].cell % g->w, y = starts[i].cell / g->w;
         if (x < win.x0 || x > win.x1 || y < win.y0 || y > win.y1)
             continue;
-        if (enter_cost(g, starts[i].cell, starts[i].dir, edge, target) < 0)
+        if (enter_cost(g, starts[i].cell, starts[i].dir, edge, source, target) < 0)
             continue;
         int cost = starts[i].cost;
         if (g->stamp[s] == g->gen && g->dist[s] <= cost)
@@ -302,7 +312,7 @@ static int astar(grid *g, const start *starts, int n_starts, stc_rect goal_rect,
             continue; /* stale entry */
         if (g->goal_stamp[cell] == g->gen && (g->goal_dirs[cell] & (1u << dir)))
             return s;
-        bool straight = straight_only(g, cell, target);
+        bool straight = straight_only(g, cell, source, target);
         for (int nd = 0; nd < 4; nd++) {
             if (nd == (dir + 2) % 4 || (straight && nd != dir))
                 continue;
@@ -310,7 +320,7 @@ static int astar(grid *g, const start *starts, int n_starts, stc_rect goal_rect,
             if (nx < win.x0 || nx > win.x1 || ny < win.y0 || ny > win.y1)
                 continue;
             int nc = idx(g, nx, ny);
-            int c = enter_cost(g, nc, nd, edge, target);
+            int c = enter_cost(g, nc, nd, edge, source, target);
             if (c < 0)
                 continue;
             if (nd != dir)
@@ -384,6 +394,10 @@ static void commit(grid *g, const stc_layout *l, stc_layout_edge *e)
             g->occ_to[c] = target;
         else if (g->occ_to[c] != target)
             g->occ_to[c] = -2;
+        if (g->occ_from[c] == -1)
+            g->occ_from[c] = e->from;
+        else if (g->occ_from[c] != e->from)
+            g->occ_from[c] = -2;
     }
 }
 
@@ -452,7 +466,7 @@ static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, int ei, 
             stc_rect chan = {cx, cy, 1, 1};
             g->gen++;
             add_goal(g, cx, cy, 1u << N | 1u << S, 0);
-            int s = astar(g, *starts, n_starts, chan, ei, e->to, window_of(g, from, chan, full));
+            int s = astar(g, *starts, n_starts, chan, ei, e->from, e->to, window_of(g, from, chan, full));
             if (s < 0)
                 continue;
             collect(g, s, &cells, &len, &cap);
@@ -460,7 +474,7 @@ static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, int ei, 
             g->gen++;
             node_goals(g, to);
             start st = {idx(g, cx, cy), dir, 0};
-            int s2 = astar(g, &st, 1, grow(to, 1), ei, e->to, window_of(g, chan, to, full));
+            int s2 = astar(g, &st, 1, grow(to, 1), ei, e->from, e->to, window_of(g, chan, to, full));
             if (s2 < 0)
                 continue;
             int before = len;
@@ -472,7 +486,7 @@ static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, int ei, 
         } else {
             g->gen++;
             node_goals(g, to);
-            int s = astar(g, *starts, n_starts, grow(to, 1), ei, e->to, window_of(g, from, to, full));
+            int s = astar(g, *starts, n_starts, grow(to, 1), ei, e->from, e->to, window_of(g, from, to, full));
             if (s < 0)
                 continue;
             collect(g, s, &cells, &len, &cap);

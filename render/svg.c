@@ -86,7 +86,7 @@ static void put_state(stc_buf *b, const stc_layout *l, size_t i, const stc_draw_
 {
     const stc_layout_node *n = &l->nodes[i];
     stc_rect r = n->box;
-    if (n->kind != STC_NODE_STATE) {
+    if (n->kind != STC_LAYOUT_NODE_STATE) {
         stc_buf_printf(b, "<g class=\"marker\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"%d\"/>",
                        r.x * CW, r.y * CH + 1, r.w * CW, CH - 2, CH / 2);
         stc_buf_printf(b, "<text x=\"%d\" y=\"%d\">", r.x * CW, r.y * CH + 12);
@@ -102,7 +102,7 @@ static void put_state(stc_buf *b, const stc_layout *l, size_t i, const stc_draw_
     stc_buf_puts(b, "\"><title>");
     put_xml(b, n->name);
     stc_buf_puts(b, "</title>");
-    put_rect(b, r, NULL, n->type == STC_STATE_PASS || n->type == STC_STATE_WAIT ? 8 : 2);
+    put_rect(b, r, NULL, n->type == STC_LAYOUT_PASS || n->type == STC_LAYOUT_WAIT ? 8 : 2);
     stc_buf_printf(b, "<text x=\"%d\" y=\"%d\">", (r.x + 2) * CW, (r.y + 1) * CH + 12);
     put_xml(b, stc_draw_glyph(n->type, false));
     stc_buf_puts(b, " ");
@@ -136,12 +136,12 @@ static void put_edge(stc_buf *b, const stc_layout *l, const stc_layout_edge *e)
         sx = px(from.x);
     else
         sx = px(from.x + from.w - 1);
-    if (l->nodes[e->from].kind != STC_NODE_STATE && p[1] >= from.y + from.h)
+    if (l->nodes[e->from].kind != STC_LAYOUT_NODE_STATE && p[1] >= from.y + from.h)
         sy = from.y * CH + CH - 1;
     int n = e->path_len;
     int ex = px(p[2 * n - 2]), ey = py(p[2 * n - 1]);
     switch (e->arrow) {
-    case 'v': ey = l->nodes[e->to].kind == STC_NODE_STATE ? py(to.y) : to.y * CH + 1; break;
+    case 'v': ey = l->nodes[e->to].kind == STC_LAYOUT_NODE_STATE ? py(to.y) : to.y * CH + 1; break;
     case '>': ex = px(to.x); break;
     case '<': ex = px(to.x + to.w - 1); break;
     default: ey = py(to.y + to.h - 1); break;
