@@ -51,7 +51,7 @@ static const box_chars *chars_of(stc_layout_state_type t, bool ascii)
 const char *stc_draw_glyph(stc_layout_state_type type, bool ascii)
 {
     static const char *const uni[] = {"▸", "◆", "○", "◷", "⇉", "⊞", "✔", "✘", "?"};
-    static const char *const asc[] = {">", "?", "o", "%", "=", "*", "+", "!", "?"};
+    static const char *const asc[] = {">", "?", "o", "%", "=", "*", "+", "X", "?"};
     if ((int)type < 0 || type > STC_LAYOUT_UNKNOWN)
         type = STC_LAYOUT_UNKNOWN;
     return ascii ? asc[type] : uni[type];
@@ -83,7 +83,7 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 static void draw_frame(stc_canvas *c, const stc_layout_cluster *cl, bool ascii)
 {
     stc_rect r = cl->box;
-    const char *h = ascii ? "." : "╌", *v = ascii ? ":" : "╎";
+    const char *h = ascii ? "." : "┈", *v = ascii ? ":" : "┊";
     const char *tl = ascii ? "." : "┌", *tr = ascii ? "." : "┐";
     const char *bl = ascii ? "'" : "└", *br = ascii ? "'" : "┘";
     int st = STC_STYLE_CLUSTER;
@@ -231,15 +231,15 @@ stc_canvas *stc_draw_canvas(const stc_layout *l, const stc_draw_options *opt)
             } else if (o->ascii) {
                 ch = edge_ascii[mask[at]];
                 if (!normal[at] && (mask[at] == (BN | BS) || mask[at] == BN || mask[at] == BS))
-                    ch = ":";
+                    ch = "!";
                 else if (!normal[at] && (mask[at] == (BE | BW) || mask[at] == BE || mask[at] == BW))
-                    ch = ".";
+                    ch = "~";
             } else {
                 ch = edge_uni[mask[at]];
                 if (!normal[at] && (mask[at] == (BN | BS) || mask[at] == BN || mask[at] == BS))
-                    ch = "╎";
+                    ch = "╏";
                 else if (!normal[at] && (mask[at] == (BE | BW) || mask[at] == BE || mask[at] == BW))
-                    ch = "╌";
+                    ch = "╍";
             }
             stc_canvas_put(c, x, y, ch, st);
         }

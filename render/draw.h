@@ -2,8 +2,8 @@
  *
  * Boxes carry the state type in their border and glyph (Unicode: Task ▸ ┌─┐,
  * Choice ◆, Pass ○ ╭─╮, Wait ◷ ╭─╮, Parallel ⇉ ╔═╗, Map ⊞ ╔═╗, Succeed ✔ ┏━┓,
- * Fail ✘ ┏━┓); Catch edges are dashed; Retry shows as "↻ retry ×N" in the
- * box; clusters are dashed frames with a title. ASCII output uses the same
+ * Fail ✘ ┏━┓); Catch edges are heavy dashed (╍ ╏, ASCII ~ !); Retry shows as "↻ retry ×N" in the
+ * box; clusters are dotted frames (┈ ┊, ASCII . :) with a title. ASCII output uses the same
  * geometry with ASCII characters. Style ids (render/style.h) mark each cell:
  * a state's border takes SELECTED, CURRENT or VISITED when it is one (in
  * that priority), its text keeps the state type's style unless selected.

@@ -45,6 +45,10 @@ typedef struct grid {
     size_t heap_len, heap_cap;
 } grid;
 
+/* Edges fan out of a box together only when they are of one sort: Catch
+ * edges never share cells with normal transitions from the same box. */
+#define SOURCE_KEY(e) ((e)->from * 2 + ((e)->kind == STC_EDGE_CATCH))
+
 typedef struct start {
     int cell, dir, cost;
 } start;
@@ -395,8 +399,8 @@ static void commit(grid *g, const stc_layout *l, stc_layout_edge *e)
         else if (g->occ_to[c] != target)
             g->occ_to[c] = -2;
         if (g->occ_from[c] == -1)
-            g->occ_from[c] = e->from;
-        else if (g->occ_from[c] != e->from)
+            g->occ_from[c] = SOURCE_KEY(e);
+        else if (g->occ_from[c] != SOURCE_KEY(e))
             g->occ_from[c] = -2;
     }
 }
@@ -466,7 +470,7 @@ static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, int ei, 
             stc_rect chan = {cx, cy, 1, 1};
             g->gen++;
             add_goal(g, cx, cy, 1u << N | 1u << S, 0);
-            int s = astar(g, *starts, n_starts, chan, ei, e->from, e->to, window_of(g, from, chan, full));
+            int s = astar(g, *starts, n_starts, chan, ei, SOURCE_KEY(e), e->to, window_of(g, from, chan, full));
             if (s < 0)
                 continue;
             collect(g, s, &cells, &len, &cap);
@@ -474,7 +478,7 @@ static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, int ei, 
             g->gen++;
             node_goals(g, to);
             start st = {idx(g, cx, cy), dir, 0};
-            int s2 = astar(g, &st, 1, grow(to, 1), ei, e->from, e->to, window_of(g, chan, to, full));
+            int s2 = astar(g, &st, 1, grow(to, 1), ei, SOURCE_KEY(e), e->to, window_of(g, chan, to, full));
             if (s2 < 0)
                 continue;
             int before = len;
@@ -486,7 +490,7 @@ static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, int ei, 
         } else {
             g->gen++;
             node_goals(g, to);
-            int s = astar(g, *starts, n_starts, grow(to, 1), ei, e->from, e->to, window_of(g, from, to, full));
+            int s = astar(g, *starts, n_starts, grow(to, 1), ei, SOURCE_KEY(e), e->to, window_of(g, from, to, full));
             if (s < 0)
                 continue;
             collect(g, s, &cells, &len, &cap);

@@ -151,7 +151,7 @@ static int glyph_mask(const char *t)
     static const struct {
         const char *g;
         int m;
-    } tab[] = {{"│", 5}, {"╎", 5}, {"─", 10}, {"╌", 10}, {"└", 3}, {"┌", 6}, {"├", 7},
+    } tab[] = {{"│", 5}, {"╏", 5}, {"─", 10}, {"╍", 10}, {"└", 3}, {"┌", 6}, {"├", 7},
                {"┘", 9}, {"┴", 11}, {"┐", 12}, {"┤", 13}, {"┬", 14}, {"┼", 15}};
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
         if (strcmp(t, tab[i].g) == 0)
