@@ -1,0 +1,89 @@
+/* cmd_emit.c - `stc-tui emit SERVICE.py [--mode M] [--config FILE] -o DIR`:
+ * the deployable folder (core/aws/emit.h), written atomically. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/aws/emit.h"
+#include "core/util.h"
+
+static const char *const stc_modes[] = {"dev", "test", "stage", "prod"};
+
+int stc_cmd_emit(int argc, char **argv)
+{
+    const char *path = NULL, *mode = "dev", *config = NULL, *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (stc_cli_flag(a, "--mode") || stc_cli_flag(a, "--config") || stc_cli_flag(a, "-o") ||
+            stc_cli_flag(a, "--output")) {
+            if (i + 1 >= argc)
+                return stc_cli_usage("emit", "option '%s' needs a value", a);
+            const char *v = argv[++i];
+            if (stc_cli_flag(a, "--mode"))
+                mode = v;
+            else if (stc_cli_flag(a, "--config"))
+                config = v;
+            else
+                out = v;
+        } else if (a[0] == '-' && a[1]) {
+            return stc_cli_usage("emit", "unknown option '%s'", a);
+        } else if (!path) {
+            path = a;
+        } else {
+            return stc_cli_usage("emit", "unexpected argument '%s'", a);
+        }
+    }
+    if (!path)
+        return stc_cli_usage("emit", "missing SERVICE.py");
+    if (!out)
+        return stc_cli_usage("emit", "missing -o DIR");
+    if (!*out)
+        return stc_cli_usage("emit", "-o needs a folder name");
+    bool known = false;
+    for (size_t i = 0; i < STC_ARRAY_LEN(stc_modes); i++)
+        if (strcmp(mode, stc_modes[i]) == 0)
+            known = true;
+    if (!known)
+        return stc_cli_usage("emit", "unknown mode '%s' (dev, test, stage or prod)", mode);
+    if (config) {
+        char *text = NULL, *err = NULL;
+        size_t len;
+        if (stc_file_read(config, &text, &len, &err) != 0) {
+            fprintf(stderr, "stc-tui: %s\n", err);
+            free(err);
+            return STC_EXIT_IO;
+        }
+        free(text);
+    }
+
+    int status;
+    stc_service *svc = stc_cli_load(path, &status);
+    if (!svc)
+        return status;
+    if (status != STC_EXIT_OK) {
+        stc_cli_print_diags(svc);
+        stc_service_free(svc);
+        return status;
+    }
+    stc_emit_options opts = {mode, config};
+    stc_emit e;
+    if (stc_emit_collect(svc, &opts, &e, &svc->diags) != 0) {
+        stc_cli_print_diags(svc);
+        stc_service_free(svc);
+        return STC_EXIT_INPUT;
+    }
+    stc_cli_print_diags(svc); /* warnings and notes */
+    char *err = NULL;
+    int rc = STC_EXIT_OK;
+    if (stc_emit_write(&e, out, &err) != 0) {
+        fprintf(stderr, "stc-tui: %s; nothing was changed\n", err);
+        free(err);
+        rc = STC_EXIT_IO;
+    } else {
+        printf("emitted %s into %s (%zu files)\n", stc_service_name(svc), out, e.nfiles);
+    }
+    stc_emit_free(&e);
+    stc_service_free(svc);
+    return rc;
+}

@@ -1,0 +1,271 @@
+/* package.c - deterministic zips and digests per function. See package.h. */
+#include "core/aws/package.h"
+
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zip.h>
+
+#include "core/aws/handler.h"
+#include "core/aws/slice.h"
+#include "core/util.h"
+
+/* The embedded runtime (core/aws/runtime/embed_files.cmake). */
+struct stc_embed_file {
+    const char *name;
+    const unsigned char *data;
+    size_t len;
+};
+extern const struct stc_embed_file stc_runtime_files[];
+extern const size_t stc_runtime_nfiles;
+
+static int stc_file_cmp(const void *a, const void *b)
+{
+    return strcmp(((const stc_package_file *)a)->name, ((const stc_package_file *)b)->name);
+}
+
+static void stc_files_push(stc_package_file **files, size_t *n, const char *name, char *data, size_t len)
+{
+    *files = stc_xrealloc(*files, (*n + 1) * sizeof **files);
+    (*files)[*n] = (stc_package_file){stc_xstrdup(name), data, len};
+    (*n)++;
+}
+
+size_t stc_package_files(const stc_service *svc, const stc_unit_info *u, stc_package_file **out)
+{
+    *out = NULL;
+    stc_slice slice;
+    if (stc_slice_unit(svc, u, &slice) != 0)
+        return 0;
+    stc_package_file *files = NULL;
+    size_t n = 0;
+    char *handler = stc_handler_generate(svc, u, &slice);
+    stc_files_push(&files, &n, STC_HANDLER_FILE, handler, strlen(handler));
+    stc_files_push(&files, &n, STC_HANDLER_MODULE_FILE, slice.text, slice.len); /* taken */
+    slice.text = NULL;
+    for (size_t i = 0; i < stc_runtime_nfiles; i++) {
+        const struct stc_embed_file *f = &stc_runtime_files[i];
+        stc_files_push(&files, &n, f->name, stc_xstrndup((const char *)f->data, f->len), f->len);
+    }
+    stc_slice_free(&slice);
+    qsort(files, n, sizeof *files, stc_file_cmp);
+    *out = files;
+    return n;
+}
+
+void stc_package_files_free(stc_package_file *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(files[i].name);
+        free(files[i].data);
+    }
+    free(files);
+}
+
+void stc_package_digest(const stc_package_file *files, size_t n, char hex[65])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        char len[32];
+        int k = snprintf(len, sizeof len, "%zu", files[i].len);
+        EVP_DigestUpdate(ctx, files[i].name, strlen(files[i].name) + 1); /* with its NUL */
+        EVP_DigestUpdate(ctx, len, (size_t)k + 1);
+        EVP_DigestUpdate(ctx, files[i].data, files[i].len);
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
+        abort();
+    EVP_MD_CTX_free(ctx);
+    for (unsigned int i = 0; i < mdlen; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex[64] = '\0';
+}
+
+/* 2000-01-01 00:00:00 local time: libzip turns a time_t into DOS date and
+ * time through localtime(), so this gives the same DOS fields in every zone. */
+static time_t stc_zip_mtime(void)
+{
+    struct tm tm = {0};
+    tm.tm_year = 100;
+    tm.tm_mon = 0;
+    tm.tm_mday = 1;
+    tm.tm_isdst = -1;
+    return mktime(&tm);
+}
+
+static char *stc_zip_error(const char *what, zip_error_t *ze)
+{
+    return stc_xasprintf("cannot build the zip (%s): %s", what, zip_error_strerror(ze));
+}
+
+int stc_package_zip(const stc_package_file *files, size_t n, unsigned char **out, size_t *len, char **err)
+{
+    *out = NULL;
+    *len = 0;
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    if (!src) {
+        *err = stc_zip_error("buffer", &ze);
+        zip_error_fini(&ze);
+        return -1;
+    }
+    zip_t *za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+    if (!za) {
+        *err = stc_zip_error("open", &ze);
+        zip_source_free(src);
+        zip_error_fini(&ze);
+        return -1;
+    }
+    zip_source_keep(src);
+    time_t mtime = stc_zip_mtime();
+    for (size_t i = 0; i < n; i++) {
+        zip_source_t *fs = zip_source_buffer(za, files[i].data, files[i].len, 0);
+        zip_int64_t idx = fs ? zip_file_add(za, files[i].name, fs, ZIP_FL_ENC_UTF_8) : -1;
+        if (idx < 0) {
+            if (fs)
+                zip_source_free(fs);
+            *err = stc_xasprintf("cannot build the zip (add %s): %s", files[i].name, zip_strerror(za));
+            zip_discard(za);
+            zip_source_free(src);
+            zip_error_fini(&ze);
+            return -1;
+        }
+        zip_uint64_t u = (zip_uint64_t)idx;
+        if (zip_set_file_compression(za, u, ZIP_CM_DEFLATE, 9) != 0 ||
+            zip_file_set_mtime(za, u, mtime, 0) != 0 ||
+            zip_file_set_external_attributes(za, u, 0, ZIP_OPSYS_UNIX, (zip_uint32_t)0100644 << 16) != 0) {
+            *err = stc_xasprintf("cannot build the zip (%s): %s", files[i].name, zip_strerror(za));
+            zip_discard(za);
+            zip_source_free(src);
+            zip_error_fini(&ze);
+            return -1;
+        }
+    }
+    if (zip_close(za) != 0) {
+        *err = stc_xasprintf("cannot build the zip (close): %s", zip_strerror(za));
+        zip_discard(za);
+        zip_source_free(src);
+        zip_error_fini(&ze);
+        return -1;
+    }
+    int rc = -1;
+    if (zip_source_open(src) == 0) {
+        if (zip_source_seek(src, 0, SEEK_END) == 0) {
+            zip_int64_t size = zip_source_tell(src);
+            if (size >= 0 && zip_source_seek(src, 0, SEEK_SET) == 0) {
+                unsigned char *buf = stc_xmalloc((size_t)size ? (size_t)size : 1);
+                if (zip_source_read(src, buf, (zip_uint64_t)size) == size) {
+                    *out = buf;
+                    *len = (size_t)size;
+                    rc = 0;
+                } else {
+                    free(buf);
+                }
+            }
+        }
+        zip_source_close(src);
+    }
+    if (rc != 0)
+        *err = stc_xasprintf("cannot build the zip (read back): %s",
+                             zip_error_strerror(zip_source_error(src)));
+    zip_source_free(src);
+    zip_error_fini(&ze);
+    return rc;
+}
+
+static bool stc_is_lambda_unit(const stc_unit_info *u)
+{
+    return u->unit == STC_UNIT_LAMBDA &&
+           (u->kind == STC_KIND_FUNCTION || u->kind == STC_KIND_REST || u->kind == STC_KIND_WEBSOCKET);
+}
+
+static char *stc_zip_name(const char *function, const char *hex)
+{
+    return stc_xasprintf("%s-%.*s.zip", function, STC_PACKAGE_HEX_KEY, hex);
+}
+
+int stc_package_build(const stc_service *svc, stc_diags *d, stc_package **out)
+{
+    *out = NULL;
+    const char *cls = stc_service_name(svc);
+    if (!cls) {
+        stc_diag_add(d, STC_SEV_ERROR, svc->file, 0, 0, "STC700",
+                     "nothing to package: the module has no service class");
+        return -1;
+    }
+    stc_package *p = stc_xcalloc(1, sizeof *p);
+    p->service = stc_xstrdup(cls);
+    for (size_t i = 0; i < svc->nunits; i++) {
+        const stc_unit_info *u = &svc->units[i];
+        if (!stc_is_lambda_unit(u))
+            continue;
+        p->functions = stc_xrealloc(p->functions, (p->nfunctions + 1) * sizeof *p->functions);
+        stc_package_function *f = &p->functions[p->nfunctions++];
+        memset(f, 0, sizeof *f);
+        f->name = stc_xstrdup(u->method->name);
+        f->unit = u;
+        f->nfiles = stc_package_files(svc, u, &f->files);
+        stc_package_digest(f->files, f->nfiles, f->sha256);
+        f->zip_name = stc_zip_name(f->name, f->sha256);
+        f->s3_key = stc_xasprintf("%s/%s", cls, f->zip_name);
+        char *err = NULL;
+        if (stc_package_zip(f->files, f->nfiles, &f->zip, &f->zip_len, &err) != 0) {
+            stc_diag_add(d, STC_SEV_ERROR, svc->file, u->method->pos.line, u->method->pos.col, "STC701",
+                         "cannot package %s: %s", f->name, err);
+            free(err);
+            stc_package_free(p);
+            return -1;
+        }
+    }
+    *out = p;
+    return 0;
+}
+
+void stc_package_free(stc_package *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->nfunctions; i++) {
+        stc_package_function *f = &p->functions[i];
+        free(f->name);
+        stc_package_files_free(f->files, f->nfiles);
+        free(f->zip_name);
+        free(f->s3_key);
+        free(f->zip);
+    }
+    free(p->functions);
+    free(p->service);
+    free(p);
+}
+
+const stc_package_function *stc_package_find(const stc_package *p, const char *name)
+{
+    for (size_t i = 0; p && i < p->nfunctions; i++)
+        if (strcmp(p->functions[i].name, name) == 0)
+            return &p->functions[i];
+    return NULL;
+}
+
+char *stc_package_s3_key(const stc_service *svc, const char *function)
+{
+    const char *cls = stc_service_name(svc);
+    const stc_unit_info *u = cls ? stc_service_unit(svc, function) : NULL;
+    if (!u || !stc_is_lambda_unit(u))
+        return NULL;
+    stc_package_file *files;
+    size_t n = stc_package_files(svc, u, &files);
+    char hex[65];
+    stc_package_digest(files, n, hex);
+    stc_package_files_free(files, n);
+    char *zip = stc_zip_name(function, hex);
+    char *key = stc_xasprintf("%s/%s", cls, zip);
+    free(zip);
+    return key;
+}

@@ -1,0 +1,943 @@
+"""stc_runtime: the cloud side of a stc-tui service, shipped inside every function package.
+
+A service module written for stc-tui annotates its resources in ``__init__``
+(``MutableMapping[str, dict]`` for a table, ``MutableMapping[str, bytes]`` for a
+bucket, ``Queue`` for a queue). In the cloud the generated handler replaces those
+attributes with the classes below, backed by DynamoDB, S3 and SQS through boto3 as
+the Lambda runtime provides it. Locally (no boto3, or ``STC_RUNTIME=memory``) the
+same names work in memory, shared by name inside one process, so tests and local
+runs behave like the cloud: values are stored as JSON, so reading gives a copy.
+
+The generated handler calls ``build_service`` once per cold start and ``dispatch``
+per event (API Gateway HTTP API v2, API Gateway WebSocket, or a direct invocation
+with a JSON object of arguments). See docs/packaging.md in the stc-tui sources.
+"""
+import base64
+import collections
+import datetime
+import decimal
+import json
+import os
+import queue as _queue
+import sys
+import traceback
+import urllib.parse
+from collections.abc import MutableMapping
+
+__all__ = [
+    "Table", "Bucket", "Queue", "post_to_connection", "local_functions", "sent",
+    "executions", "gone", "reset", "mode", "InvalidArguments", "RemoteError",
+    "build_service", "dispatch",
+]
+
+# ---------------------------------------------------------------------------
+# mode and clients
+
+
+def mode():
+    """'aws' in a Lambda function with boto3, 'memory' otherwise.
+
+    STC_RUNTIME=memory or STC_RUNTIME=aws forces one of them."""
+    forced = os.environ.get("STC_RUNTIME", "")
+    if forced in ("memory", "aws"):
+        return forced
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        try:
+            import boto3  # noqa: F401
+            return "aws"
+        except ImportError:
+            return "memory"
+    return "memory"
+
+
+_clients = {}
+
+
+def _client(service, endpoint_url=None):
+    key = (service, endpoint_url)
+    if key not in _clients:
+        import boto3
+        if endpoint_url:
+            _clients[key] = boto3.client(service, endpoint_url=endpoint_url)
+        else:
+            _clients[key] = boto3.client(service)
+    return _clients[key]
+
+
+def _error_code(exc):
+    response = getattr(exc, "response", None) or {}
+    return response.get("Error", {}).get("Code", "")
+
+
+# In-memory state, by resource name. reset() clears it (tests).
+_tables = {}
+_buckets = {}
+_queues = {}
+sent = []          # post_to_connection calls: {"url", "connection_id", "data"}
+gone = set()       # connection ids that answer "gone" locally
+executions = []    # state machine starts: {"state_machine", "input", "execution_arn"}
+local_functions = {}  # name -> callable(**arguments), for calls between units locally
+
+
+def reset():
+    """Forget every in-memory table, bucket, queue, post and execution."""
+    _tables.clear()
+    _buckets.clear()
+    _queues.clear()
+    del sent[:]
+    gone.clear()
+    del executions[:]
+    local_functions.clear()
+
+
+# ---------------------------------------------------------------------------
+# JSON helpers
+
+
+def _json_default(value):
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    raise TypeError("%s is not JSON serializable" % type(value).__name__)
+
+
+def to_json(value):
+    """JSON text of a value, the way every package answers (sets and tuples as
+    lists, bytes as base64, Decimal as numbers, dates in ISO 8601)."""
+    return json.dumps(value, default=_json_default, ensure_ascii=False, allow_nan=False)
+
+
+# ---------------------------------------------------------------------------
+# resources
+
+
+def _check_key(key, key_type="str"):
+    ok = isinstance(key, str) if key_type == "str" else \
+        isinstance(key, int) and not isinstance(key, bool)
+    if not ok:
+        raise TypeError("keys must be %s, not %s" % (key_type, type(key).__name__))
+    return key
+
+
+class Table(MutableMapping):
+    """A DynamoDB table as a MutableMapping[str, value].
+
+    Items are {"key": S or N, "value": S (JSON text)}: the table's partition
+    key is the attribute "key", a string (key_type "str") or a number
+    ("int"). Any JSON value can be stored; reading returns a fresh copy, so
+    change it and assign it back to save it."""
+
+    def __init__(self, name, key_type="str"):
+        self.name = name
+        self.key_type = key_type
+        self._aws = mode() == "aws"
+        if not self._aws:
+            self._data = _tables.setdefault(name, {})
+
+    def _key(self, key):
+        _check_key(key, self.key_type)
+        return {"key": {"S": key} if self.key_type == "str" else {"N": str(key)}}
+
+    def _unkey(self, attr):
+        return attr["S"] if "S" in attr else int(attr["N"])
+
+    def __repr__(self):
+        return "Table(%r)" % self.name
+
+    def __getitem__(self, key):
+        k = self._key(key)
+        if not self._aws:
+            if key not in self._data:
+                raise KeyError(key)
+            return json.loads(self._data[key])
+        got = _client("dynamodb").get_item(TableName=self.name, Key=k, ConsistentRead=True)
+        if "Item" not in got:
+            raise KeyError(key)
+        return json.loads(got["Item"]["value"]["S"])
+
+    def __setitem__(self, key, value):
+        k = self._key(key)
+        text = to_json(value)
+        if not self._aws:
+            self._data[key] = text
+            return
+        k["value"] = {"S": text}
+        _client("dynamodb").put_item(TableName=self.name, Item=k)
+
+    def __delitem__(self, key):
+        k = self._key(key)
+        if not self._aws:
+            if key not in self._data:
+                raise KeyError(key)
+            del self._data[key]
+            return
+        old = _client("dynamodb").delete_item(TableName=self.name, Key=k, ReturnValues="ALL_OLD")
+        if "Attributes" not in old:
+            raise KeyError(key)
+
+    def __contains__(self, key):
+        try:
+            _check_key(key, self.key_type)
+        except TypeError:
+            return False
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self):
+        if not self._aws:
+            return iter(sorted(self._data))
+        return self._scan_keys()
+
+    def _scan_keys(self):
+        args = {"TableName": self.name, "ProjectionExpression": "#k",
+                "ExpressionAttributeNames": {"#k": "key"}, "ConsistentRead": True}
+        keys = []
+        while True:
+            page = _client("dynamodb").scan(**args)
+            keys.extend(self._unkey(item["key"]) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                break
+            args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return iter(sorted(keys))
+
+    def __len__(self):
+        if not self._aws:
+            return len(self._data)
+        args = {"TableName": self.name, "Select": "COUNT", "ConsistentRead": True}
+        count = 0
+        while True:
+            page = _client("dynamodb").scan(**args)
+            count += page.get("Count", 0)
+            if "LastEvaluatedKey" not in page:
+                return count
+            args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+class Bucket(MutableMapping):
+    """An S3 bucket as a MutableMapping[str, bytes]: object key -> body."""
+
+    def __init__(self, name):
+        self.name = name
+        self._aws = mode() == "aws"
+        if not self._aws:
+            self._data = _buckets.setdefault(name, {})
+
+    def __repr__(self):
+        return "Bucket(%r)" % self.name
+
+    def __getitem__(self, key):
+        _check_key(key)
+        if not self._aws:
+            if key not in self._data:
+                raise KeyError(key)
+            return self._data[key]
+        s3 = _client("s3")
+        try:
+            return s3.get_object(Bucket=self.name, Key=key)["Body"].read()
+        except Exception as exc:
+            if _error_code(exc) in ("NoSuchKey", "404"):
+                raise KeyError(key) from None
+            raise
+
+    def __setitem__(self, key, value):
+        _check_key(key)
+        if isinstance(value, str):
+            raise TypeError("bucket values must be bytes, not str (encode it first)")
+        if not isinstance(value, (bytes, bytearray, memoryview)):
+            raise TypeError("bucket values must be bytes, not %s" % type(value).__name__)
+        if not self._aws:
+            self._data[key] = bytes(value)
+            return
+        _client("s3").put_object(Bucket=self.name, Key=key, Body=bytes(value))
+
+    def __delitem__(self, key):
+        if key not in self:
+            raise KeyError(key)
+        if not self._aws:
+            del self._data[key]
+            return
+        _client("s3").delete_object(Bucket=self.name, Key=key)
+
+    def __contains__(self, key):
+        if not isinstance(key, str):
+            return False
+        if not self._aws:
+            return key in self._data
+        try:
+            _client("s3").head_object(Bucket=self.name, Key=key)
+        except Exception as exc:
+            if _error_code(exc) in ("NoSuchKey", "404", "NotFound"):
+                return False
+            raise
+        return True
+
+    def _keys(self):
+        args = {"Bucket": self.name}
+        keys = []
+        while True:
+            page = _client("s3").list_objects_v2(**args)
+            keys.extend(obj["Key"] for obj in page.get("Contents", []))
+            if not page.get("IsTruncated"):
+                return keys
+            args["ContinuationToken"] = page["NextContinuationToken"]
+
+    def __iter__(self):
+        if not self._aws:
+            return iter(sorted(self._data))
+        return iter(sorted(self._keys()))
+
+    def __len__(self):
+        if not self._aws:
+            return len(self._data)
+        return len(self._keys())
+
+
+class Queue:
+    """An SQS queue with the queue.Queue interface (put, get, get_nowait, qsize,
+    empty). Items are JSON values. `name` is the queue URL in the cloud."""
+
+    def __init__(self, name):
+        self.name = name
+        self._aws = mode() == "aws"
+        if not self._aws:
+            self._data = _queues.setdefault(name, collections.deque())
+
+    def __repr__(self):
+        return "Queue(%r)" % self.name
+
+    def put(self, item, block=True, timeout=None):
+        text = to_json(item)
+        if not self._aws:
+            self._data.append(text)
+            return
+        _client("sqs").send_message(QueueUrl=self.name, MessageBody=text)
+
+    def put_nowait(self, item):
+        self.put(item, block=False)
+
+    def get(self, block=True, timeout=None):
+        """The oldest item; raises queue.Empty when there is none (waiting up
+        to `timeout` seconds, at most 20, in the cloud when block is true)."""
+        if not self._aws:
+            if not self._data:
+                raise _queue.Empty()
+            return json.loads(self._data.popleft())
+        wait = 0
+        if block:
+            wait = 20 if timeout is None else max(0, min(20, int(timeout)))
+        sqs = _client("sqs")
+        got = sqs.receive_message(QueueUrl=self.name, MaxNumberOfMessages=1, WaitTimeSeconds=wait)
+        messages = got.get("Messages", [])
+        if not messages:
+            raise _queue.Empty()
+        sqs.delete_message(QueueUrl=self.name, ReceiptHandle=messages[0]["ReceiptHandle"])
+        return json.loads(messages[0]["Body"])
+
+    def get_nowait(self):
+        return self.get(block=False)
+
+    def qsize(self):
+        if not self._aws:
+            return len(self._data)
+        attrs = _client("sqs").get_queue_attributes(
+            QueueUrl=self.name, AttributeNames=["ApproximateNumberOfMessages"])
+        return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
+
+    def empty(self):
+        return self.qsize() == 0
+
+    def __len__(self):
+        return self.qsize()
+
+
+RESOURCE_KINDS = {"table": Table, "bucket": Bucket, "queue": Queue}
+
+# ---------------------------------------------------------------------------
+# WebSocket replies
+
+
+def post_to_connection(url, connection_id, data):
+    """Send `data` to a WebSocket client. `url` is the connection's callback
+    URL (https://{domain}/{stage}, as the handler passes it). Bytes go as they
+    are, str as UTF-8, anything else as JSON. Returns False when the client has
+    gone away, True otherwise."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        payload = bytes(data)
+    elif isinstance(data, str):
+        payload = data.encode("utf-8")
+    else:
+        payload = to_json(data).encode("utf-8")
+    if mode() != "aws":
+        if connection_id in gone:
+            return False
+        sent.append({"url": url, "connection_id": connection_id, "data": data})
+        return True
+    client = _client("apigatewaymanagementapi", endpoint_url=url)
+    try:
+        client.post_to_connection(ConnectionId=connection_id, Data=payload)
+    except Exception as exc:
+        if _error_code(exc) == "GoneException":
+            return False
+        raise
+    return True
+
+
+# ---------------------------------------------------------------------------
+# types: the annotation text of a parameter, parsed once
+
+
+class InvalidArguments(Exception):
+    """The arguments of a direct invocation are missing or of the wrong type."""
+
+
+class _BadValue(Exception):
+    pass
+
+
+_SCALARS = {"str": "str", "int": "int", "float": "float", "bool": "bool", "None": "none",
+            "NoneType": "none", "bytes": "str"}
+_LISTS = {"list", "List", "Sequence", "Iterable", "tuple", "Tuple", "set", "Set",
+          "frozenset", "FrozenSet", "MutableSequence", "Collection"}
+_DICTS = {"dict", "Dict", "Mapping", "MutableMapping"}
+
+
+def parse_type(text):
+    """('any',) ('str',) ('int',) ('float',) ('bool',) ('none',)
+    ('list', T) ('dict', T) ('union', [T...]) from an annotation's text."""
+    if not text:
+        return ("any",)
+    tokens = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c in "[],|":
+            tokens.append(c)
+            i += 1
+        elif c in "'\"":
+            j = text.find(c, i + 1)
+            j = len(text) if j < 0 else j
+            tokens.append(text[i + 1:j])
+            i = j + 1
+        else:
+            j = i
+            while j < len(text) and not text[j].isspace() and text[j] not in "[],|'\"":
+                j += 1
+            tokens.append(text[i:j])
+            i = j
+    pos = [0]
+
+    def peek():
+        return tokens[pos[0]] if pos[0] < len(tokens) else None
+
+    def take():
+        tok = peek()
+        pos[0] += 1
+        return tok
+
+    def one():
+        name = take() or ""
+        args = []
+        if peek() == "[":
+            take()
+            while peek() not in ("]", None):
+                args.append(union())
+                if peek() == ",":
+                    take()
+            take()
+        base = name.split(".")[-1]
+        if base in _SCALARS:
+            return (_SCALARS[base],)
+        if base == "Optional" and args:
+            return ("union", [args[0], ("none",)])
+        if base == "Union" and args:
+            return ("union", args)
+        if base in _LISTS:
+            return ("list", args[0] if args else ("any",))
+        if base in _DICTS:
+            return ("dict", args[1] if len(args) > 1 else ("any",))
+        return ("any",)
+
+    def union():
+        first = one()
+        alts = [first]
+        while peek() == "|":
+            take()
+            alts.append(one())
+        return first if len(alts) == 1 else ("union", alts)
+
+    try:
+        return union()
+    except Exception:
+        return ("any",)
+
+
+_TYPE_WORDS = {"str": "a string", "int": "an integer", "float": "a number", "bool": "a boolean",
+               "none": "null", "list": "an array", "dict": "an object", "any": "a value"}
+
+
+def describe_type(t):
+    if t[0] == "union":
+        return " or ".join(describe_type(a) for a in t[1])
+    if t[0] == "list" and t[1][0] != "any":
+        return "an array of " + _plural(t[1])
+    return _TYPE_WORDS[t[0]]
+
+
+def _plural(t):
+    words = {"str": "strings", "int": "integers", "float": "numbers", "bool": "booleans",
+             "none": "nulls", "list": "arrays", "dict": "objects", "any": "values"}
+    if t[0] == "union":
+        return " or ".join(_plural(a) for a in t[1])
+    return words[t[0]]
+
+
+def _json_kind(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def check_json(value, t, where):
+    """The value of a JSON argument checked against type t (ints accepted for
+    float); raises _BadValue naming `where`."""
+    kind = t[0]
+    if kind == "any":
+        return value
+    if kind == "union":
+        for alt in t[1]:
+            try:
+                return check_json(value, alt, where)
+            except _BadValue:
+                pass
+        raise _BadValue("%s must be %s, not %s" % (where, describe_type(t), _json_kind(value)))
+    ok = {
+        "str": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "none": value is None,
+        "list": isinstance(value, list),
+        "dict": isinstance(value, dict),
+    }[kind]
+    if not ok:
+        raise _BadValue("%s must be %s, not %s" % (where, describe_type(t), _json_kind(value)))
+    if kind == "float":
+        return float(value)
+    if kind == "list":
+        return [check_json(v, t[1], "%s[%d]" % (where, i)) for i, v in enumerate(value)]
+    if kind == "dict":
+        return {k: check_json(v, t[1], "%s[%s]" % (where, json.dumps(k))) for k, v in value.items()}
+    return value
+
+
+def _text_scalar(text, t, where):
+    kind = t[0]
+    if kind in ("str", "any"):
+        return text
+    if kind == "int":
+        s = text.strip()
+        digits = s[1:] if s[:1] in "+-" else s
+        if digits.isdigit() and digits.isascii():
+            return int(s)
+        raise _BadValue("%s must be an integer, not %s" % (where, json.dumps(text)))
+    if kind == "float":
+        try:
+            f = float(text)
+        except ValueError:
+            f = None
+        if f is None or f != f or f in (float("inf"), float("-inf")):
+            raise _BadValue("%s must be a number, not %s" % (where, json.dumps(text)))
+        return f
+    if kind == "bool":
+        low = text.strip().lower()
+        if low in ("true", "1", "yes"):
+            return True
+        if low in ("false", "0", "no"):
+            return False
+        raise _BadValue("%s must be true or false, not %s" % (where, json.dumps(text)))
+    if kind == "none":
+        if text in ("", "null"):
+            return None
+        raise _BadValue("%s must be empty (null), not %s" % (where, json.dumps(text)))
+    if kind == "dict":
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise _BadValue("%s must be a JSON object, not %s" % (where, json.dumps(text))) from None
+        return check_json(value, t, where)
+    raise _BadValue("%s cannot be given as text" % where)
+
+
+def convert_text(values, t, where):
+    """Convert the string value(s) of a path or query parameter: `values` is a
+    list of strings (a repeated query parameter gives several)."""
+    if t[0] == "union":
+        alts = t[1]
+        if any(a[0] == "none" for a in alts) and values == [""] and \
+                not any(a[0] in ("str", "any") for a in alts):
+            return None
+        for alt in alts:
+            if alt[0] == "none":
+                continue
+            try:
+                return convert_text(values, alt, where)
+            except _BadValue:
+                pass
+        raise _BadValue("%s must be %s, not %s" % (where, describe_type(t), json.dumps(",".join(values))))
+    if t[0] == "list":
+        items = []
+        for v in values:
+            items.extend(v.split(",") if v != "" else [])
+        return [convert_text([v], t[1], "%s[%d]" % (where, i)) for i, v in enumerate(items)]
+    if len(values) != 1:
+        raise _BadValue("%s is given %d times; give it once" % (where, len(values)))
+    return _text_scalar(values[0], t, where)
+
+
+# ---------------------------------------------------------------------------
+# calls between units
+
+
+class RemoteError(Exception):
+    """An error another function raised, when its class is not known here."""
+
+    def __init__(self, error_type, message):
+        Exception.__init__(self, message)
+        self.error_type = error_type
+
+
+def _remote_exception(namespace, error_type, message):
+    cls = namespace.get(error_type) if namespace else None
+    if cls is None:
+        import builtins
+        cls = getattr(builtins, error_type, None)
+    if isinstance(cls, type) and issubclass(cls, Exception):
+        try:
+            return cls(message)
+        except Exception:
+            pass
+    return type(str(error_type), (RemoteError,), {})(error_type, message)
+
+
+def _arguments(name, params, args, kwargs):
+    if len(args) > len(params):
+        raise TypeError("%s() takes %d arguments but %d were given" % (name, len(params), len(args)))
+    out = dict(zip(params, args))
+    for k, v in kwargs.items():
+        if k in out:
+            raise TypeError("%s() got multiple values for argument '%s'" % (name, k))
+        out[k] = v
+    return out
+
+
+class FunctionProxy:
+    """self._fn(...) inside a function: invokes the Lambda of `_fn`
+    synchronously with a JSON object of arguments keyed by parameter name.
+    Locally it calls local_functions[name](**arguments)."""
+
+    def __init__(self, name, env, params, namespace=None):
+        self.name, self.env, self.params, self.namespace = name, env, list(params), namespace
+
+    def __call__(self, *args, **kwargs):
+        arguments = _arguments(self.name, self.params, args, kwargs)
+        if mode() != "aws":
+            fn = local_functions.get(self.name)
+            if fn is None:
+                raise RuntimeError("no local implementation of %s: set stc_runtime.local_functions[%r]"
+                                   % (self.name, self.name))
+            return json.loads(to_json(fn(**json.loads(to_json(arguments)))))
+        function_name = os.environ.get(self.env)
+        if not function_name:
+            raise RuntimeError("environment variable %s (the function %s) is not set" % (self.env, self.name))
+        got = _client("lambda").invoke(FunctionName=function_name, InvocationType="RequestResponse",
+                                       Payload=to_json(arguments).encode("utf-8"))
+        payload = json.loads(got["Payload"].read() or b"null")
+        if got.get("FunctionError"):
+            payload = payload if isinstance(payload, dict) else {}
+            raise _remote_exception(self.namespace, payload.get("errorType", "RemoteError"),
+                                    payload.get("errorMessage", ""))
+        return payload
+
+
+class StateMachineProxy:
+    """self.workflow(...) inside a function: starts the state machine of the
+    async method with its arguments as input; returns the execution ARN."""
+
+    def __init__(self, name, env, params, namespace=None):
+        self.name, self.env, self.params = name, env, list(params)
+
+    def __call__(self, *args, **kwargs):
+        arguments = _arguments(self.name, self.params, args, kwargs)
+        if mode() != "aws":
+            arn = "arn:stc:memory:execution:%s:%d" % (self.name, len(executions) + 1)
+            executions.append({"state_machine": self.name, "input": json.loads(to_json(arguments)),
+                               "execution_arn": arn})
+            return arn
+        machine = os.environ.get(self.env)
+        if not machine:
+            raise RuntimeError("environment variable %s (the state machine %s) is not set" % (self.env, self.name))
+        got = _client("stepfunctions").start_execution(stateMachineArn=machine, input=to_json(arguments))
+        return got["executionArn"]
+
+
+# ---------------------------------------------------------------------------
+# the service object, built once per cold start
+
+
+def build_service(cls, init_params, resources, calls, namespace=None):
+    """Construct the service: __init__ arguments from the environment
+    (STC_PARAM_*, converted by their type hints; absent ones take their
+    defaults), then resource attributes bound to tables, buckets and queues
+    (STC_TABLE_*, STC_BUCKET_*, STC_QUEUE_*), then attributes of other units bound to proxies."""
+    kwargs = {}
+    for p in init_params:
+        text = os.environ.get(p["env"])
+        if text is None:
+            if p["required"]:
+                raise RuntimeError("service parameter '%s' is not set: environment variable %s"
+                                   % (p["name"], p["env"]))
+            continue
+        try:
+            kwargs[p["name"]] = convert_text([text], parse_type(p.get("type")),
+                                             "service parameter '%s'" % p["name"])
+        except _BadValue as exc:
+            raise RuntimeError("%s (environment variable %s)" % (exc, p["env"])) from None
+    service = cls(**kwargs)
+    aws = mode() == "aws"
+    for r in resources:
+        name = os.environ.get(r["env"])
+        if not name:
+            if aws:
+                raise RuntimeError("resource '%s' is not configured: environment variable %s"
+                                   % (r["attr"], r["env"]))
+            name = r["attr"]
+        if r["kind"] == "table":
+            setattr(service, r["attr"], Table(name, r.get("key_type") or "str"))
+        else:
+            setattr(service, r["attr"], RESOURCE_KINDS[r["kind"]](name))
+    for c in calls:
+        proxy = FunctionProxy if c["unit"] == "lambda" else StateMachineProxy
+        setattr(service, c["attr"], proxy(c["attr"], c["env"], c["params"], namespace))
+    return service
+
+
+# ---------------------------------------------------------------------------
+# events
+
+
+def _http_answer(status, value=None, error=None, message=None):
+    headers = {"content-type": "application/json"}
+    if error is not None:
+        return {"statusCode": status, "headers": headers,
+                "body": to_json({"error": error, "message": message})}
+    if status == 204:
+        return {"statusCode": 204, "headers": {}, "body": ""}
+    return {"statusCode": status, "headers": headers, "body": to_json(value)}
+
+
+def _event_kind(event):
+    if isinstance(event, dict) and isinstance(event.get("requestContext"), dict):
+        ctx = event["requestContext"]
+        if "connectionId" in ctx:
+            return "websocket"
+        if event.get("version") == "2.0" or "routeKey" in event or "http" in ctx:
+            return "http"
+    return "direct"
+
+
+def _body_object(event, where="the body"):
+    body = event.get("body")
+    if body is None or body == "":
+        return {}
+    if event.get("isBase64Encoded"):
+        try:
+            body = base64.b64decode(body, validate=True).decode("utf-8")
+        except ValueError:
+            raise _BadValue("%s is not valid base64-encoded UTF-8" % where) from None
+    try:
+        value = json.loads(body)
+    except ValueError as exc:
+        raise _BadValue("%s is not valid JSON: %s" % (where, exc)) from None
+    if not isinstance(value, dict):
+        raise _BadValue("%s must be a JSON object, not %s" % (where, _json_kind(value)))
+    return value
+
+
+def _query_lists(event):
+    raw = event.get("rawQueryString")
+    if raw is not None:
+        return urllib.parse.parse_qs(raw, keep_blank_values=True)
+    qs = event.get("queryStringParameters") or {}
+    return {k: v.split(",") for k, v in qs.items()}
+
+
+def _bind_json(params, values, where_fmt, allow_extra=False):
+    """kwargs from a JSON object, every parameter checked; unknown keys and
+    missing required parameters are errors."""
+    names = {p["name"] for p in params}
+    if not allow_extra:
+        for k in values:
+            if k not in names:
+                raise _BadValue("unknown %s" % (where_fmt % k))
+    kwargs = {}
+    for p in params:
+        if p["name"] in values:
+            kwargs[p["name"]] = check_json(values[p["name"]], parse_type(p.get("type")),
+                                           where_fmt % p["name"])
+        elif p["required"]:
+            raise _BadValue("missing %s" % (where_fmt % p["name"]))
+    if allow_extra:
+        for k, v in values.items():
+            if k not in names:
+                kwargs[k] = v
+    return kwargs
+
+
+def _bind_http(fn, event):
+    method = (event.get("requestContext", {}).get("http", {}).get("method")
+              or (event.get("routeKey") or "GET").split(" ")[0]).upper()
+    path = event.get("pathParameters") or {}
+    query = _query_lists(event)
+    body_params = []
+    kwargs = {}
+    for p in fn["params"]:
+        where = p.get("in")
+        if where is None:
+            if p["name"] in path:
+                where = "path"
+            elif method in ("GET", "DELETE", "HEAD"):
+                where = "query"
+            else:
+                where = "body"
+        t = parse_type(p.get("type"))
+        if where == "path":
+            if p["name"] not in path:
+                raise _BadValue("missing path parameter '%s'" % p["name"])
+            kwargs[p["name"]] = convert_text([path[p["name"]]], t, "path parameter '%s'" % p["name"])
+        elif where == "query":
+            if p["name"] in query:
+                kwargs[p["name"]] = convert_text(query[p["name"]], t, "query parameter '%s'" % p["name"])
+            elif p["required"]:
+                raise _BadValue("missing query parameter '%s'" % p["name"])
+        else:
+            body_params.append(p)
+    if body_params or (event.get("body") not in (None, "")):
+        values = _body_object(event)
+        kwargs.update(_bind_json(body_params, values, "body field '%s'"))
+    return kwargs
+
+
+def _bind_websocket(fn, event):
+    ctx = event["requestContext"]
+    url = "https://%s/%s" % (ctx.get("domainName", ""), ctx.get("stage", ""))
+    params = fn["params"]
+    kwargs = {}
+    if len(params) >= 1:
+        kwargs[params[0]["name"]] = url
+    if len(params) >= 2:
+        kwargs[params[1]["name"]] = ctx.get("connectionId")
+    rest = params[2:]
+    if ctx.get("eventType") == "CONNECT" or ctx.get("routeKey") == "$connect":
+        qs = event.get("queryStringParameters") or {}
+        for p in rest:
+            if p["name"] in qs:
+                kwargs[p["name"]] = convert_text([qs[p["name"]]], parse_type(p.get("type")),
+                                                 "query parameter '%s'" % p["name"])
+            elif p["required"]:
+                raise _BadValue("missing query parameter '%s'" % p["name"])
+        return kwargs
+    if not rest and event.get("body") in (None, ""):
+        return kwargs
+    values = _body_object(event, "the message")
+    values = {k: v for k, v in values.items() if k != "action"}
+    if not rest:
+        return kwargs
+    kwargs.update(_bind_json(rest, values, "message field '%s'"))
+    return kwargs
+
+
+def _log_exception(fn):
+    sys.stderr.write("stc_runtime: %s raised:\n%s" % (fn["name"], traceback.format_exc()))
+
+
+def _http_failure(fn, exc, service_module):
+    if isinstance(exc, KeyError):
+        key = exc.args[0] if exc.args else ""
+        return _http_answer(404, error="NotFound", message="no item %s" % to_json(key)
+                            if isinstance(key, (str, int)) else "not found")
+    if type(exc).__module__ == service_module:
+        return _http_answer(400, error=type(exc).__name__, message=str(exc))
+    _log_exception(fn)
+    return _http_answer(500, error="InternalServerError",
+                        message="%s raised %s; see the function's log" % (fn["name"], type(exc).__name__))
+
+
+def dispatch(service, fn, event, context=None):
+    """Turn one event into a call of the method `fn["name"]` and its result
+    into the answer the event's source expects."""
+    kind = _event_kind(event)
+    method = getattr(service, fn["name"])
+    service_module = type(service).__module__
+    if kind == "http" and fn["kind"] == "rest":
+        try:
+            kwargs = _bind_http(fn, event)
+        except _BadValue as exc:
+            return _http_answer(400, error="BadRequest", message=str(exc))
+        try:
+            result = method(**kwargs)
+        except Exception as exc:
+            return _http_failure(fn, exc, service_module)
+        try:
+            if result is None:
+                return _http_answer(204)
+            return _http_answer(fn.get("status", 200), result)
+        except (TypeError, ValueError) as exc:
+            return _http_answer(500, error="InternalServerError",
+                                message="the result of %s is not JSON: %s" % (fn["name"], exc))
+    if kind == "websocket" and fn["kind"] == "websocket":
+        try:
+            kwargs = _bind_websocket(fn, event)
+        except _BadValue as exc:
+            return {"statusCode": 400, "body": to_json({"error": "BadRequest", "message": str(exc)})}
+        try:
+            result = method(**kwargs)
+        except Exception as exc:
+            if type(exc).__module__ != service_module:
+                _log_exception(fn)
+            return {"statusCode": 500 if type(exc).__module__ != service_module else 400,
+                    "body": to_json({"error": type(exc).__name__, "message": str(exc)})}
+        if result is None:
+            return {"statusCode": 200}
+        return {"statusCode": 200, "body": to_json(result)}
+    if kind != "direct":
+        raise InvalidArguments("%s is a %s unit and cannot answer a %s event" % (fn["name"], fn["kind"], kind))
+    if not isinstance(event, dict):
+        raise InvalidArguments("%s expects a JSON object of arguments, not %s" % (fn["name"], _json_kind(event)))
+    try:
+        kwargs = _bind_json(fn["params"], event, "argument '%s'", allow_extra=fn.get("kwargs", False))
+    except _BadValue as exc:
+        raise InvalidArguments("%s: %s" % (fn["name"], exc)) from None
+    result = method(**kwargs)
+    return json.loads(to_json(result))
