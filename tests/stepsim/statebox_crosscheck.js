@@ -43,10 +43,11 @@ async function main () {
   const statebox = new Statebox({})
   await statebox.ready
   let failed = 0
+  let seq = 0
   for (const [name, input] of CASES) {
     const file = path.join(dataDir, name + '.asl.json')
     const def = require(file)
-    const smName = name + '_' + Math.random().toString(36).slice(2)
+    const smName = name + '_' + (++seq)
     await statebox.createStateMachines({ [smName]: def }, {})
     const exec = await statebox.startExecution(JSON.parse(JSON.stringify(input)), smName, { sendResponse: 'COMPLETE' })
     const theirs = exec.status === 'SUCCEEDED'
