@@ -334,6 +334,12 @@ int stc_emit_write(const stc_emit *e, const char *dir_arg, char **err)
     char *made[64];
     size_t nmade = 0;
     int rc = 0;
+    mode_t mask = umask(022); /* mkdtemp made it 0700: give it a folder's usual mode */
+    umask(mask);
+    if (chmod(tmp, 0777 & ~mask) != 0) {
+        *err = stc_xasprintf("cannot write '%s': %s", dir, strerror(errno));
+        rc = -1;
+    }
     for (size_t i = 0; i < e->nfiles && rc == 0; i++) {
         char *path = stc_xasprintf("%s/%s", tmp, e->files[i].path);
         if (stc_make_parents(tmp, e->files[i].path, made, &nmade) != 0 ||

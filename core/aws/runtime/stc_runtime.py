@@ -519,6 +519,11 @@ def _json_kind(value):
     return type(value).__name__
 
 
+def _sub(where, suffix):
+    """"body field 'items'" + "[1]" -> "body field 'items[1]'"."""
+    return where[:-1] + suffix + "'" if where.endswith("'") else where + suffix
+
+
 def check_json(value, t, where):
     """The value of a JSON argument checked against type t (ints accepted for
     float); raises _BadValue naming `where`."""
@@ -546,9 +551,9 @@ def check_json(value, t, where):
     if kind == "float":
         return float(value)
     if kind == "list":
-        return [check_json(v, t[1], "%s[%d]" % (where, i)) for i, v in enumerate(value)]
+        return [check_json(v, t[1], _sub(where, "[%d]" % i)) for i, v in enumerate(value)]
     if kind == "dict":
-        return {k: check_json(v, t[1], "%s[%s]" % (where, json.dumps(k))) for k, v in value.items()}
+        return {k: check_json(v, t[1], _sub(where, "[%s]" % json.dumps(k))) for k, v in value.items()}
     return value
 
 
@@ -610,7 +615,7 @@ def convert_text(values, t, where):
         items = []
         for v in values:
             items.extend(v.split(",") if v != "" else [])
-        return [convert_text([v], t[1], "%s[%d]" % (where, i)) for i, v in enumerate(items)]
+        return [convert_text([v], t[1], _sub(where, "[%d]" % i)) for i, v in enumerate(items)]
     if len(values) != 1:
         raise _BadValue("%s is given %d times; give it once" % (where, len(values)))
     return _text_scalar(values[0], t, where)
