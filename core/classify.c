@@ -124,6 +124,18 @@ static void stc_classify_rest(stc_unit_info *u, const stc_module *mod, stc_diags
     }
     char *id_param = stc_xasprintf("%s_id", u->entity);
     const char *found = stc_has_param(m, id_param) ? id_param : stc_has_param(m, "id") ? "id" : NULL;
+    /* A nested entity <parent>_<child> with a <parent>_id parameter: the
+     * child's id makes an action too (approve_person_order(self, person_id,
+     * order_id) -> POST /people/{person_id}/orders/{order_id}/approve). */
+    char *child_id = NULL;
+    const char *us2 = strchr(u->entity, '_');
+    if (!found && us2) {
+        char *parent_id = stc_xasprintf("%.*s_id", (int)(us2 - u->entity), u->entity);
+        child_id = stc_xasprintf("%s_id", us2 + 1);
+        if (stc_has_param(m, parent_id) && stc_has_param(m, child_id))
+            found = child_id;
+        free(parent_id);
+    }
     if (found) {
         u->kind = STC_KIND_REST;
         u->group = STC_VERB_ACTION;
@@ -131,8 +143,10 @@ static void stc_classify_rest(stc_unit_info *u, const stc_module *mod, stc_diags
                                    "-> action verb: POST on the %s item + /%s",
                                    name, u->verb, found, u->entity, u->verb);
         free(id_param);
+        free(child_id);
         return;
     }
+    free(child_id);
     u->kind = STC_KIND_UNCLASSIFIED;
     const char *close = stc_naming_closest_verb(u->verb);
     u->explain = stc_xasprintf("%s: \"%s\" is not a known verb and the method has no %s or id parameter "

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/parse.h"
+#include "core/routes.h"
 #include "core/util.h"
 
 /* Run the stages after parse. Each stage reads what the earlier ones left
@@ -16,6 +17,7 @@ static void stc_service_run_stages(stc_service *svc, const stc_service_options *
         return;
     svc->units = stc_classify(svc->module, &svc->diags);
     svc->nunits = svc->units && svc->module->service ? svc->module->service->nmethods : 0;
+    svc->routes = stc_routes_build(svc->module, svc->units, svc->nunits, &svc->diags);
 }
 
 stc_service *stc_service_compile_source(const char *file, const char *src, size_t len,
@@ -45,6 +47,7 @@ void stc_service_free(stc_service *svc)
 {
     if (!svc)
         return;
+    stc_routes_free(svc->routes);
     stc_units_free(svc->units, svc->nunits);
     stc_module_free(svc->module);
     stc_diags_free(&svc->diags);

@@ -1,0 +1,159 @@
+/* cmd_routes.c - `stc-tui routes SERVICE.py [--json]`: the HTTP routes and
+ * WebSocket route keys of a service (core/routes.h, docs/routes.md).
+ *
+ * JSON: the shape of shared/cli.md, {"http": [...], "websocket": [...]},
+ * then "diagnostics". Text: one table per kind, in definition order. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/routes.h"
+#include "core/util.h"
+
+/* "path: person_id; body: name, age, [email]" (brackets: optional). */
+static char *stc_params_cell(const stc_route_param *params, size_t n)
+{
+    stc_buf b = STC_BUF_INIT;
+    int last = -1;
+    for (size_t i = 0; i < n; i++) {
+        const stc_route_param *p = &params[i];
+        if ((int)p->in != last) {
+            stc_buf_printf(&b, "%s%s: ", last < 0 ? "" : "; ", stc_param_in_name(p->in));
+            last = (int)p->in;
+        } else {
+            stc_buf_puts(&b, ", ");
+        }
+        stc_buf_printf(&b, p->required ? "%s" : "[%s]", p->name);
+    }
+    return stc_buf_take(&b);
+}
+
+static int stc_width(const char *s)
+{
+    return stc_utf8_count(s, strlen(s));
+}
+
+static void stc_pad(stc_buf *line, const char *s, int width)
+{
+    stc_buf_puts(line, s);
+    for (int w = stc_width(s); w < width; w++)
+        stc_buf_putc(line, ' ');
+}
+
+/* Print a table line without its trailing blanks. */
+static void stc_put_line(stc_buf *line)
+{
+    while (line->len && line->data[line->len - 1] == ' ')
+        line->data[--line->len] = '\0';
+    puts(stc_buf_cstr(line));
+    line->len = 0;
+    if (line->data)
+        line->data[0] = '\0';
+}
+
+static void stc_routes_text(const stc_service *svc)
+{
+    const stc_routes *r = svc->routes;
+    stc_buf line = STC_BUF_INIT;
+    const char *name = stc_service_name(svc);
+    printf("%s  (%s)\n\n", name ? name : "(no service class)", svc->file);
+    if (!r || r->nhttp == 0) {
+        puts("HTTP routes: none");
+    } else {
+        int wm = 6, wp = 4, wf = 8;
+        char **fn = stc_xcalloc(r->nhttp, sizeof *fn);
+        for (size_t i = 0; i < r->nhttp; i++) {
+            const stc_route *h = &r->http[i];
+            fn[i] = stc_xasprintf("%s%s", h->function, h->is_async ? " (async)" : "");
+            wm = stc_width(h->http_method) > wm ? stc_width(h->http_method) : wm;
+            wp = stc_width(h->path) > wp ? stc_width(h->path) : wp;
+            wf = stc_width(fn[i]) > wf ? stc_width(fn[i]) : wf;
+        }
+        puts("HTTP routes");
+        stc_buf_puts(&line, "  ");
+        stc_pad(&line, "METHOD", wm + 2);
+        stc_pad(&line, "PATH", wp + 2);
+        stc_pad(&line, "FUNCTION", wf + 2);
+        stc_buf_puts(&line, "PARAMS");
+        stc_put_line(&line);
+        for (size_t i = 0; i < r->nhttp; i++) {
+            const stc_route *h = &r->http[i];
+            char *cell = stc_params_cell(h->params, h->nparams);
+            stc_buf_puts(&line, "  ");
+            stc_pad(&line, h->http_method, wm + 2);
+            stc_pad(&line, h->path, wp + 2);
+            stc_pad(&line, fn[i], wf + 2);
+            stc_buf_puts(&line, cell);
+            stc_put_line(&line);
+            free(cell);
+            free(fn[i]);
+        }
+        free(fn);
+    }
+    putchar('\n');
+    if (!r || r->nws == 0) {
+        puts("WebSocket routes: none");
+        stc_buf_free(&line);
+        return;
+    }
+    int wk = 9, wf = 8;
+    char **fn = stc_xcalloc(r->nws, sizeof *fn);
+    for (size_t i = 0; i < r->nws; i++) {
+        fn[i] = stc_xasprintf("%s%s", r->ws[i].function, r->ws[i].is_async ? " (async)" : "");
+        wk = stc_width(r->ws[i].route_key) > wk ? stc_width(r->ws[i].route_key) : wk;
+        wf = stc_width(fn[i]) > wf ? stc_width(fn[i]) : wf;
+    }
+    printf("WebSocket routes (route selection: %s)\n", STC_WS_ROUTE_SELECTION);
+    stc_buf_puts(&line, "  ");
+    stc_pad(&line, "ROUTE KEY", wk + 2);
+    stc_pad(&line, "FUNCTION", wf + 2);
+    stc_buf_puts(&line, "PARAMS");
+    stc_put_line(&line);
+    for (size_t i = 0; i < r->nws; i++) {
+        char *cell = stc_params_cell(r->ws[i].params, r->ws[i].nparams);
+        stc_buf_puts(&line, "  ");
+        stc_pad(&line, r->ws[i].route_key, wk + 2);
+        stc_pad(&line, fn[i], wf + 2);
+        stc_buf_puts(&line, cell);
+        stc_put_line(&line);
+        free(cell);
+        free(fn[i]);
+    }
+    free(fn);
+    stc_buf_free(&line);
+}
+
+int stc_cmd_routes(int argc, char **argv)
+{
+    const char *path = NULL;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (stc_cli_flag(argv[i], "--json"))
+            json = true;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return stc_cli_usage("routes", "unknown option '%s'", argv[i]);
+        else if (!path)
+            path = argv[i];
+        else
+            return stc_cli_usage("routes", "unexpected argument '%s'", argv[i]);
+    }
+    if (!path)
+        return stc_cli_usage("routes", "missing SERVICE.py");
+    int status;
+    stc_service *svc = stc_cli_load(path, &status);
+    if (!svc)
+        return status;
+    stc_cli_print_diags(svc);
+    if (json) {
+        cJSON *root = stc_routes_to_json(svc->routes);
+        /* A later stage adds "triggers" here, after "websocket". */
+        cJSON_AddItemToObject(root, "diagnostics", stc_diags_to_json(&svc->diags));
+        stc_cli_print_json(root);
+    } else {
+        stc_routes_text(svc);
+    }
+    stc_service_free(svc);
+    return status;
+}

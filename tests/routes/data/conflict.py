@@ -1,0 +1,6 @@
+class ConflictService:
+    def get_person(self, person_id):
+        return {}
+
+    def fetch_person(self, person_id):
+        return {}
