@@ -1,5 +1,6 @@
 /* cmd_emit.c - `stc-tui emit SERVICE.py [--mode M] [--config FILE] -o DIR`:
  * the deployable folder (core/aws/emit.h), written atomically. */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,25 @@
 #include "cli/cli.h"
 #include "core/aws/emit.h"
 #include "core/util.h"
+#include "render/layout.h"
+#include "render/svg.h"
+
+/* The drawing of one state machine (emit's SVG hook); NULL when the renderer
+ * cannot follow it (its reasons are not the module's errors). */
+static char *stc_emit_svg(const char *asl, size_t len, void *ctx)
+{
+    (void)ctx;
+    cJSON *doc = cJSON_ParseWithLength(asl, len);
+    if (!doc)
+        return NULL;
+    stc_diags diags = STC_DIAGS_INIT;
+    stc_layout *l = stc_layout_build(doc, NULL, &diags);
+    char *svg = l ? stc_svg_render(l, NULL) : NULL;
+    stc_layout_free(l);
+    stc_diags_free(&diags);
+    cJSON_Delete(doc);
+    return svg;
+}
 
 static const char *const stc_modes[] = {"dev", "test", "stage", "prod"};
 
@@ -66,7 +86,7 @@ int stc_cmd_emit(int argc, char **argv)
         stc_service_free(svc);
         return status;
     }
-    stc_emit_options opts = {mode, config};
+    stc_emit_options opts = {mode, config, stc_emit_svg, NULL};
     stc_emit e;
     if (stc_emit_collect(svc, &opts, &e, &svc->diags) != 0) {
         stc_cli_print_diags(svc);

@@ -138,6 +138,20 @@ int stc_emit_collect(const stc_service *svc, const stc_emit_options *opts, stc_e
         f->zip = NULL;
         free(path);
     }
+    /* A drawing beside every state machine, when the caller can draw. */
+    size_t nfiles = out->nfiles;
+    for (size_t i = 0; opts && opts->svg && i < nfiles; i++) {
+        const char *path = out->files[i].path;
+        size_t n = strlen(path);
+        if (n < 9 || strcmp(path + n - 9, ".asl.json") != 0)
+            continue;
+        char *svg = opts->svg((const char *)out->files[i].data, out->files[i].len, opts->svg_ctx);
+        if (!svg)
+            continue;
+        char *svg_path = stc_xasprintf("%.*s.svg", (int)(n - 9), path);
+        stc_emit_add_text(out, svg_path, svg);
+        free(svg_path);
+    }
     bool has_template = false;
     stc_emit_add_text(out, "DEPLOY.md", stc_deploy_md(pkg, mode, has_template));
     qsort(out->files, out->nfiles, sizeof *out->files, stc_emit_cmp);

@@ -39,9 +39,16 @@ typedef struct stc_emit {
     size_t nfiles;
 } stc_emit;
 
+/* Draws one state machine as SVG: `asl` is the state machine's JSON text.
+ * Returns the SVG text (malloc'd, the emit takes it) or NULL for none. Core
+ * never links the renderer: the CLI passes one (render/svg.h). */
+typedef char *(*stc_emit_svg_fn)(const char *asl, size_t len, void *ctx);
+
 typedef struct stc_emit_options {
     const char *mode;        /* "dev" (default), "test", "stage", "prod" */
     const char *config_path; /* SERVICE.stc.yaml override, or NULL */
+    stc_emit_svg_fn svg;     /* NULL: no drawings */
+    void *svg_ctx;
 } stc_emit_options;
 
 /* Build the folder's files for a compiled service without errors. Returns 0,
