@@ -1,0 +1,262 @@
+/* test_tui_units.c - keys, keymap, theme, cells, rich text and list views. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/cells.h"
+#include "tui/keymap.h"
+#include "tui/keys.h"
+#include "tui/listview.h"
+#include "tui/rich.h"
+#include "tui/theme.h"
+
+static void test_key_parse(void **st)
+{
+    (void)st;
+    const char *s = "j<Down><C-c><Space><Lt>é<Enter><bogus>";
+    assert_int_equal(stc_key_parse(&s), 'j');
+    assert_int_equal(stc_key_parse(&s), STC_KEY_DOWN);
+    assert_int_equal(stc_key_parse(&s), 3);
+    assert_int_equal(stc_key_parse(&s), ' ');
+    assert_int_equal(stc_key_parse(&s), '<');
+    assert_int_equal(stc_key_parse(&s), 0xE9);
+    assert_int_equal(stc_key_parse(&s), STC_KEY_ENTER);
+    assert_int_equal(stc_key_parse(&s), -1);
+    assert_string_equal(s, "<bogus>");
+    const char *tab = "<C-i>";
+    assert_int_equal(stc_key_parse(&tab), STC_KEY_TAB);
+    char buf[16];
+    assert_string_equal(stc_key_name(STC_KEY_PGDOWN, buf, sizeof buf), "<PgDown>");
+    assert_string_equal(stc_key_name(3, buf, sizeof buf), "<C-c>");
+    assert_string_equal(stc_key_name(0xE9, buf, sizeof buf), "é");
+    assert_int_equal(stc_key_normalize(127), STC_KEY_BACKSPACE);
+    assert_int_equal(stc_key_normalize('\r'), STC_KEY_ENTER);
+}
+
+/* Every key of keymap.def parses, and no two actions of overlapping scopes
+ * share a key. */
+static void test_keymap_table(void **st)
+{
+    (void)st;
+    for (int a = 1; a < STC_ACT_COUNT; a++) {
+        const char *p = stc_action_keys((stc_action)a);
+        assert_true(*p);
+        while (*p) {
+            while (*p == ' ')
+                p++;
+            int k = stc_key_parse(&p);
+            assert_true(k > 0);
+            for (int b = 1; b < a; b++) {
+                int sa = stc_action_scope((stc_action)a), sb = stc_action_scope((stc_action)b);
+                if (sa != sb && sa && sb && !(sa & sb))
+                    continue;
+                if ((sa == 0) != (sb == 0))
+                    continue; /* a pane binding may shadow a global one */
+                const char *q = stc_action_keys((stc_action)b);
+                while (*q) {
+                    while (*q == ' ')
+                        q++;
+                    if (stc_key_parse(&q) == k)
+                        fail_msg("key bound twice: %s and %s", stc_action_name((stc_action)a),
+                                 stc_action_name((stc_action)b));
+                }
+            }
+        }
+    }
+}
+
+static void test_keymap_lookup(void **st)
+{
+    (void)st;
+    assert_int_equal(stc_keymap_lookup('q', STC_SCOPE_METHODS), STC_ACT_QUIT);
+    assert_int_equal(stc_keymap_lookup(3, STC_SCOPE_SOURCE), STC_ACT_QUIT);
+    assert_int_equal(stc_keymap_lookup('j', STC_SCOPE_METHODS), STC_ACT_DOWN);
+    assert_int_equal(stc_keymap_lookup(STC_KEY_DOWN, 0), STC_ACT_DOWN);
+    /* G: run to the end in the simulator, the last line elsewhere */
+    assert_int_equal(stc_keymap_lookup('G', STC_SCOPE_SIM), STC_ACT_SIM_RUN);
+    assert_int_equal(stc_keymap_lookup('G', STC_SCOPE_METHODS), STC_ACT_LAST);
+    assert_int_equal(stc_keymap_lookup(' ', STC_SCOPE_GRAPH), STC_ACT_SIM_STEP);
+    assert_int_equal(stc_keymap_lookup(' ', STC_SCOPE_METHODS), STC_ACT_NONE);
+    assert_int_equal(stc_keymap_lookup('O', STC_SCOPE_METHODS), STC_ACT_SORT);
+    assert_int_equal(stc_keymap_lookup('O', STC_SCOPE_SOURCE), STC_ACT_NONE);
+    assert_string_equal(stc_action_name(STC_ACT_SEARCH_NEXT), "search-next");
+    assert_int_equal(stc_action_from_name("move-page-down"), STC_ACT_PAGE_DOWN);
+    char buf[16];
+    assert_string_equal(stc_action_bar_key(STC_ACT_SIM_STEP, buf, sizeof buf), "Space");
+    assert_string_equal(stc_action_bar_key(STC_ACT_NEXT_PANE, buf, sizeof buf), "Tab");
+}
+
+static void test_theme_parse(void **st)
+{
+    (void)st;
+    stc_theme t;
+    stc_theme_default(&t);
+    /* from default.theme: cursor black on cyan */
+    assert_int_equal(t.el[STC_EL_CURSOR].fg, 0);
+    assert_int_equal(t.el[STC_EL_CURSOR].bg, 6);
+    stc_diags d = STC_DIAGS_INIT;
+    const char *text = "# a comment\n"
+                       "color cursor white red bold underline\n"
+                       "colour title red blue\n"
+                       "color nosuch red blue\n"
+                       "color dim purple default\n"
+                       "color hint red blue sparkly\n"
+                       "color border\n"
+                       "color mode_active color200 bright-green reverse\n";
+    int bad = stc_theme_parse(&t, "my.theme", text, &d);
+    assert_int_equal(bad, 5);
+    assert_int_equal(d.count, 5);
+    assert_string_equal(d.items[0].code, "STC953");
+    assert_int_equal(d.items[0].line, 3);
+    assert_string_equal(d.items[0].file, "my.theme");
+    assert_string_equal(d.items[1].code, "STC950");
+    assert_int_equal(d.items[1].line, 4);
+    assert_int_equal(d.items[1].col, 7);
+    assert_string_equal(d.items[2].code, "STC951");
+    assert_int_equal(d.items[2].line, 5);
+    assert_int_equal(d.items[2].col, 11);
+    assert_string_equal(d.items[3].code, "STC952");
+    assert_int_equal(d.items[3].line, 6);
+    assert_string_equal(d.items[4].code, "STC953");
+    assert_int_equal(d.items[4].line, 7);
+    /* the good lines still apply */
+    assert_int_equal(t.el[STC_EL_CURSOR].fg, 7);
+    assert_int_equal(t.el[STC_EL_CURSOR].bg, 1);
+    assert_int_equal(t.el[STC_EL_CURSOR].attrs, STC_ATTR_BOLD | STC_ATTR_UNDERLINE);
+    assert_int_equal(t.el[STC_EL_MODE_ACTIVE].fg, 200);
+    assert_int_equal(t.el[STC_EL_MODE_ACTIVE].bg, 10);
+    assert_int_equal(t.el[STC_EL_MODE_ACTIVE].attrs, STC_ATTR_REVERSE);
+    stc_diags_free(&d);
+}
+
+/* Every shipped theme parses cleanly; mono has no colour at all and names
+ * every element. */
+static void test_theme_builtin(void **st)
+{
+    (void)st;
+    const char *const *names = stc_theme_builtin_names();
+    int n = 0;
+    for (; names[n]; n++) {
+        stc_theme t;
+        stc_theme_default(&t);
+        stc_diags d = STC_DIAGS_INIT;
+        assert_int_equal(stc_theme_parse(&t, names[n], stc_theme_builtin(names[n]), &d), 0);
+        stc_diags_free(&d);
+    }
+    assert_true(n >= 4);
+    assert_string_equal(names[0], "default");
+    assert_non_null(stc_theme_builtin("light"));
+    assert_non_null(stc_theme_builtin("high-contrast"));
+    stc_theme t;
+    stc_diags d = STC_DIAGS_INIT;
+    assert_int_equal(stc_theme_load(&t, "mono", &d), 0);
+    assert_int_equal(d.count, 0);
+    for (int el = 0; el < STC_EL_COUNT; el++) {
+        assert_int_equal(t.el[el].fg, -1);
+        assert_int_equal(t.el[el].bg, -1);
+    }
+    assert_int_equal(t.el[STC_EL_CURSOR].attrs, STC_ATTR_REVERSE);
+    assert_int_equal(stc_theme_load(&t, "no-such-theme", &d), -1);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].code, "STC954");
+    stc_diags_free(&d);
+    assert_int_equal(stc_element_from_name("badge_rest"), STC_EL_BADGE_REST);
+    assert_string_equal(stc_element_name(STC_EL_PY_KEYWORD), "py_keyword");
+#if defined(STC_TUI_HAVE_RENDER)
+    assert_int_equal(stc_element_from_name("graph_box_task"), stc_element_of_style(STC_STYLE_BOX_TASK));
+#endif
+}
+
+static void test_cells(void **st)
+{
+    (void)st;
+    stc_cells *c = stc_cells_new(10, 2);
+    /* CJK is two cells wide, a combining accent joins its letter, a control
+     * character and invalid UTF-8 become U+FFFD */
+    assert_int_equal(stc_cells_put(c, 0, 0, "a\xe4\xb8\xad" "e\xcc\x81" "\x01\xff", -1, 3), 6);
+    assert_string_equal(stc_cells_at(c, 0, 0)->text, "a");
+    assert_string_equal(stc_cells_at(c, 1, 0)->text, "中");
+    assert_int_equal(stc_cells_at(c, 1, 0)->width, 2);
+    assert_int_equal(stc_cells_at(c, 2, 0)->width, 0);
+    assert_string_equal(stc_cells_at(c, 3, 0)->text, "e\xcc\x81");
+    assert_string_equal(stc_cells_at(c, 4, 0)->text, "\xef\xbf\xbd");
+    assert_string_equal(stc_cells_at(c, 5, 0)->text, "\xef\xbf\xbd");
+    assert_int_equal(stc_cells_at(c, 5, 0)->style, 3);
+    /* a wide character that does not fit at the edge leaves a space */
+    assert_int_equal(stc_cells_put(c, 9, 1, "中", -1, 0), 1);
+    assert_string_equal(stc_cells_at(c, 9, 1)->text, " ");
+    /* overwriting half of a wide character blanks the other half */
+    stc_cells_put(c, 2, 0, "x", -1, 0);
+    assert_string_equal(stc_cells_at(c, 1, 0)->text, " ");
+    char *text = stc_cells_to_text(c);
+    assert_string_equal(text, "a xe\xcc\x81" "\xef\xbf\xbd\xef\xbf\xbd    \n          \n");
+    free(text);
+    assert_int_equal(stc_cells_width("中文ab"), 6);
+    assert_int_equal(stc_cells_fit("中文ab", 3), 3);
+    stc_cells_free(c);
+}
+
+static void test_rich_wrap(void **st)
+{
+    (void)st;
+    stc_rich r = STC_RICH_INIT;
+    stc_rich_add(&r, 1, "one two three ");
+    stc_rich_add(&r, 2, "four\nfive");
+    assert_int_equal(stc_rich_rows(&r, 9), 4);
+    stc_cells *c = stc_cells_new(9, 4);
+    stc_rich_draw(&r, c, 0, 0, 9, 4, 0, 2);
+    char *text = stc_cells_to_text(c);
+    assert_string_equal(text, "one two  \n  three  \n  four   \nfive     \n");
+    free(text);
+    assert_int_equal(stc_cells_at(c, 2, 2)->style, 2);
+    stc_cells_free(c);
+    stc_rich_free(&r);
+}
+
+static char *row_text(void *ctx, int row)
+{
+    return strdup(((const char **)ctx)[row]);
+}
+
+static void test_listview(void **st)
+{
+    (void)st;
+    stc_listview lv = {.sel = -1};
+    stc_listview_set_count(&lv, 10);
+    assert_int_equal(lv.sel, 0);
+    stc_listview_fit(&lv, 4);
+    stc_listview_act(&lv, STC_ACT_PAGE_DOWN);
+    assert_int_equal(lv.sel, 3);
+    stc_listview_act(&lv, STC_ACT_DOWN);
+    assert_int_equal(lv.sel, 4);
+    assert_int_equal(lv.top, 1);
+    stc_listview_act(&lv, STC_ACT_LAST);
+    assert_int_equal(lv.sel, 9);
+    assert_int_equal(lv.top, 6);
+    const char *rows[10] = {"alpha", "Beta", "gamma", "delta", "beta2", "x", "y", "z", "w", "v"};
+    assert_true(stc_listview_search(&lv, "BETA", 0, row_text, rows));
+    assert_int_equal(lv.sel, 1);
+    assert_true(stc_listview_search(&lv, "beta", 1, row_text, rows));
+    assert_int_equal(lv.sel, 4);
+    assert_true(stc_listview_search(&lv, "beta", -1, row_text, rows));
+    assert_int_equal(lv.sel, 1);
+    assert_false(stc_listview_search(&lv, "omega", 1, row_text, rows));
+    assert_int_equal(lv.sel, 1);
+}
+
+int main(void)
+{
+    setlocale(LC_ALL, "C.UTF-8");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_key_parse),   cmocka_unit_test(test_keymap_table),
+        cmocka_unit_test(test_keymap_lookup), cmocka_unit_test(test_theme_parse),
+        cmocka_unit_test(test_theme_builtin), cmocka_unit_test(test_cells),
+        cmocka_unit_test(test_rich_wrap),   cmocka_unit_test(test_listview),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,918 @@
+/* app.c - see app.h. Layout (after docs/workbench.md):
+ *
+ *   title bar: module, service, mode selector, error and warning counts
+ *   [banner: the diagnostics of a module that stopped compiling]
+ *   Methods        | tabs: Routes | Graph | Template | Diagnostics
+ *   ---------------+------------------------------------------------
+ *   Explain        | Source                  [| Simulator]
+ *   key bar, prompt or message
+ *
+ * Frames share their borders: every frame adds line directions to a grid
+ * and the junctions come out of the directions (tui/app.c: stc_frame_*). */
+#include "tui/app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "tui/keys.h"
+#include "tui/listview.h"
+#include "tui/screen.h"
+
+const char *const stc_app_mode_names[STC_APP_MODES] = {"dev", "test", "stage", "prod"};
+
+static const stc_pane_ops *const stc_pane_table[STC_PANE_COUNT] = {
+#define PANE(id, ops) [STC_PANE_##id] = &ops,
+#include "tui/panes.def"
+#undef PANE
+};
+
+enum { STC_MIN_W = 80, STC_MIN_H = 24 };
+
+struct stc_dialog {
+    char *title;
+    char *footer;
+    stc_rich body;
+    int scroll;
+    int page;
+    void (*on_enter)(stc_app *app);
+};
+
+static void stc_app_layout(stc_app *app);
+
+/* ---- creation -------------------------------------------------------- */
+
+static void stc_app_panes_reload(stc_app *app)
+{
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        if (app->panes[i].ops->reload)
+            app->panes[i].ops->reload(app->panes[i].st, app);
+}
+
+static int stc_app_unit_by_name(const stc_service *svc, const char *name)
+{
+    for (size_t i = 0; svc && name && i < svc->nunits; i++)
+        if (strcmp(svc->units[i].method->name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+void stc_app_compile(stc_app *app)
+{
+    if (!app->path)
+        return;
+    char *keep = NULL;
+    bool first = app->svc == NULL;
+    if (app->svc && app->unit >= 0 && (size_t)app->unit < app->svc->nunits)
+        keep = stc_xstrdup(app->svc->units[app->unit].method->name);
+    stc_service_options o = {.mode = stc_app_mode(app), .config_path = app->config};
+    stc_service *s = stc_service_compile_file(app->path, &o);
+    stc_service_free(app->broken);
+    app->broken = NULL;
+    if ((!s->module || s->io_error) && app->svc && app->svc->module) {
+        app->broken = s; /* keep the last good view */
+    } else {
+        stc_service_free(app->svc);
+        app->svc = s;
+    }
+    app->generation++;
+    int u = stc_app_unit_by_name(app->svc, keep);
+    free(keep);
+    if (u < 0 && app->svc->nunits > 0)
+        u = app->unit >= 0 && (size_t)app->unit < app->svc->nunits ? app->unit : 0;
+    app->unit = u;
+    stc_app_panes_reload(app);
+    stc_app_select_unit(app, u, first);
+    if (app->width)
+        stc_app_layout(app);
+    app->needs_redraw = true;
+}
+
+stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
+{
+    stc_app *app = stc_xcalloc(1, sizeof *app);
+    app->path = opt->path ? stc_xstrdup(opt->path) : NULL;
+    app->config = opt->config ? stc_xstrdup(opt->config) : NULL;
+    app->asl_path = opt->asl ? stc_xstrdup(opt->asl) : NULL;
+    app->unit = -1;
+    for (int m = 0; m < STC_APP_MODES; m++)
+        if (opt->mode && strcmp(opt->mode, stc_app_mode_names[m]) == 0)
+            app->mode = m;
+    app->colour = colour;
+    app->utf8 = stc_screen_utf8();
+    if (colour)
+        stc_theme_load(&app->theme, opt->theme, &app->ui_diags);
+    else
+        stc_theme_load(&app->theme, "mono", &app->ui_diags);
+    for (int i = 0; i < STC_PANE_COUNT; i++) {
+        app->panes[i].ops = stc_pane_table[i];
+        app->panes[i].st = stc_pane_table[i]->create ? stc_pane_table[i]->create(app) : NULL;
+    }
+    app->focus = STC_PANE_METHODS;
+    app->explain_from = STC_PANE_METHODS;
+    app->tab = STC_PANE_DIAGS;
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        if (app->panes[i].ops->tab) {
+            app->tab = (stc_pane_id)i;
+            break;
+        }
+    if (app->path) {
+        stc_app_compile(app);
+        if (app->svc->io_error) {
+            const stc_diag *dg = app->svc->diags.count ? &app->svc->diags.items[0] : NULL;
+            *err = stc_xstrdup(dg ? dg->message : "cannot read the module");
+            stc_app_free(app);
+            return NULL;
+        }
+    }
+    if (stc_diags_count(&app->ui_diags, STC_SEV_WARNING) + stc_diags_count(&app->ui_diags, STC_SEV_ERROR))
+        stc_app_message(app, STC_EL_MESSAGE_ERROR, "theme: %zu problem(s), see Diagnostics",
+                        app->ui_diags.count);
+    return app;
+}
+
+static void stc_dialog_free(stc_dialog *d)
+{
+    if (!d)
+        return;
+    free(d->title);
+    free(d->footer);
+    stc_rich_free(&d->body);
+    free(d);
+}
+
+void stc_app_free(stc_app *app)
+{
+    if (!app)
+        return;
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        if (app->panes[i].ops && app->panes[i].ops->destroy)
+            app->panes[i].ops->destroy(app->panes[i].st);
+    stc_dialog_free(app->dialog);
+    stc_service_free(app->svc);
+    stc_service_free(app->broken);
+    stc_diags_free(&app->ui_diags);
+    free(app->path);
+    free(app->config);
+    free(app->asl_path);
+    free(app->search);
+    free(app->message);
+    free(app);
+}
+
+/* ---- for panes ------------------------------------------------------- */
+
+const char *stc_app_mode(const stc_app *app)
+{
+    return stc_app_mode_names[app->mode];
+}
+
+size_t stc_app_diags(const stc_app *app, const stc_diag ***out)
+{
+    const stc_diags *main = app->broken ? &app->broken->diags : app->svc ? &app->svc->diags : NULL;
+    size_t n = (main ? main->count : 0) + app->ui_diags.count;
+    const stc_diag **v = stc_xcalloc(n + 1, sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; main && i < main->count; i++)
+        v[k++] = &main->items[i];
+    for (size_t i = 0; i < app->ui_diags.count; i++)
+        v[k++] = &app->ui_diags.items[i];
+    *out = v;
+    return k;
+}
+
+const char *stc_app_source(const stc_app *app)
+{
+    return app->svc && app->svc->module ? app->svc->module->source : NULL;
+}
+
+void stc_app_show_lines(stc_app *app, int first, int last, int mark)
+{
+    app->span_first = first;
+    app->span_last = last;
+    app->mark_line = mark;
+    app->follow++;
+    app->needs_redraw = true;
+}
+
+void stc_app_select_unit(stc_app *app, int index, bool scroll)
+{
+    app->unit = index;
+    if (index >= 0 && app->svc && (size_t)index < app->svc->nunits) {
+        const stc_method *m = app->svc->units[index].method;
+        app->span_first = m->pos.line;
+        app->span_last = m->pos.end_line ? m->pos.end_line : m->pos.line;
+        if (scroll)
+            app->follow++;
+    } else {
+        app->span_first = app->span_last = 0;
+    }
+    app->mark_line = 0;
+    app->needs_redraw = true;
+}
+
+void stc_app_focus(stc_app *app, stc_pane_id id)
+{
+    if (id >= STC_PANE_COUNT || !app->panes[id].ops->focusable)
+        return;
+    app->focus = id;
+    if (app->panes[id].ops->tab)
+        app->tab = id;
+    if (app->panes[id].ops->explain)
+        app->explain_from = id;
+    app->needs_redraw = true;
+}
+
+void stc_app_message(stc_app *app, int el, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    free(app->message);
+    app->message = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    app->message_el = el;
+    app->needs_redraw = true;
+}
+
+const char *stc_app_badge(const stc_unit_info *u, int *el)
+{
+    int e = STC_EL_NORMAL;
+    const char *b = stc_kind_badge(u->kind);
+    switch (u->kind) {
+    case STC_KIND_REST: e = STC_EL_BADGE_REST; break;
+    case STC_KIND_WEBSOCKET: e = STC_EL_BADGE_WS; break;
+    case STC_KIND_FUNCTION:
+        e = u->unit == STC_UNIT_STATE_MACHINE ? STC_EL_BADGE_WF : STC_EL_BADGE_FN;
+        if (u->unit == STC_UNIT_STATE_MACHINE)
+            b = "WF";
+        break;
+    case STC_KIND_INIT: e = STC_EL_BADGE_INIT; break;
+    case STC_KIND_HELPER: e = STC_EL_BADGE_HELPER; break;
+    case STC_KIND_IGNORED: e = STC_EL_BADGE_IGNORED; break;
+    case STC_KIND_UNCLASSIFIED: e = STC_EL_BADGE_UNCLASSIFIED; break;
+    }
+    if (el)
+        *el = e;
+    return b;
+}
+
+int stc_app_unit_at(const stc_app *app, int line)
+{
+    for (size_t i = 0; app->svc && i < app->svc->nunits; i++) {
+        const stc_method *m = app->svc->units[i].method;
+        int last = m->pos.end_line ? m->pos.end_line : m->pos.line;
+        if (line >= m->pos.line && line <= last)
+            return (int)i;
+    }
+    return -1;
+}
+
+int stc_app_unit_severity(const stc_app *app, const stc_unit_info *u)
+{
+    const stc_diags *d = app->broken ? NULL : &app->svc->diags;
+    int worst = -1;
+    int first = u->method->pos.line, last = u->method->pos.end_line ? u->method->pos.end_line : first;
+    for (size_t i = 0; d && i < d->count; i++)
+        if (d->items[i].line >= first && d->items[i].line <= last && (int)d->items[i].severity > worst)
+            worst = (int)d->items[i].severity;
+    return worst;
+}
+
+void stc_app_prompt(stc_app *app, const char *label, const char *initial,
+                    void (*done)(stc_app *app, const char *text))
+{
+    app->prompt_on = true;
+    snprintf(app->prompt_label, sizeof app->prompt_label, "%s", label);
+    snprintf(app->prompt_text, sizeof app->prompt_text, "%s", initial ? initial : "");
+    app->prompt_done = done;
+    app->needs_redraw = true;
+}
+
+void stc_app_dialog(stc_app *app, const char *title, stc_rich *body, const char *footer,
+                    void (*on_enter)(stc_app *app))
+{
+    stc_dialog_free(app->dialog);
+    stc_dialog *d = stc_xcalloc(1, sizeof *d);
+    d->title = stc_xstrdup(title);
+    d->footer = stc_xstrdup(footer ? footer : "Esc close");
+    d->body = *body;
+    *body = (stc_rich)STC_RICH_INIT;
+    d->on_enter = on_enter;
+    app->dialog = d;
+    app->needs_redraw = true;
+}
+
+void stc_app_close_dialog(stc_app *app)
+{
+    stc_dialog_free(app->dialog);
+    app->dialog = NULL;
+    app->needs_redraw = true;
+}
+
+/* ---- layout ---------------------------------------------------------- */
+
+static bool stc_app_too_small(const stc_app *app)
+{
+    return app->width < STC_MIN_W || app->height < STC_MIN_H;
+}
+
+static int stc_app_banner_rows(const stc_app *app)
+{
+    if (!app->broken)
+        return 0;
+    size_t errors = stc_diags_count(&app->broken->diags, STC_SEV_ERROR);
+    return errors > 1 ? 2 : 1;
+}
+
+static void stc_app_layout(stc_app *app)
+{
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        app->panes[i].w = app->panes[i].h = 0;
+    if (stc_app_too_small(app))
+        return;
+    int W = app->width, H = app->height;
+    app->banner_rows = stc_app_banner_rows(app);
+    int top = 1 + app->banner_rows, bottom = H - 2;
+    int fh = bottom - top + 1;
+    int lw = W * 2 / 7;
+    if (lw < 32)
+        lw = 32;
+    if (lw > 44)
+        lw = 44;
+    int split = top + (fh - 1) * 3 / 5;
+    stc_pane *p = app->panes;
+    p[STC_PANE_METHODS] = (stc_pane){p[STC_PANE_METHODS].ops, p[STC_PANE_METHODS].st, 0, top, lw,
+                                     split - top + 1};
+    p[STC_PANE_EXPLAIN] = (stc_pane){p[STC_PANE_EXPLAIN].ops, p[STC_PANE_EXPLAIN].st, 0, split, lw,
+                                     bottom - split + 1};
+    int rx = lw - 1, rw = W - rx;
+    stc_pane *t = &p[app->tab];
+    t->x = rx;
+    t->y = top;
+    t->w = rw;
+    t->h = split - top + 1;
+    stc_pane *s = &p[STC_PANE_SOURCE];
+    s->x = rx;
+    s->y = split;
+    s->w = rw;
+    s->h = bottom - split + 1;
+}
+
+void stc_app_resize(stc_app *app, int w, int h)
+{
+    app->width = w;
+    app->height = h;
+    stc_app_layout(app);
+    app->needs_redraw = true;
+}
+
+/* ---- drawing --------------------------------------------------------- */
+
+enum { STC_N = 1, STC_S = 2, STC_E = 4, STC_W = 8 };
+
+static void stc_frame_add(unsigned char *g, int W, int H, int x, int y, int w, int h)
+{
+    for (int i = x; i < x + w; i++) {
+        int bits = (i > x ? STC_W : 0) | (i < x + w - 1 ? STC_E : 0);
+        if (i >= 0 && i < W) {
+            if (y >= 0 && y < H)
+                g[y * W + i] |= (unsigned char)bits;
+            if (y + h - 1 >= 0 && y + h - 1 < H)
+                g[(y + h - 1) * W + i] |= (unsigned char)bits;
+        }
+    }
+    for (int j = y; j < y + h; j++) {
+        int bits = (j > y ? STC_N : 0) | (j < y + h - 1 ? STC_S : 0);
+        if (j >= 0 && j < H) {
+            if (x >= 0 && x < W)
+                g[j * W + x] |= (unsigned char)bits;
+            if (x + w - 1 >= 0 && x + w - 1 < W)
+                g[j * W + x + w - 1] |= (unsigned char)bits;
+        }
+    }
+}
+
+static const char *stc_frame_glyph(unsigned bits, bool utf8)
+{
+    static const char *const u[16] = {
+        [0] = " ",
+        [STC_N] = "│", [STC_S] = "│", [STC_N | STC_S] = "│",
+        [STC_E] = "─", [STC_W] = "─", [STC_E | STC_W] = "─",
+        [STC_S | STC_E] = "┌", [STC_S | STC_W] = "┐", [STC_N | STC_E] = "└", [STC_N | STC_W] = "┘",
+        [STC_N | STC_S | STC_E] = "├", [STC_N | STC_S | STC_W] = "┤",
+        [STC_E | STC_W | STC_S] = "┬", [STC_E | STC_W | STC_N] = "┴",
+        [STC_N | STC_S | STC_E | STC_W] = "┼",
+    };
+    if (utf8)
+        return u[bits & 15];
+    if ((bits & (STC_N | STC_S)) && (bits & (STC_E | STC_W)))
+        return "+";
+    return (bits & (STC_N | STC_S)) ? "|" : "-";
+}
+
+static void stc_app_draw_title(stc_app *app, stc_cells *c)
+{
+    int W = app->width;
+    stc_cells_fill(c, 0, 0, W, 1, STC_EL_TITLE);
+    int x = 1;
+    x += stc_cells_put(c, x, 0, "stc-tui", -1, STC_EL_TITLE_FILE) + 2;
+    const char *file = app->path ? app->path : app->asl_path ? app->asl_path : "";
+    const char *svc = app->svc ? stc_service_name(app->svc) : NULL;
+    /* right part: mode selector and counts */
+    const stc_diag **d;
+    size_t n = stc_app_diags(app, &d);
+    size_t errors = 0, warnings = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i]->severity == STC_SEV_ERROR)
+            errors++;
+        else if (d[i]->severity == STC_SEV_WARNING)
+            warnings++;
+    }
+    free(d);
+    char counts[96];
+    snprintf(counts, sizeof counts, "%zu error%s  %zu warning%s", errors, errors == 1 ? "" : "s",
+             warnings, warnings == 1 ? "" : "s");
+    int mode_w = 5 + 1;
+    for (int m = 0; m < STC_APP_MODES; m++)
+        mode_w += (int)strlen(stc_app_mode_names[m]) + 2;
+    int right = W - 1 - stc_cells_width(counts) - 3 - mode_w;
+    int room = right - x - 2;
+    char *left = svc ? stc_xasprintf("%s  %s", file, svc) : stc_xstrdup(file);
+    stc_cells_put_cut(c, x, 0, left, room > 0 ? room : 0, STC_EL_TITLE_FILE);
+    free(left);
+    x = right;
+    x += stc_cells_put(c, x, 0, "mode ", -1, STC_EL_MODE);
+    for (int m = 0; m < STC_APP_MODES; m++) {
+        if (m == app->mode)
+            x += stc_cells_putf(c, x, 0, -1, STC_EL_MODE_ACTIVE, "[%s]", stc_app_mode_names[m]);
+        else
+            x += stc_cells_putf(c, x, 0, -1, STC_EL_MODE, " %s ", stc_app_mode_names[m]);
+    }
+    x += 3;
+    char e[48], w[48];
+    snprintf(e, sizeof e, "%zu error%s", errors, errors == 1 ? "" : "s");
+    snprintf(w, sizeof w, "%zu warning%s", warnings, warnings == 1 ? "" : "s");
+    x += stc_cells_put(c, x, 0, e, -1, errors ? STC_EL_COUNT_ERROR : STC_EL_COUNT_OK);
+    x += stc_cells_put(c, x, 0, "  ", -1, STC_EL_TITLE);
+    stc_cells_put(c, x, 0, w, -1, warnings ? STC_EL_COUNT_WARNING : STC_EL_COUNT_OK);
+}
+
+static void stc_app_draw_banner(stc_app *app, stc_cells *c)
+{
+    if (!app->banner_rows)
+        return;
+    stc_cells_fill(c, 0, 1, app->width, app->banner_rows, STC_EL_BANNER_ERROR);
+    const stc_diags *d = &app->broken->diags;
+    int row = 0;
+    const char *name = strrchr(app->path, '/') ? strrchr(app->path, '/') + 1 : app->path;
+    for (size_t i = 0; i < d->count && row < app->banner_rows; i++) {
+        const stc_diag *dg = &d->items[i];
+        if (dg->severity != STC_SEV_ERROR)
+            continue;
+        char *line;
+        if (row == 0)
+            line = stc_xasprintf(" %s %s does not compile: %d:%d %s %s  (showing the last good version)",
+                                 app->utf8 ? "✗" : "x", name, dg->line, dg->col, dg->code,
+                                 dg->message);
+        else
+            line = stc_xasprintf("   %d:%d %s %s", dg->line, dg->col, dg->code, dg->message);
+        stc_cells_put(c, 0, 1 + row, line, app->width, STC_EL_BANNER_ERROR);
+        free(line);
+        row++;
+    }
+}
+
+static void stc_app_draw_keybar(stc_app *app, stc_cells *c)
+{
+    int y = app->height - 1, W = app->width;
+    stc_cells_fill(c, 0, y, W, 1, STC_EL_KEYBAR_LABEL);
+    if (app->prompt_on) {
+        int x = stc_cells_put(c, 0, y, app->prompt_label, -1, STC_EL_PROMPT);
+        x += stc_cells_put(c, x, y, app->prompt_text, W - x - 1, STC_EL_PROMPT);
+        stc_cells_put(c, x, y, " ", 1, STC_EL_CURSOR);
+        return;
+    }
+    if (app->message) {
+        stc_cells_put(c, 1, y, app->message, W - 2, app->message_el);
+        return;
+    }
+    int scope = app->panes[app->focus].ops->scope;
+    int items[STC_ACT_COUNT], widths[STC_ACT_COUNT], n = 0, total = 1;
+    for (int a = 1; a < STC_ACT_COUNT; a++) {
+        const char *bar = stc_action_bar((stc_action)a);
+        int sc = stc_action_scope((stc_action)a);
+        if (!*bar || (sc != STC_SCOPE_ANY && !(sc & scope)))
+            continue;
+        char key[32];
+        stc_action_bar_key((stc_action)a, key, sizeof key);
+        items[n] = a;
+        widths[n] = stc_cells_width(key) + 1 + stc_cells_width(bar) + 2;
+        total += widths[n++];
+    }
+    /* drop items before the last one (Quit) until the bar fits */
+    while (n > 1 && total - 2 > W) {
+        total -= widths[n - 2];
+        items[n - 2] = items[n - 1];
+        widths[n - 2] = widths[n - 1];
+        n--;
+    }
+    int x = 1;
+    for (int i = 0; i < n; i++) {
+        char key[32];
+        stc_action_bar_key((stc_action)items[i], key, sizeof key);
+        x += stc_cells_put(c, x, y, key, -1, STC_EL_KEYBAR_KEY);
+        x += stc_cells_put(c, x, y, " ", -1, STC_EL_KEYBAR_LABEL);
+        x += stc_cells_put(c, x, y, stc_action_bar((stc_action)items[i]), -1, STC_EL_KEYBAR_LABEL) + 2;
+    }
+}
+
+static void stc_app_draw_dialog(stc_app *app, stc_cells *c)
+{
+    stc_dialog *d = app->dialog;
+    int W = app->width, H = app->height;
+    int w = W - 8 < 96 ? W - 8 : 96;
+    int inner = w - 4;
+    int rows = stc_rich_rows(&d->body, inner);
+    int h = rows + 4;
+    if (h > H - 4)
+        h = H - 4;
+    int x = (W - w) / 2, y = (H - h) / 2;
+    d->page = h - 4;
+    if (d->scroll > rows - d->page)
+        d->scroll = rows - d->page;
+    if (d->scroll < 0)
+        d->scroll = 0;
+    stc_cells_fill(c, x, y, w, h, STC_EL_DIALOG);
+    unsigned char *g = stc_xcalloc((size_t)W * (size_t)H, 1);
+    stc_frame_add(g, W, H, x, y, w, h);
+    for (int j = y; j < y + h; j++)
+        for (int i = x; i < x + w; i++)
+            if (g[j * W + i])
+                stc_cells_put(c, i, j, stc_frame_glyph(g[j * W + i], app->utf8), 1, STC_EL_DIALOG_TITLE);
+    free(g);
+    stc_cells_putf(c, x + 2, y, w - 4, STC_EL_DIALOG_TITLE, " %s ", d->title);
+    stc_rich_draw(&d->body, c, x + 2, y + 1, inner, h - 3, d->scroll, 2);
+    char *foot = rows > d->page ? stc_xasprintf(" %s  (%d-%d of %d) ", d->footer, d->scroll + 1,
+                                               d->scroll + d->page < rows ? d->scroll + d->page : rows, rows)
+                                : stc_xasprintf(" %s ", d->footer);
+    stc_cells_put(c, x + 2, y + h - 1, foot, w - 4, STC_EL_DIALOG_TITLE);
+    free(foot);
+}
+
+static void stc_app_draw_too_small(stc_app *app, stc_cells *c)
+{
+    char *a = stc_xasprintf("stc-tui needs at least %dx%d;", STC_MIN_W, STC_MIN_H);
+    char *b = stc_xasprintf("this terminal is %dx%d.", app->width, app->height);
+    const char *q = "Enlarge it, or press q to quit.";
+    int y = app->height / 2 - 1;
+    const char *lines[3] = {a, b, q};
+    for (int i = 0; i < 3; i++) {
+        int w = stc_cells_width(lines[i]);
+        int x = (app->width - w) / 2;
+        stc_cells_put(c, x < 0 ? 0 : x, y + i, lines[i], app->width, STC_EL_TOO_SMALL);
+    }
+    free(a);
+    free(b);
+}
+
+static const char *stc_app_pane_title(stc_app *app, int i, char *buf, size_t n)
+{
+    const stc_pane *p = &app->panes[i];
+    const char *extra = p->ops->title ? p->ops->title(p->st, app) : NULL;
+    if (extra)
+        snprintf(buf, n, " %s %s ", p->ops->name, extra);
+    else
+        snprintf(buf, n, " %s ", p->ops->name);
+    return buf;
+}
+
+void stc_app_render(stc_app *app, stc_cells *c)
+{
+    stc_cells_clear(c, STC_EL_NORMAL);
+    if (stc_app_too_small(app)) {
+        stc_app_draw_too_small(app, c);
+        return;
+    }
+    int W = app->width, H = app->height;
+    stc_app_draw_title(app, c);
+    stc_app_draw_banner(app, c);
+    unsigned char *g = stc_xcalloc((size_t)W * (size_t)H, 1);
+    for (int i = 0; i < STC_PANE_COUNT; i++) {
+        stc_pane *p = &app->panes[i];
+        if (p->w <= 0)
+            continue;
+        stc_frame_add(g, W, H, p->x, p->y, p->w, p->h);
+        stc_cells *in = stc_cells_new(p->w - 2, p->h - 2);
+        p->ops->draw(p->st, app, in, app->focus == (stc_pane_id)i);
+        stc_cells_blit(c, p->x + 1, p->y + 1, in);
+        stc_cells_free(in);
+    }
+    for (int j = 0; j < H; j++)
+        for (int i = 0; i < W; i++)
+            if (g[j * W + i])
+                stc_cells_put(c, i, j, stc_frame_glyph(g[j * W + i], app->utf8), 1, STC_EL_BORDER);
+    free(g);
+    /* titles; the tabbed slot lists every tab */
+    char buf[128];
+    for (int i = 0; i < STC_PANE_COUNT; i++) {
+        stc_pane *p = &app->panes[i];
+        if (p->w <= 0 || p->ops->tab)
+            continue;
+        int el = app->focus == (stc_pane_id)i ? STC_EL_PANE_TITLE_FOCUS : STC_EL_PANE_TITLE;
+        stc_cells_put(c, p->x + 1, p->y, stc_app_pane_title(app, i, buf, sizeof buf), p->w - 2, el);
+    }
+    const stc_pane *tp = &app->panes[app->tab];
+    if (tp->w > 0) {
+        int x = tp->x + 1, limit = tp->x + tp->w - 1;
+        for (int i = 0; i < STC_PANE_COUNT; i++) {
+            if (!app->panes[i].ops->tab)
+                continue;
+            if (x > tp->x + 1)
+                x += stc_cells_put(c, x, tp->y, app->utf8 ? "│" : "|", limit - x, STC_EL_BORDER);
+            int el = i == (int)app->tab
+                         ? (app->focus == (stc_pane_id)i ? STC_EL_PANE_TITLE_FOCUS : STC_EL_PANE_TITLE)
+                         : STC_EL_DIM;
+            const char *t = i == (int)app->tab ? stc_app_pane_title(app, i, buf, sizeof buf) : NULL;
+            if (!t) {
+                snprintf(buf, sizeof buf, " %s ", app->panes[i].ops->name);
+                t = buf;
+            }
+            x += stc_cells_put(c, x, tp->y, t, limit - x, el);
+        }
+    }
+    stc_app_draw_keybar(app, c);
+    if (app->dialog)
+        stc_app_draw_dialog(app, c);
+}
+
+/* ---- input ----------------------------------------------------------- */
+
+static void stc_app_help(stc_app *app)
+{
+    stc_rich r = STC_RICH_INIT;
+    static const struct {
+        int scope;
+        const char *title;
+    } groups[] = {
+        {STC_SCOPE_ANY, "Everywhere"},          {STC_SCOPE_METHODS, "Methods"},
+        {STC_SCOPE_GRAPH | STC_SCOPE_SIM, "Graph and simulator"}, {STC_SCOPE_TEMPLATE, "Template"},
+    };
+    for (size_t g = 0; g < STC_ARRAY_LEN(groups); g++) {
+        stc_rich_addf(&r, STC_EL_PANE_TITLE, "%s%s\n", g ? "\n" : "", groups[g].title);
+        for (int a = 1; a < STC_ACT_COUNT; a++) {
+            int sc = stc_action_scope((stc_action)a);
+            bool in = groups[g].scope == STC_SCOPE_ANY ? sc == STC_SCOPE_ANY
+                                                       : (sc & groups[g].scope) && !(sc & ~groups[g].scope);
+            if (!in)
+                continue;
+            stc_rich_addf(&r, STC_EL_KEYBAR_KEY, "%-16s", stc_action_keys((stc_action)a));
+            stc_rich_addf(&r, STC_EL_DIM, " %-17s", stc_action_name((stc_action)a));
+            stc_rich_addf(&r, STC_EL_DIALOG, " %s\n", stc_action_help((stc_action)a));
+        }
+    }
+    stc_rich_add(&r, STC_EL_DIM, "\nMouse: click selects, the wheel scrolls. Themes: --theme NAME.\n");
+    stc_app_dialog(app, "Help: keys", &r, "Esc close  j/k scroll", NULL);
+}
+
+static void stc_app_dialog_key(stc_app *app, int key)
+{
+    stc_dialog *d = app->dialog;
+    stc_action a = stc_keymap_lookup(key, STC_SCOPE_ANY);
+    switch (a) {
+    case STC_ACT_UP: d->scroll--; break;
+    case STC_ACT_DOWN: d->scroll++; break;
+    case STC_ACT_PAGE_UP: d->scroll -= d->page > 1 ? d->page - 1 : 1; break;
+    case STC_ACT_PAGE_DOWN: d->scroll += d->page > 1 ? d->page - 1 : 1; break;
+    case STC_ACT_FIRST: d->scroll = 0; break;
+    case STC_ACT_LAST: d->scroll = 1 << 20; break;
+    case STC_ACT_ENTER: {
+        void (*fn)(stc_app *) = d->on_enter;
+        stc_app_close_dialog(app);
+        if (fn)
+            fn(app);
+        return;
+    }
+    case STC_ACT_BACK:
+    case STC_ACT_QUIT:
+    case STC_ACT_HELP:
+        if (key == 3) { /* Ctrl-C still quits */
+            app->quit = true;
+            return;
+        }
+        stc_app_close_dialog(app);
+        return;
+    default: break;
+    }
+    app->needs_redraw = true;
+}
+
+static void stc_app_prompt_key(stc_app *app, int key)
+{
+    size_t n = strlen(app->prompt_text);
+    if (key == STC_KEY_ESC || key == 3 || key == 7) {
+        app->prompt_on = false;
+    } else if (key == STC_KEY_ENTER) {
+        app->prompt_on = false;
+        char *text = stc_xstrdup(app->prompt_text);
+        if (app->prompt_done)
+            app->prompt_done(app, text);
+        free(text);
+    } else if (key == STC_KEY_BACKSPACE) {
+        while (n > 0 && ((unsigned char)app->prompt_text[n - 1] & 0xC0) == 0x80)
+            n--;
+        if (n > 0)
+            n--;
+        app->prompt_text[n] = '\0';
+    } else if (key == 21) { /* Ctrl-U */
+        app->prompt_text[0] = '\0';
+    } else if (key >= 32 && key < STC_KEY_BASE) {
+        char enc[16];
+        if (key == ' ' || key == '<') {
+            enc[0] = (char)key;
+            enc[1] = '\0';
+        } else {
+            stc_key_name(key, enc, sizeof enc);
+        }
+        if (n + strlen(enc) + 1 < sizeof app->prompt_text)
+            strcat(app->prompt_text, enc);
+    }
+    app->needs_redraw = true;
+}
+
+static void stc_app_search_run(stc_app *app, int dir)
+{
+    stc_pane *p = &app->panes[app->focus];
+    if (!app->search || !*app->search)
+        return;
+    if (!p->ops->search || !p->ops->search(p->st, app, app->search, dir))
+        stc_app_message(app, STC_EL_MESSAGE_ERROR, "no match for '%s' in %s", app->search, p->ops->name);
+    app->needs_redraw = true;
+}
+
+static void stc_app_search_done(stc_app *app, const char *text)
+{
+    free(app->search);
+    app->search = stc_xstrdup(text);
+    stc_app_search_run(app, 0);
+}
+
+static void stc_app_cycle_focus(stc_app *app, int step)
+{
+    int order[STC_PANE_COUNT], n = 0;
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        if (app->panes[i].ops->focusable && (!app->panes[i].ops->tab || i == (int)app->tab))
+            order[n++] = i;
+    int at = 0;
+    for (int k = 0; k < n; k++)
+        if (order[k] == (int)app->focus)
+            at = k;
+    stc_app_focus(app, (stc_pane_id)order[((at + step) % n + n) % n]);
+}
+
+static void stc_app_show_tab(stc_app *app, int want, int step)
+{
+    int tabs[STC_PANE_COUNT], n = 0, at = 0;
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        if (app->panes[i].ops->tab) {
+            if (i == (int)app->tab)
+                at = n;
+            tabs[n++] = i;
+        }
+    if (!n)
+        return;
+    int to = want >= 0 ? want : tabs[((at + step) % n + n) % n];
+    if (want >= 0 && !app->panes[want].ops->tab)
+        return;
+    bool had_focus = app->panes[app->focus].ops->tab;
+    app->tab = (stc_pane_id)to;
+    if (had_focus || want >= 0)
+        stc_app_focus(app, (stc_pane_id)to);
+    stc_app_layout(app);
+    app->needs_redraw = true;
+}
+
+static void stc_app_global(stc_app *app, stc_action a)
+{
+    switch (a) {
+    case STC_ACT_QUIT: app->quit = true; break;
+    case STC_ACT_HELP: stc_app_help(app); break;
+    case STC_ACT_NEXT_PANE: stc_app_cycle_focus(app, 1); break;
+    case STC_ACT_PREV_PANE: stc_app_cycle_focus(app, -1); break;
+    case STC_ACT_MODE:
+        app->mode = (app->mode + 1) % STC_APP_MODES;
+        stc_app_compile(app);
+        stc_app_message(app, STC_EL_MESSAGE, "mode %s", stc_app_mode(app));
+        break;
+    case STC_ACT_SEARCH: stc_app_prompt(app, "/", "", stc_app_search_done); break;
+    case STC_ACT_SEARCH_NEXT: stc_app_search_run(app, 1); break;
+    case STC_ACT_SEARCH_PREV: stc_app_search_run(app, -1); break;
+    case STC_ACT_TAB_NEXT: stc_app_show_tab(app, -1, 1); break;
+    case STC_ACT_TAB_PREV: stc_app_show_tab(app, -1, -1); break;
+    case STC_ACT_TAB_DIAGS: stc_app_show_tab(app, STC_PANE_DIAGS, 0); break;
+    case STC_ACT_RELOAD:
+        stc_app_compile(app);
+        stc_app_message(app, STC_EL_MESSAGE, "reloaded %s", app->path ? app->path : "");
+        break;
+    case STC_ACT_REDRAW: app->needs_redraw = true; break;
+    default: break;
+    }
+    stc_app_layout(app);
+}
+
+void stc_app_key(stc_app *app, int key)
+{
+    free(app->message);
+    app->message = NULL;
+    app->needs_redraw = true;
+    if (app->dialog) {
+        stc_app_dialog_key(app, key);
+        return;
+    }
+    if (app->prompt_on) {
+        stc_app_prompt_key(app, key);
+        return;
+    }
+    if (stc_app_too_small(app)) {
+        if (stc_keymap_lookup(key, 0) == STC_ACT_QUIT)
+            app->quit = true;
+        return;
+    }
+    stc_pane *p = &app->panes[app->focus];
+    stc_action a = stc_keymap_lookup(key, p->ops->scope);
+    if (a == STC_ACT_NONE)
+        return;
+    int flags = 0;
+    if (a != STC_ACT_QUIT && p->ops->action)
+        flags = p->ops->action(p->st, app, a);
+    if (flags & STC_PANE_RESIZE)
+        stc_app_layout(app);
+    if (!(flags & STC_PANE_HANDLED))
+        stc_app_global(app, a);
+}
+
+/* The pane whose frame covers (x, y), or -1. */
+static int stc_app_pane_at(const stc_app *app, int x, int y)
+{
+    for (int i = 0; i < STC_PANE_COUNT; i++) {
+        const stc_pane *p = &app->panes[i];
+        if (p->w > 0 && x >= p->x && x < p->x + p->w && y >= p->y && y < p->y + p->h)
+            return i;
+    }
+    return -1;
+}
+
+void stc_app_click(stc_app *app, int x, int y)
+{
+    free(app->message);
+    app->message = NULL;
+    app->needs_redraw = true;
+    if (app->dialog || app->prompt_on || stc_app_too_small(app))
+        return;
+    int i = stc_app_pane_at(app, x, y);
+    if (i < 0)
+        return;
+    stc_pane *p = &app->panes[i];
+    if (p->ops->tab && y == p->y) {
+        /* a click on a tab title switches the tab */
+        int tx = p->x + 1;
+        char buf[128];
+        for (int k = 0; k < STC_PANE_COUNT; k++) {
+            if (!app->panes[k].ops->tab)
+                continue;
+            if (tx > p->x + 1)
+                tx += 1;
+            const char *t = k == (int)app->tab ? stc_app_pane_title(app, k, buf, sizeof buf) : NULL;
+            if (!t) {
+                snprintf(buf, sizeof buf, " %s ", app->panes[k].ops->name);
+                t = buf;
+            }
+            int w = stc_cells_width(t);
+            if (x >= tx && x < tx + w) {
+                stc_app_show_tab(app, k, 0);
+                return;
+            }
+            tx += w;
+        }
+        return;
+    }
+    stc_app_focus(app, (stc_pane_id)i);
+    if (p->ops->click && x > p->x && x < p->x + p->w - 1 && y > p->y && y < p->y + p->h - 1)
+        p->ops->click(p->st, app, x - p->x - 1, y - p->y - 1);
+}
+
+void stc_app_wheel(stc_app *app, int x, int y, int dir)
+{
+    if (app->dialog) {
+        app->dialog->scroll += dir * 3;
+        app->needs_redraw = true;
+        return;
+    }
+    int i = stc_app_pane_at(app, x, y);
+    if (i < 0 || !app->panes[i].ops->action)
+        return;
+    for (int k = 0; k < 3; k++)
+        app->panes[i].ops->action(app->panes[i].st, app, dir < 0 ? STC_ACT_UP : STC_ACT_DOWN);
+    app->needs_redraw = true;
+}

@@ -1,0 +1,181 @@
+/* app.h - the workbench application: the compiled service, the panes, the
+ * layout, focus, dialogs, the prompt and the status line.
+ *
+ * Panes (tui/pane_*.c) fill a `struct stc_pane_ops` each and are listed in
+ * tui/panes.def. They draw into a cell buffer of their own size and handle
+ * actions; they never read keys or call curses. A handler returns flags:
+ * STC_PANE_HANDLED | STC_PANE_REDRAW | STC_PANE_RESIZE.
+ *
+ * The app owns the service (and, after a reload that did not compile, the
+ * broken one whose diagnostics are shown over the last good view), the
+ * workbench's own diagnostics (theme problems), every pane state and the
+ * dialog. Panes read shared state from the struct below and change it only
+ * through the stc_app_* functions.
+ */
+#ifndef STC_TUI_APP_H
+#define STC_TUI_APP_H
+
+#include <stdbool.h>
+
+#include "core/service.h"
+#include "tui/cells.h"
+#include "tui/keymap.h"
+#include "tui/rich.h"
+#include "tui/theme.h"
+
+enum {
+    STC_PANE_HANDLED = 1,
+    STC_PANE_REDRAW = 2,
+    STC_PANE_RESIZE = 4,
+};
+
+typedef enum stc_pane_id {
+#define PANE(id, ops) STC_PANE_##id,
+#include "tui/panes.def"
+#undef PANE
+    STC_PANE_COUNT
+} stc_pane_id;
+
+typedef struct stc_app stc_app;
+
+typedef struct stc_pane_ops {
+    const char *name; /* the frame or tab title */
+    int scope;        /* STC_SCOPE_* of its key bindings */
+    bool tab;         /* lives in the tabbed slot at the top right */
+    bool focusable;
+    void *(*create)(stc_app *app);
+    void (*destroy)(void *st);
+    /* The service, the mode or the selection changed: rebuild rows. */
+    void (*reload)(void *st, stc_app *app);
+    /* Draw into `c` (the inside of the frame). */
+    void (*draw)(void *st, stc_app *app, stc_cells *c, bool focused);
+    int (*action)(void *st, stc_app *app, stc_action a);
+    /* A click at (x, y) inside the frame. */
+    int (*click)(void *st, stc_app *app, int x, int y);
+    /* Search rows for q: dir 0 from the selection, 1 next, -1 previous.
+     * Returns true when found (and selected). */
+    bool (*search)(void *st, stc_app *app, const char *q, int dir);
+    /* Describe the selection for the Explain pane. */
+    void (*explain)(void *st, stc_app *app, stc_rich *out);
+    /* An extra title after the name ("Methods (by kind)"), or NULL. */
+    const char *(*title)(void *st, stc_app *app);
+} stc_pane_ops;
+
+typedef struct stc_pane {
+    const stc_pane_ops *ops;
+    void *st;
+    int x, y, w, h; /* the frame, including its border; w == 0 when hidden */
+} stc_pane;
+
+typedef struct stc_dialog stc_dialog;
+
+#define STC_APP_MODES 4
+
+struct stc_app {
+    /* what was asked */
+    char *path;   /* the module, or NULL with --asl */
+    char *config; /* --config, or NULL */
+    char *asl_path;
+    int mode;     /* index into stc_app_mode_names */
+    /* what was compiled */
+    stc_service *svc;    /* the last good view (never NULL after the first load) */
+    stc_service *broken; /* the newest compile when it failed to parse, else NULL */
+    stc_diags ui_diags;  /* the workbench's own: theme lines, emit results */
+    unsigned generation; /* bumped on every compile */
+    /* look */
+    stc_theme theme;
+    bool colour;
+    bool utf8;
+    /* layout and panes */
+    int width, height;
+    stc_pane panes[STC_PANE_COUNT];
+    stc_pane_id focus;
+    stc_pane_id tab;          /* the pane shown in the tabbed slot */
+    stc_pane_id explain_from; /* the pane the Explain pane describes */
+    int banner_rows;          /* rows of the broken-module banner */
+    /* shared selection */
+    int unit;           /* selected unit index in svc->units, -1 */
+    int span_first;     /* source lines lit as the selection's (0: none) */
+    int span_last;
+    int mark_line;      /* the source line of the selected state (0: none) */
+    unsigned follow;    /* bumped when the source pane should scroll to span_first */
+    /* input state */
+    char *search;       /* the last search */
+    bool prompt_on;
+    char prompt_label[32];
+    char prompt_text[512];
+    void (*prompt_done)(stc_app *app, const char *text);
+    stc_dialog *dialog;
+    char *message;      /* shown in the key bar line until the next key */
+    int message_el;
+    bool quit;
+    bool needs_redraw;
+};
+
+extern const char *const stc_app_mode_names[STC_APP_MODES];
+
+/* Options of stc_tui_main, parsed. */
+typedef struct stc_app_options {
+    const char *path;
+    const char *mode;
+    const char *theme;
+    const char *config;
+    const char *asl;
+} stc_app_options;
+
+/* Create the app: load the theme, compile the module, create the panes.
+ * Does not touch the screen. Returns NULL with *err when the module cannot
+ * be read at all. */
+stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err);
+void stc_app_free(stc_app *app);
+
+/* Compile the module again (reload or mode change) and refresh the panes. */
+void stc_app_compile(stc_app *app);
+
+/* Handle one key or mouse event. */
+void stc_app_key(stc_app *app, int key);
+void stc_app_click(stc_app *app, int x, int y);
+void stc_app_wheel(stc_app *app, int x, int y, int dir);
+/* The terminal is now w x h. */
+void stc_app_resize(stc_app *app, int w, int h);
+
+/* Render the whole screen into `c` (resized to the app's size by the caller). */
+void stc_app_render(stc_app *app, stc_cells *c);
+
+/* --- for panes ------------------------------------------------------- */
+const char *stc_app_mode(const stc_app *app);
+/* The diagnostics to show: the broken compile's when there is one, else the
+ * view's; then the workbench's own. Returns the count; *out[i] borrowed. */
+size_t stc_app_diags(const stc_app *app, const stc_diag ***out);
+/* The source text of the view (NULL with --asl and nothing loaded). */
+const char *stc_app_source(const stc_app *app);
+/* Select unit `index` (-1 none): lights its source lines (and scrolls the
+ * source there when `scroll`) and tells the panes. */
+void stc_app_select_unit(stc_app *app, int index, bool scroll);
+/* Light lines first..last in the source and scroll there (first 0: none). */
+void stc_app_show_lines(stc_app *app, int first, int last, int mark);
+/* Focus a pane (the tabbed slot switches to it when it is a tab). */
+void stc_app_focus(stc_app *app, stc_pane_id id);
+/* Status message (copied), shown until the next key. */
+void stc_app_message(stc_app *app, int el, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The badge text and element of a unit ("REST", "WF" for async internal units). */
+const char *stc_app_badge(const stc_unit_info *u, int *el);
+/* The unit whose lines hold source line `line`, or -1. */
+int stc_app_unit_at(const stc_app *app, int line);
+/* Worst severity of the diagnostics inside unit u's lines: -1 none. */
+int stc_app_unit_severity(const stc_app *app, const stc_unit_info *u);
+/* Open a dialog over the panes: `body` is taken over (left empty);
+ * `on_enter` (may be NULL) runs on Enter, then the dialog closes. */
+void stc_app_dialog(stc_app *app, const char *title, stc_rich *body, const char *footer,
+                    void (*on_enter)(stc_app *app));
+void stc_app_close_dialog(stc_app *app);
+/* Open the prompt at the bottom line; `done` gets the text on Enter. */
+void stc_app_prompt(stc_app *app, const char *label, const char *initial,
+                    void (*done)(stc_app *app, const char *text));
+
+/* The pane ops, defined in tui/pane_*.c. */
+#define PANE(id, ops) extern const stc_pane_ops ops;
+#include "tui/panes.def"
+#undef PANE
+
+#endif

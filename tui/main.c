@@ -1,0 +1,163 @@
+/* main.c - stc_tui_main(): the workbench entry point called by cli/main.c
+ * when the first argument is not a subcommand. Options: --mode M,
+ * --theme NAME, --config FILE, --asl FILE, then SERVICE.py. With STC_SCRIPT
+ * set, keys come from that script and the screen is headless. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "tui/app.h"
+#include "tui/keymap.h"
+#include "tui/screen.h"
+#include "tui/script.h"
+#include "tui/tui.h"
+#include "tui/watch.h"
+
+static volatile sig_atomic_t stc_tui_stop;
+
+static void stc_tui_on_signal(int sig)
+{
+    (void)sig;
+    stc_tui_stop = 1;
+}
+
+static int stc_tui_usage(const char *what, const char *arg)
+{
+    fprintf(stderr, "stc-tui: %s%s%s\n", what, arg ? " " : "", arg ? arg : "");
+    fputs("usage: stc-tui [--mode M] [--theme NAME] [--config FILE] SERVICE.py\n"
+          "       stc-tui --asl FILE.asl.json\n",
+          stderr);
+    return STC_TUI_EXIT_USAGE;
+}
+
+static void stc_tui_loop(stc_app *app, stc_watch *watch)
+{
+    stc_script_frame(app);
+    while (!app->quit && !stc_tui_stop) {
+        stc_event ev;
+        if (stc_screen_read(&ev, 100)) {
+            switch (ev.type) {
+            case STC_EV_KEY:
+                if (stc_keymap_lookup(ev.key, 0) == STC_ACT_REDRAW)
+                    stc_screen_invalidate();
+                stc_app_key(app, ev.key);
+                break;
+            case STC_EV_CLICK: stc_app_click(app, ev.x, ev.y); break;
+            case STC_EV_WHEEL_UP: stc_app_wheel(app, ev.x, ev.y, -1); break;
+            case STC_EV_WHEEL_DOWN: stc_app_wheel(app, ev.x, ev.y, 1); break;
+            case STC_EV_RESIZE: {
+                int w, h;
+                stc_screen_size(&w, &h);
+                stc_app_resize(app, w, h);
+                break;
+            }
+            case STC_EV_NONE: break;
+            }
+        }
+        if (stc_watch_changed(watch, 0))
+            stc_app_compile(app);
+        if (app->needs_redraw && !app->quit)
+            stc_script_frame(app);
+    }
+}
+
+int stc_tui_main(int argc, char **argv)
+{
+    stc_app_options o = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = strcmp(a, "--mode") == 0     ? &o.mode
+                            : strcmp(a, "--theme") == 0  ? &o.theme
+                            : strcmp(a, "--config") == 0 ? &o.config
+                            : strcmp(a, "--asl") == 0    ? &o.asl
+                                                         : NULL;
+        if (slot) {
+            if (i + 1 >= argc)
+                return stc_tui_usage("this option needs a value:", a);
+            *slot = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            return stc_tui_usage("unknown option", a);
+        } else if (!o.path) {
+            o.path = a;
+        } else {
+            return stc_tui_usage("unexpected argument", a);
+        }
+    }
+    if (o.mode && strcmp(o.mode, "dev") != 0 && strcmp(o.mode, "test") != 0 &&
+        strcmp(o.mode, "stage") != 0 && strcmp(o.mode, "prod") != 0)
+        return stc_tui_usage("unknown mode (use dev, test, stage or prod):", o.mode);
+    if (!o.path && !o.asl)
+        return stc_tui_usage("no module given", NULL);
+    if (o.path && o.asl)
+        return stc_tui_usage("give either a module or --asl FILE, not both:", o.path);
+    const char *check = o.path ? o.path : o.asl;
+    if (access(check, R_OK) != 0) {
+        char *text = NULL, *err = NULL;
+        size_t len;
+        if (stc_file_read(check, &text, &len, &err) != 0) {
+            fprintf(stderr, "stc-tui: %s\n", err);
+            free(err);
+            return STC_TUI_EXIT_IO;
+        }
+        free(text);
+    }
+    const char *script = getenv("STC_SCRIPT");
+    bool headless = script && *script;
+    if (!headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+        fputs("stc-tui: the workbench needs a terminal; for scripts use a batch command "
+              "(stc-tui --help) or STC_SCRIPT\n",
+              stderr);
+        return STC_TUI_EXIT_USAGE;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = stc_tui_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    char *err = NULL;
+    if (stc_screen_open(headless, &err) != 0) {
+        fprintf(stderr, "stc-tui: %s\n", err);
+        free(err);
+        return STC_TUI_EXIT_USAGE;
+    }
+    const char *nc = getenv("NO_COLOR");
+    bool colour = stc_screen_has_colour() && !(nc && *nc);
+    stc_app *app = stc_app_new(&o, colour, &err);
+    if (!app) {
+        stc_screen_close();
+        fprintf(stderr, "stc-tui: %s\n", err);
+        free(err);
+        return STC_TUI_EXIT_IO;
+    }
+    stc_screen_set_theme(&app->theme, colour);
+    int w, h;
+    stc_screen_size(&w, &h);
+    stc_app_resize(app, w, h);
+    char *werr = NULL;
+    stc_watch *watch = o.path ? stc_watch_new(o.path, &werr) : NULL;
+    if (werr) {
+        stc_app_message(app, STC_EL_MESSAGE_ERROR, "no live reload: %s", werr);
+        free(werr);
+    }
+    int status = STC_TUI_EXIT_OK;
+    if (headless) {
+        if (stc_script_run(app, watch, script, &err) != 0)
+            status = STC_TUI_EXIT_USAGE;
+    } else {
+        stc_tui_loop(app, watch);
+    }
+    stc_watch_free(watch);
+    stc_app_free(app);
+    stc_screen_close();
+    if (err) {
+        fprintf(stderr, "stc-tui: %s\n", err);
+        free(err);
+    }
+    return status;
+}

@@ -1,0 +1,157 @@
+/* script.c - see script.h. */
+#include "tui/script.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "tui/keys.h"
+#include "tui/screen.h"
+
+void stc_script_frame(stc_app *app)
+{
+    int w, h;
+    stc_screen_size(&w, &h);
+    if (w != app->width || h != app->height)
+        stc_app_resize(app, w, h);
+    stc_cells *c = stc_cells_new(w, h);
+    stc_app_render(app, c);
+    stc_screen_draw(c);
+    stc_cells_free(c);
+    app->needs_redraw = false;
+}
+
+static int stc_script_save(char *(*dump)(void), const char *file, char **err)
+{
+    char *text = dump();
+    char *werr = NULL;
+    int r = stc_file_write_atomic(file, text, strlen(text), &werr);
+    free(text);
+    if (r != 0) {
+        *err = werr;
+        return -1;
+    }
+    return 0;
+}
+
+static int stc_script_copy(const char *dest, const char *src, char **err)
+{
+    char *text;
+    size_t len;
+    if (stc_file_read(src, &text, &len, err) != 0)
+        return -1;
+    int r = stc_file_write_atomic(dest, text, len, err);
+    free(text);
+    return r;
+}
+
+static int stc_script_command(stc_app *app, stc_watch *watch, char *line, char **err)
+{
+    char *argv[4] = {0};
+    int argc = 0;
+    for (char *tok = strtok(line, " \t"); tok && argc < 4; tok = strtok(NULL, " \t"))
+        argv[argc++] = tok;
+    const char *cmd = argv[0];
+    if (strcmp(cmd, ":save-display") == 0 && argc == 2) {
+        stc_script_frame(app);
+        return stc_script_save(stc_screen_dump_text, argv[1], err);
+    }
+    if (strcmp(cmd, ":save-attrs") == 0 && argc == 2) {
+        stc_script_frame(app);
+        return stc_script_save(stc_screen_dump_attrs, argv[1], err);
+    }
+    if (strcmp(cmd, ":resize") == 0 && argc == 3) {
+        int w = atoi(argv[1]), h = atoi(argv[2]);
+        if (w <= 0 || h <= 0) {
+            *err = stc_xstrdup("':resize' needs a width and a height");
+            return -1;
+        }
+        stc_screen_resize(w, h);
+        stc_app_resize(app, w, h);
+        stc_script_frame(app);
+        return 0;
+    }
+    if (strcmp(cmd, ":touch") == 0 && argc == 2) {
+        FILE *f = fopen(argv[1], "a");
+        if (!f) {
+            *err = stc_xasprintf("cannot touch '%s': %s", argv[1], strerror(errno));
+            return -1;
+        }
+        fclose(f);
+        return 0;
+    }
+    if (strcmp(cmd, ":write-file") == 0 && argc == 3)
+        return stc_script_copy(argv[1], argv[2], err);
+    if (strcmp(cmd, ":wait-reload") == 0 && argc == 1) {
+        if (!stc_watch_changed(watch, 10000)) {
+            *err = stc_xstrdup("':wait-reload': the module did not change within 10 s");
+            return -1;
+        }
+        stc_app_compile(app);
+        stc_script_frame(app);
+        return 0;
+    }
+    if ((strcmp(cmd, ":click") == 0 || strcmp(cmd, ":wheel-up") == 0 || strcmp(cmd, ":wheel-down") == 0) &&
+        argc == 3) {
+        int x = atoi(argv[1]), y = atoi(argv[2]);
+        if (cmd[1] == 'c')
+            stc_app_click(app, x, y);
+        else
+            stc_app_wheel(app, x, y, cmd[7] == 'u' ? -1 : 1);
+        stc_script_frame(app);
+        return 0;
+    }
+    *err = stc_xasprintf("unknown command or wrong arguments '%s'", cmd);
+    return -1;
+}
+
+int stc_script_run(stc_app *app, stc_watch *watch, const char *path, char **err)
+{
+    char *text;
+    size_t len;
+    if (stc_file_read(path, &text, &len, err) != 0)
+        return -1;
+    stc_script_frame(app);
+    int lineno = 0, status = 0;
+    char *p = text;
+    while (p && *p && !app->quit) {
+        char *eol = strchr(p, '\n');
+        if (eol)
+            *eol = '\0';
+        lineno++;
+        char *line = p;
+        p = eol ? eol + 1 : NULL;
+        size_t n = strlen(line);
+        while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+            line[--n] = '\0';
+        if (!*line || line[0] == '#')
+            continue;
+        char *cerr = NULL;
+        if (line[0] == ':') {
+            if (stc_script_command(app, watch, line, &cerr) != 0) {
+                *err = stc_xasprintf("%s:%d: %s", path, lineno, cerr);
+                free(cerr);
+                status = -1;
+                break;
+            }
+            continue;
+        }
+        const char *k = line;
+        while (*k && !app->quit) {
+            int key = stc_key_parse(&k);
+            if (key < 0) {
+                *err = stc_xasprintf("%s:%d: unknown key at '%s'", path, lineno, k);
+                status = -1;
+                break;
+            }
+            stc_app_key(app, key);
+            stc_script_frame(app);
+        }
+        if (status)
+            break;
+    }
+    free(text);
+    return status;
+}
