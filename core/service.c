@@ -7,6 +7,7 @@
 #include "core/parse.h"
 #include "core/routes.h"
 #include "core/util.h"
+#include "core/workflow.h"
 
 /* Run the stages after parse. Each stage reads what the earlier ones left
  * in `svc` and appends its diagnostics. */
@@ -18,6 +19,7 @@ static void stc_service_run_stages(stc_service *svc, const stc_service_options *
     svc->units = stc_classify(svc->module, &svc->diags);
     svc->nunits = svc->units && svc->module->service ? svc->module->service->nmethods : 0;
     svc->routes = stc_routes_build(svc->module, svc->units, svc->nunits, &svc->diags);
+    svc->workflows = stc_workflows_compile(svc->module, svc->units, svc->nunits, &svc->diags);
 }
 
 stc_service *stc_service_compile_source(const char *file, const char *src, size_t len,
@@ -48,6 +50,7 @@ void stc_service_free(stc_service *svc)
     if (!svc)
         return;
     stc_routes_free(svc->routes);
+    stc_workflows_free(svc->workflows);
     stc_units_free(svc->units, svc->nunits);
     stc_module_free(svc->module);
     stc_diags_free(&svc->diags);

@@ -1,0 +1,676 @@
+/* workflow.c - the workflow compiler's driver and public API, state emission,
+ * state names and the error plumbing. See workflow.h and workflow_int.h. */
+#include "core/workflow.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/parse.h"
+#include "core/util.h"
+#include "core/workflow_int.h"
+
+/* ASL limits a state name to 80 characters. */
+#define WF_NAME_MAX 80
+
+static const char *const wf_codes[] = {
+#define WF_CODE(id, code, what) code,
+#include "core/workflow_codes.def"
+#undef WF_CODE
+};
+
+const char *wf_code_text(enum wf_code code)
+{
+    return wf_codes[code];
+}
+
+bool stc_workflow_is_code(const char *code)
+{
+    for (size_t i = 0; i < STC_ARRAY_LEN(wf_codes); i++)
+        if (strcmp(wf_codes[i], code) == 0)
+            return true;
+    return false;
+}
+
+stc_diag *wf_diag(wf_ctx *c, const stc_node *at, enum wf_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    stc_pos p = at ? at->pos : c->pos;
+    if (!p.line)
+        p = c->pos;
+    stc_severity sev = code == WF_E_UNREACHABLE ? STC_SEV_WARNING : STC_SEV_ERROR;
+    stc_diag *dg = stc_diag_add(c->d, sev, c->m->file, p.line, p.col, wf_codes[code], "%s", msg);
+    if (p.end_line)
+        stc_diag_set_end(dg, p.end_line, p.end_col);
+    free(msg);
+    if (sev == STC_SEV_ERROR)
+        c->errors++;
+    return dg;
+}
+
+cJSON *wf_state(const char *type)
+{
+    cJSON *st = cJSON_CreateObject();
+    cJSON_AddStringToObject(st, "Type", type);
+    return st;
+}
+
+/* ---- names ---- */
+
+static bool wf_name_used(const wf_ctx *c, const char *s)
+{
+    for (size_t i = 0; i < c->nnames; i++)
+        if (strcmp(c->names[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* Cut `s` to at most `max` code points (UTF-8), adding "..." when cut. */
+static void wf_cut(char *s, int max)
+{
+    int cps = 0;
+    size_t keep = 0;
+    for (size_t i = 0; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            if (cps == max - 3)
+                keep = i;
+            cps++;
+        }
+    }
+    if (cps > max)
+        strcpy(s + keep, "...");
+}
+
+/* Collapse whitespace and control characters into single spaces; "${" would
+ * be taken for a template substitution, so it becomes "$ {". */
+static char *wf_clean(const char *in)
+{
+    stc_buf b = STC_BUF_INIT;
+    bool space = false;
+    for (const char *p = in; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch < 0x20 || ch == 0x7f || ch == ' ') {
+            space = b.len > 0;
+            continue;
+        }
+        if (space)
+            stc_buf_putc(&b, ' ');
+        space = false;
+        stc_buf_putc(&b, (char)ch);
+        if (ch == '$' && p[1] == '{')
+            stc_buf_putc(&b, ' ');
+    }
+    return stc_buf_take(&b);
+}
+
+const char *wf_name(wf_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *raw = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    char *base = wf_clean(raw);
+    free(raw);
+    if (!*base) {
+        free(base);
+        base = stc_xstrdup("State");
+    }
+    wf_cut(base, WF_NAME_MAX);
+    char *name = stc_xstrdup(base);
+    for (int k = 2; wf_name_used(c, name); k++) {
+        free(name);
+        char suffix[16];
+        snprintf(suffix, sizeof suffix, " #%d", k);
+        char *b2 = stc_xstrdup(base);
+        wf_cut(b2, WF_NAME_MAX - (int)strlen(suffix));
+        name = stc_xasprintf("%s%s", b2, suffix);
+        free(b2);
+    }
+    free(base);
+    if (c->nnames == c->capnames) {
+        c->capnames = c->capnames ? c->capnames * 2 : 32;
+        c->names = stc_xrealloc(c->names, c->capnames * sizeof *c->names);
+    }
+    c->names[c->nnames++] = name;
+    return name;
+}
+
+char *wf_text(wf_ctx *c, const stc_node *n, int max)
+{
+    char *raw = stc_module_text(c->m, n->pos);
+    char *t = wf_clean(raw ? raw : "");
+    free(raw);
+    wf_cut(t, max);
+    return t;
+}
+
+/* ---- emission ---- */
+
+static void wf_record(wf_ctx *c, const char *name, cJSON *st, stc_wf_call call, const char *callee)
+{
+    stc_workflow *wf = c->wf;
+    wf->states = stc_xrealloc(wf->states, (wf->nstates + 1) * sizeof *wf->states);
+    stc_wf_state *s = &wf->states[wf->nstates++];
+    s->name = stc_xstrdup(name);
+    const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "Type"));
+    static const char *const types[] = {"Pass", "Task", "Choice", "Wait", "Succeed", "Fail",
+                                        "Parallel", "Map"};
+    s->type = "Pass";
+    for (size_t i = 0; type && i < STC_ARRAY_LEN(types); i++)
+        if (strcmp(types[i], type) == 0)
+            s->type = types[i];
+    s->pos = c->pos;
+    s->call = call;
+    s->callee = callee ? stc_xstrdup(callee) : NULL;
+}
+
+const char *wf_add(wf_ctx *c, cJSON *st, const char *name, stc_wf_call call, const char *callee)
+{
+    wf_scope *sc = c->scope;
+    if (!sc->started) {
+        cJSON_SetValuestring(cJSON_GetObjectItemCaseSensitive(sc->obj, "StartAt"), name);
+        sc->started = true;
+    }
+    cJSON_AddItemToObject(sc->states, name, st);
+    wf_record(c, name, st, call, callee);
+    return name;
+}
+
+const char *wf_add_late(wf_ctx *c, cJSON *st, const char *name)
+{
+    wf_scope *sc = c->scope;
+    if (!sc->late)
+        sc->late = cJSON_CreateObject();
+    cJSON_AddItemToObject(sc->late, name, st);
+    wf_record(c, name, st, STC_WF_CALL_NONE, NULL);
+    return name;
+}
+
+void wf_scope_close(wf_scope *sc)
+{
+    if (!sc->late)
+        return;
+    while (sc->late->child) {
+        cJSON *it = sc->late->child;
+        cJSON_DetachItemViaPointer(sc->late, it);
+        cJSON_AddItemToObject(sc->states, it->string, it);
+    }
+    cJSON_Delete(sc->late);
+    sc->late = NULL;
+}
+
+const char *wf_emit(wf_ctx *c, cJSON *st, const char *name, stc_wf_call call, const char *callee)
+{
+    wf_scope *sc = c->scope;
+    stc_asl_exits_patch(&sc->dangling, name);
+    if (sc->want_first && !sc->first_emit)
+        sc->first_emit = name;
+    return wf_add(c, st, name, call, callee);
+}
+
+void wf_then(wf_ctx *c, cJSON *st)
+{
+    stc_asl_exits_add(&c->scope->dangling, st, "Next");
+}
+
+bool wf_live(const wf_ctx *c)
+{
+    return c->scope->dangling.count > 0;
+}
+
+char *wf_temp(wf_ctx *c)
+{
+    return stc_xasprintf("$.sys.t%d", ++c->ntemp);
+}
+
+bool wf_is_local(const wf_ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->nlocals; i++)
+        if (strcmp(c->locals[i], name) == 0)
+            return true;
+    return false;
+}
+
+const stc_unit_info *wf_unit(const wf_ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->nunits; i++)
+        if (strcmp(c->units[i].method->name, name) == 0)
+            return &c->units[i];
+    return NULL;
+}
+
+/* ---- errors ---- */
+
+const char *wf_raise_target(wf_ctx *c)
+{
+    if (c->errto) {
+        *c->errto_used = true;
+        return c->errto->name;
+    }
+    wf_scope *sc = c->scope;
+    if (!sc->fail) {
+        cJSON *f = wf_state("Fail");
+        cJSON_AddStringToObject(f, "ErrorPath", "$.sys.error.Error");
+        cJSON_AddStringToObject(f, "CausePath", "$.sys.error.Cause");
+        sc->fail = wf_add_late(c, f, wf_name(c, "Fail with the exception%s", sc->where));
+    }
+    return sc->fail;
+}
+
+static cJSON *wf_cause_rule(const char *pattern)
+{
+    cJSON *r[3] = {stc_asl_rule_bool("$.sys.error.Cause", "IsPresent", true),
+                   stc_asl_rule_bool("$.sys.error.Cause", "IsString", true),
+                   stc_asl_rule_str("$.sys.error.Cause", "StringMatches", pattern)};
+    return stc_asl_rule_join("And", r, 3);
+}
+
+static cJSON *wf_pass_error(const char *error_path, const char *cause_path, const char *detail_fn,
+                            const char *next)
+{
+    cJSON *p = wf_state("Pass");
+    cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
+    cJSON_AddStringToObject(par, "Error.$", error_path);
+    if (cause_path)
+        cJSON_AddStringToObject(par, "Cause.$", cause_path);
+    if (detail_fn)
+        cJSON_AddStringToObject(par, "Detail.$", detail_fn);
+    cJSON_AddStringToObject(p, "ResultPath", "$.sys.error");
+    if (next)
+        cJSON_AddStringToObject(p, "Next", next);
+    return p;
+}
+
+/* The states that turn an AWS task error into {"Error", "Cause"} and go on
+ * to `target`; returns the first one's name. */
+static const char *wf_make_norm(wf_ctx *c, wf_norm_kind kind, const char *target)
+{
+    const char *parse, *take;
+    cJSON *choice = wf_state("Choice");
+    cJSON *choices = cJSON_AddArrayToObject(choice, "Choices");
+    const char *first;
+    if (kind == WF_NORM_LAMBDA) {
+        first = wf_name(c, "Lambda error? -> %s", target);
+        parse = wf_name(c, "Parse Lambda error -> %s", target);
+        take = wf_name(c, "Take errorMessage -> %s", target);
+        cJSON *r = wf_cause_rule("{\"errorMessage\"*");
+        cJSON_AddStringToObject(r, "Next", parse);
+        cJSON_AddItemToArray(choices, r);
+        cJSON_AddStringToObject(choice, "Default", target);
+        wf_add_late(c, choice, first);
+        wf_add_late(c,
+                    wf_pass_error("$.sys.error.Error", NULL,
+                                  "States.StringToJson($.sys.error.Cause)", take),
+                    parse);
+        wf_add_late(c,
+                    wf_pass_error("$.sys.error.Error", "$.sys.error.Detail.errorMessage", NULL,
+                                  target),
+                    take);
+        return first;
+    }
+    first = wf_name(c, "Workflow error? -> %s", target);
+    parse = wf_name(c, "Parse workflow error -> %s", target);
+    const char *child = wf_name(c, "Child error? -> %s", target);
+    take = wf_name(c, "Take child error -> %s", target);
+    cJSON *r = wf_cause_rule("{*");
+    cJSON_AddStringToObject(r, "Next", parse);
+    cJSON_AddItemToArray(choices, r);
+    cJSON_AddStringToObject(choice, "Default", target);
+    wf_add_late(c, choice, first);
+    wf_add_late(c,
+                wf_pass_error("$.sys.error.Error", "$.sys.error.Cause",
+                              "States.StringToJson($.sys.error.Cause)", child),
+                parse);
+    cJSON *ch = wf_state("Choice");
+    cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
+    cJSON *both[2] = {stc_asl_rule_bool("$.sys.error.Detail.Error", "IsString", true),
+                      stc_asl_rule_bool("$.sys.error.Detail.Cause", "IsString", true)};
+    cJSON *rr = stc_asl_rule_join("And", both, 2);
+    /* IsString on a missing field is an error: guard with IsPresent first. */
+    cJSON *guard[3] = {stc_asl_rule_bool("$.sys.error.Detail.Error", "IsPresent", true),
+                       stc_asl_rule_bool("$.sys.error.Detail.Cause", "IsPresent", true), rr};
+    cJSON *g = stc_asl_rule_join("And", guard, 3);
+    cJSON_AddStringToObject(g, "Next", take);
+    cJSON_AddItemToArray(chs, g);
+    cJSON_AddStringToObject(ch, "Default", target);
+    wf_add_late(c, ch, child);
+    wf_add_late(c,
+                wf_pass_error("$.sys.error.Detail.Error", "$.sys.error.Detail.Cause", NULL, target),
+                take);
+    return first;
+}
+
+const char *wf_err_next(wf_ctx *c, wf_norm_kind kind)
+{
+    if (kind == WF_NORM_PLAIN && !c->errto)
+        return NULL;
+    const char *target = wf_raise_target(c);
+    if (kind == WF_NORM_PLAIN)
+        return target;
+    wf_scope *sc = c->scope;
+    for (size_t i = 0; i < sc->nnorms; i++)
+        if (sc->norms[i].kind == kind && strcmp(sc->norms[i].target, target) == 0)
+            return sc->norms[i].name;
+    sc->norms = stc_xrealloc(sc->norms, (sc->nnorms + 1) * sizeof *sc->norms);
+    wf_norm *n = &sc->norms[sc->nnorms++];
+    n->kind = kind;
+    n->target = stc_xstrdup(target);
+    n->name = wf_make_norm(c, kind, target);
+    return n->name;
+}
+
+void wf_add_catch(wf_ctx *c, cJSON *st, wf_norm_kind kind)
+{
+    const char *next = wf_err_next(c, kind);
+    if (!next)
+        return;
+    cJSON *catch = cJSON_AddArrayToObject(st, "Catch");
+    cJSON *k = cJSON_CreateObject();
+    cJSON *eq = cJSON_AddArrayToObject(k, "ErrorEquals");
+    cJSON_AddItemToArray(eq, cJSON_CreateString("States.ALL"));
+    cJSON_AddStringToObject(k, "ResultPath", "$.sys.error");
+    cJSON_AddStringToObject(k, "Next", next);
+    cJSON_AddItemToArray(catch, k);
+}
+
+/* ---- one method ---- */
+
+static void wf_scope_free(wf_scope *sc)
+{
+    cJSON_Delete(sc->late);
+    for (size_t i = 0; i < sc->nnorms; i++)
+        free(sc->norms[i].target);
+    free(sc->norms);
+    stc_asl_exits_free(&sc->dangling);
+    free(sc->where);
+}
+
+static bool wf_ascii_ident(const char *s)
+{
+    return stc_asl_plain_key(s);
+}
+
+/* Parameters -> the Init state ($.vars), with a Choice + Pass per parameter
+ * that has a default, for inputs that leave it out. */
+static void wf_params(wf_ctx *c)
+{
+    const stc_method *mt = c->method;
+    c->pos = mt->pos;
+    for (size_t i = 0; i < mt->nparams; i++) {
+        const stc_param *p = &mt->params[i];
+        stc_node at = {0};
+        at.pos = p->pos;
+        if (p->vararg || p->kwarg) {
+            wf_diag(c, &at, WF_E_PARAMETER,
+                    "'%s%s' cannot come from a workflow's input; the input is a JSON object of named "
+                    "parameters",
+                    p->vararg ? "*" : "**", p->name);
+            continue;
+        }
+        if (!wf_ascii_ident(p->name)) {
+            wf_diag(c, &at, WF_E_PARAMETER,
+                    "parameter '%s' cannot be a key of the workflow's input paths; use ASCII letters, "
+                    "digits and '_'",
+                    p->name);
+            continue;
+        }
+        if (!p->default_node)
+            continue;
+        c->ntemp = 0;
+        wf_ev ev = wf_expr(c, p->default_node);
+        if (ev.kind != WF_EV_CONST) {
+            wf_diag(c, p->default_node, WF_E_PARAMETER,
+                    "the default of '%s' must be a constant in a workflow", p->name);
+            wf_ev_free(&ev);
+            continue;
+        }
+        cJSON *ch = wf_state("Choice");
+        cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
+        char *path = stc_xasprintf("$.%s", p->name);
+        cJSON *r = stc_asl_rule_bool(path, "IsPresent", false);
+        cJSON_AddItemToArray(chs, r);
+        c->pos = p->pos;
+        wf_emit(c, ch, wf_name(c, "Has %s? (line %d)", p->name, p->pos.line), STC_WF_CALL_NONE,
+                NULL);
+        stc_asl_exits_add(&c->scope->dangling, r, "Next");
+        cJSON *pass = wf_state("Pass");
+        cJSON_AddItemToObject(pass, "Result", ev.json);
+        ev.json = NULL;
+        cJSON_AddStringToObject(pass, "ResultPath", path);
+        const char *dt = p->default_text ? p->default_text : "";
+        wf_emit(c, pass, wf_name(c, "Default %s = %s (line %d)", p->name, dt, p->pos.line),
+                STC_WF_CALL_NONE, NULL);
+        wf_then(c, pass);
+        stc_asl_exits_add(&c->scope->dangling, ch, "Default");
+        free(path);
+    }
+    cJSON *init = wf_state("Pass");
+    cJSON *par = cJSON_AddObjectToObject(init, "Parameters");
+    cJSON *vars = cJSON_AddObjectToObject(par, "vars");
+    for (size_t i = 0; i < mt->nparams; i++) {
+        const stc_param *p = &mt->params[i];
+        if (p->vararg || p->kwarg || !wf_ascii_ident(p->name))
+            continue;
+        cJSON *slot = cJSON_AddObjectToObject(vars, p->name);
+        char *path = stc_xasprintf("$.%s", p->name);
+        cJSON_AddStringToObject(slot, "value.$", path);
+        free(path);
+    }
+    cJSON_AddObjectToObject(par, "sys");
+    c->pos = mt->pos;
+    wf_emit(c, init, wf_name(c, "Start %s", mt->name), STC_WF_CALL_NONE, NULL);
+    wf_then(c, init);
+}
+
+static const char *wf_basename(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_unit_info *units,
+                              size_t nunits, stc_diags *d)
+{
+    wf_ctx c = {0};
+    c.m = m;
+    c.method = wf->method;
+    c.units = units;
+    c.nunits = nunits;
+    c.d = d;
+    c.wf = wf;
+
+    cJSON *asl = cJSON_CreateObject();
+    char *comment = stc_xasprintf("%s.%s (%s, line %d), compiled by stc-tui", m->service->name,
+                                  wf->method->name, wf_basename(m->file), wf->method->pos.line);
+    cJSON_AddStringToObject(asl, "Comment", comment);
+    free(comment);
+    cJSON_AddStringToObject(asl, "StartAt", "");
+    wf_scope main = {0};
+    main.obj = asl;
+    main.states = cJSON_AddObjectToObject(asl, "States");
+    main.where = stc_xstrdup("");
+    c.scope = &main;
+
+    for (size_t i = 0; i < wf->method->nparams; i++) {
+        c.locals = stc_xrealloc(c.locals, (c.nlocals + 1) * sizeof *c.locals);
+        c.locals[c.nlocals++] = stc_xstrdup(wf->method->params[i].name);
+    }
+    wf_collect_locals(&c, wf->method->body);
+    wf_params(&c);
+    wf_block(&c, wf->method->body);
+    if (wf_live(&c)) {
+        cJSON *ret = wf_state("Pass");
+        cJSON *par = cJSON_AddObjectToObject(ret, "Parameters");
+        cJSON_AddNullToObject(par, "value");
+        cJSON_AddStringToObject(ret, "OutputPath", "$.value");
+        cJSON_AddBoolToObject(ret, "End", true);
+        c.pos = wf->method->pos;
+        wf_emit(&c, ret, wf_name(&c, "Return None (end of %s)", wf->method->name),
+                STC_WF_CALL_NONE, NULL);
+    }
+    wf_scope_close(&main);
+    if (c.errors)
+        cJSON_Delete(asl);
+    else
+        wf->asl = asl;
+    wf_scope_free(&main);
+    for (size_t i = 0; i < c.nnames; i++)
+        free(c.names[i]);
+    free(c.names);
+    for (size_t i = 0; i < c.nlocals; i++)
+        free(c.locals[i]);
+    free(c.locals);
+    for (size_t i = 0; i < c.nrefs; i++)
+        free(c.refs[i]);
+    free(c.refs);
+}
+
+/* ---- public API ---- */
+
+stc_workflows *stc_workflows_compile(const stc_module *m, const stc_unit_info *units,
+                                     size_t nunits, stc_diags *d)
+{
+    stc_workflows *w = stc_xcalloc(1, sizeof *w);
+    if (!m || !m->service || !units)
+        return w;
+    for (size_t i = 0; i < nunits; i++) {
+        if (units[i].unit != STC_UNIT_STATE_MACHINE || !units[i].method->is_async)
+            continue;
+        w->items = stc_xrealloc(w->items, (w->count + 1) * sizeof *w->items);
+        stc_workflow *wf = &w->items[w->count++];
+        memset(wf, 0, sizeof *wf);
+        wf->method = units[i].method;
+        wf_compile_method(wf, m, units, nunits, d);
+    }
+    return w;
+}
+
+void stc_workflows_free(stc_workflows *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->count; i++) {
+        stc_workflow *wf = &w->items[i];
+        cJSON_Delete(wf->asl);
+        for (size_t k = 0; k < wf->nstates; k++) {
+            free(wf->states[k].name);
+            free(wf->states[k].callee);
+        }
+        free(wf->states);
+    }
+    free(w->items);
+    free(w);
+}
+
+const stc_workflow *stc_workflows_find(const stc_workflows *w, const char *name)
+{
+    for (size_t i = 0; w && i < w->count; i++)
+        if (strcmp(w->items[i].method->name, name) == 0)
+            return &w->items[i];
+    return NULL;
+}
+
+const stc_wf_state *stc_workflow_state(const stc_workflow *wf, const char *name)
+{
+    for (size_t i = 0; i < wf->nstates; i++)
+        if (strcmp(wf->states[i].name, name) == 0)
+            return &wf->states[i];
+    return NULL;
+}
+
+static long wf_span(stc_pos p)
+{
+    return (long)(p.end_line - p.line) * 100000L + (p.end_col - p.col);
+}
+
+size_t stc_workflow_states_at_line(const stc_workflow *wf, int line, const stc_wf_state **out,
+                                   size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < wf->nstates; i++) {
+        const stc_wf_state *s = &wf->states[i];
+        int end = s->pos.end_line ? s->pos.end_line : s->pos.line;
+        if (line < s->pos.line || line > end)
+            continue;
+        if (n < max) {
+            /* insertion by span, narrowest first; stable for equal spans */
+            size_t j = n;
+            while (j > 0 && wf_span(out[j - 1]->pos) > wf_span(s->pos)) {
+                out[j] = out[j - 1];
+                j--;
+            }
+            out[j] = s;
+        }
+        n++;
+    }
+    return n;
+}
+
+static const char *const wf_call_names[] = {"", "function", "workflow", "restart"};
+
+cJSON *stc_workflow_source_map_json(const stc_workflow *wf, const char *file)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "method", wf->method->name);
+    cJSON_AddStringToObject(root, "file", file ? file : "");
+    cJSON *states = cJSON_AddArrayToObject(root, "states");
+    cJSON *lines = cJSON_AddObjectToObject(root, "lines");
+    for (size_t i = 0; i < wf->nstates; i++) {
+        const stc_wf_state *s = &wf->states[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", s->name);
+        cJSON_AddStringToObject(o, "type", s->type);
+        cJSON_AddNumberToObject(o, "line", s->pos.line);
+        cJSON_AddNumberToObject(o, "col", s->pos.col);
+        cJSON_AddNumberToObject(o, "end_line", s->pos.end_line);
+        cJSON_AddNumberToObject(o, "end_col", s->pos.end_col);
+        if (s->call != STC_WF_CALL_NONE) {
+            cJSON_AddStringToObject(o, "call", wf_call_names[s->call]);
+            if (s->callee)
+                cJSON_AddStringToObject(o, "calls", s->callee);
+        }
+        cJSON_AddItemToArray(states, o);
+    }
+    int last = 0;
+    for (size_t i = 0; i < wf->nstates; i++) {
+        int e = wf->states[i].pos.end_line ? wf->states[i].pos.end_line : wf->states[i].pos.line;
+        if (e > last)
+            last = e;
+    }
+    const stc_wf_state **buf = stc_xcalloc(wf->nstates ? wf->nstates : 1, sizeof *buf);
+    for (int line = 1; line <= last; line++) {
+        size_t n = stc_workflow_states_at_line(wf, line, buf, wf->nstates);
+        if (!n)
+            continue;
+        char key[16];
+        snprintf(key, sizeof key, "%d", line);
+        cJSON *arr = cJSON_AddArrayToObject(lines, key);
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(buf[i]->name));
+    }
+    free(buf);
+    return root;
+}
+
+char *stc_workflow_placeholder(const char *method_name, stc_wf_call kind)
+{
+    stc_buf b = STC_BUF_INIT;
+    const char *p = method_name;
+    while (*p == '_')
+        p++;
+    bool up = true;
+    for (; *p; p++) {
+        if (*p == '_') {
+            up = true;
+            continue;
+        }
+        stc_buf_putc(&b, up ? (char)toupper((unsigned char)*p) : *p);
+        up = false;
+    }
+    stc_buf_puts(&b, kind == STC_WF_CALL_WORKFLOW ? "StateMachineArn" : "FunctionArn");
+    return stc_buf_take(&b);
+}

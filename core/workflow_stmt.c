@@ -1,0 +1,905 @@
+/* workflow_stmt.c - Python statements -> ASL states. See workflow_int.h and
+ * docs/workflow-compiler.md (the translation table). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "core/workflow_int.h"
+
+#define WF_TEXT_MAX 40
+
+static void wf_add_local(wf_ctx *c, const char *name)
+{
+    if (!name || wf_is_local(c, name))
+        return;
+    c->locals = stc_xrealloc(c->locals, (c->nlocals + 1) * sizeof *c->locals);
+    c->locals[c->nlocals++] = stc_xstrdup(name);
+}
+
+static void wf_target_locals(wf_ctx *c, const stc_node *t)
+{
+    if (!t)
+        return;
+    if (t->kind == STC_N_NAME)
+        wf_add_local(c, t->id);
+    else if (t->kind == STC_N_TUPLE || t->kind == STC_N_LIST)
+        for (size_t i = 0; i < t->l1.count; i++)
+            wf_target_locals(c, t->l1.items[i]);
+    else if (t->kind == STC_N_STARRED)
+        wf_target_locals(c, t->a);
+}
+
+void wf_collect_locals(wf_ctx *c, const stc_list *body)
+{
+    for (size_t i = 0; i < body->count; i++) {
+        const stc_node *s = body->items[i];
+        if (!s)
+            continue;
+        switch (s->kind) {
+        case STC_N_ASSIGN:
+            for (size_t k = 0; k < s->l1.count; k++)
+                wf_target_locals(c, s->l1.items[k]);
+            break;
+        case STC_N_AUG_ASSIGN:
+        case STC_N_ANN_ASSIGN:
+        case STC_N_FOR:
+        case STC_N_ASYNC_FOR:
+            wf_target_locals(c, s->a);
+            break;
+        case STC_N_TRY:
+        case STC_N_TRY_STAR:
+            for (size_t k = 0; k < s->l1.count; k++) {
+                wf_add_local(c, s->l1.items[k]->id);
+                wf_collect_locals(c, &s->l1.items[k]->l0);
+            }
+            wf_collect_locals(c, &s->l2);
+            wf_collect_locals(c, &s->l3);
+            break;
+        default:
+            break;
+        }
+        if (s->kind == STC_N_IF || s->kind == STC_N_WHILE || s->kind == STC_N_FOR ||
+            s->kind == STC_N_TRY || s->kind == STC_N_WITH || s->kind == STC_N_ASYNC_WITH) {
+            wf_collect_locals(c, &s->l0);
+            if (s->kind != STC_N_TRY && s->kind != STC_N_WITH && s->kind != STC_N_ASYNC_WITH)
+                wf_collect_locals(c, &s->l1);
+        }
+    }
+}
+
+static char *wf_var_slot(const char *name)
+{
+    stc_buf b = STC_BUF_INIT;
+    stc_buf_puts(&b, "$.vars");
+    stc_asl_path_key(&b, name);
+    return stc_buf_take(&b);
+}
+
+/* ---- assignments ---- */
+
+static void wf_assign_name(wf_ctx *c, const stc_node *target, const stc_node *value,
+                           const stc_node *stmt)
+{
+    char *slot = wf_var_slot(target->id);
+    char *t = wf_text(c, stmt, WF_TEXT_MAX);
+    if (!wf_call_stmt(c, value, slot, t)) {
+        wf_ev ev = wf_expr(c, value);
+        wf_store(c, slot, &ev, wf_name(c, "%s (line %d)", t, stmt->pos.line));
+    }
+    free(t);
+    free(slot);
+}
+
+/* $.sys.unpack holds {name: {"value": v}}: merge it into $.vars. */
+static void wf_merge_unpack(wf_ctx *c, const stc_node *stmt, const stc_list *targets)
+{
+    cJSON *p = wf_state("Pass");
+    cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
+    cJSON_AddStringToObject(par, "vars.$", "States.JsonMerge($.vars, $.sys.unpack, false)");
+    cJSON_AddStringToObject(par, "sys.$", "$.sys");
+    stc_buf names = STC_BUF_INIT;
+    for (size_t i = 0; i < targets->count; i++)
+        stc_buf_printf(&names, "%s%s", i ? ", " : "", targets->items[i]->id);
+    if (wf_live(c)) {
+        wf_emit(c, p, wf_name(c, "Unpack %s (line %d)", stc_buf_cstr(&names), stmt->pos.line),
+                STC_WF_CALL_NONE, NULL);
+        wf_then(c, p);
+    } else {
+        cJSON_Delete(p);
+    }
+    stc_buf_free(&names);
+}
+
+static void wf_assign_tuple(wf_ctx *c, const stc_node *target, const stc_node *value,
+                            const stc_node *stmt)
+{
+    const stc_list *ts = &target->l1;
+    for (size_t i = 0; i < ts->count; i++) {
+        if (ts->items[i]->kind != STC_N_NAME) {
+            wf_diag(c, ts->items[i], WF_E_TARGET,
+                    "only plain names can be unpacked in a workflow");
+            return;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(ts->items[k]->id, ts->items[i]->id) == 0) {
+                wf_diag(c, ts->items[i], WF_E_TARGET, "'%s' is assigned twice in one unpacking",
+                        ts->items[i]->id);
+                return;
+            }
+    }
+    if (value->kind == STC_N_AWAIT && value->a->kind == STC_N_CALL) {
+        char *q = wf_qualname(c, value->a->a);
+        bool gather = q && strcmp(q, "asyncio.gather") == 0;
+        free(q);
+        if (gather) {
+            if (wf_parallel(c, value->a, NULL, ts))
+                wf_merge_unpack(c, stmt, ts);
+            return;
+        }
+    }
+    cJSON *p = wf_state("Pass");
+    cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
+    if ((value->kind == STC_N_TUPLE || value->kind == STC_N_LIST) && value->l1.count == ts->count) {
+        wf_ev *evs = stc_xcalloc(ts->count, sizeof *evs);
+        for (size_t i = 0; i < ts->count; i++)
+            evs[i] = wf_expr(c, value->l1.items[i]);
+        for (size_t i = 0; i < ts->count; i++) {
+            cJSON *o = cJSON_AddObjectToObject(par, ts->items[i]->id);
+            wf_ev_put(o, "value", &evs[i]);
+        }
+        free(evs);
+    } else if (value->kind == STC_N_TUPLE || value->kind == STC_N_LIST) {
+        cJSON_Delete(p);
+        wf_diag(c, value, WF_E_TARGET, "%zu names for %zu values", ts->count, value->l1.count);
+        return;
+    } else {
+        wf_ev ev = wf_expr(c, value);
+        char *path = wf_ev_as_path(c, &ev, "value to unpack");
+        for (size_t i = 0; i < ts->count; i++) {
+            cJSON *o = cJSON_AddObjectToObject(par, ts->items[i]->id);
+            char *fn = stc_xasprintf("States.ArrayGetItem(%s, %zu)", path, i);
+            cJSON_AddStringToObject(o, "value.$", fn);
+            free(fn);
+        }
+        free(path);
+    }
+    cJSON_AddStringToObject(p, "ResultPath", "$.sys.unpack");
+    char *t = wf_text(c, value, WF_TEXT_MAX);
+    if (wf_live(c)) {
+        wf_emit(c, p, wf_name(c, "Values of %s (line %d)", t, stmt->pos.line), STC_WF_CALL_NONE,
+                NULL);
+        wf_then(c, p);
+        wf_merge_unpack(c, stmt, ts);
+    } else {
+        cJSON_Delete(p);
+    }
+    free(t);
+}
+
+static bool wf_target_ok(wf_ctx *c, const stc_node *t)
+{
+    if (t->kind == STC_N_NAME || t->kind == STC_N_TUPLE || t->kind == STC_N_LIST)
+        return true;
+    char *txt = wf_text(c, t, WF_TEXT_MAX);
+    stc_diag *dg = wf_diag(c, t, WF_E_TARGET,
+                           "cannot assign to '%s' in a workflow: state machine values are "
+                           "immutable",
+                           txt);
+    if (t->kind == STC_N_SUBSCRIPT)
+        stc_diag_set_hint(dg, "build a new dict instead, e.g. d = {**d, \"key\": value}");
+    else
+        stc_diag_set_hint(dg, "assign to a plain name");
+    free(txt);
+    return false;
+}
+
+static void wf_assign(wf_ctx *c, const stc_node *s)
+{
+    const stc_node *first = s->l1.items[0];
+    for (size_t i = 0; i < s->l1.count; i++)
+        if (!wf_target_ok(c, s->l1.items[i]))
+            return;
+    if (first->kind == STC_N_NAME)
+        wf_assign_name(c, first, s->a, s);
+    else
+        wf_assign_tuple(c, first, s->a, s);
+    /* a = b = value: copy the first target into the others */
+    for (size_t i = 1; i < s->l1.count; i++) {
+        const stc_node *t = s->l1.items[i];
+        if (first->kind != STC_N_NAME || t->kind != STC_N_NAME) {
+            wf_diag(c, t, WF_E_TARGET, "chained assignment works with plain names only");
+            return;
+        }
+        char *from = wf_var_slot(first->id);
+        char *path = stc_xasprintf("%s.value", from);
+        char *slot = wf_var_slot(t->id);
+        wf_ev ev = wf_ev_path(path, WF_T_ANY);
+        wf_store(c, slot, &ev, wf_name(c, "%s = %s (line %d)", t->id, first->id, s->pos.line));
+        free(from);
+        free(slot);
+    }
+}
+
+static void wf_aug_assign(wf_ctx *c, const stc_node *s)
+{
+    if (s->a->kind != STC_N_NAME) {
+        wf_target_ok(c, s->a);
+        if (s->a->kind == STC_N_TUPLE || s->a->kind == STC_N_LIST)
+            wf_diag(c, s->a, WF_E_TARGET, "augmented assignment needs a plain name");
+        return;
+    }
+    stc_node bin = {0};
+    bin.kind = STC_N_BIN_OP;
+    bin.pos = s->pos;
+    bin.id = s->id;
+    bin.a = s->a;
+    bin.b = s->b;
+    wf_ev ev = wf_expr(c, &bin);
+    char *slot = wf_var_slot(s->a->id);
+    char *t = wf_text(c, s, WF_TEXT_MAX);
+    wf_store(c, slot, &ev, wf_name(c, "%s (line %d)", t, s->pos.line));
+    free(t);
+    free(slot);
+}
+
+/* ---- return, raise, assert ---- */
+
+static void wf_return(wf_ctx *c, const stc_node *s)
+{
+    if (c->finally_depth) {
+        stc_diag *dg = wf_diag(c, s, WF_E_FINALLY,
+                               "'return' inside 'try ... finally' is not supported in a workflow");
+        stc_diag_set_hint(dg, "set a variable, leave the try statement, and return after it");
+        return;
+    }
+    wf_ev ev;
+    if (!s->a) {
+        ev = wf_ev_const(cJSON_CreateNull());
+    } else {
+        char *slot = wf_temp(c);
+        if (wf_call_stmt(c, s->a, slot, NULL))
+            ev = wf_ev_path(stc_xasprintf("%s.value", slot), WF_T_ANY);
+        else
+            ev = wf_expr(c, s->a);
+        free(slot);
+    }
+    if (!wf_live(c)) {
+        wf_ev_free(&ev);
+        return;
+    }
+    cJSON *p = wf_state("Pass");
+    if (ev.kind == WF_EV_CONST) {
+        cJSON *r = cJSON_AddObjectToObject(p, "Result");
+        cJSON_AddItemToObject(r, "value", ev.json);
+        ev.json = NULL;
+        wf_ev_free(&ev);
+    } else {
+        cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
+        wf_ev_put(par, "value", &ev);
+    }
+    cJSON_AddStringToObject(p, "OutputPath", "$.value");
+    cJSON_AddBoolToObject(p, "End", true);
+    char *t = s->a ? wf_text(c, s->a, WF_TEXT_MAX) : stc_xstrdup("None");
+    wf_emit(c, p, wf_name(c, "Return %s (line %d)", t, s->pos.line), STC_WF_CALL_NONE, NULL);
+    free(t);
+}
+
+/* A Pass that sets $.sys.error and jumps to the raise target. `cause` is consumed. */
+static void wf_raise_with(wf_ctx *c, const char *error, wf_ev *cause, const char *error_path,
+                          const char *label, int line)
+{
+    if (!wf_live(c)) {
+        wf_ev_free(cause);
+        return;
+    }
+    cJSON *p = wf_state("Pass");
+    cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
+    if (error_path)
+        cJSON_AddStringToObject(par, "Error.$", error_path);
+    else
+        cJSON_AddStringToObject(par, "Error", error);
+    wf_ev_put(par, "Cause", cause);
+    cJSON_AddStringToObject(p, "ResultPath", "$.sys.error");
+    const char *name = wf_name(c, "%s (line %d)", label, line);
+    wf_emit(c, p, name, STC_WF_CALL_NONE, NULL);
+    cJSON_AddStringToObject(p, "Next", wf_raise_target(c));
+}
+
+static const char *wf_class_name(const stc_node *n)
+{
+    if (n->kind == STC_N_NAME)
+        return n->id;
+    if (n->kind == STC_N_ATTRIBUTE)
+        return n->id;
+    return NULL;
+}
+
+static void wf_raise(wf_ctx *c, const stc_node *s)
+{
+    const stc_node *e = s->a;
+    if (!e) {
+        /* bare raise inside an except block: the error is still at $.sys.error */
+        if (!c->cond_label || strcmp(c->cond_label, "except") != 0) {
+            wf_diag(c, s, WF_E_RAISE, "a bare 'raise' re-raises only inside an except block");
+            return;
+        }
+        if (!wf_live(c))
+            return;
+        stc_asl_exits_patch(&c->scope->dangling, wf_raise_target(c));
+        return;
+    }
+    if (e->kind == STC_N_NAME && wf_is_local(c, e->id)) {
+        /* raise e, where `except ... as e` bound it */
+        char *ep = stc_xasprintf("$.vars.%s.value.Error", e->id);
+        char *cp = stc_xasprintf("$.vars.%s.value.Cause", e->id);
+        wf_ev cause = wf_ev_path(cp, WF_T_STR);
+        char *label = stc_xasprintf("Raise %s again", e->id);
+        wf_raise_with(c, NULL, &cause, ep, label, s->pos.line);
+        free(label);
+        free(ep);
+        return;
+    }
+    const char *cls = NULL;
+    wf_ev cause = wf_ev_const(cJSON_CreateString(""));
+    if (e->kind == STC_N_CALL) {
+        cls = wf_class_name(e->a);
+        if (cls && (e->l1.count > 1 || e->l2.count)) {
+            wf_diag(c, e, WF_E_RAISE,
+                    "an exception with more than one argument has no single message; pass one "
+                    "string");
+            wf_ev_free(&cause);
+            return;
+        }
+        if (cls && e->l1.count == 1) {
+            wf_ev_free(&cause);
+            wf_ev v = wf_expr(c, e->l1.items[0]);
+            cause = wf_ev_str(c, &v);
+        }
+    } else {
+        cls = wf_class_name(e);
+    }
+    if (!cls) {
+        char *t = wf_text(c, e, WF_TEXT_MAX);
+        wf_diag(c, e, WF_E_RAISE, "'raise %s' has no class name to fail with; write 'raise "
+                                  "SomeError(\"message\")'",
+                t);
+        free(t);
+        wf_ev_free(&cause);
+        return;
+    }
+    char *label = stc_xasprintf("Raise %s", cls);
+    wf_raise_with(c, cls, &cause, NULL, label, s->pos.line);
+    free(label);
+}
+
+static void wf_assert(wf_ctx *c, const stc_node *s)
+{
+    stc_asl_exits t = {0}, f = {0};
+    c->cond_label = "Assert";
+    wf_cond(c, s->a, &t, &f);
+    c->cond_label = NULL;
+    stc_asl_exits_move(&c->scope->dangling, &f);
+    wf_ev cause = wf_ev_const(cJSON_CreateString(""));
+    if (s->b) {
+        wf_ev_free(&cause);
+        wf_ev v = wf_expr(c, s->b);
+        cause = wf_ev_str(c, &v);
+    }
+    wf_raise_with(c, "AssertionError", &cause, NULL, "Raise AssertionError", s->pos.line);
+    stc_asl_exits_move(&c->scope->dangling, &t);
+    stc_asl_exits_free(&t);
+    stc_asl_exits_free(&f);
+}
+
+/* ---- if, while, for ---- */
+
+static void wf_if(wf_ctx *c, const stc_node *s)
+{
+    stc_asl_exits t = {0}, f = {0}, done = {0};
+    c->cond_label = "If";
+    wf_cond(c, s->a, &t, &f);
+    c->cond_label = NULL;
+    stc_asl_exits_move(&c->scope->dangling, &t);
+    if (wf_live(c))
+        wf_block(c, &s->l0);
+    stc_asl_exits_move(&done, &c->scope->dangling);
+    stc_asl_exits_move(&c->scope->dangling, &f);
+    if (wf_live(c))
+        wf_block(c, &s->l1);
+    stc_asl_exits_move(&c->scope->dangling, &done);
+    stc_asl_exits_free(&t);
+    stc_asl_exits_free(&f);
+    stc_asl_exits_free(&done);
+}
+
+static bool wf_has_sleep(const wf_ctx *c, const stc_node *n)
+{
+    if (!n)
+        return false;
+    if (n->kind == STC_N_AWAIT && n->a && n->a->kind == STC_N_CALL) {
+        char *q = wf_qualname(c, n->a->a);
+        bool r = q && strcmp(q, "asyncio.sleep") == 0;
+        free(q);
+        if (r)
+            return true;
+    }
+    if (wf_has_sleep(c, n->a) || wf_has_sleep(c, n->b) || wf_has_sleep(c, n->c))
+        return true;
+    const stc_list *ls[] = {&n->l0, &n->l1, &n->l2, &n->l3};
+    for (size_t k = 0; k < 4; k++)
+        for (size_t i = 0; i < ls[k]->count; i++)
+            if (wf_has_sleep(c, ls[k]->items[i]))
+                return true;
+    return false;
+}
+
+static void wf_loop_enter(wf_ctx *c, wf_loop *l)
+{
+    memset(l, 0, sizeof *l);
+    l->outer = c->loop;
+    l->finally_depth = c->finally_depth;
+    c->loop = l;
+}
+
+static void wf_loop_leave(wf_ctx *c, wf_loop *l)
+{
+    c->loop = l->outer;
+    stc_asl_exits_free(&l->brk);
+    stc_asl_exits_free(&l->cont);
+}
+
+static void wf_while(wf_ctx *c, const stc_node *s)
+{
+    wf_scope *sc = c->scope;
+    bool saved_want = sc->want_first;
+    const char *saved_first = sc->first_emit;
+    sc->want_first = true;
+    sc->first_emit = NULL;
+    stc_asl_exits t = {0}, f = {0};
+    c->cond_label = "While";
+    wf_cond(c, s->a, &t, &f);
+    c->cond_label = NULL;
+    wf_loop l;
+    wf_loop_enter(c, &l);
+    stc_asl_exits_move(&sc->dangling, &t);
+    if (wf_live(c))
+        wf_block(c, &s->l0);
+    const char *head = sc->first_emit;
+    stc_asl_exits_move(&sc->dangling, &l.cont);
+    if (wf_live(c)) {
+        if (!head) {
+            stc_diag *dg = wf_diag(c, s, WF_E_FOREVER,
+                                   "this loop never waits and never ends; a state machine would "
+                                   "spin until it hits the execution history limit");
+            stc_diag_set_hint(dg, "add 'await sleep(n)' to poll, or a condition that ends it");
+            stc_asl_exits_free(&sc->dangling);
+        } else {
+            stc_asl_exits_patch(&sc->dangling, head);
+        }
+    }
+    sc->want_first = saved_want;
+    sc->first_emit = saved_first ? saved_first : (saved_want ? head : NULL);
+    /* the condition was false: the else block, then after the loop */
+    stc_asl_exits_move(&sc->dangling, &f);
+    if (wf_live(c))
+        wf_block(c, &s->l1);
+    stc_asl_exits_move(&sc->dangling, &l.brk);
+    wf_loop_leave(c, &l);
+    stc_asl_exits_free(&t);
+    stc_asl_exits_free(&f);
+}
+
+static void wf_for(wf_ctx *c, const stc_node *s)
+{
+    if (s->a->kind != STC_N_NAME) {
+        wf_diag(c, s->a, WF_E_TARGET,
+                "a workflow's for loop takes one plain name; unpack the item inside the loop");
+        return;
+    }
+    int k = ++c->nloop;
+    char *loop = stc_xasprintf("$.sys.loop%d", k);
+    char *iter_text = wf_text(c, s->b, WF_TEXT_MAX);
+    const char *var = s->a->id;
+    wf_ev items = wf_expr(c, s->b);
+    char *ip = wf_ev_as_path(c, &items, iter_text);
+
+    cJSON *init = wf_state("Pass");
+    cJSON *par = cJSON_AddObjectToObject(init, "Parameters");
+    cJSON_AddStringToObject(par, "items.$", ip);
+    char *len = stc_xasprintf("States.ArrayLength(%s)", ip);
+    cJSON_AddStringToObject(par, "n.$", len);
+    free(len);
+    cJSON_AddNumberToObject(par, "i", 0);
+    cJSON_AddStringToObject(init, "ResultPath", loop);
+    wf_emit(c, init, wf_name(c, "Start for %s in %s (line %d)", var, iter_text, s->pos.line),
+            STC_WF_CALL_NONE, NULL);
+    wf_then(c, init);
+
+    cJSON *check = wf_state("Choice");
+    cJSON *chs = cJSON_AddArrayToObject(check, "Choices");
+    char *ipath = stc_xasprintf("%s.i", loop), *npath = stc_xasprintf("%s.n", loop);
+    cJSON *rule = stc_asl_rule(ipath, "NumericLessThanPath", cJSON_CreateString(npath));
+    cJSON_AddItemToArray(chs, rule);
+    const char *head = wf_emit(c, check, wf_name(c, "For %s in %s (line %d)", var, iter_text,
+                                                 s->pos.line),
+                               STC_WF_CALL_NONE, NULL);
+    stc_asl_exits_add(&c->scope->dangling, rule, "Next");
+
+    cJSON *take = wf_state("Pass");
+    cJSON *tp = cJSON_AddObjectToObject(take, "Parameters");
+    char *get = stc_xasprintf("States.ArrayGetItem(%s.items, %s)", loop, ipath);
+    cJSON_AddStringToObject(tp, "value.$", get);
+    free(get);
+    char *slot = wf_var_slot(var);
+    cJSON_AddStringToObject(take, "ResultPath", slot);
+    free(slot);
+    wf_emit(c, take, wf_name(c, "Take %s (line %d)", var, s->pos.line), STC_WF_CALL_NONE, NULL);
+    wf_then(c, take);
+
+    wf_loop l;
+    wf_loop_enter(c, &l);
+    wf_block(c, &s->l0);
+    stc_asl_exits_move(&c->scope->dangling, &l.cont);
+    if (wf_live(c)) {
+        cJSON *inc = wf_state("Pass");
+        cJSON *ipar = cJSON_AddObjectToObject(inc, "Parameters");
+        char *a = stc_xasprintf("%s.items", loop), *b = stc_xasprintf("States.MathAdd(%s, 1)", ipath);
+        cJSON_AddStringToObject(ipar, "items.$", a);
+        cJSON_AddStringToObject(ipar, "n.$", npath);
+        cJSON_AddStringToObject(ipar, "i.$", b);
+        free(a);
+        free(b);
+        cJSON_AddStringToObject(inc, "ResultPath", loop);
+        cJSON_AddStringToObject(inc, "Next", head);
+        c->pos = s->pos;
+        wf_emit(c, inc, wf_name(c, "Next %s (line %d)", var, s->pos.line), STC_WF_CALL_NONE, NULL);
+    }
+    stc_asl_exits_add(&c->scope->dangling, check, "Default");
+    c->pos = s->pos;
+    if (s->l1.count)
+        wf_block(c, &s->l1);
+    stc_asl_exits_move(&c->scope->dangling, &l.brk);
+    wf_loop_leave(c, &l);
+    free(ipath);
+    free(npath);
+    free(ip);
+    free(iter_text);
+    free(loop);
+}
+
+static void wf_jump(wf_ctx *c, const stc_node *s, bool is_break)
+{
+    if (!c->loop)
+        return;
+    if (c->finally_depth > c->loop->finally_depth) {
+        stc_diag *dg = wf_diag(c, s, WF_E_FINALLY,
+                               "'%s' out of 'try ... finally' is not supported in a workflow",
+                               is_break ? "break" : "continue");
+        stc_diag_set_hint(dg, "set a flag and test it after the try statement");
+        return;
+    }
+    stc_asl_exits_move(is_break ? &c->loop->brk : &c->loop->cont, &c->scope->dangling);
+}
+
+/* ---- try ---- */
+
+static bool wf_list_has(const char **names, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* Built-in exception classes a handler may name, with their subclasses. */
+static const char *const wf_builtin_sub[][2] = {
+    {"LookupError", "KeyError"},         {"LookupError", "IndexError"},
+    {"ArithmeticError", "ZeroDivisionError"}, {"ArithmeticError", "OverflowError"},
+    {"OSError", "ConnectionError"},      {"OSError", "TimeoutError"},
+    {"OSError", "FileNotFoundError"},    {"OSError", "PermissionError"},
+    {"ConnectionError", "ConnectionResetError"}, {"ConnectionError", "ConnectionRefusedError"},
+    {"ValueError", "UnicodeError"},      {"RuntimeError", "NotImplementedError"},
+    {"RuntimeError", "RecursionError"},
+};
+
+/* Every class name an `except cls` catches: cls and its known subclasses. */
+static size_t wf_catches(const wf_ctx *c, const char *cls, const char **out, size_t max)
+{
+    size_t n = 0;
+    out[n++] = cls;
+    for (size_t i = 0; i < n && n < max; i++) {
+        for (size_t k = 0; k < STC_ARRAY_LEN(wf_builtin_sub) && n < max; k++)
+            if (strcmp(wf_builtin_sub[k][0], out[i]) == 0 &&
+                !wf_list_has(out, n, wf_builtin_sub[k][1]))
+                out[n++] = wf_builtin_sub[k][1];
+        for (size_t k = 0; k < c->m->nclasses && n < max; k++) {
+            const stc_node *def = c->m->classes[k].def;
+            for (size_t b = 0; b < def->l1.count; b++) {
+                const char *base = wf_class_name(def->l1.items[b]);
+                if (base && strcmp(base, out[i]) == 0 &&
+                    !wf_list_has(out, n, c->m->classes[k].name))
+                    out[n++] = c->m->classes[k].name;
+            }
+        }
+    }
+    return n;
+}
+
+static bool wf_is_catch_all(const char *cls)
+{
+    return strcmp(cls, "Exception") == 0 || strcmp(cls, "BaseException") == 0;
+}
+
+static void wf_handlers(wf_ctx *c, const stc_node *s, const char *dispatch, stc_asl_exits *out)
+{
+    cJSON *ch = wf_state("Choice");
+    cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
+    stc_asl_exits entries[64];
+    size_t nh = s->l1.count < 64 ? s->l1.count : 64;
+    bool has_default = false;
+    for (size_t i = 0; i < nh; i++) {
+        memset(&entries[i], 0, sizeof entries[i]);
+        const stc_node *h = s->l1.items[i];
+        if (has_default)
+            continue;
+        const stc_node *types[32];
+        size_t nt = 0;
+        if (!h->a) {
+            has_default = true;
+        } else if (h->a->kind == STC_N_TUPLE) {
+            for (size_t k = 0; k < h->a->l1.count && nt < 32; k++)
+                types[nt++] = h->a->l1.items[k];
+        } else {
+            types[nt++] = h->a;
+        }
+        const char *names[128];
+        size_t nn = 0;
+        for (size_t k = 0; k < nt; k++) {
+            const char *cls = wf_class_name(types[k]);
+            if (!cls) {
+                wf_diag(c, types[k], WF_E_STATEMENT, "an except clause names exception classes");
+                continue;
+            }
+            if (wf_is_catch_all(cls))
+                has_default = true;
+            else
+                nn += wf_catches(c, cls, names + nn, 128 - nn);
+        }
+        if (has_default) {
+            stc_asl_exits_add(&entries[i], ch, "Default");
+            continue;
+        }
+        if (!nn)
+            continue;
+        cJSON *rules[128];
+        for (size_t k = 0; k < nn; k++)
+            rules[k] = stc_asl_rule_str("$.sys.error.Error", "StringEquals", names[k]);
+        cJSON *r = stc_asl_rule_join("Or", rules, nn);
+        cJSON_AddItemToArray(chs, r);
+        stc_asl_exits_add(&entries[i], r, "Next");
+    }
+    if (!cJSON_GetArraySize(chs)) {
+        /* only a catch-all: a Choice needs a rule; jump straight to the handler */
+        cJSON_Delete(ch);
+        ch = wf_state("Pass");
+        for (size_t i = 0; i < nh; i++)
+            if (entries[i].count) {
+                stc_asl_exits_free(&entries[i]);
+                stc_asl_exits_add(&entries[i], ch, "Next");
+            }
+    } else if (!has_default) {
+        cJSON_AddStringToObject(ch, "Default", wf_raise_target(c));
+    }
+    c->pos = s->pos;
+    wf_add(c, ch, dispatch, STC_WF_CALL_NONE, NULL);
+    const char *saved_label = c->cond_label;
+    for (size_t i = 0; i < nh; i++) {
+        const stc_node *h = s->l1.items[i];
+        stc_asl_exits_move(&c->scope->dangling, &entries[i]);
+        stc_asl_exits_free(&entries[i]);
+        if (!wf_live(c))
+            continue;
+        c->pos = h->pos;
+        if (h->id) {
+            char *slot = wf_var_slot(h->id);
+            wf_ev ev = wf_ev_path(stc_xstrdup("$.sys.error"), WF_T_DICT);
+            wf_store(c, slot, &ev, wf_name(c, "Bind %s (line %d)", h->id, h->pos.line));
+            free(slot);
+        }
+        c->cond_label = "except";
+        wf_block(c, &h->l0);
+        c->cond_label = saved_label;
+        stc_asl_exits_move(out, &c->scope->dangling);
+    }
+}
+
+static void wf_try(wf_ctx *c, const stc_node *s)
+{
+    if (s->kind == STC_N_TRY_STAR) {
+        wf_diag(c, s, WF_E_STATEMENT, "'except*' has no state machine equivalent; use 'except'");
+        return;
+    }
+    int k = ++c->nloop;
+    wf_errto *outer = c->errto;
+    bool *outer_used = c->errto_used;
+    bool has_finally = s->l3.count > 0;
+    wf_errto fin = {0}, disp = {0};
+    bool fin_used = false, disp_used = false;
+    if (has_finally) {
+        fin.name = wf_name(c, "Finally after error (line %d)", s->pos.line);
+        c->errto = &fin;
+        c->errto_used = &fin_used;
+        c->finally_depth++;
+    }
+    wf_errto *around = c->errto; /* what raises in handlers and else reach */
+    bool *around_used = c->errto_used;
+    if (s->l1.count) {
+        disp.name = wf_name(c, "Except? (line %d)", s->pos.line);
+        c->errto = &disp;
+        c->errto_used = &disp_used;
+    }
+    wf_block(c, &s->l0);
+    c->errto = around;
+    c->errto_used = around_used;
+    if (wf_live(c) && s->l2.count)
+        wf_block(c, &s->l2);
+    stc_asl_exits done = {0};
+    stc_asl_exits_move(&done, &c->scope->dangling);
+    if (s->l1.count && disp_used)
+        wf_handlers(c, s, disp.name, &done);
+    stc_asl_exits_move(&c->scope->dangling, &done);
+    stc_asl_exits_free(&done);
+    if (!has_finally)
+        return;
+    c->errto = outer;
+    c->errto_used = outer_used;
+    c->finally_depth--;
+    if (wf_live(c))
+        wf_block(c, &s->l3);
+    if (!fin_used)
+        return;
+    stc_asl_exits normal = {0};
+    stc_asl_exits_move(&normal, &c->scope->dangling);
+    char *keep = stc_xasprintf("$.sys.fin%d", k);
+    cJSON *save = wf_state("Pass");
+    cJSON *par = cJSON_AddObjectToObject(save, "Parameters");
+    cJSON_AddStringToObject(par, "value.$", "$.sys.error");
+    cJSON_AddStringToObject(save, "ResultPath", keep);
+    c->pos = s->pos;
+    wf_add(c, save, fin.name, STC_WF_CALL_NONE, NULL);
+    wf_then(c, save);
+    wf_block(c, &s->l3);
+    if (wf_live(c)) {
+        cJSON *re = wf_state("Pass");
+        cJSON *rp = cJSON_AddObjectToObject(re, "Parameters");
+        char *e = stc_xasprintf("%s.value.Error", keep), *cs = stc_xasprintf("%s.value.Cause", keep);
+        cJSON_AddStringToObject(rp, "Error.$", e);
+        cJSON_AddStringToObject(rp, "Cause.$", cs);
+        free(e);
+        free(cs);
+        cJSON_AddStringToObject(re, "ResultPath", "$.sys.error");
+        c->pos = s->pos;
+        wf_emit(c, re, wf_name(c, "Raise again after finally (line %d)", s->pos.line),
+                STC_WF_CALL_NONE, NULL);
+        cJSON_AddStringToObject(re, "Next", wf_raise_target(c));
+    }
+    free(keep);
+    stc_asl_exits_move(&c->scope->dangling, &normal);
+    stc_asl_exits_free(&normal);
+}
+
+/* ---- dispatch ---- */
+
+static void wf_refuse_stmt(wf_ctx *c, const stc_node *s, const char *what, const char *hint)
+{
+    stc_diag *dg = wf_diag(c, s, WF_E_STATEMENT, "'%s' cannot run inside a workflow", what);
+    if (hint)
+        stc_diag_set_hint(dg, "%s", hint);
+}
+
+static void wf_stmt(wf_ctx *c, const stc_node *s)
+{
+    switch (s->kind) {
+    case STC_N_EXPR:
+        if (s->a->kind == STC_N_CONSTANT)
+            return; /* docstring */
+        if (!wf_call_stmt(c, s->a, NULL, NULL)) {
+            wf_ev ev = wf_expr(c, s->a);
+            wf_ev_free(&ev);
+        }
+        return;
+    case STC_N_ASSIGN:
+        wf_assign(c, s);
+        return;
+    case STC_N_AUG_ASSIGN:
+        wf_aug_assign(c, s);
+        return;
+    case STC_N_ANN_ASSIGN:
+        if (s->a->kind != STC_N_NAME) {
+            wf_target_ok(c, s->a);
+            return;
+        }
+        if (s->c)
+            wf_assign_name(c, s->a, s->c, s);
+        return;
+    case STC_N_RETURN:
+        wf_return(c, s);
+        return;
+    case STC_N_IF:
+        wf_if(c, s);
+        return;
+    case STC_N_WHILE:
+        wf_while(c, s);
+        return;
+    case STC_N_FOR:
+        wf_for(c, s);
+        return;
+    case STC_N_BREAK:
+        wf_jump(c, s, true);
+        return;
+    case STC_N_CONTINUE:
+        wf_jump(c, s, false);
+        return;
+    case STC_N_PASS:
+        return;
+    case STC_N_RAISE:
+        wf_raise(c, s);
+        return;
+    case STC_N_ASSERT:
+        wf_assert(c, s);
+        return;
+    case STC_N_TRY:
+    case STC_N_TRY_STAR:
+        wf_try(c, s);
+        return;
+    case STC_N_WITH:
+    case STC_N_ASYNC_WITH:
+        wf_refuse_stmt(c, s, s->kind == STC_N_WITH ? "with" : "async with",
+                       "a context manager needs a running process; use it in an internal function");
+        return;
+    case STC_N_GLOBAL:
+    case STC_N_NONLOCAL:
+        wf_refuse_stmt(c, s, s->kind == STC_N_GLOBAL ? "global" : "nonlocal",
+                       "a state machine has no shared module state; pass values as arguments and "
+                       "return results");
+        return;
+    case STC_N_ASYNC_FOR:
+        wf_refuse_stmt(c, s, "async for", "use a plain 'for' over a list");
+        return;
+    case STC_N_DELETE:
+        wf_refuse_stmt(c, s, "del", "assign a new value instead");
+        return;
+    case STC_N_IMPORT:
+    case STC_N_IMPORT_FROM:
+        wf_refuse_stmt(c, s, "import", "import at module level");
+        return;
+    case STC_N_FUNCTION_DEF:
+    case STC_N_ASYNC_FUNCTION_DEF:
+    case STC_N_CLASS_DEF:
+        wf_refuse_stmt(c, s, s->kind == STC_N_CLASS_DEF ? "class" : "def",
+                       "define it at module level or as a method");
+        return;
+    default: {
+        char *t = stc_xasprintf("%s statement", s->py_type ? s->py_type : "this");
+        wf_refuse_stmt(c, s, t, NULL);
+        free(t);
+        return;
+    }
+    }
+}
+
+void wf_block(wf_ctx *c, const stc_list *body)
+{
+    for (size_t i = 0; i < body->count; i++) {
+        const stc_node *s = body->items[i];
+        if (!wf_live(c)) {
+            if (!(s->kind == STC_N_PASS ||
+                  (s->kind == STC_N_EXPR && s->a->kind == STC_N_CONSTANT)))
+                wf_diag(c, s, WF_E_UNREACHABLE, "this code can never run");
+            return;
+        }
+        c->ntemp = 0;
+        c->pos = s->pos;
+        wf_stmt(c, s);
+    }
+}
