@@ -543,7 +543,9 @@ static void stc_build_http(stc_route *r, stc_unit_info *u, const stc_module *m, 
         remaining++;
     }
     if (stc_item_group(u->group) && !r->plural_entity) {
-        if (remaining == 0) {
+        if (remaining == 0 && npath) {
+            stc_buf_printf(&why, "; no parameter besides %s -> addresses the collection", in_path[0]->name);
+        } else if (remaining == 0) {
             stc_buf_puts(&why, "; no parameter -> addresses the collection");
         } else {
             char *id_name = stc_xasprintf("%s_id", child);

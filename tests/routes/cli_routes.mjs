@@ -37,7 +37,8 @@ function check(ok, what, detail) {
 }
 function run(...args) {
   const r = spawnSync(bin, args, { encoding: "utf8" });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  if (r.error) check(false, `cannot run ${bin}: ${r.error.message}`);
+  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
 // routes --json: exact shape and content, key order included.
