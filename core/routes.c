@@ -763,60 +763,113 @@ static bool stc_param_name_clash(const char *a, const char *b, size_t *seg, char
     return false;
 }
 
+/* Sort keys: routes can only clash within one first path segment (HTTP) or
+ * one route key (WebSocket), so sorting keeps huge modules fast. */
+typedef struct stc_rkey {
+    const char *key;
+    size_t len, idx;
+} stc_rkey;
+
+static int stc_rkey_cmp(const void *pa, const void *pb)
+{
+    const stc_rkey *a = pa, *b = pb;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->key, b->key, n);
+    if (c)
+        return c;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static bool stc_rkey_same(const stc_rkey *a, const stc_rkey *b)
+{
+    return a->len == b->len && memcmp(a->key, b->key, a->len) == 0;
+}
+
+/* Check route j against the earlier routes i of its group. */
+static void stc_check_http_pair(const stc_routes *rt, char **shapes, const size_t *earlier, size_t nearlier,
+                                size_t j, const stc_module *m, stc_diags *d)
+{
+    const stc_route *b = &rt->http[j];
+    bool reported_names = false;
+    for (size_t k = 0; k < nearlier; k++) {
+        size_t i = earlier[k];
+        const stc_route *a = &rt->http[i];
+        if (strcmp(shapes[i], shapes[j]) == 0 && strcmp(a->http_method, b->http_method) == 0) {
+            stc_diag *dg = stc_diag_add(
+                d, STC_SEV_ERROR, m->file, b->method->name_pos.line, b->method->name_pos.col, STC_D_HTTP_CONFLICT,
+                "route conflict: '%s' (line %d) and '%s' (line %d) both map to %s %s", a->function,
+                a->method->pos.line, b->function, b->method->pos.line, b->http_method, b->path);
+            stc_diag_set_hint(dg, "rename one of them (another verb or entity), or change its parameters");
+            return;
+        }
+        if (reported_names)
+            continue;
+        /* The same resource, another name for its path parameter. */
+        size_t seg;
+        char *pa, *pb;
+        if (stc_param_name_clash(a->path, b->path, &seg, &pa, &pb)) {
+            char *prefix = stc_path_prefix(b->path, seg);
+            stc_diag *dg = stc_diag_add(
+                d, STC_SEV_WARNING, m->file, b->method->name_pos.line, b->method->name_pos.col, STC_D_PATH_NAMES,
+                "'%s' (line %d) names the path parameter after %s {%s}, but '%s' (line %d) names it {%s}",
+                b->function, b->method->pos.line, prefix, pb, a->function, a->method->pos.line, pa);
+            stc_diag_set_hint(dg, "use one name for the same path parameter (API Gateway allows one "
+                                  "variable per path segment)");
+            reported_names = true;
+            free(prefix);
+            free(pa);
+            free(pb);
+        }
+    }
+}
+
 static void stc_check_conflicts(const stc_routes *rt, const stc_module *m, stc_diags *d)
 {
+    size_t n = rt->nhttp > rt->nws ? rt->nhttp : rt->nws;
+    stc_rkey *keys = stc_xcalloc(n + 1, sizeof *keys);
+    size_t *group = stc_xcalloc(n + 1, sizeof *group);
+
     char **shapes = stc_xcalloc(rt->nhttp + 1, sizeof *shapes);
-    for (size_t i = 0; i < rt->nhttp; i++)
+    for (size_t i = 0; i < rt->nhttp; i++) {
         shapes[i] = stc_path_shape(rt->http[i].path);
-    for (size_t j = 0; j < rt->nhttp; j++) {
-        const stc_route *b = &rt->http[j];
-        bool reported_names = false;
-        for (size_t i = 0; i < j; i++) {
-            const stc_route *a = &rt->http[i];
-            if (strcmp(shapes[i], shapes[j]) == 0 && strcmp(a->http_method, b->http_method) == 0) {
-                stc_diag *dg = stc_diag_add(
-                    d, STC_SEV_ERROR, m->file, b->method->name_pos.line, b->method->name_pos.col,
-                    STC_D_HTTP_CONFLICT, "route conflict: '%s' (line %d) and '%s' (line %d) both map to %s %s",
-                    a->function, a->method->pos.line, b->function, b->method->pos.line, b->http_method, b->path);
-                stc_diag_set_hint(dg, "rename one of them (another verb or entity), or change its parameters");
-                break;
-            }
-            if (reported_names)
-                continue;
-            /* The same resource, another name for its path parameter. */
-            size_t seg;
-            char *pa, *pb;
-            if (stc_param_name_clash(a->path, b->path, &seg, &pa, &pb)) {
-                char *prefix = stc_path_prefix(b->path, seg);
-                stc_diag *dg = stc_diag_add(
-                    d, STC_SEV_WARNING, m->file, b->method->name_pos.line, b->method->name_pos.col,
-                    STC_D_PATH_NAMES,
-                    "'%s' (line %d) names the path parameter after %s {%s}, but '%s' (line %d) names it {%s}",
-                    b->function, b->method->pos.line, prefix, pb, a->function, a->method->pos.line, pa);
-                stc_diag_set_hint(dg, "use one name for the same path parameter (API Gateway allows one "
-                                      "variable per path segment)");
-                reported_names = true;
-                free(prefix);
-                free(pa);
-                free(pb);
-            }
-        }
+        const char *p = rt->http[i].path + 1;
+        keys[i] = (stc_rkey){p, strcspn(p, "/"), i};
+    }
+    qsort(keys, rt->nhttp, sizeof *keys, stc_rkey_cmp);
+    for (size_t g = 0; g < rt->nhttp;) {
+        size_t e = g + 1;
+        while (e < rt->nhttp && stc_rkey_same(&keys[g], &keys[e]))
+            e++;
+        for (size_t k = g; k < e; k++)
+            group[k - g] = keys[k].idx; /* definition order within the group */
+        for (size_t k = 1; k < e - g; k++)
+            stc_check_http_pair(rt, shapes, group, k, group[k], m, d);
+        g = e;
     }
     for (size_t i = 0; i < rt->nhttp; i++)
         free(shapes[i]);
     free(shapes);
-    for (size_t j = 0; j < rt->nws; j++)
-        for (size_t i = 0; i < j; i++)
-            if (strcmp(rt->ws[i].route_key, rt->ws[j].route_key) == 0) {
-                const stc_ws_route *a = &rt->ws[i], *b = &rt->ws[j];
-                stc_diag *dg = stc_diag_add(
-                    d, STC_SEV_ERROR, m->file, b->method->name_pos.line, b->method->name_pos.col,
-                    STC_D_WS_CONFLICT,
-                    "route conflict: '%s' (line %d) and '%s' (line %d) both map to WebSocket route key %s",
-                    a->function, a->method->pos.line, b->function, b->method->pos.line, b->route_key);
-                stc_diag_set_hint(dg, "keep one handler per route key");
-                break;
-            }
+
+    for (size_t i = 0; i < rt->nws; i++)
+        keys[i] = (stc_rkey){rt->ws[i].route_key, strlen(rt->ws[i].route_key), i};
+    qsort(keys, rt->nws, sizeof *keys, stc_rkey_cmp);
+    for (size_t k = 1; k < rt->nws; k++) {
+        if (!stc_rkey_same(&keys[k - 1], &keys[k]))
+            continue;
+        size_t f = k - 1;
+        while (f > 0 && stc_rkey_same(&keys[f - 1], &keys[k]))
+            f--;
+        const stc_ws_route *a = &rt->ws[keys[f].idx], *b = &rt->ws[keys[k].idx];
+        stc_diag *dg = stc_diag_add(
+            d, STC_SEV_ERROR, m->file, b->method->name_pos.line, b->method->name_pos.col, STC_D_WS_CONFLICT,
+            "route conflict: '%s' (line %d) and '%s' (line %d) both map to WebSocket route key %s", a->function,
+            a->method->pos.line, b->function, b->method->pos.line, b->route_key);
+        stc_diag_set_hint(dg, "keep one handler per route key");
+    }
+    free(keys);
+    free(group);
 }
 
 /* ---- the stage ---------------------------------------------------------- */
