@@ -17,6 +17,9 @@
 
 #include "core/aws/handler.h"
 #include "core/aws/package.h"
+#include "core/openapi.h"
+#include "core/routes.h"
+#include "core/workflow.h"
 #include "core/util.h"
 
 #ifndef RENAME_EXCHANGE
@@ -39,6 +42,16 @@ static void stc_emit_add_text(stc_emit *e, const char *path, char *text)
 static int stc_emit_cmp(const void *a, const void *b)
 {
     return strcmp(((const stc_emit_file *)a)->path, ((const stc_emit_file *)b)->path);
+}
+
+/* A cJSON tree (consumed) as formatted text with a final newline. */
+static char *stc_json_text(void *tree)
+{
+    char *s = cJSON_Print((cJSON *)tree);
+    cJSON_Delete((cJSON *)tree);
+    char *text = stc_xasprintf("%s\n", s ? s : "null");
+    free(s);
+    return text;
 }
 
 /* "PeopleService" + "dev" -> "people-service-dev" */
@@ -138,6 +151,23 @@ int stc_emit_collect(const stc_service *svc, const stc_emit_options *opts, stc_e
         f->zip = NULL;
         free(path);
     }
+    /* Every state machine, as the template embeds it (placeholders for the
+     * ARNs of what it calls), and its source map. */
+    for (size_t i = 0; svc->workflows && i < svc->workflows->count; i++) {
+        const stc_workflow *wf = &svc->workflows->items[i];
+        if (!wf->asl)
+            continue;
+        char *path = stc_xasprintf("state-machines/%s.asl.json", wf->method->name);
+        stc_emit_add_text(out, path, stc_json_text(cJSON_Duplicate(wf->asl, true)));
+        free(path);
+        path = stc_xasprintf("state-machines/%s.source-map.json", wf->method->name);
+        stc_emit_add_text(out, path, stc_json_text(stc_workflow_source_map_json(wf, svc->file)));
+        free(path);
+    }
+    /* The HTTP API. */
+    if (svc->routes && svc->routes->nhttp)
+        stc_emit_add_text(out, "openapi.json", stc_json_text(stc_openapi_build(svc)));
+
     /* A drawing beside every state machine, when the caller can draw. */
     size_t nfiles = out->nfiles;
     for (size_t i = 0; opts && opts->svg && i < nfiles; i++) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/routes.h"
 #include "core/util.h"
 
 char *stc_handler_env_name(const char *prefix, const char *name)
@@ -48,17 +49,36 @@ static bool stc_param_required(const stc_param *p)
     return !p->default_text && !p->vararg && !p->kwarg;
 }
 
-static void stc_add_params(stc_buf *b, const stc_method *m, const char *indent)
+/* The route parameter of Python parameter p, or NULL. */
+static const stc_route_param *stc_route_param_of(const stc_route_param *rp, size_t n, const stc_param *p)
+{
+    for (size_t i = 0; rp && i < n; i++)
+        if (rp[i].param == p || (rp[i].name && strcmp(rp[i].name, p->name) == 0))
+            return &rp[i];
+    return NULL;
+}
+
+/* One entry per parameter. With a route, "in" says where it travels, and a
+ * parameter the route calls optional although Python gives it no default
+ * (Optional[T] without "= None") gets None when absent. */
+static void stc_add_params(stc_buf *b, const stc_method *m, const stc_route_param *rp, size_t nrp,
+                           const char *indent)
 {
     for (size_t i = 0; i < m->nparams; i++) {
         const stc_param *p = &m->params[i];
         if (p->vararg || p->kwarg)
             continue;
+        const stc_route_param *r = stc_route_param_of(rp, nrp, p);
         stc_buf_printf(b, "%s{\"name\": ", indent);
         stc_py_str(b, p->name);
         stc_buf_puts(b, ", \"type\": ");
         stc_py_str(b, p->annotation);
-        stc_buf_printf(b, ", \"required\": %s, \"in\": None},\n", stc_py_bool(stc_param_required(p)));
+        bool required = stc_param_required(p);
+        stc_buf_printf(b, ", \"required\": %s, \"in\": ", stc_py_bool(required && (!r || r->required)));
+        stc_py_str(b, r ? stc_param_in_name(r->in) : NULL);
+        if (required && r && !r->required)
+            stc_buf_puts(b, ", \"default_none\": True");
+        stc_buf_puts(b, "},\n");
     }
 }
 
@@ -86,13 +106,29 @@ char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const
     stc_buf_puts(&b, "FUNCTION = {\n    \"name\": ");
     stc_py_str(&b, m->name);
     stc_buf_printf(&b, ",\n    \"kind\": \"%s\",\n", stc_kind_json(u->kind));
+    const stc_route *route = svc->routes ? stc_routes_find(svc->routes, m->name) : NULL;
+    const stc_ws_route *ws = svc->routes ? stc_routes_find_ws(svc->routes, m->name) : NULL;
     if (u->kind == STC_KIND_REST) {
         stc_buf_puts(&b, "    \"method\": ");
-        stc_py_str(&b, stc_naming_group_method(u->group));
-        stc_buf_printf(&b, ",\n    \"status\": %d,\n", u->group == STC_VERB_CREATE ? 201 : 200);
+        stc_py_str(&b, route ? route->http_method : stc_naming_group_method(u->group));
+        if (route) {
+            stc_buf_puts(&b, ",\n    \"path\": ");
+            stc_py_str(&b, route->path);
+        }
+        stc_buf_puts(&b, ",\n    \"status\": 200,\n");
+    }
+    if (ws) {
+        stc_buf_puts(&b, "    \"route_key\": ");
+        stc_py_str(&b, ws->route_key);
+        stc_buf_puts(&b, ",\n");
     }
     stc_buf_printf(&b, "    \"kwargs\": %s,\n    \"params\": [\n", stc_py_bool(stc_has_kwargs(m)));
-    stc_add_params(&b, m, "        ");
+    if (route)
+        stc_add_params(&b, m, route->params, route->nparams, "        ");
+    else if (ws)
+        stc_add_params(&b, m, ws->params, ws->nparams, "        ");
+    else
+        stc_add_params(&b, m, NULL, 0, "        ");
     stc_buf_puts(&b, "    ],\n}\n\n");
 
     const stc_method *init = mod ? stc_module_method(mod, "__init__") : NULL;

@@ -92,6 +92,44 @@ expect_rc 0 "emit prod" -- "$BIN" emit "$PEOPLE" --mode prod -o "$W/p"
 grep -qE '"mode":[[:space:]]*"prod"' "$W/p/manifest.json" && ok || bad "prod manifest"
 grep -q 'people-service-prod' "$W/p/DEPLOY.md" && ok || bad "prod stack name"
 
+# --- what the other stages contribute, checked by the validators ------------
+NODE_BIN=${STC_NODE_BIN:-$ROOT/tests/tools/node_modules/.bin}
+for tool in asl-validator statelint validate-api; do
+    [ -x "$NODE_BIN/$tool" ] || bad "validator $tool is missing from $NODE_BIN (run ./scripts/setup)"
+done
+for ex in people orders chat; do
+    expect_rc 0 "emit $ex" -- "$BIN" emit "$ROOT/examples/$ex.py" -o "$W/v-$ex"
+done
+want_machines() { # want_machines EX NAME...: the state machines in the folder
+    local ex=$1
+    shift
+    local got want
+    got=$(cd "$W/v-$ex" && ls state-machines 2>/dev/null | sort | tr '\n' ' ')
+    want=$(for m in "$@"; do printf '%s\n' "$m.asl.json" "$m.source-map.json" "$m.svg"; done | sort | tr '\n' ' ')
+    [ "$got" = "$want" ] && ok || bad "$ex state machines: '$got', want '$want'"
+}
+want_machines people _onboard
+want_machines orders _fulfil submit_payment
+want_machines chat
+for f in "$W"/v-*/state-machines/*.asl.json; do
+    "$NODE_BIN/asl-validator" --silent --json-path "$f" >/dev/null 2>&1 && ok || bad "asl-validator rejects $f"
+    "$NODE_BIN/statelint" "$f" >"$W/lint.txt" 2>&1 && ok || bad "statelint rejects $f: $(cat "$W/lint.txt")"
+done
+for f in "$W"/v-*/openapi.json; do
+    if "$NODE_BIN/validate-api" "$f" 2>&1 | grep -q '"valid": true'; then ok; else
+        bad "validate-api rejects $f: $("$NODE_BIN/validate-api" "$f" 2>&1 | head -20)"; fi
+done
+[ -f "$W/v-chat/openapi.json" ] && ok || bad "chat has an HTTP route: openapi.json missing"
+"$PY" - "$W"/v-*/state-machines/*.svg <<'EOF' && ok || bad "SVG drawings"
+import sys
+import xml.etree.ElementTree as ET
+assert len(sys.argv) == 4, sys.argv
+for f in sys.argv[1:]:
+    root = ET.parse(f).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg", (f, root.tag)
+    assert root.findall(".//{http://www.w3.org/2000/svg}rect"), f
+EOF
+
 # --- usage and input errors --------------------------------------------------
 expect_rc 2 "no -o" -- "$BIN" emit "$PEOPLE"
 expect_err "missing -o DIR"

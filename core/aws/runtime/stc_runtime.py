@@ -757,8 +757,6 @@ def _http_answer(status, value=None, error=None, message=None):
     if error is not None:
         return {"statusCode": status, "headers": headers,
                 "body": to_json({"error": error, "message": message})}
-    if status == 204:
-        return {"statusCode": 204, "headers": {}, "body": ""}
     return {"statusCode": status, "headers": headers, "body": to_json(value)}
 
 
@@ -813,6 +811,8 @@ def _bind_json(params, values, where_fmt, allow_extra=False):
                                            where_fmt % p["name"])
         elif p["required"]:
             raise _BadValue("missing %s" % (where_fmt % p["name"]))
+        elif p.get("default_none"):
+            kwargs[p["name"]] = None
     if allow_extra:
         for k, v in values.items():
             if k not in names:
@@ -846,6 +846,8 @@ def _bind_http(fn, event):
                 kwargs[p["name"]] = convert_text(query[p["name"]], t, "query parameter '%s'" % p["name"])
             elif p["required"]:
                 raise _BadValue("missing query parameter '%s'" % p["name"])
+            elif p.get("default_none"):
+                kwargs[p["name"]] = None
         else:
             body_params.append(p)
     if body_params or (event.get("body") not in (None, "")):
@@ -872,6 +874,8 @@ def _bind_websocket(fn, event):
                                                  "query parameter '%s'" % p["name"])
             elif p["required"]:
                 raise _BadValue("missing query parameter '%s'" % p["name"])
+            elif p.get("default_none"):
+                kwargs[p["name"]] = None
         return kwargs
     if not rest and event.get("body") in (None, ""):
         return kwargs
@@ -915,8 +919,6 @@ def dispatch(service, fn, event, context=None):
         except Exception as exc:
             return _http_failure(fn, exc, service_module)
         try:
-            if result is None:
-                return _http_answer(204)
             return _http_answer(fn.get("status", 200), result)
         except (TypeError, ValueError) as exc:
             return _http_answer(500, error="InternalServerError",
