@@ -102,14 +102,19 @@ static cJSON *stc_responses(const stc_route *r)
     if (r->is_async) {
         cJSON *resp = cJSON_AddObjectToObject(responses, "202");
         cJSON_AddStringToObject(resp, "description",
-                                "Accepted: the state machine was started; the body holds its execution id");
+                                "Accepted: the state machine was started; the body is the Step Functions "
+                                "StartExecution answer, whose executionArn is the execution id");
         cJSON *schema = cJSON_CreateObject();
         cJSON_AddStringToObject(schema, "type", "object");
         cJSON *props = cJSON_AddObjectToObject(schema, "properties");
-        cJSON *id = cJSON_AddObjectToObject(props, "execution_id");
+        cJSON *id = cJSON_AddObjectToObject(props, "executionArn");
         cJSON_AddStringToObject(id, "type", "string");
+        cJSON_AddStringToObject(id, "description", "the execution id");
+        cJSON *date = cJSON_AddObjectToObject(props, "startDate");
+        cJSON_AddStringToObject(date, "type", "number");
+        cJSON_AddStringToObject(date, "description", "when the execution started (seconds since the epoch)");
         cJSON *req = cJSON_AddArrayToObject(schema, "required");
-        cJSON_AddItemToArray(req, cJSON_CreateString("execution_id"));
+        cJSON_AddItemToArray(req, cJSON_CreateString("executionArn"));
         cJSON_AddItemToObject(resp, "content", stc_json_content(schema));
     } else {
         cJSON *resp = cJSON_AddObjectToObject(responses, "200");

@@ -5,8 +5,9 @@
  * One operation per HTTP route: operationId = the method name, path and
  * query parameters with their JSON schemas, a JSON request body for body
  * parameters, and the response: 200 with the return annotation's schema for
- * a sync unit, 202 with {"execution_id": string} for an async unit (it starts
- * a state machine).
+ * a sync unit, 202 with the StartExecution answer {"executionArn": string,
+ * "startDate": number} for an async unit (it starts a state machine; the
+ * template integrates the route with StartExecution directly).
  */
 #ifndef STC_OPENAPI_H
 #define STC_OPENAPI_H

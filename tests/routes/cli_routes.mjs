@@ -137,7 +137,8 @@ const orders = docs["orders.py"];
 if (orders) {
   const pay = orders.paths["/payments"].post;
   check(Object.keys(pay.responses).join() === "202", "orders: async submit_payment answers 202");
-  check(pay.responses["202"].content["application/json"].schema.properties.execution_id.type === "string",
+  check(pay.responses["202"].content["application/json"].schema.properties.executionArn.type === "string" &&
+        isDeepStrictEqual(pay.responses["202"].content["application/json"].schema.required, ["executionArn"]),
         "orders: 202 carries the execution id");
   check(orders.paths["/orders/{order_id}/approve"].post.operationId === "approve_order", "orders: action");
   check(orders.paths["/people/{person_id}/orders"].post.requestBody.content["application/json"].schema
