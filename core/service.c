@@ -4,8 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/aws/template.h"
+#include "core/config.h"
 #include "core/parse.h"
 #include "core/routes.h"
+#include "core/resources.h"
 #include "core/util.h"
 #include "core/workflow.h"
 
@@ -13,13 +16,16 @@
  * in `svc` and appends its diagnostics. */
 static void stc_service_run_stages(stc_service *svc, const stc_service_options *opts)
 {
-    (void)opts;
     if (!svc->module)
         return;
     svc->units = stc_classify(svc->module, &svc->diags);
     svc->nunits = svc->units && svc->module->service ? svc->module->service->nmethods : 0;
     svc->routes = stc_routes_build(svc->module, svc->units, svc->nunits, &svc->diags);
     svc->workflows = stc_workflows_compile(svc->module, svc->units, svc->nunits, &svc->diags);
+    svc->resources = stc_resources_analyze(svc->module, svc->units, svc->nunits, &svc->diags);
+    bool config_io = false;
+    svc->config = stc_template_load_config(svc, opts && opts->mode ? opts->mode : "dev",
+                                           opts ? opts->config_path : NULL, &svc->diags, &config_io);
 }
 
 stc_service *stc_service_compile_source(const char *file, const char *src, size_t len,
@@ -50,6 +56,8 @@ void stc_service_free(stc_service *svc)
     if (!svc)
         return;
     stc_routes_free(svc->routes);
+    stc_config_free(svc->config);
+    stc_resources_free(svc->resources);
     stc_workflows_free(svc->workflows);
     stc_units_free(svc->units, svc->nunits);
     stc_module_free(svc->module);

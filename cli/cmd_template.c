@@ -1,0 +1,132 @@
+/* cmd_template.c - `stc-tui template SERVICE.py [--mode M] [--format yaml|json] [--config FILE]`. */
+#include "cli/cmd_template.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void stc_cmd_template_print_diags(const stc_service *svc, const stc_diags *d, const char *config_text)
+{
+    char *other = NULL; /* a file other than the module: the configuration */
+    const char *other_name = NULL;
+    for (size_t i = 0; i < d->count; i++) {
+        const stc_diag *dg = &d->items[i];
+        const char *src = NULL;
+        if (dg->file && svc->file && strcmp(dg->file, svc->file) == 0) {
+            src = svc->module ? svc->module->source : NULL;
+        } else if (dg->file && config_text) {
+            src = config_text;
+        } else if (dg->file && dg->line > 0) {
+            if (!other_name || strcmp(other_name, dg->file) != 0) {
+                free(other);
+                other = NULL;
+                size_t len;
+                char *err = NULL;
+                if (stc_file_read(dg->file, &other, &len, &err) != 0)
+                    free(err);
+                other_name = dg->file;
+            }
+            src = other;
+        }
+        stc_diag_print_one(dg, stderr, src);
+    }
+    free(other);
+}
+
+stc_service *stc_cmd_template_load(const char *path, const char *mode, const char *config, int *status)
+{
+    stc_service_options opts = {.mode = mode, .config_path = config};
+    stc_service *svc = stc_service_compile_file(path, &opts);
+    stc_cmd_template_print_diags(svc, &svc->diags, NULL);
+    *status = STC_EXIT_OK;
+    bool config_io = false;
+    for (size_t i = 0; i < svc->diags.count; i++)
+        if (strcmp(svc->diags.items[i].code, "STC528") == 0)
+            config_io = true;
+    if (svc->io_error || config_io) {
+        stc_service_free(svc);
+        *status = STC_EXIT_IO;
+        return NULL;
+    }
+    if (stc_diags_has_errors(&svc->diags))
+        *status = STC_EXIT_INPUT;
+    return svc;
+}
+
+bool stc_cmd_template_check_mode(const char *cmd, const char *mode)
+{
+    if (stc_config_mode_index(stc_aws_config_schema(), mode) >= 0)
+        return true;
+    stc_cli_usage(cmd, "unknown mode '%s': the modes are dev, test, stage and prod", mode);
+    return false;
+}
+
+int stc_cmd_template(int argc, char **argv)
+{
+    const char *path = NULL, *mode = "dev", *config = NULL, *format = "yaml";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if ((stc_cli_flag(a, "--mode") || stc_cli_flag(a, "--config") || stc_cli_flag(a, "--format"))) {
+            if (i + 1 >= argc)
+                return stc_cli_usage("template", "%s needs a value", a);
+            const char *v = argv[++i];
+            if (stc_cli_flag(a, "--mode"))
+                mode = v;
+            else if (stc_cli_flag(a, "--config"))
+                config = v;
+            else
+                format = v;
+        } else if (a[0] == '-' && a[1]) {
+            return stc_cli_usage("template", "unknown option '%s'", a);
+        } else if (!path) {
+            path = a;
+        } else {
+            return stc_cli_usage("template", "unexpected argument '%s'", a);
+        }
+    }
+    if (!path)
+        return stc_cli_usage("template", "missing SERVICE.py");
+    if (!stc_cmd_template_check_mode("template", mode))
+        return STC_EXIT_USAGE;
+    stc_template_format fmt;
+    if (strcmp(format, "yaml") == 0)
+        fmt = STC_TEMPLATE_YAML;
+    else if (strcmp(format, "json") == 0)
+        fmt = STC_TEMPLATE_JSON;
+    else
+        return stc_cli_usage("template", "unknown format '%s': use yaml or json", format);
+
+    int status;
+    stc_service *svc = stc_cmd_template_load(path, mode, config, &status);
+    if (!svc)
+        return status;
+    if (status != STC_EXIT_OK) {
+        stc_service_free(svc);
+        return status;
+    }
+    stc_diags d = STC_DIAGS_INIT;
+    stc_template_parts parts;
+    bool io = false;
+    cJSON *t = stc_template_generate(svc, mode, NULL, &parts, &d, &io);
+    stc_diags_sort(&d);
+    stc_cmd_template_print_diags(svc, &d, NULL);
+    if (t) {
+        stc_buf out = STC_BUF_INIT;
+        char *err = NULL;
+        if (stc_template_write(t, fmt, &out, &err) != 0) {
+            fprintf(stderr, "stc-tui: %s\n", err);
+            free(err);
+            status = STC_EXIT_INPUT;
+        } else {
+            fwrite(out.data, 1, out.len, stdout);
+        }
+        stc_buf_free(&out);
+        cJSON_Delete(t);
+    } else {
+        status = io ? STC_EXIT_IO : STC_EXIT_INPUT;
+    }
+    stc_template_parts_free(&parts);
+    stc_diags_free(&d);
+    stc_service_free(svc);
+    return status;
+}

@@ -1,0 +1,59 @@
+/* iam.h - least-privilege IAM policy documents.
+ *
+ * A policy is built statement by statement: stc_iam_allow() adds an action
+ * on a resource under a statement id (Sid); a statement collects its
+ * actions (sorted, unique) and resources (unique, in the order added). The
+ * document never holds a "*" action; a "*" resource only where the service
+ * has no resource-level permissions (X-Ray, CloudWatch Logs log delivery),
+ * passed in explicitly by the caller.
+ *
+ * stc_iam_grant_resource() maps the portable operations of core/resources.h
+ * on a table, bucket or queue to the exact AWS actions the runtime
+ * (core/aws/runtime/stc_runtime.py) calls; docs/template.md has the table.
+ *
+ * Ownership: a stc_iam_policy owns copies of everything passed in;
+ * stc_iam_document() and stc_iam_trust() return new cJSON trees owned by
+ * the caller.
+ */
+#ifndef STC_AWS_IAM_H
+#define STC_AWS_IAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/resources.h"
+
+typedef struct stc_iam_policy stc_iam_policy;
+
+stc_iam_policy *stc_iam_new(void);
+void stc_iam_free(stc_iam_policy *p);
+
+/* Allow `action` on `resource` (copied; a string or an intrinsic) in the
+ * statement `sid`. `condition` (copied, may be NULL) is set on the statement
+ * when it is created. */
+void stc_iam_allow(stc_iam_policy *p, const char *sid, const char *action, const cJSON *resource,
+                   const cJSON *condition);
+bool stc_iam_empty(const stc_iam_policy *p);
+
+/* {"Version": "2012-10-17", "Statement": [...]} in the order the statements
+ * were created. */
+cJSON *stc_iam_document(const stc_iam_policy *p);
+
+/* The trust policy letting `service` ("lambda.amazonaws.com") assume a role. */
+cJSON *stc_iam_trust(const char *service);
+
+/* Grant the actions the operations `ops` (bits of stc_access_op) need on
+ * resource `r`, whose logical id is r->logical; with `kms_key_logical`
+ * (NULL when the resource uses AWS-owned keys), also the key usage
+ * (kms:Decrypt, and for writes kms:GenerateDataKey, plus kms:Encrypt for
+ * tables), restricted to use through the resource's service. */
+void stc_iam_grant_resource(stc_iam_policy *p, const stc_resource *r, unsigned ops,
+                            const char *kms_key_logical);
+
+/* The AWS actions of one operation on a kind of resource, for docs and
+ * tests: writes up to `max` static strings into out, returns the count. */
+size_t stc_iam_op_actions(stc_resource_kind kind, stc_access_op op, const char **out, size_t max);
+
+#endif

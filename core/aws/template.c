@@ -1,0 +1,1302 @@
+/* template.c - see template.h and docs/template.md. */
+#include "core/aws/template.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/aws/handler.h"
+#include "core/aws/iam.h"
+#include "core/aws/package.h"
+#include "core/yaml_out.h"
+
+/* ---- the mode table ---------------------------------------------------------- */
+
+static const char *const mode_names[] = {
+#define STC_MODE(id, name, doc) name,
+#include "core/aws/modes.def"
+#undef STC_MODE
+};
+
+static const stc_setting_def setting_defs[] = {
+#define STC_SETTING(id, key, type, scope, nullable, min, max, choices, dev, test, stage, prod, doc) \
+    {key, STC_CFG_##type, STC_CFG_##scope, nullable, min, max, choices, {dev, test, stage, prod}, doc},
+#include "core/aws/modes.def"
+#undef STC_SETTING
+};
+
+static const stc_config_schema aws_schema = {mode_names, STC_MODE__COUNT, setting_defs, STC_SET__COUNT};
+
+const stc_config_schema *stc_aws_config_schema(void)
+{
+    return &aws_schema;
+}
+
+/* ---- intrinsics ----------------------------------------------------------- */
+
+cJSON *stc_template_ref(const char *name)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "Ref", name);
+    return o;
+}
+
+cJSON *stc_template_getatt(const char *res, const char *attr)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *a = cJSON_AddArrayToObject(o, "Fn::GetAtt");
+    cJSON_AddItemToArray(a, cJSON_CreateString(res));
+    cJSON_AddItemToArray(a, cJSON_CreateString(attr));
+    return o;
+}
+
+cJSON *stc_template_sub(const char *text)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "Fn::Sub", text);
+    return o;
+}
+
+static cJSON *stc_subf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static cJSON *stc_subf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    cJSON *o = stc_template_sub(s);
+    free(s);
+    return o;
+}
+
+/* ---- build context -------------------------------------------------------- */
+
+#define STC_KEY "DataKey"
+#define STC_ARN_PREFIX "arn:${AWS::Partition}"
+#define STC_EVENTS_RULE                                                                                 \
+    STC_ARN_PREFIX ":events:${AWS::Region}:${AWS::AccountId}:rule/"                                     \
+                   "StepFunctionsGetEventsForStepFunctionsExecutionRule"
+
+typedef struct stc_tb {
+    const stc_spec *spec;
+    const stc_config *cfg;
+    stc_diags *d;
+    cJSON *root;
+    cJSON *resources;
+    cJSON *outputs;
+    bool kms;
+    const char *mode;
+    cJSON *ws_routes; /* DependsOn list of the WebSocket deployment */
+    uint32_t ws_hash;
+} stc_tb;
+
+static const stc_setting_value *stc_tb_get(const stc_tb *t, const char *unit, stc_aws_setting s)
+{
+    return stc_config_get(t->cfg, unit, s);
+}
+
+static long long stc_tb_int(const stc_tb *t, const char *unit, stc_aws_setting s)
+{
+    return stc_config_int(t->cfg, unit, s);
+}
+
+static bool stc_tb_bool(const stc_tb *t, const char *unit, stc_aws_setting s)
+{
+    return stc_config_bool(t->cfg, unit, s);
+}
+
+static const char *stc_tb_str(const stc_tb *t, const char *unit, stc_aws_setting s)
+{
+    return stc_config_str(t->cfg, unit, s);
+}
+
+/* A new resource; returns its Properties. `data`: a resource that holds
+ * data, whose deletion and replacement policies follow retain_data. */
+static cJSON *stc_tb_res(stc_tb *t, const char *logical, const char *type, bool data, cJSON *depends_on)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddItemToObject(t->resources, logical, r);
+    cJSON_AddStringToObject(r, "Type", type);
+    if (data) {
+        const char *pol = stc_tb_bool(t, NULL, STC_SET_RETAIN_DATA) ? "Retain" : "Delete";
+        cJSON_AddStringToObject(r, "DeletionPolicy", pol);
+        cJSON_AddStringToObject(r, "UpdateReplacePolicy", pol);
+    }
+    if (depends_on)
+        cJSON_AddItemToObject(r, "DependsOn", depends_on);
+    return cJSON_AddObjectToObject(r, "Properties");
+}
+
+static void stc_tb_output(stc_tb *t, const char *name, const char *desc, cJSON *value)
+{
+    cJSON *o = cJSON_AddObjectToObject(t->outputs, name);
+    cJSON_AddStringToObject(o, "Description", desc);
+    cJSON_AddItemToObject(o, "Value", value);
+}
+
+static cJSON *stc_str_array(const char *const *items, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(items[i]));
+    return a;
+}
+
+static void stc_tb_alarm_actions(stc_tb *t, cJSON *props)
+{
+    const char *topic = stc_tb_str(t, NULL, STC_SET_ALARM_TOPIC);
+    if (topic) {
+        cJSON *a = cJSON_AddArrayToObject(props, "AlarmActions");
+        cJSON_AddItemToArray(a, cJSON_CreateString(topic));
+    }
+}
+
+/* ---- checks: impossible combinations ----------------------------------------- */
+
+static const char *stc_tb_file(const stc_tb *t)
+{
+    return t->cfg->path ? t->cfg->path : t->spec->svc->file;
+}
+
+static bool stc_tb_check(stc_tb *t)
+{
+    bool ok = true;
+    const stc_setting_value *bm = stc_tb_get(t, NULL, STC_SET_BILLING_MODE);
+    stc_aws_setting caps[] = {STC_SET_READ_CAPACITY, STC_SET_WRITE_CAPACITY};
+    for (size_t i = 0; i < 2; i++) {
+        const stc_setting_value *v = stc_tb_get(t, NULL, caps[i]);
+        if (v->set && strcmp(bm->s, "on_demand") == 0) {
+            stc_diag *dg = stc_diag_add(t->d, STC_SEV_ERROR, stc_tb_file(t), v->line, v->col, "STC550",
+                                        "%s is set, but billing_mode is on_demand in mode %s: on-demand tables have "
+                                        "no provisioned capacity",
+                                        setting_defs[caps[i]].key, t->mode);
+            stc_diag_set_hint(dg, "set billing_mode: provisioned, or remove %s", setting_defs[caps[i]].key);
+            ok = false;
+        }
+    }
+    const stc_setting_value *topic = stc_tb_get(t, NULL, STC_SET_ALARM_TOPIC);
+    if (topic->set) {
+        if (strncmp(topic->s, "arn:", 4) != 0 || !strstr(topic->s, ":sns:")) {
+            stc_diag *dg = stc_diag_add(t->d, STC_SEV_ERROR, stc_tb_file(t), topic->line, topic->col, "STC552",
+                                        "alarm_topic '%s' is not an SNS topic ARN", topic->s);
+            stc_diag_set_hint(dg, "write arn:aws:sns:<region>:<account>:<topic>");
+            ok = false;
+        } else if (!stc_tb_bool(t, NULL, STC_SET_ALARMS)) {
+            stc_diag *dg = stc_diag_add(t->d, STC_SEV_WARNING, stc_tb_file(t), topic->line, topic->col, "STC551",
+                                        "alarm_topic is set, but alarms are off in mode %s: nothing will notify it",
+                                        t->mode);
+            stc_diag_set_hint(dg, "set alarms: true for this mode");
+        }
+    }
+    const stc_setting_value *rate = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_RATE);
+    const stc_setting_value *burst = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_BURST);
+    if ((rate->set || burst->set) && !t->spec->has_http && !t->spec->has_websocket) {
+        const stc_setting_value *v = rate->set ? rate : burst;
+        stc_diag_add(t->d, STC_SEV_WARNING, stc_tb_file(t), v->line, v->col, "STC554",
+                     "API throttling is set, but the service has no HTTP or WebSocket API");
+    }
+    for (size_t i = 0; i < t->spec->nunits; i++) {
+        const stc_spec_unit *u = &t->spec->units[i];
+        const stc_method *m = u->info->method;
+        if (u->info->unit == STC_UNIT_LAMBDA && u->route) {
+            const stc_setting_value *to = stc_tb_get(t, u->name, STC_SET_TIMEOUT);
+            if (to->i > 30) {
+                stc_diag *dg = stc_diag_add(t->d, STC_SEV_WARNING, to->line ? stc_tb_file(t) : t->spec->svc->file,
+                                            to->line ? to->line : m->name_pos.line,
+                                            to->line ? to->col : m->name_pos.col, "STC553",
+                                            "'%s' may run %lld s, but the HTTP API answers 503 after 30 s",
+                                            u->name, to->i);
+                stc_diag_set_hint(dg, "keep HTTP functions under 30 s; move long work into an async method");
+            }
+        }
+        if (u->info->unit == STC_UNIT_STATE_MACHINE && u->ws_route) {
+            stc_diag *dg = stc_diag_add(t->d, STC_SEV_ERROR, t->spec->svc->file, m->name_pos.line, m->name_pos.col,
+                                        "STC556",
+                                        "'%s': an async WebSocket handler cannot be deployed by this version "
+                                        "(API Gateway WebSocket APIs have no Step Functions integration)",
+                                        u->name);
+            stc_diag_set_hint(dg, "make %s sync and let it start a workflow: await-free, self._workflow(...)",
+                              u->name);
+            ok = false;
+        }
+        if (u->info->unit == STC_UNIT_STATE_MACHINE && u->route && u->route->npath + u->route->nquery > 0) {
+            stc_diag *dg = stc_diag_add(
+                t->d, STC_SEV_WARNING, t->spec->svc->file, m->name_pos.line, m->name_pos.col, "STC557",
+                "'%s' starts a state machine straight from the HTTP API, which passes only the JSON body as "
+                "input: its path and query parameters will not reach it",
+                u->name);
+            stc_diag_set_hint(dg, "take every parameter in the body, or put a sync function in front");
+        }
+    }
+    return ok;
+}
+
+/* Cycles of references between units (a function's environment names the
+ * units it calls; a state machine's definition names its tasks):
+ * CloudFormation cannot create them. */
+static bool stc_tb_edges(const stc_spec_unit *u, const stc_spec *spec, const stc_spec_unit **out, size_t *n)
+{
+    *n = 0;
+    if (u->info->unit == STC_UNIT_LAMBDA) {
+        for (size_t i = 0; i < u->access->ninvokes; i++)
+            out[(*n)++] = stc_spec_unit_find(spec, u->access->invokes[i]);
+        for (size_t i = 0; i < u->access->nstarts; i++)
+            out[(*n)++] = stc_spec_unit_find(spec, u->access->starts[i]);
+    } else if (u->workflow) {
+        for (size_t i = 0; i < u->workflow->nstates; i++) {
+            const stc_wf_state *s = &u->workflow->states[i];
+            if (s->call == STC_WF_CALL_FUNCTION || s->call == STC_WF_CALL_WORKFLOW)
+                out[(*n)++] = stc_spec_unit_find(spec, s->callee);
+        }
+    }
+    return *n > 0;
+}
+
+static bool stc_tb_cycle_from(stc_tb *t, size_t i, int *color, size_t *stack, size_t depth)
+{
+    const stc_spec *spec = t->spec;
+    color[i] = 1;
+    stack[depth] = i;
+    size_t cap = spec->units[i].access->ninvokes + spec->units[i].access->nstarts +
+                 (spec->units[i].workflow ? spec->units[i].workflow->nstates : 0) + 1;
+    const stc_spec_unit **out = stc_xcalloc(cap, sizeof *out);
+    size_t n;
+    stc_tb_edges(&spec->units[i], spec, out, &n);
+    bool found = false;
+    for (size_t k = 0; k < n && !found; k++) {
+        if (!out[k])
+            continue;
+        size_t j = (size_t)(out[k] - spec->units);
+        if (color[j] == 1) {
+            stc_buf path = STC_BUF_INIT;
+            size_t from = 0;
+            while (stack[from] != j)
+                from++;
+            for (size_t s = from; s <= depth; s++)
+                stc_buf_printf(&path, "%s -> ", spec->units[stack[s]].name);
+            stc_buf_puts(&path, spec->units[j].name);
+            const stc_method *m = spec->units[j].info->method;
+            stc_diag *dg = stc_diag_add(t->d, STC_SEV_ERROR, spec->svc->file, m->name_pos.line, m->name_pos.col,
+                                        "STC555", "units call each other in a cycle (%s): the template cannot "
+                                        "create resources that name each other",
+                                        stc_buf_cstr(&path));
+            stc_diag_set_hint(dg, "break the cycle, for example with a loop in a workflow");
+            stc_buf_free(&path);
+            found = true;
+        } else if (color[j] == 0) {
+            found = stc_tb_cycle_from(t, j, color, stack, depth + 1);
+        }
+    }
+    free(out);
+    color[i] = 2;
+    return found;
+}
+
+static bool stc_tb_no_cycles(stc_tb *t)
+{
+    size_t n = t->spec->nunits;
+    int *color = stc_xcalloc(n + 1, sizeof *color);
+    size_t *stack = stc_xcalloc(n + 1, sizeof *stack);
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++)
+        if (!color[i])
+            found = stc_tb_cycle_from(t, i, color, stack, 0);
+    free(color);
+    free(stack);
+    return !found;
+}
+
+/* ---- data resources --------------------------------------------------------- */
+
+static void stc_tb_key(stc_tb *t)
+{
+    cJSON *p = stc_tb_res(t, STC_KEY, "AWS::KMS::Key", true, NULL);
+    cJSON_AddItemToObject(p, "Description",
+                          stc_subf("${AWS::StackName}: %s data at rest (tables, buckets, queues, logs)",
+                                   t->spec->svc->module->service->name));
+    cJSON_AddBoolToObject(p, "EnableKeyRotation", true);
+    cJSON *pol = cJSON_AddObjectToObject(p, "KeyPolicy");
+    cJSON_AddStringToObject(pol, "Version", "2012-10-17");
+    cJSON *st = cJSON_AddArrayToObject(pol, "Statement");
+    /* The account administers the key and delegates its use to IAM policies
+     * (the function roles below); in a key policy "*" is this key. */
+    static const char *const admin[] = {
+        "kms:CancelKeyDeletion", "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:DisableKey",
+        "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListGrants",
+        "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:RetireGrant",
+        "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
+        "kms:UpdateKeyDescription"};
+    cJSON *s1 = cJSON_CreateObject();
+    cJSON_AddStringToObject(s1, "Sid", "AccountAdministersAndDelegatesToIam");
+    cJSON_AddStringToObject(s1, "Effect", "Allow");
+    cJSON *pr = cJSON_AddObjectToObject(s1, "Principal");
+    cJSON_AddItemToObject(pr, "AWS", stc_template_sub(STC_ARN_PREFIX ":iam::${AWS::AccountId}:root"));
+    cJSON_AddItemToObject(s1, "Action", stc_str_array(admin, STC_ARRAY_LEN(admin)));
+    cJSON_AddStringToObject(s1, "Resource", "*");
+    cJSON_AddItemToArray(st, s1);
+    static const char *const logs[] = {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey",
+                                       "kms:ReEncryptFrom", "kms:ReEncryptTo"};
+    cJSON *s2 = cJSON_CreateObject();
+    cJSON_AddStringToObject(s2, "Sid", "CloudWatchLogsOfThisAccount");
+    cJSON_AddStringToObject(s2, "Effect", "Allow");
+    pr = cJSON_AddObjectToObject(s2, "Principal");
+    cJSON_AddItemToObject(pr, "Service", stc_template_sub("logs.${AWS::Region}.amazonaws.com"));
+    cJSON_AddItemToObject(s2, "Action", stc_str_array(logs, STC_ARRAY_LEN(logs)));
+    cJSON_AddStringToObject(s2, "Resource", "*");
+    cJSON *cond = cJSON_AddObjectToObject(s2, "Condition");
+    cJSON *like = cJSON_AddObjectToObject(cond, "ArnLike");
+    cJSON_AddItemToObject(like, "kms:EncryptionContext:aws:logs:arn",
+                          stc_template_sub(STC_ARN_PREFIX ":logs:${AWS::Region}:${AWS::AccountId}:log-group:*"));
+    cJSON_AddItemToArray(st, s2);
+}
+
+static void stc_tb_table(stc_tb *t, const stc_resource *r)
+{
+    cJSON *p = stc_tb_res(t, r->logical, "AWS::DynamoDB::Table", true, NULL);
+    bool prov = strcmp(stc_tb_str(t, NULL, STC_SET_BILLING_MODE), "provisioned") == 0;
+    cJSON_AddStringToObject(p, "BillingMode", prov ? "PROVISIONED" : "PAY_PER_REQUEST");
+    cJSON *ad = cJSON_AddArrayToObject(p, "AttributeDefinitions");
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "AttributeName", "key");
+    cJSON_AddStringToObject(a, "AttributeType", r->key_type && !strcmp(r->key_type, "int") ? "N" : "S");
+    cJSON_AddItemToArray(ad, a);
+    cJSON *ks = cJSON_AddArrayToObject(p, "KeySchema");
+    cJSON *k = cJSON_CreateObject();
+    cJSON_AddStringToObject(k, "AttributeName", "key");
+    cJSON_AddStringToObject(k, "KeyType", "HASH");
+    cJSON_AddItemToArray(ks, k);
+    if (prov) {
+        const stc_setting_value *rc = stc_tb_get(t, NULL, STC_SET_READ_CAPACITY);
+        const stc_setting_value *wc = stc_tb_get(t, NULL, STC_SET_WRITE_CAPACITY);
+        cJSON *pt = cJSON_AddObjectToObject(p, "ProvisionedThroughput");
+        cJSON_AddNumberToObject(pt, "ReadCapacityUnits", rc->set ? (double)rc->i : 5);
+        cJSON_AddNumberToObject(pt, "WriteCapacityUnits", wc->set ? (double)wc->i : 5);
+    }
+    cJSON *pitr = cJSON_AddObjectToObject(p, "PointInTimeRecoverySpecification");
+    cJSON_AddBoolToObject(pitr, "PointInTimeRecoveryEnabled", stc_tb_bool(t, NULL, STC_SET_POINT_IN_TIME_RECOVERY));
+    if (t->kms) {
+        cJSON *sse = cJSON_AddObjectToObject(p, "SSESpecification");
+        cJSON_AddBoolToObject(sse, "SSEEnabled", true);
+        cJSON_AddStringToObject(sse, "SSEType", "KMS");
+        cJSON_AddItemToObject(sse, "KMSMasterKeyId", stc_template_ref(STC_KEY));
+    }
+    cJSON_AddBoolToObject(p, "DeletionProtectionEnabled", stc_tb_bool(t, NULL, STC_SET_RETAIN_DATA));
+}
+
+static void stc_tb_bucket(stc_tb *t, const stc_resource *r)
+{
+    cJSON *p = stc_tb_res(t, r->logical, "AWS::S3::Bucket", true, NULL);
+    cJSON *enc = cJSON_AddObjectToObject(p, "BucketEncryption");
+    cJSON *rules = cJSON_AddArrayToObject(enc, "ServerSideEncryptionConfiguration");
+    cJSON *rule = cJSON_CreateObject();
+    cJSON *def = cJSON_AddObjectToObject(rule, "ServerSideEncryptionByDefault");
+    if (t->kms) {
+        cJSON_AddStringToObject(def, "SSEAlgorithm", "aws:kms");
+        cJSON_AddItemToObject(def, "KMSMasterKeyID", stc_template_getatt(STC_KEY, "Arn"));
+        cJSON_AddBoolToObject(rule, "BucketKeyEnabled", true);
+    } else {
+        cJSON_AddStringToObject(def, "SSEAlgorithm", "AES256");
+    }
+    cJSON_AddItemToArray(rules, rule);
+    cJSON *pab = cJSON_AddObjectToObject(p, "PublicAccessBlockConfiguration");
+    cJSON_AddBoolToObject(pab, "BlockPublicAcls", true);
+    cJSON_AddBoolToObject(pab, "BlockPublicPolicy", true);
+    cJSON_AddBoolToObject(pab, "IgnorePublicAcls", true);
+    cJSON_AddBoolToObject(pab, "RestrictPublicBuckets", true);
+    cJSON *own = cJSON_AddObjectToObject(p, "OwnershipControls");
+    cJSON *orules = cJSON_AddArrayToObject(own, "Rules");
+    cJSON *orule = cJSON_CreateObject();
+    cJSON_AddStringToObject(orule, "ObjectOwnership", "BucketOwnerEnforced");
+    cJSON_AddItemToArray(orules, orule);
+    if (stc_tb_bool(t, NULL, STC_SET_POINT_IN_TIME_RECOVERY)) {
+        cJSON *v = cJSON_AddObjectToObject(p, "VersioningConfiguration");
+        cJSON_AddStringToObject(v, "Status", "Enabled");
+    }
+}
+
+static void stc_tb_queue(stc_tb *t, const stc_resource *r)
+{
+    cJSON *p = stc_tb_res(t, r->logical, "AWS::SQS::Queue", true, NULL);
+    if (t->kms) {
+        cJSON_AddItemToObject(p, "KmsMasterKeyId", stc_template_ref(STC_KEY));
+        cJSON_AddNumberToObject(p, "KmsDataKeyReusePeriodSeconds", 300);
+    } else {
+        cJSON_AddBoolToObject(p, "SqsManagedSseEnabled", true);
+    }
+}
+
+/* ---- APIs ----------------------------------------------------------------- */
+
+static const char *stc_ws_stage(const stc_tb *t)
+{
+    return t->mode;
+}
+
+static void stc_tb_throttling(stc_tb *t, cJSON *stage_props)
+{
+    const stc_setting_value *rate = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_RATE);
+    const stc_setting_value *burst = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_BURST);
+    if (!rate->set && !burst->set)
+        return;
+    cJSON *rs = cJSON_AddObjectToObject(stage_props, "DefaultRouteSettings");
+    if (burst->set)
+        cJSON_AddNumberToObject(rs, "ThrottlingBurstLimit", (double)burst->i);
+    if (rate->set)
+        cJSON_AddNumberToObject(rs, "ThrottlingRateLimit", (double)rate->i);
+}
+
+static void stc_tb_apis(stc_tb *t)
+{
+    const char *svc_name = t->spec->svc->module->service->name;
+    if (t->spec->has_http) {
+        cJSON *p = stc_tb_res(t, "HttpApi", "AWS::ApiGatewayV2::Api", false, NULL);
+        cJSON_AddItemToObject(p, "Name", stc_template_sub("${AWS::StackName}-http"));
+        cJSON_AddStringToObject(p, "ProtocolType", "HTTP");
+        char *desc = stc_xasprintf("%s: HTTP routes", svc_name);
+        cJSON_AddStringToObject(p, "Description", desc);
+        free(desc);
+        p = stc_tb_res(t, "HttpApiStage", "AWS::ApiGatewayV2::Stage", false, NULL);
+        cJSON_AddItemToObject(p, "ApiId", stc_template_ref("HttpApi"));
+        cJSON_AddStringToObject(p, "StageName", "$default");
+        cJSON_AddBoolToObject(p, "AutoDeploy", true);
+        stc_tb_throttling(t, p);
+    }
+    if (t->spec->has_websocket) {
+        cJSON *p = stc_tb_res(t, "WebSocketApi", "AWS::ApiGatewayV2::Api", false, NULL);
+        cJSON_AddItemToObject(p, "Name", stc_template_sub("${AWS::StackName}-websocket"));
+        cJSON_AddStringToObject(p, "ProtocolType", "WEBSOCKET");
+        cJSON_AddStringToObject(p, "RouteSelectionExpression", STC_WS_ROUTE_SELECTION);
+        char *desc = stc_xasprintf("%s: WebSocket routes", svc_name);
+        cJSON_AddStringToObject(p, "Description", desc);
+        free(desc);
+    }
+}
+
+/* Path parameters become "*" in an execute-api ARN: any value matches. */
+static char *stc_arn_path(const char *path)
+{
+    stc_buf b = STC_BUF_INIT;
+    for (const char *p = path; *p; p++) {
+        if (*p == '{') {
+            const char *e = strchr(p, '}');
+            if (e) {
+                stc_buf_putc(&b, '*');
+                p = e;
+                continue;
+            }
+        }
+        stc_buf_putc(&b, *p);
+    }
+    return stc_buf_take(&b);
+}
+
+static void stc_tb_route(stc_tb *t, const stc_spec_unit *u, const char *api, const char *route_key)
+{
+    char *route = stc_spec_logical(u, api[0] == 'H' ? "Route" : "WebSocketRoute");
+    char *integ = stc_spec_logical(u, api[0] == 'H' ? "Integration" : "WebSocketIntegration");
+    cJSON *p = stc_tb_res(t, route, "AWS::ApiGatewayV2::Route", false, NULL);
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref(api));
+    cJSON_AddStringToObject(p, "RouteKey", route_key);
+    if (api[0] != 'H')
+        cJSON_AddStringToObject(p, "AuthorizationType", "NONE");
+    cJSON_AddItemToObject(p, "Target", stc_subf("integrations/${%s}", integ));
+    free(route);
+    free(integ);
+}
+
+static void stc_tb_http_lambda(stc_tb *t, const stc_spec_unit *u, const char *fn)
+{
+    const stc_route *r = u->route;
+    char *key = stc_xasprintf("%s %s", r->http_method, r->path);
+    stc_tb_route(t, u, "HttpApi", key);
+    free(key);
+    char *integ = stc_spec_logical(u, "Integration");
+    cJSON *p = stc_tb_res(t, integ, "AWS::ApiGatewayV2::Integration", false, NULL);
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref("HttpApi"));
+    cJSON_AddStringToObject(p, "IntegrationType", "AWS_PROXY");
+    cJSON_AddItemToObject(p, "IntegrationUri", stc_template_getatt(fn, "Arn"));
+    cJSON_AddStringToObject(p, "PayloadFormatVersion", "2.0");
+    free(integ);
+    char *perm = stc_spec_logical(u, "Permission");
+    p = stc_tb_res(t, perm, "AWS::Lambda::Permission", false, NULL);
+    cJSON_AddStringToObject(p, "Action", "lambda:InvokeFunction");
+    cJSON_AddItemToObject(p, "FunctionName", stc_template_getatt(fn, "Arn"));
+    cJSON_AddStringToObject(p, "Principal", "apigateway.amazonaws.com");
+    char *path = stc_arn_path(r->path);
+    cJSON_AddItemToObject(p, "SourceArn",
+                          stc_subf(STC_ARN_PREFIX ":execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/$default/%s%s",
+                                   r->http_method, path));
+    free(path);
+    free(perm);
+}
+
+static void stc_tb_http_state_machine(stc_tb *t, const stc_spec_unit *u, const char *sm)
+{
+    const stc_route *r = u->route;
+    char *key = stc_xasprintf("%s %s", r->http_method, r->path);
+    stc_tb_route(t, u, "HttpApi", key);
+    free(key);
+    /* The API's own role, allowed to start exactly this machine. */
+    char *role = stc_spec_logical(u, "ApiRole");
+    cJSON *p = stc_tb_res(t, role, "AWS::IAM::Role", false, NULL);
+    char *desc = stc_xasprintf("%s: lets the HTTP API start the state machine %s", u->name, sm);
+    cJSON_AddStringToObject(p, "Description", desc);
+    free(desc);
+    cJSON_AddItemToObject(p, "AssumeRolePolicyDocument", stc_iam_trust("apigateway.amazonaws.com"));
+    stc_iam_policy *pol = stc_iam_new();
+    cJSON *arn = stc_template_ref(sm);
+    stc_iam_allow(pol, "StartExecution", "states:StartExecution", arn, NULL);
+    cJSON_Delete(arn);
+    cJSON *pols = cJSON_AddArrayToObject(p, "Policies");
+    cJSON *po = cJSON_CreateObject();
+    cJSON_AddStringToObject(po, "PolicyName", "start-execution");
+    cJSON_AddItemToObject(po, "PolicyDocument", stc_iam_document(pol));
+    cJSON_AddItemToArray(pols, po);
+    stc_iam_free(pol);
+
+    char *integ = stc_spec_logical(u, "Integration");
+    p = stc_tb_res(t, integ, "AWS::ApiGatewayV2::Integration", false, NULL);
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref("HttpApi"));
+    cJSON_AddStringToObject(p, "IntegrationType", "AWS_PROXY");
+    cJSON_AddStringToObject(p, "IntegrationSubtype", "StepFunctions-StartExecution");
+    cJSON_AddItemToObject(p, "CredentialsArn", stc_template_getatt(role, "Arn"));
+    cJSON_AddStringToObject(p, "PayloadFormatVersion", "1.0");
+    cJSON *rp = cJSON_AddObjectToObject(p, "RequestParameters");
+    cJSON_AddItemToObject(rp, "StateMachineArn", stc_template_ref(sm));
+    cJSON_AddStringToObject(rp, "Input", "$request.body");
+    /* StartExecution answers 200 with the execution ARN; the route says 202. */
+    cJSON *resp = cJSON_AddObjectToObject(p, "ResponseParameters");
+    cJSON *r200 = cJSON_AddObjectToObject(resp, "200");
+    cJSON *list = cJSON_AddArrayToObject(r200, "ResponseParameters");
+    cJSON *one = cJSON_CreateObject();
+    cJSON_AddStringToObject(one, "Destination", "overwrite:statuscode");
+    cJSON_AddStringToObject(one, "Source", "202");
+    cJSON_AddItemToArray(list, one);
+    free(integ);
+    free(role);
+}
+
+static uint32_t stc_fnv(uint32_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static void stc_tb_ws_lambda(stc_tb *t, const stc_spec_unit *u, const char *fn)
+{
+    const stc_ws_route *r = u->ws_route;
+    stc_tb_route(t, u, "WebSocketApi", r->route_key);
+    char *route = stc_spec_logical(u, "WebSocketRoute");
+    cJSON_AddItemToArray(t->ws_routes, cJSON_CreateString(route));
+    t->ws_hash = stc_fnv(stc_fnv(t->ws_hash, r->route_key), fn);
+    free(route);
+    char *integ = stc_spec_logical(u, "WebSocketIntegration");
+    cJSON *p = stc_tb_res(t, integ, "AWS::ApiGatewayV2::Integration", false, NULL);
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
+    cJSON_AddStringToObject(p, "IntegrationType", "AWS_PROXY");
+    cJSON_AddItemToObject(p, "IntegrationUri",
+                          stc_subf(STC_ARN_PREFIX ":apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                                   "${%s.Arn}/invocations",
+                                   fn));
+    free(integ);
+    char *perm = stc_spec_logical(u, "Permission");
+    p = stc_tb_res(t, perm, "AWS::Lambda::Permission", false, NULL);
+    cJSON_AddStringToObject(p, "Action", "lambda:InvokeFunction");
+    cJSON_AddItemToObject(p, "FunctionName", stc_template_getatt(fn, "Arn"));
+    cJSON_AddStringToObject(p, "Principal", "apigateway.amazonaws.com");
+    cJSON_AddItemToObject(p, "SourceArn",
+                          stc_subf(STC_ARN_PREFIX ":execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/%s/%s",
+                                   stc_ws_stage(t), r->route_key));
+    free(perm);
+}
+
+static void stc_tb_ws_deployment(stc_tb *t)
+{
+    /* The deployment's logical id changes with the routes, so an update that
+     * changes them deploys them. */
+    char *dep = stc_xasprintf("WebSocketDeployment%08x", (unsigned)t->ws_hash);
+    cJSON *p = stc_tb_res(t, dep, "AWS::ApiGatewayV2::Deployment", false, t->ws_routes);
+    t->ws_routes = NULL;
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
+    p = stc_tb_res(t, "WebSocketStage", "AWS::ApiGatewayV2::Stage", false, NULL);
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
+    cJSON_AddStringToObject(p, "StageName", stc_ws_stage(t));
+    cJSON_AddItemToObject(p, "DeploymentId", stc_template_ref(dep));
+    stc_tb_throttling(t, p);
+    free(dep);
+}
+
+/* ---- units ------------------------------------------------------------------ */
+
+static cJSON *stc_tb_log_group(stc_tb *t, const stc_spec_unit *u, const char *logical, const char *prefix)
+{
+    cJSON *p = stc_tb_res(t, logical, "AWS::Logs::LogGroup", true, NULL);
+    cJSON_AddItemToObject(p, "LogGroupName", stc_subf("%s/${AWS::StackName}/%s", prefix, u->name));
+    cJSON_AddNumberToObject(p, "RetentionInDays", (double)stc_tb_int(t, u->name, STC_SET_LOG_RETENTION));
+    if (t->kms)
+        cJSON_AddItemToObject(p, "KmsKeyId", stc_template_getatt(STC_KEY, "Arn"));
+    return p;
+}
+
+static void stc_tb_role(stc_tb *t, const char *logical, const char *principal, const char *desc,
+                        const char *policy_name, stc_iam_policy *pol)
+{
+    cJSON *p = stc_tb_res(t, logical, "AWS::IAM::Role", false, NULL);
+    cJSON_AddStringToObject(p, "Description", desc);
+    cJSON_AddItemToObject(p, "AssumeRolePolicyDocument", stc_iam_trust(principal));
+    cJSON *pols = cJSON_AddArrayToObject(p, "Policies");
+    cJSON *po = cJSON_CreateObject();
+    cJSON_AddStringToObject(po, "PolicyName", policy_name);
+    cJSON_AddItemToObject(po, "PolicyDocument", stc_iam_document(pol));
+    cJSON_AddItemToArray(pols, po);
+}
+
+static void stc_allow_str(stc_iam_policy *pol, const char *sid, const char *action, const char *resource)
+{
+    cJSON *r = cJSON_CreateString(resource);
+    stc_iam_allow(pol, sid, action, r, NULL);
+    cJSON_Delete(r);
+}
+
+static void stc_allow_take(stc_iam_policy *pol, const char *sid, const char *action, cJSON *resource)
+{
+    stc_iam_allow(pol, sid, action, resource, NULL);
+    cJSON_Delete(resource);
+}
+
+static char *stc_tb_description(const stc_spec_unit *u)
+{
+    if (u->route)
+        return stc_xasprintf("%s: %s %s", u->name, u->route->http_method, u->route->path);
+    if (u->ws_route)
+        return stc_xasprintf("%s: WebSocket route %s", u->name, u->ws_route->route_key);
+    return stc_xasprintf("%s: internal %s", u->name,
+                         u->info->unit == STC_UNIT_LAMBDA ? "function" : "workflow");
+}
+
+static void stc_tb_env_ref(cJSON *vars, const char *prefix, const char *name, cJSON *value)
+{
+    char *env = stc_handler_env_name(prefix, name);
+    cJSON_AddItemToObject(vars, env, value);
+    free(env);
+}
+
+static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
+{
+    const stc_spec *spec = t->spec;
+    const stc_resources *res = spec->res;
+    char *fn = stc_spec_logical(u, "Function");
+    char *lg = stc_spec_logical(u, "FunctionLogGroup");
+    char *role = stc_spec_logical(u, "FunctionRole");
+    bool tracing = stc_tb_bool(t, u->name, STC_SET_TRACING);
+    char *desc = stc_tb_description(u);
+
+    stc_tb_log_group(t, u, lg, "/aws/lambda");
+
+    /* The role: exactly what the code uses. */
+    stc_iam_policy *pol = stc_iam_new();
+    stc_allow_take(pol, "WriteOwnLogs", "logs:CreateLogStream", stc_template_getatt(lg, "Arn"));
+    stc_allow_take(pol, "WriteOwnLogs", "logs:PutLogEvents", stc_template_getatt(lg, "Arn"));
+    for (size_t i = 0; i < u->access->naccesses; i++) {
+        const stc_access *a = &u->access->accesses[i];
+        stc_iam_grant_resource(pol, &res->resources[a->resource], a->ops, t->kms ? STC_KEY : NULL);
+    }
+    for (size_t i = 0; i < u->access->ninvokes; i++) {
+        const stc_spec_unit *c = stc_spec_unit_find(spec, u->access->invokes[i]);
+        char *cfn = stc_spec_logical(c, "Function");
+        stc_allow_take(pol, "InvokeFunctions", "lambda:InvokeFunction", stc_template_getatt(cfn, "Arn"));
+        free(cfn);
+    }
+    for (size_t i = 0; i < u->access->nstarts; i++) {
+        const stc_spec_unit *c = stc_spec_unit_find(spec, u->access->starts[i]);
+        char *csm = stc_spec_logical(c, "StateMachine");
+        stc_allow_take(pol, "StartWorkflows", "states:StartExecution", stc_template_ref(csm));
+        free(csm);
+    }
+    if (u->access->posts_to_connections)
+        stc_allow_take(pol, "ReplyOnWebSocketConnections", "execute-api:ManageConnections",
+                       stc_subf(STC_ARN_PREFIX ":execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/%s/POST/@connections/*",
+                                stc_ws_stage(t)));
+    if (tracing) {
+        /* X-Ray has no resource-level permissions: "*" is the only resource. */
+        stc_allow_str(pol, "XRayTracing", "xray:PutTraceSegments", "*");
+        stc_allow_str(pol, "XRayTracing", "xray:PutTelemetryRecords", "*");
+    }
+    char *rdesc = stc_xasprintf("%s: the function's own role, least privilege", u->name);
+    char *pname = stc_xasprintf("%s", u->name);
+    stc_tb_role(t, role, "lambda.amazonaws.com", rdesc, pname, pol);
+    free(rdesc);
+    free(pname);
+    stc_iam_free(pol);
+
+    cJSON *p = stc_tb_res(t, fn, "AWS::Lambda::Function", false, NULL);
+    cJSON_AddStringToObject(p, "Description", desc);
+    cJSON_AddStringToObject(p, "Runtime", stc_tb_str(t, u->name, STC_SET_RUNTIME));
+    cJSON_AddStringToObject(p, "Handler", STC_HANDLER_ENTRY);
+    cJSON *arch = cJSON_AddArrayToObject(p, "Architectures");
+    cJSON_AddItemToArray(arch, cJSON_CreateString(stc_tb_str(t, u->name, STC_SET_ARCHITECTURE)));
+    cJSON_AddNumberToObject(p, "MemorySize", (double)stc_tb_int(t, u->name, STC_SET_MEMORY));
+    cJSON_AddNumberToObject(p, "Timeout", (double)stc_tb_int(t, u->name, STC_SET_TIMEOUT));
+    cJSON *code = cJSON_AddObjectToObject(p, "Code");
+    cJSON_AddItemToObject(code, "S3Bucket", stc_template_ref("ArtifactBucket"));
+    cJSON_AddStringToObject(code, "S3Key", u->code_key ? u->code_key : "");
+    cJSON_AddItemToObject(p, "Role", stc_template_getatt(role, "Arn"));
+    cJSON *vars = cJSON_CreateObject();
+    for (size_t i = 0; i < res->nparams; i++) {
+        const stc_service_param *sp = &res->params[i];
+        cJSON *v;
+        if (sp->type == STC_PARAM_LIST) {
+            v = cJSON_CreateObject();
+            cJSON *j = cJSON_AddArrayToObject(v, "Fn::Join");
+            cJSON_AddItemToArray(j, cJSON_CreateString(","));
+            cJSON_AddItemToArray(j, stc_template_ref(sp->logical));
+        } else {
+            v = stc_template_ref(sp->logical);
+        }
+        cJSON_AddItemToObject(vars, sp->env, v);
+    }
+    for (size_t i = 0; i < u->access->naccesses; i++) {
+        const stc_resource *r = &res->resources[u->access->accesses[i].resource];
+        cJSON_AddItemToObject(vars, r->env, stc_template_ref(r->logical));
+    }
+    for (size_t i = 0; i < u->access->ninvokes; i++) {
+        const stc_spec_unit *c = stc_spec_unit_find(spec, u->access->invokes[i]);
+        char *cfn = stc_spec_logical(c, "Function");
+        stc_tb_env_ref(vars, STC_ENV_FUNCTION, c->name, stc_template_ref(cfn));
+        free(cfn);
+    }
+    for (size_t i = 0; i < u->access->nstarts; i++) {
+        const stc_spec_unit *c = stc_spec_unit_find(spec, u->access->starts[i]);
+        char *csm = stc_spec_logical(c, "StateMachine");
+        stc_tb_env_ref(vars, STC_ENV_STATE_MACHINE, c->name, stc_template_ref(csm));
+        free(csm);
+    }
+    if (vars->child) {
+        cJSON *env = cJSON_AddObjectToObject(p, "Environment");
+        cJSON_AddItemToObject(env, "Variables", vars);
+    } else {
+        cJSON_Delete(vars);
+    }
+    cJSON *lc = cJSON_AddObjectToObject(p, "LoggingConfig");
+    cJSON_AddItemToObject(lc, "LogGroup", stc_template_ref(lg));
+    if (tracing) {
+        cJSON *tc = cJSON_AddObjectToObject(p, "TracingConfig");
+        cJSON_AddStringToObject(tc, "Mode", "Active");
+    }
+    const stc_setting_value *rc = stc_tb_get(t, u->name, STC_SET_RESERVED_CONCURRENCY);
+    if (rc->set)
+        cJSON_AddNumberToObject(p, "ReservedConcurrentExecutions", (double)rc->i);
+
+    if (stc_tb_bool(t, u->name, STC_SET_ALARMS)) {
+        char *al = stc_spec_logical(u, "FunctionErrorsAlarm");
+        cJSON *a = stc_tb_res(t, al, "AWS::CloudWatch::Alarm", false, NULL);
+        char *ad = stc_xasprintf("%s: the function raised an error", u->name);
+        cJSON_AddStringToObject(a, "AlarmDescription", ad);
+        free(ad);
+        cJSON_AddStringToObject(a, "Namespace", "AWS/Lambda");
+        cJSON_AddStringToObject(a, "MetricName", "Errors");
+        cJSON *dims = cJSON_AddArrayToObject(a, "Dimensions");
+        cJSON *dim = cJSON_CreateObject();
+        cJSON_AddStringToObject(dim, "Name", "FunctionName");
+        cJSON_AddItemToObject(dim, "Value", stc_template_ref(fn));
+        cJSON_AddItemToArray(dims, dim);
+        cJSON_AddStringToObject(a, "Statistic", "Sum");
+        cJSON_AddNumberToObject(a, "Period", 300);
+        cJSON_AddNumberToObject(a, "EvaluationPeriods", 1);
+        cJSON_AddNumberToObject(a, "Threshold", 0);
+        cJSON_AddStringToObject(a, "ComparisonOperator", "GreaterThanThreshold");
+        cJSON_AddStringToObject(a, "TreatMissingData", "notBreaching");
+        stc_tb_alarm_actions(t, a);
+        free(al);
+    }
+    if (u->route)
+        stc_tb_http_lambda(t, u, fn);
+    if (u->ws_route)
+        stc_tb_ws_lambda(t, u, fn);
+    free(desc);
+    free(fn);
+    free(lg);
+    free(role);
+}
+
+static bool stc_wf_restarts(const stc_workflow *wf)
+{
+    for (size_t i = 0; wf && i < wf->nstates; i++)
+        if (wf->states[i].call == STC_WF_CALL_RESTART)
+            return true;
+    return false;
+}
+
+static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
+{
+    const stc_spec *spec = t->spec;
+    char *sm = stc_spec_logical(u, "StateMachine");
+    char *lg = stc_spec_logical(u, "StateMachineLogGroup");
+    char *role = stc_spec_logical(u, "StateMachineRole");
+    const char *level = stc_tb_str(t, u->name, STC_SET_WORKFLOW_LOG_LEVEL);
+    bool logs = strcmp(level, "OFF") != 0;
+    bool tracing = stc_tb_bool(t, u->name, STC_SET_TRACING);
+    bool restarts = stc_wf_restarts(u->workflow);
+
+    if (logs)
+        stc_tb_log_group(t, u, lg, "/aws/vendedlogs/states");
+
+    stc_iam_policy *pol = stc_iam_new();
+    cJSON *subst = cJSON_CreateObject();
+    bool nested = false;
+    for (size_t i = 0; u->workflow && i < u->workflow->nstates; i++) {
+        const stc_wf_state *s = &u->workflow->states[i];
+        if (s->call != STC_WF_CALL_FUNCTION && s->call != STC_WF_CALL_WORKFLOW)
+            continue;
+        const stc_spec_unit *c = stc_spec_unit_find(spec, s->callee);
+        if (!c)
+            continue;
+        char *ph = stc_workflow_placeholder(s->callee, s->call);
+        if (s->call == STC_WF_CALL_FUNCTION) {
+            char *cfn = stc_spec_logical(c, "Function");
+            stc_allow_take(pol, "InvokeTaskFunctions", "lambda:InvokeFunction", stc_template_getatt(cfn, "Arn"));
+            if (!cJSON_GetObjectItemCaseSensitive(subst, ph))
+                cJSON_AddItemToObject(subst, ph, stc_template_getatt(cfn, "Arn"));
+            free(cfn);
+        } else {
+            char *csm = stc_spec_logical(c, "StateMachine");
+            stc_allow_take(pol, "StartNestedWorkflows", "states:StartExecution", stc_template_ref(csm));
+            stc_allow_take(pol, "TrackNestedExecutions", "states:DescribeExecution",
+                           stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:execution:${%s.Name}:*", csm));
+            stc_allow_take(pol, "TrackNestedExecutions", "states:StopExecution",
+                           stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:execution:${%s.Name}:*", csm));
+            if (!cJSON_GetObjectItemCaseSensitive(subst, ph))
+                cJSON_AddItemToObject(subst, ph, stc_template_ref(csm));
+            nested = true;
+            free(csm);
+        }
+        free(ph);
+    }
+    if (nested) {
+        /* .sync:2 waits for the nested execution through this managed rule. */
+        stc_allow_take(pol, "SyncExecutionEventsRule", "events:DescribeRule", stc_template_sub(STC_EVENTS_RULE));
+        stc_allow_take(pol, "SyncExecutionEventsRule", "events:PutRule", stc_template_sub(STC_EVENTS_RULE));
+        stc_allow_take(pol, "SyncExecutionEventsRule", "events:PutTargets", stc_template_sub(STC_EVENTS_RULE));
+    }
+    if (restarts)
+        stc_allow_take(pol, "ContinueAsNew", "states:StartExecution",
+                       stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:stateMachine:${AWS::StackName}-%s",
+                                u->camel));
+    if (logs) {
+        /* CloudWatch Logs log delivery has no resource-level permissions. */
+        static const char *const delivery[] = {"logs:CreateLogDelivery", "logs:DeleteLogDelivery",
+                                               "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
+                                               "logs:GetLogDelivery", "logs:ListLogDeliveries",
+                                               "logs:PutResourcePolicy", "logs:UpdateLogDelivery"};
+        for (size_t i = 0; i < STC_ARRAY_LEN(delivery); i++)
+            stc_allow_str(pol, "LogDelivery", delivery[i], "*");
+    }
+    if (tracing) {
+        static const char *const xray[] = {"xray:GetSamplingRules", "xray:GetSamplingTargets",
+                                           "xray:PutTelemetryRecords", "xray:PutTraceSegments"};
+        for (size_t i = 0; i < STC_ARRAY_LEN(xray); i++)
+            stc_allow_str(pol, "XRayTracing", xray[i], "*");
+    }
+    bool named = restarts;
+    if (stc_iam_empty(pol)) {
+        /* A machine that calls nothing still needs a role with a policy; let
+         * it describe its own executions, nothing else. */
+        named = true;
+        stc_allow_take(pol, "OwnExecutions", "states:DescribeExecution",
+                       stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:execution:${AWS::StackName}-%s:*",
+                                u->camel));
+    }
+    char *rdesc = stc_xasprintf("%s: the state machine's own role, least privilege", u->name);
+    stc_tb_role(t, role, "states.amazonaws.com", rdesc, u->name, pol);
+    free(rdesc);
+    stc_iam_free(pol);
+
+    cJSON *p = stc_tb_res(t, sm, "AWS::StepFunctions::StateMachine", false, NULL);
+    if (named)
+        /* A name known before the machine exists, so that its own role can
+         * name it: it starts itself (continue-as-new) or reads its executions. */
+        cJSON_AddItemToObject(p, "StateMachineName", stc_subf("${AWS::StackName}-%s", u->camel));
+    cJSON_AddStringToObject(p, "StateMachineType", "STANDARD");
+    cJSON_AddItemToObject(p, "Definition", u->workflow && u->workflow->asl ? cJSON_Duplicate(u->workflow->asl, 1)
+                                                                           : cJSON_CreateObject());
+    if (subst->child)
+        cJSON_AddItemToObject(p, "DefinitionSubstitutions", subst);
+    else
+        cJSON_Delete(subst);
+    cJSON_AddItemToObject(p, "RoleArn", stc_template_getatt(role, "Arn"));
+    if (logs) {
+        cJSON *lc = cJSON_AddObjectToObject(p, "LoggingConfiguration");
+        cJSON_AddStringToObject(lc, "Level", level);
+        cJSON_AddBoolToObject(lc, "IncludeExecutionData", strcmp(level, "ALL") == 0);
+        cJSON *dests = cJSON_AddArrayToObject(lc, "Destinations");
+        cJSON *dst = cJSON_CreateObject();
+        cJSON *cw = cJSON_AddObjectToObject(dst, "CloudWatchLogsLogGroup");
+        cJSON_AddItemToObject(cw, "LogGroupArn", stc_template_getatt(lg, "Arn"));
+        cJSON_AddItemToArray(dests, dst);
+    }
+    if (tracing) {
+        cJSON *tc = cJSON_AddObjectToObject(p, "TracingConfiguration");
+        cJSON_AddBoolToObject(tc, "Enabled", true);
+    }
+    if (stc_tb_bool(t, u->name, STC_SET_ALARMS)) {
+        char *al = stc_spec_logical(u, "ExecutionsFailedAlarm");
+        cJSON *a = stc_tb_res(t, al, "AWS::CloudWatch::Alarm", false, NULL);
+        char *ad = stc_xasprintf("%s: an execution failed", u->name);
+        cJSON_AddStringToObject(a, "AlarmDescription", ad);
+        free(ad);
+        cJSON_AddStringToObject(a, "Namespace", "AWS/States");
+        cJSON_AddStringToObject(a, "MetricName", "ExecutionsFailed");
+        cJSON *dims = cJSON_AddArrayToObject(a, "Dimensions");
+        cJSON *dim = cJSON_CreateObject();
+        cJSON_AddStringToObject(dim, "Name", "StateMachineArn");
+        cJSON_AddItemToObject(dim, "Value", stc_template_ref(sm));
+        cJSON_AddItemToArray(dims, dim);
+        cJSON_AddStringToObject(a, "Statistic", "Sum");
+        cJSON_AddNumberToObject(a, "Period", 300);
+        cJSON_AddNumberToObject(a, "EvaluationPeriods", 1);
+        cJSON_AddNumberToObject(a, "Threshold", 0);
+        cJSON_AddStringToObject(a, "ComparisonOperator", "GreaterThanThreshold");
+        cJSON_AddStringToObject(a, "TreatMissingData", "notBreaching");
+        stc_tb_alarm_actions(t, a);
+        free(al);
+    }
+    if (u->route)
+        stc_tb_http_state_machine(t, u, sm);
+    free(sm);
+    free(lg);
+    free(role);
+}
+
+/* ---- the template ------------------------------------------------------------ */
+
+cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags *d)
+{
+    stc_tb t = {.spec = spec, .cfg = cfg, .d = d, .mode = mode_names[cfg->mode], .ws_hash = 2166136261u};
+    bool ok = stc_tb_check(&t);
+    ok = stc_tb_no_cycles(&t) && ok;
+    if (!ok)
+        return NULL;
+    t.kms = strcmp(stc_tb_str(&t, NULL, STC_SET_ENCRYPTION), "kms") == 0;
+    const stc_service *svc = spec->svc;
+    const char *name = svc->module->service->name;
+
+    t.root = cJSON_CreateObject();
+    cJSON_AddStringToObject(t.root, "AWSTemplateFormatVersion", "2010-09-09");
+    char *desc = stc_xasprintf("%s (%s), %s mode. Generated by stc-tui %s from the Python class; compile "
+                               "again rather than edit.",
+                               name, svc->file, t.mode, STC_VERSION);
+    cJSON_AddStringToObject(t.root, "Description", desc);
+    free(desc);
+    cJSON *meta = cJSON_AddObjectToObject(t.root, "Metadata");
+    cJSON *sm = cJSON_AddObjectToObject(meta, "stc-tui");
+    cJSON_AddStringToObject(sm, "Service", name);
+    cJSON_AddStringToObject(sm, "Module", svc->file);
+    cJSON_AddStringToObject(sm, "Mode", t.mode);
+    cJSON_AddStringToObject(sm, "Version", STC_VERSION);
+
+    cJSON *params = cJSON_AddObjectToObject(t.root, "Parameters");
+    cJSON *ab = cJSON_AddObjectToObject(params, "ArtifactBucket");
+    cJSON_AddStringToObject(ab, "Type", "String");
+    cJSON_AddStringToObject(ab, "Description", "S3 bucket holding the function packages (stc-tui emit: artifacts/)");
+    cJSON_AddNumberToObject(ab, "MinLength", 3);
+    for (size_t i = 0; i < spec->res->nparams; i++) {
+        const stc_service_param *sp = &spec->res->params[i];
+        cJSON *o = cJSON_AddObjectToObject(params, sp->logical);
+        cJSON_AddStringToObject(o, "Type", stc_param_type_cfn(sp->type));
+        char *pd = stc_xasprintf("__init__ parameter %s: %s%s", sp->name, sp->py_type,
+                                 sp->default_value ? "" : " (required)");
+        cJSON_AddStringToObject(o, "Description", pd);
+        free(pd);
+        if (sp->default_value)
+            cJSON_AddStringToObject(o, "Default", sp->default_value);
+    }
+
+    t.resources = cJSON_AddObjectToObject(t.root, "Resources");
+    t.outputs = cJSON_CreateObject();
+    t.ws_routes = cJSON_CreateArray();
+    if (t.kms)
+        stc_tb_key(&t);
+    for (size_t i = 0; i < spec->res->nresources; i++) {
+        const stc_resource *r = &spec->res->resources[i];
+        if (r->kind == STC_RES_TABLE)
+            stc_tb_table(&t, r);
+        else if (r->kind == STC_RES_BUCKET)
+            stc_tb_bucket(&t, r);
+        else
+            stc_tb_queue(&t, r);
+    }
+    stc_tb_apis(&t);
+    for (size_t i = 0; i < spec->nunits; i++) {
+        if (spec->units[i].info->unit == STC_UNIT_LAMBDA)
+            stc_tb_function(&t, &spec->units[i]);
+        else
+            stc_tb_state_machine(&t, &spec->units[i]);
+    }
+    if (spec->has_websocket)
+        stc_tb_ws_deployment(&t);
+    cJSON_Delete(t.ws_routes);
+
+    /* Outputs: endpoints, state machines, where the data lives. */
+    if (spec->has_http)
+        stc_tb_output(&t, "HttpApiUrl", "HTTP API endpoint", stc_template_getatt("HttpApi", "ApiEndpoint"));
+    if (spec->has_websocket)
+        stc_tb_output(&t, "WebSocketUrl", "WebSocket API endpoint",
+                      stc_subf("${WebSocketApi.ApiEndpoint}/%s", stc_ws_stage(&t)));
+    for (size_t i = 0; i < spec->nunits; i++) {
+        const stc_spec_unit *u = &spec->units[i];
+        if (u->info->unit != STC_UNIT_STATE_MACHINE)
+            continue;
+        char *lo = stc_spec_logical(u, "StateMachine");
+        char *on = stc_spec_logical(u, "StateMachineArn");
+        char *od = stc_xasprintf("state machine of %s", u->name);
+        stc_tb_output(&t, on, od, stc_template_ref(lo));
+        free(lo);
+        free(on);
+        free(od);
+    }
+    for (size_t i = 0; i < spec->res->nresources; i++) {
+        const stc_resource *r = &spec->res->resources[i];
+        char *on = stc_xasprintf("%s%s", r->logical, r->kind == STC_RES_QUEUE ? "Url" : "Name");
+        char *od = stc_xasprintf("%s of self.%s", r->kind == STC_RES_QUEUE ? "URL of the queue" : r->kind == STC_RES_TABLE ? "name of the table" : "name of the bucket", r->attr);
+        stc_tb_output(&t, on, od, stc_template_ref(r->logical));
+        free(on);
+        free(od);
+    }
+    if (t.outputs->child)
+        cJSON_AddItemToObject(t.root, "Outputs", t.outputs);
+    else
+        cJSON_Delete(t.outputs);
+    return t.root;
+}
+
+int stc_template_write(const cJSON *tmpl, stc_template_format fmt, stc_buf *out, char **err)
+{
+    if (fmt == STC_TEMPLATE_JSON) {
+        char *s = cJSON_Print(tmpl);
+        if (!s) {
+            *err = stc_xstrdup("cannot print the template as JSON");
+            return -1;
+        }
+        stc_buf_puts(out, s);
+        stc_buf_putc(out, '\n');
+        free(s);
+        return 0;
+    }
+    return stc_yaml_out_write(tmpl, STC_YAML_CFN_TAGS, out, err);
+}
+
+/* ---- from a compiled service ----------------------------------------------- */
+
+int stc_template_spec(const stc_service *svc, stc_template_parts *parts, stc_diags *d)
+{
+    memset(parts, 0, sizeof *parts);
+    if (!svc->module || !svc->module->service)
+        return -1;
+    const stc_resources *res = svc->resources;
+    if (!res)
+        res = parts->own_res = stc_resources_analyze(svc->module, svc->units, svc->nunits, d);
+    if (!res)
+        return -1;
+    parts->spec = stc_spec_build(svc, res, svc->workflows, d);
+    if (!parts->spec || stc_diags_has_errors(d) || stc_diags_has_errors(&svc->diags))
+        return -1;
+    /* Package digests and code keys (core/aws/package.h). */
+    for (size_t i = 0; i < parts->spec->nunits; i++) {
+        stc_spec_unit *u = &parts->spec->units[i];
+        if (u->info->unit != STC_UNIT_LAMBDA)
+            continue;
+        stc_package_file *files = NULL;
+        size_t n = stc_package_files(svc, u->info, &files);
+        char hex[65];
+        stc_package_digest(files, n, hex);
+        stc_package_files_free(files, n);
+        char *key = stc_package_s3_key(svc, u->name);
+        stc_spec_set_package(u, hex, key);
+        free(key);
+    }
+    return 0;
+}
+
+stc_config *stc_template_load_config(const stc_service *svc, const char *mode, const char *config_path,
+                                     stc_diags *d, bool *io_error)
+{
+    *io_error = false;
+    char *path = config_path ? stc_xstrdup(config_path) : stc_config_default_path(svc->file);
+    char *text = NULL;
+    size_t len = 0;
+    if (config_path || access(path, F_OK) == 0) {
+        char *err = NULL;
+        if (stc_file_read(path, &text, &len, &err) != 0) {
+            stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, path, 0, 0, "STC528", "%s", err);
+            stc_diag_set_hint(dg, "check the --config path, or remove the file to use the built-in settings");
+            free(err);
+            free(path);
+            *io_error = true;
+            return NULL;
+        }
+    }
+    stc_config *c = stc_config_load(&aws_schema, mode, path, text, len, svc->units, svc->nunits, d);
+    free(text);
+    free(path);
+    return c;
+}
+
+cJSON *stc_template_generate(const stc_service *svc, const char *mode, const char *config_path,
+                             stc_template_parts *parts, stc_diags *d, bool *io_error)
+{
+    *io_error = false;
+    if (stc_template_spec(svc, parts, d) != 0)
+        return NULL;
+    int mi = stc_config_mode_index(&aws_schema, mode);
+    if (svc->config && mi >= 0 && svc->config->mode == (size_t)mi && !config_path) {
+        parts->cfg = svc->config;
+    } else {
+        parts->own_cfg = stc_template_load_config(svc, mode, config_path, d, io_error);
+        parts->cfg = parts->own_cfg;
+    }
+    if (!parts->cfg)
+        return NULL;
+    return stc_template_build(parts->spec, parts->cfg, d);
+}
+
+void stc_template_parts_free(stc_template_parts *parts)
+{
+    stc_config_free(parts->own_cfg);
+    stc_spec_free(parts->spec);
+    stc_resources_free(parts->own_res);
+    memset(parts, 0, sizeof *parts);
+}
+
+/* ---- differences between two templates --------------------------------------- */
+
+static void stc_diff_change(cJSON *changes, const char *path, const char *op, const cJSON *from, const cJSON *to)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "path", path);
+    cJSON_AddStringToObject(c, "op", op);
+    if (from)
+        cJSON_AddItemToObject(c, "from", cJSON_Duplicate(from, 1));
+    if (to)
+        cJSON_AddItemToObject(c, "to", cJSON_Duplicate(to, 1));
+    cJSON_AddItemToArray(changes, c);
+}
+
+static bool stc_is_intrinsic(const cJSON *n)
+{
+    return cJSON_IsObject(n) && n->child && !n->child->next &&
+           (strcmp(n->child->string, "Ref") == 0 || strncmp(n->child->string, "Fn::", 4) == 0);
+}
+
+static void stc_diff_values(cJSON *changes, const char *path, const cJSON *a, const cJSON *b)
+{
+    if (cJSON_Compare(a, b, 1))
+        return;
+    if (cJSON_IsObject(a) && cJSON_IsObject(b) && !stc_is_intrinsic(a) && !stc_is_intrinsic(b)) {
+        const cJSON *x;
+        cJSON_ArrayForEach(x, a)
+        {
+            char *sub = *path ? stc_xasprintf("%s.%s", path, x->string) : stc_xstrdup(x->string);
+            const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+            if (y)
+                stc_diff_values(changes, sub, x, y);
+            else
+                stc_diff_change(changes, sub, "removed", x, NULL);
+            free(sub);
+        }
+        cJSON_ArrayForEach(x, b)
+        {
+            if (cJSON_GetObjectItemCaseSensitive(a, x->string))
+                continue;
+            char *sub = *path ? stc_xasprintf("%s.%s", path, x->string) : stc_xstrdup(x->string);
+            stc_diff_change(changes, sub, "added", NULL, x);
+            free(sub);
+        }
+        return;
+    }
+    if (cJSON_IsArray(a) && cJSON_IsArray(b)) {
+        int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b);
+        bool scalars = true;
+        const cJSON *x;
+        cJSON_ArrayForEach(x, a) scalars = scalars && !cJSON_IsObject(x) && !cJSON_IsArray(x);
+        cJSON_ArrayForEach(x, b) scalars = scalars && !cJSON_IsObject(x) && !cJSON_IsArray(x);
+        if (!scalars) {
+            for (int i = 0; i < na || i < nb; i++) {
+                char *sub = stc_xasprintf("%s[%d]", path, i);
+                if (i < na && i < nb)
+                    stc_diff_values(changes, sub, cJSON_GetArrayItem(a, i), cJSON_GetArrayItem(b, i));
+                else if (i < na)
+                    stc_diff_change(changes, sub, "removed", cJSON_GetArrayItem(a, i), NULL);
+                else
+                    stc_diff_change(changes, sub, "added", NULL, cJSON_GetArrayItem(b, i));
+                free(sub);
+            }
+            return;
+        }
+    }
+    stc_diff_change(changes, path, "changed", a, b);
+}
+
+static const char *stc_type_of(const cJSON *res)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(res, "Type");
+    return cJSON_IsString(t) ? t->valuestring : NULL;
+}
+
+cJSON *stc_template_diff(const cJSON *a, const cJSON *b)
+{
+    static const char *const sections[] = {"Parameters", "Resources", "Outputs"};
+    cJSON *out = cJSON_CreateObject();
+    cJSON *secs = cJSON_AddArrayToObject(out, "sections");
+    for (size_t s = 0; s < STC_ARRAY_LEN(sections); s++) {
+        const cJSON *sa = cJSON_GetObjectItemCaseSensitive(a, sections[s]);
+        const cJSON *sb = cJSON_GetObjectItemCaseSensitive(b, sections[s]);
+        cJSON *sec = cJSON_CreateObject();
+        cJSON_AddStringToObject(sec, "section", sections[s]);
+        cJSON *added = cJSON_AddArrayToObject(sec, "added");
+        cJSON *removed = cJSON_AddArrayToObject(sec, "removed");
+        cJSON *changed = cJSON_AddArrayToObject(sec, "changed");
+        const cJSON *x;
+        cJSON_ArrayForEach(x, sa)
+        {
+            const cJSON *y = cJSON_GetObjectItemCaseSensitive(sb, x->string);
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "name", x->string);
+            const char *ty = stc_type_of(x);
+            if (ty)
+                cJSON_AddStringToObject(e, "type", ty);
+            if (!y) {
+                cJSON_AddItemToArray(removed, e);
+                continue;
+            }
+            cJSON *changes = cJSON_CreateArray();
+            stc_diff_values(changes, "", x, y);
+            if (changes->child) {
+                cJSON_AddItemToObject(e, "changes", changes);
+                cJSON_AddItemToArray(changed, e);
+            } else {
+                cJSON_Delete(changes);
+                cJSON_Delete(e);
+            }
+        }
+        cJSON_ArrayForEach(x, sb)
+        {
+            if (cJSON_GetObjectItemCaseSensitive(sa, x->string))
+                continue;
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "name", x->string);
+            const char *ty = stc_type_of(x);
+            if (ty)
+                cJSON_AddStringToObject(e, "type", ty);
+            cJSON_AddItemToArray(added, e);
+        }
+        cJSON_AddItemToArray(secs, sec);
+    }
+    return out;
+}

@@ -1,0 +1,592 @@
+/* config.c - see config.h and docs/config.md. */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "core/util.h"
+
+/* A value as one layer of the file gives it (present = the layer sets it). */
+typedef struct stc_layer_val {
+    bool present;
+    stc_setting_value v;
+} stc_layer_val;
+
+typedef struct stc_cfg_ctx {
+    const stc_config_schema *sc;
+    yaml_document_t *doc;
+    const char *path;
+    stc_diags *d;
+    int mode;
+    const stc_unit_info *units;
+    size_t nunits;
+    bool errors;
+    stc_layer_val *defaults;  /* ndefs */
+    stc_layer_val *mode_vals; /* ndefs */
+    stc_layer_val *unit_all;  /* nunits * ndefs */
+    stc_layer_val *unit_mode; /* nunits * ndefs */
+    bool has_triggers;
+} stc_cfg_ctx;
+
+static const char *const top_keys[] = {"defaults", "modes", "functions", "triggers"};
+
+int stc_config_mode_index(const stc_config_schema *schema, const char *mode)
+{
+    for (size_t i = 0; mode && i < schema->nmodes; i++)
+        if (strcmp(schema->modes[i], mode) == 0)
+            return (int)i;
+    return -1;
+}
+
+char *stc_config_default_path(const char *module_path)
+{
+    size_t n = strlen(module_path);
+    if (n > 3 && strcmp(module_path + n - 3, ".py") == 0)
+        n -= 3;
+    return stc_xasprintf("%.*s.stc.yaml", (int)n, module_path);
+}
+
+static stc_diag *stc_cfg_diag(stc_cfg_ctx *x, const yaml_node_t *n, stc_severity sev, const char *code,
+                              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static stc_diag *stc_cfg_diag(stc_cfg_ctx *x, const yaml_node_t *n, stc_severity sev, const char *code,
+                              const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    int line = n ? (int)n->start_mark.line + 1 : 0;
+    int col = n ? (int)n->start_mark.column + 1 : 0;
+    stc_diag *dg = stc_diag_add(x->d, sev, x->path, line, col, code, "%s", msg);
+    free(msg);
+    if (sev == STC_SEV_ERROR)
+        x->errors = true;
+    return dg;
+}
+
+static const char *stc_closest(const char *word, const char *const *cands, size_t n)
+{
+    const char *best = NULL;
+    int bestd = 4;
+    for (size_t i = 0; i < n; i++) {
+        int dd = stc_edit_distance(word, cands[i]);
+        if (dd < bestd && dd <= (int)strlen(word) / 2 + 1) {
+            bestd = dd;
+            best = cands[i];
+        }
+    }
+    return best;
+}
+
+/* Is `word` one of the '|'-separated choices? Sets *index. */
+static bool stc_choice(const char *choices, const char *word, long long *index)
+{
+    long long i = 0;
+    size_t wl = strlen(word);
+    for (const char *p = choices; *p; i++) {
+        const char *e = strchr(p, '|');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == wl && strncmp(p, word, l) == 0) {
+            *index = i;
+            return true;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return false;
+}
+
+static char *stc_choices_text(const char *choices)
+{
+    stc_buf b = STC_BUF_INIT;
+    for (const char *p = choices; *p; p++) {
+        if (*p == '|')
+            stc_buf_puts(&b, ", ");
+        else
+            stc_buf_putc(&b, *p);
+    }
+    return stc_buf_take(&b);
+}
+
+static bool stc_is_null_text(const char *s, bool plain)
+{
+    return plain && (!*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
+                     strcmp(s, "NULL") == 0);
+}
+
+/* Parse one scalar for `def`. `plain` is false for quoted scalars. On
+ * failure returns false and sets *why (allocated). */
+static bool stc_cfg_parse_text(const stc_setting_def *def, const char *s, bool plain, stc_setting_value *out,
+                               char **why)
+{
+    memset(out, 0, sizeof *out);
+    if (stc_is_null_text(s, plain)) {
+        if (!def->nullable) {
+            *why = stc_xasprintf("'%s' cannot be null", def->key);
+            return false;
+        }
+        return true;
+    }
+    switch (def->type) {
+    case STC_CFG_INT: {
+        const char *p = s;
+        if (*p == '-' || *p == '+')
+            p++;
+        bool digits = *p != '\0';
+        for (const char *q = p; *q; q++)
+            if (!isdigit((unsigned char)*q))
+                digits = false;
+        if (!plain || !digits) {
+            *why = stc_xasprintf("'%s' must be a whole number, not %s'%s'", def->key, plain ? "" : "the string ", s);
+            return false;
+        }
+        errno = 0;
+        long long v = strtoll(s, NULL, 10);
+        if (errno || v < def->min || v > def->max) {
+            *why = stc_xasprintf("'%s' must be between %lld and %lld, not %s", def->key, def->min, def->max, s);
+            return false;
+        }
+        long long idx;
+        if (def->choices && *def->choices) {
+            char num[32];
+            snprintf(num, sizeof num, "%lld", v);
+            if (!stc_choice(def->choices, num, &idx)) {
+                char *list = stc_choices_text(def->choices);
+                *why = stc_xasprintf("'%s' must be one of %s, not %s", def->key, list, s);
+                free(list);
+                return false;
+            }
+        }
+        out->i = v;
+        out->s = stc_xasprintf("%lld", v);
+        break;
+    }
+    case STC_CFG_BOOL:
+        if (plain && (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 || strcmp(s, "TRUE") == 0))
+            out->i = 1;
+        else if (plain && (strcmp(s, "false") == 0 || strcmp(s, "False") == 0 || strcmp(s, "FALSE") == 0))
+            out->i = 0;
+        else {
+            *why = stc_xasprintf("'%s' must be true or false, not %s'%s'", def->key, plain ? "" : "the string ", s);
+            return false;
+        }
+        out->s = stc_xstrdup(out->i ? "true" : "false");
+        break;
+    case STC_CFG_ENUM:
+        if (!stc_choice(def->choices, s, &out->i)) {
+            char *list = stc_choices_text(def->choices);
+            *why = stc_xasprintf("'%s' must be one of %s, not '%s'", def->key, list, s);
+            free(list);
+            return false;
+        }
+        out->s = stc_xstrdup(s);
+        break;
+    case STC_CFG_STRING:
+        out->s = stc_xstrdup(s);
+        break;
+    }
+    out->set = true;
+    return true;
+}
+
+static yaml_node_t *stc_cfg_node(stc_cfg_ctx *x, int id)
+{
+    return yaml_document_get_node(x->doc, id);
+}
+
+static const char *stc_scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static const char *stc_node_what(const yaml_node_t *n)
+{
+    switch (n->type) {
+    case YAML_MAPPING_NODE:
+        return "a mapping";
+    case YAML_SEQUENCE_NODE:
+        return "a list";
+    default:
+        return "a scalar";
+    }
+}
+
+/* Check that `n` is a mapping with scalar, unique keys; diagnostics otherwise.
+ * `where` names the section ("modes.prod"). */
+static bool stc_cfg_expect_map(stc_cfg_ctx *x, const yaml_node_t *n, const char *where)
+{
+    if (n->type == YAML_SCALAR_NODE && stc_is_null_text(stc_scalar(n), n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE))
+        return false; /* an empty section: nothing to do */
+    if (n->type != YAML_MAPPING_NODE) {
+        stc_cfg_diag(x, n, STC_SEV_ERROR, "STC522", "'%s' must be a mapping of keys to values, not %s", where,
+                     stc_node_what(n));
+        return false;
+    }
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = stc_cfg_node(x, p->key);
+        if (!stc_scalar(k)) {
+            stc_cfg_diag(x, k, STC_SEV_ERROR, "STC522", "keys in '%s' must be names, not %s", where,
+                         stc_node_what(k));
+            continue;
+        }
+        for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+            const char *qk = stc_scalar(stc_cfg_node(x, q->key));
+            if (qk && strcmp(qk, stc_scalar(k)) == 0) {
+                yaml_node_t *first = stc_cfg_node(x, q->key);
+                stc_cfg_diag(x, k, STC_SEV_ERROR, "STC526", "'%s' appears twice in '%s' (first at line %d)",
+                             stc_scalar(k), where, (int)first->start_mark.line + 1);
+                break;
+            }
+        }
+    }
+    return true;
+}
+
+static int stc_cfg_def_index(const stc_config_schema *sc, const char *key)
+{
+    for (size_t i = 0; i < sc->ndefs; i++)
+        if (strcmp(sc->defs[i].key, key) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void stc_cfg_unknown_setting(stc_cfg_ctx *x, const yaml_node_t *k, const char *where, bool unit_level)
+{
+    const char *key = stc_scalar(k);
+    const char **names = stc_xcalloc(x->sc->ndefs + 1, sizeof *names);
+    size_t n = 0;
+    for (size_t i = 0; i < x->sc->ndefs; i++)
+        names[n++] = x->sc->defs[i].key;
+    if (unit_level)
+        names[n++] = "modes";
+    const char *close = stc_closest(key, names, n);
+    stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC521", "unknown setting '%s' in '%s'", key, where);
+    if (close)
+        stc_diag_set_hint(dg, "did you mean '%s'?", close);
+    else
+        stc_diag_set_hint(dg, "the settings are listed in docs/config.md");
+    free(names);
+}
+
+/* Parse a mapping of settings into `layer` (ndefs entries; may be NULL to
+ * validate only). `unit` is the unit the section belongs to, or NULL. */
+static void stc_cfg_settings(stc_cfg_ctx *x, const yaml_node_t *map, const char *where, const stc_unit_info *unit,
+                             stc_layer_val *layer, const yaml_node_t **modes_out)
+{
+    if (!stc_cfg_expect_map(x, map, where))
+        return;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
+        const char *key = stc_scalar(k);
+        if (!key)
+            continue;
+        if (modes_out && strcmp(key, "modes") == 0) {
+            *modes_out = v;
+            continue;
+        }
+        int di = stc_cfg_def_index(x->sc, key);
+        if (di < 0) {
+            stc_cfg_unknown_setting(x, k, where, modes_out != NULL);
+            continue;
+        }
+        const stc_setting_def *def = &x->sc->defs[di];
+        if (unit && def->scope == STC_CFG_SERVICE) {
+            stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC525",
+                                        "'%s' applies to the whole service and cannot be set per unit", key);
+            stc_diag_set_hint(dg, "move it under defaults: or modes.<mode>:");
+            continue;
+        }
+        if (unit && def->scope == STC_CFG_LAMBDA && unit->unit != STC_UNIT_LAMBDA) {
+            stc_cfg_diag(x, k, STC_SEV_ERROR, "STC525",
+                         "'%s' applies to Lambda functions, and '%s' is a workflow (state machine)", key,
+                         unit->method->name);
+            continue;
+        }
+        if (v->type != YAML_SCALAR_NODE) {
+            stc_cfg_diag(x, v, STC_SEV_ERROR, "STC522", "'%s' must be a single value, not %s", key,
+                         stc_node_what(v));
+            continue;
+        }
+        stc_setting_value val;
+        char *why = NULL;
+        if (!stc_cfg_parse_text(def, stc_scalar(v), v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE, &val, &why)) {
+            stc_cfg_diag(x, v, STC_SEV_ERROR, "STC522", "%s", why);
+            free(why);
+            continue;
+        }
+        val.line = (int)v->start_mark.line + 1;
+        val.col = (int)v->start_mark.column + 1;
+        if (layer) {
+            free(layer[di].v.s);
+            layer[di].present = true;
+            layer[di].v = val;
+        } else {
+            free(val.s);
+        }
+    }
+}
+
+/* modes: {dev: {...}, prod: {...}}; the selected mode's settings go to `layer`. */
+static void stc_cfg_modes(stc_cfg_ctx *x, const yaml_node_t *map, const char *where, const stc_unit_info *unit,
+                          stc_layer_val *layer)
+{
+    if (!stc_cfg_expect_map(x, map, where))
+        return;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
+        const char *name = stc_scalar(k);
+        if (!name)
+            continue;
+        int mi = stc_config_mode_index(x->sc, name);
+        if (mi < 0) {
+            const char *close = stc_closest(name, (const char *const *)x->sc->modes, x->sc->nmodes);
+            stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC523", "unknown mode '%s' in '%s'", name, where);
+            if (close)
+                stc_diag_set_hint(dg, "did you mean '%s'? the modes are dev, test, stage and prod", close);
+            else
+                stc_diag_set_hint(dg, "the modes are dev, test, stage and prod");
+            continue;
+        }
+        char *sub = stc_xasprintf("%s.%s", where, name);
+        stc_cfg_settings(x, v, sub, unit, mi == x->mode ? layer : NULL, NULL);
+        free(sub);
+    }
+}
+
+static const stc_unit_info *stc_cfg_find_unit(stc_cfg_ctx *x, const char *name, size_t *index)
+{
+    for (size_t i = 0; i < x->nunits; i++)
+        if (strcmp(x->units[i].method->name, name) == 0) {
+            *index = i;
+            return &x->units[i];
+        }
+    return NULL;
+}
+
+static void stc_cfg_functions(stc_cfg_ctx *x, const yaml_node_t *map)
+{
+    if (!stc_cfg_expect_map(x, map, "functions"))
+        return;
+    size_t nd = x->sc->ndefs;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
+        const char *name = stc_scalar(k);
+        if (!name)
+            continue;
+        size_t ui = 0;
+        const stc_unit_info *u = stc_cfg_find_unit(x, name, &ui);
+        if (!u || u->unit == STC_UNIT_NONE) {
+            const char **names = stc_xcalloc(x->nunits + 1, sizeof *names);
+            size_t n = 0;
+            for (size_t i = 0; i < x->nunits; i++)
+                if (x->units[i].unit != STC_UNIT_NONE)
+                    names[n++] = x->units[i].method->name;
+            const char *close = stc_closest(name, names, n);
+            stc_diag *dg;
+            if (u)
+                dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC524",
+                                  "'%s' is a %s method, not a cloud unit: it has no settings", name,
+                                  stc_kind_json(u->kind));
+            else
+                dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC524", "the service has no method '%s'", name);
+            if (close)
+                stc_diag_set_hint(dg, "did you mean '%s'?", close);
+            else
+                stc_diag_set_hint(dg, "keys under functions: are method names of Lambda functions and workflows");
+            free(names);
+            continue;
+        }
+        char *where = stc_xasprintf("functions.%s", name);
+        const yaml_node_t *modes = NULL;
+        stc_cfg_settings(x, v, where, u, x->unit_all + ui * nd, &modes);
+        if (modes) {
+            char *mw = stc_xasprintf("%s.modes", where);
+            stc_cfg_modes(x, modes, mw, u, x->unit_mode + ui * nd);
+            free(mw);
+        }
+        free(where);
+    }
+}
+
+static void stc_cfg_document(stc_cfg_ctx *x)
+{
+    yaml_node_t *root = yaml_document_get_root_node(x->doc);
+    if (!root)
+        return; /* an empty file: built-in defaults */
+    if (!stc_cfg_expect_map(x, root, "the configuration"))
+        return;
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
+        const char *key = stc_scalar(k);
+        if (!key)
+            continue;
+        if (strcmp(key, "defaults") == 0) {
+            stc_cfg_settings(x, v, "defaults", NULL, x->defaults, NULL);
+        } else if (strcmp(key, "modes") == 0) {
+            stc_cfg_modes(x, v, "modes", NULL, x->mode_vals);
+        } else if (strcmp(key, "functions") == 0) {
+            stc_cfg_functions(x, v);
+        } else if (strcmp(key, "triggers") == 0) {
+            x->has_triggers = true;
+            stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_WARNING, "STC527",
+                                        "'triggers' (schedules and resource events) is reserved and not compiled "
+                                        "by this version; the section is ignored");
+            stc_diag_set_hint(dg, "remove the section, or keep it for a later version of stc-tui");
+        } else {
+            const char *close = stc_closest(key, top_keys, STC_ARRAY_LEN(top_keys));
+            stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC521", "unknown section '%s'", key);
+            if (close)
+                stc_diag_set_hint(dg, "did you mean '%s'?", close);
+            else
+                stc_diag_set_hint(dg, "the sections are defaults, modes, functions and triggers");
+        }
+    }
+}
+
+static void stc_layer_free(stc_layer_val *l, size_t n)
+{
+    for (size_t i = 0; l && i < n; i++)
+        free(l[i].v.s);
+    free(l);
+}
+
+static void stc_value_copy(stc_setting_value *dst, const stc_setting_value *src)
+{
+    free(dst->s);
+    *dst = *src;
+    dst->s = src->s ? stc_xstrdup(src->s) : NULL;
+}
+
+stc_config *stc_config_load(const stc_config_schema *schema, const char *mode, const char *path,
+                            const char *text, size_t len, const stc_unit_info *units, size_t nunits,
+                            stc_diags *d)
+{
+    int mi = stc_config_mode_index(schema, mode ? mode : schema->modes[0]);
+    if (mi < 0) {
+        stc_diag_add(d, STC_SEV_ERROR, NULL, 0, 0, "STC523", "unknown mode '%s' (the modes are dev, test, stage "
+                     "and prod)", mode);
+        return NULL;
+    }
+    size_t nd = schema->ndefs;
+    stc_cfg_ctx x = {.sc = schema, .path = path, .d = d, .mode = mi, .units = units, .nunits = nunits};
+    x.defaults = stc_xcalloc(nd, sizeof *x.defaults);
+    x.mode_vals = stc_xcalloc(nd, sizeof *x.mode_vals);
+    x.unit_all = stc_xcalloc(nunits * nd + 1, sizeof *x.unit_all);
+    x.unit_mode = stc_xcalloc(nunits * nd + 1, sizeof *x.unit_mode);
+
+    if (text) {
+        yaml_parser_t parser;
+        yaml_document_t doc;
+        yaml_parser_initialize(&parser);
+        yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+        if (!yaml_parser_load(&parser, &doc)) {
+            stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, path, (int)parser.problem_mark.line + 1,
+                                        (int)parser.problem_mark.column + 1, "STC520", "YAML: %s%s%s",
+                                        parser.problem ? parser.problem : "invalid YAML",
+                                        parser.context ? " " : "", parser.context ? parser.context : "");
+            (void)dg;
+            x.errors = true;
+        } else {
+            x.doc = &doc;
+            stc_cfg_document(&x);
+            /* A second document in the stream is not part of the format. */
+            yaml_document_t extra;
+            if (yaml_parser_load(&parser, &extra)) {
+                if (yaml_document_get_root_node(&extra)) {
+                    stc_diag_add(d, STC_SEV_ERROR, path, (int)extra.start_mark.line + 1,
+                                 (int)extra.start_mark.column + 1, "STC520",
+                                 "the configuration must be a single YAML document");
+                    x.errors = true;
+                }
+                yaml_document_delete(&extra);
+            }
+            yaml_document_delete(&doc);
+        }
+        yaml_parser_delete(&parser);
+    }
+
+    stc_config *c = NULL;
+    if (!x.errors) {
+        c = stc_xcalloc(1, sizeof *c);
+        c->schema = schema;
+        c->path = path && text ? stc_xstrdup(path) : NULL;
+        c->mode = (size_t)mi;
+        c->has_triggers = x.has_triggers;
+        c->units = units;
+        c->nunits = nunits;
+        c->service = stc_xcalloc(nd, sizeof *c->service);
+        c->unit_values = stc_xcalloc(nunits * nd + 1, sizeof *c->unit_values);
+        for (size_t i = 0; i < nd; i++) {
+            const stc_setting_def *def = &schema->defs[i];
+            char *why = NULL;
+            const char *dflt = def->defaults[mi] ? def->defaults[mi] : "";
+            if (!stc_cfg_parse_text(def, dflt, true, &c->service[i], &why)) {
+                /* The built-in table is wrong: a programming error. */
+                stc_diag_add(d, STC_SEV_ERROR, NULL, 0, 0, "STC529", "built-in default: %s", why);
+                free(why);
+            }
+            if (x.defaults[i].present)
+                stc_value_copy(&c->service[i], &x.defaults[i].v);
+            if (x.mode_vals[i].present)
+                stc_value_copy(&c->service[i], &x.mode_vals[i].v);
+            for (size_t u = 0; u < nunits; u++) {
+                stc_setting_value *dst = &c->unit_values[u * nd + i];
+                stc_value_copy(dst, &c->service[i]);
+                if (x.unit_all[u * nd + i].present)
+                    stc_value_copy(dst, &x.unit_all[u * nd + i].v);
+                if (x.unit_mode[u * nd + i].present)
+                    stc_value_copy(dst, &x.unit_mode[u * nd + i].v);
+            }
+        }
+    }
+    stc_layer_free(x.defaults, nd);
+    stc_layer_free(x.mode_vals, nd);
+    stc_layer_free(x.unit_all, nunits * nd);
+    stc_layer_free(x.unit_mode, nunits * nd);
+    return c;
+}
+
+void stc_config_free(stc_config *c)
+{
+    if (!c)
+        return;
+    size_t nd = c->schema->ndefs;
+    for (size_t i = 0; i < nd; i++)
+        free(c->service[i].s);
+    for (size_t i = 0; i < c->nunits * nd; i++)
+        free(c->unit_values[i].s);
+    free(c->service);
+    free(c->unit_values);
+    free(c->path);
+    free(c);
+}
+
+const stc_setting_value *stc_config_get(const stc_config *c, const char *unit_name, size_t setting)
+{
+    for (size_t u = 0; unit_name && u < c->nunits; u++)
+        if (strcmp(c->units[u].method->name, unit_name) == 0)
+            return &c->unit_values[u * c->schema->ndefs + setting];
+    return &c->service[setting];
+}
+
+long long stc_config_int(const stc_config *c, const char *unit_name, size_t setting)
+{
+    return stc_config_get(c, unit_name, setting)->i;
+}
+
+bool stc_config_bool(const stc_config *c, const char *unit_name, size_t setting)
+{
+    const stc_setting_value *v = stc_config_get(c, unit_name, setting);
+    return v->set && v->i != 0;
+}
+
+const char *stc_config_str(const stc_config *c, const char *unit_name, size_t setting)
+{
+    const stc_setting_value *v = stc_config_get(c, unit_name, setting);
+    return v->set ? v->s : NULL;
+}
