@@ -1,0 +1,7 @@
+# The template suite (core/resources, core/config, core/spec, core/aws/template):
+# least privilege per role, modes, configuration files, the access analysis,
+# and cfn-lint on every example in every mode.
+stc_add_unit_test(template_iam_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/template_iam_test.c LIBS stc_core)
+target_include_directories(template_iam_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+stc_add_unit_test(config_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/config_test.c LIBS stc_core)
+target_include_directories(config_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
