@@ -16,8 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/util.h"
+#include "core/workflow.h"
 #include "tui/keys.h"
+#include "tui/simctl.h"
 #include "tui/listview.h"
 #include "tui/screen.h"
 
@@ -78,6 +82,10 @@ void stc_app_compile(stc_app *app)
         app->svc = s;
     }
     app->generation++;
+    if (!app->broken && stc_simctl_active(app->sim)) {
+        stc_simctl_reset(app->sim);
+        stc_app_message(app, STC_EL_MESSAGE, "the module changed: s starts the simulation again");
+    }
     int u = stc_app_unit_by_name(app->svc, keep);
     free(keep);
     if (u < 0 && app->svc->nunits > 0)
@@ -97,6 +105,7 @@ stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
     app->config = opt->config ? stc_xstrdup(opt->config) : NULL;
     app->asl_path = opt->asl ? stc_xstrdup(opt->asl) : NULL;
     app->unit = -1;
+    app->sim = stc_simctl_new();
     for (int m = 0; m < STC_APP_MODES; m++)
         if (opt->mode && strcmp(opt->mode, stc_app_mode_names[m]) == 0)
             app->mode = m;
@@ -118,6 +127,25 @@ stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
             app->tab = (stc_pane_id)i;
             break;
         }
+    if (app->asl_path) {
+        size_t len;
+        char *rerr = NULL;
+        if (stc_file_read(app->asl_path, &app->asl_text, &len, &rerr) != 0) {
+            *err = rerr;
+            stc_app_free(app);
+            return NULL;
+        }
+        app->asl_doc = cJSON_Parse(app->asl_text);
+        if (!app->asl_doc) {
+            *err = stc_xasprintf("%s is not valid JSON", app->asl_path);
+            stc_app_free(app);
+            return NULL;
+        }
+        const char *b = strrchr(app->asl_path, '/');
+        app->workflow = stc_xstrdup(b ? b + 1 : app->asl_path);
+        app->focus = app->tab = STC_PANE_GRAPH;
+        app->explain_from = STC_PANE_GRAPH;
+    }
     if (app->path) {
         stc_app_compile(app);
         if (app->svc->io_error) {
@@ -151,6 +179,10 @@ void stc_app_free(stc_app *app)
         if (app->panes[i].ops && app->panes[i].ops->destroy)
             app->panes[i].ops->destroy(app->panes[i].st);
     stc_dialog_free(app->dialog);
+    stc_simctl_free(app->sim);
+    cJSON_Delete(app->asl_doc);
+    free(app->asl_text);
+    free(app->workflow);
     stc_service_free(app->svc);
     stc_service_free(app->broken);
     stc_diags_free(&app->ui_diags);
@@ -185,7 +217,122 @@ size_t stc_app_diags(const stc_app *app, const stc_diag ***out)
 
 const char *stc_app_source(const stc_app *app)
 {
+    if (app->asl_text)
+        return app->asl_text;
     return app->svc && app->svc->module ? app->svc->module->source : NULL;
+}
+
+const cJSON *stc_app_workflow(stc_app *app, const char **name, const stc_workflow **wf)
+{
+    *wf = NULL;
+    *name = app->workflow;
+    if (app->asl_doc)
+        return app->asl_doc;
+    const stc_workflows *ws = app->svc ? app->svc->workflows : NULL;
+    if (!ws || ws->count == 0) {
+        *name = NULL;
+        return NULL;
+    }
+    const stc_workflow *w = app->workflow ? stc_workflows_find(ws, app->workflow) : NULL;
+    if (!w)
+        w = &ws->items[0];
+    *name = w->method->name;
+    *wf = w;
+    return w->asl;
+}
+
+static void stc_app_input_done(stc_app *app, const char *text)
+{
+    char *err = NULL;
+    if (stc_simctl_set_input(app->sim, text, &err) != 0) {
+        stc_app_message(app, STC_EL_MESSAGE_ERROR, "input: %s", err);
+        free(err);
+    } else {
+        stc_app_message(app, STC_EL_MESSAGE, "input set; the simulation starts again");
+    }
+}
+
+static void stc_app_mocks_done(stc_app *app, const char *text)
+{
+    char *err = NULL;
+    if (stc_simctl_load_mocks(app->sim, text, &err) != 0) {
+        stc_app_message(app, STC_EL_MESSAGE_ERROR, "mocks: %s", err);
+        free(err);
+    } else {
+        stc_app_message(app, STC_EL_MESSAGE, "mocks from %s; the simulation starts again", text);
+    }
+}
+
+
+int stc_app_sim_action(stc_app *app, stc_action a, const char *state)
+{
+    const char *msg = NULL;
+    bool start = a == STC_ACT_SIMULATE || a == STC_ACT_SIM_RESTART ||
+                 (!stc_simctl_active(app->sim) && (a == STC_ACT_SIM_STEP || a == STC_ACT_SIM_RUN ||
+                                                   a == STC_ACT_SIM_CONTINUE));
+    switch (a) {
+    case STC_ACT_SIMULATE:
+    case STC_ACT_SIM_STEP:
+    case STC_ACT_SIM_BACK:
+    case STC_ACT_SIM_RUN:
+    case STC_ACT_SIM_CONTINUE:
+    case STC_ACT_SIM_RESTART:
+    case STC_ACT_SIM_BREAK:
+    case STC_ACT_SIM_INPUT:
+    case STC_ACT_SIM_MOCKS: break;
+    default: return 0;
+    }
+    if (start) {
+        const char *name;
+        const stc_workflow *wf;
+        const cJSON *asl = stc_app_workflow(app, &name, &wf);
+        char *err = NULL;
+        if (!name) {
+            stc_app_message(app, STC_EL_MESSAGE_ERROR, "no workflow to simulate: the service has no async method");
+            return STC_PANE_HANDLED | STC_PANE_REDRAW;
+        }
+        if (stc_simctl_start(app->sim, name, asl, wf, &err) != 0) {
+            stc_app_message(app, STC_EL_MESSAGE_ERROR, "%s", err);
+            free(err);
+            return STC_PANE_HANDLED | STC_PANE_REDRAW;
+        }
+        stc_app_layout(app);
+        if (a == STC_ACT_SIMULATE || a == STC_ACT_SIM_RESTART) {
+            stc_app_message(app, STC_EL_MESSAGE, "simulating %s: Space steps, b steps back, G runs to the end",
+                            name);
+            if (a == STC_ACT_SIMULATE && app->panes[STC_PANE_GRAPH].ops) {
+                app->tab = STC_PANE_GRAPH;
+                stc_app_focus(app, STC_PANE_GRAPH);
+            }
+            return STC_PANE_HANDLED | STC_PANE_REDRAW | STC_PANE_RESIZE;
+        }
+    }
+    switch (a) {
+    case STC_ACT_SIM_STEP: msg = stc_simctl_step(app->sim); break;
+    case STC_ACT_SIM_BACK: msg = stc_simctl_back(app->sim); break;
+    case STC_ACT_SIM_RUN: msg = stc_simctl_run(app->sim); break;
+    case STC_ACT_SIM_CONTINUE: msg = stc_simctl_continue(app->sim); break;
+    case STC_ACT_SIM_BREAK:
+        if (!state) {
+            msg = "select a state in the graph first";
+        } else {
+            if (!stc_simctl_active(app->sim))
+                stc_app_sim_action(app, STC_ACT_SIMULATE, NULL);
+            stc_simctl_toggle_break(app->sim, state);
+            msg = stc_simctl_is_break(app->sim, state) ? "breakpoint set (c runs to it)" : "breakpoint cleared";
+        }
+        break;
+    case STC_ACT_SIM_INPUT:
+        stc_app_prompt(app, "input (JSON): ", stc_simctl_input_text(app->sim), stc_app_input_done);
+        return STC_PANE_HANDLED | STC_PANE_REDRAW;
+    case STC_ACT_SIM_MOCKS:
+        stc_app_prompt(app, "mocks file: ", stc_simctl_mocks_path(app->sim), stc_app_mocks_done);
+        return STC_PANE_HANDLED | STC_PANE_REDRAW;
+    default: break;
+    }
+    if (msg)
+        stc_app_message(app, STC_EL_MESSAGE, "%s", msg);
+    return STC_PANE_HANDLED | STC_PANE_REDRAW;
 }
 
 void stc_app_show_lines(stc_app *app, int first, int last, int mark)
@@ -206,6 +353,11 @@ void stc_app_select_unit(stc_app *app, int index, bool scroll)
         app->span_last = m->pos.end_line ? m->pos.end_line : m->pos.line;
         if (scroll)
             app->follow++;
+        if (app->svc->units[index].unit == STC_UNIT_STATE_MACHINE &&
+            (!app->workflow || strcmp(app->workflow, m->name) != 0)) {
+            free(app->workflow);
+            app->workflow = stc_xstrdup(m->name);
+        }
     } else {
         app->span_first = app->span_last = 0;
     }
@@ -358,6 +510,15 @@ static void stc_app_layout(stc_app *app)
     s->y = split;
     s->w = rw;
     s->h = bottom - split + 1;
+    if (stc_simctl_active(app->sim)) {
+        int sw = rw / 2;
+        s->w = rw - sw + 1;
+        stc_pane *m = &p[STC_PANE_SIM];
+        m->x = s->x + s->w - 1;
+        m->y = split;
+        m->w = sw;
+        m->h = s->h;
+    }
 }
 
 void stc_app_resize(stc_app *app, int w, int h)
@@ -762,7 +923,8 @@ static void stc_app_cycle_focus(stc_app *app, int step)
 {
     int order[STC_PANE_COUNT], n = 0;
     for (int i = 0; i < STC_PANE_COUNT; i++)
-        if (app->panes[i].ops->focusable && (!app->panes[i].ops->tab || i == (int)app->tab))
+        if (app->panes[i].ops->focusable && (!app->panes[i].ops->tab || i == (int)app->tab) &&
+            (i != STC_PANE_SIM || stc_simctl_active(app->sim)))
             order[n++] = i;
     int at = 0;
     for (int k = 0; k < n; k++)
@@ -811,6 +973,9 @@ static void stc_app_global(stc_app *app, stc_action a)
     case STC_ACT_TAB_NEXT: stc_app_show_tab(app, -1, 1); break;
     case STC_ACT_TAB_PREV: stc_app_show_tab(app, -1, -1); break;
     case STC_ACT_TAB_DIAGS: stc_app_show_tab(app, STC_PANE_DIAGS, 0); break;
+    case STC_ACT_TAB_ROUTES: stc_app_show_tab(app, STC_PANE_ROUTES, 0); break;
+    case STC_ACT_TAB_GRAPH: stc_app_show_tab(app, STC_PANE_GRAPH, 0); break;
+    case STC_ACT_SIMULATE: stc_app_sim_action(app, a, NULL); break;
     case STC_ACT_RELOAD:
         stc_app_compile(app);
         stc_app_message(app, STC_EL_MESSAGE, "reloaded %s", app->path ? app->path : "");

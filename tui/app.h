@@ -68,6 +68,9 @@ typedef struct stc_pane {
 } stc_pane;
 
 typedef struct stc_dialog stc_dialog;
+struct stc_simctl;
+struct cJSON;
+struct stc_workflow;
 
 #define STC_APP_MODES 4
 
@@ -99,6 +102,13 @@ struct stc_app {
     int span_last;
     int mark_line;      /* the source line of the selected state (0: none) */
     unsigned follow;    /* bumped when the source pane should scroll to span_first */
+    int source_line;    /* the source cursor's line (1-based) ... */
+    unsigned source_moved; /* ... bumped whenever the user moves it */
+    unsigned source_moved_seen;
+    char *workflow;     /* the workflow shown in the graph and simulated (method name) */
+    struct stc_simctl *sim;
+    struct cJSON *asl_doc; /* --asl: the state machine */
+    char *asl_text;        /* --asl: its text, shown in the source pane */
     /* input state */
     char *search;       /* the last search */
     bool prompt_on;
@@ -169,6 +179,14 @@ int stc_app_unit_severity(const stc_app *app, const stc_unit_info *u);
 void stc_app_dialog(stc_app *app, const char *title, stc_rich *body, const char *footer,
                     void (*on_enter)(stc_app *app));
 void stc_app_close_dialog(stc_app *app);
+/* The workflow to draw and simulate: its ASL (NULL when it did not
+ * compile), its name in *name (NULL: none) and its source map in *wf (NULL
+ * with --asl). */
+const struct cJSON *stc_app_workflow(stc_app *app, const char **name, const struct stc_workflow **wf);
+/* Simulator actions (s, Space, b, G, c, x, r, i, o) from the graph or the
+ * simulator pane; `state` is the graph's selected state (for x). Returns
+ * pane flags (0 for other actions). */
+int stc_app_sim_action(stc_app *app, stc_action a, const char *state);
 /* Open the prompt at the bottom line; `done` gets the text on Enter. */
 void stc_app_prompt(stc_app *app, const char *label, const char *initial,
                     void (*done)(stc_app *app, const char *text));

@@ -40,21 +40,21 @@ static void stc_tui_loop(stc_app *app, stc_watch *watch)
         stc_event ev;
         if (stc_screen_read(&ev, 100)) {
             switch (ev.type) {
-            case STC_EV_KEY:
+            case STC_EVENT_KEY:
                 if (stc_keymap_lookup(ev.key, 0) == STC_ACT_REDRAW)
                     stc_screen_invalidate();
                 stc_app_key(app, ev.key);
                 break;
-            case STC_EV_CLICK: stc_app_click(app, ev.x, ev.y); break;
-            case STC_EV_WHEEL_UP: stc_app_wheel(app, ev.x, ev.y, -1); break;
-            case STC_EV_WHEEL_DOWN: stc_app_wheel(app, ev.x, ev.y, 1); break;
-            case STC_EV_RESIZE: {
+            case STC_EVENT_CLICK: stc_app_click(app, ev.x, ev.y); break;
+            case STC_EVENT_WHEEL_UP: stc_app_wheel(app, ev.x, ev.y, -1); break;
+            case STC_EVENT_WHEEL_DOWN: stc_app_wheel(app, ev.x, ev.y, 1); break;
+            case STC_EVENT_RESIZE: {
                 int w, h;
                 stc_screen_size(&w, &h);
                 stc_app_resize(app, w, h);
                 break;
             }
-            case STC_EV_NONE: break;
+            case STC_EVENT_NONE: break;
             }
         }
         if (stc_watch_changed(watch, 0))

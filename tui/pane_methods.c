@@ -86,7 +86,7 @@ static void stc_methods_draw(void *st, stc_app *app, stc_cells *c, bool focused)
                 stc_listview_select(&m->lv, r);
     stc_listview_fit(&m->lv, c->h);
     if (m->n == 0) {
-        stc_cells_put(c, 1, 0, app->svc && app->svc->module ? "no service class" : "nothing compiled yet",
+        stc_cells_put(c, 1, 0, app->asl_doc ? "--asl: no service module" : app->svc && app->svc->module ? "no service class" : "nothing compiled yet",
                       c->w - 1, STC_EL_DIM);
         return;
     }

@@ -164,6 +164,8 @@ static void stc_source_draw(void *st, stc_app *app, stc_cells *c, bool focused)
 
 static void stc_source_moved(stc_source *s, stc_app *app)
 {
+    app->source_line = s->lv.sel + 1;
+    app->source_moved++;
     int u = stc_app_unit_at(app, s->lv.sel + 1);
     if (u >= 0 && u != app->unit)
         stc_app_select_unit(app, u, false);

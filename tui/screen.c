@@ -213,7 +213,7 @@ int stc_screen_read(stc_event *ev, int timeout_ms)
     if (r == KEY_CODE_YES) {
         if (wc == KEY_RESIZE) {
             stc_screen_invalidate();
-            ev->type = STC_EV_RESIZE;
+            ev->type = STC_EVENT_RESIZE;
             return 1;
         }
         if (wc == KEY_MOUSE) {
@@ -223,11 +223,11 @@ int stc_screen_read(stc_event *ev, int timeout_ms)
             ev->x = me.x;
             ev->y = me.y;
             if (me.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
-                ev->type = STC_EV_CLICK;
+                ev->type = STC_EVENT_CLICK;
             else if (me.bstate & BUTTON4_PRESSED)
-                ev->type = STC_EV_WHEEL_UP;
+                ev->type = STC_EVENT_WHEEL_UP;
             else if (me.bstate & BUTTON5_PRESSED)
-                ev->type = STC_EV_WHEEL_DOWN;
+                ev->type = STC_EVENT_WHEEL_DOWN;
             else
                 return 0;
             return 1;
@@ -235,11 +235,11 @@ int stc_screen_read(stc_event *ev, int timeout_ms)
         int k = stc_screen_key((int)wc);
         if (k < 0)
             return 0;
-        ev->type = STC_EV_KEY;
+        ev->type = STC_EVENT_KEY;
         ev->key = k;
         return 1;
     }
-    ev->type = STC_EV_KEY;
+    ev->type = STC_EVENT_KEY;
     ev->key = stc_key_normalize((int)wc);
     return 1;
 }

@@ -15,12 +15,12 @@
 #include "tui/theme.h"
 
 typedef enum stc_event_type {
-    STC_EV_NONE,
-    STC_EV_KEY,
-    STC_EV_CLICK,      /* button 1 at (x, y) */
-    STC_EV_WHEEL_UP,   /* at (x, y) */
-    STC_EV_WHEEL_DOWN, /* at (x, y) */
-    STC_EV_RESIZE,     /* the terminal changed size: ask stc_screen_size() */
+    STC_EVENT_NONE,
+    STC_EVENT_KEY,
+    STC_EVENT_CLICK,      /* button 1 at (x, y) */
+    STC_EVENT_WHEEL_UP,   /* at (x, y) */
+    STC_EVENT_WHEEL_DOWN, /* at (x, y) */
+    STC_EVENT_RESIZE,     /* the terminal changed size: ask stc_screen_size() */
 } stc_event_type;
 
 typedef struct stc_event {

@@ -39,7 +39,7 @@ start() {
 start
 wait_for "PeopleService" || fail "no first frame"
 wait_for "? Help" || fail "no key bar"
-wait_for "Diagnostics (0)" || fail "no Diagnostics tab"
+wait_for "Routes (5 http, 0 ws)" || fail "no Routes tab"
 tmux -L "$sock" send-keys -t smoke j j
 wait_for "REST get_person  line 24" || fail "j j did not select get_person"
 tmux -L "$sock" send-keys -t smoke '?'
