@@ -5,3 +5,6 @@ stc_add_unit_test(template_iam_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/template
 target_include_directories(template_iam_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 stc_add_unit_test(config_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/config_test.c LIBS stc_core)
 target_include_directories(config_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+stc_add_script_test(template_cfnlint ${CMAKE_CURRENT_SOURCE_DIR}/template_cfnlint.sh)
+stc_add_unit_test(template_modes_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/template_modes_test.c LIBS stc_core)
+target_include_directories(template_modes_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
