@@ -818,7 +818,7 @@ static void stc_app_help(stc_app *app)
         const char *title;
     } groups[] = {
         {STC_SCOPE_ANY, "Everywhere"},          {STC_SCOPE_METHODS, "Methods"},
-        {STC_SCOPE_GRAPH | STC_SCOPE_SIM, "Graph and simulator"}, {STC_SCOPE_TEMPLATE, "Template"},
+        {STC_SCOPE_GRAPH | STC_SCOPE_SIM, "Graph and simulator"},
     };
     for (size_t g = 0; g < STC_ARRAY_LEN(groups); g++) {
         stc_rich_addf(&r, STC_EL_PANE_TITLE, "%s%s\n", g ? "\n" : "", groups[g].title);
