@@ -29,7 +29,7 @@ stc_service *stc_cli_load(const char *path, int *status)
 
 void stc_cli_print_diags(const stc_service *svc)
 {
-    stc_diags_print(&svc->diags, stderr, svc->module ? svc->module->source : NULL);
+    stc_diags_print(&svc->diags, stderr, svc->source);
 }
 
 void stc_cli_print_json(void *cjson)

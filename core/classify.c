@@ -142,6 +142,13 @@ static void stc_classify_rest(stc_unit_info *u, const stc_module *mod, stc_diags
         u->explain = stc_xasprintf("%s: \"%s\" is not a known verb, but the method has the id parameter %s "
                                    "-> action verb: POST on the %s item + /%s",
                                    name, u->verb, found, u->entity, u->verb);
+        const char *near = stc_naming_closest_verb(u->verb);
+        if (near) {
+            stc_diag *dg = stc_diag_add(d, STC_SEV_WARNING, mod->file, m->name_pos.line, m->name_pos.col,
+                                        "STC132", "'%s' is taken as an action verb (POST .../%s), but it is close "
+                                        "to the known verb '%s'", u->verb, u->verb, near);
+            stc_diag_set_hint(dg, "did you mean %s_%s?", near, u->entity);
+        }
         free(id_param);
         free(child_id);
         return;
@@ -243,6 +250,15 @@ static void stc_classify_one(stc_unit_info *u, const stc_module *mod, stc_diags 
     }
 }
 
+static const stc_method *stc_sort_methods;
+
+static int stc_method_name_cmp(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(stc_sort_methods[i].name, stc_sort_methods[j].name);
+    return c ? c : (i < j ? -1 : (i > j));
+}
+
 stc_unit_info *stc_classify(const stc_module *m, stc_diags *d)
 {
     if (!m)
@@ -266,17 +282,29 @@ stc_unit_info *stc_classify(const stc_module *m, stc_diags *d)
         units[i].method = &c->methods[i];
         stc_classify_one(&units[i], m, d);
     }
-    /* A method defined twice: Python keeps the last one. */
-    for (size_t i = 0; i < c->nmethods; i++)
-        for (size_t j = i + 1; j < c->nmethods; j++)
-            if (strcmp(c->methods[i].name, c->methods[j].name) == 0) {
-                stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, m->file, c->methods[j].pos.line,
-                                            c->methods[j].pos.col, "STC103",
-                                            "method '%s' is defined twice (first at line %d)",
-                                            c->methods[j].name, c->methods[i].pos.line);
-                stc_diag_set_hint(dg, "rename or remove one of them; Python would silently keep the last");
-                break;
-            }
+    /* A method defined twice: Python keeps the last one. Sort the indices by
+     * name (then position) so this stays O(n log n) on huge modules. */
+    if (c->nmethods > 1) {
+        size_t *idx = stc_xmalloc(c->nmethods * sizeof *idx);
+        for (size_t i = 0; i < c->nmethods; i++)
+            idx[i] = i;
+        stc_sort_methods = c->methods;
+        qsort(idx, c->nmethods, sizeof *idx, stc_method_name_cmp);
+        for (size_t k = 1; k < c->nmethods; k++) {
+            const stc_method *first = &c->methods[idx[k - 1]], *again = &c->methods[idx[k]];
+            if (strcmp(first->name, again->name) != 0)
+                continue;
+            size_t f = k - 1;
+            while (f > 0 && strcmp(c->methods[idx[f - 1]].name, again->name) == 0)
+                f--;
+            first = &c->methods[idx[f]];
+            stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, m->file, again->pos.line, again->pos.col, "STC103",
+                                        "method '%s' is defined twice (first at line %d)", again->name,
+                                        first->pos.line);
+            stc_diag_set_hint(dg, "rename or remove one of them; Python would silently keep the last");
+        }
+        free(idx);
+    }
     return units;
 }
 

@@ -134,6 +134,29 @@ static const char *stc_source_line(const char *source, int line, size_t *len)
     return p;
 }
 
+/* Print a line of source, with invalid UTF-8 and control characters other
+ * than tab shown as U+FFFD so a terminal never gets raw bytes. */
+static void stc_put_sanitized(FILE *out, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (len == 0 || i + len > n || !stc_utf8_valid(s + i, len, NULL)) {
+            fputs("\xEF\xBF\xBD", out);
+            i++;
+            continue;
+        }
+        if (len == 1 && ((c < 0x20 && c != '\t') || c == 0x7F)) {
+            fputs("\xEF\xBF\xBD", out);
+            i++;
+            continue;
+        }
+        fwrite(s + i, 1, len, out);
+        i += len;
+    }
+}
+
 void stc_diag_print_one(const stc_diag *dg, FILE *out, const char *source)
 {
     if (dg->file && dg->line > 0)
@@ -147,7 +170,9 @@ void stc_diag_print_one(const stc_diag *dg, FILE *out, const char *source)
         size_t len = 0;
         const char *l = stc_source_line(source, dg->line, &len);
         if (l && len < 1000) {
-            fprintf(out, "%5d | %.*s\n      | ", dg->line, (int)len, l);
+            fprintf(out, "%5d | ", dg->line);
+            stc_put_sanitized(out, l, len);
+            fputs("\n      | ", out);
             /* The caret goes under code point `col`; tabs are kept as tabs
              * so the caret lines up with the source line above it. */
             int cp = 1;

@@ -112,6 +112,7 @@ void stc_module_free(stc_module *m)
     free(m->functions.items);
     free(m->file);
     free(m->source);
+    free(m->line_starts);
     free(m);
 }
 

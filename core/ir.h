@@ -107,6 +107,8 @@ typedef struct stc_module {
     char *file;           /* the path as given */
     char *source;         /* the whole text, NUL-terminated */
     size_t source_len;
+    size_t *line_starts;  /* byte offset of each line's start (index 0 = line 1) */
+    size_t nlines;
     stc_list body;        /* every module-level statement, owned */
     stc_list imports;     /* borrowed: module-level IMPORT / IMPORT_FROM nodes */
     stc_list globals;     /* borrowed: module-level ASSIGN / ANN_ASSIGN nodes */

@@ -494,49 +494,31 @@ static stc_node *stc_convert(stc_conv *cv, PyObject *o, int depth)
 
 /* ---- module structure ---------------------------------------------------- */
 
+/* Byte offset of (line, col) in the module's source; col counts code points. */
+static size_t stc_module_offset(const stc_module *m, int line, int col)
+{
+    if (line < 1)
+        return 0;
+    if ((size_t)line > m->nlines)
+        return m->source_len;
+    size_t off = m->line_starts[line - 1];
+    for (int c = 1; off < m->source_len && c < col && m->source[off] != '\n'; c++) {
+        off++;
+        while (off < m->source_len && ((unsigned char)m->source[off] & 0xC0) == 0x80)
+            off++;
+    }
+    return off;
+}
+
 char *stc_module_text(const stc_module *m, stc_pos pos)
 {
     if (!m || pos.line <= 0)
         return NULL;
-    /* Walk to the start line and column (code points), then to the end. */
-    const char *s = m->source;
-    const char *end = s + m->source_len;
-    int line = 1;
-    const char *p = s;
-    while (p < end && line < pos.line) {
-        if (*p == '\n')
-            line++;
-        p++;
-    }
-    for (int c = 1; p < end && c < pos.col; p++)
-        if (((unsigned char)p[1] & 0xC0) != 0x80)
-            c++;
-    const char *q = p;
-    int l2 = pos.line;
-    while (q < end && l2 < pos.end_line) {
-        if (*q == '\n')
-            l2++;
-        q++;
-    }
-    if (l2 == pos.line) {
-        /* same line: count from the start column */
-        int c = pos.col;
-        while (q < end && c < pos.end_col) {
-            q++;
-            while (q < end && ((unsigned char)*q & 0xC0) == 0x80)
-                q++;
-            c++;
-        }
-    } else {
-        for (int c = 1; q < end && c < pos.end_col; c++) {
-            q++;
-            while (q < end && ((unsigned char)*q & 0xC0) == 0x80)
-                q++;
-        }
-    }
-    if (q < p)
-        q = p;
-    return stc_xstrndup(p, (size_t)(q - p));
+    size_t a = stc_module_offset(m, pos.line, pos.col);
+    size_t b = stc_module_offset(m, pos.end_line, pos.end_col);
+    if (b < a)
+        b = a;
+    return stc_xstrndup(m->source + a, b - a);
 }
 
 static void stc_build_params(stc_module *mod, stc_method *m, stc_node *args)
@@ -732,6 +714,8 @@ stc_module *stc_parse_source(const char *file, const char *source, size_t len, s
     mod->file = stc_xstrdup(file);
     mod->source = stc_xstrndup(source, len);
     mod->source_len = len;
+    mod->line_starts = cv.line_starts; /* shared with cv until `out` */
+    mod->nlines = cv.nlines;
     PyObject *body = PyObject_GetAttrString(tree, "body");
     PyErr_Clear();
     stc_convert_list(&cv, body, &mod->body, 0, false);
@@ -742,6 +726,7 @@ stc_module *stc_parse_source(const char *file, const char *source, size_t len, s
                                     "the module nests expressions or blocks more than %d deep",
                                     STC_PARSE_MAX_DEPTH);
         stc_diag_set_hint(dg, "split deeply nested expressions into several statements");
+        mod->line_starts = NULL; /* still owned by cv, freed below */
         stc_module_free(mod);
         mod = NULL;
         goto out;
@@ -776,7 +761,8 @@ stc_module *stc_parse_source(const char *file, const char *source, size_t len, s
             stc_build_class(mod, mod->body.items[i], &mod->classes[mod->nclasses++]);
     mod->service = mod->nclasses ? &mod->classes[mod->nclasses - 1] : NULL;
 out:
-    free(cv.line_starts);
+    if (!mod)
+        free(cv.line_starts); /* otherwise the module owns it */
     return mod;
 }
 

@@ -33,6 +33,8 @@ stc_service *stc_service_compile_source(const char *file, const char *src, size_
 {
     stc_service *svc = stc_xcalloc(1, sizeof *svc);
     svc->file = stc_xstrdup(file);
+    svc->source = stc_xstrndup(src, len);
+    svc->source_len = len;
     svc->module = stc_parse_source(file, src, len, &svc->diags);
     stc_service_run_stages(svc, opts);
     stc_diags_sort(&svc->diags);
@@ -43,9 +45,14 @@ stc_service *stc_service_compile_file(const char *path, const stc_service_option
 {
     stc_service *svc = stc_xcalloc(1, sizeof *svc);
     svc->file = stc_xstrdup(path);
-    int io = 0;
-    svc->module = stc_parse_file(path, &svc->diags, &io);
-    svc->io_error = io != 0;
+    char *err = NULL;
+    if (stc_file_read(path, &svc->source, &svc->source_len, &err) != 0) {
+        stc_diag_add(&svc->diags, STC_SEV_ERROR, path, 0, 0, "STC002", "%s", err);
+        free(err);
+        svc->io_error = true;
+        return svc;
+    }
+    svc->module = stc_parse_source(path, svc->source, svc->source_len, &svc->diags);
     stc_service_run_stages(svc, opts);
     stc_diags_sort(&svc->diags);
     return svc;
@@ -62,6 +69,7 @@ void stc_service_free(stc_service *svc)
     stc_units_free(svc->units, svc->nunits);
     stc_module_free(svc->module);
     stc_diags_free(&svc->diags);
+    free(svc->source);
     free(svc->file);
     free(svc);
 }

@@ -17,6 +17,9 @@
 
 typedef struct stc_service {
     char *file;
+    char *source;         /* the module's text (NULL when unreadable), kept even
+                             when parsing fails so diagnostics can quote it */
+    size_t source_len;
     stc_module *module;   /* NULL when the file could not be parsed */
     stc_diags diags;      /* every stage's diagnostics */
     stc_unit_info *units; /* one per method of the service class, in order */
