@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_template.h"
 #include "core/aws/emit.h"
 #include "core/util.h"
 #include "render/layout.h"
@@ -27,8 +28,6 @@ static char *stc_emit_svg(const char *asl, size_t len, void *ctx)
     cJSON_Delete(doc);
     return svg;
 }
-
-static const char *const stc_modes[] = {"dev", "test", "stage", "prod"};
 
 int stc_cmd_emit(int argc, char **argv)
 {
@@ -60,40 +59,29 @@ int stc_cmd_emit(int argc, char **argv)
         return stc_cli_usage("emit", "missing -o DIR");
     if (!*out)
         return stc_cli_usage("emit", "-o needs a folder name");
-    bool known = false;
-    for (size_t i = 0; i < STC_ARRAY_LEN(stc_modes); i++)
-        if (strcmp(mode, stc_modes[i]) == 0)
-            known = true;
-    if (!known)
-        return stc_cli_usage("emit", "unknown mode '%s' (dev, test, stage or prod)", mode);
-    if (config) {
-        char *text = NULL, *err = NULL;
-        size_t len;
-        if (stc_file_read(config, &text, &len, &err) != 0) {
-            fprintf(stderr, "stc-tui: %s\n", err);
-            free(err);
-            return STC_EXIT_IO;
-        }
-        free(text);
-    }
+    if (!stc_cmd_template_check_mode("emit", mode))
+        return STC_EXIT_USAGE;
 
     int status;
-    stc_service *svc = stc_cli_load(path, &status);
+    stc_service *svc = stc_cmd_template_load(path, mode, config, &status);
     if (!svc)
         return status;
     if (status != STC_EXIT_OK) {
-        stc_cli_print_diags(svc);
         stc_service_free(svc);
         return status;
     }
-    stc_emit_options opts = {mode, config, stc_emit_svg, NULL};
+    /* The service was compiled with the mode's configuration: the template uses it. */
+    stc_emit_options opts = {mode, NULL, stc_emit_svg, NULL};
     stc_emit e;
-    if (stc_emit_collect(svc, &opts, &e, &svc->diags) != 0) {
-        stc_cli_print_diags(svc);
+    stc_diags d = STC_DIAGS_INIT;
+    int collected = stc_emit_collect(svc, &opts, &e, &d);
+    stc_diags_sort(&d);
+    stc_cmd_template_print_diags(svc, &d, NULL);
+    stc_diags_free(&d);
+    if (collected != 0) {
         stc_service_free(svc);
-        return STC_EXIT_INPUT;
+        return collected == -2 ? STC_EXIT_IO : STC_EXIT_INPUT;
     }
-    stc_cli_print_diags(svc); /* warnings and notes */
     char *err = NULL;
     int rc = STC_EXIT_OK;
     if (stc_emit_write(&e, out, &err) != 0) {

@@ -17,8 +17,10 @@
 
 #include "core/aws/handler.h"
 #include "core/aws/package.h"
+#include "core/aws/template.h"
 #include "core/openapi.h"
 #include "core/routes.h"
+#include "core/spec.h"
 #include "core/workflow.h"
 #include "core/util.h"
 
@@ -110,7 +112,7 @@ static char *stc_manifest(const stc_service *svc, const stc_package *pkg, const 
     return text;
 }
 
-static char *stc_deploy_md(const stc_package *pkg, const char *mode, bool has_template)
+static char *stc_deploy_md(const stc_package *pkg, const char *mode)
 {
     char *stack = stc_stack_name(pkg->service, mode);
     stc_buf b = STC_BUF_INIT;
@@ -123,9 +125,6 @@ static char *stc_deploy_md(const stc_package *pkg, const char *mode, bool has_te
                    "    --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM \\\n"
                    "    --parameter-overrides \"ArtifactBucket=$BUCKET\"\n```\n\n",
                    stack);
-    if (!has_template)
-        stc_buf_puts(&b, "(This stc-tui build has no template stage yet: template.yaml is not in\n"
-                         "this folder, so only the upload can run.)\n\n");
     stc_buf_puts(&b, "Each function's code key is its S3 key below: it holds the first 16 hex digits\n"
                      "of the SHA-256 of what the function ships (handler.py, service.py,\n"
                      "stc_runtime.py), so only a function whose code changed gets a new version.\n\n"
@@ -182,8 +181,47 @@ int stc_emit_collect(const stc_service *svc, const stc_emit_options *opts, stc_e
         stc_emit_add_text(out, svg_path, svg);
         free(svg_path);
     }
-    bool has_template = false;
-    stc_emit_add_text(out, "DEPLOY.md", stc_deploy_md(pkg, mode, has_template));
+    /* The template (YAML and JSON) and the spec it was built from. */
+    stc_template_parts parts;
+    memset(&parts, 0, sizeof parts);
+    bool io = false;
+    cJSON *tmpl = stc_template_generate(svc, mode, opts ? opts->config_path : NULL, &parts, d, &io);
+    if (!tmpl) {
+        stc_template_parts_free(&parts);
+        stc_package_free(pkg);
+        stc_emit_free(out);
+        memset(out, 0, sizeof *out);
+        return io ? -2 : -1;
+    }
+    static const struct {
+        const char *path;
+        stc_template_format fmt;
+    } forms[] = {{"template.yaml", STC_TEMPLATE_YAML}, {"template.json", STC_TEMPLATE_JSON}};
+    int rc = 0;
+    for (size_t i = 0; i < STC_ARRAY_LEN(forms) && rc == 0; i++) {
+        stc_buf b = STC_BUF_INIT;
+        char *err = NULL;
+        if (stc_template_write(tmpl, forms[i].fmt, &b, &err) != 0) {
+            stc_diag_add(d, STC_SEV_ERROR, svc->file, 0, 0, "STC702", "cannot write %s: %s", forms[i].path, err);
+            free(err);
+            stc_buf_free(&b);
+            rc = -1;
+            break;
+        }
+        size_t len = b.len;
+        stc_emit_add(out, forms[i].path, stc_buf_take(&b), len);
+    }
+    cJSON_Delete(tmpl);
+    if (rc == 0)
+        stc_emit_add_text(out, "spec.json", stc_json_text(stc_spec_to_json(parts.spec)));
+    stc_template_parts_free(&parts);
+    if (rc != 0) {
+        stc_package_free(pkg);
+        stc_emit_free(out);
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    stc_emit_add_text(out, "DEPLOY.md", stc_deploy_md(pkg, mode));
     qsort(out->files, out->nfiles, sizeof *out->files, stc_emit_cmp);
     stc_emit_add_text(out, "manifest.json", stc_manifest(svc, pkg, mode, out));
     qsort(out->files, out->nfiles, sizeof *out->files, stc_emit_cmp);

@@ -3,10 +3,12 @@
  * stc_emit_collect() builds every file in memory: the function zips
  * (artifacts/<function>-<hex16>.zip, core/aws/package.h), manifest.json (the
  * functions with their S3 keys and digests; it also marks the folder as one
- * stc-tui wrote), DEPLOY.md (the two commands), and, from the stages that
- * provide them, the template (template.yaml, template.json), the state
- * machines (state-machines/<method>.asl.json and .svg), the spec document
- * (spec.json) and the OpenAPI document (openapi.json).
+ * stc-tui wrote), DEPLOY.md (the two commands), the template of the mode
+ * (template.yaml, template.json, core/aws/template.h) and the spec it was
+ * built from (spec.json), the state machines
+ * (state-machines/<method>.asl.json, .source-map.json, and .svg through the
+ * caller's drawing hook) and the OpenAPI document (openapi.json, when the
+ * service has HTTP routes).
  *
  * stc_emit_write() puts them in place atomically: everything goes to a
  * temporary sibling folder (".<name>.stc-tmp-XXXXXX" beside DIR), each file
@@ -46,13 +48,15 @@ typedef char *(*stc_emit_svg_fn)(const char *asl, size_t len, void *ctx);
 
 typedef struct stc_emit_options {
     const char *mode;        /* "dev" (default), "test", "stage", "prod" */
-    const char *config_path; /* SERVICE.stc.yaml override, or NULL */
+    const char *config_path; /* NULL: the service's own configuration when it was
+                                compiled for `mode` (else SERVICE.stc.yaml beside it) */
     stc_emit_svg_fn svg;     /* NULL: no drawings */
     void *svg_ctx;
 } stc_emit_options;
 
-/* Build the folder's files for a compiled service without errors. Returns 0,
- * or -1 with diagnostics appended to d (STC700..STC709). */
+/* Build the folder's files for a compiled service without errors. Returns 0;
+ * -1 with diagnostics appended to d (STC700..STC709, and the template's own);
+ * -2 when the configuration file cannot be read (STC528 in d). */
 int stc_emit_collect(const stc_service *svc, const stc_emit_options *opts, stc_emit *out, stc_diags *d);
 void stc_emit_free(stc_emit *e);
 

@@ -120,7 +120,32 @@ for f in "$W"/v-*/openapi.json; do
         bad "validate-api rejects $f: $("$NODE_BIN/validate-api" "$f" 2>&1 | head -20)"; fi
 done
 [ -f "$W/v-chat/openapi.json" ] && ok || bad "chat has an HTTP route: openapi.json missing"
-"$PY" - "$W"/v-*/state-machines/*.svg <<'EOF' && ok || bad "SVG drawings"
+command -v cfn-lint >/dev/null 2>&1 || bad "cfn-lint is not on PATH (./scripts/setup warns about it)"
+for ex in people orders chat; do
+    cfn-lint "$W/v-$ex/template.yaml" "$W/v-$ex/template.json" >"$W/cfn.txt" 2>&1 && ok ||
+        bad "cfn-lint on the $ex template: $(head -20 "$W/cfn.txt")"
+done
+expect_rc 0 "emit orders prod" -- "$BIN" emit "$ROOT/examples/orders.py" --mode prod -o "$W/v-orders-prod"
+cfn-lint "$W/v-orders-prod/template.yaml" >"$W/cfn.txt" 2>&1 && ok || bad "cfn-lint prod: $(head -20 "$W/cfn.txt")"
+# The template's code keys and the spec's digests are the packages' own.
+"$PY" - "$W"/v-people "$W"/v-orders "$W"/v-chat "$W"/v-orders-prod <<'EOF' && ok || bad "template and spec keys"
+import json, os, sys
+for d in sys.argv[1:]:
+    m = json.load(open(os.path.join(d, "manifest.json")))
+    t = json.load(open(os.path.join(d, "template.json")))
+    keys = sorted(r["Properties"]["Code"]["S3Key"] for r in t["Resources"].values()
+                  if r["Type"] == "AWS::Lambda::Function")
+    assert keys == sorted(f["s3_key"] for f in m["functions"]), (d, keys)
+    handlers = {r["Properties"]["Handler"] for r in t["Resources"].values() if r["Type"] == "AWS::Lambda::Function"}
+    assert handlers == {"handler.handler"}, handlers
+    assert "ArtifactBucket" in t["Parameters"], t["Parameters"].keys()
+    spec = json.dumps(json.load(open(os.path.join(d, "spec.json"))))
+    for f in m["functions"]:
+        assert f["sha256"] in spec and f["s3_key"] in spec, (d, f["name"])
+    for name in ("template.yaml", "template.json", "spec.json", "DEPLOY.md", "manifest.json"):
+        assert name in m["files"], (d, name)
+EOF
+"$PY" - "$W"/v-{people,orders}/state-machines/*.svg <<'EOF' && ok || bad "SVG drawings"
 import sys
 import xml.etree.ElementTree as ET
 assert len(sys.argv) == 4, sys.argv

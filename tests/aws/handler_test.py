@@ -346,14 +346,14 @@ h = load(shop, "search_items")
 check("required service parameter missing", raises(h.handler, http_event("GET", "/items", "/items"), None),
       ("RuntimeError", "service parameter 'shop' is not set: environment variable STC_PARAM_SHOP"))
 os.environ["STC_PARAM_SHOP"] = "Corner"
-os.environ["STC_PARAM_OPEN_"] = "false"
+os.environ["STC_PARAM_CURRENCY"] = "USD"
 h = load(shop, "search_items")
 q = "tags=red,blue&tags=green&max_price=2.5&in_stock=true&limit=4"
 check("query conversion", answer(h.handler(http_event("GET", "/items", "/items", query=q), None)),
       (200, {"tags": ["red", "blue", "green"], "max_price": 2.5, "in_stock": True, "limit": 4,
-             "shop": "Corner", "open": False}))
+             "shop": "Corner", "currency": "USD"}))
 check("query defaults", answer(h.handler(http_event("GET", "/items", "/items", query="tags=a"), None))[1],
-      {"tags": ["a"], "max_price": 10.0, "in_stock": False, "limit": None, "shop": "Corner", "open": False})
+      {"tags": ["a"], "max_price": 10.0, "in_stock": False, "limit": None, "shop": "Corner", "currency": "USD"})
 check("query missing required list", answer(h.handler(http_event("GET", "/items", "/items"), None)),
       (400, {"error": "BadRequest", "message": "missing query parameter 'tags'"}))
 check("query bad bool", answer(h.handler(http_event("GET", "/items", "/items", query="tags=a&in_stock=maybe"), None)),
@@ -389,6 +389,16 @@ check("domain exception -> 400", answer(h.handler(ev, None)),
       (400, {"error": "OutOfStock", "message": "count must be positive, not 0"}))
 h = load(shop, "_audit")
 check("direct _audit sees the table", h.handler({"item_id": 7}, None), "audited 7 (1 items)")
+
+# In the cloud (mode aws), a resource without its variable fails when used, not at cold start.
+os.environ["STC_RUNTIME"] = "aws"
+h = load(shop, "search_items")
+check("aws mode: no resource, no problem", answer(h.handler(http_event("GET", "/items", "/items", query="tags=a"), None))[0], 200)
+h = load(shop, "get_image")
+ev = http_event("GET", "/images/{image_id}", "/images/logo", {"image_id": "logo"})
+check("aws mode: unconfigured bucket", answer(h.handler(ev, None)),
+      (500, {"error": "InternalServerError", "message": "get_image raised RuntimeError; see the function's log"}))
+os.environ["STC_RUNTIME"] = "memory"
 
 shutil.rmtree(WORK)
 print("%d passed, %d failed" % (passed, failed))

@@ -154,13 +154,13 @@ static const char expected_add_stock[] =
     "class ShopService:\n"
     "    LIMIT = 3\n"
     "\n"
-    "    def __init__(self, shop: str, ratio: float = 1.5, open_: bool = True):\n"
+    "    def __init__(self, shop: str, ratio: float = 1.5, currency: str = \"EUR\"):\n"
     "        self.stock: MutableMapping[int, dict] = {}\n"
     "        self.images: MutableMapping[str, bytes] = {}\n"
     "        self.jobs: Queue = Queue()\n"
     "        self.shop = shop\n"
     "        self.ratio = ratio\n"
-    "        self.open_ = open_\n"
+    "        self.currency = currency\n"
     "\n"
     "    def __repr__(self):\n"
     "        return f\"ShopService({self.shop!r})\"\n"
@@ -192,13 +192,13 @@ static const char expected_search_items[] =
     "class ShopService:\n"
     "    LIMIT = 3\n"
     "\n"
-    "    def __init__(self, shop: str, ratio: float = 1.5, open_: bool = True):\n"
+    "    def __init__(self, shop: str, ratio: float = 1.5, currency: str = \"EUR\"):\n"
     "        self.stock: MutableMapping[int, dict] = {}\n"
     "        self.images: MutableMapping[str, bytes] = {}\n"
     "        self.jobs: Queue = Queue()\n"
     "        self.shop = shop\n"
     "        self.ratio = ratio\n"
-    "        self.open_ = open_\n"
+    "        self.currency = currency\n"
     "\n"
     "    def __repr__(self):\n"
     "        return f\"ShopService({self.shop!r})\"\n"
@@ -207,7 +207,7 @@ static const char expected_search_items[] =
     "                     limit: Optional[int] = None) -> dict:\n"
     "        # The answer echoes the converted query parameters.\n"
     "        return {\"tags\": tags, \"max_price\": max_price, \"in_stock\": in_stock, \"limit\": limit,\n"
-    "                \"shop\": self.shop, \"open\": self.open_}\n";
+    "                \"shop\": self.shop, \"currency\": self.currency}\n";
 
 static void test_slice_shop(void **state)
 {

@@ -711,6 +711,25 @@ class StateMachineProxy:
 # the service object, built once per cold start
 
 
+class _Unconfigured:
+    """A resource the template gave this function no access to: any use fails
+    with a clear message (only when the code path runs, not at cold start)."""
+
+    def __init__(self, attr, env):
+        self._what = ("resource '%s' is not configured for this function: environment variable %s is not set"
+                      % (attr, env))
+
+    def _fail(self, *args, **kwargs):
+        raise RuntimeError(self._what)
+
+    __getitem__ = __setitem__ = __delitem__ = __contains__ = __iter__ = __len__ = _fail
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise RuntimeError(self._what)
+
+
 def build_service(cls, init_params, resources, calls, namespace=None):
     """Construct the service: __init__ arguments from the environment
     (STC_PARAM_*, converted by their type hints; absent ones take their
@@ -735,8 +754,8 @@ def build_service(cls, init_params, resources, calls, namespace=None):
         name = os.environ.get(r["env"])
         if not name:
             if aws:
-                raise RuntimeError("resource '%s' is not configured: environment variable %s"
-                                   % (r["attr"], r["env"]))
+                setattr(service, r["attr"], _Unconfigured(r["attr"], r["env"]))
+                continue
             name = r["attr"]
         if r["kind"] == "table":
             setattr(service, r["attr"], Table(name, r.get("key_type") or "str"))

@@ -25,13 +25,13 @@ class ShopService:
     """The service class: its docstring does not ship."""
     LIMIT = 3
 
-    def __init__(self, shop: str, ratio: float = 1.5, open_: bool = True):
+    def __init__(self, shop: str, ratio: float = 1.5, currency: str = "EUR"):
         self.stock: MutableMapping[int, dict] = {}
         self.images: MutableMapping[str, bytes] = {}
         self.jobs: Queue = Queue()
         self.shop = shop
         self.ratio = ratio
-        self.open_ = open_
+        self.currency = currency
 
     def __repr__(self):
         return f"ShopService({self.shop!r})"
@@ -49,7 +49,7 @@ class ShopService:
                      limit: Optional[int] = None) -> dict:
         # The answer echoes the converted query parameters.
         return {"tags": tags, "max_price": max_price, "in_stock": in_stock, "limit": limit,
-                "shop": self.shop, "open": self.open_}
+                "shop": self.shop, "currency": self.currency}
 
     def put_image(self, image_id: str, data: str) -> None:
         self.images[image_id] = data.encode()
