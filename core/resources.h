@@ -33,12 +33,12 @@
 /* X(ID, "json", writes, "what it is") */
 #define STC_ACCESS_OPS(X)                                                              \
     X(GET, "get", false, "read one entry by key: t[k], k in t, t.get(k)")              \
-    X(SCAN, "scan", false, "read all entries: iteration, keys/values/items, len(t)")   \
+    X(SCAN, "scan", false, "list the keys: iteration, keys(), len(t)")   \
     X(PUT, "put", true, "write one entry: t[k] = v, t.update(...), t.setdefault(...)") \
-    X(DELETE, "delete", true, "delete entries: del t[k], t.pop(k), t.clear()")         \
+    X(DELETE, "delete", true, "delete an entry: del t[k], t.pop(k), t.clear()")         \
     X(SEND, "send", true, "send a message: q.put(x), q.put_nowait(x)")                 \
     X(RECEIVE, "receive", false, "receive and delete a message: q.get(), q.get_nowait()") \
-    X(INSPECT, "inspect", false, "read queue attributes: q.qsize(), q.empty(), q.full()")
+    X(INSPECT, "inspect", false, "read queue attributes: q.qsize(), q.empty(), len(q)")
 
 typedef enum stc_access_op {
 #define X(id, json, writes, doc) STC_OP_##id,
