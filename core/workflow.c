@@ -461,7 +461,7 @@ static void wf_params(wf_ctx *c)
         free(path);
     }
     cJSON_AddObjectToObject(par, "sys");
-    c->pos = mt->pos;
+    c->pos = mt->name_pos.line ? mt->name_pos : mt->pos;
     wf_emit(c, init, wf_name(c, "Start %s", mt->name), STC_WF_CALL_NONE, NULL);
     wf_then(c, init);
 }
@@ -508,7 +508,7 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
         cJSON_AddNullToObject(par, "value");
         cJSON_AddStringToObject(ret, "OutputPath", "$.value");
         cJSON_AddBoolToObject(ret, "End", true);
-        c.pos = wf->method->pos;
+        c.pos = wf->method->name_pos.line ? wf->method->name_pos : wf->method->pos;
         wf_emit(&c, ret, wf_name(&c, "Return None (end of %s)", wf->method->name),
                 STC_WF_CALL_NONE, NULL);
     }

@@ -574,7 +574,7 @@ static wf_ev wf_fstring(wf_ctx *c, const stc_node *n)
             continue;
         if (part->level != -1 || part->b) {
             char *t = wf_text(c, part, WF_TEXT_MAX);
-            wf_diag(c, part, WF_E_FORMAT,
+            wf_diag(c, part->a, WF_E_FORMAT,
                     "the conversion or format spec in '%s' has no ASL equivalent; format the "
                     "value in an internal function",
                     t);
@@ -699,6 +699,16 @@ static wf_ev wf_subscript(wf_ctx *c, const stc_node *n)
     wf_type bt = wf_static_type(c, n->a, &base);
     wf_ev key = wf_expr(c, n->b);
     if (key.kind == WF_EV_CONST && cJSON_IsString(key.json) && bt != WF_T_LIST) {
+        if (!stc_asl_plain_key(key.json->valuestring)) {
+            stc_diag *dg = wf_diag(c, n->b, WF_E_DICT_KEY,
+                                   "the key '%s' cannot be written in a path the ASL validators "
+                                   "accept; use keys made of letters, digits and '_'",
+                                   key.json->valuestring);
+            stc_diag_set_hint(dg, "or read the value in an internal function");
+            wf_ev_free(&base);
+            wf_ev_free(&key);
+            return wf_null();
+        }
         char *p = wf_ev_as_path(c, &base, "subscript base");
         stc_buf b = STC_BUF_INIT;
         stc_buf_puts(&b, p);
@@ -1108,8 +1118,15 @@ static wf_ev wf_builtin_call(wf_ctx *c, const stc_node *n)
     } else if (f->kind == STC_N_ATTRIBUTE && strcmp(f->id, "split") == 0 && !q) {
         if (!wf_nargs(c, n, 0, 1, 0))
             goto bad;
-        const char *sep = " \t\n\r\f\v";
-        if (n->l1.count == 1) {
+        if (n->l1.count == 0) {
+            stc_diag *dg = wf_diag(c, n, WF_E_EXPRESSION,
+                                   "split() without a separator splits on any whitespace; "
+                                   "States.StringSplit needs the separator");
+            stc_diag_set_hint(dg, "write split(\" \") if the text is separated by single spaces");
+            goto bad;
+        }
+        const char *sep;
+        {
             const stc_node *s = n->l1.items[0];
             if (!(s->kind == STC_N_CONSTANT && s->cval.kind == STC_CONST_STR && s->slen == 1)) {
                 stc_diag *dg = wf_diag(c, s, WF_E_EXPRESSION,
@@ -1351,6 +1368,16 @@ static cJSON *wf_compare_pair(wf_ctx *c, const stc_node *n, const char *op, wf_e
         } else if (rt == WF_T_DICT) {
             if (!(l->kind == WF_EV_CONST && cJSON_IsString(l->json))) {
                 wf_refuse_op(c, n);
+                *konst = 0;
+                wf_ev_free(l);
+                wf_ev_free(r);
+                return NULL;
+            }
+            if (!stc_asl_plain_key(l->json->valuestring)) {
+                wf_diag(c, n, WF_E_DICT_KEY,
+                        "the key '%s' cannot be written in a path the ASL validators accept; use "
+                        "keys made of letters, digits and '_'",
+                        l->json->valuestring);
                 *konst = 0;
                 wf_ev_free(l);
                 wf_ev_free(r);
@@ -2045,6 +2072,11 @@ static void wf_wait(wf_ctx *c, const stc_node *call)
             stc_diag *dg = wf_diag(c, arg, WF_E_SLEEP,
                                    "a Wait state waits a whole number of seconds from 0 to a year");
             stc_diag_set_hint(dg, "write a whole number such as sleep(10)");
+            wf_ev_free(&ev);
+            cJSON_Delete(w);
+            return;
+        }
+        if (ev.json->valuedouble == 0) { /* sleep(0) only yields: no Wait */
             wf_ev_free(&ev);
             cJSON_Delete(w);
             return;

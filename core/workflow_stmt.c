@@ -397,6 +397,7 @@ static void wf_if(wf_ctx *c, const stc_node *s)
 {
     stc_asl_exits t = {0}, f = {0}, done = {0};
     c->cond_label = "If";
+    c->pos = s->a->pos; /* the test's states map to the test, not the whole if */
     wf_cond(c, s->a, &t, &f);
     c->cond_label = NULL;
     stc_asl_exits_move(&c->scope->dangling, &t);
@@ -448,8 +449,43 @@ static void wf_loop_leave(wf_ctx *c, wf_loop *l)
     stc_asl_exits_free(&l->cont);
 }
 
+/* A break of the loop being compiled, or a return, anywhere below `n`.
+ * `nested`: n sits inside an inner loop's body, whose breaks are its own. */
+static bool wf_leaves(const stc_node *n, bool nested)
+{
+    if (!n)
+        return false;
+    if (n->kind == STC_N_RETURN)
+        return true;
+    if (n->kind == STC_N_BREAK)
+        return !nested;
+    bool loop = n->kind == STC_N_WHILE || n->kind == STC_N_FOR;
+    const stc_list *ls[] = {&n->l0, &n->l1, &n->l2, &n->l3};
+    for (size_t k = 0; k < 4; k++) {
+        /* a loop's body (l0) owns its breaks; its else block (l1) does not */
+        bool inner = nested || (loop && k == 0);
+        for (size_t i = 0; i < ls[k]->count; i++)
+            if (wf_leaves(ls[k]->items[i], inner))
+                return true;
+    }
+    return false;
+}
+
 static void wf_while(wf_ctx *c, const stc_node *s)
 {
+    bool forever = s->a->kind == STC_N_CONSTANT && s->a->cval.kind == STC_CONST_BOOL &&
+                   s->a->cval.bval;
+    bool leaves = false;
+    for (size_t i = 0; i < s->l0.count; i++)
+        leaves = leaves || wf_leaves(s->l0.items[i], false);
+    if (forever && !leaves && wf_has_sleep(c, s)) {
+        stc_diag *dg = wf_diag(c, s, WF_E_FOREVER,
+                               "a workflow that polls forever would reach the execution history "
+                               "limit; continue-as-new is not generated for it yet");
+        stc_diag_set_hint(dg, "bound the loop (e.g. 'while polls < 1000:') and start a fresh "
+                              "execution when it ends");
+        return;
+    }
     wf_scope *sc = c->scope;
     bool saved_want = sc->want_first;
     const char *saved_first = sc->first_emit;
@@ -457,6 +493,7 @@ static void wf_while(wf_ctx *c, const stc_node *s)
     sc->first_emit = NULL;
     stc_asl_exits t = {0}, f = {0};
     c->cond_label = "While";
+    c->pos = s->a->pos;
     wf_cond(c, s->a, &t, &f);
     c->cond_label = NULL;
     wf_loop l;
@@ -498,6 +535,8 @@ static void wf_for(wf_ctx *c, const stc_node *s)
     }
     int k = ++c->nloop;
     char *loop = stc_xasprintf("$.sys.loop%d", k);
+    stc_pos header = {s->pos.line, s->pos.col, s->b->pos.end_line, s->b->pos.end_col};
+    c->pos = header;
     char *iter_text = wf_text(c, s->b, WF_TEXT_MAX);
     const char *var = s->a->id;
     wf_ev items = wf_expr(c, s->b);
@@ -540,6 +579,7 @@ static void wf_for(wf_ctx *c, const stc_node *s)
     wf_loop_enter(c, &l);
     wf_block(c, &s->l0);
     stc_asl_exits_move(&c->scope->dangling, &l.cont);
+    c->pos = header;
     if (wf_live(c)) {
         cJSON *inc = wf_state("Pass");
         cJSON *ipar = cJSON_AddObjectToObject(inc, "Parameters");
@@ -551,7 +591,6 @@ static void wf_for(wf_ctx *c, const stc_node *s)
         free(b);
         cJSON_AddStringToObject(inc, "ResultPath", loop);
         cJSON_AddStringToObject(inc, "Next", head);
-        c->pos = s->pos;
         wf_emit(c, inc, wf_name(c, "Next %s (line %d)", var, s->pos.line), STC_WF_CALL_NONE, NULL);
     }
     stc_asl_exits_add(&c->scope->dangling, check, "Default");
@@ -690,7 +729,9 @@ static void wf_handlers(wf_ctx *c, const stc_node *s, const char *dispatch, stc_
     } else if (!has_default) {
         cJSON_AddStringToObject(ch, "Default", wf_raise_target(c));
     }
-    c->pos = s->pos;
+    c->pos = s->l1.items[0]->pos;
+    c->pos.end_line = c->pos.line; /* the first except line */
+    c->pos.end_col = c->pos.col + 6;
     wf_add(c, ch, dispatch, STC_WF_CALL_NONE, NULL);
     const char *saved_label = c->cond_label;
     for (size_t i = 0; i < nh; i++) {
