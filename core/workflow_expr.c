@@ -546,7 +546,7 @@ wf_ev wf_ev_str(wf_ctx *c, wf_ev *ev)
     }
     if (ev->type == WF_T_BOOL || ev->type == WF_T_NONE || ev->type == WF_T_LIST ||
         ev->type == WF_T_DICT) {
-        wf_diag(c, NULL, WF_E_EXPRESSION,
+        wf_diag(c, NULL, WF_E_FORMAT,
                 "str() of a %s renders differently in ASL; convert it in an internal function",
                 ev->type == WF_T_BOOL ? "bool" : ev->type == WF_T_NONE ? "None"
                 : ev->type == WF_T_LIST ? "list" : "dict");

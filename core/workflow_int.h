@@ -105,6 +105,7 @@ typedef struct wf_ctx {
     bool *errto_used;
     wf_loop *loop;
     int finally_depth;
+    int handler_depth; /* inside except blocks: a bare raise re-raises */
     int ntemp;         /* temporaries of the current statement */
     int nloop;         /* loop and try counters of the machine */
     stc_pos pos;       /* the statement being compiled */

@@ -319,7 +319,7 @@ static void wf_raise(wf_ctx *c, const stc_node *s)
     const stc_node *e = s->a;
     if (!e) {
         /* bare raise inside an except block: the error is still at $.sys.error */
-        if (!c->cond_label || strcmp(c->cond_label, "except") != 0) {
+        if (!c->handler_depth) {
             wf_diag(c, s, WF_E_RAISE, "a bare 'raise' re-raises only inside an except block");
             return;
         }
@@ -733,7 +733,6 @@ static void wf_handlers(wf_ctx *c, const stc_node *s, const char *dispatch, stc_
     c->pos.end_line = c->pos.line; /* the first except line */
     c->pos.end_col = c->pos.col + 6;
     wf_add(c, ch, dispatch, STC_WF_CALL_NONE, NULL);
-    const char *saved_label = c->cond_label;
     for (size_t i = 0; i < nh; i++) {
         const stc_node *h = s->l1.items[i];
         stc_asl_exits_move(&c->scope->dangling, &entries[i]);
@@ -747,9 +746,9 @@ static void wf_handlers(wf_ctx *c, const stc_node *s, const char *dispatch, stc_
             wf_store(c, slot, &ev, wf_name(c, "Bind %s (line %d)", h->id, h->pos.line));
             free(slot);
         }
-        c->cond_label = "except";
+        c->handler_depth++;
         wf_block(c, &h->l0);
-        c->cond_label = saved_label;
+        c->handler_depth--;
         stc_asl_exits_move(out, &c->scope->dangling);
     }
 }
