@@ -966,14 +966,6 @@ wf_ev wf_expr(wf_ctx *c, const stc_node *n)
 
 /* ---- built-in calls ---- */
 
-static bool __attribute__((unused)) wf_is_qual(const wf_ctx *c, const stc_node *f, const char *q)
-{
-    char *qn = wf_qualname(c, f);
-    bool r = qn && strcmp(qn, q) == 0;
-    free(qn);
-    return r;
-}
-
 static const stc_node *wf_kwarg(const stc_node *call, const char *name)
 {
     for (size_t i = 0; i < call->l2.count; i++)
