@@ -208,10 +208,9 @@ size_t stc_slice_init_resources(const stc_module *m, stc_slice_resource **out)
 /* Leading whitespace of source line `line` (1-based), appended to b. */
 static void stc_add_indent(stc_buf *b, const stc_module *m, int line)
 {
-    const char *p = m->source, *end = m->source + m->source_len;
-    for (int l = 1; p < end && l < line; p++)
-        if (*p == '\n')
-            l++;
+    if (line < 1 || (size_t)line > m->nlines)
+        return;
+    const char *p = m->source + m->line_starts[line - 1], *end = m->source + m->source_len;
     const char *q = p;
     while (q < end && (*q == ' ' || *q == '\t'))
         q++;
