@@ -2,7 +2,15 @@
  * with scripted Task results (docs/simulator.md).
  *
  *   stc-tui simulate --asl FILE.asl.json --input JSON|@FILE [--mocks FILE] [--json] [--trace]
- *   stc-tui simulate SERVICE.py METHOD --input JSON|@FILE [--mocks FILE] [--json] [--trace] [--run-local]
+ *   stc-tui simulate SERVICE.py METHOD --input JSON|@FILE [--mocks FILE] [--json] [--trace]
+ *                    [--run-local [--params JSON|@FILE]]
+ *
+ * The service form compiles METHOD (an async method) and answers its Tasks
+ * with the service-mode handler (stepsim/svcmode.h): mocks by internal
+ * function name, nested workflows simulated for real unless mocked, and with
+ * --run-local the real Python methods for functions that have no mock (the
+ * module is imported and the service class built with --params; without the
+ * flag the module is never executed).
  *
  * Exit status (shared/cli.md): 0 SUCCEEDED, 4 FAILED, 2 usage (including a
  * Task with no mock), 3 a file cannot be read, 1 an invalid machine (or one
@@ -14,10 +22,13 @@
 #include <cjson/cJSON.h>
 
 #include "cli/cli.h"
+#include "core/pyrun.h"
 #include "core/util.h"
+#include "core/workflow.h"
 #include "stepsim/machine.h"
 #include "stepsim/mocks.h"
 #include "stepsim/simulate.h"
+#include "stepsim/svcmode.h"
 
 static void json_position(const char *text, const char *end, int *line, int *col)
 {
@@ -33,8 +44,8 @@ static void json_position(const char *text, const char *end, int *line, int *col
     }
 }
 
-/* --input JSON|@FILE -> *out; returns an exit status. */
-static int read_input(const char *arg, cJSON **out)
+/* OPT JSON|@FILE (OPT is --input or --params) -> *out; returns an exit status. */
+static int read_json_arg(const char *opt, const char *arg, cJSON **out)
 {
     char *text = NULL, *err = NULL;
     size_t len;
@@ -53,15 +64,125 @@ static int read_input(const char *arg, cJSON **out)
     if (!*out) {
         int line, col;
         json_position(src, end, &line, &col);
-        rc = stc_cli_usage("simulate", "--input: invalid JSON at line %d, column %d", line, col);
+        rc = stc_cli_usage("simulate", "%s: invalid JSON at line %d, column %d", opt, line, col);
     }
     free(text);
     return rc;
 }
 
+/* The async methods that become state machines, for usage errors. */
+static int unknown_method(const stc_service *svc, const char *method, const char *why)
+{
+    stc_buf list = STC_BUF_INIT;
+    for (size_t i = 0; i < svc->nunits; i++) {
+        const stc_unit_info *u = &svc->units[i];
+        if (u->unit == STC_UNIT_STATE_MACHINE && u->method->is_async)
+            stc_buf_printf(&list, "%s%s", list.len ? ", " : "", u->method->name);
+    }
+    int rc = stc_cli_usage("simulate", "'%s' %s; workflow methods: %s", method, why,
+                           list.len ? stc_buf_cstr(&list) : "(none)");
+    stc_buf_free(&list);
+    return rc;
+}
+
+static int load_mocks(const char *mocks_path, stc_mocks **mocks)
+{
+    if (!mocks_path) {
+        *mocks = stc_mocks_new();
+        return STC_EXIT_OK;
+    }
+    char *err = NULL;
+    bool io_error = false;
+    if (stc_mocks_load(mocks_path, mocks, &err, &io_error) < 0) {
+        fprintf(stderr, "stc-tui: %s\n", err);
+        free(err);
+        return io_error ? STC_EXIT_IO : STC_EXIT_INPUT;
+    }
+    return STC_EXIT_OK;
+}
+
+typedef struct service_run {
+    const char *path, *method, *input_arg, *mocks_path, *params_arg;
+    bool json, trace, run_local;
+} service_run;
+
+/* simulate SERVICE.py METHOD ... */
+static int simulate_service(const service_run *r)
+{
+    int status;
+    stc_service *svc = stc_cli_load(r->path, &status);
+    if (!svc)
+        return status;
+    if (!svc->module || !svc->module->service) {
+        stc_cli_print_diags(svc);
+        stc_service_free(svc);
+        return STC_EXIT_INPUT;
+    }
+    const stc_unit_info *u = stc_service_unit(svc, r->method);
+    if (!u || !u->method->is_async || u->unit != STC_UNIT_STATE_MACHINE) {
+        const char *why = !u ? "is not a method of the service"
+                          : !u->method->is_async ? "is not async, so it is not a workflow"
+                                                 : "does not become a state machine";
+        int rc = unknown_method(svc, r->method, why);
+        stc_service_free(svc);
+        return rc;
+    }
+    const stc_workflow *wf = stc_workflows_find(svc->workflows, r->method);
+    stc_cli_print_diags(svc);
+    if (!wf || !wf->asl || stc_diags_has_errors(&svc->diags)) {
+        stc_service_free(svc);
+        return STC_EXIT_INPUT;
+    }
+    cJSON *input = NULL, *params = NULL;
+    stc_mocks *mocks = NULL;
+    stc_pyrun *local = NULL;
+    stc_machine *m = NULL;
+    stc_svcmode *sm = NULL;
+    int rc = read_json_arg("--input", r->input_arg, &input);
+    if (rc == STC_EXIT_OK && r->params_arg)
+        rc = read_json_arg("--params", r->params_arg, &params);
+    if (rc == STC_EXIT_OK)
+        rc = load_mocks(r->mocks_path, &mocks);
+    char *err = NULL;
+    if (rc == STC_EXIT_OK && r->run_local &&
+        stc_pyrun_open(r->path, svc->module->service->name, params, &local, &err) != 0) {
+        fprintf(stderr, "stc-tui: simulate: %s\n", err);
+        free(err);
+        rc = params && !cJSON_IsObject(params) ? STC_EXIT_USAGE : STC_EXIT_INPUT;
+    }
+    if (rc == STC_EXIT_OK) {
+        m = stc_machine_load(wf->asl, &err);
+        if (!m) {
+            fprintf(stderr, "%s: error: the compiled machine of %s is invalid: %s\n", svc->file,
+                    r->method, err);
+            free(err);
+            rc = STC_EXIT_INPUT;
+        }
+    }
+    if (rc == STC_EXIT_OK) {
+        stc_svcmode_options so = {.workflows = svc->workflows, .mocks = mocks, .local = local};
+        sm = stc_svcmode_new(wf, &so);
+        stc_simulate_options o = {.json = r->json,
+                                  .trace = r->trace,
+                                  .task = stc_svcmode_task,
+                                  .task_ctx = sm,
+                                  .take_restart = stc_svcmode_take_restart,
+                                  .prog = "stc-tui: simulate"};
+        rc = stc_simulate_run_and_print(m, input, &o, stdout, stderr);
+    }
+    stc_svcmode_free(sm);
+    stc_machine_free(m);
+    stc_pyrun_close(local);
+    stc_mocks_free(mocks);
+    cJSON_Delete(params);
+    cJSON_Delete(input);
+    stc_service_free(svc);
+    return rc;
+}
+
 int stc_cmd_simulate(int argc, char **argv)
 {
-    const char *asl_path = NULL, *input_arg = NULL, *mocks_path = NULL;
+    const char *asl_path = NULL, *input_arg = NULL, *mocks_path = NULL, *params_arg = NULL;
     const char *positional[2] = {NULL, NULL};
     int npos = 0;
     bool json = false, trace = false, run_local = false;
@@ -74,10 +195,13 @@ int stc_cmd_simulate(int argc, char **argv)
         } else if (stc_cli_flag(a, "--run-local")) {
             run_local = true;
         } else if (stc_cli_flag(a, "--asl") || stc_cli_flag(a, "--input") ||
-                   stc_cli_flag(a, "--mocks")) {
+                   stc_cli_flag(a, "--mocks") || stc_cli_flag(a, "--params")) {
             if (i + 1 >= argc)
                 return stc_cli_usage("simulate", "%s needs a value", a);
-            const char **slot = a[2] == 'a' ? &asl_path : a[2] == 'i' ? &input_arg : &mocks_path;
+            const char **slot = a[2] == 'a'   ? &asl_path
+                                : a[2] == 'i' ? &input_arg
+                                : a[2] == 'p' ? &params_arg
+                                              : &mocks_path;
             *slot = argv[++i];
         } else if (a[0] == '-' && a[1] == '-') {
             return stc_cli_usage("simulate", "unknown option '%s'", a);
@@ -89,15 +213,16 @@ int stc_cmd_simulate(int argc, char **argv)
     }
     if (!input_arg)
         return stc_cli_usage("simulate", "--input JSON|@FILE is required");
+    if (params_arg && !run_local)
+        return stc_cli_usage("simulate", "--params goes with --run-local (it builds the service "
+                                         "object whose methods run)");
     if (!asl_path) {
-        /* ---- SERVICE.py METHOD form: needs the workflow compiler (the lead
-         * replaces this branch; see stc_simulate_run_and_print). ---- */
         if (npos != 2)
-            return stc_cli_usage("simulate", "give --asl FILE.asl.json, or SERVICE.py METHOD");
-        return stc_cli_usage("simulate",
-                             "simulating '%s %s' needs the workflow compiler, which is not built "
-                             "yet; compile the method with 'stc-tui asl' and use --asl",
-                             positional[0], positional[1]);
+            return stc_cli_usage("simulate", npos ? "missing METHOD"
+                                                  : "give --asl FILE.asl.json, or SERVICE.py METHOD");
+        service_run r = {positional[0], positional[1], input_arg, mocks_path, params_arg,
+                         json,          trace,         run_local};
+        return simulate_service(&r);
     }
     if (npos > 0)
         return stc_cli_usage("simulate", "--asl takes no SERVICE.py METHOD");
@@ -112,7 +237,7 @@ int stc_cmd_simulate(int argc, char **argv)
         return STC_EXIT_IO;
     }
     cJSON *input = NULL;
-    int rc = read_input(input_arg, &input);
+    int rc = read_json_arg("--input", input_arg, &input);
     if (rc != STC_EXIT_OK) {
         free(text);
         return rc;

@@ -44,9 +44,38 @@ int stc_simulate_run_and_print(const stc_machine *m, const cJSON *input,
     stc_sim *sim = stc_sim_new(m, &so);
     stc_sim_start(sim, input);
     stc_sim_status st = stc_sim_run(sim, NULL);
+    /* continue-as-new: earlier executions' transitions and events */
+    long carried = 0;
+    cJSON *earlier = o->trace && o->json ? cJSON_CreateArray() : NULL;
+    cJSON *next = NULL;
+    while (st == STC_SIM_SUCCEEDED && o->take_restart && o->take_restart(o->task_ctx, &next)) {
+        carried += stc_sim_transitions(sim);
+        for (size_t i = 0; o->trace && i < stc_sim_event_count(sim); i++) {
+            if (earlier) {
+                cJSON_AddItemToArray(earlier, stc_sim_event_json(stc_sim_event_at(sim, i)));
+            } else {
+                char *line = stc_simulate_event_line(stc_sim_event_at(sim, i));
+                fprintf(out, "%s\n", line);
+                free(line);
+            }
+        }
+        if (carried >= so.max_transitions) {
+            cJSON_Delete(next);
+            fprintf(err, "%s: the execution reached the bound of %ld transitions over its "
+                         "continued executions (the machine may loop forever)\n",
+                    prog, so.max_transitions);
+            cJSON_Delete(earlier);
+            stc_sim_free(sim);
+            return STC_SIMULATE_INVALID;
+        }
+        stc_sim_start(sim, next);
+        cJSON_Delete(next);
+        st = stc_sim_run(sim, NULL);
+    }
     if (st == STC_SIM_ERROR) {
         fprintf(err, "%s: %s\n", prog, stc_sim_message(sim));
         bool bound = stc_sim_transitions(sim) >= so.max_transitions;
+        cJSON_Delete(earlier);
         stc_sim_free(sim);
         return bound ? STC_SIMULATE_INVALID : STC_SIMULATE_USAGE;
     }
@@ -59,9 +88,11 @@ int stc_simulate_run_and_print(const stc_machine *m, const cJSON *input,
                               output ? cJSON_Duplicate(output, true) : cJSON_CreateNull());
         cJSON_AddItemToObject(doc, "error", str_or_null(ok ? NULL : stc_sim_error(sim)));
         cJSON_AddItemToObject(doc, "cause", str_or_null(ok ? NULL : stc_sim_cause(sim)));
-        cJSON_AddNumberToObject(doc, "transitions", (double)stc_sim_transitions(sim));
+        cJSON_AddNumberToObject(doc, "transitions", (double)(carried + stc_sim_transitions(sim)));
         if (o->trace) {
-            cJSON *evs = cJSON_AddArrayToObject(doc, "events");
+            cJSON *evs = earlier;
+            earlier = NULL;
+            cJSON_AddItemToObject(doc, "events", evs);
             for (size_t i = 0; i < stc_sim_event_count(sim); i++)
                 cJSON_AddItemToArray(evs, stc_sim_event_json(stc_sim_event_at(sim, i)));
         }
@@ -86,8 +117,9 @@ int stc_simulate_run_and_print(const stc_machine *m, const cJSON *input,
             fprintf(out, "error: %s\n", stc_sim_error(sim) ? stc_sim_error(sim) : "(none)");
             fprintf(out, "cause: %s\n", stc_sim_cause(sim) ? stc_sim_cause(sim) : "(none)");
         }
-        fprintf(out, "transitions: %ld\n", stc_sim_transitions(sim));
+        fprintf(out, "transitions: %ld\n", carried + stc_sim_transitions(sim));
     }
+    cJSON_Delete(earlier);
     stc_sim_free(sim);
     return ok ? STC_SIMULATE_SUCCEEDED : STC_SIMULATE_FAILED;
 }

@@ -30,6 +30,12 @@ typedef struct stc_simulate_options {
     stc_sim_task_fn task;     /* e.g. stc_mocks_task_handler */
     void *task_ctx;
     long max_transitions;     /* 0: STC_SIM_DEFAULT_MAX_TRANSITIONS */
+    /* Continue-as-new (service mode: stc_svcmode_take_restart): after a
+     * SUCCEEDED execution, true with the next execution's input (owned by
+     * the caller) to start the machine again with it. The printed result is
+     * the last execution's; transitions and --trace events add up over all
+     * of them (the bound too). NULL: never. */
+    bool (*take_restart)(void *task_ctx, cJSON **input);
     const char *prog;         /* prefix of messages on `err`, e.g. "stc-tui: simulate" */
 } stc_simulate_options;
 
