@@ -139,8 +139,11 @@ static int simulate_service(const service_run *r)
     stc_machine *m = NULL;
     stc_svcmode *sm = NULL;
     int rc = read_json_arg("--input", r->input_arg, &input);
-    if (rc == STC_EXIT_OK && r->params_arg)
+    if (rc == STC_EXIT_OK && r->params_arg) {
         rc = read_json_arg("--params", r->params_arg, &params);
+        if (rc == STC_EXIT_OK && !cJSON_IsObject(params))
+            rc = stc_cli_usage("simulate", "--params wants a JSON object of __init__ arguments");
+    }
     if (rc == STC_EXIT_OK)
         rc = load_mocks(r->mocks_path, &mocks);
     char *err = NULL;
@@ -148,7 +151,7 @@ static int simulate_service(const service_run *r)
         stc_pyrun_open(r->path, svc->module->service->name, params, &local, &err) != 0) {
         fprintf(stderr, "stc-tui: simulate: %s\n", err);
         free(err);
-        rc = params && !cJSON_IsObject(params) ? STC_EXIT_USAGE : STC_EXIT_INPUT;
+        rc = STC_EXIT_INPUT;
     }
     if (rc == STC_EXIT_OK) {
         m = stc_machine_load(wf->asl, &err);
