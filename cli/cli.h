@@ -37,7 +37,7 @@ void stc_cli_print_diags(const stc_service *svc);
 /* Print a cJSON document (consumed) to stdout, formatted, with a newline. */
 void stc_cli_print_json(void *cjson);
 
-/* True when `arg` is `--name` (exact). */
+/* True when `arg` equals `name` exactly; `name` includes the dashes ("--json"). */
 bool stc_cli_flag(const char *arg, const char *name);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/util.h"
 
 bool stc_cli_flag(const char *arg, const char *name)
 {
@@ -27,9 +28,33 @@ stc_service *stc_cli_load(const char *path, int *status)
     return svc;
 }
 
+/* Each diagnostic is quoted from its own file: the module's text is at hand,
+ * other files (the SERVICE.stc.yaml configuration) are read once. */
 void stc_cli_print_diags(const stc_service *svc)
 {
-    stc_diags_print(&svc->diags, stderr, svc->source);
+    char *other_name = NULL, *other_text = NULL;
+    for (size_t i = 0; i < svc->diags.count; i++) {
+        const stc_diag *dg = &svc->diags.items[i];
+        const char *text = NULL;
+        if (!dg->file || (svc->file && strcmp(dg->file, svc->file) == 0)) {
+            text = svc->source;
+        } else {
+            if (!other_name || strcmp(other_name, dg->file) != 0) {
+                free(other_name);
+                free(other_text);
+                other_name = stc_xstrdup(dg->file);
+                other_text = NULL;
+                char *err = NULL;
+                size_t len = 0;
+                if (stc_file_read(dg->file, &other_text, &len, &err) != 0)
+                    free(err);
+            }
+            text = other_text;
+        }
+        stc_diag_print_one(dg, stderr, text);
+    }
+    free(other_name);
+    free(other_text);
 }
 
 void stc_cli_print_json(void *cjson)
