@@ -28,19 +28,37 @@ const char *stc_slice_kind_env(stc_slice_kind k)
     return "STC_TABLE_";
 }
 
-/* ---- small sets of borrowed strings ---------------------------------- */
+/* ---- sets of borrowed strings ------------------------------------------ */
 
+/* Insertion-ordered (items) with an open-addressing index (slots hold
+ * item index + 1), so that membership is O(1): a unit's slice collects every
+ * name its kept code uses, and helpers are kept in every unit. */
 typedef struct {
     const char **items;
     size_t count, cap;
+    size_t *slots;
+    size_t nslots; /* 0 or a power of two, > 2 * count */
 } stc_strset;
+
+static size_t stc_strset_hash(const char *x)
+{
+    size_t h = 1469598103934665603u;
+    for (; *x; x++)
+        h = (h ^ (unsigned char)*x) * 1099511628211u;
+    return h;
+}
+
+static size_t *stc_strset_slot(const stc_strset *s, const char *x)
+{
+    size_t mask = s->nslots - 1;
+    for (size_t i = stc_strset_hash(x) & mask;; i = (i + 1) & mask)
+        if (!s->slots[i] || strcmp(s->items[s->slots[i] - 1], x) == 0)
+            return &s->slots[i];
+}
 
 static bool stc_strset_has(const stc_strset *s, const char *x)
 {
-    for (size_t i = 0; i < s->count; i++)
-        if (strcmp(s->items[i], x) == 0)
-            return true;
-    return false;
+    return s->nslots && *stc_strset_slot(s, x) != 0;
 }
 
 static bool stc_strset_add(stc_strset *s, const char *x)
@@ -52,7 +70,22 @@ static bool stc_strset_add(stc_strset *s, const char *x)
         s->items = stc_xrealloc(s->items, s->cap * sizeof *s->items);
     }
     s->items[s->count++] = x;
+    if (2 * s->count >= s->nslots) {
+        free(s->slots);
+        s->nslots = s->nslots ? 2 * s->nslots : 64;
+        s->slots = stc_xcalloc(s->nslots, sizeof *s->slots);
+        for (size_t i = 0; i < s->count; i++)
+            *stc_strset_slot(s, s->items[i]) = i + 1;
+    } else {
+        *stc_strset_slot(s, x) = s->count;
+    }
     return true;
+}
+
+static void stc_strset_free(stc_strset *s)
+{
+    free(s->items);
+    free(s->slots);
 }
 
 /* ---- walking nodes ----------------------------------------------------- */
@@ -299,11 +332,36 @@ static bool stc_is_cloud_unit(const stc_unit_info *u)
            (u->kind == STC_KIND_FUNCTION || u->kind == STC_KIND_REST || u->kind == STC_KIND_WEBSOCKET);
 }
 
-static const stc_method *stc_class_method(const stc_class *cls, const char *name)
+/* Methods by name, O(1): an open-addressing table of method index + 1 (the
+ * first method of a name wins, as a linear search would find it). */
+typedef struct {
+    const stc_class *cls;
+    size_t *slots;
+    size_t nslots;
+} stc_method_index;
+
+static void stc_method_index_init(stc_method_index *ix, const stc_class *cls)
 {
-    for (size_t i = 0; i < cls->nmethods; i++)
-        if (strcmp(cls->methods[i].name, name) == 0)
-            return &cls->methods[i];
+    ix->cls = cls;
+    ix->nslots = 16;
+    while (ix->nslots < 2 * cls->nmethods + 1)
+        ix->nslots *= 2;
+    ix->slots = stc_xcalloc(ix->nslots, sizeof *ix->slots);
+    for (size_t i = 0; i < cls->nmethods; i++) {
+        size_t mask = ix->nslots - 1, j = stc_strset_hash(cls->methods[i].name) & mask;
+        while (ix->slots[j] && strcmp(cls->methods[ix->slots[j] - 1].name, cls->methods[i].name) != 0)
+            j = (j + 1) & mask;
+        if (!ix->slots[j])
+            ix->slots[j] = i + 1;
+    }
+}
+
+static const stc_method *stc_class_method(const stc_method_index *ix, const char *name)
+{
+    size_t mask = ix->nslots - 1;
+    for (size_t j = stc_strset_hash(name) & mask; ix->slots[j]; j = (j + 1) & mask)
+        if (strcmp(ix->cls->methods[ix->slots[j] - 1].name, name) == 0)
+            return &ix->cls->methods[ix->slots[j] - 1];
     return NULL;
 }
 
@@ -326,6 +384,8 @@ int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *ou
         }
     }
 
+    stc_method_index mix;
+    stc_method_index_init(&mix, cls);
     stc_slice_resource *declared = NULL;
     size_t ndeclared = stc_slice_init_resources(m, &declared);
     stc_strset called = {0}, used_res = {0};
@@ -343,7 +403,7 @@ int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *ou
         bool is_init = strcmp(meth->name, "__init__") == 0;
         for (size_t k = 0; k < attrs.count; k++) {
             const char *attr = attrs.items[k];
-            const stc_method *target = stc_class_method(cls, attr);
+            const stc_method *target = stc_class_method(&mix, attr);
             if (target) {
                 size_t idx = (size_t)(target - cls->methods);
                 const stc_unit_info *tu = stc_unit_of(svc, target);
@@ -369,7 +429,7 @@ int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *ou
                     out->resources[out->nresources++] = declared[r];
                 }
         }
-        free(attrs.items);
+        stc_strset_free(&attrs);
     }
 
     /* Names the kept code uses: the class header and body, kept methods,
@@ -461,9 +521,10 @@ int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *ou
         }
     out->calls = calls;
     out->ncalls = ncalls;
-    free(names.items);
-    free(called.items);
-    free(used_res.items);
+    stc_strset_free(&names);
+    free(mix.slots);
+    stc_strset_free(&called);
+    stc_strset_free(&used_res);
     free(declared);
     free(mkept);
     free(kept);
