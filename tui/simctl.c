@@ -9,6 +9,7 @@
 #include "stepsim/machine.h"
 #include "stepsim/mocks.h"
 #include "stepsim/sim.h"
+#include "stepsim/svcmode.h"
 #include "tui/theme.h"
 
 struct stc_simctl {
@@ -21,10 +22,8 @@ struct stc_simctl {
     char *input;           /* JSON text */
     char **breaks;
     size_t nbreaks;
-    /* Task state -> called function (service mode) */
-    char **task_states, **task_callees;
-    int *task_kinds;
-    size_t ntasks;
+    const stc_workflow *wf; /* borrowed; reset() comes before the module is freed */
+    stc_svcmode *mode;      /* the service-mode Task handler (stepsim/svcmode.h) */
     const char **visited;  /* rebuilt from the history */
     size_t nvisited;
     char msg[256];
@@ -45,16 +44,9 @@ static void stc_simctl_drop(stc_simctl *s)
     s->sim = NULL;
     s->machine = NULL;
     s->asl = NULL;
-    for (size_t i = 0; i < s->ntasks; i++) {
-        free(s->task_states[i]);
-        free(s->task_callees[i]);
-    }
-    free(s->task_states);
-    free(s->task_callees);
-    free(s->task_kinds);
-    s->task_states = s->task_callees = NULL;
-    s->task_kinds = NULL;
-    s->ntasks = 0;
+    stc_svcmode_free(s->mode);
+    s->mode = NULL;
+    s->wf = NULL;
     free(s->visited);
     s->visited = NULL;
     s->nvisited = 0;
@@ -78,45 +70,6 @@ void stc_simctl_free(stc_simctl *s)
     free(s->mocks_path);
     free(s->input);
     free(s);
-}
-
-/* Answer a Task from the mocks: by function name in service mode. */
-static int stc_simctl_task(void *ctx, stc_sim *sim, const char *state, const char *resource,
-                           const cJSON *input, cJSON **result, char **error, char **cause)
-{
-    stc_simctl *s = ctx;
-    const char *key = state;
-    int kind = STC_WF_CALL_NONE;
-    for (size_t i = 0; i < s->ntasks; i++)
-        if (strcmp(s->task_states[i], state) == 0 && s->task_callees[i]) {
-            key = s->task_callees[i];
-            kind = s->task_kinds[i];
-        }
-    if (kind == STC_WF_CALL_NONE)
-        return stc_mocks_task_handler(s->mocks, sim, state, resource, input, result, error, cause);
-    if (!stc_mocks_has(s->mocks, key)) {
-        *error = stc_xasprintf("no mock for %s (Task '%s'); load a mocks file with an entry '%s' (o)",
-                               key, state, key);
-        return STC_TASK_ABORT;
-    }
-    stc_mock_entry e;
-    stc_mocks_get(s->mocks, key, stc_sim_call_index(sim, key), &e);
-    if (e.raise) {
-        *error = stc_xstrdup(e.raise);
-        *cause = e.cause ? stc_xstrdup(e.cause) : NULL;
-        return STC_TASK_FAILED;
-    }
-    cJSON *r = cJSON_CreateObject();
-    cJSON *v = e.ret ? cJSON_Duplicate(e.ret, true) : cJSON_CreateNull();
-    if (kind == STC_WF_CALL_FUNCTION) {
-        cJSON_AddItemToObject(r, "Payload", v);
-        cJSON_AddNumberToObject(r, "StatusCode", 200);
-    } else {
-        cJSON_AddItemToObject(r, "Output", v);
-        cJSON_AddStringToObject(r, "Status", "SUCCEEDED");
-    }
-    *result = r;
-    return STC_TASK_OK;
 }
 
 /* A starting input from the method's parameters: defaults when they are
@@ -187,11 +140,15 @@ static int stc_simctl_launch(stc_simctl *s, char **err)
         *err = stc_xstrdup("the input is not valid JSON");
         return -1;
     }
+    /* the mocks may have changed: a new handler borrows the current ones */
+    stc_svcmode_free(s->mode);
+    stc_svcmode_options so = {.mocks = s->mocks};
+    s->mode = stc_svcmode_new(s->wf, &so);
     stc_sim_options o;
     stc_sim_options_init(&o);
     o.undo = true;
-    o.task = stc_simctl_task;
-    o.task_ctx = s;
+    o.task = stc_svcmode_task;
+    o.task_ctx = s->mode;
     o.state_machine_name = s->name;
     o.max_transitions = 100000;
     s->sim = stc_sim_new(s->machine, &o);
@@ -226,19 +183,7 @@ int stc_simctl_start(stc_simctl *s, const char *name, const cJSON *asl, const st
             free(s->breaks[i]);
         s->nbreaks = 0;
     }
-    if (wf) {
-        s->task_states = stc_xcalloc(wf->nstates + 1, sizeof *s->task_states);
-        s->task_callees = stc_xcalloc(wf->nstates + 1, sizeof *s->task_callees);
-        s->task_kinds = stc_xcalloc(wf->nstates + 1, sizeof *s->task_kinds);
-        for (size_t i = 0; i < wf->nstates; i++) {
-            if (wf->states[i].call == STC_WF_CALL_NONE || !wf->states[i].callee)
-                continue;
-            s->task_states[s->ntasks] = stc_xstrdup(wf->states[i].name);
-            s->task_callees[s->ntasks] = stc_xstrdup(wf->states[i].callee);
-            s->task_kinds[s->ntasks] = (int)wf->states[i].call;
-            s->ntasks++;
-        }
-    }
+    s->wf = wf;
     return stc_simctl_launch(s, err);
 }
 

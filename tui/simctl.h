@@ -2,14 +2,16 @@
  * workflow (or the --asl machine) in the step simulator (stepsim/), with
  * its input, its mocks, breakpoints and the states visited so far.
  *
- * Tasks are answered from the mocks file, keyed by the called internal
- * function's name (service mode, through the workflow's source map) or by
- * the Task state's name (--asl); a function's mock value comes back as the
- * Lambda result {"Payload": value}, a nested workflow's as
- * {"Output": value, "Status": "SUCCEEDED"}.
+ * Tasks are answered by the service-mode handler shared with
+ * `stc-tui simulate` (stepsim/svcmode.h): from the mocks file, keyed by the
+ * called internal function's name (through the workflow's state table) or by
+ * the Task state's name (--asl), in the exact shapes AWS gives
+ * (docs/simulator.md, "Service mode"). A nested workflow needs a mock here.
  *
  * The controller owns the machine copy, the simulator, the mocks and every
- * string it returns (valid until the next call that changes it).
+ * string it returns (valid until the next call that changes it). It borrows
+ * the workflow given to stc_simctl_start() until stc_simctl_reset() or the
+ * next start.
  */
 #ifndef STC_TUI_SIMCTL_H
 #define STC_TUI_SIMCTL_H
