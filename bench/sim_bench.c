@@ -1,14 +1,24 @@
-/* sim_bench.c - transitions per second of the step simulator on a long
- * Pass/Choice loop (not a test; see docs/simulator.md). Build and run:
- *   cc -O2 -I. bench/sim_bench.c build/stepsim/libstc_stepsim.a build/core/libstc_core.a \
- *      $(pkg-config --cflags --libs libcjson yaml-0.1 libcrypto python3-embed libzip) \
- *      -lm -o build/sim_bench
- *   build/sim_bench [ITERATIONS]
+/* sim_bench.c - transitions per second of the step simulator (not a test;
+ * bench/run builds and runs it, see docs/simulator.md).
+ *
+ *   sim_bench [N]                      the Pass/Choice counting loop below
+ *                                      (States.MathAdd), N iterations
+ *   sim_bench --asl FILE --input JSON  any machine, run to the end
+ *   sim_bench --dump                   print the counting loop's ASL
+ *   --undo                             keep step-back snapshots (as the
+ *                                      workbench does); default off (batch)
+ *
+ * Prints "STATUS TRANSITIONS SECONDS" on stdout; exit 0 when SUCCEEDED.
+ * Build by hand:
+ *   cc -O2 -I. bench/sim_bench.c build/stepsim/libstc_stepsim.a build/libstc_core.a \
+ *      $(pkg-config --cflags --libs libcjson yaml-0.1 libcrypto python3-embed libzip) -lm
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "core/util.h"
 #include "stepsim/machine.h"
 #include "stepsim/sim.h"
 
@@ -22,30 +32,61 @@ static const char *LOOP =
 
 int main(int argc, char **argv)
 {
-    long n = argc > 1 ? atol(argv[1]) : 200000;
-    char *err = NULL;
-    stc_machine *m = stc_machine_load_text(LOOP, &err);
+    long n = 200000;
+    const char *asl_path = NULL, *input_text = NULL;
+    bool undo = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--dump") == 0) {
+            puts(LOOP);
+            return 0;
+        } else if (strcmp(argv[i], "--undo") == 0) {
+            undo = true;
+        } else if (strcmp(argv[i], "--asl") == 0 && i + 1 < argc) {
+            asl_path = argv[++i];
+        } else if (strcmp(argv[i], "--input") == 0 && i + 1 < argc) {
+            input_text = argv[++i];
+        } else {
+            n = atol(argv[i]);
+        }
+    }
+    char *text = NULL, *err = NULL;
+    size_t len;
+    if (asl_path && stc_file_read(asl_path, &text, &len, &err) != 0) {
+        fprintf(stderr, "sim_bench: %s\n", err);
+        return 3;
+    }
+    stc_machine *m = stc_machine_load_text(text ? text : LOOP, &err);
+    free(text);
     if (!m) {
         fprintf(stderr, "sim_bench: %s\n", err);
+        free(err);
         return 1;
+    }
+    cJSON *in;
+    if (input_text) {
+        in = cJSON_Parse(input_text);
+    } else {
+        in = cJSON_CreateObject();
+        cJSON_AddNumberToObject(in, "i", 0);
+        cJSON_AddNumberToObject(in, "n", (double)n);
+    }
+    if (!in) {
+        fprintf(stderr, "sim_bench: --input is not JSON\n");
+        stc_machine_free(m);
+        return 2;
     }
     stc_sim_options o;
     stc_sim_options_init(&o);
-    o.undo = false;
-    o.max_transitions = 3 * n + 10;
+    o.undo = undo;
+    o.max_transitions = asl_path ? 100000000 : 3 * n + 10;
     stc_sim *sim = stc_sim_new(m, &o);
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddNumberToObject(in, "i", 0);
-    cJSON_AddNumberToObject(in, "n", (double)n);
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
     stc_sim_start(sim, in);
     stc_sim_status st = stc_sim_run(sim, NULL);
     clock_gettime(CLOCK_MONOTONIC, &b);
     double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
-    long t = stc_sim_transitions(sim);
-    printf("%s: %ld transitions in %.3f s = %.0f transitions/s\n", stc_sim_status_name(st), t, secs,
-           (double)t / secs);
+    printf("%s %ld %.6f\n", stc_sim_status_name(st), stc_sim_transitions(sim), secs);
     cJSON_Delete(in);
     stc_sim_free(sim);
     stc_machine_free(m);
