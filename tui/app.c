@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -22,6 +23,7 @@
 #include "core/workflow.h"
 #include "tui/keys.h"
 #include "tui/simctl.h"
+#include "tui/emitdlg.h"
 #include "tui/listview.h"
 #include "tui/screen.h"
 
@@ -36,6 +38,7 @@ static const stc_pane_ops *const stc_pane_table[STC_PANE_COUNT] = {
 enum { STC_MIN_W = 80, STC_MIN_H = 24 };
 
 struct stc_dialog {
+    bool (*on_key)(stc_app *app, int key, stc_action a);
     char *title;
     char *footer;
     stc_rich body;
@@ -69,6 +72,8 @@ void stc_app_compile(stc_app *app)
         return;
     char *keep = NULL;
     bool first = app->svc == NULL;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (app->svc && app->unit >= 0 && (size_t)app->unit < app->svc->nunits)
         keep = stc_xstrdup(app->svc->units[app->unit].method->name);
     stc_service_options o = {.mode = stc_app_mode(app), .config_path = app->config};
@@ -82,6 +87,11 @@ void stc_app_compile(stc_app *app)
         app->svc = s;
     }
     app->generation++;
+    stc_tmpl_update(&app->tmpl, app->svc, stc_app_mode(app),
+                    app->prev_mode >= 0 && app->prev_mode != app->mode ? stc_app_mode_names[app->prev_mode] : NULL,
+                    app->config);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    app->compile_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     if (!app->broken && stc_simctl_active(app->sim)) {
         stc_simctl_reset(app->sim);
         stc_app_message(app, STC_EL_MESSAGE, "the module changed: s starts the simulation again");
@@ -105,6 +115,7 @@ stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
     app->config = opt->config ? stc_xstrdup(opt->config) : NULL;
     app->asl_path = opt->asl ? stc_xstrdup(opt->asl) : NULL;
     app->unit = -1;
+    app->prev_mode = -1;
     app->sim = stc_simctl_new();
     for (int m = 0; m < STC_APP_MODES; m++)
         if (opt->mode && strcmp(opt->mode, stc_app_mode_names[m]) == 0)
@@ -179,6 +190,10 @@ void stc_app_free(stc_app *app)
         if (app->panes[i].ops && app->panes[i].ops->destroy)
             app->panes[i].ops->destroy(app->panes[i].st);
     stc_dialog_free(app->dialog);
+    stc_emitdlg_free(app->emitdlg);
+    free(app->emit_dir);
+    stc_tmpl_free(&app->tmpl);
+    stc_diags_free(&app->emit_diags);
     stc_simctl_free(app->sim);
     cJSON_Delete(app->asl_doc);
     free(app->asl_text);
@@ -204,11 +219,16 @@ const char *stc_app_mode(const stc_app *app)
 size_t stc_app_diags(const stc_app *app, const stc_diag ***out)
 {
     const stc_diags *main = app->broken ? &app->broken->diags : app->svc ? &app->svc->diags : NULL;
-    size_t n = (main ? main->count : 0) + app->ui_diags.count;
+    const stc_diags *tmpl = app->broken ? NULL : &app->tmpl.diags;
+    size_t n = (main ? main->count : 0) + (tmpl ? tmpl->count : 0) + app->ui_diags.count + app->emit_diags.count;
     const stc_diag **v = stc_xcalloc(n + 1, sizeof *v);
     size_t k = 0;
     for (size_t i = 0; main && i < main->count; i++)
         v[k++] = &main->items[i];
+    for (size_t i = 0; tmpl && i < tmpl->count; i++)
+        v[k++] = &tmpl->items[i];
+    for (size_t i = 0; i < app->emit_diags.count; i++)
+        v[k++] = &app->emit_diags.items[i];
     for (size_t i = 0; i < app->ui_diags.count; i++)
         v[k++] = &app->ui_diags.items[i];
     *out = v;
@@ -454,6 +474,12 @@ void stc_app_dialog(stc_app *app, const char *title, stc_rich *body, const char 
     d->on_enter = on_enter;
     app->dialog = d;
     app->needs_redraw = true;
+}
+
+void stc_app_dialog_keys(stc_app *app, bool (*on_key)(stc_app *app, int key, stc_action a))
+{
+    if (app->dialog)
+        app->dialog->on_key = on_key;
 }
 
 void stc_app_close_dialog(stc_app *app)
@@ -818,7 +844,7 @@ static void stc_app_help(stc_app *app)
         const char *title;
     } groups[] = {
         {STC_SCOPE_ANY, "Everywhere"},          {STC_SCOPE_METHODS, "Methods"},
-        {STC_SCOPE_GRAPH | STC_SCOPE_SIM, "Graph and simulator"},
+        {STC_SCOPE_GRAPH | STC_SCOPE_SIM, "Graph and simulator"}, {STC_SCOPE_TEMPLATE, "Template"},
     };
     for (size_t g = 0; g < STC_ARRAY_LEN(groups); g++) {
         stc_rich_addf(&r, STC_EL_PANE_TITLE, "%s%s\n", g ? "\n" : "", groups[g].title);
@@ -841,6 +867,10 @@ static void stc_app_dialog_key(stc_app *app, int key)
 {
     stc_dialog *d = app->dialog;
     stc_action a = stc_keymap_lookup(key, STC_SCOPE_ANY);
+    if (d->on_key && key != 3 && d->on_key(app, key, a)) {
+        app->needs_redraw = true;
+        return;
+    }
     switch (a) {
     case STC_ACT_UP: d->scroll--; break;
     case STC_ACT_DOWN: d->scroll++; break;
@@ -955,6 +985,24 @@ static void stc_app_show_tab(stc_app *app, int want, int step)
     app->needs_redraw = true;
 }
 
+void stc_app_next_mode(stc_app *app)
+{
+    if (!app->path) {
+        stc_app_message(app, STC_EL_MESSAGE_ERROR, "modes need a module (this is a state machine file)");
+        return;
+    }
+    app->prev_mode = app->mode;
+    app->mode = (app->mode + 1) % STC_APP_MODES;
+    stc_app_compile(app);
+    int a, r, c;
+    stc_tmpl_counts(&app->tmpl, &a, &r, &c);
+    if (app->tmpl.tree)
+        stc_app_message(app, STC_EL_MESSAGE, "mode %s: since %s, template entries +%d added -%d removed ~%d changed (3: Template)",
+                        stc_app_mode(app), stc_app_mode_names[app->prev_mode], a, r, c);
+    else
+        stc_app_message(app, STC_EL_MESSAGE, "mode %s", stc_app_mode(app));
+}
+
 static void stc_app_global(stc_app *app, stc_action a)
 {
     switch (a) {
@@ -962,11 +1010,8 @@ static void stc_app_global(stc_app *app, stc_action a)
     case STC_ACT_HELP: stc_app_help(app); break;
     case STC_ACT_NEXT_PANE: stc_app_cycle_focus(app, 1); break;
     case STC_ACT_PREV_PANE: stc_app_cycle_focus(app, -1); break;
-    case STC_ACT_MODE:
-        app->mode = (app->mode + 1) % STC_APP_MODES;
-        stc_app_compile(app);
-        stc_app_message(app, STC_EL_MESSAGE, "mode %s", stc_app_mode(app));
-        break;
+    case STC_ACT_MODE: stc_app_next_mode(app); break;
+    case STC_ACT_EMIT: stc_emitdlg_open(app); break;
     case STC_ACT_SEARCH: stc_app_prompt(app, "/", "", stc_app_search_done); break;
     case STC_ACT_SEARCH_NEXT: stc_app_search_run(app, 1); break;
     case STC_ACT_SEARCH_PREV: stc_app_search_run(app, -1); break;
@@ -975,6 +1020,7 @@ static void stc_app_global(stc_app *app, stc_action a)
     case STC_ACT_TAB_DIAGS: stc_app_show_tab(app, STC_PANE_DIAGS, 0); break;
     case STC_ACT_TAB_ROUTES: stc_app_show_tab(app, STC_PANE_ROUTES, 0); break;
     case STC_ACT_TAB_GRAPH: stc_app_show_tab(app, STC_PANE_GRAPH, 0); break;
+    case STC_ACT_TAB_TEMPLATE: stc_app_show_tab(app, STC_PANE_TEMPLATE, 0); break;
     case STC_ACT_SIMULATE: stc_app_sim_action(app, a, NULL); break;
     case STC_ACT_RELOAD:
         stc_app_compile(app);

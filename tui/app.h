@@ -8,8 +8,9 @@
  *
  * The app owns the service (and, after a reload that did not compile, the
  * broken one whose diagnostics are shown over the last good view), the
- * workbench's own diagnostics (theme problems), every pane state and the
- * dialog. Panes read shared state from the struct below and change it only
+ * template of the current mode (tui/tmpl.h, built on load, reload and mode
+ * change), the workbench's own diagnostics (theme problems, the last emit),
+ * every pane state and the dialog. Panes read shared state from the struct below and change it only
  * through the stc_app_* functions.
  */
 #ifndef STC_TUI_APP_H
@@ -22,6 +23,7 @@
 #include "tui/keymap.h"
 #include "tui/rich.h"
 #include "tui/theme.h"
+#include "tui/tmpl.h"
 
 enum {
     STC_PANE_HANDLED = 1,
@@ -80,11 +82,16 @@ struct stc_app {
     char *config; /* --config, or NULL */
     char *asl_path;
     int mode;     /* index into stc_app_mode_names */
+    int prev_mode; /* the mode before the last `m` (-1: none yet) */
     /* what was compiled */
     stc_service *svc;    /* the last good view (never NULL after the first load) */
     stc_service *broken; /* the newest compile when it failed to parse, else NULL */
-    stc_diags ui_diags;  /* the workbench's own: theme lines, emit results */
+    stc_diags ui_diags;  /* the workbench's own: theme lines */
+    stc_diags emit_diags; /* the last emit's problems (tui/emitdlg.c) */
     unsigned generation; /* bumped on every compile */
+    stc_tmpl tmpl;       /* the template of `mode` built from svc, and the
+                            changes since prev_mode */
+    double compile_ms;   /* wall time of the last compile (template included) */
     /* look */
     stc_theme theme;
     bool colour;
@@ -116,6 +123,9 @@ struct stc_app {
     char prompt_text[512];
     void (*prompt_done)(stc_app *app, const char *text);
     stc_dialog *dialog;
+    char *emit_dir;     /* the emit folder the user typed (NULL: the default) ... */
+    int emit_dir_mode;  /* ... for this mode (another mode uses its default) */
+    struct stc_emitdlg *emitdlg; /* what the open emit dialog will write */
     char *message;      /* shown in the key bar line until the next key */
     int message_el;
     bool quit;
@@ -179,6 +189,12 @@ int stc_app_unit_severity(const stc_app *app, const stc_unit_info *u);
 void stc_app_dialog(stc_app *app, const char *title, stc_rich *body, const char *footer,
                     void (*on_enter)(stc_app *app));
 void stc_app_close_dialog(stc_app *app);
+/* Give the open dialog its own keys: `on_key` sees every key first (with
+ * its action in the ANY scope) and returns true when it used it. */
+void stc_app_dialog_keys(stc_app *app, bool (*on_key)(stc_app *app, int key, stc_action a));
+/* Cycle to the next mode: recompile, rebuild the template and mark what
+ * changed since the mode before. */
+void stc_app_next_mode(stc_app *app);
 /* The workflow to draw and simulate: its ASL (NULL when it did not
  * compile), its name in *name (NULL: none) and its source map in *wf (NULL
  * with --asl). */

@@ -192,31 +192,44 @@ static void stc_rp_param(stc_rich *out, const stc_route_param *rp, int namew)
     stc_rich_add(out, STC_EL_NORMAL, "\n");
 }
 
-/* How the generated handler reads a parameter from the API Gateway event. */
+/* How the generated handler reads a parameter from the API Gateway event
+ * (stc_runtime: path and query text is converted to the annotated type, a
+ * body value is checked against it). */
 static char *stc_rp_access(const stc_route_param *rp)
 {
+    const char *ann = rp->param ? rp->param->annotation : NULL;
+    char *as = ann && strcmp(ann, "str") != 0 ? stc_xasprintf(" as %s", ann) : stc_xstrdup("");
+    char *r;
     switch (rp->in) {
-    case STC_IN_PATH: return stc_xasprintf("event[\"pathParameters\"][\"%s\"]", rp->name);
-    case STC_IN_QUERY:
-        return stc_xasprintf(rp->required ? "query[\"%s\"]" : "query.get(\"%s\")", rp->name);
+    case STC_IN_PATH: r = stc_xasprintf("event[\"pathParameters\"][\"%s\"]%s", rp->name, as); break;
+    case STC_IN_QUERY: r = stc_xasprintf("query[\"%s\"]%s", rp->name, as); break;
     case STC_IN_BODY:
-    default: return stc_xasprintf(rp->required ? "body[\"%s\"]" : "body.get(\"%s\")", rp->name);
+    default: r = stc_xasprintf("body[\"%s\"]%s", rp->name, as); break;
     }
+    free(as);
+    return r;
 }
 
 static void stc_rp_call(stc_rich *out, const char *fn, const stc_route_param *params, size_t n)
 {
-    stc_rich_add(out, STC_EL_SIM_LABEL, "handler ");
-    stc_rich_add(out, STC_EL_NORMAL, "handler.handler(event, context) calls\n");
+    bool optional = false;
+    stc_rich_add(out, STC_EL_SIM_LABEL, "handler.py ");
+    stc_rich_add(out, STC_EL_NORMAL, "handler(event, context) calls\n");
     stc_rich_addf(out, STC_EL_PY_DEFNAME, "  service.%s", fn);
     stc_rich_add(out, STC_EL_NORMAL, "(");
     for (size_t i = 0; i < n; i++) {
         char *acc = stc_rp_access(&params[i]);
-        stc_rich_addf(out, STC_EL_NORMAL, "%s%s=", i ? ", " : "", params[i].name);
+        bool opt = !params[i].required && params[i].in != STC_IN_PATH;
+        optional |= opt;
+        stc_rich_addf(out, STC_EL_NORMAL, "%s%s%s=", i ? ", " : "", opt ? "[" : "", params[i].name);
         stc_rich_add(out, stc_rp_in_el(params[i].in), acc);
+        if (opt)
+            stc_rich_add(out, STC_EL_NORMAL, "]");
         free(acc);
     }
     stc_rich_add(out, STC_EL_NORMAL, ")\n");
+    if (optional)
+        stc_rich_add(out, STC_EL_DIM, "  [..] left out when absent: the method's default applies\n");
 }
 
 static void stc_rp_explain(void *st, stc_app *app, stc_rich *out)
@@ -252,7 +265,7 @@ static void stc_rp_explain(void *st, stc_app *app, stc_rich *out)
         if (rt->is_async)
             stc_rich_add(out, STC_EL_NORMAL, "202 with the execution id (starts the state machine)\n");
         else
-            stc_rich_addf(out, STC_EL_NORMAL, "%s as JSON\n", ret);
+            stc_rich_addf(out, STC_EL_NORMAL, "200 with the %s result as JSON; 400 when a parameter is missing or of the wrong type\n", ret);
         free(ret);
     } else {
         const stc_ws_route *w = &r->ws[p->lv.sel - (int)r->nhttp];

@@ -30,6 +30,15 @@ if [ -s stderr.txt ]; then
   echo "unexpected output on stderr:"; cat stderr.txt; exit 1
 fi
 shopt -s nullglob
+masks=$(sed -n 's/^# mask: *//p' "$script")
+if [ -n "$masks" ]; then
+  for f in "$name".screen "$name"-*.screen; do
+    while IFS= read -r re; do
+      [ -n "$re" ] || continue
+      MASK_RE=$re perl -CSD -Mutf8 -pi -e 's/$ENV{MASK_RE}/"#" x length($&)/ge' "$f"
+    done <<<"$masks"
+  done
+fi
 outs=("$name".screen "$name"-*.screen "$name".attrs "$name"-*.attrs)
 [ ${#outs[@]} -gt 0 ] || { echo "the script saved no screen"; exit 1; }
 status=0

@@ -14,6 +14,7 @@
 #include "tui/listview.h"
 #include "tui/rich.h"
 #include "tui/theme.h"
+#include "tui/yamlview.h"
 
 static void test_key_parse(void **st)
 {
@@ -249,6 +250,93 @@ static void test_listview(void **st)
     assert_int_equal(lv.sel, 1);
 }
 
+/* A template in libyaml's block style: sections, entries, paths in the
+ * notation of stc_template_diff(), fold ranges, block scalars. */
+static void test_yamlview(void **st)
+{
+    (void)st;
+    const char *text = "AWSTemplateFormatVersion: '2010-09-09'\n" /* 0 */
+                       "Resources:\n"                              /* 1 */
+                       "  Fn:\n"                                   /* 2 */
+                       "    Type: AWS::Lambda::Function\n"         /* 3 */
+                       "    Properties:\n"                         /* 4 */
+                       "      MemorySize: 128\n"                   /* 5 */
+                       "      Policies:\n"                         /* 6 */
+                       "      - PolicyName: a\n"                   /* 7 */
+                       "        Actions:\n"                        /* 8 */
+                       "        - logs:PutLogEvents\n"             /* 9 */
+                       "      - PolicyName: b\n"                   /* 10 */
+                       "      Code: |\n"                           /* 11 */
+                       "        def f(): pass\n"                   /* 12 */
+                       "        x: 1\n"                            /* 13 */
+                       "      'aws:Key': !Ref Fn\n"                /* 14 */
+                       "  Queue:\n"                                /* 15 */
+                       "    Type: AWS::SQS::Queue\n"               /* 16 */
+                       "Outputs: {}\n";                            /* 17 */
+    stc_yamlview v;
+    stc_yamlview_parse(&v, text);
+    assert_int_equal(v.n, 18);
+    assert_string_equal(v.rows[0].section, "AWSTemplateFormatVersion");
+    assert_null(v.rows[0].entry);
+    assert_false(v.rows[0].header);
+    assert_true(v.rows[1].header);
+    assert_int_equal(v.rows[1].level, 0);
+    assert_int_equal(v.rows[1].end, 16);
+    assert_string_equal(v.rows[2].entry, "Fn");
+    assert_string_equal(v.rows[2].path, "");
+    assert_int_equal(v.rows[2].level, 1);
+    assert_int_equal(v.rows[2].end, 14);
+    assert_string_equal(v.rows[5].path, "Properties.MemorySize");
+    assert_string_equal(v.rows[6].path, "Properties.Policies");
+    assert_string_equal(v.rows[7].path, "Properties.Policies[0].PolicyName");
+    assert_string_equal(v.rows[8].path, "Properties.Policies[0].Actions");
+    assert_string_equal(v.rows[9].path, "Properties.Policies[0].Actions[0]");
+    assert_string_equal(v.rows[10].path, "Properties.Policies[1].PolicyName");
+    assert_string_equal(v.rows[11].path, "Properties.Code");
+    assert_true(v.rows[12].block);
+    assert_true(v.rows[13].block); /* "x: 1" inside the block is text, not a key */
+    assert_string_equal(v.rows[13].path, "Properties.Code");
+    assert_false(v.rows[14].block);
+    assert_string_equal(v.rows[14].path, "Properties.aws:Key");
+    assert_string_equal(v.rows[15].entry, "Queue");
+    assert_int_equal(v.rows[15].end, 16);
+    assert_string_equal(v.rows[17].section, "Outputs");
+    assert_false(v.rows[17].header);
+    assert_int_equal(stc_yamlview_find(&v, "Resources", "Queue"), 15);
+    assert_int_equal(stc_yamlview_find(&v, "Resources", NULL), 1);
+    assert_int_equal(stc_yamlview_find(&v, "Resources", "Nope"), -1);
+    assert_true(stc_yamlview_path_under("Properties.Policies[0].PolicyName", "Properties.Policies"));
+    assert_true(stc_yamlview_path_under("Properties.MemorySize", "Properties.MemorySize"));
+    assert_false(stc_yamlview_path_under("Properties.MemorySizeX", "Properties.MemorySize"));
+    stc_yamlview_free(&v);
+
+    /* colours: "- Key: !Ref X" -> punct, key, punct, tag, string */
+    const char *line = "  - Key: !Ref X";
+    unsigned short sty[32];
+    stc_yamlview_style(line, strlen(line), false, sty);
+    assert_int_equal(sty[0], STC_EL_NORMAL);
+    assert_int_equal(sty[2], STC_EL_YAML_PUNCT);
+    assert_int_equal(sty[4], STC_EL_YAML_KEY);
+    assert_int_equal(sty[6], STC_EL_YAML_KEY);
+    assert_int_equal(sty[7], STC_EL_YAML_PUNCT);
+    assert_int_equal(sty[9], STC_EL_YAML_TAG);
+    assert_int_equal(sty[12], STC_EL_YAML_TAG);
+    assert_int_equal(sty[14], STC_EL_YAML_STRING);
+    line = "MemorySize: 128";
+    stc_yamlview_style(line, strlen(line), false, sty);
+    assert_int_equal(sty[12], STC_EL_YAML_NUMBER);
+    line = "Enabled: false";
+    stc_yamlview_style(line, strlen(line), false, sty);
+    assert_int_equal(sty[9], STC_EL_YAML_NUMBER);
+    line = "V: '3'";
+    stc_yamlview_style(line, strlen(line), false, sty);
+    assert_int_equal(sty[3], STC_EL_YAML_STRING);
+    line = "x: 1";
+    stc_yamlview_style(line, strlen(line), true, sty);
+    assert_int_equal(sty[0], STC_EL_YAML_STRING);
+    assert_int_equal(sty[3], STC_EL_YAML_STRING);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -256,7 +344,7 @@ int main(void)
         cmocka_unit_test(test_key_parse),   cmocka_unit_test(test_keymap_table),
         cmocka_unit_test(test_keymap_lookup), cmocka_unit_test(test_theme_parse),
         cmocka_unit_test(test_theme_builtin), cmocka_unit_test(test_cells),
-        cmocka_unit_test(test_rich_wrap),   cmocka_unit_test(test_listview),
+        cmocka_unit_test(test_rich_wrap),   cmocka_unit_test(test_listview), cmocka_unit_test(test_yamlview),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
