@@ -3,7 +3,7 @@
  * Stages never print or exit: they append diagnostics here, and main()
  * decides what to print and which exit status to use. A diagnostic has a
  * severity, a file, a 1-based line and column (0 when unknown), a code such as
- * "STC101" (codes are listed once, in core/diag_codes.def), a message and an
+ * "STC101" (the ranges per stage are in docs/diagnostics.md), a message and an
  * optional hint. The list owns all its strings.
  */
 #ifndef STC_DIAG_H
