@@ -8,6 +8,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "core/triggers.h"
 #include "core/util.h"
 
 /* A value as one layer of the file gives it (present = the layer sets it). */
@@ -30,6 +31,7 @@ typedef struct stc_cfg_ctx {
     stc_layer_val *unit_all;  /* nunits * ndefs */
     stc_layer_val *unit_mode; /* nunits * ndefs */
     bool has_triggers;
+    struct stc_triggers *triggers; /* parsed triggers: section */
 } stc_cfg_ctx;
 
 static const char *const top_keys[] = {"defaults", "modes", "functions", "triggers"};
@@ -433,10 +435,10 @@ static void stc_cfg_document(stc_cfg_ctx *x)
             stc_cfg_functions(x, v);
         } else if (strcmp(key, "triggers") == 0) {
             x->has_triggers = true;
-            stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_WARNING, "STC527",
-                                        "'triggers' (schedules and resource events) is reserved and not compiled "
-                                        "by this version; the section is ignored");
-            stc_diag_set_hint(dg, "remove the section, or keep it for a later version of stc-tui");
+            if (x->triggers)
+                continue; /* a second triggers: key (STC526 above) */
+            x->triggers = stc_triggers_parse(x->doc, v, x->path, (const char *const *)x->sc->modes, x->sc->nmodes,
+                                             x->d, &x->errors);
         } else {
             const char *close = stc_closest(key, top_keys, STC_ARRAY_LEN(top_keys));
             stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC521", "unknown section '%s'", key);
@@ -517,6 +519,8 @@ stc_config *stc_config_load(const stc_config_schema *schema, const char *mode, c
         c->path = path && text ? stc_xstrdup(path) : NULL;
         c->mode = (size_t)mi;
         c->has_triggers = x.has_triggers;
+        c->triggers = x.triggers;
+        x.triggers = NULL;
         c->units = units;
         c->nunits = nunits;
         c->service = stc_xcalloc(nd, sizeof *c->service);
@@ -544,6 +548,7 @@ stc_config *stc_config_load(const stc_config_schema *schema, const char *mode, c
             }
         }
     }
+    stc_triggers_free(x.triggers);
     stc_layer_free(x.defaults, nd);
     stc_layer_free(x.mode_vals, nd);
     stc_layer_free(x.unit_all, nunits * nd);
@@ -560,6 +565,7 @@ void stc_config_free(stc_config *c)
         free(c->service[i].s);
     for (size_t i = 0; i < c->nunits * nd; i++)
         free(c->unit_values[i].s);
+    stc_triggers_free(c->triggers);
     free(c->service);
     free(c->unit_values);
     free(c->path);

@@ -11,7 +11,8 @@
  *       timeout: 60
  *       modes:                # ... and per unit per mode
  *         prod: {memory: 512}
- *   triggers: ...             # reserved for schedules and resource events
+ *   triggers:                 # schedules and resource events (core/triggers.h)
+ *     - {schedule: rate(1 day), target: _nightly}
  *
  * A value is resolved, lowest to highest precedence: the mode's built-in
  * default, defaults:, modes.<mode>:, functions.<unit>:, functions.<unit>.modes.<mode>:.
@@ -83,7 +84,10 @@ typedef struct stc_config {
     size_t nunits;
     const stc_unit_info *units; /* borrowed */
     stc_setting_value *unit_values; /* nunits * ndefs: per unit, resolved */
-    bool has_triggers;          /* a triggers: section is present (reserved) */
+    bool has_triggers;          /* a triggers: section is present */
+    struct stc_triggers *triggers; /* the triggers: section, every mode, owned
+                                      (core/triggers.h); NULL when absent. Checked
+                                      against the service by stc_triggers_check() */
 } stc_config;
 
 /* Index of `mode` in the schema, or -1. */

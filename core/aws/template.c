@@ -11,6 +11,7 @@
 #include "core/aws/handler.h"
 #include "core/aws/iam.h"
 #include "core/aws/package.h"
+#include "core/triggers.h"
 #include "core/yaml_out.h"
 
 /* ---- the mode table ---------------------------------------------------------- */
@@ -309,6 +310,51 @@ static bool stc_tb_no_cycles(stc_tb *t)
     return !found;
 }
 
+/* ---- triggers deployed in this mode (core/triggers.h, docs/triggers.md) ---- */
+
+/* The triggers of this mode's configuration, once checked against the service. */
+static const stc_triggers *stc_tb_triggers(const stc_tb *t)
+{
+    return t->cfg->triggers && t->cfg->triggers->checked ? t->cfg->triggers : NULL;
+}
+
+static bool stc_tb_trigger_on(const stc_tb *t, const stc_trigger *tr)
+{
+    return tr->unit && stc_trigger_enabled(tr, t->cfg->mode);
+}
+
+/* Is resource r the source of a trigger deployed in this mode? */
+static bool stc_tb_resource_triggered(const stc_tb *t, const stc_resource *r)
+{
+    const stc_triggers *trs = stc_tb_triggers(t);
+    for (size_t i = 0; trs && i < trs->count; i++) {
+        const stc_trigger *tr = &trs->items[i];
+        if (stc_tb_trigger_on(t, tr) && tr->resource >= 0 && &t->spec->res->resources[tr->resource] == r)
+            return true;
+    }
+    return false;
+}
+
+/* A queue polled by a function must hide a received message for longer
+ * than the function may run (Lambda refuses the mapping otherwise); AWS
+ * advises six times the timeout. 0 when the queue feeds no trigger. */
+static long long stc_tb_queue_visibility(const stc_tb *t, const stc_resource *r)
+{
+    const stc_triggers *trs = stc_tb_triggers(t);
+    long long v = 0;
+    for (size_t i = 0; trs && i < trs->count; i++) {
+        const stc_trigger *tr = &trs->items[i];
+        if (!stc_tb_trigger_on(t, tr) || tr->kind != STC_TRIGGER_QUEUE || tr->resource < 0 ||
+            &t->spec->res->resources[tr->resource] != r)
+            continue;
+        long long want = 6 * stc_tb_int(t, tr->unit->method->name, STC_SET_TIMEOUT);
+        v = want > v ? want : v;
+    }
+    if (v == 0)
+        return 0;
+    return v < 30 ? 30 : v > 43200 ? 43200 : v;
+}
+
 /* ---- data resources --------------------------------------------------------- */
 
 static void stc_tb_key(stc_tb *t)
@@ -416,6 +462,12 @@ static void stc_tb_bucket(stc_tb *t, const stc_resource *r)
         cJSON *v = cJSON_AddObjectToObject(p, "VersioningConfiguration");
         cJSON_AddStringToObject(v, "Status", "Enabled");
     }
+    if (stc_tb_resource_triggered(t, r)) {
+        /* Object events reach their rules through EventBridge. */
+        cJSON *nc = cJSON_AddObjectToObject(p, "NotificationConfiguration");
+        cJSON *eb = cJSON_AddObjectToObject(nc, "EventBridgeConfiguration");
+        cJSON_AddBoolToObject(eb, "EventBridgeEnabled", true);
+    }
 }
 
 static void stc_tb_queue(stc_tb *t, const stc_resource *r)
@@ -427,6 +479,9 @@ static void stc_tb_queue(stc_tb *t, const stc_resource *r)
     } else {
         cJSON_AddBoolToObject(p, "SqsManagedSseEnabled", true);
     }
+    long long vis = stc_tb_queue_visibility(t, r);
+    if (vis)
+        cJSON_AddNumberToObject(p, "VisibilityTimeout", (double)vis);
 }
 
 /* ---- APIs ----------------------------------------------------------------- */
@@ -688,6 +743,231 @@ static void stc_tb_env_ref(cJSON *vars, const char *prefix, const char *name, cJ
     free(env);
 }
 
+/* ---- triggers (core/triggers.h, docs/triggers.md) ------------------------- */
+
+/* Does the target take parameter `name` (not a star parameter)? */
+static bool stc_tb_takes(const stc_trigger *tr, const char *name)
+{
+    const stc_method *m = tr->unit->method;
+    for (size_t i = 0; i < m->nparams; i++)
+        if (!m->params[i].vararg && !m->params[i].kwarg && strcmp(m->params[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Where EventBridge finds each field in the event, for input transformers. */
+static const char *stc_tb_field_path(const stc_trigger *tr, const char *field)
+{
+    if (strcmp(field, "time") == 0)
+        return "$.time";
+    if (tr->kind == STC_TRIGGER_OBJECT_CREATED || tr->kind == STC_TRIGGER_OBJECT_REMOVED) {
+        if (strcmp(field, "key") == 0)
+            return "$.detail.object.key";
+        if (strcmp(field, "size") == 0)
+            return "$.detail.object.size";
+        if (strcmp(field, "etag") == 0)
+            return "$.detail.object.etag";
+        if (strcmp(field, "bucket") == 0)
+            return "$.detail.bucket.name";
+    }
+    return NULL;
+}
+
+/* The rule target's input: a constant (Input), the event's fields through
+ * an InputTransformer, or nothing (the function gets the event itself and
+ * its handler converts it). */
+static void stc_tb_target_input(const stc_trigger *tr, bool state_machine, cJSON *target)
+{
+    const stc_trigger_field *f[16];
+    size_t nf = stc_trigger_fields(tr->kind, f, 16);
+    cJSON *paths = cJSON_CreateObject();
+    stc_buf tmpl = STC_BUF_INIT;
+    stc_buf_putc(&tmpl, '{');
+    size_t n = 0;
+    for (const cJSON *c = tr->input ? tr->input->child : NULL; c; c = c->next) {
+        cJSON *key = cJSON_CreateString(c->string);
+        char *k = cJSON_PrintUnformatted(key);
+        char *v = cJSON_PrintUnformatted(c);
+        stc_buf_printf(&tmpl, "%s%s: %s", n++ ? ", " : "", k, v);
+        free(k);
+        free(v);
+        cJSON_Delete(key);
+    }
+    bool fields = false;
+    for (size_t i = 0; i < nf && i < 16; i++) {
+        const char *path = stc_tb_field_path(tr, f[i]->name);
+        if (!path || !stc_tb_takes(tr, f[i]->name) ||
+            (tr->input && cJSON_GetObjectItemCaseSensitive(tr->input, f[i]->name)))
+            continue;
+        cJSON_AddStringToObject(paths, f[i]->name, path);
+        stc_buf_printf(&tmpl, "%s\"%s\": <%s>", n++ ? ", " : "", f[i]->name, f[i]->name);
+        fields = true;
+    }
+    stc_buf_putc(&tmpl, '}');
+    bool lambda_event = !state_machine && tr->kind != STC_TRIGGER_SCHEDULE;
+    if (fields && !lambda_event) {
+        cJSON *it = cJSON_AddObjectToObject(target, "InputTransformer");
+        cJSON_AddItemToObject(it, "InputPathsMap", paths);
+        cJSON_AddStringToObject(it, "InputTemplate", stc_buf_cstr(&tmpl));
+        paths = NULL;
+    } else if (tr->input && !lambda_event) {
+        cJSON_AddStringToObject(target, "Input", stc_buf_cstr(&tmpl));
+    } else if (state_machine) {
+        cJSON_AddStringToObject(target, "Input", "{}");
+    }
+    cJSON_Delete(paths);
+    stc_buf_free(&tmpl);
+}
+
+/* Let `principal` invoke function `fn` from `source_arn` (taken). */
+static void stc_tb_invoke_permission(stc_tb *t, const char *logical, const char *fn, const char *principal,
+                                     cJSON *source_arn)
+{
+    cJSON *p = stc_tb_res(t, logical, "AWS::Lambda::Permission", false, NULL);
+    cJSON_AddStringToObject(p, "Action", "lambda:InvokeFunction");
+    cJSON_AddItemToObject(p, "FunctionName", stc_template_getatt(fn, "Arn"));
+    cJSON_AddStringToObject(p, "Principal", principal);
+    cJSON_AddItemToObject(p, "SourceArn", source_arn);
+}
+
+/* An EventBridge rule (a schedule, or the bucket's object events) whose
+ * target is the function `fn` or the state machine `sm`. */
+static void stc_tb_trigger_rule(stc_tb *t, const stc_spec_unit *u, const stc_trigger *tr, const char *base,
+                                const char *target_logical, bool state_machine)
+{
+    char *rule = stc_xasprintf("%sRule", base);
+    cJSON *p = stc_tb_res(t, rule, "AWS::Events::Rule", false, NULL);
+    char *summary = stc_trigger_summary(tr);
+    char *desc = stc_xasprintf("%s: %s", u->name, summary);
+    cJSON_AddStringToObject(p, "Description", desc);
+    free(desc);
+    free(summary);
+    if (tr->kind == STC_TRIGGER_SCHEDULE) {
+        cJSON_AddStringToObject(p, "ScheduleExpression", tr->source);
+    } else {
+        const stc_resource *r = &t->spec->res->resources[tr->resource];
+        cJSON *pat = cJSON_AddObjectToObject(p, "EventPattern");
+        cJSON *src = cJSON_AddArrayToObject(pat, "source");
+        cJSON_AddItemToArray(src, cJSON_CreateString("aws.s3"));
+        cJSON *dt = cJSON_AddArrayToObject(pat, "detail-type");
+        cJSON_AddItemToArray(dt, cJSON_CreateString(tr->kind == STC_TRIGGER_OBJECT_CREATED ? "Object Created"
+                                                                                          : "Object Deleted"));
+        cJSON *detail = cJSON_AddObjectToObject(pat, "detail");
+        cJSON *bucket = cJSON_AddObjectToObject(detail, "bucket");
+        cJSON *names = cJSON_AddArrayToObject(bucket, "name");
+        cJSON_AddItemToArray(names, stc_template_ref(r->logical));
+        if (tr->prefix || tr->suffix) {
+            cJSON *obj = cJSON_AddObjectToObject(detail, "object");
+            cJSON *keys = cJSON_AddArrayToObject(obj, "key");
+            cJSON *m = cJSON_CreateObject();
+            if (tr->prefix && tr->suffix) {
+                char *w = stc_xasprintf("%s*%s", tr->prefix, tr->suffix);
+                cJSON_AddStringToObject(m, "wildcard", w);
+                free(w);
+            } else if (tr->prefix) {
+                cJSON_AddStringToObject(m, "prefix", tr->prefix);
+            } else {
+                cJSON_AddStringToObject(m, "suffix", tr->suffix);
+            }
+            cJSON_AddItemToArray(keys, m);
+        }
+    }
+    cJSON_AddStringToObject(p, "State", "ENABLED");
+    cJSON *targets = cJSON_AddArrayToObject(p, "Targets");
+    cJSON *target = cJSON_CreateObject();
+    cJSON_AddStringToObject(target, "Id", u->camel);
+    if (state_machine) {
+        cJSON_AddItemToObject(target, "Arn", stc_template_ref(target_logical));
+        char *role = stc_xasprintf("%sRole", base);
+        cJSON_AddItemToObject(target, "RoleArn", stc_template_getatt(role, "Arn"));
+        free(role);
+    } else {
+        cJSON_AddItemToObject(target, "Arn", stc_template_getatt(target_logical, "Arn"));
+    }
+    stc_tb_target_input(tr, state_machine, target);
+    cJSON_AddItemToArray(targets, target);
+
+    if (state_machine) {
+        /* EventBridge's own role: it may start exactly this machine. */
+        char *role = stc_xasprintf("%sRole", base);
+        stc_iam_policy *pol = stc_iam_new();
+        stc_allow_take(pol, "StartExecution", "states:StartExecution", stc_template_ref(target_logical));
+        char *rdesc = stc_xasprintf("%s: lets EventBridge start the state machine %s", u->name, target_logical);
+        stc_tb_role(t, role, "events.amazonaws.com", rdesc, "start-execution", pol);
+        free(rdesc);
+        stc_iam_free(pol);
+        free(role);
+    } else {
+        char *perm = stc_xasprintf("%sPermission", base);
+        stc_tb_invoke_permission(t, perm, target_logical, "events.amazonaws.com", stc_template_getatt(rule, "Arn"));
+        free(perm);
+    }
+    free(rule);
+}
+
+/* Everything the triggers of unit u deploy in this mode, after the unit's
+ * own resources. `target_logical` is its function or state machine. */
+static void stc_tb_unit_triggers(stc_tb *t, const stc_spec_unit *u, const char *target_logical)
+{
+    const stc_triggers *trs = stc_tb_triggers(t);
+    bool state_machine = u->info->unit == STC_UNIT_STATE_MACHINE;
+    for (size_t i = 0; trs && i < trs->count; i++) {
+        const stc_trigger *tr = &trs->items[i];
+        if (!stc_tb_trigger_on(t, tr) || tr->unit != u->info)
+            continue;
+        char *base = stc_xasprintf("%sTrigger%zu", u->camel, tr->ordinal);
+        switch (tr->kind) {
+        case STC_TRIGGER_SCHEDULE:
+        case STC_TRIGGER_OBJECT_CREATED:
+        case STC_TRIGGER_OBJECT_REMOVED:
+            stc_tb_trigger_rule(t, u, tr, base, target_logical, state_machine);
+            break;
+        case STC_TRIGGER_QUEUE: {
+            const stc_resource *r = &t->spec->res->resources[tr->resource];
+            char *esm = stc_xasprintf("%sEventSourceMapping", base);
+            cJSON *p = stc_tb_res(t, esm, "AWS::Lambda::EventSourceMapping", false, NULL);
+            cJSON_AddItemToObject(p, "EventSourceArn", stc_template_getatt(r->logical, "Arn"));
+            cJSON_AddItemToObject(p, "FunctionName", stc_template_ref(target_logical));
+            cJSON_AddNumberToObject(p, "BatchSize", tr->batch_size);
+            cJSON_AddBoolToObject(p, "Enabled", true);
+            cJSON *frt = cJSON_AddArrayToObject(p, "FunctionResponseTypes");
+            cJSON_AddItemToArray(frt, cJSON_CreateString("ReportBatchItemFailures"));
+            free(esm);
+            break;
+        }
+        case STC_TRIGGER_TOPIC: {
+            char *sub = stc_xasprintf("%sSubscription", base);
+            cJSON *p = stc_tb_res(t, sub, "AWS::SNS::Subscription", false, NULL);
+            cJSON_AddStringToObject(p, "TopicArn", tr->source);
+            cJSON_AddStringToObject(p, "Protocol", "lambda");
+            cJSON_AddItemToObject(p, "Endpoint", stc_template_getatt(target_logical, "Arn"));
+            free(sub);
+            char *perm = stc_xasprintf("%sPermission", base);
+            stc_tb_invoke_permission(t, perm, target_logical, "sns.amazonaws.com", cJSON_CreateString(tr->source));
+            free(perm);
+            break;
+        }
+        case STC_TRIGGER__COUNT:
+            break;
+        }
+        free(base);
+    }
+}
+
+/* The function's role may receive and delete the messages of the queues
+ * that trigger it (the event source mapping polls with this role). */
+static void stc_tb_trigger_grants(stc_tb *t, const stc_spec_unit *u, stc_iam_policy *pol)
+{
+    const stc_triggers *trs = stc_tb_triggers(t);
+    for (size_t i = 0; trs && i < trs->count; i++) {
+        const stc_trigger *tr = &trs->items[i];
+        if (!stc_tb_trigger_on(t, tr) || tr->unit != u->info || tr->kind != STC_TRIGGER_QUEUE)
+            continue;
+        stc_iam_grant_resource(pol, &t->spec->res->resources[tr->resource],
+                               (1u << STC_OP_RECEIVE) | (1u << STC_OP_INSPECT), t->kms ? STC_KEY : NULL);
+    }
+}
+
 static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
 {
     const stc_spec *spec = t->spec;
@@ -708,6 +988,7 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
         const stc_access *a = &u->access->accesses[i];
         stc_iam_grant_resource(pol, &res->resources[a->resource], a->ops, t->kms ? STC_KEY : NULL);
     }
+    stc_tb_trigger_grants(t, u, pol);
     for (size_t i = 0; i < u->access->ninvokes; i++) {
         const stc_spec_unit *c = stc_spec_unit_find(spec, u->access->invokes[i]);
         char *cfn = stc_spec_logical(c, "Function");
@@ -820,6 +1101,7 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
         stc_tb_http_lambda(t, u, fn);
     if (u->ws_route)
         stc_tb_ws_lambda(t, u, fn);
+    stc_tb_unit_triggers(t, u, fn);
     free(desc);
     free(fn);
     free(lg);
@@ -969,6 +1251,7 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
     }
     if (u->route)
         stc_tb_http_state_machine(t, u, sm);
+    stc_tb_unit_triggers(t, u, sm);
     free(sm);
     free(lg);
     free(role);
@@ -1145,6 +1428,11 @@ stc_config *stc_template_load_config(const stc_service *svc, const char *mode, c
     stc_config *c = stc_config_load(&aws_schema, mode, path, text, len, svc->units, svc->nunits, d);
     free(text);
     free(path);
+    /* Triggers name units and resources: check them against the service. */
+    if (c && c->triggers && !stc_triggers_check(c->triggers, svc->units, svc->nunits, svc->resources, d)) {
+        stc_config_free(c);
+        return NULL;
+    }
     return c;
 }
 
