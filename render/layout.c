@@ -397,12 +397,33 @@ static char *graph_to_dot(Agraph_t *g)
     return out;
 }
 
+/* Object IDs in creation order. cgraph's default ID discipline makes the ID
+ * of a named object the address of its interned name, and keeps subgraphs
+ * ordered by ID, so the order in which dot saw the clusters -- and with it the
+ * layout -- depended on where malloc put the names: the same machine drawn
+ * twice in one process could come out three different ways. Refusing to map
+ * names makes cgraph give every object the next anonymous ID (a counter that
+ * only grows) and keep its name in its internal map, which agnameof() reads
+ * first, so names (dot's "cluster_" prefix) still work. */
+static long gv_map_in_order(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+    if (str)
+        return 0; /* not mapped: cgraph takes an anonymous ID and remembers the name */
+    return AgIdDisc.map(state, objtype, str, id, createflag);
+}
+
+static Agiddisc_t gv_id_disc;
+static Agdisc_t gv_disc;
+
 static bool run_graphviz(stc_layout *l, bool compact, bool want_dot, stc_diags *diags)
 {
     agusererrf old = agseterrf(gv_error);
     gv_diags = diags;
     GVC_t *gvc = gvContext();
-    Agraph_t *g = agopen("machine", Agdirected, NULL);
+    gv_id_disc = AgIdDisc;
+    gv_id_disc.map = gv_map_in_order;
+    gv_disc = (Agdisc_t){&AgMemDisc, &gv_id_disc, &AgIoDisc};
+    Agraph_t *g = agopen("machine", Agdirected, &gv_disc);
     agattr(g, AGRAPH, "rankdir", "TB");
     agattr(g, AGRAPH, "nodesep", compact ? "0.1" : "0.25");
     agattr(g, AGRAPH, "ranksep", compact ? "0.25" : "0.35");
