@@ -7,7 +7,11 @@
  * Text output and --width N (docs/render.md): the normal layout when it fits
  * in N columns; else the compact layout when that fits; else the compact
  * layout cut into strips of N columns, printed one under the other, each
- * after a line "-- columns A-B of W --". SVG and DOT ignore --width. */
+ * after a line "-- columns A-B of W --". SVG and DOT ignore --width.
+ *
+ * The service form compiles METHOD (an async method) and shows each state's
+ * Python line at the right of its box (render's label_extra), as the
+ * workbench's Graph pane does. */
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
@@ -19,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "core/util.h"
+#include "core/workflow.h"
 #include "render/draw.h"
 #include "render/layout.h"
 #include "render/svg.h"
@@ -59,6 +64,54 @@ static void print_text(const stc_layout *l, bool ascii, int width)
     stc_canvas_free(c);
 }
 
+/* label_extra: the Python line of a state, from the workflow's source map. */
+typedef struct line_ctx {
+    const stc_workflow *wf;
+    char buf[16];
+} line_ctx;
+
+static const char *state_line(void *ctx, const char *state_name)
+{
+    line_ctx *lc = ctx;
+    const stc_wf_state *st = stc_workflow_state(lc->wf, state_name);
+    if (!st || st->pos.line <= 0)
+        return NULL;
+    snprintf(lc->buf, sizeof lc->buf, "%d", st->pos.line);
+    return lc->buf;
+}
+
+/* Lay out and print `asl`; `wf` (may be NULL) gives each box its source
+ * line. Layout problems go to `diags`. Returns an exit status. */
+static int draw(const cJSON *asl, int format, int width, const stc_workflow *wf, stc_diags *diags)
+{
+    line_ctx lc = {.wf = wf};
+    stc_layout_options opt = {.want_dot = format == FMT_DOT,
+                              .label_extra = wf ? state_line : NULL,
+                              .label_extra_ctx = wf ? &lc : NULL};
+    stc_layout *l = stc_layout_build(asl, &opt, diags);
+    if (l && width > 0 && l->width > width && (format == FMT_ASCII || format == FMT_UNICODE)) {
+        opt.compact = true;
+        stc_layout *compact = stc_layout_build(asl, &opt, diags);
+        if (compact) {
+            stc_layout_free(l);
+            l = compact;
+        }
+    }
+    if (!l)
+        return STC_EXIT_INPUT;
+    if (format == FMT_DOT) {
+        fputs(l->dot, stdout);
+    } else if (format == FMT_SVG) {
+        char *svg = stc_svg_render(l, NULL);
+        fputs(svg, stdout);
+        free(svg);
+    } else {
+        print_text(l, format == FMT_ASCII, width);
+    }
+    stc_layout_free(l);
+    return STC_EXIT_OK;
+}
+
 static int draw_asl(const char *path, int format, int width)
 {
     char *text = NULL, *err = NULL;
@@ -83,28 +136,7 @@ static int draw_asl(const char *path, int format, int width)
         stc_diag_add(&diags, STC_SEV_ERROR, path, line, col, "STC806", "not valid JSON");
         status = STC_EXIT_INPUT;
     } else {
-        stc_layout_options opt = {.want_dot = format == FMT_DOT};
-        stc_layout *l = stc_layout_build(asl, &opt, &diags);
-        if (l && width > 0 && l->width > width && (format == FMT_ASCII || format == FMT_UNICODE)) {
-            opt.compact = true;
-            stc_layout *compact = stc_layout_build(asl, &opt, &diags);
-            if (compact) {
-                stc_layout_free(l);
-                l = compact;
-            }
-        }
-        if (!l) {
-            status = STC_EXIT_INPUT;
-        } else if (format == FMT_DOT) {
-            fputs(l->dot, stdout);
-        } else if (format == FMT_SVG) {
-            char *svg = stc_svg_render(l, NULL);
-            fputs(svg, stdout);
-            free(svg);
-        } else {
-            print_text(l, format == FMT_ASCII, width);
-        }
-        stc_layout_free(l);
+        status = draw(asl, format, width, NULL, &diags);
         cJSON_Delete(asl);
     }
     print_diags(&diags, path, text);
@@ -113,9 +145,50 @@ static int draw_asl(const char *path, int format, int width)
     return status;
 }
 
+/* graph SERVICE.py METHOD: the compiled machine, each box with its line. */
+static int draw_service(const char *path, const char *method, int format, int width)
+{
+    int status;
+    stc_service *svc = stc_cli_load(path, &status);
+    if (!svc)
+        return status;
+    if (!svc->module || !svc->module->service) {
+        stc_cli_print_diags(svc);
+        stc_service_free(svc);
+        return STC_EXIT_INPUT;
+    }
+    const stc_unit_info *u = stc_service_unit(svc, method);
+    if (!u || !u->method->is_async || u->unit != STC_UNIT_STATE_MACHINE) {
+        stc_buf list = STC_BUF_INIT;
+        for (size_t i = 0; i < svc->nunits; i++)
+            if (svc->units[i].unit == STC_UNIT_STATE_MACHINE && svc->units[i].method->is_async)
+                stc_buf_printf(&list, "%s%s", list.len ? ", " : "", svc->units[i].method->name);
+        int rc = stc_cli_usage("graph", "'%s' %s; workflow methods: %s", method,
+                               !u                      ? "is not a method of the service"
+                               : !u->method->is_async ? "is not async, so it is not a workflow"
+                                                       : "does not become a state machine",
+                               list.len ? stc_buf_cstr(&list) : "(none)");
+        stc_buf_free(&list);
+        stc_service_free(svc);
+        return rc;
+    }
+    const stc_workflow *wf = stc_workflows_find(svc->workflows, method);
+    stc_cli_print_diags(svc);
+    if (!wf || !wf->asl || stc_diags_has_errors(&svc->diags)) {
+        stc_service_free(svc);
+        return STC_EXIT_INPUT;
+    }
+    stc_diags diags = STC_DIAGS_INIT;
+    status = draw(wf->asl, format, width, wf, &diags);
+    print_diags(&diags, svc->file, NULL);
+    stc_diags_free(&diags);
+    stc_service_free(svc);
+    return status;
+}
+
 int stc_cmd_graph(int argc, char **argv)
 {
-    const char *asl = NULL;
+    const char *asl = NULL, *positional[2] = {NULL, NULL};
     int npos = 0, format = FMT_AUTO, width = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -143,7 +216,7 @@ int stc_cmd_graph(int argc, char **argv)
         } else if (a[0] == '-' && a[1]) {
             return stc_cli_usage("graph", "unknown option '%s'", a);
         } else if (npos < 2) {
-            npos++; /* SERVICE.py METHOD */
+            positional[npos++] = a; /* SERVICE.py METHOD */
         } else {
             return stc_cli_usage("graph", "unexpected argument '%s'", a);
         }
@@ -163,9 +236,5 @@ int stc_cmd_graph(int argc, char **argv)
     }
     if (npos != 2)
         return stc_cli_usage("graph", npos ? "missing METHOD" : "missing SERVICE.py METHOD");
-    /* ---- SERVICE.py METHOD: needs the workflow compiler (core/workflow).
-     * The lead replaces this branch with: compile METHOD of the service to
-     * ASL (cJSON), then the same drawing as draw_asl(). */
-    return stc_cli_usage("graph", "drawing SERVICE.py METHOD needs the workflow compiler, which is "
-                                  "not built yet; use --asl FILE.asl.json");
+    return draw_service(positional[0], positional[1], format, width);
 }

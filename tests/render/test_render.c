@@ -12,7 +12,9 @@
 
 #include <cmocka.h>
 
+#include "core/service.h"
 #include "core/util.h"
+#include "core/workflow.h"
 #include "render/canvas.h"
 #include "render/draw.h"
 #include "render/labels.h"
@@ -421,6 +423,156 @@ static void test_readback(void **state)
     free(files);
 }
 
+/* ------------------------------------------------- example workflows */
+
+/* Every async method of the modules in examples/, compiled and drawn as `stc-tui graph
+ * SERVICE.py METHOD` draws it (each box with its Python line, render's
+ * label_extra), compared with tests/render/golden/example_<module>-<method>.
+ * {unicode,ascii,compact}.txt (UPDATE_GOLDEN=1 rewrites them; read every
+ * drawing before accepting it), and read back like the render_* machines. */
+typedef struct example_line {
+    const stc_workflow *wf;
+    char buf[16];
+} example_line;
+
+static const char *example_line_of(void *ctx, const char *state_name)
+{
+    example_line *el = ctx;
+    const stc_wf_state *st = stc_workflow_state(el->wf, state_name);
+    if (!st || st->pos.line <= 0)
+        return NULL;
+    snprintf(el->buf, sizeof el->buf, "%d", st->pos.line);
+    return el->buf;
+}
+
+static stc_layout *build_example(const stc_workflow *wf, bool compact, example_line *el)
+{
+    stc_diags d = STC_DIAGS_INIT;
+    stc_layout_options opt = {.compact = compact, .label_extra = example_line_of, .label_extra_ctx = el};
+    stc_layout *l = stc_layout_build(wf->asl, &opt, &d);
+    for (size_t i = 0; i < d.count; i++)
+        if (d.items[i].severity != STC_SEV_NOTE)
+            print_message("diag: %s %s\n", d.items[i].code, d.items[i].message);
+    assert_int_equal(stc_diags_count(&d, STC_SEV_ERROR) + stc_diags_count(&d, STC_SEV_WARNING), 0);
+    stc_diags_free(&d);
+    assert_non_null(l);
+    return l;
+}
+
+/* The lines worked out from examples/people.py and examples/orders.py. */
+static void check_example_lines(const char *module, const stc_workflow *wf, const stc_layout *l)
+{
+    static const struct {
+        const char *module, *method, *state, *line;
+    } want[] = {
+        {"people", "_onboard", "Start _onboard", "48"},
+        {"people", "_onboard", "Call _send_email (line 49)", "49"},
+        {"people", "_onboard", "Sleep 10 (line 54)", "54"},
+        {"people", "_onboard", "Call _mark_active (line 57)", "57"},
+        {"orders", "_fulfil", "Gather _check_stock, _shipping_address (line 61)", "61"},
+        {"orders", "_fulfil", "Call _charge_card (line 65)", "65"},
+        {"orders", "_fulfil", "Map _print_label over items (line 70)", "70"},
+        {"orders", "submit_payment", "Run _fulfil (line 37)", "37"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        if (strcmp(want[i].module, module) != 0 || strcmp(want[i].method, wf->method->name) != 0)
+            continue;
+        bool found = false;
+        for (size_t k = 0; k < l->n_nodes; k++)
+            if (l->nodes[k].name && strcmp(l->nodes[k].name, want[i].state) == 0) {
+                assert_non_null(l->nodes[k].extra);
+                assert_string_equal(l->nodes[k].extra, want[i].line);
+                found = true;
+            }
+        if (!found)
+            fail_msg("%s.%s has no state '%s'", module, wf->method->name, want[i].state);
+    }
+}
+
+static void test_example_goldens(void **state)
+{
+    (void)state;
+    char *dir = stc_xasprintf("%s/../examples", data_dir());
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    char **names = NULL;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len > 3 && strcmp(e->d_name + len - 3, ".py") == 0) {
+            names = stc_xrealloc(names, (size_t)(n + 1) * sizeof *names);
+            names[n++] = stc_xstrndup(e->d_name, len - 3);
+        }
+    }
+    closedir(d);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (strcmp(names[i], names[j]) > 0) {
+                char *t = names[i];
+                names[i] = names[j];
+                names[j] = t;
+            }
+    bool update = getenv("UPDATE_GOLDEN") && strcmp(getenv("UPDATE_GOLDEN"), "1") == 0;
+    int mismatches = 0, drawn = 0;
+    for (int i = 0; i < n; i++) {
+        char *path = stc_xasprintf("%s/%s.py", dir, names[i]);
+        stc_service_options so = {0};
+        stc_service *svc = stc_service_compile_file(path, &so);
+        assert_false(stc_diags_has_errors(&svc->diags));
+        for (size_t w = 0; w < svc->workflows->count; w++) {
+            const stc_workflow *wf = &svc->workflows->items[w];
+            assert_non_null(wf->asl);
+            drawn++;
+            for (int mode = 0; mode < 3; mode++) {
+                bool ascii = mode == 1, compact = mode == 2;
+                example_line el = {.wf = wf};
+                stc_layout *l = build_example(wf, compact, &el);
+                check_example_lines(names[i], wf, l);
+                stc_canvas *c = stc_draw_canvas(l, NULL);
+                check_no_overlap(l);
+                check_titles(l, c);
+                check_ctx cx = {l, c, 0};
+                check_level(&cx, wf->asl, 1 /* the end marker */);
+                stc_canvas_free(c);
+                char *text = draw_text(l, ascii);
+                static const char *const suffix[] = {"unicode", "ascii", "compact"};
+                char *golden = stc_xasprintf("%s/render/golden/example_%s-%s.%s.txt", data_dir(), names[i],
+                                             wf->method->name, suffix[mode]);
+                if (update) {
+                    char *err;
+                    if (stc_file_write_atomic(golden, text, strlen(text), &err) != 0)
+                        fail_msg("%s", err);
+                } else {
+                    char *want, *err;
+                    size_t len;
+                    if (stc_file_read(golden, &want, &len, &err) != 0) {
+                        print_error("%s (run with UPDATE_GOLDEN=1)\n", err);
+                        free(err);
+                        mismatches++;
+                    } else {
+                        if (strcmp(want, text) != 0) {
+                            print_error("golden mismatch: %s\n--- got ---\n%s", golden, text);
+                            mismatches++;
+                        }
+                        free(want);
+                    }
+                }
+                free(golden);
+                free(text);
+                stc_layout_free(l);
+            }
+        }
+        stc_service_free(svc);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    free(dir);
+    assert_true(drawn >= 3); /* people._onboard, orders.submit_payment, orders._fulfil */
+    assert_int_equal(mismatches, 0);
+}
+
 /* --------------------------------------------------------- degenerate */
 
 static cJSON *pass_state(const char *next)
@@ -743,6 +895,7 @@ int main(void)
         cmocka_unit_test(test_text_and_canvas),
         cmocka_unit_test(test_rule_labels),
         cmocka_unit_test(test_goldens),
+        cmocka_unit_test(test_example_goldens),
         cmocka_unit_test(test_readback),
         cmocka_unit_test(test_styles_and_highlights),
         cmocka_unit_test(test_viewport),
