@@ -2,14 +2,17 @@
  * WebSocket route keys of a service (core/routes.h, docs/routes.md).
  *
  * JSON: the shape of shared/cli.md, {"http": [...], "websocket": [...]},
- * then "diagnostics". Text: one table per kind, in definition order. */
+ * then "triggers" (core/triggers.h, docs/triggers.md) and "diagnostics".
+ * Text: one table per kind, in definition order (triggers in file order). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/config.h"
 #include "core/routes.h"
+#include "core/triggers.h"
 #include "core/util.h"
 
 /* "path: person_id; body: name, age, [email]" (brackets: optional). */
@@ -51,6 +54,62 @@ static void stc_put_line(stc_buf *line)
     line->len = 0;
     if (line->data)
         line->data[0] = '\0';
+}
+
+/* Triggers (SERVICE.stc.yaml): source, target, the parameters the event
+ * fills, and the modes that deploy each. */
+static void stc_triggers_text(const stc_service *svc)
+{
+    const stc_triggers *t = svc->config ? svc->config->triggers : NULL;
+    putchar('\n');
+    if (!t || t->count == 0) {
+        puts("Triggers: none");
+        return;
+    }
+    size_t n = t->count;
+    char **src = stc_xcalloc(n, sizeof *src), **fn = stc_xcalloc(n, sizeof *fn);
+    char **params = stc_xcalloc(n, sizeof *params), **modes = stc_xcalloc(n, sizeof *modes);
+    int ws = 6, wf = 8, wp = 6;
+    for (size_t i = 0; i < n; i++) {
+        const stc_trigger *tr = &t->items[i];
+        src[i] = stc_trigger_summary(tr);
+        fn[i] = stc_xasprintf("%s%s", tr->target, tr->unit && tr->unit->method->is_async ? " (async)" : "");
+        params[i] = stc_trigger_params_text(tr);
+        stc_buf mb = STC_BUF_INIT;
+        for (size_t m = 0; m < t->nmodes; m++)
+            if (tr->enabled[m])
+                stc_buf_printf(&mb, "%s%s", mb.len ? ", " : "", t->modes[m]);
+        modes[i] = mb.len ? stc_buf_take(&mb) : stc_xstrdup("none");
+        stc_buf_free(&mb);
+        ws = stc_width(src[i]) > ws ? stc_width(src[i]) : ws;
+        wf = stc_width(fn[i]) > wf ? stc_width(fn[i]) : wf;
+        wp = stc_width(params[i]) > wp ? stc_width(params[i]) : wp;
+    }
+    printf("Triggers (%s)\n", t->path ? t->path : "configuration");
+    stc_buf line = STC_BUF_INIT;
+    stc_buf_puts(&line, "  ");
+    stc_pad(&line, "SOURCE", ws + 2);
+    stc_pad(&line, "FUNCTION", wf + 2);
+    stc_pad(&line, "PARAMS", wp + 2);
+    stc_buf_puts(&line, "MODES");
+    stc_put_line(&line);
+    for (size_t i = 0; i < n; i++) {
+        stc_buf_puts(&line, "  ");
+        stc_pad(&line, src[i], ws + 2);
+        stc_pad(&line, fn[i], wf + 2);
+        stc_pad(&line, params[i], wp + 2);
+        stc_buf_puts(&line, modes[i]);
+        stc_put_line(&line);
+        free(src[i]);
+        free(fn[i]);
+        free(params[i]);
+        free(modes[i]);
+    }
+    free(src);
+    free(fn);
+    free(params);
+    free(modes);
+    stc_buf_free(&line);
 }
 
 static void stc_routes_text(const stc_service *svc)
@@ -96,6 +155,7 @@ static void stc_routes_text(const stc_service *svc)
     if (!r || r->nws == 0) {
         puts("WebSocket routes: none");
         stc_buf_free(&line);
+        stc_triggers_text(svc);
         return;
     }
     int wk = 9, wf = 8;
@@ -123,6 +183,7 @@ static void stc_routes_text(const stc_service *svc)
     }
     free(fn);
     stc_buf_free(&line);
+    stc_triggers_text(svc);
 }
 
 int stc_cmd_routes(int argc, char **argv)
@@ -148,7 +209,8 @@ int stc_cmd_routes(int argc, char **argv)
     stc_cli_print_diags(svc);
     if (json) {
         cJSON *root = stc_routes_to_json(svc->routes);
-        /* A later stage adds "triggers" here, after "websocket". */
+        const stc_config *cfg = svc->config;
+        cJSON_AddItemToObject(root, "triggers", stc_triggers_to_json(cfg ? cfg->triggers : NULL, cfg ? cfg->mode : 0));
         cJSON_AddItemToObject(root, "diagnostics", stc_diags_to_json(&svc->diags));
         stc_cli_print_json(root);
     } else {

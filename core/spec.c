@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
+#include "core/triggers.h"
 #include "core/util.h"
 
 static char *stc_strip_suffix(char *s, const char *suffix)
@@ -282,6 +284,10 @@ cJSON *stc_spec_to_json(const stc_spec *spec)
         cJSON_AddItemToObject(o, "starts", stc_names_json(u->access->starts, u->access->nstarts));
         cJSON_AddItemToObject(o, "helpers", stc_names_json(u->access->helpers, u->access->nhelpers));
         cJSON_AddBoolToObject(o, "posts_to_connections", u->access->posts_to_connections);
+        /* Schedules and resource events that start the unit (SERVICE.stc.yaml). */
+        const stc_config *cfg = svc->config;
+        cJSON_AddItemToObject(o, "triggers",
+                              stc_triggers_unit_json(cfg ? cfg->triggers : NULL, u->name, cfg ? cfg->mode : 0));
         stc_add_str_or_null(o, "digest", u->digest);
         stc_add_str_or_null(o, "code_key", u->code_key);
         cJSON_AddItemToArray(units, o);

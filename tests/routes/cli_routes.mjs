@@ -50,7 +50,7 @@ for (const name of ["people", "orders", "chat"]) {
   try { got = JSON.parse(r.stdout); } catch (e) { got = null; }
   check(isDeepStrictEqual(got, want), `routes ${name}.py --json`, r.stdout);
   if (got) {
-    check(JSON.stringify(Object.keys(got)) === '["http","websocket","diagnostics"]', `${name}: top-level key order`);
+    check(JSON.stringify(Object.keys(got)) === '["http","websocket","triggers","diagnostics"]', `${name}: top-level key order`);
     for (const h of got.http)
       check(JSON.stringify(Object.keys(h)) ===
             '["method","path","function","async","path_params","query_params","body_params"]',
