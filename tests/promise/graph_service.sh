@@ -21,7 +21,7 @@ run() {
 same() { cmp -s "$tmp/out" "$1" && ok || bad "output differs from $1: $(diff "$tmp/out" "$1" | head -5)"; }
 has() { grep -qF -- "$1" "$tmp/$2" && ok || bad "$2 lacks '$1'"; }
 
-for pair in people:_onboard orders:_fulfil orders:submit_payment; do
+for pair in people:_onboard orders:_fulfil orders:submit_payment photos:_nightly_cleanup; do
   mod=${pair%%:*} method=${pair#*:}
   run 0 "$root/examples/$mod.py" "$method" --format unicode
   same "$golden/example_$mod-$method.unicode.txt"
