@@ -524,7 +524,7 @@ static bool stc_tp_entry(stc_tp *x, const yaml_node_t *n, stc_trigger *tr)
         stc_diag_set_hint(dg, "for example: - {schedule: rate(1 day), target: _nightly}");
         return false;
     }
-    bool have_kind = false, ok = true;
+    bool have_kind = false, ok = true, unknown_key = false;
     const yaml_node_t *kind_key = NULL, *input = NULL, *prefix = NULL, *suffix = NULL, *batch = NULL;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(x->doc, p->key), *v = yaml_document_get_node(x->doc, p->value);
@@ -616,6 +616,7 @@ static bool stc_tp_entry(stc_tp *x, const yaml_node_t *n, stc_trigger *tr)
         } else {
             const char *close = stc_tp_closest(key, entry_keys, STC_ARRAY_LEN(entry_keys));
             stc_diag *dg = stc_tp_diag(x, k, STC_SEV_ERROR, "STC531", "unknown key '%s' in a trigger", key);
+            unknown_key = true;
             if (close)
                 stc_diag_set_hint(dg, "did you mean '%s'?", close);
             else
@@ -629,13 +630,14 @@ static bool stc_tp_entry(stc_tp *x, const yaml_node_t *n, stc_trigger *tr)
         stc_diag_set_hint(dg, "add one of schedule, object_created, object_removed, queue or topic");
         return false;
     }
-    if (!tr->target && !stc_tp_null(n)) {
+    if (!tr->target) {
         bool had = false;
         for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
             const char *key = stc_tp_scalar(yaml_document_get_node(x->doc, p->key));
             had = had || (key && strcmp(key, "target") == 0);
         }
-        if (!had) {
+        /* A misspelt target: key already has its diagnostic (STC531). */
+        if (!had && !unknown_key) {
             stc_diag *dg = stc_tp_diag(x, n, STC_SEV_ERROR, "STC533", "this %s trigger has no target",
                                        kind_json[tr->kind]);
             stc_diag_set_hint(dg, "add target: _name, an internal function or workflow of the service");
@@ -1025,7 +1027,8 @@ bool stc_triggers_check(stc_triggers *t, const stc_unit_info *units, size_t nuni
                                      what);
                 else
                     dg = stc_tc_diag(&x, tr->source_line, tr->source_col, "STC537",
-                                     "the service has no %s named '%s'", what, tr->source);
+                                     "the service has no %s named '%s'",
+                                     src == STC_TSRC_BUCKET ? "object store" : "queue", tr->source);
                 const char **names = stc_xcalloc((res ? res->nresources : 0) + 1, sizeof *names);
                 size_t n = 0;
                 for (size_t k = 0; res && k < res->nresources; k++)

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/routes.h"
+#include "core/triggers.h"
 #include "core/util.h"
 
 char *stc_handler_env_name(const char *prefix, const char *name)
@@ -90,18 +92,110 @@ static bool stc_has_kwargs(const stc_method *m)
     return false;
 }
 
+/* The event conversion of a triggered function (docs/triggers.md): the
+ * real event shapes become the fields of core/triggers.h, and the method
+ * is called with those its parameters name, checked like a direct
+ * invocation. An SQS batch answers batchItemFailures with the messages
+ * whose call raised, so only those return to the queue. */
+static const char trigger_code[] =
+    "def _json_or_text(text):\n"
+    "    try:\n"
+    "        return json.loads(text)\n"
+    "    except (TypeError, ValueError):\n"
+    "        return text\n"
+    "\n\n"
+    "def _call(fields, context):\n"
+    "    names = {p[\"name\"] for p in FUNCTION[\"params\"]}\n"
+    "    args = {k: v for k, v in fields.items() if k in names}\n"
+    "    return stc_runtime.dispatch(_service, FUNCTION, args, context)\n"
+    "\n\n"
+    "def _object_fields(kind, key, size, bucket, etag, time):\n"
+    "    fields = {\"key\": key, \"bucket\": bucket, \"time\": time}\n"
+    "    if kind == \"object_created\":\n"
+    "        fields.update(size=size, etag=etag)\n"
+    "    return fields\n"
+    "\n\n"
+    "def _trigger_event(event, context):\n"
+    "    \"\"\"(True, answer) when the event comes from one of TRIGGERS, else (False, None).\"\"\"\n"
+    "    if not isinstance(event, dict):\n"
+    "        return False, None\n"
+    "    detail_type = event.get(\"detail-type\")\n"
+    "    if event.get(\"source\") == \"aws.events\" and detail_type == \"Scheduled Event\" \\\n"
+    "            and \"schedule\" in TRIGGERS:\n"
+    "        return True, _call({\"time\": event.get(\"time\")}, context)\n"
+    "    if event.get(\"source\") == \"aws.s3\" and detail_type in (\"Object Created\", \"Object Deleted\"):\n"
+    "        kind = \"object_created\" if detail_type == \"Object Created\" else \"object_removed\"\n"
+    "        if kind in TRIGGERS:\n"
+    "            detail = event.get(\"detail\") or {}\n"
+    "            obj = detail.get(\"object\") or {}\n"
+    "            return True, _call(_object_fields(kind, obj.get(\"key\"), obj.get(\"size\"),\n"
+    "                                              (detail.get(\"bucket\") or {}).get(\"name\"), obj.get(\"etag\"),\n"
+    "                                              event.get(\"time\")), context)\n"
+    "    records = event.get(\"Records\")\n"
+    "    if not isinstance(records, list) or not records or not isinstance(records[0], dict):\n"
+    "        return False, None\n"
+    "    source = records[0].get(\"eventSource\") or records[0].get(\"EventSource\")\n"
+    "    if source == \"aws:sqs\" and \"queue\" in TRIGGERS:\n"
+    "        failures = []\n"
+    "        for record in records:\n"
+    "            try:\n"
+    "                attributes = record.get(\"attributes\") or {}\n"
+    "                _call({\"message\": _json_or_text(record.get(\"body\")), \"message_id\": record.get(\"messageId\"),\n"
+    "                       \"receive_count\": int(attributes.get(\"ApproximateReceiveCount\", \"1\"))}, context)\n"
+    "            except Exception:\n"
+    "                sys.stderr.write(\"stc_runtime: %s raised for message %s:\\n%s\"\n"
+    "                                 % (FUNCTION[\"name\"], record.get(\"messageId\"), traceback.format_exc()))\n"
+    "                failures.append({\"itemIdentifier\": record.get(\"messageId\")})\n"
+    "        return True, {\"batchItemFailures\": failures}\n"
+    "    if source == \"aws:sns\" and \"topic\" in TRIGGERS:\n"
+    "        results = []\n"
+    "        for record in records:\n"
+    "            sns = record.get(\"Sns\") or {}\n"
+    "            results.append(_call({\"message\": _json_or_text(sns.get(\"Message\")), \"subject\": sns.get(\"Subject\"),\n"
+    "                                  \"message_id\": sns.get(\"MessageId\"), \"topic\": sns.get(\"TopicArn\"),\n"
+    "                                  \"time\": sns.get(\"Timestamp\")}, context))\n"
+    "        return True, results\n"
+    "    if source == \"aws:s3\":\n"
+    "        results = []\n"
+    "        for record in records:\n"
+    "            name = str(record.get(\"eventName\", \"\"))\n"
+    "            kind = (\"object_created\" if name.startswith(\"ObjectCreated:\")\n"
+    "                    else \"object_removed\" if name.startswith(\"ObjectRemoved:\") else name)\n"
+    "            if kind not in TRIGGERS:\n"
+    "                raise stc_runtime.InvalidArguments(\"%s has no trigger for S3 %s events\" % (FUNCTION[\"name\"], name))\n"
+    "            s3 = record.get(\"s3\") or {}\n"
+    "            obj = s3.get(\"object\") or {}\n"
+    "            # S3 notifications URL-encode the key (a space is '+').\n"
+    "            key = urllib.parse.unquote_plus(obj.get(\"key\", \"\"))\n"
+    "            results.append(_call(_object_fields(kind, key, obj.get(\"size\"), (s3.get(\"bucket\") or {}).get(\"name\"),\n"
+    "                                                obj.get(\"eTag\"), record.get(\"eventTime\")), context))\n"
+    "        return True, results\n"
+    "    return False, None\n"
+    "\n\n";
+
 char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const stc_slice *slice)
 {
     const stc_module *mod = svc->module;
     const char *cls = mod && mod->service ? mod->service->name : "Service";
     const stc_method *m = u->method;
+    /* The kinds of trigger that start this function, in any mode, so that
+     * the handler (and the digest) is the same in every mode. */
+    const stc_triggers *trs = svc->config ? svc->config->triggers : NULL;
+    bool kinds[STC_TRIGGER__COUNT] = {false};
+    bool triggered = false;
+    for (size_t i = 0; trs && i < trs->count; i++)
+        if (trs->items[i].target && strcmp(trs->items[i].target, m->name) == 0) {
+            kinds[trs->items[i].kind] = true;
+            triggered = true;
+        }
     stc_buf b = STC_BUF_INIT;
     stc_buf_printf(&b,
                    "# Generated by stc-tui for %s.%s: do not edit.\n"
                    "# Lambda handler setting: " STC_HANDLER_ENTRY ". See stc_runtime for the event rules.\n"
+                   "%s"
                    "import service\n"
                    "import stc_runtime\n\n",
-                   cls, m->name);
+                   cls, m->name, triggered ? "import json\nimport sys\nimport traceback\nimport urllib.parse\n\n" : "");
 
     stc_buf_puts(&b, "FUNCTION = {\n    \"name\": ");
     stc_py_str(&b, m->name);
@@ -178,14 +272,29 @@ char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const
         stc_buf_puts(&b, "]},\n");
         free(env);
     }
-    stc_buf_puts(&b, "]\n\n_service = None\n\n\n"
-                     "def handler(event, context):\n"
+    stc_buf_puts(&b, "]\n\n");
+    if (triggered) {
+        stc_buf_puts(&b, "# The sources that start this function (SERVICE.stc.yaml, triggers:).\nTRIGGERS = [");
+        size_t k = 0;
+        for (int i = 0; i < STC_TRIGGER__COUNT; i++)
+            if (kinds[i])
+                stc_buf_printf(&b, "%s\"%s\"", k++ ? ", " : "", stc_trigger_kind_json((stc_trigger_kind)i));
+        stc_buf_puts(&b, "]\n\n");
+    }
+    stc_buf_puts(&b, "_service = None\n\n\n");
+    if (triggered)
+        stc_buf_puts(&b, trigger_code);
+    stc_buf_puts(&b, "def handler(event, context):\n"
                      "    global _service\n"
                      "    if _service is None:\n"
                      "        _service = stc_runtime.build_service(service.");
     stc_buf_puts(&b, cls);
     stc_buf_puts(&b, ", INIT_PARAMS, RESOURCES, CALLS,\n"
-                     "                                             vars(service))\n"
-                     "    return stc_runtime.dispatch(_service, FUNCTION, event, context)\n");
+                     "                                             vars(service))\n");
+    if (triggered)
+        stc_buf_puts(&b, "    handled, answer = _trigger_event(event, context)\n"
+                         "    if handled:\n"
+                         "        return answer\n");
+    stc_buf_puts(&b, "    return stc_runtime.dispatch(_service, FUNCTION, event, context)\n");
     return stc_buf_take(&b);
 }
