@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
+#include "core/triggers.h"
 #include "core/util.h"
 #include "tui/app.h"
 #include "tui/listview.h"
@@ -229,6 +231,21 @@ static void stc_methods_explain(void *st, stc_app *app, stc_rich *out)
     stc_rich_add(out, STC_EL_SIM_LABEL, "params ");
     stc_methods_params(out, md);
     stc_rich_add(out, STC_EL_NORMAL, "\n");
+    /* Schedules and resource events that start the unit (docs/triggers.md). */
+    const stc_config *cfg = app->svc->config;
+    for (size_t i = 0; cfg && cfg->triggers && i < cfg->triggers->count; i++) {
+        const stc_trigger *tr = &cfg->triggers->items[i];
+        if (!tr->target || strcmp(tr->target, md->name) != 0)
+            continue;
+        char *what = stc_trigger_summary(tr), *params = stc_trigger_params_text(tr);
+        stc_rich_add(out, STC_EL_SIM_LABEL, "trigger ");
+        stc_rich_addf(out, STC_EL_NORMAL, "%s%s%s", what, *params ? " -> " : "", params);
+        if (!stc_trigger_enabled(tr, cfg->mode))
+            stc_rich_addf(out, STC_EL_DIM, "  (off in %s)", cfg->schema->modes[cfg->mode]);
+        stc_rich_add(out, STC_EL_NORMAL, "\n");
+        free(what);
+        free(params);
+    }
     const stc_diags *d = app->broken ? NULL : &app->svc->diags;
     int last = md->pos.end_line ? md->pos.end_line : md->pos.line;
     for (size_t i = 0; d && i < d->count; i++) {
