@@ -43,26 +43,37 @@ static cJSON *scalar_to_json(const yaml_node_t *n)
     return cJSON_CreateString(s);
 }
 
-static cJSON *node_to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
+/* Values one YAML document may expand to. Aliases make a document a graph:
+ * a node that refers to itself through an alias (or a "billion laughs" chain
+ * of aliases) would otherwise expand exponentially. */
+#define STC_YAML_MAX_VALUES 1000000
+
+typedef struct yaml_conv {
+    yaml_document_t *doc;
+    size_t values; /* produced so far */
+} yaml_conv;
+
+static cJSON *node_to_json(yaml_conv *cv, yaml_node_t *n, int depth)
 {
-    if (!n || depth > 200)
+    if (!n || depth > 200 || ++cv->values > STC_YAML_MAX_VALUES)
         return cJSON_CreateNull();
     switch (n->type) {
     case YAML_SCALAR_NODE: return scalar_to_json(n);
     case YAML_SEQUENCE_NODE: {
         cJSON *a = cJSON_CreateArray();
-        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-             it++)
-            cJSON_AddItemToArray(a, node_to_json(doc, yaml_document_get_node(doc, *it), depth + 1));
+        for (yaml_node_item_t *it = n->data.sequence.items.start;
+             it < n->data.sequence.items.top && cv->values <= STC_YAML_MAX_VALUES; it++)
+            cJSON_AddItemToArray(a, node_to_json(cv, yaml_document_get_node(cv->doc, *it), depth + 1));
         return a;
     }
     case YAML_MAPPING_NODE: {
         cJSON *o = cJSON_CreateObject();
-        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-            yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+             p < n->data.mapping.pairs.top && cv->values <= STC_YAML_MAX_VALUES; p++) {
+            yaml_node_t *k = yaml_document_get_node(cv->doc, p->key);
             const char *key = (k && k->type == YAML_SCALAR_NODE) ? (const char *)k->data.scalar.value
                                                                  : "";
-            cJSON_AddItemToObject(o, key, node_to_json(doc, yaml_document_get_node(doc, p->value),
+            cJSON_AddItemToObject(o, key, node_to_json(cv, yaml_document_get_node(cv->doc, p->value),
                                                        depth + 1));
         }
         return o;
@@ -88,9 +99,16 @@ cJSON *stc_yaml_to_json(const char *text, char **err)
         return NULL;
     }
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    cJSON *out = root ? node_to_json(&doc, root, 0) : cJSON_CreateObject();
+    yaml_conv cv = {&doc, 0};
+    cJSON *out = root ? node_to_json(&cv, root, 0) : cJSON_CreateObject();
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
+    if (cv.values > STC_YAML_MAX_VALUES) {
+        cJSON_Delete(out);
+        *err = stc_xasprintf("the YAML document expands to more than %d values (an alias that "
+                             "refers to itself, or aliases of aliases)", STC_YAML_MAX_VALUES);
+        return NULL;
+    }
     return out;
 }
 
