@@ -400,10 +400,19 @@ static void wf_params(wf_ctx *c)
 {
     const stc_method *mt = c->method;
     c->pos = mt->pos;
+    bool restarts = wf_method_restarts(c, mt);
     for (size_t i = 0; i < mt->nparams; i++) {
         const stc_param *p = &mt->params[i];
         stc_node at = {0};
         at.pos = p->pos;
+        if (restarts && strcmp(p->name, "sys") == 0) {
+            /* a continued execution's input is {"vars": ..., "sys": {"resume": ...}} */
+            stc_diag *dg = wf_diag(c, &at, WF_E_PARAMETER,
+                                   "a workflow that continues as new reads '$.sys' of its input "
+                                   "as the continuation; a parameter cannot be named 'sys'");
+            stc_diag_set_hint(dg, "rename the parameter");
+            continue;
+        }
         if (p->vararg || p->kwarg) {
             wf_diag(c, &at, WF_E_PARAMETER,
                     "'%s%s' cannot come from a workflow's input; the input is a JSON object of named "
@@ -512,6 +521,7 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
         wf_emit(&c, ret, wf_name(&c, "Return None (end of %s)", wf->method->name),
                 STC_WF_CALL_NONE, NULL);
     }
+    wf_resume_dispatch(&c);
     wf_scope_close(&main);
     if (c.errors)
         cJSON_Delete(asl);
@@ -527,6 +537,7 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
     for (size_t i = 0; i < c.nrefs; i++)
         free(c.refs[i]);
     free(c.refs);
+    free(c.restarts);
 }
 
 /* ---- public API ---- */

@@ -1780,6 +1780,15 @@ static cJSON *wf_payload(wf_ctx *c, const stc_node *call, const stc_method *call
 static cJSON *wf_task(wf_ctx *c, const stc_node *call, const stc_unit_info *u)
 {
     bool workflow = u->method->is_async;
+    if (workflow && wf_method_restarts(c, u->method)) {
+        stc_diag *dg = wf_diag(c, call, WF_E_FOREVER,
+                               "'%s' runs forever and continues as new; awaiting it would go on "
+                               "when its first execution hands over, which Python never does",
+                               u->method->name);
+        stc_diag_set_hint(dg, "start '%s' with a schedule or event trigger (SERVICE.stc.yaml) "
+                              "instead of awaiting it",
+                          u->method->name);
+    }
     cJSON *payload = wf_payload(c, call, u->method);
     cJSON *st = wf_state("Task");
     char *ph = stc_workflow_placeholder(u->method->name,

@@ -9,7 +9,8 @@
  * Data layout of a running machine (docs/workflow-compiler.md):
  *   $.vars.<name>.value   a Python parameter or local variable
  *   $.sys                 bookkeeping: temporaries t<N>, loops loop<N>, the
- *                         current error, unpacking scratch
+ *                         current error, unpacking scratch, the resume
+ *                         marker of a continued execution
  */
 #ifndef STC_WORKFLOW_INT_H
 #define STC_WORKFLOW_INT_H
@@ -91,6 +92,20 @@ typedef struct wf_loop {
     struct wf_loop *outer;
 } wf_loop;
 
+/* A `while True:` loop that continues as new (docs/workflow-compiler.md,
+ * "Running forever"): its head and its counter, for the resume dispatch. */
+typedef struct wf_restart {
+    const char *head;  /* the loop head Choice (a name owned by the context) */
+    int loop;          /* N of $.sys.loop<N> */
+    stc_pos pos;       /* the `while True` header */
+} wf_restart;
+
+/* At most this many rounds per execution of a loop that continues as new,
+ * fewer when a round's history events (estimated from its states) times the
+ * rounds would pass WF_FOREVER_EVENTS: half of AWS's 25,000-event limit. */
+#define WF_FOREVER_ROUNDS 500
+#define WF_FOREVER_EVENTS 12500
+
 typedef struct wf_ctx {
     const stc_module *m;
     const stc_method *method;
@@ -115,6 +130,8 @@ typedef struct wf_ctx {
     bool capture;      /* collect free variables (Map item processor) */
     char **refs;
     size_t nrefs;
+    wf_restart *restarts; /* loops that continue as new, in emission order */
+    size_t nrestarts;
     int errors;
 } wf_ctx;
 
@@ -183,5 +200,11 @@ wf_ev wf_ev_str(wf_ctx *c, wf_ev *ev);
 /* workflow_stmt.c */
 void wf_block(wf_ctx *c, const stc_list *body);
 void wf_collect_locals(wf_ctx *c, const stc_list *body);
+/* True when `m` (a method of c's module) has a `while True:` loop that
+ * continues as new: a workflow that never returns. */
+bool wf_method_restarts(const wf_ctx *c, const stc_method *m);
+/* The resume dispatch at the machine's start, once the body is compiled
+ * (nothing when no loop continues as new). */
+void wf_resume_dispatch(wf_ctx *c);
 
 #endif

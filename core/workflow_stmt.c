@@ -471,19 +471,355 @@ static bool wf_leaves(const stc_node *n, bool nested)
     return false;
 }
 
+
+/* ---- while True: running forever (continue-as-new) ---- */
+
+/* A constant Python takes for true: True, a non-zero number, a non-empty string. */
+static bool wf_const_truthy(const stc_node *n)
+{
+    if (!n || n->kind != STC_N_CONSTANT)
+        return false;
+    switch (n->cval.kind) {
+    case STC_CONST_BOOL: return n->cval.bval;
+    case STC_CONST_INT: return n->cval.ival != 0;
+    case STC_CONST_BIGINT: return true;
+    case STC_CONST_FLOAT: return n->cval.fval != 0.0;
+    case STC_CONST_STR:
+    case STC_CONST_BYTES: return n->slen > 0;
+    default: return false;
+    }
+}
+
+/* `while <true constant>:` with no break of its own and no return inside:
+ * nothing but an exception ends it. */
+static bool wf_loop_endless(const stc_node *s)
+{
+    if (s->kind != STC_N_WHILE || !wf_const_truthy(s->a))
+        return false;
+    for (size_t i = 0; i < s->l0.count; i++)
+        if (wf_leaves(s->l0.items[i], false))
+            return false;
+    return true;
+}
+
+/* The statement `await sleep(n)` that becomes a Wait state: a constant of at
+ * least one second, or a value (SecondsPath). sleep(0) is no state. */
+static bool wf_sleep_stmt(const wf_ctx *c, const stc_node *s)
+{
+    if (s->kind != STC_N_EXPR || !s->a || s->a->kind != STC_N_AWAIT || !s->a->a ||
+        s->a->a->kind != STC_N_CALL)
+        return false;
+    const stc_node *call = s->a->a;
+    char *q = wf_qualname(c, call->a);
+    bool sleep = q && strcmp(q, "asyncio.sleep") == 0;
+    free(q);
+    const stc_node *arg = call->l1.count ? call->l1.items[0]
+                          : call->l2.count ? call->l2.items[0]->a
+                                           : NULL;
+    if (!sleep || !arg)
+        return false;
+    if (arg->kind != STC_N_CONSTANT)
+        return true;
+    if (arg->cval.kind == STC_CONST_INT)
+        return arg->cval.ival >= 1;
+    if (arg->cval.kind == STC_CONST_FLOAT)
+        return arg->cval.fval >= 1.0;
+    return false;
+}
+
+/* Does every path through `body` that goes round the loop again (falls off
+ * its end, or reaches a `continue` of the loop) pass an `await sleep(n)`?
+ * `slept`: a sleep ran before `body`. Returns the answer for falling off the
+ * end (true when no path does); a `continue` reached without a sleep goes to
+ * *bad (the first one). Exceptions leave the loop, so `raise` ends a path;
+ * a handler may run before the body's sleep, so handlers start from `slept`;
+ * an inner loop may run no round, so its body counts for nothing. */
+static bool wf_rounds_sleep(const wf_ctx *c, const stc_list *body, bool slept,
+                            const stc_node **bad)
+{
+    for (size_t i = 0; i < body->count; i++) {
+        const stc_node *s = body->items[i];
+        if (wf_sleep_stmt(c, s)) {
+            slept = true;
+            continue;
+        }
+        switch (s->kind) {
+        case STC_N_CONTINUE:
+            if (!slept && !*bad)
+                *bad = s;
+            return true;
+        case STC_N_RAISE:
+        case STC_N_RETURN:
+        case STC_N_BREAK:
+            return true;
+        case STC_N_IF: {
+            bool a = wf_rounds_sleep(c, &s->l0, slept, bad);
+            bool b = wf_rounds_sleep(c, &s->l1, slept, bad);
+            slept = a && b;
+            break;
+        }
+        case STC_N_WHILE:
+        case STC_N_FOR:
+            if (wf_loop_endless(s))
+                return true; /* never falls through */
+            /* the else block runs after the loop: its continue is ours */
+            wf_rounds_sleep(c, &s->l1, slept, bad);
+            break;
+        case STC_N_TRY: {
+            bool body_ok = wf_rounds_sleep(c, &s->l0, slept, bad);
+            body_ok = wf_rounds_sleep(c, &s->l2, body_ok, bad);
+            bool all = body_ok;
+            for (size_t k = 0; k < s->l1.count; k++)
+                all = wf_rounds_sleep(c, &s->l1.items[k]->l0, slept, bad) && all;
+            slept = wf_rounds_sleep(c, &s->l3, slept || all, bad);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return slept;
+}
+
+/* A loop that continues as new: endless, and sleeping on every round. */
+static bool wf_loop_restarts(const wf_ctx *c, const stc_node *s)
+{
+    if (!wf_loop_endless(s))
+        return false;
+    const stc_node *bad = NULL;
+    return wf_rounds_sleep(c, &s->l0, false, &bad) && !bad;
+}
+
+static bool wf_any_restarts(const wf_ctx *c, const stc_node *n)
+{
+    if (!n)
+        return false;
+    if (n->kind == STC_N_WHILE && wf_loop_restarts(c, n))
+        return true;
+    const stc_list *ls[] = {&n->l0, &n->l1, &n->l2, &n->l3};
+    for (size_t k = 0; k < 4; k++)
+        for (size_t i = 0; i < ls[k]->count; i++)
+            if (wf_any_restarts(c, ls[k]->items[i]))
+                return true;
+    return false;
+}
+
+bool wf_method_restarts(const wf_ctx *c, const stc_method *m)
+{
+    for (size_t i = 0; m && m->body && i < m->body->count; i++)
+        if (wf_any_restarts(c, m->body->items[i]))
+            return true;
+    return false;
+}
+
+/* AWS history events of one pass through states [from, to) of the table,
+ * each state once: Task 6 (entered, scheduled, started, submitted for a
+ * nested execution, succeeded, exited), Parallel 4 and Map 6 (entered,
+ * started, one iteration started and succeeded, succeeded, exited) besides
+ * their own states, any other state 2 (entered, exited). */
+static long wf_events(const stc_workflow *wf, size_t from, size_t to)
+{
+    long n = 0;
+    for (size_t i = from; i < to && i < wf->nstates; i++) {
+        const char *t = wf->states[i].type;
+        n += strcmp(t, "Task") == 0 ? 6 : strcmp(t, "Parallel") == 0 ? 4 : strcmp(t, "Map") == 0 ? 6 : 2;
+    }
+    return n;
+}
+
+/* while True: ... with a sleep on every round and no way out but an
+ * exception. The states:
+ *
+ *   Start while True (line L)   Pass   $.sys.loop<K> = {"i": 0}
+ *   While True (line L)         Choice i >= bound -> Prepare new execution
+ *   Count round (line L)        Pass   i + 1, then the body, back to the head
+ *   Prepare new execution (L)   Pass   $.sys.resume = {"at": head, "name": UUID}
+ *   Continue as new (line L)    Task   states:startExecution of $$.StateMachine.Id
+ *                                      with {"vars", "sys"}; ends the execution
+ *
+ * and, at the machine's start, the resume dispatch (wf_resume_dispatch). */
+static void wf_while_forever(wf_ctx *c, const stc_node *s)
+{
+    wf_scope *sc = c->scope;
+    int k = ++c->nloop;
+    char *loop = stc_xasprintf("$.sys.loop%d", k);
+    char *ipath = stc_xasprintf("$.sys.loop%d.i", k);
+    stc_pos header = {s->pos.line, s->pos.col, s->a->pos.end_line, s->a->pos.end_col};
+    int line = s->pos.line;
+    c->pos = header;
+    char *test = wf_text(c, s->a, WF_TEXT_MAX);
+    long before = wf_events(c->wf, 0, c->wf->nstates);
+
+    cJSON *init = wf_state("Pass");
+    cJSON *zero = cJSON_AddObjectToObject(init, "Result");
+    cJSON_AddNumberToObject(zero, "i", 0);
+    cJSON_AddStringToObject(init, "ResultPath", loop);
+    wf_emit(c, init, wf_name(c, "Start while %s (line %d)", test, line), STC_WF_CALL_NONE, NULL);
+    wf_then(c, init);
+
+    cJSON *head = wf_state("Choice");
+    cJSON *chs = cJSON_AddArrayToObject(head, "Choices");
+    cJSON *rule = stc_asl_rule_num(ipath, "NumericGreaterThanEquals", WF_FOREVER_ROUNDS);
+    cJSON_AddItemToArray(chs, rule);
+    const char *hname = wf_emit(c, head, wf_name(c, "While %s (line %d)", test, line),
+                                STC_WF_CALL_NONE, NULL);
+    const char *prep = wf_name(c, "Prepare new execution (line %d)", line);
+    const char *task = wf_name(c, "Continue as new (line %d)", line);
+    cJSON_AddStringToObject(rule, "Next", prep);
+    stc_asl_exits_add(&sc->dangling, head, "Default");
+
+    cJSON *count = wf_state("Pass");
+    cJSON *cp = cJSON_AddObjectToObject(count, "Parameters");
+    char *inc = stc_xasprintf("States.MathAdd(%s, 1)", ipath);
+    cJSON_AddStringToObject(cp, "i.$", inc);
+    free(inc);
+    cJSON_AddStringToObject(count, "ResultPath", loop);
+    wf_emit(c, count, wf_name(c, "Count round (line %d)", line), STC_WF_CALL_NONE, NULL);
+    wf_then(c, count);
+
+    size_t body_from = c->wf->nstates;
+    wf_loop l;
+    wf_loop_enter(c, &l);
+    wf_block(c, &s->l0);
+    stc_asl_exits_move(&sc->dangling, &l.cont);
+    stc_asl_exits_patch(&sc->dangling, hname);
+    /* the bound: rounds whose events, after those before the loop, stay
+     * under WF_FOREVER_EVENTS */
+    long round = 4 + wf_events(c->wf, body_from, c->wf->nstates);
+    long bound = (WF_FOREVER_EVENTS - before) / round;
+    if (bound > WF_FOREVER_ROUNDS)
+        bound = WF_FOREVER_ROUNDS;
+    if (bound < 1)
+        bound = 1;
+    cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(rule, "NumericGreaterThanEquals"),
+                         (double)bound);
+
+    c->pos = header;
+    cJSON *p = wf_state("Pass");
+    cJSON *pp = cJSON_AddObjectToObject(p, "Parameters");
+    cJSON_AddStringToObject(pp, "at", hname);
+    cJSON_AddStringToObject(pp, "name.$", "States.UUID()");
+    cJSON_AddStringToObject(p, "ResultPath", "$.sys.resume");
+    cJSON_AddStringToObject(p, "Next", task);
+    wf_add(c, p, prep, STC_WF_CALL_NONE, NULL);
+
+    cJSON *t = wf_state("Task");
+    cJSON_AddStringToObject(t, "Resource", "arn:aws:states:::states:startExecution");
+    cJSON *tp = cJSON_AddObjectToObject(t, "Parameters");
+    cJSON_AddStringToObject(tp, "StateMachineArn.$", "$$.StateMachine.Id");
+    /* a name of its own makes a retried start idempotent */
+    cJSON_AddStringToObject(tp, "Name.$", "$.sys.resume.name");
+    cJSON *in = cJSON_AddObjectToObject(tp, "Input");
+    cJSON_AddStringToObject(in, "vars.$", "$.vars");
+    cJSON_AddStringToObject(in, "sys.$", "$.sys");
+    cJSON *sel = cJSON_AddObjectToObject(t, "ResultSelector");
+    cJSON_AddStringToObject(sel, "ContinuedAs.$", "$.ExecutionArn");
+    cJSON_AddStringToObject(t, "ResultPath", "$");
+    cJSON *retry = cJSON_AddArrayToObject(t, "Retry");
+    cJSON *r = cJSON_CreateObject();
+    cJSON *eq = cJSON_AddArrayToObject(r, "ErrorEquals");
+    cJSON_AddItemToArray(eq, cJSON_CreateString("States.ALL"));
+    cJSON_AddNumberToObject(r, "IntervalSeconds", 1);
+    cJSON_AddNumberToObject(r, "MaxAttempts", 3);
+    cJSON_AddNumberToObject(r, "BackoffRate", 2);
+    cJSON_AddItemToArray(retry, r);
+    cJSON_AddBoolToObject(t, "End", true);
+    wf_add(c, t, task, STC_WF_CALL_RESTART, NULL);
+
+    c->restarts = stc_xrealloc(c->restarts, (c->nrestarts + 1) * sizeof *c->restarts);
+    c->restarts[c->nrestarts++] = (wf_restart){hname, k, header};
+
+    /* Python never runs the else block of an endless loop (STC218 if any) */
+    c->pos = s->pos;
+    if (s->l1.count)
+        wf_block(c, &s->l1);
+    wf_loop_leave(c, &l);
+    free(test);
+    free(ipath);
+    free(loop);
+}
+
+void wf_resume_dispatch(wf_ctx *c)
+{
+    if (!c->nrestarts)
+        return;
+    wf_scope *sc = c->scope;
+    cJSON *startat = cJSON_GetObjectItemCaseSensitive(sc->obj, "StartAt");
+    char *normal = stc_xstrdup(cJSON_GetStringValue(startat));
+    cJSON *ch = wf_state("Choice");
+    cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
+    cJSON_AddStringToObject(ch, "Default", normal);
+    const stc_method *mt = c->method;
+    c->pos = mt->name_pos.line ? mt->name_pos : mt->pos;
+    const char *name = wf_name(c, "Continued?");
+    wf_add(c, ch, name, STC_WF_CALL_NONE, NULL);
+    /* first in States, and where the machine starts */
+    cJSON_DetachItemViaPointer(sc->states, ch);
+    cJSON_InsertItemInArray(sc->states, 0, ch);
+    cJSON_SetValuestring(startat, name);
+    for (size_t i = 0; i < c->nrestarts; i++) {
+        const wf_restart *rs = &c->restarts[i];
+        cJSON *g[3] = {stc_asl_rule_bool("$.sys.resume.at", "IsPresent", true),
+                       stc_asl_rule_bool("$.sys.resume.at", "IsString", true),
+                       stc_asl_rule_str("$.sys.resume.at", "StringEquals", rs->head)};
+        cJSON *rule = stc_asl_rule_join("And", g, 3);
+        c->pos = rs->pos;
+        const char *resume = wf_name(c, "Resume %s", rs->head);
+        cJSON_AddStringToObject(rule, "Next", resume);
+        cJSON_AddItemToArray(chs, rule);
+        cJSON *p = wf_state("Pass");
+        cJSON *zero = cJSON_AddObjectToObject(p, "Result");
+        cJSON_AddNumberToObject(zero, "i", 0);
+        char *slot = stc_xasprintf("$.sys.loop%d", rs->loop);
+        cJSON_AddStringToObject(p, "ResultPath", slot);
+        free(slot);
+        cJSON_AddStringToObject(p, "Next", rs->head);
+        wf_add(c, p, resume, STC_WF_CALL_NONE, NULL);
+    }
+    free(normal);
+}
+
+/* Refuse an endless loop that does not qualify for continue-as-new. Returns
+ * true when it was refused. */
+static bool wf_forever_refused(wf_ctx *c, const stc_node *s)
+{
+    const stc_node *bad = NULL;
+    bool ok = wf_rounds_sleep(c, &s->l0, false, &bad) && !bad;
+    if (!ok) {
+        if (!wf_has_sleep(c, s)) {
+            stc_diag *dg = wf_diag(c, s, WF_E_FOREVER,
+                                   "this loop never waits and never ends; a state machine would "
+                                   "spin until it hits the execution history limit");
+            stc_diag_set_hint(dg, "add 'await sleep(n)' to poll, or a condition that ends it");
+        } else {
+            stc_diag *dg = wf_diag(c, bad ? bad : s, WF_E_FOREVER,
+                                   bad ? "this 'continue' goes round the endless loop without "
+                                         "sleeping; the state machine would spin"
+                                       : "a path through this endless loop goes round without "
+                                         "'await sleep(n)'; the state machine would spin");
+            stc_diag_set_hint(dg, "sleep on every round, e.g. make 'await sleep(n)' the loop's "
+                                  "first statement");
+        }
+        return true;
+    }
+    const stc_unit_info *u = wf_unit(c, c->method->name);
+    if (u && (u->kind == STC_KIND_REST || u->kind == STC_KIND_WEBSOCKET)) {
+        stc_diag *dg = wf_diag(c, s, WF_E_FOREVER,
+                               "a workflow started by a %s route cannot continue as new: its "
+                               "input is the request, which could pose as a continuation",
+                               u->kind == STC_KIND_REST ? "HTTP" : "WebSocket");
+        stc_diag_set_hint(dg, "run the loop in an internal workflow (_name) started by a schedule "
+                              "or event trigger (SERVICE.stc.yaml)");
+        return true;
+    }
+    return false;
+}
+
 static void wf_while(wf_ctx *c, const stc_node *s)
 {
-    bool forever = s->a->kind == STC_N_CONSTANT && s->a->cval.kind == STC_CONST_BOOL &&
-                   s->a->cval.bval;
-    bool leaves = false;
-    for (size_t i = 0; i < s->l0.count; i++)
-        leaves = leaves || wf_leaves(s->l0.items[i], false);
-    if (forever && !leaves && wf_has_sleep(c, s)) {
-        stc_diag *dg = wf_diag(c, s, WF_E_FOREVER,
-                               "a workflow that polls forever would reach the execution history "
-                               "limit; continue-as-new is not generated for it yet");
-        stc_diag_set_hint(dg, "bound the loop (e.g. 'while polls < 1000:') and start a fresh "
-                              "execution when it ends");
+    if (wf_loop_endless(s)) {
+        if (!wf_forever_refused(c, s))
+            wf_while_forever(c, s);
         return;
     }
     wf_scope *sc = c->scope;

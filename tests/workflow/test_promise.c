@@ -9,7 +9,10 @@
  * {"Payload": v, "StatusCode": 200}, and fails with error E and a Cause that
  * is the Lambda runtime's JSON {"errorMessage", "errorType", ...}; a nested
  * execution returns {"Output": v} and fails with States.TaskFailed and a
- * Cause that is the execution's JSON with "Error" and "Cause". */
+ * Cause that is the execution's JSON with "Error" and "Cause". A
+ * continue-as-new Task (STC_WF_CALL_RESTART) answers as StartExecution does
+ * and, once the execution has succeeded, the machine starts again with the
+ * Task's Input; calls are counted over all executions, as Python counts them. */
 #include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,15 +32,40 @@
 typedef struct {
     const stc_workflow *wf;
     const cJSON *mocks;
+    cJSON *calls;   /* calls per function over every execution, as Python counts them */
+    cJSON *restart; /* the input of a continue-as-new, pending */
 } promise_ctx;
+
+static unsigned promise_call_index(promise_ctx *ctx, const char *fn)
+{
+    cJSON *n = cJSON_GetObjectItemCaseSensitive(ctx->calls, fn);
+    if (!n) {
+        cJSON_AddNumberToObject(ctx->calls, fn, 1);
+        return 0;
+    }
+    unsigned k = (unsigned)n->valuedouble;
+    cJSON_SetNumberValue(n, k + 1);
+    return k;
+}
 
 static int promise_task(void *vctx, stc_sim *sim, const char *state_name, const char *resource,
                         const cJSON *input, cJSON **result, char **error, char **cause)
 {
     (void)resource;
-    (void)input;
+    (void)sim;
     promise_ctx *ctx = vctx;
     const stc_wf_state *st = stc_workflow_state(ctx->wf, state_name);
+    if (st && st->call == STC_WF_CALL_RESTART) {
+        /* states:startExecution of the machine itself: StartExecution's answer */
+        cJSON_Delete(ctx->restart);
+        ctx->restart = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(input, "Input"), true);
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "ExecutionArn",
+                                "arn:aws:states:us-east-1:111111111111:execution:run:next");
+        cJSON_AddNumberToObject(r, "StartDate", 0);
+        *result = r;
+        return STC_TASK_OK;
+    }
     if (!st || !st->callee) {
         *error = stc_xasprintf("Task state '%s' is not in the source map", state_name);
         return STC_TASK_ABORT;
@@ -48,7 +76,7 @@ static int promise_task(void *vctx, stc_sim *sim, const char *state_name, const 
         *error = stc_xasprintf("no mock for %s", st->callee);
         return STC_TASK_ABORT;
     }
-    unsigned call = stc_sim_call_index(sim, st->callee);
+    unsigned call = promise_call_index(ctx, st->callee);
     const cJSON *e = cJSON_GetArrayItem(entries, call < (unsigned)n ? (int)call : n - 1);
     const cJSON *raise = cJSON_GetObjectItemCaseSensitive(e, "raise");
     bool nested = st->call == STC_WF_CALL_WORKFLOW;
@@ -88,7 +116,8 @@ static int promise_task(void *vctx, stc_sim *sim, const char *state_name, const 
 static int run_case(const char *file, const stc_machine *m, const stc_workflow *wf,
                     const cJSON *c, int index)
 {
-    promise_ctx ctx = {wf, cJSON_GetObjectItemCaseSensitive(c, "mocks")};
+    promise_ctx ctx = {wf, cJSON_GetObjectItemCaseSensitive(c, "mocks"), cJSON_CreateObject(),
+                       NULL};
     stc_sim_options o;
     stc_sim_options_init(&o);
     o.task = promise_task;
@@ -97,6 +126,14 @@ static int run_case(const char *file, const stc_machine *m, const stc_workflow *
     stc_sim *sim = stc_sim_new(m, &o);
     stc_sim_start(sim, cJSON_GetObjectItemCaseSensitive(c, "input"));
     stc_sim_status s = stc_sim_run(sim, NULL);
+    /* continue-as-new: the same machine again with the given input */
+    for (int runs = 1; s == STC_SIM_SUCCEEDED && ctx.restart && runs < 100; runs++) {
+        cJSON *next = ctx.restart;
+        ctx.restart = NULL;
+        stc_sim_start(sim, next);
+        cJSON_Delete(next);
+        s = stc_sim_run(sim, NULL);
+    }
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(c, "expected");
     const cJSON *out = cJSON_GetObjectItemCaseSensitive(exp, "output");
     int bad = 0;
@@ -124,6 +161,8 @@ static int run_case(const char *file, const stc_machine *m, const stc_workflow *
         }
     }
     stc_sim_free(sim);
+    cJSON_Delete(ctx.calls);
+    cJSON_Delete(ctx.restart);
     return bad;
 }
 
