@@ -622,7 +622,12 @@ static long wf_events(const stc_workflow *wf, size_t from, size_t to)
     long n = 0;
     for (size_t i = from; i < to && i < wf->nstates; i++) {
         const char *t = wf->states[i].type;
-        n += strcmp(t, "Task") == 0 ? 6 : strcmp(t, "Parallel") == 0 ? 4 : strcmp(t, "Map") == 0 ? 6 : 2;
+        if (strcmp(t, "Task") == 0 || strcmp(t, "Map") == 0)
+            n += 6;
+        else if (strcmp(t, "Parallel") == 0)
+            n += 4;
+        else
+            n += 2;
     }
     return n;
 }
