@@ -384,7 +384,8 @@ static bool wf_literal(const stc_node *n)
 
 /* ---- expressions ---- */
 
-static wf_ev wf_refuse_op(wf_ctx *c, const stc_node *n)
+/* The diagnostic alone, for callers that give up on the expression. */
+static void wf_refuse_op_diag(wf_ctx *c, const stc_node *n)
 {
     char *t = wf_text(c, n, WF_TEXT_MAX);
     stc_diag *dg = wf_diag(c, n, WF_E_EXPRESSION,
@@ -394,6 +395,11 @@ static wf_ev wf_refuse_op(wf_ctx *c, const stc_node *n)
     stc_diag_set_hint(dg, "a workflow can only do what Step Functions does exactly: paths, "
                           "intrinsic functions and Choice rules");
     free(t);
+}
+
+static wf_ev wf_refuse_op(wf_ctx *c, const stc_node *n)
+{
+    wf_refuse_op_diag(c, n);
     return wf_null();
 }
 
@@ -984,7 +990,7 @@ static bool wf_nargs(wf_ctx *c, const stc_node *n, size_t lo, size_t hi, size_t 
     }
     for (size_t i = 0; i < n->l1.count; i++)
         if (n->l1.items[i]->kind == STC_N_STARRED) {
-            wf_refuse_op(c, n->l1.items[i]);
+            wf_refuse_op_diag(c, n->l1.items[i]);
             return false;
         }
     return true;
@@ -1359,7 +1365,7 @@ static cJSON *wf_compare_pair(wf_ctx *c, const stc_node *n, const char *op, wf_e
             rule = stc_asl_rule_join("Or", alts, k);
         } else if (rt == WF_T_DICT) {
             if (!(l->kind == WF_EV_CONST && cJSON_IsString(l->json))) {
-                wf_refuse_op(c, n);
+                wf_refuse_op_diag(c, n);
                 *konst = 0;
                 wf_ev_free(l);
                 wf_ev_free(r);
@@ -1425,7 +1431,7 @@ static cJSON *wf_compare_pair(wf_ctx *c, const stc_node *n, const char *op, wf_e
             int cmp = strcmp(l->json->valuestring, r->json->valuestring);
             v = op[0] == '<' ? (op[1] ? cmp <= 0 : cmp < 0) : (op[1] ? cmp >= 0 : cmp > 0);
         } else {
-            wf_refuse_op(c, n);
+            wf_refuse_op_diag(c, n);
         }
         wf_ev_free(l);
         wf_ev_free(r);
@@ -1444,7 +1450,7 @@ static cJSON *wf_compare_pair(wf_ctx *c, const stc_node *n, const char *op, wf_e
     char *lp = wf_ev_as_path(c, l, "left operand");
     if (strcmp(op, "is") == 0) {
         if (r->kind != WF_EV_CONST || !(cJSON_IsNull(r->json) || cJSON_IsBool(r->json))) {
-            wf_refuse_op(c, n);
+            wf_refuse_op_diag(c, n);
             *konst = 0;
             free(lp);
             wf_ev_free(r);
@@ -1473,7 +1479,7 @@ static cJSON *wf_compare_pair(wf_ctx *c, const stc_node *n, const char *op, wf_e
             else if (cJSON_IsString(r->json))
                 rule = wf_rule_of(lp, "String", o, false, r->json, NULL);
             else {
-                wf_refuse_op(c, n);
+                wf_refuse_op_diag(c, n);
                 *konst = 0;
                 free(lp);
                 wf_ev_free(r);
