@@ -638,6 +638,14 @@ stc_module *stc_parse_source(const char *file, const char *source, size_t len, s
         free(err);
         return NULL;
     }
+    /* A UTF-8 byte order mark is an encoding declaration for Python (PEP 263;
+     * editors on Windows write one), not part of the text: without this the
+     * module failed with "invalid non-printable character U+FEFF". Positions
+     * count from the first character after it, as editors show them. */
+    if (len >= 3 && memcmp(source, "\xEF\xBB\xBF", 3) == 0) {
+        source += 3;
+        len -= 3;
+    }
     stc_conv cv = {.file = file, .src = source, .len = len, .d = d, .max_depth = STC_PARSE_MAX_DEPTH};
 
     /* Line starts, for byte -> code point columns and diagnostics. */
