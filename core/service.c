@@ -62,10 +62,10 @@ void stc_service_free(stc_service *svc)
 {
     if (!svc)
         return;
-    stc_routes_free(svc->routes);
     stc_config_free(svc->config);
     stc_resources_free(svc->resources);
     stc_workflows_free(svc->workflows);
+    stc_routes_free(svc->routes);
     stc_units_free(svc->units, svc->nunits);
     stc_module_free(svc->module);
     stc_diags_free(&svc->diags);

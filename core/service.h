@@ -24,13 +24,13 @@ typedef struct stc_service {
     stc_diags diags;      /* every stage's diagnostics */
     stc_unit_info *units; /* one per method of the service class, in order */
     size_t nunits;
+    struct stc_routes *routes; /* HTTP routes and WebSocket route keys (core/routes.h);
+                                  never NULL once the stages ran on a parsed module */
     struct stc_workflows *workflows; /* one state machine per async method (core/workflow.h) */
     struct stc_resources *resources; /* __init__ parameters and resources, and what each unit
                                        touches and calls (core/resources.h) */
     struct stc_config *config; /* the settings of opts->mode (core/config.h); NULL when the
                                   configuration file has errors */
-    struct stc_routes *routes; /* HTTP routes and WebSocket route keys (core/routes.h);
-                                  never NULL once the stages ran on a parsed module */
     bool io_error;        /* the file could not be read */
 } stc_service;
 
