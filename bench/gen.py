@@ -120,7 +120,7 @@ def gen(n, workflows, statements):
         w("")
         nfn = 1
     for j in range(workflows):
-        name = ("_flow%d" % j) if j % 2 else ("start_%s" % word(10000 + j))
+        name = ("_flow%d" % j) if j % 2 else ("submit_%s" % word(10000 + j))
         w("    async def %s(self, key: str, count: int = 3, keys: list[str] = []) -> dict:" % name)
         w("        total = 0")
         w("        status = \"new\"")
