@@ -87,11 +87,19 @@ static char *stc_upper(const char *prefix, const char *name)
 
 /* ---- analysis context ---------------------------------------------------- */
 
+/* A method of the class that a unit calls, with the position of its first call. */
+typedef struct stc_call {
+    size_t unit;
+    stc_pos pos;
+} stc_call;
+
 typedef struct stc_raw {
     unsigned *ops;     /* nresources */
     stc_pos *first;    /* nresources */
-    bool *calls;       /* nmethods: methods of the class it calls */
-    stc_pos *call_pos; /* nmethods */
+    stc_call *calls;   /* the distinct methods it calls, sorted by method index once
+                          collected (sparse: a dense nmethods array per unit made the
+                          analysis O(n^2) in memory) */
+    size_t ncalls, calls_cap;
     bool posts;
     stc_pos post_pos;
 } stc_raw;
@@ -112,6 +120,10 @@ typedef struct stc_an {
     size_t npost_names;
     char **runtime_modules;  /* local names bound to the stc_runtime module */
     size_t nruntime_modules;
+    size_t *name_slots;      /* method name -> index + 1, open addressing */
+    size_t nname_slots;      /* a power of two > 2 * nunits */
+    size_t *call_mark;       /* nunits: cur_unit + 1 when the current unit calls it */
+    size_t cur_unit;
 } stc_an;
 
 typedef enum { USE_LOAD, USE_STORE, USE_DEL, USE_AUG } stc_use;
@@ -145,12 +157,46 @@ static int stc_res_ref(const stc_an *a, const stc_node *n)
     return -1;
 }
 
+static size_t stc_name_hash(const char *x)
+{
+    size_t h = 1469598103934665603u;
+    for (; *x; x++)
+        h = (h ^ (unsigned char)*x) * 1099511628211u;
+    return h;
+}
+
+/* The index of the first method named `name`, or -1 (O(1): a hash table
+ * built by stc_method_index_build). */
 static int stc_method_index(const stc_an *a, const char *name)
 {
-    for (size_t i = 0; i < a->nunits; i++)
-        if (strcmp(a->units[i].method->name, name) == 0)
-            return (int)i;
+    size_t mask = a->nname_slots - 1;
+    for (size_t j = stc_name_hash(name) & mask; a->name_slots[j]; j = (j + 1) & mask)
+        if (strcmp(a->units[a->name_slots[j] - 1].method->name, name) == 0)
+            return (int)(a->name_slots[j] - 1);
     return -1;
+}
+
+static void stc_method_index_build(stc_an *a)
+{
+    a->nname_slots = 16;
+    while (a->nname_slots < 2 * a->nunits + 1)
+        a->nname_slots *= 2;
+    a->name_slots = stc_xcalloc(a->nname_slots, sizeof *a->name_slots);
+    size_t mask = a->nname_slots - 1;
+    for (size_t i = 0; i < a->nunits; i++) {
+        const char *name = a->units[i].method->name;
+        size_t j = stc_name_hash(name) & mask;
+        while (a->name_slots[j] && strcmp(a->units[a->name_slots[j] - 1].method->name, name) != 0)
+            j = (j + 1) & mask;
+        if (!a->name_slots[j])
+            a->name_slots[j] = i + 1;
+    }
+}
+
+static int stc_call_cmp(const void *x, const void *y)
+{
+    size_t a = ((const stc_call *)x)->unit, b = ((const stc_call *)y)->unit;
+    return a < b ? -1 : a > b;
 }
 
 static void stc_an_op(stc_an *a, int res, unsigned ops, const stc_node *at)
@@ -298,9 +344,15 @@ static void stc_an_call(stc_an *a, const stc_node *n)
         if (stc_is_self(a, f->a)) {
             int mi = stc_method_index(a, f->id);
             if (mi >= 0) {
-                if (!a->raw->calls[mi])
-                    a->raw->call_pos[mi] = n->pos;
-                a->raw->calls[mi] = true;
+                if (a->call_mark[mi] != a->cur_unit + 1) {
+                    a->call_mark[mi] = a->cur_unit + 1;
+                    stc_raw *raw = a->raw;
+                    if (raw->ncalls == raw->calls_cap) {
+                        raw->calls_cap = raw->calls_cap ? 2 * raw->calls_cap : 8;
+                        raw->calls = stc_xrealloc(raw->calls, raw->calls_cap * sizeof *raw->calls);
+                    }
+                    raw->calls[raw->ncalls++] = (stc_call){(size_t)mi, n->pos};
+                }
                 stc_an_list(a, &n->l1, USE_LOAD);
                 stc_an_list(a, &n->l2, USE_LOAD);
                 return;
@@ -804,12 +856,13 @@ static void stc_push_name(char ***arr, size_t *n, const char *name)
     (*arr)[(*n)++] = stc_xstrdup(name);
 }
 
-static void stc_collect(stc_an *a, stc_raw *raws, size_t mi, bool *seen, unsigned *ops, stc_pos *first,
-                        stc_unit_access *ua)
+/* `seen[mi] == stamp` marks the methods already collected for this unit. */
+static void stc_collect(stc_an *a, stc_raw *raws, size_t mi, size_t *seen, size_t stamp, unsigned *ops,
+                        stc_pos *first, stc_unit_access *ua)
 {
-    if (seen[mi])
+    if (seen[mi] == stamp)
         return;
-    seen[mi] = true;
+    seen[mi] = stamp;
     const stc_raw *raw = &raws[mi];
     for (size_t res = 0; res < a->r->nresources; res++) {
         if (raw->ops[res] && !ops[res])
@@ -820,19 +873,18 @@ static void stc_collect(stc_an *a, stc_raw *raws, size_t mi, bool *seen, unsigne
         ua->posts_to_connections = true;
         ua->post_pos = raw->post_pos;
     }
-    for (size_t j = 0; j < a->nunits; j++) {
-        if (!raw->calls[j])
-            continue;
+    for (size_t k = 0; k < raw->ncalls; k++) {
+        size_t j = raw->calls[k].unit;
         const stc_unit_info *cu = &a->units[j];
         if (cu->kind == STC_KIND_HELPER) {
             stc_push_name(&ua->helpers, &ua->nhelpers, cu->method->name);
-            stc_collect(a, raws, j, seen, ops, first, ua);
+            stc_collect(a, raws, j, seen, stamp, ops, first, ua);
         } else if (cu->unit == STC_UNIT_LAMBDA) {
             stc_push_name(&ua->invokes, &ua->ninvokes, cu->method->name);
         } else if (cu->unit == STC_UNIT_STATE_MACHINE) {
             stc_push_name(&ua->starts, &ua->nstarts, cu->method->name);
         } else if (cu->kind == STC_KIND_UNCLASSIFIED || cu->kind == STC_KIND_INIT) {
-            const stc_pos *p = &raw->call_pos[j];
+            const stc_pos *p = &raw->calls[k].pos;
             stc_diag *dg = stc_diag_add(a->d, STC_SEV_WARNING, a->m->file, p->line, p->col, "STC509",
                                         "'%s' calls '%s', which is not a cloud unit and will not be deployed",
                                         a->units[mi].method->name, cu->method->name);
@@ -860,6 +912,7 @@ stc_resources *stc_resources_analyze(const stc_module *m, const stc_unit_info *u
         return NULL;
     stc_resources *r = stc_xcalloc(1, sizeof *r);
     stc_an a = {.m = m, .units = units, .nunits = nunits, .d = d, .r = r};
+    stc_method_index_build(&a);
     stc_an_imports(&a);
 
     const stc_unit_info *init = NULL;
@@ -874,24 +927,27 @@ stc_resources *stc_resources_analyze(const stc_module *m, const stc_unit_info *u
     }
 
     /* Direct effects of every unit and helper. */
+    a.call_mark = stc_xcalloc(nunits + 1, sizeof *a.call_mark);
     stc_raw *raws = stc_xcalloc(nunits, sizeof *raws);
     size_t nres = r->nresources;
     for (size_t i = 0; i < nunits; i++) {
         stc_raw *raw = &raws[i];
         raw->ops = stc_xcalloc(nres + 1, sizeof *raw->ops);
         raw->first = stc_xcalloc(nres + 1, sizeof *raw->first);
-        raw->calls = stc_xcalloc(nunits, sizeof *raw->calls);
-        raw->call_pos = stc_xcalloc(nunits, sizeof *raw->call_pos);
         const stc_unit_info *u = &units[i];
         if (u->unit == STC_UNIT_NONE && u->kind != STC_KIND_HELPER)
             continue;
         a.meth = u->method;
         a.self = u->method->self_name;
         a.raw = raw;
+        a.cur_unit = i;
         a.naliases = 0;
         for (size_t s = 0; s < u->method->body->count; s++)
             stc_an_aliases(&a, u->method->body->items[s]);
         stc_an_list(&a, u->method->body, USE_LOAD);
+        /* Method order, as the dense array was walked: helpers are collected
+         * (and first uses found) in that order. */
+        qsort(raw->calls, raw->ncalls, sizeof *raw->calls, stc_call_cmp);
     }
 
     /* Each unit: its own effects plus its helpers', transitively. */
@@ -901,7 +957,7 @@ stc_resources *stc_resources_analyze(const stc_module *m, const stc_unit_info *u
     for (size_t i = 0; i < nunits; i++)
         if (units[i].kind == STC_KIND_WEBSOCKET)
             has_ws = true;
-    bool *seen = stc_xcalloc(nunits, sizeof *seen);
+    size_t *seen = stc_xcalloc(nunits + 1, sizeof *seen);
     unsigned *ops = stc_xcalloc(nres + 1, sizeof *ops);
     stc_pos *first = stc_xcalloc(nres + 1, sizeof *first);
     for (size_t i = 0; i < nunits; i++) {
@@ -909,9 +965,8 @@ stc_resources *stc_resources_analyze(const stc_module *m, const stc_unit_info *u
         ua->unit = &units[i];
         if (units[i].unit == STC_UNIT_NONE)
             continue;
-        memset(seen, 0, nunits * sizeof *seen);
         memset(ops, 0, (nres + 1) * sizeof *ops);
-        stc_collect(&a, raws, i, seen, ops, first, ua);
+        stc_collect(&a, raws, i, seen, i + 1, ops, first, ua);
         for (size_t res = 0; res < nres; res++) {
             if (!ops[res])
                 continue;
@@ -936,9 +991,10 @@ stc_resources *stc_resources_analyze(const stc_module *m, const stc_unit_info *u
         free(raws[i].ops);
         free(raws[i].first);
         free(raws[i].calls);
-        free(raws[i].call_pos);
     }
     free(raws);
+    free(a.name_slots);
+    free(a.call_mark);
     free(a.alias_names);
     free(a.alias_res);
     free(a.post_names);
