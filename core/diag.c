@@ -117,6 +117,15 @@ void stc_diags_free(stc_diags *d)
     d->count = d->cap = 0;
 }
 
+/* The length of the line starting at p (up to '\n', '\r' or the end). */
+static size_t stc_line_len(const char *p)
+{
+    const char *e = p;
+    while (*e && *e != '\n' && *e != '\r')
+        e++;
+    return (size_t)(e - p);
+}
+
 /* Find line `line` (1-based) of `source`; returns its start and sets *len. */
 static const char *stc_source_line(const char *source, int line, size_t *len)
 {
@@ -127,10 +136,7 @@ static const char *stc_source_line(const char *source, int line, size_t *len)
             return NULL;
         p++;
     }
-    const char *e = p;
-    while (*e && *e != '\n' && *e != '\r')
-        e++;
-    *len = (size_t)(e - p);
+    *len = stc_line_len(p);
     return p;
 }
 
@@ -157,7 +163,8 @@ static void stc_put_sanitized(FILE *out, const char *s, size_t n)
     }
 }
 
-void stc_diag_print_one(const stc_diag *dg, FILE *out, const char *source)
+/* One diagnostic; `l` (len bytes) is its source line, or NULL. */
+static void stc_diag_print_at(const stc_diag *dg, FILE *out, const char *l, size_t len)
 {
     if (dg->file && dg->line > 0)
         fprintf(out, "%s:%d:%d: ", dg->file, dg->line, dg->col > 0 ? dg->col : 1);
@@ -166,10 +173,8 @@ void stc_diag_print_one(const stc_diag *dg, FILE *out, const char *source)
     else
         fputs("stc-tui: ", out);
     fprintf(out, "%s: %s %s\n", stc_severity_name(dg->severity), dg->code, dg->message);
-    if (source && dg->line > 0) {
-        size_t len = 0;
-        const char *l = stc_source_line(source, dg->line, &len);
-        if (l && len < 1000) {
+    if (l && dg->line > 0) {
+        if (len < 1000) {
             fprintf(out, "%5d | ", dg->line);
             stc_put_sanitized(out, l, len);
             fputs("\n      | ", out);
@@ -190,10 +195,36 @@ void stc_diag_print_one(const stc_diag *dg, FILE *out, const char *source)
         fprintf(out, "      = hint: %s\n", dg->hint);
 }
 
+void stc_diag_print_one(const stc_diag *dg, FILE *out, const char *source)
+{
+    size_t len = 0;
+    const char *l = source && dg->line > 0 ? stc_source_line(source, dg->line, &len) : NULL;
+    stc_diag_print_at(dg, out, l, len);
+}
+
 void stc_diags_print(const stc_diags *d, FILE *out, const char *source)
 {
-    for (size_t i = 0; i < d->count; i++)
-        stc_diag_print_one(&d->items[i], out, source);
+    /* Index the lines once: finding each diagnostic's line from the start of
+     * the source made printing O(diagnostics x source) (a 28,000-method
+     * module with 2,800 warnings spent 24% of `methods` in strchr). */
+    int maxline = 0;
+    for (size_t i = 0; source && i < d->count; i++)
+        if (d->items[i].line > maxline)
+            maxline = d->items[i].line;
+    const char **starts = maxline ? stc_xcalloc((size_t)maxline + 1, sizeof *starts) : NULL;
+    int nlines = 0;
+    for (const char *p = source; p && nlines < maxline;) {
+        starts[nlines++] = p;
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    for (size_t i = 0; i < d->count; i++) {
+        const stc_diag *dg = &d->items[i];
+        const char *l = dg->line > 0 && dg->line <= nlines ? starts[dg->line - 1] : NULL;
+        stc_diag_print_at(dg, out, l, l ? stc_line_len(l) : 0);
+    }
+    free(starts);
 }
 
 void *stc_diags_to_json(const stc_diags *d)
