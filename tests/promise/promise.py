@@ -38,6 +38,7 @@ import importlib.util
 import inspect
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -117,6 +118,17 @@ def new_instance(cls):
         return cls.__new__(cls)
 
 
+class PythonTooLong(BaseException):
+    """The method ran longer than PYTHON_SECONDS (it may loop forever)."""
+
+
+PYTHON_SECONDS = 30
+
+
+def _too_long(_signum, _frame):
+    raise PythonTooLong()
+
+
 def run_python(module, cls, method, case):
     obj = new_instance(cls)
     for name, entries in case.get("mocks", {}).items():
@@ -128,10 +140,16 @@ def run_python(module, cls, method, case):
             def stand_in(*_a, _s=script, **_k):
                 return _s.next()
         setattr(obj, name, stand_in)
+    signal.signal(signal.SIGALRM, _too_long)
+    signal.alarm(PYTHON_SECONDS)
     try:
         value = asyncio.run(getattr(obj, method)(**case["input"]))
+    except PythonTooLong:
+        return {"python": f"still running after {PYTHON_SECONDS} s"}
     except Exception as e:
         return {"error": type(e).__name__, "cause": str(e)}
+    finally:
+        signal.alarm(0)
     return {"output": json.loads(json.dumps(value))}
 
 
