@@ -116,20 +116,37 @@ static int lookup(const level_entry *names, size_t n, const char *name)
     return -1;
 }
 
+/* When the annotation is a line number N and the title ends in " (line N)"
+ * (the workflow compiler's suffix that keeps state names unique), the box
+ * shows N at its right anyway: cut the suffix from the title. */
+static void drop_line_suffix(char *title, const char *extra)
+{
+    if (!extra || !*extra || strspn(extra, "0123456789") != strlen(extra))
+        return;
+    char suffix[40];
+    int sl = snprintf(suffix, sizeof suffix, " (line %s)", extra);
+    size_t tl = strlen(title);
+    if (sl <= 0 || (size_t)sl >= sizeof suffix || tl <= (size_t)sl)
+        return;
+    if (strcmp(title + tl - (size_t)sl, suffix) == 0)
+        title[tl - (size_t)sl] = '\0';
+}
+
 static void fill_state_text(builder *b, stc_layout_node *n, const cJSON *state)
 {
     bool compact = b->opt->compact;
     char *clean = stc_text_sanitize(n->name);
-    n->title = compact ? stc_text_truncate(clean, STC_LAYOUT_COMPACT_TITLE) : stc_xstrdup(clean);
-    free(clean);
     if (b->opt->label_extra) {
         const char *x = b->opt->label_extra(b->opt->label_extra_ctx, n->name);
         if (x && *x) {
             char *cx = stc_text_sanitize(x);
             n->extra = stc_text_truncate(cx, 12);
             free(cx);
+            drop_line_suffix(clean, n->extra);
         }
     }
+    n->title = compact ? stc_text_truncate(clean, STC_LAYOUT_COMPACT_TITLE) : stc_xstrdup(clean);
+    free(clean);
     char *detail = stc_labels_detail(state);
     char *retry = stc_labels_retry(cJSON_GetObjectItemCaseSensitive(state, "Retry"));
     if (retry) {

@@ -58,7 +58,8 @@ typedef struct stc_layout_node {
     stc_layout_node_kind kind;
     stc_layout_state_type type;  /* STC_LAYOUT_UNKNOWN for markers */
     char *name;           /* state name as written (NULL for markers) */
-    char *title;          /* line 1 without the type glyph: the name, sanitised, maybe cut */
+    char *title;          /* line 1 without the type glyph: the name, sanitised, maybe cut
+                             (without a " (line N)" that `extra` shows as N) */
     char *extra;          /* right-hand annotation (label_extra), or NULL */
     char *detail;         /* line 2 (retry, wait, error, items), or NULL */
     int cluster;          /* innermost cluster, -1 at top level */
@@ -110,7 +111,10 @@ typedef struct stc_layout_options {
      * labels to compact_label cells) and smaller gaps, for wide machines. */
     bool compact;
     /* A short annotation shown at the right of a state's first line, e.g. the
-     * source line "24"; return NULL for none. The string is copied. */
+     * source line "24"; return NULL for none. The string is copied. When it
+     * is a number N and the state's name ends in " (line N)", the box title
+     * leaves that suffix out (the name itself is unchanged: `name`, the
+     * SVG's data-state and every lookup keep it). */
     const char *(*label_extra)(void *ctx, const char *state_name);
     void *label_extra_ctx;
     bool want_dot; /* keep the DOT text in layout->dot */

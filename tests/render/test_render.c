@@ -462,19 +462,21 @@ static stc_layout *build_example(const stc_workflow *wf, bool compact, example_l
 /* The lines worked out from examples/people.py, orders.py and photos.py. */
 static void check_example_lines(const char *module, const stc_workflow *wf, const stc_layout *l)
 {
+    /* title: the box text, without the " (line N)" that the annotation shows */
     static const struct {
-        const char *module, *method, *state, *line;
+        const char *module, *method, *state, *line, *title;
     } want[] = {
-        {"people", "_onboard", "Start _onboard", "48"},
-        {"people", "_onboard", "Call _send_email (line 49)", "49"},
-        {"people", "_onboard", "Sleep 10 (line 54)", "54"},
-        {"people", "_onboard", "Call _mark_active (line 57)", "57"},
-        {"orders", "_fulfil", "Gather _check_stock, _shipping_address (line 61)", "61"},
-        {"orders", "_fulfil", "Call _charge_card (line 65)", "65"},
-        {"orders", "_fulfil", "Map _print_label over items (line 70)", "70"},
-        {"orders", "submit_payment", "Run _fulfil (line 37)", "37"},
-        {"photos", "_nightly_cleanup", "Call _count_extra (line 54)", "54"},
-        {"photos", "_nightly_cleanup", "While removed < extra (line 56)", "56"},
+        {"people", "_onboard", "Start _onboard", "48", "Start _onboard"},
+        {"people", "_onboard", "Call _send_email (line 49)", "49", "Call _send_email"},
+        {"people", "_onboard", "Sleep 10 (line 54)", "54", "Sleep 10"},
+        {"people", "_onboard", "Call _mark_active (line 57)", "57", "Call _mark_active"},
+        {"orders", "_fulfil", "Gather _check_stock, _shipping_address (line 61)", "61",
+         "Gather _check_stock, _shipping_address"},
+        {"orders", "_fulfil", "Call _charge_card (line 65)", "65", "Call _charge_card"},
+        {"orders", "_fulfil", "Map _print_label over items (line 70)", "70", "Map _print_label over items"},
+        {"orders", "submit_payment", "Run _fulfil (line 37)", "37", "Run _fulfil"},
+        {"photos", "_nightly_cleanup", "Call _count_extra (line 54)", "54", "Call _count_extra"},
+        {"photos", "_nightly_cleanup", "While removed < extra (line 56)", "56", "While removed < extra"},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         if (strcmp(want[i].module, module) != 0 || strcmp(want[i].method, wf->method->name) != 0)
@@ -484,6 +486,8 @@ static void check_example_lines(const char *module, const stc_workflow *wf, cons
             if (l->nodes[k].name && strcmp(l->nodes[k].name, want[i].state) == 0) {
                 assert_non_null(l->nodes[k].extra);
                 assert_string_equal(l->nodes[k].extra, want[i].line);
+                if (!l->compact)
+                    assert_string_equal(l->nodes[k].title, want[i].title);
                 found = true;
             }
         if (!found)
@@ -868,6 +872,48 @@ static void test_viewport(void **state)
     cJSON_Delete(asl);
 }
 
+/* label_extra: a title drops " (line N)" only when the annotation is N. */
+static const char *fixed_extra(void *ctx, const char *state_name)
+{
+    (void)state_name;
+    return ctx;
+}
+
+static void test_line_suffix(void **state)
+{
+    (void)state;
+    cJSON *m = machine("A (line 7)");
+    cJSON *states = cJSON_GetObjectItem(m, "States");
+    cJSON_AddItemToObject(states, "A (line 7)", pass_state("B (line 70)"));
+    cJSON_AddItemToObject(states, "B (line 70)", pass_state("(line 7)"));
+    cJSON_AddItemToObject(states, "(line 7)", pass_state(NULL));
+    static const struct {
+        const char *extra;
+        const char *title[3];
+    } cases[] = {
+        {"7", {"A", "B (line 70)", "(line 7)"}},       /* B shows 7, not 70; nothing left of the third */
+        {"70", {"A (line 7)", "B", "(line 7)"}},
+        {"x7", {"A (line 7)", "B (line 70)", "(line 7)"}}, /* not a number */
+        {NULL, {"A (line 7)", "B (line 70)", "(line 7)"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        stc_layout_options opt = {.label_extra = fixed_extra, .label_extra_ctx = (void *)cases[i].extra};
+        stc_diags d = STC_DIAGS_INIT;
+        stc_layout *l = stc_layout_build(m, &opt, &d);
+        assert_non_null(l);
+        static const char *const names[] = {"A (line 7)", "B (line 70)", "(line 7)"};
+        for (int k = 0; k < 3; k++) {
+            int n = stc_layout_find(l, names[k]);
+            assert_true(n >= 0);
+            assert_string_equal(l->nodes[n].name, names[k]);
+            assert_string_equal(l->nodes[n].title, cases[i].title[k]);
+        }
+        stc_layout_free(l);
+        stc_diags_free(&d);
+    }
+    cJSON_Delete(m);
+}
+
 static void test_invalid(void **state)
 {
     (void)state;
@@ -902,6 +948,7 @@ int main(void)
         cmocka_unit_test(test_styles_and_highlights),
         cmocka_unit_test(test_viewport),
         cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_line_suffix),
         cmocka_unit_test(test_one_state),
         cmocka_unit_test(test_40_choices),
         cmocka_unit_test(test_long_and_cjk_names),
