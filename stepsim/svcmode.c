@@ -310,11 +310,16 @@ static int svc_restart(stc_svcmode *sm, stc_sim *sim, const char *name, const cJ
                        cJSON **result)
 {
     const cJSON *next = cJSON_GetObjectItemCaseSensitive(input, "Input");
+    const char *given = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(input, "Name"));
     stc_svcmode_clear_restart(sm);
     sm->restart_input = next ? cJSON_Duplicate(next, true) : cJSON_CreateObject();
     cJSON *r = cJSON_CreateObject();
-    char *arn = stc_xasprintf("arn:aws:states:" SVC_REGION_ACCOUNT ":execution:%s:continued-%u",
-                              name, stc_sim_call_index(sim, "continue-as-new") + 1);
+    unsigned n = stc_sim_call_index(sim, "continue-as-new") + 1;
+    char *arn = given ? stc_xasprintf("arn:aws:states:" SVC_REGION_ACCOUNT ":execution:%s:%s",
+                                      name, given)
+                      : stc_xasprintf("arn:aws:states:" SVC_REGION_ACCOUNT
+                                      ":execution:%s:continued-%u",
+                                      name, n);
     cJSON_AddStringToObject(r, "ExecutionArn", arn);
     free(arn);
     cJSON_AddNumberToObject(r, "StartDate", (double)stc_sim_time(sim));
