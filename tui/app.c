@@ -25,6 +25,7 @@
 #include "tui/simctl.h"
 #include "tui/emitdlg.h"
 #include "tui/listview.h"
+#include "tui/mockdlg.h"
 #include "tui/screen.h"
 
 const char *const stc_app_mode_names[STC_APP_MODES] = {"dev", "test", "stage", "prod"};
@@ -108,6 +109,21 @@ void stc_app_compile(stc_app *app)
     app->needs_redraw = true;
 }
 
+/* The mocks file beside the module (tui/mockdlg.h), for the simulator; a
+ * file that does not load is reported as STC956 and the simulator starts
+ * without mocks. */
+static void stc_app_default_mocks(stc_app *app)
+{
+    char *def = stc_mockdlg_default(app->path ? app->path : app->asl_path);
+    char *err = NULL;
+    if (def && stc_simctl_load_mocks(app->sim, def, &err) != 0) {
+        stc_diag_add(&app->ui_diags, STC_SEV_WARNING, def, 0, 0, "STC956",
+                     "the mocks file beside the module was not loaded: %s", err);
+        free(err);
+    }
+    free(def);
+}
+
 stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
 {
     stc_app *app = stc_xcalloc(1, sizeof *app);
@@ -169,6 +185,10 @@ stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
     if (stc_diags_count(&app->ui_diags, STC_SEV_WARNING) + stc_diags_count(&app->ui_diags, STC_SEV_ERROR))
         stc_app_message(app, STC_EL_MESSAGE_ERROR, "theme: %zu problem(s), see Diagnostics",
                         app->ui_diags.count);
+    size_t before = app->ui_diags.count;
+    stc_app_default_mocks(app);
+    if (app->ui_diags.count > before)
+        stc_app_message(app, STC_EL_MESSAGE_ERROR, "%s", app->ui_diags.items[before].message);
     return app;
 }
 
@@ -191,6 +211,7 @@ void stc_app_free(stc_app *app)
             app->panes[i].ops->destroy(app->panes[i].st);
     stc_dialog_free(app->dialog);
     stc_emitdlg_free(app->emitdlg);
+    stc_mockdlg_free(app->mockdlg);
     free(app->emit_dir);
     stc_tmpl_free(&app->tmpl);
     stc_diags_free(&app->emit_diags);
@@ -272,15 +293,42 @@ static void stc_app_input_done(stc_app *app, const char *text)
     }
 }
 
-static void stc_app_mocks_done(stc_app *app, const char *text)
+static void stc_app_ask(stc_app *app, const char *problem, const char *text);
+
+static void stc_app_answer_cancel(stc_app *app)
+{
+    const char *cur = stc_simctl_current(app->sim);
+    stc_app_message(app, STC_EL_MESSAGE, "waiting at %s for %s: Space asks again, o picks a mocks file",
+                    cur ? cur : "the Task", stc_simctl_wait_key(app->sim));
+}
+
+static void stc_app_answer_done(stc_app *app, const char *text)
 {
     char *err = NULL;
-    if (stc_simctl_load_mocks(app->sim, text, &err) != 0) {
-        stc_app_message(app, STC_EL_MESSAGE_ERROR, "mocks: %s", err);
+    const char *msg = stc_simctl_answer(app->sim, text, &err);
+    if (!msg) {
+        stc_app_ask(app, err, text);
         free(err);
-    } else {
-        stc_app_message(app, STC_EL_MESSAGE, "mocks from %s; the simulation starts again", text);
+        return;
     }
+    if (stc_simctl_waiting(app->sim))
+        stc_app_ask(app, NULL, NULL);
+    else
+        stc_app_message(app, STC_EL_MESSAGE, "%s", msg);
+}
+
+/* The prompt for the value of a Task without a mock; `problem` says what
+ * was wrong with the last answer `text` (both NULL the first time). */
+static void stc_app_ask(stc_app *app, const char *problem, const char *text)
+{
+    char label[256];
+    if (problem)
+        snprintf(label, sizeof label, "%s -- %s: ", problem, stc_simctl_wait_call(app->sim));
+    else
+        snprintf(label, sizeof label, "return value for %s as JSON, or raise ErrorName: cause: ",
+                 stc_simctl_wait_call(app->sim));
+    stc_app_prompt(app, label, text, stc_app_answer_done);
+    app->prompt_cancel = stc_app_answer_cancel;
 }
 
 
@@ -311,7 +359,8 @@ int stc_app_sim_action(stc_app *app, stc_action a, const char *state)
             stc_app_message(app, STC_EL_MESSAGE_ERROR, "no workflow to simulate: the service has no async method");
             return STC_PANE_HANDLED | STC_PANE_REDRAW;
         }
-        if (stc_simctl_start(app->sim, name, asl, wf, &err) != 0) {
+        if (stc_simctl_start(app->sim, name, asl, wf, app->asl_doc || !app->svc ? NULL : app->svc->workflows,
+                             &err) != 0) {
             stc_app_message(app, STC_EL_MESSAGE_ERROR, "%s", err);
             free(err);
             return STC_PANE_HANDLED | STC_PANE_REDRAW;
@@ -346,9 +395,14 @@ int stc_app_sim_action(stc_app *app, stc_action a, const char *state)
         stc_app_prompt(app, "input (JSON): ", stc_simctl_input_text(app->sim), stc_app_input_done);
         return STC_PANE_HANDLED | STC_PANE_REDRAW;
     case STC_ACT_SIM_MOCKS:
-        stc_app_prompt(app, "mocks file: ", stc_simctl_mocks_path(app->sim), stc_app_mocks_done);
+        stc_mockdlg_open(app);
         return STC_PANE_HANDLED | STC_PANE_REDRAW;
     default: break;
+    }
+    if (stc_simctl_waiting(app->sim) &&
+        (a == STC_ACT_SIM_STEP || a == STC_ACT_SIM_RUN || a == STC_ACT_SIM_CONTINUE)) {
+        stc_app_ask(app, NULL, NULL);
+        return STC_PANE_HANDLED | STC_PANE_REDRAW;
     }
     if (msg)
         stc_app_message(app, STC_EL_MESSAGE, "%s", msg);
@@ -459,6 +513,7 @@ void stc_app_prompt(stc_app *app, const char *label, const char *initial,
     snprintf(app->prompt_label, sizeof app->prompt_label, "%s", label);
     snprintf(app->prompt_text, sizeof app->prompt_text, "%s", initial ? initial : "");
     app->prompt_done = done;
+    app->prompt_cancel = NULL;
     app->needs_redraw = true;
 }
 
@@ -676,7 +731,9 @@ static void stc_app_draw_keybar(stc_app *app, stc_cells *c)
     int y = app->height - 1, W = app->width;
     stc_cells_fill(c, 0, y, W, 1, STC_EL_KEYBAR_LABEL);
     if (app->prompt_on) {
-        int x = stc_cells_put(c, 0, y, app->prompt_label, -1, STC_EL_PROMPT);
+        /* leave the text at least 24 cells */
+        int room = W - 25 > 10 ? W - 25 : 10;
+        int x = stc_cells_put_cut(c, 0, y, app->prompt_label, room, STC_EL_PROMPT);
         x += stc_cells_put(c, x, y, app->prompt_text, W - x - 1, STC_EL_PROMPT);
         stc_cells_put(c, x, y, " ", 1, STC_EL_CURSOR);
         return;
@@ -904,6 +961,8 @@ static void stc_app_prompt_key(stc_app *app, int key)
     size_t n = strlen(app->prompt_text);
     if (key == STC_KEY_ESC || key == 3 || key == 7) {
         app->prompt_on = false;
+        if (app->prompt_cancel)
+            app->prompt_cancel(app);
     } else if (key == STC_KEY_ENTER) {
         app->prompt_on = false;
         char *text = stc_xstrdup(app->prompt_text);

@@ -119,13 +119,15 @@ struct stc_app {
     /* input state */
     char *search;       /* the last search */
     bool prompt_on;
-    char prompt_label[32];
+    char prompt_label[256];
     char prompt_text[512];
     void (*prompt_done)(stc_app *app, const char *text);
+    void (*prompt_cancel)(stc_app *app); /* Esc, or NULL */
     stc_dialog *dialog;
     char *emit_dir;     /* the emit folder the user typed (NULL: the default) ... */
     int emit_dir_mode;  /* ... for this mode (another mode uses its default) */
     struct stc_emitdlg *emitdlg; /* what the open emit dialog will write */
+    struct stc_mockdlg *mockdlg; /* the mocks picker's files (tui/mockdlg.h) */
     char *message;      /* shown in the key bar line until the next key */
     int message_el;
     bool quit;
@@ -203,7 +205,9 @@ const struct cJSON *stc_app_workflow(stc_app *app, const char **name, const stru
  * simulator pane; `state` is the graph's selected state (for x). Returns
  * pane flags (0 for other actions). */
 int stc_app_sim_action(stc_app *app, stc_action a, const char *state);
-/* Open the prompt at the bottom line; `done` gets the text on Enter. */
+/* Open the prompt at the bottom line; `done` gets the text on Enter. A
+ * label wider than the line allows is cut with an ellipsis. Esc closes it
+ * (and calls app->prompt_cancel when the caller set it after this call). */
 void stc_app_prompt(stc_app *app, const char *label, const char *initial,
                     void (*done)(stc_app *app, const char *text));
 
