@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run_screen_test.sh NAME - a headless screen test (tig's method).
 #
-# Copies the examples and tests/tui/data into a fresh folder, runs
+# Copies the examples (modules and their mocks files) and tests/tui/data
+# into a fresh folder, runs
 # `stc-tui ARGS` there with STC_SCRIPT=scripts/NAME.script (ARGS come from the
 # script's "# args:" line), then compares every NAME*.screen / NAME*.attrs the
 # script saved with golden/<same name>. UPDATE_GOLDEN=1 shows the difference
@@ -14,7 +15,7 @@ script=$here/scripts/$name.script
 [ -f "$script" ] || { echo "no script $script"; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/stc-screen-$name.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp "$STC_TEST_DATA"/../examples/*.py "$work"/
+cp "$STC_TEST_DATA"/../examples/*.py "$STC_TEST_DATA"/../examples/*.mocks.yaml "$work"/
 cp -r "$here"/data/. "$work"/
 args=$(sed -n 's/^# args: *//p' "$script" | head -1)
 envs=$(sed -n 's/^# env: *//p' "$script" | head -1)
