@@ -947,7 +947,8 @@ stc_resources *stc_resources_analyze(const stc_module *m, const stc_unit_info *u
         stc_an_list(&a, u->method->body, USE_LOAD);
         /* Method order, as the dense array was walked: helpers are collected
          * (and first uses found) in that order. */
-        qsort(raw->calls, raw->ncalls, sizeof *raw->calls, stc_call_cmp);
+        if (raw->ncalls > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
+            qsort(raw->calls, raw->ncalls, sizeof *raw->calls, stc_call_cmp);
     }
 
     /* Each unit: its own effects plus its helpers', transitively. */
