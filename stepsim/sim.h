@@ -122,6 +122,10 @@ void stc_sim_free(stc_sim *sim);
 
 /* Start (or restart) an execution with `input` (copied). Clears the history. */
 void stc_sim_start(stc_sim *sim, const cJSON *input);
+/* Start again with a new input as a continue-as-new execution would: like
+ * stc_sim_start, but the per-key call counters (stc_sim_call_index) carry over,
+ * so a mocks script goes on where the previous execution left it. */
+void stc_sim_continue_as_new(stc_sim *sim, const cJSON *input);
 
 /* One step. Returns the status after it (RUNNING while there is more). */
 stc_sim_status stc_sim_step(stc_sim *sim);

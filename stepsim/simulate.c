@@ -68,7 +68,7 @@ int stc_simulate_run_and_print(const stc_machine *m, const cJSON *input,
             stc_sim_free(sim);
             return STC_SIMULATE_INVALID;
         }
-        stc_sim_start(sim, next);
+        stc_sim_continue_as_new(sim, next);
         cJSON_Delete(next);
         st = stc_sim_run(sim, NULL);
     }

@@ -212,7 +212,7 @@ static int svc_run_child(stc_svcmode *sm, stc_sim *sim, stc_sim *counter, const 
     stc_sim_status st = stc_sim_run(child, NULL);
     cJSON *pending = NULL;
     while (st == STC_SIM_SUCCEEDED && stc_svcmode_take_restart(c->mode, &pending)) {
-        stc_sim_start(child, pending); /* the child continued as new */
+        stc_sim_continue_as_new(child, pending); /* the child continued as new */
         cJSON_Delete(pending);
         st = stc_sim_run(child, NULL);
     }
