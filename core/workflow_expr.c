@@ -1659,6 +1659,9 @@ void wf_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f)
     cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
     cJSON_AddItemToArray(chs, rule);
     char *txt = wf_text(c, n, WF_TEXT_MAX);
+    /* The Python condition, for drawings and reviewers: the rule itself reads
+     * "$.vars.tries.value >= 3", the Comment "tries >= 3". */
+    cJSON_AddStringToObject(rule, "Comment", txt);
     wf_emit(c, ch, wf_name(c, "%s %s (line %d)", c->cond_label ? c->cond_label : "If", txt,
                            n->pos.line ? n->pos.line : c->pos.line),
             STC_WF_CALL_NONE, NULL);

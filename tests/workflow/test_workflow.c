@@ -187,7 +187,7 @@ static void test_if_else_choice(void **st)
     const cJSON *asl = asl_of(svc);
     assert_json(state(asl, "If a > 3 (line 9)"),
                 "{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.vars.a.value\","
-                "\"NumericGreaterThan\":3,\"Next\":\"r = \\\"big\\\" (line 10)\"}],"
+                "\"NumericGreaterThan\":3,\"Comment\":\"a > 3\",\"Next\":\"r = \\\"big\\\" (line 10)\"}],"
                 "\"Default\":\"r = \\\"small\\\" (line 12)\"}");
     assert_string_equal(str(state(asl, "r = \"big\" (line 10)"), "Next"), "Return r (line 13)");
     assert_string_equal(str(state(asl, "r = \"small\" (line 12)"), "Next"), "Return r (line 13)");
@@ -210,7 +210,7 @@ static void test_truthiness_rule(void **st)
         "{\"Variable\":\"$.sys.t1.value\",\"StringEquals\":\"{}\"},"
         "{\"And\":[{\"Variable\":\"$.vars.a.value\",\"IsNumeric\":true},"
         "{\"Variable\":\"$.vars.a.value\",\"NumericEquals\":0}]}]},"
-        "\"Next\":\"Return 1 (line 10)\"}";
+        "\"Comment\":\"a\",\"Next\":\"Return 1 (line 10)\"}";
     assert_json(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(state(asl, "If a (line 9)"),
                                                                      "Choices"),
                                    0),
@@ -232,7 +232,7 @@ static void test_while_loop_back_edge(void **st)
                 "{\"And\":[{\"Variable\":\"$.vars.i.value\",\"IsString\":true},"
                 "{\"Variable\":\"$.vars.a.value\",\"IsString\":true},"
                 "{\"Variable\":\"$.vars.i.value\",\"StringLessThanPath\":\"$.vars.a.value\"}]}],"
-                "\"Next\":\"i += 1 (line 11)\"}],\"Default\":\"Return i (line 12)\"}");
+                "\"Comment\":\"i < a\",\"Next\":\"i += 1 (line 11)\"}],\"Default\":\"Return i (line 12)\"}");
     assert_json(state(asl, "i += 1 (line 11)"),
                 "{\"Type\":\"Pass\",\"Parameters\":{\"value.$\":\"States.MathAdd($.vars.i.value, "
                 "1)\"},\"ResultPath\":\"$.vars.i\",\"Next\":\"While i < a (line 10)\"}");
@@ -260,7 +260,7 @@ static void test_for_loop_index(void **st)
     /* x == 2: NumericEquals; break goes past the loop */
     const cJSON *ch = state(asl, "If x == 2 (line 10)");
     assert_json(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ch, "Choices"), 0),
-                "{\"Variable\":\"$.vars.x.value\",\"NumericEquals\":2,"
+                "{\"Variable\":\"$.vars.x.value\",\"NumericEquals\":2,\"Comment\":\"x == 2\","
                 "\"Next\":\"Return 0 (line 12)\"}");
     assert_string_equal(str(ch, "Default"), "Next x (line 9)");
     assert_json(state(asl, "Next x (line 9)"),
@@ -399,7 +399,7 @@ static void test_assert(void **st)
     const cJSON *asl = asl_of(svc);
     assert_json(state(asl, "Assert a is not None (line 9)"),
                 "{\"Type\":\"Choice\",\"Choices\":[{\"Not\":{\"Variable\":\"$.vars.a.value\","
-                "\"IsNull\":true},\"Next\":\"Return None (end of _w)\"}],"
+                "\"IsNull\":true},\"Comment\":\"a is not None\",\"Next\":\"Return None (end of _w)\"}],"
                 "\"Default\":\"Raise AssertionError (line 9)\"}");
     assert_json(state(asl, "Raise AssertionError (line 9)"),
                 "{\"Type\":\"Pass\",\"Parameters\":{\"Error\":\"AssertionError\",\"Cause\":"
