@@ -33,6 +33,9 @@ stc_service *stc_cli_load(const char *path, int *status);
 
 /* Print the service's diagnostics to stderr (sorted, with source lines). */
 void stc_cli_print_diags(const stc_service *svc);
+/* Print another list of diagnostics about `svc` (a template's, an emit's): each
+ * is quoted from its own file, the module's text or another file read once. */
+void stc_cli_print_diag_list(const stc_service *svc, const stc_diags *d);
 
 /* Print a cJSON document (consumed) to stdout, formatted, with a newline. */
 void stc_cli_print_json(void *cjson);

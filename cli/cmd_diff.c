@@ -145,7 +145,7 @@ int stc_cmd_diff(int argc, char **argv)
         stc_diags_free(&d2);
     }
     stc_diags_sort(&d);
-    stc_cmd_template_print_diags(svc, &d, NULL);
+    stc_cli_print_diag_list(svc, &d);
     if (ta && tb) {
         cJSON *diff = stc_template_diff(ta, tb);
         if (json) {

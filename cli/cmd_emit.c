@@ -76,7 +76,7 @@ int stc_cmd_emit(int argc, char **argv)
     stc_diags d = STC_DIAGS_INIT;
     int collected = stc_emit_collect(svc, &opts, &e, &d);
     stc_diags_sort(&d);
-    stc_cmd_template_print_diags(svc, &d, NULL);
+    stc_cli_print_diag_list(svc, &d);
     stc_diags_free(&d);
     if (collected != 0) {
         stc_service_free(svc);

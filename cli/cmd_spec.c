@@ -29,7 +29,7 @@ int stc_cmd_spec(int argc, char **argv)
     stc_template_parts parts;
     if (stc_template_spec(svc, &parts, &d) == 0) {
         stc_diags_sort(&d);
-        stc_cmd_template_print_diags(svc, &d, NULL);
+        stc_cli_print_diag_list(svc, &d);
         cJSON *doc = stc_spec_to_json(parts.spec);
         stc_diags all = STC_DIAGS_INIT;
         for (size_t k = 0; k < 2; k++) {
@@ -47,7 +47,7 @@ int stc_cmd_spec(int argc, char **argv)
         stc_cli_print_json(doc);
     } else {
         stc_diags_sort(&d);
-        stc_cmd_template_print_diags(svc, &d, NULL);
+        stc_cli_print_diag_list(svc, &d);
         status = STC_EXIT_INPUT;
     }
     stc_template_parts_free(&parts);

@@ -5,39 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void stc_cmd_template_print_diags(const stc_service *svc, const stc_diags *d, const char *config_text)
-{
-    char *other = NULL; /* a file other than the module: the configuration */
-    const char *other_name = NULL;
-    for (size_t i = 0; i < d->count; i++) {
-        const stc_diag *dg = &d->items[i];
-        const char *src = NULL;
-        if (dg->file && svc->file && strcmp(dg->file, svc->file) == 0) {
-            src = svc->module ? svc->module->source : NULL;
-        } else if (dg->file && config_text) {
-            src = config_text;
-        } else if (dg->file && dg->line > 0) {
-            if (!other_name || strcmp(other_name, dg->file) != 0) {
-                free(other);
-                other = NULL;
-                size_t len;
-                char *err = NULL;
-                if (stc_file_read(dg->file, &other, &len, &err) != 0)
-                    free(err);
-                other_name = dg->file;
-            }
-            src = other;
-        }
-        stc_diag_print_one(dg, stderr, src);
-    }
-    free(other);
-}
-
 stc_service *stc_cmd_template_load(const char *path, const char *mode, const char *config, int *status)
 {
     stc_service_options opts = {.mode = mode, .config_path = config};
     stc_service *svc = stc_service_compile_file(path, &opts);
-    stc_cmd_template_print_diags(svc, &svc->diags, NULL);
+    stc_cli_print_diags(svc);
     *status = STC_EXIT_OK;
     bool config_io = false;
     for (size_t i = 0; i < svc->diags.count; i++)
@@ -109,7 +81,7 @@ int stc_cmd_template(int argc, char **argv)
     bool io = false;
     cJSON *t = stc_template_generate(svc, mode, NULL, &parts, &d, &io);
     stc_diags_sort(&d);
-    stc_cmd_template_print_diags(svc, &d, NULL);
+    stc_cli_print_diag_list(svc, &d);
     if (t) {
         stc_buf out = STC_BUF_INIT;
         char *err = NULL;

@@ -1,15 +1,11 @@
-/* cmd_template.h - what the spec, template and diff commands share: their
- * option parsing and printing the diagnostics of the module and of its
- * configuration file, each quoted from its own text. */
+/* cmd_template.h - what the spec, template, diff and emit commands share:
+ * loading a service for a mode with its configuration, and checking a mode
+ * name. Diagnostics print through stc_cli_print_diag_list (cli/cli.h). */
 #ifndef STC_CMD_TEMPLATE_H
 #define STC_CMD_TEMPLATE_H
 
 #include "cli/cli.h"
 #include "core/aws/template.h"
-
-/* Print `d` on stderr; diagnostics in the module quote svc's source, those
- * in the configuration file quote `config_text` (may be NULL). */
-void stc_cmd_template_print_diags(const stc_service *svc, const stc_diags *d, const char *config_text);
 
 /* Compile the module at `path` for `mode` with the configuration file
  * `config` (NULL: SERVICE.stc.yaml beside it, when present), print the

@@ -32,9 +32,14 @@ stc_service *stc_cli_load(const char *path, int *status)
  * other files (the SERVICE.stc.yaml configuration) are read once. */
 void stc_cli_print_diags(const stc_service *svc)
 {
+    stc_cli_print_diag_list(svc, &svc->diags);
+}
+
+void stc_cli_print_diag_list(const stc_service *svc, const stc_diags *d)
+{
     char *other_name = NULL, *other_text = NULL;
-    for (size_t i = 0; i < svc->diags.count; i++) {
-        const stc_diag *dg = &svc->diags.items[i];
+    for (size_t i = 0; i < d->count; i++) {
+        const stc_diag *dg = &d->items[i];
         const char *text = NULL;
         if (!dg->file || (svc->file && strcmp(dg->file, svc->file) == 0)) {
             text = svc->source;
