@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void *stc_xmalloc(size_t n);
 void *stc_xcalloc(size_t count, size_t size);
@@ -51,6 +52,14 @@ int stc_file_write_atomic(const char *path, const char *data, size_t len, char *
 /* True when `s` (length n) is valid UTF-8. On false, *bad_offset is the
  * byte offset of the first invalid sequence. */
 bool stc_utf8_valid(const char *s, size_t n, size_t *bad_offset);
+
+/* Decode one code point from s (at most n bytes, n >= 1). Returns the bytes
+ * consumed (>= 1); an invalid or truncated sequence gives *cp = U+FFFD and
+ * consumes 1 byte. */
+int stc_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Encode cp as UTF-8 into out (room for 4 bytes); returns the byte count. */
+int stc_utf8_encode(uint32_t cp, char *out);
 
 /* Number of code points in the first `bytes` bytes of `s` (a UTF-8 line). */
 int stc_utf8_count(const char *s, size_t bytes);

@@ -10,64 +10,12 @@
 
 int stc_text_decode(const char *s, size_t n, uint32_t *cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    }
-    int len;
-    uint32_t c, min;
-    if ((u[0] & 0xE0) == 0xC0) {
-        len = 2, c = u[0] & 0x1F, min = 0x80;
-    } else if ((u[0] & 0xF0) == 0xE0) {
-        len = 3, c = u[0] & 0x0F, min = 0x800;
-    } else if ((u[0] & 0xF8) == 0xF0) {
-        len = 4, c = u[0] & 0x07, min = 0x10000;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if ((size_t)len > n) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (int i = 1; i < len; i++) {
-        if ((u[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        c = (c << 6) | (u[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = c;
-    return len;
+    return stc_utf8_decode(s, n, cp);
 }
 
 int stc_text_encode(uint32_t cp, char *out)
 {
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    return stc_utf8_encode(cp, out);
 }
 
 static int wide_fallback(uint32_t cp)

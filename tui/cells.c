@@ -67,44 +67,10 @@ void stc_cells_restyle(stc_cells *c, int x, int y, int w, int style)
 
 int stc_cells_decode(const char *s, size_t n, unsigned *cp)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    unsigned c = p[0];
-    size_t need;
-    unsigned min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if ((c & 0xE0) == 0xC0) {
-        need = 1;
-        min = 0x80;
-        c &= 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        need = 2;
-        min = 0x800;
-        c &= 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        need = 3;
-        min = 0x10000;
-        c &= 0x07;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (need >= n) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if ((p[k] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        c = (c << 6) | (p[k] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        c = 0xFFFD;
+    uint32_t c;
+    int len = stc_utf8_decode(s, n, &c);
     *cp = c;
-    return (int)need + 1;
+    return len;
 }
 
 int stc_cells_cp_width(unsigned cp)
@@ -117,30 +83,6 @@ int stc_cells_cp_width(unsigned cp)
     if (w < 0)
         return -1;
     return w > 2 ? 2 : w;
-}
-
-static int stc_utf8_encode(unsigned cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
 }
 
 /* Overwriting one half of a wide character blanks the other half. */
