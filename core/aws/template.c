@@ -1,6 +1,12 @@
 /* template.c - see template.h and docs/template.md. */
 #include "core/aws/template.h"
 
+/* The longest unit name the template accepts: the Lambda function and its log
+ * group, the state machine (after the stack name), logical IDs with their
+ * suffixes and the package file are all named after it, and AWS's shortest
+ * of those limits (64 for a function name) decides. */
+#define STC_TEMPLATE_NAME_MAX 64
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -202,6 +208,17 @@ static bool stc_tb_check(stc_tb *t)
     for (size_t i = 0; i < t->spec->nunits; i++) {
         const stc_spec_unit *u = &t->spec->units[i];
         const stc_method *m = u->info->method;
+        size_t name_len = strlen(u->name);
+        if (name_len > STC_TEMPLATE_NAME_MAX) {
+            stc_diag *dg = stc_diag_add(t->d, STC_SEV_ERROR, t->spec->svc->file, m->name_pos.line, m->name_pos.col,
+                                        "STC558",
+                                        "'%.32s...' is %zu characters long: the AWS names made from it (function, "
+                                        "log group, state machine, package file) allow at most %d",
+                                        u->name, name_len, STC_TEMPLATE_NAME_MAX);
+            stc_diag_set_hint(dg, "shorten the method name");
+            ok = false;
+            continue;
+        }
         if (u->info->unit == STC_UNIT_LAMBDA && u->route) {
             const stc_setting_value *to = stc_tb_get(t, u->name, STC_SET_TIMEOUT);
             if (to->i > 30) {

@@ -173,13 +173,20 @@ for f in nested_ifs huge_string many_lines; do
   [ "$f" = huge_string ] || [ "$f" = many_lines ] && m=_onboard
   all_commands 0 "$tmp/$f.py" "$m"
 done
-# a 100,000-character method name compiles; emit cannot name its package
-# file after it (longer than NAME_MAX), so it stops with 3 and writes nothing
-for c in check methods routes openapi spec template; do
+# a 100,000-character method name compiles, but AWS names made from it (function,
+# log group, package file) allow at most 64: template and emit stop with STC558
+for c in check methods routes openapi spec; do
   expect 0 -- $c "$tmp/long_name.py"
 done
 expect 0 -- asl "$tmp/long_name.py" _w
-expect 3 --emit "$tmp/emitted" -- emit "$tmp/long_name.py" -o "$tmp/emitted"
+expect 1 -- template "$tmp/long_name.py"
+grep -q "STC558" "$tmp/err" && pass=$((pass + 1)) || { fail=$((fail + 1)); note "FAIL: no STC558 for a long name"; }
+expect 1 --emit "$tmp/emitted" -- emit "$tmp/long_name.py" -o "$tmp/emitted"
+# the boundary: get_ + 60 letters is 64 characters (accepted), one more is refused
+python3 -c "import sys; open(sys.argv[1], 'w').write('class S:\n    def get_' + 'a' * 60 + '(self, x_id: str) -> str:\n        return x_id\n')" "$tmp/name64.py"
+python3 -c "import sys; open(sys.argv[1], 'w').write('class S:\n    def get_' + 'a' * 61 + '(self, x_id: str) -> str:\n        return x_id\n')" "$tmp/name65.py"
+expect 0 -- template "$tmp/name64.py"
+expect 1 -- template "$tmp/name65.py"
 expect 0 -- simulate "$tmp/nested_ifs.py" _w --input '{"a": 100}' --json
 expect 4 -- simulate "$tmp/nested_ifs.py" _w --input '{}' --json
 expect 0 -- asl "$tmp/crlf_bom.py" _onboard
