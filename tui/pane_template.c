@@ -20,6 +20,7 @@ typedef struct stc_tplpane {
     stc_listview lv;     /* over the visible rows */
     stc_yamlview view;
     const char *yaml;    /* the text the rows come from (borrowed, for identity) */
+    bool stale;          /* the template was rebuilt: parse it when the pane is next used */
     char *marks;         /* per row: '+', '~' or 0 */
     int *vis;            /* visible row -> row */
     int nvis;
@@ -171,11 +172,16 @@ static void stc_tp_marks(stc_tplpane *p, const stc_app *app)
     }
 }
 
-static void stc_tp_reload(void *st, stc_app *app)
+/* Parse the template's text into rows, when it changed since the last
+ * time; every entry point of the pane calls this first, so the text is only
+ * written and parsed once the pane is drawn or used (not for the first frame
+ * of another tab). */
+static void stc_tp_sync(stc_tplpane *p, stc_app *app)
 {
-    stc_tplpane *p = st;
-    if (p->yaml == app->tmpl.yaml && p->marks)
+    const char *yaml = stc_tmpl_yaml(&app->tmpl);
+    if (!p->stale && p->yaml == yaml && p->marks)
         return;
+    p->stale = false;
     /* keep the place: the same entry and path in the new text */
     char *sec = NULL, *ent = NULL, *path = NULL;
     int old = stc_tp_row(p, p->lv.sel);
@@ -186,7 +192,7 @@ static void stc_tp_reload(void *st, stc_app *app)
         path = r->path ? stc_xstrdup(r->path) : NULL;
     }
     stc_yamlview_free(&p->view);
-    p->yaml = app->tmpl.yaml;
+    p->yaml = yaml;
     stc_yamlview_parse(&p->view, p->yaml);
     stc_tp_marks(p, app);
     int keep = old >= 0 ? 0 : -1;
@@ -214,6 +220,12 @@ static void stc_tp_reload(void *st, stc_app *app)
     free(ent);
     free(path);
     stc_tp_layout(p, keep);
+}
+
+static void stc_tp_reload(void *st, stc_app *app)
+{
+    (void)app;
+    ((stc_tplpane *)st)->stale = true;
 }
 
 /* ---- drawing --------------------------------------------------------- */
@@ -279,11 +291,11 @@ static void stc_tp_follow(stc_tplpane *p, stc_app *app)
 static void stc_tp_draw(void *st, stc_app *app, stc_cells *c, bool focused)
 {
     stc_tplpane *p = st;
-    stc_tp_reload(p, app);
+    stc_tp_sync(p, app);
     if (!focused)
         stc_tp_follow(p, app);
     stc_listview_fit(&p->lv, c->h);
-    if (!app->tmpl.yaml) {
+    if (!p->yaml) {
         stc_cells_put(c, 1, 0, app->tmpl.why ? app->tmpl.why : "no template", c->w - 1, STC_EL_DIM);
         return;
     }
@@ -376,6 +388,7 @@ static bool stc_tp_next_change(stc_tplpane *p, int dir)
 static int stc_tp_action(void *st, stc_app *app, stc_action a)
 {
     stc_tplpane *p = st;
+    stc_tp_sync(p, app);
     int flags = stc_listview_act(&p->lv, a);
     if (flags) {
         stc_tp_changed(p, app);
@@ -418,6 +431,7 @@ static int stc_tp_action(void *st, stc_app *app, stc_action a)
 static int stc_tp_click(void *st, stc_app *app, int x, int y)
 {
     stc_tplpane *p = st;
+    stc_tp_sync(p, app);
     if (!stc_listview_click(&p->lv, y))
         return STC_PANE_HANDLED | STC_PANE_REDRAW;
     int digits = 1;
@@ -433,6 +447,7 @@ static int stc_tp_click(void *st, stc_app *app, int x, int y)
 static bool stc_tp_search(void *st, stc_app *app, const char *q, int dir)
 {
     stc_tplpane *p = st;
+    stc_tp_sync(p, app);
     if (p->view.n == 0 || !q || !*q)
         return false;
     int step = dir < 0 ? -1 : 1;
@@ -458,8 +473,9 @@ static bool stc_tp_search(void *st, stc_app *app, const char *q, int dir)
 static void stc_tp_explain(void *st, stc_app *app, stc_rich *out)
 {
     stc_tplpane *p = st;
+    stc_tp_sync(p, app);
     int row = stc_tp_row(p, p->lv.sel);
-    if (!app->tmpl.yaml || row < 0) {
+    if (!p->yaml || row < 0) {
         stc_rich_add(out, STC_EL_DIM, app->tmpl.why ? app->tmpl.why : "No template.");
         return;
     }
@@ -537,7 +553,7 @@ static const char *stc_tp_title(void *st, stc_app *app)
 {
     (void)st;
     static char buf[96];
-    if (!app->tmpl.yaml)
+    if (!app->tmpl.tree)
         return NULL;
     int a, r, c;
     stc_tmpl_counts(&app->tmpl, &a, &r, &c);

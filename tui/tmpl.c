@@ -125,19 +125,6 @@ void stc_tmpl_update(stc_tmpl *t, const stc_service *svc, const char *mode, cons
         t->build_ms = stc_tmpl_now_ms() - t0;
         return;
     }
-    stc_buf b = STC_BUF_INIT;
-    char *err = NULL;
-    if (stc_template_write(t->tree, STC_TEMPLATE_YAML, &b, &err) != 0) {
-        t->why = stc_xasprintf("no template: %s", err);
-        free(err);
-        stc_buf_free(&b);
-        cJSON_Delete(t->tree);
-        t->tree = NULL;
-        cJSON_Delete(prev);
-        t->build_ms = stc_tmpl_now_ms() - t0;
-        return;
-    }
-    t->yaml = stc_buf_take(&b);
     if (prev_mode && !prev) {
         stc_diags pd = STC_DIAGS_INIT; /* the previous mode's problems are not this mode's */
         prev = stc_tmpl_build(t, svc, prev_mode, config, false, &pd);
@@ -147,6 +134,26 @@ void stc_tmpl_update(stc_tmpl *t, const stc_service *svc, const char *mode, cons
         t->changes = stc_template_diff(prev, t->tree);
     cJSON_Delete(prev);
     t->build_ms = stc_tmpl_now_ms() - t0;
+}
+
+const char *stc_tmpl_yaml(stc_tmpl *t)
+{
+    if (t->yaml || !t->tree)
+        return t->yaml;
+    stc_buf b = STC_BUF_INIT;
+    char *err = NULL;
+    if (stc_template_write(t->tree, STC_TEMPLATE_YAML, &b, &err) != 0) {
+        t->why = stc_xasprintf("no template: %s", err);
+        free(err);
+        stc_buf_free(&b);
+        cJSON_Delete(t->tree);
+        t->tree = NULL;
+        cJSON_Delete(t->changes);
+        t->changes = NULL;
+        return NULL;
+    }
+    t->yaml = stc_buf_take(&b);
+    return t->yaml;
 }
 
 static const cJSON *stc_tmpl_section(const stc_tmpl *t, const char *section)

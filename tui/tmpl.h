@@ -8,6 +8,8 @@
  * the previous mode's template with it through stc_template_diff() -- the
  * code `stc-tui diff` uses. On a mode change with the same module text the
  * template already held is the previous one and is not built again.
+ * The YAML text is written only when first asked for (stc_tmpl_yaml()), so
+ * a first frame that does not show the Template tab does not pay for it.
  *
  * Ownership: a stc_tmpl owns its trees, text and diagnostics; the service
  * is borrowed during the call only.
@@ -31,7 +33,7 @@ typedef struct stc_tmpl_unit {
 typedef struct stc_tmpl {
     char *mode;            /* the mode of `tree` */
     struct cJSON *tree;    /* the template, NULL when it could not be built */
-    char *yaml;            /* its YAML text, NULL with tree */
+    char *yaml;            /* its YAML text, written on demand by stc_tmpl_yaml() */
     char *why;             /* why there is no template (one line), or NULL */
     stc_diags diags;       /* the template stage's diagnostics, minus the service's own */
     char *prev_mode;       /* the mode compared against, NULL: none */
@@ -48,6 +50,12 @@ typedef struct stc_tmpl {
 void stc_tmpl_update(stc_tmpl *t, const stc_service *svc, const char *mode, const char *prev_mode,
                      const char *config);
 void stc_tmpl_free(stc_tmpl *t);
+
+/* The YAML text of the template (what `stc-tui template` prints), written
+ * on the first call after an update; NULL when there is no template or it
+ * could not be written (then t->why says why, and the tree is dropped).
+ * The stc_tmpl owns the text until the next update or free. */
+const char *stc_tmpl_yaml(stc_tmpl *t);
 
 /* How entry `name` of template section `section` ("Parameters",
  * "Resources", "Outputs") changed since the previous mode: "added",
