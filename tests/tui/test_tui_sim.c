@@ -21,6 +21,7 @@
 #include "tui/app.h"
 #include "tui/mockdlg.h"
 #include "tui/simctl.h"
+#include "tui/tmpl.h"
 
 static const char *data_dir(void)
 {
@@ -338,6 +339,47 @@ static void test_app_default_mocks(void **st)
     free(mocks);
 }
 
+/* ---- the template pane's text, written on demand -------------------- */
+
+static void test_tmpl_yaml_on_demand(void **st)
+{
+    (void)st;
+    static const char src[] = "class S:\n"
+                              "    def get_item(self, item_id: str) -> dict:\n"
+                              "        return {}\n";
+    stc_service_options so = {0};
+    stc_service *svc = stc_service_compile_source("s.py", src, strlen(src), &so);
+    stc_tmpl t;
+    memset(&t, 0, sizeof t);
+    stc_tmpl_update(&t, svc, "dev", NULL, NULL);
+    /* the tree is built (its diagnostics count on the first frame), the text is not */
+    assert_non_null(t.tree);
+    assert_null(t.yaml);
+    const char *y = stc_tmpl_yaml(&t);
+    assert_non_null(y);
+    static const char head[] = "AWSTemplateFormatVersion: '2010-09-09'\nDescription: S (s.py), dev mode.";
+    assert_int_equal(strncmp(y, head, strlen(head)), 0);
+    assert_ptr_equal(stc_tmpl_yaml(&t), y); /* written once */
+    /* a mode change drops the text; the comparison is still built at once */
+    stc_tmpl_update(&t, svc, "prod", "dev", NULL);
+    assert_null(t.yaml);
+    assert_non_null(t.changes);
+    assert_string_equal(t.prev_mode, "dev");
+    y = stc_tmpl_yaml(&t);
+    static const char head2[] = "AWSTemplateFormatVersion: '2010-09-09'\nDescription: S (s.py), prod mode.";
+    assert_int_equal(strncmp(y, head2, strlen(head2)), 0);
+    stc_tmpl_free(&t);
+    stc_service_free(svc);
+    /* no module: no text, and the reason */
+    static const char bad[] = "class S(:\n";
+    svc = stc_service_compile_source("s.py", bad, strlen(bad), &so);
+    stc_tmpl_update(&t, svc, "dev", NULL, NULL);
+    assert_null(stc_tmpl_yaml(&t));
+    assert_string_equal(t.why, "no template: the module does not compile");
+    stc_tmpl_free(&t);
+    stc_service_free(svc);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -347,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_ask_flow),
         cmocka_unit_test(test_mocks_files),
         cmocka_unit_test(test_app_default_mocks),
+        cmocka_unit_test(test_tmpl_yaml_on_demand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
