@@ -7,6 +7,9 @@
  *   sim_bench --dump                   print the counting loop's ASL
  *   --undo                             keep step-back snapshots (as the
  *                                      workbench does); default off (batch)
+ *   --history                          keep the event history (as the
+ *                                      workbench and --trace do); default
+ *                                      off (batch simulate without --trace)
  *
  * Prints "STATUS TRANSITIONS SECONDS" on stdout; exit 0 when SUCCEEDED.
  * Build by hand:
@@ -34,13 +37,15 @@ int main(int argc, char **argv)
 {
     long n = 200000;
     const char *asl_path = NULL, *input_text = NULL;
-    bool undo = false;
+    bool undo = false, history = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--dump") == 0) {
             puts(LOOP);
             return 0;
         } else if (strcmp(argv[i], "--undo") == 0) {
             undo = true;
+        } else if (strcmp(argv[i], "--history") == 0) {
+            history = true;
         } else if (strcmp(argv[i], "--asl") == 0 && i + 1 < argc) {
             asl_path = argv[++i];
         } else if (strcmp(argv[i], "--input") == 0 && i + 1 < argc) {
@@ -78,6 +83,7 @@ int main(int argc, char **argv)
     stc_sim_options o;
     stc_sim_options_init(&o);
     o.undo = undo;
+    o.history = history;
     o.max_transitions = asl_path ? 100000000 : 3 * n + 10;
     stc_sim *sim = stc_sim_new(m, &o);
     struct timespec a, b;

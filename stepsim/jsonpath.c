@@ -628,7 +628,10 @@ static const cJSON *eval_definite(const path *p, const cJSON *root)
 static const cJSON *root_of(const path *p, const stc_scope *sc)
 {
     switch (p->root) {
-    case 'C': return sc->context;
+    case 'C':
+        if (sc->context || !sc->lookup_var)
+            return sc->context;
+        return sc->lookup_var(sc->var_ud, NULL);
     case 'V': return sc->lookup_var ? sc->lookup_var(sc->var_ud, p->var) : NULL;
     default: return sc->input;
     }

@@ -32,6 +32,8 @@ typedef struct stc_scope {
     const cJSON *(*lookup_var)(void *ud, const char *name);
     void *var_ud;
 } stc_scope;
+/* When `context` is NULL, `$$` asks lookup_var(var_ud, NULL) (if set): the
+ * simulator builds the context object there on first use only. */
 
 /* True when `s` starts like a path ("$", "$$", "$x"). */
 bool stc_jsonpath_is_path(const char *s);

@@ -195,21 +195,17 @@ static const stc_state *cur(const flow *f)
     return &f->m->states[f->state];
 }
 
-static const cJSON *lookup_var(void *ud, const char *name)
-{
-    for (const flow *f = ud; f; f = f->parent) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(f->vars, name);
-        if (v)
-            return v;
-    }
-    return NULL;
-}
-
 /* ---- events ---- */
 
-static stc_sim_event *emit(stc_sim *sim, flow *f, stc_sim_event_type type, const char *state,
-                           cJSON *details)
+/* Returns the new event's id. With history off only the id is counted and
+ * `details` (consumed) is dropped. */
+static long emit(stc_sim *sim, flow *f, stc_sim_event_type type, const char *state,
+                 cJSON *details)
 {
+    if (!sim->opts.history) {
+        cJSON_Delete(details);
+        return ++sim->next_event;
+    }
     if (sim->nevents == sim->cap) {
         sim->cap = sim->cap ? sim->cap * 2 : 64;
         sim->events = stc_xrealloc(sim->events, sim->cap * sizeof *sim->events);
@@ -221,11 +217,14 @@ static stc_sim_event *emit(stc_sim *sim, flow *f, stc_sim_event_type type, const
     ev->state = dupstr(state);
     ev->flow = stc_xstrdup(f && f->label ? f->label : "");
     ev->details = details ? details : cJSON_CreateObject();
-    return ev;
+    return ev->id;
 }
 
-static cJSON *d_one(const char *key, const cJSON *v)
+/* Details {key: copy of v}; NULL (nothing copied) with history off. */
+static cJSON *d_one(const stc_sim *sim, const char *key, const cJSON *v)
 {
+    if (!sim->opts.history)
+        return NULL;
     cJSON *d = cJSON_CreateObject();
     cJSON_AddItemToObject(d, key, v ? cJSON_Duplicate(v, true) : cJSON_CreateNull());
     return d;
@@ -248,37 +247,93 @@ static void event_free(stc_sim_event *ev)
 
 /* ---- context object ---- */
 
-static cJSON *make_context(stc_sim *sim, flow *f, const cJSON *map_item, int map_index,
-                           bool task)
+/* The context object ($$) of one evaluation, built on first use only: most
+ * states never read `$$`, and building it costs a timestamp and a small tree.
+ * The flow's fields are copied at ctx_init, so a late build sees the values
+ * of the moment the state's evaluation began. */
+typedef struct lazy_ctx {
+    stc_sim *sim;
+    flow *f;                /* the flow whose variables `$name` reads */
+    const char *state_name; /* borrowed from the machine */
+    int64_t entered_time;
+    long entered_event;
+    int retry_total;
+    const cJSON *map_item; /* borrowed; NULL: no $$.Map */
+    int map_index;
+    bool task;
+    cJSON *built; /* owned; NULL until $$ is read */
+} lazy_ctx;
+
+static void ctx_init(lazy_ctx *c, stc_sim *sim, flow *f, const cJSON *map_item,
+                     int map_index, bool task)
 {
+    c->sim = sim;
+    c->f = f;
+    c->state_name = cur(f)->name;
+    c->entered_time = f->entered_time;
+    c->entered_event = f->entered_event;
+    c->retry_total = f->retry_total;
+    c->map_item = map_item;
+    c->map_index = map_index;
+    c->task = task;
+    c->built = NULL;
+}
+
+static void ctx_done(lazy_ctx *c)
+{
+    cJSON_Delete(c->built);
+    c->built = NULL;
+}
+
+static const cJSON *ctx_get(lazy_ctx *c)
+{
+    if (c->built)
+        return c->built;
+    stc_sim *sim = c->sim;
     cJSON *ctx = cJSON_CreateObject();
     cJSON_AddItemReferenceToObject(ctx, "Execution", sim->exec_ctx);
     cJSON_AddItemReferenceToObject(ctx, "StateMachine", sim->sm_ctx);
     cJSON *st = cJSON_AddObjectToObject(ctx, "State");
     char ts[40];
-    stc_timestamp_format(f->entered_time, ts, sizeof ts);
+    stc_timestamp_format(c->entered_time, ts, sizeof ts);
     cJSON_AddStringToObject(st, "EnteredTime", ts);
-    cJSON_AddStringToObject(st, "Name", cur(f)->name);
-    cJSON_AddNumberToObject(st, "RetryCount", f->retry_total);
-    if (task) {
+    cJSON_AddStringToObject(st, "Name", c->state_name);
+    cJSON_AddNumberToObject(st, "RetryCount", c->retry_total);
+    if (c->task) {
         cJSON *t = cJSON_AddObjectToObject(ctx, "Task");
         char tok[64];
-        snprintf(tok, sizeof tok, "stc-sim-task-token-%ld", f->entered_event);
+        snprintf(tok, sizeof tok, "stc-sim-task-token-%ld", c->entered_event);
         cJSON_AddStringToObject(t, "Token", tok);
     }
-    if (map_item) {
+    if (c->map_item) {
         cJSON *m = cJSON_AddObjectToObject(ctx, "Map");
         cJSON *item = cJSON_AddObjectToObject(m, "Item");
-        cJSON_AddNumberToObject(item, "Index", map_index);
-        cJSON_AddItemReferenceToObject(item, "Value", (cJSON *)map_item);
+        cJSON_AddNumberToObject(item, "Index", c->map_index);
+        cJSON_AddItemReferenceToObject(item, "Value", (cJSON *)c->map_item);
     }
+    c->built = ctx;
     return ctx;
 }
 
-/* A scope over `input` for flow f. */
-static stc_scope scope(const cJSON *input, const cJSON *ctx, flow *f)
+/* `$name` from the flow's variables (inner flows see their parents'), and
+ * `$$` (name NULL, see stepsim/jsonpath.h) from the lazy context. */
+static const cJSON *lookup_var(void *ud, const char *name)
 {
-    stc_scope sc = {input, ctx, lookup_var, f};
+    lazy_ctx *c = ud;
+    if (!name)
+        return ctx_get(c);
+    for (const flow *f = c->f; f; f = f->parent) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(f->vars, name);
+        if (v)
+            return v;
+    }
+    return NULL;
+}
+
+/* A scope over `input` for the flow of `ctx`. */
+static stc_scope scope(const cJSON *input, lazy_ctx *ctx)
+{
+    stc_scope sc = {input, NULL, lookup_var, ctx};
     return sc;
 }
 
@@ -364,7 +419,7 @@ static void transition(stc_sim *sim, flow *f, cJSON *output, int next, bool exit
 {
     const stc_state *st = cur(f);
     if (exited_event_too)
-        emit(sim, f, exited_event(st->type), st->name, d_one("output", output));
+        emit(sim, f, exited_event(st->type), st->name, d_one(sim, "output", output));
     set_last_output(sim, output);
     free(f->retry_counts);
     f->retry_counts = NULL;
@@ -391,12 +446,12 @@ static void flow_fail(stc_sim *sim, flow *f, stc_rterr *e)
 
 /* Evaluate Assign (`node`'s) with `$` = value; apply all at once. */
 static int do_assign(stc_sim *sim, flow *f, const cJSON *node, const cJSON *value,
-                     const cJSON *ctx, stc_rterr *err)
+                     lazy_ctx *ctx, stc_rterr *err)
 {
     const cJSON *as = cJSON_GetObjectItemCaseSensitive(node, "Assign");
     if (!as)
         return 0;
-    stc_scope sc = scope(value, ctx, f);
+    stc_scope sc = scope(value, ctx);
     cJSON *vals = NULL;
     if (stc_io_template(as, &sc, &sim->rng, &vals, err) < 0)
         return -1;
@@ -468,10 +523,11 @@ static void state_error(stc_sim *sim, flow *f, stc_rterr *e, bool internal)
             if (e->cause)
                 cJSON_AddStringToObject(eo, "Cause", e->cause);
             stc_rterr e2 = STC_RTERR_INIT;
-            cJSON *ctx = make_context(sim, f, NULL, 0, false);
+            lazy_ctx ctx;
+            ctx_init(&ctx, sim, f, NULL, 0, false);
             cJSON *out = NULL;
-            int rc = do_assign(sim, f, c, eo, ctx, &e2);
-            cJSON_Delete(ctx);
+            int rc = do_assign(sim, f, c, eo, &ctx, &e2);
+            ctx_done(&ctx);
             if (rc == 0)
                 rc = stc_io_result_path(c, f->input, eo, &out, &e2);
             else
@@ -491,13 +547,13 @@ static void state_error(stc_sim *sim, flow *f, stc_rterr *e, bool internal)
 
 /* Complete a Pass/Task/Parallel/Map state from its raw `result` (consumed):
  * ResultSelector, Assign, ResultPath, OutputPath, then go on. */
-static void complete_state(stc_sim *sim, flow *f, cJSON *result, bool selector, const cJSON *ctx)
+static void complete_state(stc_sim *sim, flow *f, cJSON *result, bool selector, lazy_ctx *ctx)
 {
     const stc_state *st = cur(f);
     stc_rterr e = STC_RTERR_INIT;
     const cJSON *rs = selector ? cJSON_GetObjectItemCaseSensitive(st->def, "ResultSelector") : NULL;
     if (rs) {
-        stc_scope sc = scope(result, ctx, f);
+        stc_scope sc = scope(result, ctx);
         cJSON *sel = NULL;
         if (stc_io_template(rs, &sc, &sim->rng, &sel, &e) < 0) {
             cJSON_Delete(result);
@@ -517,7 +573,7 @@ static void complete_state(stc_sim *sim, flow *f, cJSON *result, bool selector, 
         state_error(sim, f, &e, true);
         return;
     }
-    stc_scope sc = scope(withres, ctx, f);
+    stc_scope sc = scope(withres, ctx);
     cJSON *out = NULL;
     if (stc_io_path_field(st->def, "OutputPath", &sc, &out, &e) < 0) {
         cJSON_Delete(withres);
@@ -556,10 +612,11 @@ static int start_iteration(stc_sim *sim, flow *f, size_t i, int64_t time, stc_rt
         sel = cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
     cJSON *input;
     if (sel) {
-        cJSON *ctx = make_context(sim, f, item, (int)i, false);
-        stc_scope sc = scope(f->effective, ctx, f);
+        lazy_ctx ctx;
+        ctx_init(&ctx, sim, f, item, (int)i, false);
+        stc_scope sc = scope(f->effective, &ctx);
         int rc = stc_io_template(sel, &sc, &sim->rng, &input, e);
-        cJSON_Delete(ctx);
+        ctx_done(&ctx);
         if (rc < 0)
             return -1;
     } else {
@@ -664,10 +721,11 @@ static void child_done(stc_sim *sim, flow *f, flow *k)
     f->items = NULL;
     f->phase = PH_ENTER;
     emit(sim, f, is_map ? STC_EV_MAP_SUCCEEDED : STC_EV_PARALLEL_SUCCEEDED, st->name,
-         d_one("output", results));
-    cJSON *ctx = make_context(sim, f, NULL, 0, false);
-    complete_state(sim, f, results, true, ctx);
-    cJSON_Delete(ctx);
+         d_one(sim, "output", results));
+    lazy_ctx ctx;
+    ctx_init(&ctx, sim, f, NULL, 0, false);
+    complete_state(sim, f, results, true, &ctx);
+    ctx_done(&ctx);
 }
 
 static void flow_finished(stc_sim *sim, flow *f)
@@ -677,7 +735,7 @@ static void flow_finished(stc_sim *sim, flow *f)
         return;
     }
     if (f->done == F_SUCCEEDED) {
-        emit(sim, f, STC_EV_EXECUTION_SUCCEEDED, NULL, d_one("output", f->output));
+        emit(sim, f, STC_EV_EXECUTION_SUCCEEDED, NULL, d_one(sim, "output", f->output));
         sim->status = STC_SIM_SUCCEEDED;
     } else {
         emit(sim, f, STC_EV_EXECUTION_FAILED, NULL, d_err(f->err.error, f->err.cause));
@@ -735,10 +793,10 @@ static int path_integer(flow *f, const cJSON *st, const char *field, const stc_s
     return 0;
 }
 
-static int enter_map(stc_sim *sim, flow *f, const cJSON *ctx, stc_rterr *e)
+static int enter_map(stc_sim *sim, flow *f, lazy_ctx *ctx, stc_rterr *e)
 {
     const stc_state *st = cur(f);
-    stc_scope sc = scope(f->input, ctx, f);
+    stc_scope sc = scope(f->input, ctx);
     cJSON *eff = NULL;
     if (stc_io_path_field(st->def, "InputPath", &sc, &eff, e) < 0)
         return -1;
@@ -806,16 +864,17 @@ static int enter_map(stc_sim *sim, flow *f, const cJSON *ctx, stc_rterr *e)
     if (f->tol_set && !tc && !cJSON_GetObjectItemCaseSensitive(st->def, "ToleratedFailureCountPath"))
         f->tol_count = INFINITY;
     size_t n = (size_t)cJSON_GetArraySize(items);
-    emit(sim, f, STC_EV_MAP_STARTED, st->name, d_one("items", items));
+    emit(sim, f, STC_EV_MAP_STARTED, st->name, d_one(sim, "items", items));
     if (n == 0) {
-        cJSON *ctx2 = make_context(sim, f, NULL, 0, false);
+        lazy_ctx ctx2;
+        ctx_init(&ctx2, sim, f, NULL, 0, false);
         cJSON_Delete(f->effective);
         f->effective = NULL;
         cJSON_Delete(f->items);
         f->items = NULL;
         emit(sim, f, STC_EV_MAP_SUCCEEDED, st->name, NULL);
-        complete_state(sim, f, cJSON_CreateArray(), true, ctx2);
-        cJSON_Delete(ctx2);
+        complete_state(sim, f, cJSON_CreateArray(), true, &ctx2);
+        ctx_done(&ctx2);
         return 0;
     }
     f->kids = stc_xcalloc(n, sizeof *f->kids);
@@ -835,10 +894,10 @@ static int enter_map(stc_sim *sim, flow *f, const cJSON *ctx, stc_rterr *e)
     return 0;
 }
 
-static int enter_parallel(stc_sim *sim, flow *f, const cJSON *ctx, stc_rterr *e)
+static int enter_parallel(stc_sim *sim, flow *f, lazy_ctx *ctx, stc_rterr *e)
 {
     const stc_state *st = cur(f);
-    stc_scope sc = scope(f->input, ctx, f);
+    stc_scope sc = scope(f->input, ctx);
     cJSON *eff = NULL;
     if (stc_io_path_field(st->def, "InputPath", &sc, &eff, e) < 0)
         return -1;
@@ -948,12 +1007,13 @@ static int run_state(stc_sim *sim, flow *f)
         }
         sim->transitions++;
         f->entered_time = f->time;
-        stc_sim_event *ev = emit(sim, f, entered_event(st->type), st->name, d_one("input", f->input));
-        f->entered_event = ev->id;
+        f->entered_event =
+            emit(sim, f, entered_event(st->type), st->name, d_one(sim, "input", f->input));
     }
     bool is_task = st->type == STC_STATE_TASK;
-    cJSON *ctx = make_context(sim, f, NULL, 0, is_task);
-    stc_scope sc = scope(f->input, ctx, f);
+    lazy_ctx ctx;
+    ctx_init(&ctx, sim, f, NULL, 0, is_task);
+    stc_scope sc = scope(f->input, &ctx);
     cJSON *eff = NULL;
     int rc = 0;
     switch (st->type) {
@@ -966,14 +1026,14 @@ static int run_state(stc_sim *sim, flow *f)
         if (result) {
             res = dup(result);
         } else if (params) {
-            stc_scope s2 = scope(eff, ctx, f);
+            stc_scope s2 = scope(eff, &ctx);
             if (stc_io_template(params, &s2, &sim->rng, &res, &e) < 0)
                 break;
         } else {
             res = eff;
             eff = NULL;
         }
-        complete_state(sim, f, res, false, ctx);
+        complete_state(sim, f, res, false, &ctx);
         break;
     }
     case STC_STATE_TASK: {
@@ -981,7 +1041,7 @@ static int run_state(stc_sim *sim, flow *f)
             break;
         const cJSON *params = cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
         if (params) {
-            stc_scope s2 = scope(eff, ctx, f);
+            stc_scope s2 = scope(eff, &ctx);
             cJSON *p = NULL;
             if (stc_io_template(params, &s2, &sim->rng, &p, &e) < 0)
                 break;
@@ -1050,14 +1110,14 @@ static int run_state(stc_sim *sim, flow *f)
         free(cause);
         if (!result)
             result = cJSON_CreateNull();
-        emit(sim, f, STC_EV_TASK_SUCCEEDED, st->name, d_one("output", result));
-        complete_state(sim, f, result, true, ctx);
+        emit(sim, f, STC_EV_TASK_SUCCEEDED, st->name, d_one(sim, "output", result));
+        complete_state(sim, f, result, true, &ctx);
         break;
     }
     case STC_STATE_CHOICE: {
         if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
             break;
-        stc_scope s2 = scope(eff, ctx, f);
+        stc_scope s2 = scope(eff, &ctx);
         const cJSON *choices = cJSON_GetObjectItemCaseSensitive(st->def, "Choices");
         int next = -1;
         const cJSON *assign_node = st->def;
@@ -1084,7 +1144,7 @@ static int run_state(stc_sim *sim, flow *f)
                           "No Choice rule matched and there is no Default");
             break;
         }
-        if (do_assign(sim, f, assign_node, eff, ctx, &e) < 0)
+        if (do_assign(sim, f, assign_node, eff, &ctx, &e) < 0)
             break;
         cJSON *out = NULL;
         if (stc_io_path_field(st->def, "OutputPath", &s2, &out, &e) < 0)
@@ -1095,10 +1155,10 @@ static int run_state(stc_sim *sim, flow *f)
     case STC_STATE_WAIT: {
         if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
             break;
-        stc_scope s2 = scope(eff, ctx, f);
+        stc_scope s2 = scope(eff, &ctx);
         if (run_wait(sim, f, st, &s2, &e) < 0)
             break;
-        if (do_assign(sim, f, st->def, eff, ctx, &e) < 0)
+        if (do_assign(sim, f, st->def, eff, &ctx, &e) < 0)
             break;
         cJSON *out = NULL;
         if (stc_io_path_field(st->def, "OutputPath", &s2, &out, &e) < 0)
@@ -1109,7 +1169,7 @@ static int run_state(stc_sim *sim, flow *f)
     case STC_STATE_SUCCEED: {
         if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
             break;
-        stc_scope s2 = scope(eff, ctx, f);
+        stc_scope s2 = scope(eff, &ctx);
         cJSON *out = NULL;
         if (stc_io_path_field(st->def, "OutputPath", &s2, &out, &e) < 0)
             break;
@@ -1153,20 +1213,20 @@ static int run_state(stc_sim *sim, flow *f)
         break;
     }
     case STC_STATE_PARALLEL:
-        if (enter_parallel(sim, f, ctx, &e) < 0) {
+        if (enter_parallel(sim, f, &ctx, &e) < 0) {
             f->phase = PH_RETRY;
             break;
         }
         break;
     case STC_STATE_MAP:
-        if (enter_map(sim, f, ctx, &e) < 0) {
+        if (enter_map(sim, f, &ctx, &e) < 0) {
             f->phase = PH_RETRY;
             break;
         }
         break;
     }
     cJSON_Delete(eff);
-    cJSON_Delete(ctx);
+    ctx_done(&ctx);
     if (rc < 0)
         return -1;
     if (e.error || e.cause) {
@@ -1250,6 +1310,7 @@ void stc_sim_options_init(stc_sim_options *o)
     o->seed = STC_SIM_DEFAULT_SEED;
     o->max_transitions = STC_SIM_DEFAULT_MAX_TRANSITIONS;
     o->undo = true;
+    o->history = true;
     o->execution_name = "stc-sim-execution";
     o->state_machine_name = "StateMachine";
 }
@@ -1356,7 +1417,7 @@ void stc_sim_start(stc_sim *sim, const cJSON *input)
     sim->root = flow_new(sim->m, dup(sim->exec_input), sim->opts.start_time_ms, NULL, K_ROOT, 0,
                          stc_xstrdup(""));
     sim->status = STC_SIM_RUNNING;
-    emit(sim, sim->root, STC_EV_EXECUTION_STARTED, NULL, d_one("input", sim->exec_input));
+    emit(sim, sim->root, STC_EV_EXECUTION_STARTED, NULL, d_one(sim, "input", sim->exec_input));
 }
 
 stc_sim_status stc_sim_step(stc_sim *sim)
@@ -1375,7 +1436,7 @@ stc_sim_status stc_sim_step(stc_sim *sim)
 
 int stc_sim_back(stc_sim *sim)
 {
-    if (sim->nsnaps == 0)
+    if (!sim->opts.undo || sim->nsnaps == 0)
         return -1;
     snapshot *s = &sim->snaps[--sim->nsnaps];
     flow_free(sim->root);
@@ -1476,6 +1537,16 @@ size_t stc_sim_steps(const stc_sim *sim)
 size_t stc_sim_event_count(const stc_sim *sim)
 {
     return sim->nevents;
+}
+
+long stc_sim_event_total(const stc_sim *sim)
+{
+    return sim->next_event;
+}
+
+bool stc_sim_can_back(const stc_sim *sim)
+{
+    return sim->opts.undo;
 }
 
 const stc_sim_event *stc_sim_event_at(const stc_sim *sim, size_t i)

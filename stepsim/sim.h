@@ -54,7 +54,11 @@ typedef struct stc_sim_options {
     int64_t start_time_ms;         /* virtual clock at ExecutionStarted */
     uint64_t seed;                 /* States.UUID, States.MathRandom, jitter */
     long max_transitions;          /* bound; exceeding it stops with STC_SIM_ERROR */
-    bool undo;                     /* keep a snapshot per step for stc_sim_back */
+    bool undo;                     /* keep a snapshot per step for stc_sim_back
+                                      (default on; off for batch runs) */
+    bool history;                  /* keep the events (stc_sim_event_at); off:
+                                      only counted (stc_sim_event_total), for
+                                      batch runs without a trace (default on) */
     const char *execution_name;    /* $$.Execution.Name */
     const char *state_machine_name; /* $$.StateMachine.Name */
     const char *state_machine_id;  /* $$.StateMachine.Id (default: an ARN from the name) */
@@ -132,7 +136,8 @@ stc_sim_status stc_sim_step(stc_sim *sim);
 
 /* Undo the last step exactly (state, data, clock, history, mock cursors,
  * retry counters, generator). Returns 0, or -1 when there is nothing to undo
- * (not started, or undo disabled). */
+ * (not started, or at the first step); always -1 when the sim was created
+ * with `undo` off (stc_sim_can_back() tells which). */
 int stc_sim_back(stc_sim *sim);
 
 /* Step until the end, or until the next state to run is named `breakpoint`
@@ -153,7 +158,12 @@ const char *stc_sim_message(const stc_sim *sim);
 int64_t stc_sim_time(const stc_sim *sim);
 long stc_sim_transitions(const stc_sim *sim);
 size_t stc_sim_steps(const stc_sim *sim);
+/* Events kept (0 with `history` off); stc_sim_event_total counts every event
+ * emitted in this execution, kept or not (the id of the last one). */
 size_t stc_sim_event_count(const stc_sim *sim);
+long stc_sim_event_total(const stc_sim *sim);
+/* False when the sim was created with `undo` off: stc_sim_back always fails. */
+bool stc_sim_can_back(const stc_sim *sim);
 const stc_sim_event *stc_sim_event_at(const stc_sim *sim, size_t i);
 
 /* Event as {"id","type","timestamp","state","flow", ...details}; caller owns. */

@@ -36,7 +36,8 @@ int stc_simulate_run_and_print(const stc_machine *m, const cJSON *input,
     const char *prog = o->prog ? o->prog : "simulate";
     stc_sim_options so;
     stc_sim_options_init(&so);
-    so.undo = false;
+    so.undo = false;           /* batch: never steps back */
+    so.history = o->trace;     /* events only for --trace */
     so.task = o->task;
     so.task_ctx = o->task_ctx;
     if (o->max_transitions > 0)

@@ -202,6 +202,7 @@ static int svc_run_child(stc_svcmode *sm, stc_sim *sim, stc_sim *counter, const 
     stc_sim_options o;
     stc_sim_options_init(&o);
     o.undo = false;
+    o.history = false; /* only the child's outcome is used */
     o.start_time_ms = stc_sim_time(sim);
     o.execution_name = name;
     o.state_machine_name = callee;
