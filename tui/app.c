@@ -59,6 +59,13 @@ static void stc_app_panes_reload(stc_app *app)
             app->panes[i].ops->reload(app->panes[i].st, app);
 }
 
+void stc_app_idle(stc_app *app)
+{
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        if (app->panes[i].ops->idle)
+            app->panes[i].ops->idle(app->panes[i].st, app);
+}
+
 static int stc_app_unit_by_name(const stc_service *svc, const char *name)
 {
     for (size_t i = 0; svc && name && i < svc->nunits; i++)

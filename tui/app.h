@@ -61,6 +61,10 @@ typedef struct stc_pane_ops {
     void (*explain)(void *st, stc_app *app, stc_rich *out);
     /* An extra title after the name ("Methods (by kind)"), or NULL. */
     const char *(*title)(void *st, stc_app *app);
+    /* No input for a while (interactive loop only): do work deferred from
+     * the first frame so the key that shows the pane does not pay for it.
+     * Must not change what is drawn. NULL: nothing to do. */
+    void (*idle)(void *st, stc_app *app);
 } stc_pane_ops;
 
 typedef struct stc_pane {
@@ -160,6 +164,8 @@ void stc_app_click(stc_app *app, int x, int y);
 void stc_app_wheel(stc_app *app, int x, int y, int dir);
 /* The terminal is now w x h. */
 void stc_app_resize(stc_app *app, int w, int h);
+/* No input for a while: let the panes do deferred work (pane ops idle). */
+void stc_app_idle(stc_app *app);
 
 /* Render the whole screen into `c` (resized to the app's size by the caller). */
 void stc_app_render(stc_app *app, stc_cells *c);

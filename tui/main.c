@@ -56,6 +56,8 @@ static void stc_tui_loop(stc_app *app, stc_watch *watch)
             }
             case STC_EVENT_NONE: break;
             }
+        } else {
+            stc_app_idle(app); /* no key for 100 ms */
         }
         if (stc_watch_changed(watch, 0))
             stc_app_compile(app);

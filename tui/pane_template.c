@@ -228,6 +228,13 @@ static void stc_tp_reload(void *st, stc_app *app)
     ((stc_tplpane *)st)->stale = true;
 }
 
+/* Write and parse the text while the user is not typing, so that showing
+ * the tab (3) does not pay for it. */
+static void stc_tp_idle(void *st, stc_app *app)
+{
+    stc_tp_sync(st, app);
+}
+
 /* ---- drawing --------------------------------------------------------- */
 
 /* The "Type" of entry `r` in the template tree, or NULL. */
@@ -578,4 +585,5 @@ const stc_pane_ops stc_pane_template = {
     .search = stc_tp_search,
     .explain = stc_tp_explain,
     .title = stc_tp_title,
+    .idle = stc_tp_idle,
 };
