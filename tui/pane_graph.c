@@ -36,6 +36,7 @@ typedef struct stc_graph {
     char *error;              /* why there is no drawing */
     char linebuf[16];
     const stc_workflow *wf;   /* for label_extra */
+    unsigned warmed;          /* app->generation + 1 of the last idle layout, 0: none */
 } stc_graph;
 
 static void *stc_graph_create(stc_app *app)
@@ -177,6 +178,41 @@ static void stc_graph_prepare(stc_graph *g, stc_app *app, int width, int height)
         }
     }
     stc_viewport_resize(&g->vp, width, height);
+}
+
+/* No key for a while: lay out the selected workflow once per compile (the
+ * first graph layout, Graphviz and edge routing), so the key that shows the
+ * Graph tab finds it in the cache. Only the cache changes: what is drawn
+ * does not. A failed layout is left for the draw to report. */
+static void stc_graph_idle(void *st, stc_app *app)
+{
+    stc_graph *g = st;
+    if (g->warmed == app->generation + 1)
+        return;
+    g->warmed = app->generation + 1;
+    if (g->generation != app->generation) {
+        stc_graph_flush(g);
+        g->generation = app->generation;
+    }
+    const stc_workflow *wf = NULL;
+    const char *name = NULL;
+    const cJSON *asl = stc_app_workflow(app, &name, &wf);
+    if (!name || !asl)
+        return;
+    for (size_t i = 0; i < g->ncache; i++)
+        if (strcmp(g->cache[i].name, name) == 0 && !g->cache[i].compact)
+            return;
+    const stc_workflow *shown = g->wf;
+    g->wf = wf; /* label_extra reads the source lines of this workflow */
+    stc_layout_options o = {.compact = false, .label_extra = stc_graph_line_of, .label_extra_ctx = g};
+    stc_diags d = STC_DIAGS_INIT;
+    stc_layout *l = stc_layout_build(asl, &o, &d);
+    stc_diags_free(&d);
+    g->wf = shown;
+    if (!l)
+        return;
+    g->cache = stc_xrealloc(g->cache, (g->ncache + 1) * sizeof *g->cache);
+    g->cache[g->ncache++] = (stc_graph_cache){stc_xstrdup(name), false, l};
 }
 
 static const char *stc_graph_selected(const stc_graph *g)
@@ -405,4 +441,5 @@ const stc_pane_ops stc_pane_graph = {
     .search = stc_graph_search,
     .explain = stc_graph_explain,
     .title = stc_graph_title,
+    .idle = stc_graph_idle,
 };
