@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,38 @@ static call *compile(const char *expr, char **msg)
         call_free(c);
         return NULL;
     }
+    return c;
+}
+
+/* Compiled calls by text, for stc_intrinsic_eval: a machine's Parameters
+ * run the same few calls again and again. Direct-mapped (CALL_CACHE slots,
+ * FNV-1a of the text); a slot's call is freed when another text takes it.
+ * Only valid calls are kept. Single-threaded, like the simulator; the table
+ * stays reachable until exit. */
+#define CALL_CACHE 64
+static struct {
+    char *text;
+    call *c;
+} call_cache[CALL_CACHE];
+
+/* Borrowed from the cache: valid until the next compile_cached (evaluating
+ * a call never compiles another one: nested calls are part of it). */
+static const call *compile_cached(const char *expr, char **msg)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (const char *s = expr; *s; s++)
+        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+    size_t slot = (size_t)(h % CALL_CACHE);
+    if (call_cache[slot].text && !strcmp(call_cache[slot].text, expr))
+        return call_cache[slot].c;
+    call *c = compile(expr, msg);
+    if (!c)
+        return NULL;
+    free(call_cache[slot].text);
+    if (call_cache[slot].c)
+        call_free(call_cache[slot].c);
+    call_cache[slot].text = stc_xstrdup(expr);
+    call_cache[slot].c = c;
     return c;
 }
 
@@ -819,14 +852,12 @@ int stc_intrinsic_eval(const char *expr, const stc_scope *sc, stc_rng *rng, cJSO
                        stc_rterr *err)
 {
     char *msg = NULL;
-    call *c = compile(expr, &msg);
+    const call *c = compile_cached(expr, &msg);
     if (!c) {
         stc_rterr_set(err, FAIL, "%s", msg);
         free(msg);
         return -1;
     }
     ectx x = {sc, rng, err};
-    int rc = eval_call(c, &x, out);
-    call_free(c);
-    return rc;
+    return eval_call(c, &x, out);
 }

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -412,6 +413,43 @@ static path *compile(const char *text, char **err)
     return p;
 }
 
+/* Parsed paths by text: the simulator evaluates the same few paths of a
+ * machine again and again (a loop runs each state's paths once per
+ * iteration), so eval/get/exists parse each text once. Direct-mapped
+ * (PATH_CACHE slots, FNV-1a of the text); a slot's path is freed when
+ * another text takes it. Only valid paths are kept. Single-threaded, like
+ * the simulator; the table stays reachable until exit. */
+#define PATH_CACHE 128
+static struct {
+    char *text;
+    path *p;
+} path_cache[PATH_CACHE];
+
+static size_t text_hash(const char *s)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+    return (size_t)(h % PATH_CACHE);
+}
+
+/* Borrowed from the cache: valid until the next compile_cached (no path
+ * evaluation compiles another path). */
+static const path *compile_cached(const char *text, char **err)
+{
+    size_t h = text_hash(text);
+    if (path_cache[h].text && !strcmp(path_cache[h].text, text))
+        return path_cache[h].p;
+    path *p = compile(text, err);
+    if (!p)
+        return NULL;
+    free(path_cache[h].text);
+    path_free(path_cache[h].p);
+    path_cache[h].text = stc_xstrdup(text);
+    path_cache[h].p = p;
+    return p;
+}
+
 static bool path_definite(const path *p)
 {
     for (size_t i = 0; i < p->n; i++)
@@ -673,7 +711,7 @@ char *stc_jsonpath_normalized(const char *text)
 int stc_jsonpath_eval(const char *text, const stc_scope *sc, cJSON **out, stc_rterr *err)
 {
     char *perr_msg = NULL;
-    path *p = compile(text, &perr_msg);
+    const path *p = compile_cached(text, &perr_msg);
     if (!p) {
         stc_rterr_set(err, "States.Runtime", "Invalid path '%s': %s", text, perr_msg);
         free(perr_msg);
@@ -709,24 +747,22 @@ int stc_jsonpath_eval(const char *text, const stc_scope *sc, cJSON **out, stc_rt
         }
         *out = arr;
     }
-    path_free(p);
     return rc;
 }
 
 const cJSON *stc_jsonpath_get(const char *text, const stc_scope *sc)
 {
-    path *p = compile(text, NULL);
+    const path *p = compile_cached(text, NULL);
     if (!p)
         return NULL;
     const cJSON *root = root_of(p, sc);
     const cJSON *v = (root && path_definite(p)) ? eval_definite(p, root) : NULL;
-    path_free(p);
     return v;
 }
 
 bool stc_jsonpath_exists(const char *text, const stc_scope *sc)
 {
-    path *p = compile(text, NULL);
+    const path *p = compile_cached(text, NULL);
     if (!p)
         return false;
     const cJSON *root = root_of(p, sc);
@@ -741,7 +777,6 @@ bool stc_jsonpath_exists(const char *text, const stc_scope *sc)
             free(ns.v);
         }
     }
-    path_free(p);
     return found;
 }
 

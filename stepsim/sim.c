@@ -107,7 +107,8 @@ struct stc_sim {
     stc_sim_status status;
     stc_rterr err;
     char *message;
-    cJSON *last_output;
+    cJSON *last_output; /* owned; superseded by last_ref when that is set */
+    const cJSON *last_ref; /* borrowed: the input of the flow's next state */
     /* history */
     stc_sim_event *events;
     size_t nevents, cap;
@@ -412,6 +413,25 @@ static void set_last_output(stc_sim *sim, const cJSON *out)
 {
     cJSON_Delete(sim->last_output);
     sim->last_output = dup(out);
+    sim->last_ref = NULL;
+}
+
+/* The output becomes the flow's next input: borrow it instead of copying
+ * (own_last_output copies it before that flow can be freed). */
+static void borrow_last_output(stc_sim *sim, const cJSON *out)
+{
+    cJSON_Delete(sim->last_output);
+    sim->last_output = NULL;
+    sim->last_ref = out;
+}
+
+static void own_last_output(stc_sim *sim)
+{
+    if (sim->last_ref) {
+        cJSON_Delete(sim->last_output);
+        sim->last_output = dup(sim->last_ref);
+        sim->last_ref = NULL;
+    }
 }
 
 /* Leave the current state with `output` (consumed): go to `next` or end. */
@@ -420,7 +440,10 @@ static void transition(stc_sim *sim, flow *f, cJSON *output, int next, bool exit
     const stc_state *st = cur(f);
     if (exited_event_too)
         emit(sim, f, exited_event(st->type), st->name, d_one(sim, "output", output));
-    set_last_output(sim, output);
+    if (next >= 0)
+        borrow_last_output(sim, output);
+    else
+        set_last_output(sim, output);
     free(f->retry_counts);
     f->retry_counts = NULL;
     f->nretry = 0;
@@ -593,8 +616,9 @@ static char *child_label(const flow *f, int index)
     return stc_xasprintf("%s[%d]", cur(f)->name, index);
 }
 
-static void free_kids(flow *f)
+static void free_kids(stc_sim *sim, flow *f)
 {
+    own_last_output(sim); /* it may be a kid's input */
     for (size_t i = 0; i < f->nkids; i++)
         flow_free(f->kids[i]);
     free(f->kids);
@@ -634,7 +658,7 @@ static int start_iteration(stc_sim *sim, flow *f, size_t i, int64_t time, stc_rt
 static void abort_kids_and_fail(stc_sim *sim, flow *f, stc_rterr *e)
 {
     const stc_state *st = cur(f);
-    free_kids(f);
+    free_kids(sim, f);
     cJSON_Delete(f->effective);
     f->effective = NULL;
     cJSON_Delete(f->items);
@@ -714,7 +738,7 @@ static void child_done(stc_sim *sim, flow *f, flow *k)
             cJSON_AddItemToArray(results, eo);
         }
     }
-    free_kids(f);
+    free_kids(sim, f);
     cJSON_Delete(f->effective);
     f->effective = NULL;
     cJSON_Delete(f->items);
@@ -885,7 +909,7 @@ static int enter_map(stc_sim *sim, flow *f, lazy_ctx *ctx, stc_rterr *e)
     size_t first = (f->max_conc > 0 && (size_t)f->max_conc < n) ? (size_t)f->max_conc : n;
     for (size_t i = 0; i < first; i++) {
         if (start_iteration(sim, f, i, f->time, e) < 0) {
-            free_kids(f);
+            free_kids(sim, f);
             f->phase = PH_RETRY;
             return -1;
         }
@@ -1291,7 +1315,7 @@ static void snap_push(stc_sim *sim)
     s->err.error = dupstr(sim->err.error);
     s->err.cause = dupstr(sim->err.cause);
     s->message = dupstr(sim->message);
-    s->last_output = dup(sim->last_output);
+    s->last_output = dup(sim->last_ref ? sim->last_ref : sim->last_output);
 }
 
 static void clear_history(stc_sim *sim, size_t keep)
@@ -1357,6 +1381,7 @@ static void reset(stc_sim *sim)
     sim->message = NULL;
     cJSON_Delete(sim->last_output);
     sim->last_output = NULL;
+    sim->last_ref = NULL;
     cJSON_Delete(sim->exec_ctx);
     sim->exec_ctx = NULL;
     cJSON_Delete(sim->sm_ctx);
@@ -1454,6 +1479,7 @@ int stc_sim_back(stc_sim *sim)
     sim->message = s->message;
     cJSON_Delete(sim->last_output);
     sim->last_output = s->last_output;
+    sim->last_ref = NULL;
     sim->steps--;
     return 0;
 }
@@ -1498,7 +1524,7 @@ const cJSON *stc_sim_output(const stc_sim *sim)
 {
     if (sim->status == STC_SIM_SUCCEEDED && sim->root)
         return sim->root->output;
-    return sim->last_output;
+    return sim->last_ref ? sim->last_ref : sim->last_output;
 }
 
 const char *stc_sim_error(const stc_sim *sim)
