@@ -181,8 +181,9 @@ static void stc_graph_prepare(stc_graph *g, stc_app *app, int width, int height)
 }
 
 /* No key for a while: lay out the selected workflow once per compile (the
- * first graph layout, Graphviz and edge routing), so the key that shows the
- * Graph tab finds it in the cache. Only the cache changes: what is drawn
+ * first graph layout, Graphviz and edge routing; and the compact one when
+ * the tabbed slot's width asks for it, as stc_graph_prepare() decides), so
+ * the key that shows the Graph tab finds it in the cache. Only the cache changes: what is drawn
  * does not. A failed layout is left for the draw to report. */
 static void stc_graph_idle(void *st, stc_app *app)
 {
@@ -199,20 +200,34 @@ static void stc_graph_idle(void *st, stc_app *app)
     const cJSON *asl = stc_app_workflow(app, &name, &wf);
     if (!name || !asl)
         return;
-    for (size_t i = 0; i < g->ncache; i++)
-        if (strcmp(g->cache[i].name, name) == 0 && !g->cache[i].compact)
+    /* the width the pane will have: the tabbed slot's, which the shown tab has */
+    int width = 0;
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        if (app->panes[i].ops->tab && app->panes[i].w > 2)
+            width = app->panes[i].w - 2;
+    for (int pass = 0; pass < 2; pass++) {
+        bool compact = pass == 1;
+        const stc_layout *found = NULL;
+        for (size_t i = 0; i < g->ncache; i++)
+            if (strcmp(g->cache[i].name, name) == 0 && g->cache[i].compact == compact)
+                found = g->cache[i].layout;
+        if (!found) {
+            const stc_workflow *shown = g->wf;
+            g->wf = wf; /* label_extra reads the source lines of this workflow */
+            stc_layout_options o = {.compact = compact, .label_extra = stc_graph_line_of, .label_extra_ctx = g};
+            stc_diags d = STC_DIAGS_INIT;
+            stc_layout *l = stc_layout_build(asl, &o, &d);
+            stc_diags_free(&d);
+            g->wf = shown;
+            if (!l)
+                return;
+            g->cache = stc_xrealloc(g->cache, (g->ncache + 1) * sizeof *g->cache);
+            g->cache[g->ncache++] = (stc_graph_cache){stc_xstrdup(name), compact, l};
+            found = l;
+        }
+        if (compact || width <= 0 || !stc_viewport_wants_compact(found, width))
             return;
-    const stc_workflow *shown = g->wf;
-    g->wf = wf; /* label_extra reads the source lines of this workflow */
-    stc_layout_options o = {.compact = false, .label_extra = stc_graph_line_of, .label_extra_ctx = g};
-    stc_diags d = STC_DIAGS_INIT;
-    stc_layout *l = stc_layout_build(asl, &o, &d);
-    stc_diags_free(&d);
-    g->wf = shown;
-    if (!l)
-        return;
-    g->cache = stc_xrealloc(g->cache, (g->ncache + 1) * sizeof *g->cache);
-    g->cache[g->ncache++] = (stc_graph_cache){stc_xstrdup(name), false, l};
+    }
 }
 
 static const char *stc_graph_selected(const stc_graph *g)
