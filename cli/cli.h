@@ -40,6 +40,22 @@ void stc_cli_print_diag_list(const stc_service *svc, const stc_diags *d);
 /* Print a cJSON document (consumed) to stdout, formatted, with a newline. */
 void stc_cli_print_json(void *cjson);
 
+/* One option of a command: a flag (`flag` set to true when present) or an
+ * option with a value (`value` set to the next argument). `alias` is a
+ * second spelling ("-o") or NULL. A table of them ends with {NULL}. */
+typedef struct stc_cli_opt {
+    const char *name;
+    const char *alias;
+    bool *flag;
+    const char **value;
+} stc_cli_opt;
+
+/* Parse argv[1..argc-1] of command `cmd`: the options of `opts`, and up to
+ * `npos` positional arguments into pos[0..npos-1] (the others stay NULL).
+ * Returns STC_EXIT_OK, or STC_EXIT_USAGE after printing the usage error
+ * (unknown option, missing value, one argument too many). */
+int stc_cli_parse(const char *cmd, int argc, char **argv, const stc_cli_opt *opts, const char **pos, int npos);
+
 /* True when `arg` equals `name` exactly; `name` includes the dashes ("--json"). */
 bool stc_cli_flag(const char *arg, const char *name);
 

@@ -84,28 +84,13 @@ int stc_cmd_diff(int argc, char **argv)
 {
     const char *path = NULL, *a = NULL, *b = NULL, *config = NULL;
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (stc_cli_flag(o, "--mode") || stc_cli_flag(o, "--against") || stc_cli_flag(o, "--config")) {
-            if (i + 1 >= argc)
-                return stc_cli_usage("diff", "%s needs a value", o);
-            const char *v = argv[++i];
-            if (stc_cli_flag(o, "--mode"))
-                a = v;
-            else if (stc_cli_flag(o, "--against"))
-                b = v;
-            else
-                config = v;
-        } else if (stc_cli_flag(o, "--json")) {
-            json = true;
-        } else if (o[0] == '-' && o[1]) {
-            return stc_cli_usage("diff", "unknown option '%s'", o);
-        } else if (!path) {
-            path = o;
-        } else {
-            return stc_cli_usage("diff", "unexpected argument '%s'", o);
-        }
-    }
+    const stc_cli_opt opts[] = {{"--mode", NULL, NULL, &a},
+                                {"--against", NULL, NULL, &b},
+                                {"--config", NULL, NULL, &config},
+                                {"--json", NULL, &json, NULL},
+                                {NULL, NULL, NULL, NULL}};
+    if (stc_cli_parse("diff", argc, argv, opts, &path, 1) != STC_EXIT_OK)
+        return STC_EXIT_USAGE;
     if (!path)
         return stc_cli_usage("diff", "missing SERVICE.py");
     if (!a || !b)

@@ -32,27 +32,12 @@ static char *stc_emit_svg(const char *asl, size_t len, void *ctx)
 int stc_cmd_emit(int argc, char **argv)
 {
     const char *path = NULL, *mode = "dev", *config = NULL, *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (stc_cli_flag(a, "--mode") || stc_cli_flag(a, "--config") || stc_cli_flag(a, "-o") ||
-            stc_cli_flag(a, "--output")) {
-            if (i + 1 >= argc)
-                return stc_cli_usage("emit", "option '%s' needs a value", a);
-            const char *v = argv[++i];
-            if (stc_cli_flag(a, "--mode"))
-                mode = v;
-            else if (stc_cli_flag(a, "--config"))
-                config = v;
-            else
-                out = v;
-        } else if (a[0] == '-' && a[1]) {
-            return stc_cli_usage("emit", "unknown option '%s'", a);
-        } else if (!path) {
-            path = a;
-        } else {
-            return stc_cli_usage("emit", "unexpected argument '%s'", a);
-        }
-    }
+    const stc_cli_opt cli_opts[] = {{"--mode", NULL, NULL, &mode},
+                                    {"--config", NULL, NULL, &config},
+                                    {"--output", "-o", NULL, &out},
+                                    {NULL, NULL, NULL, NULL}};
+    if (stc_cli_parse("emit", argc, argv, cli_opts, &path, 1) != STC_EXIT_OK)
+        return STC_EXIT_USAGE;
     if (!path)
         return stc_cli_usage("emit", "missing SERVICE.py");
     if (!out)

@@ -77,16 +77,9 @@ int stc_cmd_methods(int argc, char **argv)
 {
     const char *path = NULL;
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        if (stc_cli_flag(argv[i], "--json"))
-            json = true;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return stc_cli_usage("methods", "unknown option '%s'", argv[i]);
-        else if (!path)
-            path = argv[i];
-        else
-            return stc_cli_usage("methods", "unexpected argument '%s'", argv[i]);
-    }
+    const stc_cli_opt opts[] = {{"--json", NULL, &json, NULL}, {NULL, NULL, NULL, NULL}};
+    if (stc_cli_parse("methods", argc, argv, opts, &path, 1) != STC_EXIT_OK)
+        return STC_EXIT_USAGE;
     if (!path)
         return stc_cli_usage("methods", "missing SERVICE.py");
     int status;

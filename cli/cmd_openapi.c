@@ -12,14 +12,8 @@
 int stc_cmd_openapi(int argc, char **argv)
 {
     const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1])
-            return stc_cli_usage("openapi", "unknown option '%s'", argv[i]);
-        else if (!path)
-            path = argv[i];
-        else
-            return stc_cli_usage("openapi", "unexpected argument '%s'", argv[i]);
-    }
+    if (stc_cli_parse("openapi", argc, argv, NULL, &path, 1) != STC_EXIT_OK)
+        return STC_EXIT_USAGE;
     if (!path)
         return stc_cli_usage("openapi", "missing SERVICE.py");
     int status;

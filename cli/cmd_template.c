@@ -36,26 +36,12 @@ bool stc_cmd_template_check_mode(const char *cmd, const char *mode)
 int stc_cmd_template(int argc, char **argv)
 {
     const char *path = NULL, *mode = "dev", *config = NULL, *format = "yaml";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if ((stc_cli_flag(a, "--mode") || stc_cli_flag(a, "--config") || stc_cli_flag(a, "--format"))) {
-            if (i + 1 >= argc)
-                return stc_cli_usage("template", "%s needs a value", a);
-            const char *v = argv[++i];
-            if (stc_cli_flag(a, "--mode"))
-                mode = v;
-            else if (stc_cli_flag(a, "--config"))
-                config = v;
-            else
-                format = v;
-        } else if (a[0] == '-' && a[1]) {
-            return stc_cli_usage("template", "unknown option '%s'", a);
-        } else if (!path) {
-            path = a;
-        } else {
-            return stc_cli_usage("template", "unexpected argument '%s'", a);
-        }
-    }
+    const stc_cli_opt opts[] = {{"--mode", NULL, NULL, &mode},
+                                {"--config", NULL, NULL, &config},
+                                {"--format", NULL, NULL, &format},
+                                {NULL, NULL, NULL, NULL}};
+    if (stc_cli_parse("template", argc, argv, opts, &path, 1) != STC_EXIT_OK)
+        return STC_EXIT_USAGE;
     if (!path)
         return stc_cli_usage("template", "missing SERVICE.py");
     if (!stc_cmd_template_check_mode("template", mode))

@@ -72,3 +72,31 @@ void stc_cli_print_json(void *cjson)
     }
     cJSON_Delete((cJSON *)cjson);
 }
+
+int stc_cli_parse(const char *cmd, int argc, char **argv, const stc_cli_opt *opts, const char **pos, int npos)
+{
+    for (int k = 0; k < npos; k++)
+        pos[k] = NULL;
+    int npos_seen = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const stc_cli_opt *o = NULL;
+        for (const stc_cli_opt *c = opts; c && c->name; c++)
+            if (stc_cli_flag(a, c->name) || (c->alias && stc_cli_flag(a, c->alias)))
+                o = c;
+        if (o && o->value) {
+            if (i + 1 >= argc)
+                return stc_cli_usage(cmd, "option '%s' needs a value", a);
+            *o->value = argv[++i];
+        } else if (o) {
+            *o->flag = true;
+        } else if (a[0] == '-' && a[1]) {
+            return stc_cli_usage(cmd, "unknown option '%s'", a);
+        } else if (npos_seen < npos) {
+            pos[npos_seen++] = a;
+        } else {
+            return stc_cli_usage(cmd, "unexpected argument '%s'", a);
+        }
+    }
+    return STC_EXIT_OK;
+}
