@@ -460,6 +460,18 @@ static bool wf_key_ok(wf_ctx *c, const stc_node *k)
     return true;
 }
 
+
+/* {**a, **b}: States.JsonMerge(a, b, false), shallow as Python's merge is. */
+static wf_ev wf_json_merge(wf_ctx *c, wf_ev *acc, wf_ev *part)
+{
+    stc_buf b = STC_BUF_INIT;
+    stc_buf_puts(&b, "States.JsonMerge(");
+    wf_arg(c, &b, acc, "dict");
+    stc_buf_puts(&b, ", ");
+    wf_arg(c, &b, part, "dict");
+    stc_buf_puts(&b, ", false)");
+    return wf_ev_fn(stc_buf_take(&b), WF_T_DICT);
+}
 static wf_ev wf_dict(wf_ctx *c, const stc_node *n)
 {
     /* Runs of literal keys become template objects; ** spreads merge in order. */
@@ -491,13 +503,7 @@ static wf_ev wf_dict(wf_ctx *c, const stc_node *n)
                 acc = part;
                 have_acc = true;
             } else {
-                stc_buf b = STC_BUF_INIT;
-                stc_buf_puts(&b, "States.JsonMerge(");
-                wf_arg(c, &b, &acc, "dict");
-                stc_buf_puts(&b, ", ");
-                wf_arg(c, &b, &part, "dict");
-                stc_buf_puts(&b, ", false)");
-                acc = wf_ev_fn(stc_buf_take(&b), WF_T_DICT);
+                acc = wf_json_merge(c, &acc, &part);
             }
         }
         if (spread) {
@@ -508,13 +514,7 @@ static wf_ev wf_dict(wf_ctx *c, const stc_node *n)
                 acc.type = WF_T_DICT;
                 have_acc = true;
             } else {
-                stc_buf b = STC_BUF_INIT;
-                stc_buf_puts(&b, "States.JsonMerge(");
-                wf_arg(c, &b, &acc, "dict");
-                stc_buf_puts(&b, ", ");
-                wf_arg(c, &b, &part, "dict");
-                stc_buf_puts(&b, ", false)");
-                acc = wf_ev_fn(stc_buf_take(&b), WF_T_DICT);
+                acc = wf_json_merge(c, &acc, &part);
             }
         }
     }

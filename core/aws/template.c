@@ -985,6 +985,33 @@ static void stc_tb_trigger_grants(stc_tb *t, const stc_spec_unit *u, stc_iam_pol
     }
 }
 
+
+/* An alarm on any sum of `metric` above zero in five minutes, for the resource
+ * `ref` (its logical id) named by the dimension `dim_name`. */
+static void stc_tb_alarm(stc_tb *t, const stc_spec_unit *u, const char *suffix, const char *what,
+                         const char *ns, const char *metric, const char *dim_name, const char *ref)
+{
+    char *al = stc_spec_logical(u, suffix);
+    cJSON *a = stc_tb_res(t, al, "AWS::CloudWatch::Alarm", false, NULL);
+    char *ad = stc_xasprintf("%s: %s", u->name, what);
+    cJSON_AddStringToObject(a, "AlarmDescription", ad);
+    free(ad);
+    cJSON_AddStringToObject(a, "Namespace", ns);
+    cJSON_AddStringToObject(a, "MetricName", metric);
+    cJSON *dims = cJSON_AddArrayToObject(a, "Dimensions");
+    cJSON *dim = cJSON_CreateObject();
+    cJSON_AddStringToObject(dim, "Name", dim_name);
+    cJSON_AddItemToObject(dim, "Value", stc_template_ref(ref));
+    cJSON_AddItemToArray(dims, dim);
+    cJSON_AddStringToObject(a, "Statistic", "Sum");
+    cJSON_AddNumberToObject(a, "Period", 300);
+    cJSON_AddNumberToObject(a, "EvaluationPeriods", 1);
+    cJSON_AddNumberToObject(a, "Threshold", 0);
+    cJSON_AddStringToObject(a, "ComparisonOperator", "GreaterThanThreshold");
+    cJSON_AddStringToObject(a, "TreatMissingData", "notBreaching");
+    stc_tb_alarm_actions(t, a);
+    free(al);
+}
 static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
 {
     const stc_spec *spec = t->spec;
@@ -1093,26 +1120,8 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
         cJSON_AddNumberToObject(p, "ReservedConcurrentExecutions", (double)rc->i);
 
     if (stc_tb_bool(t, u->name, STC_SET_ALARMS)) {
-        char *al = stc_spec_logical(u, "FunctionErrorsAlarm");
-        cJSON *a = stc_tb_res(t, al, "AWS::CloudWatch::Alarm", false, NULL);
-        char *ad = stc_xasprintf("%s: the function raised an error", u->name);
-        cJSON_AddStringToObject(a, "AlarmDescription", ad);
-        free(ad);
-        cJSON_AddStringToObject(a, "Namespace", "AWS/Lambda");
-        cJSON_AddStringToObject(a, "MetricName", "Errors");
-        cJSON *dims = cJSON_AddArrayToObject(a, "Dimensions");
-        cJSON *dim = cJSON_CreateObject();
-        cJSON_AddStringToObject(dim, "Name", "FunctionName");
-        cJSON_AddItemToObject(dim, "Value", stc_template_ref(fn));
-        cJSON_AddItemToArray(dims, dim);
-        cJSON_AddStringToObject(a, "Statistic", "Sum");
-        cJSON_AddNumberToObject(a, "Period", 300);
-        cJSON_AddNumberToObject(a, "EvaluationPeriods", 1);
-        cJSON_AddNumberToObject(a, "Threshold", 0);
-        cJSON_AddStringToObject(a, "ComparisonOperator", "GreaterThanThreshold");
-        cJSON_AddStringToObject(a, "TreatMissingData", "notBreaching");
-        stc_tb_alarm_actions(t, a);
-        free(al);
+        stc_tb_alarm(t, u, "FunctionErrorsAlarm", "the function raised an error", "AWS/Lambda", "Errors",
+                     "FunctionName", fn);
     }
     if (u->route)
         stc_tb_http_lambda(t, u, fn);
@@ -1245,26 +1254,8 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
         cJSON_AddBoolToObject(tc, "Enabled", true);
     }
     if (stc_tb_bool(t, u->name, STC_SET_ALARMS)) {
-        char *al = stc_spec_logical(u, "ExecutionsFailedAlarm");
-        cJSON *a = stc_tb_res(t, al, "AWS::CloudWatch::Alarm", false, NULL);
-        char *ad = stc_xasprintf("%s: an execution failed", u->name);
-        cJSON_AddStringToObject(a, "AlarmDescription", ad);
-        free(ad);
-        cJSON_AddStringToObject(a, "Namespace", "AWS/States");
-        cJSON_AddStringToObject(a, "MetricName", "ExecutionsFailed");
-        cJSON *dims = cJSON_AddArrayToObject(a, "Dimensions");
-        cJSON *dim = cJSON_CreateObject();
-        cJSON_AddStringToObject(dim, "Name", "StateMachineArn");
-        cJSON_AddItemToObject(dim, "Value", stc_template_ref(sm));
-        cJSON_AddItemToArray(dims, dim);
-        cJSON_AddStringToObject(a, "Statistic", "Sum");
-        cJSON_AddNumberToObject(a, "Period", 300);
-        cJSON_AddNumberToObject(a, "EvaluationPeriods", 1);
-        cJSON_AddNumberToObject(a, "Threshold", 0);
-        cJSON_AddStringToObject(a, "ComparisonOperator", "GreaterThanThreshold");
-        cJSON_AddStringToObject(a, "TreatMissingData", "notBreaching");
-        stc_tb_alarm_actions(t, a);
-        free(al);
+        stc_tb_alarm(t, u, "ExecutionsFailedAlarm", "an execution failed", "AWS/States", "ExecutionsFailed",
+                     "StateMachineArn", sm);
     }
     if (u->route)
         stc_tb_http_state_machine(t, u, sm);
