@@ -19,17 +19,11 @@
 #include "core/service.h"
 #include "core/util.h"
 #include "core/workflow.h"
+#include "tests/workflow/wf_test.h"
 #include "stepsim/machine.h"
 #include "stepsim/mocks.h"
 #include "stepsim/simulate.h"
 #include "stepsim/svcmode.h"
-
-/* Lines 1-8 of every test module; the method under test `_w` starts on
- * line 8 and its body on line 9 (8 spaces of indentation). */
-#define PRELUDE                                                                                    \
-    "from asyncio import sleep, gather\nimport json\n\nclass S:\n"                                 \
-    "    def _send_email(self, address, flag=False):\n        return True\n\n"                     \
-    "    async def _w(self, a, b):\n"
 
 static stc_service *compile_src(const char *src)
 {
@@ -53,32 +47,6 @@ static const stc_workflow *wf_of(const stc_service *svc, const char *name)
         stc_diags_print(&svc->diags, stderr, svc->module->source);
     assert_non_null(wf->asl);
     return wf;
-}
-
-static const cJSON *state(const cJSON *asl, const char *name)
-{
-    const cJSON *s =
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(asl, "States"), name);
-    if (!s) {
-        char *t = cJSON_Print(asl);
-        fprintf(stderr, "no state '%s' in\n%s\n", name, t);
-        free(t);
-    }
-    assert_non_null(s);
-    return s;
-}
-
-static void assert_json(const cJSON *node, const char *want)
-{
-    cJSON *w = cJSON_Parse(want);
-    assert_non_null(w);
-    if (!cJSON_Compare(node, w, true)) {
-        char *got = cJSON_PrintUnformatted(node);
-        fprintf(stderr, "want %s\n got %s\n", want, got);
-        free(got);
-        fail();
-    }
-    cJSON_Delete(w);
 }
 
 static double bound_of(const cJSON *asl, const char *head)

@@ -13,13 +13,7 @@
 #include "core/service.h"
 #include "core/util.h"
 #include "core/workflow.h"
-
-/* Lines 1-8 of every test module; the method under test starts on line 8 and
- * its body on line 9 (8 spaces of indentation). */
-#define PRELUDE                                                                                    \
-    "from asyncio import sleep, gather\nimport json\n\nclass S:\n"                                 \
-    "    def _send_email(self, address, flag=False):\n        return True\n\n"                     \
-    "    async def _w(self, a, b):\n"
+#include "tests/workflow/wf_test.h"
 
 static stc_service *compile(const char *body)
 {
@@ -42,40 +36,6 @@ static const cJSON *asl_of(const stc_service *svc)
         stc_diags_print(&svc->diags, stderr, svc->module->source);
     assert_non_null(wf->asl);
     return wf->asl;
-}
-
-static const cJSON *state(const cJSON *asl, const char *name)
-{
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(asl, "States"),
-                                                      name);
-    if (!s) {
-        char *t = cJSON_Print(asl);
-        fprintf(stderr, "no state '%s' in\n%s\n", name, t);
-        free(t);
-    }
-    assert_non_null(s);
-    return s;
-}
-
-static const char *str(const cJSON *o, const char *key)
-{
-    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
-    assert_non_null(s);
-    return s;
-}
-
-/* The JSON text of a node, compact, for exact comparisons. */
-static void assert_json(const cJSON *node, const char *want)
-{
-    cJSON *w = cJSON_Parse(want);
-    assert_non_null(w);
-    if (!cJSON_Compare(node, w, true)) {
-        char *got = cJSON_PrintUnformatted(node);
-        fprintf(stderr, "want %s\n got %s\n", want, got);
-        free(got);
-        fail();
-    }
-    cJSON_Delete(w);
 }
 
 /* ---- shapes ---- */
