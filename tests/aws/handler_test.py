@@ -13,49 +13,23 @@ import io
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import zipfile
 from contextlib import redirect_stdout
 
-BIN = os.environ["STC_BIN"]
-TESTS = os.environ["STC_TEST_DATA"]
-ROOT = os.path.dirname(TESTS.rstrip("/"))
+from handler_harness import ROOT, TESTS, Tally, cold_import, emit as emit_service
+
 EXAMPLES = os.path.join(ROOT, "examples")
 WORK = tempfile.mkdtemp(prefix="stc-handler-test-")
-os.environ["STC_RUNTIME"] = "memory"
-for k in list(os.environ):
-    if k.startswith(("STC_PARAM_", "STC_TABLE_", "STC_BUCKET_", "STC_QUEUE_", "STC_FUNCTION_")):
-        del os.environ[k]
-
-passed = failed = 0
-
-
-def check(what, got, want):
-    global passed, failed
-    if got == want:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s\n  got:  %r\n  want: %r" % (what, got, want))
+T = Tally()
+check = T.check
 
 
 def emit(module, name):
-    out = os.path.join(WORK, name)
-    r = subprocess.run([BIN, "emit", module, "-o", out], capture_output=True, text=True)
-    if r.returncode != 0:
-        print("emit %s failed (%d): %s" % (module, r.returncode, r.stderr))
-        sys.exit(1)
-    with open(os.path.join(out, "manifest.json")) as f:
-        manifest = json.load(f)
-    folders = {}
+    out, manifest, folders = emit_service(WORK, module, name)
     for fn in manifest["functions"]:
-        d = os.path.join(WORK, name + "-fn", fn["name"])
         with zipfile.ZipFile(os.path.join(out, fn["zip"])) as z:
             check("%s files" % fn["name"], z.namelist(), ["handler.py", "service.py", "stc_runtime.py"])
-            z.extractall(d)
-        folders[fn["name"]] = d
     return folders
 
 
@@ -66,13 +40,9 @@ loaded_runtime = None
 def load(folders, fn):
     """Import one function's handler.py (a cold start: a fresh service object)."""
     global loaded_runtime
-    for mod in ("handler", "service"):
-        sys.modules.pop(mod, None)
-    sys.path[:] = [p for p in sys.path if not p.startswith(WORK)]
-    sys.path.insert(0, folders[fn])
     with open(os.path.join(folders[fn], "stc_runtime.py"), "rb") as f:
         check("%s ships the runtime as is" % fn, f.read() == RUNTIME_SRC, True)
-    import handler
+    handler = cold_import(WORK, folders[fn])
     if loaded_runtime is None:
         import stc_runtime
         loaded_runtime = stc_runtime
@@ -401,5 +371,4 @@ check("aws mode: unconfigured bucket", answer(h.handler(ev, None)),
 os.environ["STC_RUNTIME"] = "memory"
 
 shutil.rmtree(WORK)
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+T.finish()

@@ -11,61 +11,26 @@ Run as /usr/bin/python3 triggers_handler_test.py with STC_BIN and
 STC_TEST_DATA set (ctest does it).
 """
 import io
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import zipfile
 from contextlib import redirect_stderr
 
-BIN = os.environ["STC_BIN"]
-TESTS = os.environ["STC_TEST_DATA"]
-ROOT = os.path.dirname(TESTS.rstrip("/"))
+from handler_harness import ROOT, TESTS, Tally, cold_import, emit as emit_service
+
 WORK = tempfile.mkdtemp(prefix="stc-triggers-test-")
-os.environ["STC_RUNTIME"] = "memory"
-for k in list(os.environ):
-    if k.startswith(("STC_PARAM_", "STC_TABLE_", "STC_BUCKET_", "STC_QUEUE_", "STC_FUNCTION_")):
-        del os.environ[k]
-
-passed = failed = 0
-
-
-def check(what, got, want):
-    global passed, failed
-    if got == want:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s\n  got:  %r\n  want: %r" % (what, got, want))
+T = Tally()
+check = T.check
 
 
 def emit(module, name, mode="prod"):
-    out = os.path.join(WORK, name)
-    r = subprocess.run([BIN, "emit", module, "--mode", mode, "-o", out], capture_output=True, text=True)
-    if r.returncode != 0:
-        print("emit %s failed (%d): %s" % (module, r.returncode, r.stderr))
-        sys.exit(1)
-    with open(os.path.join(out, "manifest.json")) as f:
-        manifest = json.load(f)
-    folders = {}
-    for fn in manifest["functions"]:
-        d = os.path.join(WORK, name + "-fn", fn["name"])
-        with zipfile.ZipFile(os.path.join(out, fn["zip"])) as z:
-            z.extractall(d)
-        folders[fn["name"]] = d
-    return out, manifest, folders
+    return emit_service(WORK, module, name, mode)
 
 
 def load(folders, fn):
     """Import one function's handler.py (a cold start)."""
-    for mod in ("handler", "service"):
-        sys.modules.pop(mod, None)
-    sys.path[:] = [p for p in sys.path if not p.startswith(WORK)]
-    sys.path.insert(0, folders[fn])
-    import handler
-    return handler
+    return cold_import(WORK, folders[fn])
 
 
 # ---------------------------------------------------------------------------
@@ -239,5 +204,4 @@ except stc_runtime.InvalidArguments as exc:
     check("bare scheduled event to _report", "missing argument 'days'" in str(exc), True)
 
 shutil.rmtree(WORK, ignore_errors=True)
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+T.finish()
