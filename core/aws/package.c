@@ -34,11 +34,14 @@ static void stc_files_push(stc_package_file **files, size_t *n, const char *name
     (*n)++;
 }
 
-size_t stc_package_files(const stc_service *svc, const stc_unit_info *u, stc_package_file **out)
+/* The files of u: the handler, the slice (taken) and the runtime (borrowed
+ * when copy is false), sorted by name. */
+static size_t stc_unit_files(stc_slicer *s, const stc_service *svc, const stc_unit_info *u, bool copy,
+                             stc_package_file **out)
 {
     *out = NULL;
     stc_slice slice;
-    if (stc_slice_unit(svc, u, &slice) != 0)
+    if (stc_slicer_unit(s, u, &slice) != 0)
         return 0;
     stc_package_file *files = NULL;
     size_t n = 0;
@@ -48,11 +51,29 @@ size_t stc_package_files(const stc_service *svc, const stc_unit_info *u, stc_pac
     slice.text = NULL;
     for (size_t i = 0; i < stc_runtime_nfiles; i++) {
         const struct stc_embed_file *f = &stc_runtime_files[i];
-        stc_files_push(&files, &n, f->name, stc_xstrndup((const char *)f->data, f->len), f->len);
+        char *data = copy ? stc_xstrndup((const char *)f->data, f->len) : (char *)f->data;
+        stc_files_push(&files, &n, f->name, data, f->len);
     }
     stc_slice_free(&slice);
     qsort(files, n, sizeof *files, stc_file_cmp);
     *out = files;
+    return n;
+}
+
+size_t stc_package_files_sliced(stc_slicer *s, const stc_service *svc, const stc_unit_info *u,
+                                stc_package_file **out)
+{
+    return stc_unit_files(s, svc, u, true, out);
+}
+
+size_t stc_package_files(const stc_service *svc, const stc_unit_info *u, stc_package_file **out)
+{
+    *out = NULL;
+    stc_slicer *s = stc_slicer_new(svc);
+    if (!s)
+        return 0;
+    size_t n = stc_unit_files(s, svc, u, true, out);
+    stc_slicer_free(s);
     return n;
 }
 
@@ -202,6 +223,7 @@ int stc_package_build(const stc_service *svc, stc_diags *d, stc_package **out)
     }
     stc_package *p = stc_xcalloc(1, sizeof *p);
     p->service = stc_xstrdup(cls);
+    stc_slicer *slicer = stc_slicer_new(svc);
     for (size_t i = 0; i < svc->nunits; i++) {
         const stc_unit_info *u = &svc->units[i];
         if (!stc_is_lambda_unit(u))
@@ -211,7 +233,7 @@ int stc_package_build(const stc_service *svc, stc_diags *d, stc_package **out)
         memset(f, 0, sizeof *f);
         f->name = stc_xstrdup(u->method->name);
         f->unit = u;
-        f->nfiles = stc_package_files(svc, u, &f->files);
+        f->nfiles = stc_package_files_sliced(slicer, svc, u, &f->files);
         stc_package_digest(f->files, f->nfiles, f->sha256);
         f->zip_name = stc_zip_name(f->name, f->sha256);
         f->s3_key = stc_xasprintf("%s/%s", cls, f->zip_name);
@@ -220,10 +242,12 @@ int stc_package_build(const stc_service *svc, stc_diags *d, stc_package **out)
             stc_diag_add(d, STC_SEV_ERROR, svc->file, u->method->pos.line, u->method->pos.col, "STC701",
                          "cannot package %s: %s", f->name, err);
             free(err);
+            stc_slicer_free(slicer);
             stc_package_free(p);
             return -1;
         }
     }
+    stc_slicer_free(slicer);
     *out = p;
     return 0;
 }
@@ -253,19 +277,38 @@ const stc_package_function *stc_package_find(const stc_package *p, const char *n
     return NULL;
 }
 
+char *stc_package_unit_key(stc_slicer *s, const stc_service *svc, const stc_unit_info *u, char hex[65])
+{
+    const char *cls = stc_service_name(svc);
+    if (!cls || !u || !stc_is_lambda_unit(u))
+        return NULL;
+    stc_package_file *files;
+    size_t n = stc_unit_files(s, svc, u, false, &files);
+    stc_package_digest(files, n, hex);
+    for (size_t i = 0; i < n; i++) {
+        bool borrowed = false;
+        for (size_t k = 0; k < stc_runtime_nfiles; k++)
+            borrowed |= files[i].data == (const char *)stc_runtime_files[k].data;
+        if (!borrowed)
+            free(files[i].data);
+        free(files[i].name);
+    }
+    free(files);
+    char *zip = stc_zip_name(u->method->name, hex);
+    char *key = stc_xasprintf("%s/%s", cls, zip);
+    free(zip);
+    return key;
+}
+
 char *stc_package_s3_key(const stc_service *svc, const char *function)
 {
     const char *cls = stc_service_name(svc);
     const stc_unit_info *u = cls ? stc_service_unit(svc, function) : NULL;
     if (!u || !stc_is_lambda_unit(u))
         return NULL;
-    stc_package_file *files;
-    size_t n = stc_package_files(svc, u, &files);
+    stc_slicer *s = stc_slicer_new(svc);
     char hex[65];
-    stc_package_digest(files, n, hex);
-    stc_package_files_free(files, n);
-    char *zip = stc_zip_name(function, hex);
-    char *key = stc_xasprintf("%s/%s", cls, zip);
-    free(zip);
+    char *key = stc_package_unit_key(s, svc, u, hex);
+    stc_slicer_free(s);
     return key;
 }

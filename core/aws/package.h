@@ -32,6 +32,7 @@
 
 #include "core/classify.h"
 #include "core/diag.h"
+#include "core/aws/slice.h"
 #include "core/service.h"
 
 #define STC_PACKAGE_HEX_KEY 16 /* digest hex digits in the zip name */
@@ -77,6 +78,13 @@ char *stc_package_s3_key(const stc_service *svc, const char *function);
 /* Lower level (tests, emit). The files of one unit, sorted; returns the
  * count, *out owned by the caller (free with stc_package_files_free). */
 size_t stc_package_files(const stc_service *svc, const stc_unit_info *u, stc_package_file **out);
+/* The same, slicing with a slicer shared by the service's units (slice.h). */
+size_t stc_package_files_sliced(stc_slicer *s, const stc_service *svc, const stc_unit_info *u,
+                                stc_package_file **out);
+/* The digest of unit u's files and its S3 key (allocated), as
+ * stc_package_files + stc_package_digest + stc_package_s3_key give them, without
+ * copying the files. Returns NULL when u is not a Lambda unit. */
+char *stc_package_unit_key(stc_slicer *s, const stc_service *svc, const stc_unit_info *u, char hex[65]);
 void stc_package_files_free(stc_package_file *files, size_t n);
 /* The digest of files (sorted by name) as 64 hex digits + NUL. */
 void stc_package_digest(const stc_package_file *files, size_t n, char hex[65]);

@@ -315,15 +315,7 @@ static void stc_add_class_header(stc_buf *b, const stc_module *m, const stc_node
     stc_buf_puts(b, ":\n");
 }
 
-/* ---- the slice ---------------------------------------------------------- */
-
-static const stc_unit_info *stc_unit_of(const stc_service *svc, const stc_method *meth)
-{
-    for (size_t i = 0; i < svc->nunits; i++)
-        if (svc->units[i].method == meth)
-            return &svc->units[i];
-    return NULL;
-}
+/* ---- the slicer ---------------------------------------------------------- */
 
 /* A method reached through self.<name> becomes a proxy when it is a cloud unit. */
 static bool stc_is_cloud_unit(const stc_unit_info *u)
@@ -332,82 +324,279 @@ static bool stc_is_cloud_unit(const stc_unit_info *u)
            (u->kind == STC_KIND_FUNCTION || u->kind == STC_KIND_REST || u->kind == STC_KIND_WEBSOCKET);
 }
 
-/* Methods by name, O(1): an open-addressing table of method index + 1 (the
- * first method of a name wins, as a linear search would find it). */
-typedef struct {
+/* What every unit's slice shares is computed once per service, and what one
+ * method or statement contributes (its self.<attr> references, the names it
+ * uses, its text) once per method or statement, on first use: a service of N
+ * units with H helpers costs O(N + H + code) to slice, not O(N * (N + code)).
+ * Per-unit membership ("kept") uses generation stamps, so no per-unit array
+ * is cleared. */
+struct stc_slicer {
+    const stc_service *svc;
+    const stc_module *m;
     const stc_class *cls;
-    size_t *slots;
-    size_t nslots;
-} stc_method_index;
+    size_t nmethods, nbody, nmembers;
+    /* Methods by name, O(1): open addressing over method index + 1 (the first
+     * method of a name wins, as a linear search would find it). */
+    size_t *mslots;
+    size_t nmslots;
+    const stc_unit_info **unit_of; /* per method: its unit, or NULL */
+    size_t *dunders;               /* method indexes, ascending */
+    size_t ndunders;
+    stc_slice_resource *declared;
+    size_t ndeclared;
+    stc_strset *attrs, *names; /* per method, lazily (done flags below) */
+    bool *attrs_done, *names_done;
+    char **member_text;        /* per class member (cls->def->l0), lazily */
+    stc_strset *def_names;     /* per module statement (defs only), lazily */
+    bool *def_names_done;
+    char **stmt_text;          /* per module statement, lazily */
+    char *class_header;
+    /* Names the code every slice keeps uses (class header and class-level
+     * statements, module-level non-def statements, and the defs those reach,
+     * transitively), and which module statements that keeps. */
+    stc_strset base;
+    bool *base_kept;
+    unsigned gen;
+    unsigned *mstamp; /* per method: == gen when kept for the current unit */
+    unsigned *sstamp; /* per module statement: == gen when kept for it */
+    size_t *order;
+};
 
-static void stc_method_index_init(stc_method_index *ix, const stc_class *cls)
+static size_t *stc_slicer_mslot(const stc_slicer *s, const char *name)
 {
-    ix->cls = cls;
-    ix->nslots = 16;
-    while (ix->nslots < 2 * cls->nmethods + 1)
-        ix->nslots *= 2;
-    ix->slots = stc_xcalloc(ix->nslots, sizeof *ix->slots);
-    for (size_t i = 0; i < cls->nmethods; i++) {
-        size_t mask = ix->nslots - 1, j = stc_strset_hash(cls->methods[i].name) & mask;
-        while (ix->slots[j] && strcmp(cls->methods[ix->slots[j] - 1].name, cls->methods[i].name) != 0)
-            j = (j + 1) & mask;
-        if (!ix->slots[j])
-            ix->slots[j] = i + 1;
+    size_t mask = s->nmslots - 1;
+    for (size_t j = stc_strset_hash(name) & mask;; j = (j + 1) & mask)
+        if (!s->mslots[j] || strcmp(s->cls->methods[s->mslots[j] - 1].name, name) == 0)
+            return &s->mslots[j];
+}
+
+static const stc_method *stc_slicer_method(const stc_slicer *s, const char *name)
+{
+    size_t slot = *stc_slicer_mslot(s, name);
+    return slot ? &s->cls->methods[slot - 1] : NULL;
+}
+
+static const stc_strset *stc_slicer_attrs(stc_slicer *s, size_t i)
+{
+    if (!s->attrs_done[i]) {
+        s->attrs_done[i] = true;
+        const stc_method *meth = &s->cls->methods[i];
+        if (meth->self_name) {
+            stc_attr_ctx actx = {meth->self_name, &s->attrs[i]};
+            stc_walk(meth->def, stc_collect_self_attrs, &actx);
+        }
     }
+    return &s->attrs[i];
 }
 
-static const stc_method *stc_class_method(const stc_method_index *ix, const char *name)
+static const stc_strset *stc_slicer_names(stc_slicer *s, size_t i)
 {
-    size_t mask = ix->nslots - 1;
-    for (size_t j = stc_strset_hash(name) & mask; ix->slots[j]; j = (j + 1) & mask)
-        if (strcmp(ix->cls->methods[ix->slots[j] - 1].name, name) == 0)
-            return &ix->cls->methods[ix->slots[j] - 1];
-    return NULL;
+    if (!s->names_done[i]) {
+        s->names_done[i] = true;
+        stc_walk(s->cls->methods[i].def, stc_collect_names, &s->names[i]);
+    }
+    return &s->names[i];
 }
 
-int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *out)
+static const stc_strset *stc_slicer_def_names(stc_slicer *s, size_t i)
 {
-    memset(out, 0, sizeof *out);
+    if (!s->def_names_done[i]) {
+        s->def_names_done[i] = true;
+        stc_walk(s->m->body.items[i], stc_collect_names, &s->def_names[i]);
+    }
+    return &s->def_names[i];
+}
+
+static void stc_strset_add_all(stc_strset *to, const stc_strset *from)
+{
+    for (size_t k = 0; k < from->count; k++)
+        stc_strset_add(to, from->items[k]);
+}
+
+static const char *stc_slicer_stmt_text(stc_slicer *s, char **slot, const stc_node *n)
+{
+    if (!*slot) {
+        stc_buf b = STC_BUF_INIT;
+        stc_add_stmt(&b, s->m, n);
+        *slot = stc_buf_take(&b);
+    }
+    return *slot;
+}
+
+stc_slicer *stc_slicer_new(const stc_service *svc)
+{
     const stc_module *m = svc ? svc->module : NULL;
-    if (!m || !m->service || !u || !u->method)
-        return -1;
-    const stc_class *cls = m->service;
-    bool *kept = stc_xcalloc(cls->nmethods ? cls->nmethods : 1, sizeof *kept);
-    size_t *order = stc_xcalloc(cls->nmethods ? cls->nmethods : 1, sizeof *order);
-    size_t norder = 0;
+    if (!m || !m->service)
+        return NULL;
+    stc_slicer *s = stc_xcalloc(1, sizeof *s);
+    s->svc = svc;
+    s->m = m;
+    s->cls = m->service;
+    const stc_class *cls = s->cls;
+    const stc_node *cdef = cls->def;
+    size_t nm = s->nmethods = cls->nmethods;
+    size_t nb = s->nbody = m->body.count;
+    s->nmembers = cdef->l0.count;
+    size_t nm1 = nm ? nm : 1, nb1 = nb ? nb : 1;
 
-    for (size_t i = 0; i < cls->nmethods; i++) {
-        const stc_method *meth = &cls->methods[i];
-        if (meth == u->method || stc_is_dunder(meth->name)) {
-            kept[i] = true;
-            order[norder++] = i;
+    s->nmslots = 16;
+    while (s->nmslots < 2 * nm + 1)
+        s->nmslots *= 2;
+    s->mslots = stc_xcalloc(s->nmslots, sizeof *s->mslots);
+    s->unit_of = stc_xcalloc(nm1, sizeof *s->unit_of);
+    s->dunders = stc_xcalloc(nm1, sizeof *s->dunders);
+    for (size_t i = 0; i < nm; i++) {
+        size_t *slot = stc_slicer_mslot(s, cls->methods[i].name);
+        if (!*slot)
+            *slot = i + 1;
+        if (stc_is_dunder(cls->methods[i].name))
+            s->dunders[s->ndunders++] = i;
+    }
+    for (size_t k = svc->nunits; k-- > 0;) /* the first unit of a method wins */
+        if (svc->units[k].method && svc->units[k].method >= cls->methods &&
+            svc->units[k].method < cls->methods + nm)
+            s->unit_of[svc->units[k].method - cls->methods] = &svc->units[k];
+    s->ndeclared = stc_slice_init_resources(m, &s->declared);
+
+    s->attrs = stc_xcalloc(nm1, sizeof *s->attrs);
+    s->names = stc_xcalloc(nm1, sizeof *s->names);
+    s->attrs_done = stc_xcalloc(nm1, sizeof *s->attrs_done);
+    s->names_done = stc_xcalloc(nm1, sizeof *s->names_done);
+    s->member_text = stc_xcalloc(s->nmembers ? s->nmembers : 1, sizeof *s->member_text);
+    s->def_names = stc_xcalloc(nb1, sizeof *s->def_names);
+    s->def_names_done = stc_xcalloc(nb1, sizeof *s->def_names_done);
+    s->stmt_text = stc_xcalloc(nb1, sizeof *s->stmt_text);
+    s->base_kept = stc_xcalloc(nb1, sizeof *s->base_kept);
+    s->mstamp = stc_xcalloc(nm1, sizeof *s->mstamp);
+    s->sstamp = stc_xcalloc(nb1, sizeof *s->sstamp);
+    s->order = stc_xcalloc(nm1, sizeof *s->order);
+
+    /* The names of what every slice keeps, closed over the defs they reach. */
+    for (size_t i = 0; i < cdef->l1.count; i++)
+        stc_walk(cdef->l1.items[i], stc_collect_names, &s->base);
+    for (size_t i = 0; i < cdef->l2.count; i++)
+        stc_walk(cdef->l2.items[i], stc_collect_names, &s->base);
+    for (size_t i = 0; i < cdef->l3.count; i++)
+        stc_walk(cdef->l3.items[i], stc_collect_names, &s->base);
+    for (size_t i = 0; i < cdef->l0.count; i++) {
+        const stc_node *st = cdef->l0.items[i];
+        if (st->kind == STC_N_FUNCTION_DEF || st->kind == STC_N_ASYNC_FUNCTION_DEF)
+            continue;
+        if (i == 0 && stc_is_docstring(st))
+            continue;
+        stc_walk(st, stc_collect_names, &s->base);
+    }
+    for (size_t i = 0; i < nb; i++) {
+        const stc_node *st = m->body.items[i];
+        if (st == cdef || (i == 0 && stc_is_docstring(st)) || stc_is_def(st))
+            continue;
+        s->base_kept[i] = true;
+        stc_walk(st, stc_collect_names, &s->base);
+    }
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t i = 0; i < nb; i++) {
+            const stc_node *st = m->body.items[i];
+            if (s->base_kept[i] || st == cdef || !stc_is_def(st) || !st->id || !stc_strset_has(&s->base, st->id))
+                continue;
+            s->base_kept[i] = true;
+            grew = true;
+            stc_strset_add_all(&s->base, stc_slicer_def_names(s, i));
         }
     }
 
-    stc_method_index mix;
-    stc_method_index_init(&mix, cls);
-    stc_slice_resource *declared = NULL;
-    size_t ndeclared = stc_slice_init_resources(m, &declared);
+    stc_buf b = STC_BUF_INIT;
+    stc_add_class_header(&b, m, cdef);
+    s->class_header = stc_buf_take(&b);
+    return s;
+}
+
+void stc_slicer_free(stc_slicer *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nmethods; i++) {
+        stc_strset_free(&s->attrs[i]);
+        stc_strset_free(&s->names[i]);
+    }
+    for (size_t i = 0; i < s->nbody; i++) {
+        stc_strset_free(&s->def_names[i]);
+        free(s->stmt_text[i]);
+    }
+    for (size_t i = 0; i < s->nmembers; i++)
+        free(s->member_text[i]);
+    stc_strset_free(&s->base);
+    free(s->mslots);
+    free(s->unit_of);
+    free(s->dunders);
+    free(s->declared);
+    free(s->attrs);
+    free(s->names);
+    free(s->attrs_done);
+    free(s->names_done);
+    free(s->member_text);
+    free(s->def_names);
+    free(s->def_names_done);
+    free(s->stmt_text);
+    free(s->class_header);
+    free(s->base_kept);
+    free(s->mstamp);
+    free(s->sstamp);
+    free(s->order);
+    free(s);
+}
+
+int stc_slicer_unit(stc_slicer *s, const stc_unit_info *u, stc_slice *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!s || !u || !u->method || u->method < s->cls->methods || u->method >= s->cls->methods + s->nmethods)
+        return -1;
+    const stc_module *m = s->m;
+    const stc_class *cls = s->cls;
+    const stc_node *cdef = cls->def;
+    if (++s->gen == 0) { /* wrapped: clear the stamps once */
+        memset(s->mstamp, 0, (s->nmethods ? s->nmethods : 1) * sizeof *s->mstamp);
+        memset(s->sstamp, 0, (s->nbody ? s->nbody : 1) * sizeof *s->sstamp);
+        s->gen = 1;
+    }
+    unsigned gen = s->gen;
+
+    /* The function's own method and every dunder, in source order. */
+    size_t own = (size_t)(u->method - cls->methods), norder = 0;
+    bool own_placed = false;
+    for (size_t k = 0; k <= s->ndunders; k++) {
+        size_t next = k < s->ndunders ? s->dunders[k] : (size_t)-1;
+        if (!own_placed && own <= next) {
+            own_placed = true;
+            if (own != next) {
+                s->mstamp[own] = gen;
+                s->order[norder++] = own;
+            }
+        }
+        if (k < s->ndunders) {
+            s->mstamp[next] = gen;
+            s->order[norder++] = next;
+        }
+    }
+
     stc_strset called = {0}, used_res = {0};
     const stc_unit_info **calls = NULL;
     size_t ncalls = 0;
 
     /* Close over self.<name> references (a worklist over `order`). */
     for (size_t w = 0; w < norder; w++) {
-        const stc_method *meth = &cls->methods[order[w]];
+        const stc_method *meth = &cls->methods[s->order[w]];
         if (!meth->self_name)
             continue;
-        stc_strset attrs = {0};
-        stc_attr_ctx actx = {meth->self_name, &attrs};
-        stc_walk(meth->def, stc_collect_self_attrs, &actx);
+        const stc_strset *attrs = stc_slicer_attrs(s, s->order[w]);
         bool is_init = strcmp(meth->name, "__init__") == 0;
-        for (size_t k = 0; k < attrs.count; k++) {
-            const char *attr = attrs.items[k];
-            const stc_method *target = stc_class_method(&mix, attr);
+        for (size_t k = 0; k < attrs->count; k++) {
+            const char *attr = attrs->items[k];
+            const stc_method *target = stc_slicer_method(s, attr);
             if (target) {
                 size_t idx = (size_t)(target - cls->methods);
-                const stc_unit_info *tu = stc_unit_of(svc, target);
-                if (kept[idx])
+                const stc_unit_info *tu = s->unit_of[idx];
+                if (s->mstamp[idx] == gen)
                     continue;
                 if (stc_is_cloud_unit(tu)) {
                     if (stc_strset_add(&called, target->name)) {
@@ -415,62 +604,37 @@ int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *ou
                         calls[ncalls++] = tu;
                     }
                 } else {
-                    kept[idx] = true;
-                    order[norder++] = idx;
+                    s->mstamp[idx] = gen;
+                    s->order[norder++] = idx;
                 }
                 continue;
             }
             if (is_init)
                 continue;
-            for (size_t r = 0; r < ndeclared; r++)
-                if (strcmp(declared[r].attr, attr) == 0 && stc_strset_add(&used_res, declared[r].attr)) {
+            for (size_t r = 0; r < s->ndeclared; r++)
+                if (strcmp(s->declared[r].attr, attr) == 0 && stc_strset_add(&used_res, s->declared[r].attr)) {
                     out->resources = stc_xrealloc(out->resources,
                                                   (out->nresources + 1) * sizeof *out->resources);
-                    out->resources[out->nresources++] = declared[r];
+                    out->resources[out->nresources++] = s->declared[r];
                 }
         }
-        stc_strset_free(&attrs);
     }
 
-    /* Names the kept code uses: the class header and body, kept methods,
-     * and every module-level statement that is not a def. */
+    /* Module-level defs the kept methods reach by name, beyond the ones
+     * every slice keeps (transitively). */
     stc_strset names = {0};
-    const stc_node *cdef = cls->def;
-    for (size_t i = 0; i < cdef->l1.count; i++)
-        stc_walk(cdef->l1.items[i], stc_collect_names, &names);
-    for (size_t i = 0; i < cdef->l2.count; i++)
-        stc_walk(cdef->l2.items[i], stc_collect_names, &names);
-    for (size_t i = 0; i < cdef->l3.count; i++)
-        stc_walk(cdef->l3.items[i], stc_collect_names, &names);
-    for (size_t i = 0; i < cdef->l0.count; i++) {
-        const stc_node *st = cdef->l0.items[i];
-        if (st->kind == STC_N_FUNCTION_DEF || st->kind == STC_N_ASYNC_FUNCTION_DEF)
-            continue;
-        if (i == 0 && stc_is_docstring(st))
-            continue;
-        stc_walk(st, stc_collect_names, &names);
-    }
-    for (size_t i = 0; i < cls->nmethods; i++)
-        if (kept[i])
-            stc_walk(cls->methods[i].def, stc_collect_names, &names);
-    size_t nbody = m->body.count;
-    bool *mkept = stc_xcalloc(nbody ? nbody : 1, sizeof *mkept);
-    for (size_t i = 0; i < nbody; i++) {
-        const stc_node *st = m->body.items[i];
-        if (st == cdef || (i == 0 && stc_is_docstring(st)) || stc_is_def(st))
-            continue;
-        mkept[i] = true;
-        stc_walk(st, stc_collect_names, &names);
-    }
+    for (size_t w = 0; w < norder; w++)
+        stc_strset_add_all(&names, stc_slicer_names(s, s->order[w]));
     for (bool grew = true; grew;) {
         grew = false;
-        for (size_t i = 0; i < nbody; i++) {
+        for (size_t i = 0; i < s->nbody; i++) {
             const stc_node *st = m->body.items[i];
-            if (mkept[i] || st == cdef || !stc_is_def(st) || !st->id || !stc_strset_has(&names, st->id))
+            if (s->base_kept[i] || s->sstamp[i] == gen || st == cdef || !stc_is_def(st) || !st->id ||
+                !stc_strset_has(&names, st->id))
                 continue;
-            mkept[i] = true;
+            s->sstamp[i] = gen;
             grew = true;
-            stc_walk(st, stc_collect_names, &names);
+            stc_strset_add_all(&names, stc_slicer_def_names(s, i));
         }
     }
 
@@ -479,20 +643,20 @@ int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *ou
     stc_buf_printf(&b, "# stc-tui: %s.%s and what it needs, sliced from the service module.\n",
                    cls->name, u->method->name);
     bool first = true, prev_def = false;
-    for (size_t i = 0; i < nbody; i++) {
+    for (size_t i = 0; i < s->nbody; i++) {
         const stc_node *st = m->body.items[i];
         bool is_service = st == cdef;
-        if (!mkept[i] && !is_service)
+        if (!s->base_kept[i] && s->sstamp[i] != gen && !is_service)
             continue;
         bool def = is_service || stc_is_def(st);
         stc_buf_puts(&b, first ? "\n" : (def || prev_def) ? "\n\n" : "");
         first = false;
         prev_def = def;
         if (!is_service) {
-            stc_add_stmt(&b, m, st);
+            stc_buf_puts(&b, stc_slicer_stmt_text(s, &s->stmt_text[i], st));
             continue;
         }
-        stc_add_class_header(&b, m, cdef);
+        stc_buf_puts(&b, s->class_header);
         bool first_member = true;
         size_t mi = 0;
         for (size_t k = 0; k < cdef->l0.count; k++) {
@@ -500,7 +664,7 @@ int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *ou
             bool is_method = member->kind == STC_N_FUNCTION_DEF || member->kind == STC_N_ASYNC_FUNCTION_DEF;
             bool keep;
             if (is_method)
-                keep = kept[mi++];
+                keep = s->mstamp[mi++] == gen;
             else
                 keep = !(k == 0 && stc_is_docstring(member));
             if (!keep)
@@ -508,28 +672,34 @@ int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *ou
             if (!first_member)
                 stc_buf_putc(&b, '\n');
             first_member = false;
-            stc_add_stmt(&b, m, member);
+            stc_buf_puts(&b, stc_slicer_stmt_text(s, &s->member_text[k], member));
         }
     }
 
     out->len = b.len;
     out->text = stc_buf_take(&b);
     for (size_t i = 0; i < cls->nmethods; i++)
-        if (kept[i]) {
+        if (s->mstamp[i] == gen) {
             out->methods = stc_xrealloc(out->methods, (out->nmethods + 1) * sizeof *out->methods);
             out->methods[out->nmethods++] = &cls->methods[i];
         }
     out->calls = calls;
     out->ncalls = ncalls;
     stc_strset_free(&names);
-    free(mix.slots);
     stc_strset_free(&called);
     stc_strset_free(&used_res);
-    free(declared);
-    free(mkept);
-    free(kept);
-    free(order);
     return 0;
+}
+
+int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *out)
+{
+    memset(out, 0, sizeof *out);
+    stc_slicer *s = stc_slicer_new(svc);
+    if (!s)
+        return -1;
+    int rc = stc_slicer_unit(s, u, out);
+    stc_slicer_free(s);
+    return rc;
 }
 
 void stc_slice_free(stc_slice *s)

@@ -72,6 +72,20 @@ size_t stc_slice_init_resources(const stc_module *m, stc_slice_resource **out);
  * service has no module or class (nothing is appended to any list then; the
  * front end has already reported why). */
 int stc_slice_unit(const stc_service *svc, const stc_unit_info *u, stc_slice *out);
+
+/* The same for many units of one service: what all slices share (the method
+ * table, the dunders, the declared resources, the names the class and the
+ * module-level statements use) is computed once by stc_slicer_new(), and what
+ * each method and statement contributes (its references, its text) once, on
+ * first use; stc_slicer_unit() then costs what the unit keeps, so slicing
+ * every unit of a service is linear in the service, not quadratic. The
+ * slices are equal to stc_slice_unit()'s. stc_slicer_new() returns NULL when
+ * the service has no module or class; the slicer borrows svc, which must
+ * outlive it and not change while it lives. */
+typedef struct stc_slicer stc_slicer;
+stc_slicer *stc_slicer_new(const stc_service *svc);
+int stc_slicer_unit(stc_slicer *s, const stc_unit_info *u, stc_slice *out);
+void stc_slicer_free(stc_slicer *s);
 void stc_slice_free(stc_slice *s);
 
 #endif

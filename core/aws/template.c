@@ -1398,20 +1398,19 @@ int stc_template_spec(const stc_service *svc, stc_template_parts *parts, stc_dia
     parts->spec = stc_spec_build(svc, res, svc->workflows, d);
     if (!parts->spec || stc_diags_has_errors(d) || stc_diags_has_errors(&svc->diags))
         return -1;
-    /* Package digests and code keys (core/aws/package.h). */
+    /* Package digests and code keys (core/aws/package.h), one slicer for all. */
+    stc_slicer *slicer = stc_slicer_new(svc);
     for (size_t i = 0; i < parts->spec->nunits; i++) {
         stc_spec_unit *u = &parts->spec->units[i];
         if (u->info->unit != STC_UNIT_LAMBDA)
             continue;
-        stc_package_file *files = NULL;
-        size_t n = stc_package_files(svc, u->info, &files);
         char hex[65];
-        stc_package_digest(files, n, hex);
-        stc_package_files_free(files, n);
-        char *key = stc_package_s3_key(svc, u->name);
-        stc_spec_set_package(u, hex, key);
+        char *key = stc_package_unit_key(slicer, svc, u->info, hex);
+        if (key)
+            stc_spec_set_package(u, hex, key);
         free(key);
     }
+    stc_slicer_free(slicer);
     return 0;
 }
 

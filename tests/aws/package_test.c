@@ -262,6 +262,58 @@ static void test_slice_shop(void **state)
     free(path);
 }
 
+/* One slicer shared by every unit, forward and then backward, gives the same
+ * slices as a fresh slice per unit: its per-unit marks and its memos must not
+ * leak from one unit into the next. add_stock keeps helpers (__price calls
+ * __round) that search_items does not; _audit and get_image touch different
+ * resources. */
+static void check_shared_slicer(const char *rel)
+{
+    char *path = data_path(rel);
+    stc_service *svc = stc_service_compile_file(path, NULL);
+    assert_false(stc_diags_has_errors(&svc->diags));
+    stc_slicer *sl = stc_slicer_new(svc);
+    assert_non_null(sl);
+    size_t checked = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < svc->nunits; k++) {
+            const stc_unit_info *u = &svc->units[pass ? svc->nunits - 1 - k : k];
+            if (!u->method)
+                continue;
+            stc_slice a, b;
+            assert_int_equal(stc_slice_unit(svc, u, &a), 0);
+            assert_int_equal(stc_slicer_unit(sl, u, &b), 0);
+            assert_string_equal(a.text, b.text);
+            assert_int_equal(a.len, b.len);
+            assert_int_equal(a.nmethods, b.nmethods);
+            for (size_t i = 0; i < a.nmethods; i++)
+                assert_ptr_equal(a.methods[i], b.methods[i]);
+            assert_int_equal(a.ncalls, b.ncalls);
+            for (size_t i = 0; i < a.ncalls; i++)
+                assert_ptr_equal(a.calls[i], b.calls[i]);
+            assert_int_equal(a.nresources, b.nresources);
+            for (size_t i = 0; i < a.nresources; i++)
+                assert_string_equal(a.resources[i].attr, b.resources[i].attr);
+            stc_slice_free(&a);
+            stc_slice_free(&b);
+            checked++;
+        }
+    assert_true(checked >= 8);
+    stc_slicer_free(sl);
+    stc_service_free(svc);
+    free(path);
+}
+
+static void test_shared_slicer(void **state)
+{
+    (void)state;
+    check_shared_slicer("aws/data/package_shop.py");
+    check_shared_slicer("../examples/people.py");
+    check_shared_slicer("../examples/orders.py");
+    check_shared_slicer("../examples/chat.py");
+    check_shared_slicer("../examples/photos.py");
+}
+
 static void test_slice_decorated_and_nested(void **state)
 {
     (void)state;
@@ -493,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_zip_deterministic),
         cmocka_unit_test(test_slice_shop),
         cmocka_unit_test(test_slice_decorated_and_nested),
+        cmocka_unit_test(test_shared_slicer),
         cmocka_unit_test(test_digest_rules),
         cmocka_unit_test(test_package_files),
         cmocka_unit_test(test_no_service),
