@@ -16,15 +16,25 @@ static void cell_blank(stc_cell *cell, int style)
     cell->style = (uint8_t)style;
 }
 
+static const stc_cell blank_cell = {" ", 1, STC_STYLE_NORMAL};
+
+/* Tiles are handed out from chunks of this many. */
+enum { CHUNK_TILES = 64 };
+
+struct stc_canvas_chunk {
+    stc_canvas_chunk *next;
+    int used;
+    stc_cell cells[CHUNK_TILES * STC_CANVAS_TILE];
+};
+
 stc_canvas *stc_canvas_new(int width, int height, bool ascii)
 {
     stc_canvas *c = stc_xcalloc(1, sizeof *c);
     c->width = width > 0 ? width : 0;
     c->height = height > 0 ? height : 0;
     c->ascii = ascii;
-    c->cells = stc_xcalloc((size_t)c->width * (size_t)c->height + 1, sizeof *c->cells);
-    for (size_t i = 0; i < (size_t)c->width * (size_t)c->height; i++)
-        cell_blank(&c->cells[i], STC_STYLE_NORMAL);
+    c->tiles_per_row = (c->width + STC_CANVAS_TILE - 1) / STC_CANVAS_TILE;
+    c->tiles = stc_xcalloc((size_t)c->tiles_per_row * (size_t)c->height + 1, sizeof *c->tiles);
     return c;
 }
 
@@ -32,20 +42,45 @@ void stc_canvas_free(stc_canvas *c)
 {
     if (!c)
         return;
-    free(c->cells);
+    for (stc_canvas_chunk *k = c->chunks, *next; k; k = next) {
+        next = k->next;
+        free(k);
+    }
+    free(c->tiles);
     free(c);
+}
+
+static stc_cell *new_tile(stc_canvas *c)
+{
+    stc_canvas_chunk *k = c->chunks;
+    if (!k || k->used == CHUNK_TILES) {
+        k = stc_xmalloc(sizeof *k);
+        k->next = c->chunks;
+        k->used = 0;
+        c->chunks = k;
+    }
+    stc_cell *t = &k->cells[(size_t)k->used++ * STC_CANVAS_TILE];
+    for (int i = 0; i < STC_CANVAS_TILE; i++)
+        cell_blank(&t[i], STC_STYLE_NORMAL);
+    return t;
 }
 
 stc_cell *stc_canvas_at(stc_canvas *c, int x, int y)
 {
     if (x < 0 || y < 0 || x >= c->width || y >= c->height)
         return NULL;
-    return &c->cells[(size_t)y * (size_t)c->width + (size_t)x];
+    stc_cell **t = &c->tiles[(size_t)y * (size_t)c->tiles_per_row + (size_t)(x / STC_CANVAS_TILE)];
+    if (!*t)
+        *t = new_tile(c);
+    return &(*t)[x % STC_CANVAS_TILE];
 }
 
 const stc_cell *stc_canvas_cell(const stc_canvas *c, int x, int y)
 {
-    return stc_canvas_at((stc_canvas *)c, x, y);
+    if (x < 0 || y < 0 || x >= c->width || y >= c->height)
+        return NULL;
+    const stc_cell *t = c->tiles[(size_t)y * (size_t)c->tiles_per_row + (size_t)(x / STC_CANVAS_TILE)];
+    return t ? &t[x % STC_CANVAS_TILE] : &blank_cell;
 }
 
 /* Before (x, y) is overwritten: blank the other half of a wide character. */
@@ -162,26 +197,47 @@ char *stc_canvas_to_text(const stc_canvas *c, int x, int y, int w, int h)
     stc_buf b = STC_BUF_INIT;
     size_t keep = 0; /* length up to the last non-empty line */
     for (int row = y; row < y + h; row++) {
-        size_t line_start = b.len, content_end = b.len;
-        for (int col = x; col < x + w; col++) {
-            const stc_cell *cell = stc_canvas_cell(c, col, row);
-            if (cell->width == 0) {
-                if (col == x)
-                    stc_buf_putc(&b, ' '); /* the other half is outside */
+        /* Spaces are counted, not written, until something follows them:
+         * trailing spaces are dropped, and a blank tile costs nothing. */
+        size_t spaces = 0;
+        bool content = false;
+        stc_cell *const *tiles = c->tiles + (size_t)row * (size_t)c->tiles_per_row;
+        for (int col = x; col < x + w;) {
+            const stc_cell *tile = tiles[col / STC_CANVAS_TILE];
+            int tile_end = (col / STC_CANVAS_TILE + 1) * STC_CANVAS_TILE;
+            if (tile_end > x + w)
+                tile_end = x + w;
+            if (!tile) {
+                spaces += (size_t)(tile_end - col);
+                col = tile_end;
                 continue;
             }
-            if (cell->width == 2 && col + 1 >= x + w) {
-                stc_buf_putc(&b, ' '); /* half a wide character: clip */
-                content_end = b.len;
-                continue;
+            for (; col < tile_end; col++) {
+                const stc_cell *cell = &tile[col % STC_CANVAS_TILE];
+                if (cell->width == 0) {
+                    if (col == x)
+                        spaces++; /* the other half is outside */
+                    continue;
+                }
+                const char *text = cell->text;
+                if (cell->width == 2 && col + 1 >= x + w)
+                    text = " "; /* half a wide character: clip (kept, not trailing) */
+                else if (text[0] == ' ' && text[1] == '\0') {
+                    spaces++;
+                    continue;
+                }
+                size_t len = strlen(text);
+                stc_buf_reserve(&b, spaces + len + 1);
+                memset(b.data + b.len, ' ', spaces);
+                b.len += spaces;
+                spaces = 0;
+                memcpy(b.data + b.len, text, len);
+                b.len += len;
+                content = true;
             }
-            stc_buf_puts(&b, cell->text);
-            if (strcmp(cell->text, " ") != 0)
-                content_end = b.len;
         }
-        b.len = content_end;
         stc_buf_putc(&b, '\n');
-        if (content_end > line_start)
+        if (content)
             keep = b.len;
     }
     b.len = keep;

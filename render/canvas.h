@@ -17,10 +17,23 @@ typedef struct stc_cell {
     uint8_t style;  /* an stc_style */
 } stc_cell;
 
+/* Cells per tile: the canvas keeps each row as tiles of this many cells,
+ * allocated on the first write; a tile never written is blank. A drawing of
+ * a big machine is mostly empty (a 500-state chain is 700 x 3,600 cells, under
+ * 1% of them visible characters), so memory and the time to print follow what is
+ * drawn, not the area. */
+enum { STC_CANVAS_TILE = 32 };
+
+typedef struct stc_canvas_chunk stc_canvas_chunk;
+
 typedef struct stc_canvas {
     int width, height;
-    bool ascii;      /* put_text maps non-ASCII characters to ASCII */
-    stc_cell *cells; /* row-major, width * height */
+    bool ascii; /* put_text maps non-ASCII characters to ASCII */
+    /* private: tiles_per_row * height tile pointers, row-major; NULL is a
+     * blank tile. Tiles come from chunks freed with the canvas. */
+    int tiles_per_row;
+    stc_cell **tiles;
+    stc_canvas_chunk *chunks;
 } stc_canvas;
 
 /* A blank canvas (spaces, STC_STYLE_NORMAL). With ascii set, text written
@@ -28,7 +41,11 @@ typedef struct stc_canvas {
 stc_canvas *stc_canvas_new(int width, int height, bool ascii);
 void stc_canvas_free(stc_canvas *c);
 
-/* The cell at (x, y), or NULL outside the canvas. */
+/* The cell at (x, y), or NULL outside the canvas. stc_canvas_at() is for
+ * writing: it allocates the cell's tile when it is still blank.
+ * stc_canvas_cell() only reads: a cell in a blank tile is a shared blank
+ * cell (" ", width 1, STC_STYLE_NORMAL). Pointers stay valid until the
+ * canvas is freed. */
 stc_cell *stc_canvas_at(stc_canvas *c, int x, int y);
 const stc_cell *stc_canvas_cell(const stc_canvas *c, int x, int y);
 

@@ -1,6 +1,7 @@
 /* draw.c - layout -> canvas. */
 #include "render/draw.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +9,7 @@
 #include "render/style.h"
 #include "render/text.h"
 
-enum { BN = 1, BE = 2, BS = 4, BW = 8 };
+enum { BN = 1, BE = 2, BS = 4, BW = 8, BNORMAL = 16 };
 
 /* Edge characters by direction mask (N=1, E=2, S=4, W=8). */
 static const char *const edge_uni[16] = {" ", "│", "─", "└", "│", "│", "┌", "├",
@@ -175,6 +176,12 @@ static void draw_tee(stc_canvas *c, const stc_layout_node *n, int x, int y, bool
         stc_canvas_put(c, tx, ty, tee, cell->style);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static int dir_to(int x0, int y0, int x1, int y1)
 {
     if (x1 > x0) return BE;
@@ -188,65 +195,81 @@ stc_canvas *stc_draw_canvas(const stc_layout *l, const stc_draw_options *opt)
     static const stc_draw_options defaults = {0};
     const stc_draw_options *o = opt ? opt : &defaults;
     stc_canvas *c = stc_canvas_new(l->width, l->height, o->ascii);
-    size_t cells = (size_t)l->width * (size_t)l->height;
-
     for (size_t i = 0; i < l->n_clusters; i++)
         draw_frame(c, &l->clusters[i], o->ascii);
 
-    uint8_t *mask = stc_xcalloc(cells + 1, 1);
-    uint8_t *normal = stc_xcalloc(cells + 1, 1); /* a non-Catch edge uses the cell */
-    char *arrow = stc_xcalloc(cells + 1, 1);
+    /* Every cell of every path, as (cell << 32 | sequence number), sorted:
+     * the runs of one cell give its direction mask, whether a non-Catch edge
+     * uses it and its arrowhead (the last edge's). Proportional to the
+     * paths, not to the area. */
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_edges; i++)
+        n += (size_t)(l->edges[i].path_len > 0 ? l->edges[i].path_len : 0);
+    uint64_t *keys = stc_xmalloc((n + 1) * sizeof *keys);
+    uint8_t *bits = stc_xmalloc(n + 1); /* mask | BNORMAL | arrow index << 5 */
+    size_t k = 0;
     for (size_t i = 0; i < l->n_edges; i++) {
         const stc_layout_edge *e = &l->edges[i];
         const int *p = e->path;
-        for (int k = 0; k < e->path_len; k++) {
-            size_t at = (size_t)p[2 * k + 1] * (size_t)l->width + (size_t)p[2 * k];
-            if (k > 0)
-                mask[at] |= (uint8_t)dir_to(p[2 * k], p[2 * k + 1], p[2 * k - 2], p[2 * k - 1]);
-            if (k + 1 < e->path_len)
-                mask[at] |= (uint8_t)dir_to(p[2 * k], p[2 * k + 1], p[2 * k + 2], p[2 * k + 3]);
-            if (k == 0) {
+        for (int j = 0; j < e->path_len; j++, k++) {
+            uint64_t at = (uint64_t)p[2 * j + 1] * (uint64_t)l->width + (uint64_t)p[2 * j];
+            uint8_t m = 0;
+            if (j > 0)
+                m |= (uint8_t)dir_to(p[2 * j], p[2 * j + 1], p[2 * j - 2], p[2 * j - 1]);
+            if (j + 1 < e->path_len)
+                m |= (uint8_t)dir_to(p[2 * j], p[2 * j + 1], p[2 * j + 2], p[2 * j + 3]);
+            if (j == 0) {
                 stc_rect b = l->nodes[e->from].box;
                 int x = p[0], y = p[1];
-                mask[at] |= (uint8_t)(y >= b.y + b.h ? BN : y < b.y ? BS : x < b.x ? BE : BW);
+                m |= (uint8_t)(y >= b.y + b.h ? BN : y < b.y ? BS : x < b.x ? BE : BW);
             }
-            if (k + 1 == e->path_len)
-                arrow[at] = e->arrow;
+            if (j + 1 == e->path_len) {
+                int a = e->arrow == 'v' ? 1 : e->arrow == '>' ? 2 : e->arrow == '<' ? 3 : 4;
+                m |= (uint8_t)(a << 5);
+            }
             if (e->kind != STC_EDGE_CATCH)
-                normal[at] = 1;
+                m |= BNORMAL;
+            keys[k] = at << 32 | (uint64_t)k;
+            bits[k] = m;
         }
     }
-    for (int y = 0; y < l->height; y++) {
-        for (int x = 0; x < l->width; x++) {
-            size_t at = (size_t)y * (size_t)l->width + (size_t)x;
-            if (!mask[at] && !arrow[at])
-                continue;
-            int st = normal[at] ? STC_STYLE_EDGE : STC_STYLE_EDGE_CATCH;
-            const char *ch;
-            if (arrow[at]) {
-                static const char *const uni_arrows[] = {"▼", "►", "◄", "▲"};
-                static const char *const asc_arrows[] = {"v", ">", "<", "^"};
-                int a = arrow[at] == 'v' ? 0 : arrow[at] == '>' ? 1 : arrow[at] == '<' ? 2 : 3;
-                ch = o->ascii ? asc_arrows[a] : uni_arrows[a];
-            } else if (o->ascii) {
-                ch = edge_ascii[mask[at]];
-                if (!normal[at] && (mask[at] == (BN | BS) || mask[at] == BN || mask[at] == BS))
-                    ch = "!";
-                else if (!normal[at] && (mask[at] == (BE | BW) || mask[at] == BE || mask[at] == BW))
-                    ch = "~";
-            } else {
-                ch = edge_uni[mask[at]];
-                if (!normal[at] && (mask[at] == (BN | BS) || mask[at] == BN || mask[at] == BS))
-                    ch = "╏";
-                else if (!normal[at] && (mask[at] == (BE | BW) || mask[at] == BE || mask[at] == BW))
-                    ch = "╍";
-            }
+    qsort(keys, n, sizeof *keys, cmp_u64);
+    for (size_t i = 0; i < n;) {
+        uint64_t at = keys[i] >> 32;
+        int mask = 0, arrow = 0;
+        bool normal = false;
+        for (; i < n && keys[i] >> 32 == at; i++) {
+            uint8_t m = bits[keys[i] & 0xFFFFFFFFu];
+            mask |= m & 15;
+            normal |= (m & BNORMAL) != 0;
+            if (m >> 5)
+                arrow = m >> 5;
+        }
+        int x = (int)(at % (uint64_t)l->width), y = (int)(at / (uint64_t)l->width);
+        int st = normal ? STC_STYLE_EDGE : STC_STYLE_EDGE_CATCH;
+        const char *ch;
+        if (arrow) {
+            static const char *const uni_arrows[] = {"▼", "►", "◄", "▲"};
+            static const char *const asc_arrows[] = {"v", ">", "<", "^"};
+            ch = o->ascii ? asc_arrows[arrow - 1] : uni_arrows[arrow - 1];
+        } else if (o->ascii) {
+            ch = edge_ascii[mask];
+            if (!normal && (mask == (BN | BS) || mask == BN || mask == BS))
+                ch = "!";
+            else if (!normal && (mask == (BE | BW) || mask == BE || mask == BW))
+                ch = "~";
+        } else {
+            ch = edge_uni[mask];
+            if (!normal && (mask == (BN | BS) || mask == BN || mask == BS))
+                ch = "╏";
+            else if (!normal && (mask == (BE | BW) || mask == BE || mask == BW))
+                ch = "╍";
+        }
+        if (mask || arrow)
             stc_canvas_put(c, x, y, ch, st);
-        }
     }
-    free(mask);
-    free(normal);
-    free(arrow);
+    free(keys);
+    free(bits);
 
     for (size_t i = 0; i < l->n_nodes; i++)
         draw_box(c, &l->nodes[i], o);

@@ -788,6 +788,27 @@ static void test_text_and_canvas(void **state)
     assert_string_equal(s, "??~?z\n");
     free(s);
     stc_canvas_free(c);
+    /* Tiles: blank ones read as spaces; text and a wide character across
+     * a tile boundary; a part starting inside a tile; empty rows dropped. */
+    c = stc_canvas_new(3 * STC_CANVAS_TILE + 5, 4, false);
+    assert_string_equal(stc_canvas_cell(c, STC_CANVAS_TILE + 1, 2)->text, " ");
+    assert_int_equal(stc_canvas_cell(c, STC_CANVAS_TILE + 1, 2)->width, 1);
+    assert_null(stc_canvas_cell(c, 3 * STC_CANVAS_TILE + 5, 0));
+    stc_canvas_put_text(c, STC_CANVAS_TILE - 2, 1, "ab\xE4\xB8\xAD" "c", -1, STC_STYLE_EDGE);
+    stc_canvas_put(c, 3 * STC_CANVAS_TILE + 4, 1, "z", STC_STYLE_EDGE);
+    assert_int_equal(stc_canvas_cell(c, STC_CANVAS_TILE + 1, 1)->width, 0);
+    s = stc_canvas_to_text(c, 0, 0, c->width, c->height);
+    char *want = stc_xasprintf("\n%*sab\xE4\xB8\xAD" "c%*sz\n", STC_CANVAS_TILE - 2, "", 2 * STC_CANVAS_TILE + 1, "");
+    assert_string_equal(s, want);
+    free(want);
+    free(s);
+    s = stc_canvas_to_text(c, STC_CANVAS_TILE + 1, 0, 3, 4);
+    assert_string_equal(s, "\n c\n");
+    free(s);
+    s = stc_canvas_to_text(c, STC_CANVAS_TILE - 1, 1, 2, 1);
+    assert_string_equal(s, "b \n"); /* half of the wide character: a space */
+    free(s);
+    stc_canvas_free(c);
     assert_string_equal(stc_style_name(STC_STYLE_BOX_TASK), "box_task");
     assert_int_equal(stc_style_from_name("edge_catch"), STC_STYLE_EDGE_CATCH);
     assert_int_equal(stc_style_from_name("nope"), -1);
@@ -816,10 +837,11 @@ static void test_styles_and_highlights(void **state)
     assert_int_equal(stc_canvas_cell(c, r.x, r.y)->style, STC_STYLE_BOX_FAIL);
     /* Catch edges are drawn with their own style, labels with theirs. */
     bool catch_seen = false, label_seen = false;
-    for (int i = 0; i < c->width * c->height; i++) {
-        catch_seen |= c->cells[i].style == STC_STYLE_EDGE_CATCH;
-        label_seen |= c->cells[i].style == STC_STYLE_EDGE_LABEL;
-    }
+    for (int y = 0; y < c->height; y++)
+        for (int x = 0; x < c->width; x++) {
+            catch_seen |= stc_canvas_cell(c, x, y)->style == STC_STYLE_EDGE_CATCH;
+            label_seen |= stc_canvas_cell(c, x, y)->style == STC_STYLE_EDGE_LABEL;
+        }
     assert_true(catch_seen && label_seen);
     char *svg = stc_svg_render(l, &o);
     assert_non_null(strstr(svg, "class=\"state task current\""));
