@@ -525,6 +525,8 @@ stc_config *stc_config_load(const stc_config_schema *schema, const char *mode, c
         c->nunits = nunits;
         c->service = stc_xcalloc(nd, sizeof *c->service);
         c->unit_values = stc_xcalloc(nunits * nd + 1, sizeof *c->unit_values);
+        for (size_t u = 0; u < nunits; u++)
+            stc_name_index_add(&c->unit_index, units[u].method->name);
         for (size_t i = 0; i < nd; i++) {
             const stc_setting_def *def = &schema->defs[i];
             char *why = NULL;
@@ -568,16 +570,15 @@ void stc_config_free(stc_config *c)
     stc_triggers_free(c->triggers);
     free(c->service);
     free(c->unit_values);
+    stc_name_index_free(&c->unit_index);
     free(c->path);
     free(c);
 }
 
 const stc_setting_value *stc_config_get(const stc_config *c, const char *unit_name, size_t setting)
 {
-    for (size_t u = 0; unit_name && u < c->nunits; u++)
-        if (strcmp(c->units[u].method->name, unit_name) == 0)
-            return &c->unit_values[u * c->schema->ndefs + setting];
-    return &c->service[setting];
+    long u = stc_name_index_find(&c->unit_index, unit_name);
+    return u >= 0 ? &c->unit_values[(size_t)u * c->schema->ndefs + setting] : &c->service[setting];
 }
 
 long long stc_config_int(const stc_config *c, const char *unit_name, size_t setting)

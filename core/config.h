@@ -35,6 +35,7 @@
 
 #include "core/classify.h"
 #include "core/diag.h"
+#include "core/util.h"
 
 #define STC_CONFIG_MAX_MODES 8
 
@@ -84,6 +85,7 @@ typedef struct stc_config {
     size_t nunits;
     const stc_unit_info *units; /* borrowed */
     stc_setting_value *unit_values; /* nunits * ndefs: per unit, resolved */
+    stc_name_index unit_index;  /* unit method names -> unit position */
     bool has_triggers;          /* a triggers: section is present */
     struct stc_triggers *triggers; /* the triggers: section, every mode, owned
                                       (core/triggers.h); NULL when absent. Checked

@@ -120,8 +120,7 @@ typedef struct stc_an {
     size_t npost_names;
     char **runtime_modules;  /* local names bound to the stc_runtime module */
     size_t nruntime_modules;
-    size_t *name_slots;      /* method name -> index + 1, open addressing */
-    size_t nname_slots;      /* a power of two > 2 * nunits */
+    stc_name_index names;    /* unit method name -> unit index */
     size_t *call_mark;       /* nunits: cur_unit + 1 when the current unit calls it */
     size_t cur_unit;
 } stc_an;
@@ -157,40 +156,16 @@ static int stc_res_ref(const stc_an *a, const stc_node *n)
     return -1;
 }
 
-static size_t stc_name_hash(const char *x)
-{
-    size_t h = 1469598103934665603u;
-    for (; *x; x++)
-        h = (h ^ (unsigned char)*x) * 1099511628211u;
-    return h;
-}
-
-/* The index of the first method named `name`, or -1 (O(1): a hash table
- * built by stc_method_index_build). */
+/* The index of the first method named `name`, or -1 (O(1)). */
 static int stc_method_index(const stc_an *a, const char *name)
 {
-    size_t mask = a->nname_slots - 1;
-    for (size_t j = stc_name_hash(name) & mask; a->name_slots[j]; j = (j + 1) & mask)
-        if (strcmp(a->units[a->name_slots[j] - 1].method->name, name) == 0)
-            return (int)(a->name_slots[j] - 1);
-    return -1;
+    return (int)stc_name_index_find(&a->names, name);
 }
 
 static void stc_method_index_build(stc_an *a)
 {
-    a->nname_slots = 16;
-    while (a->nname_slots < 2 * a->nunits + 1)
-        a->nname_slots *= 2;
-    a->name_slots = stc_xcalloc(a->nname_slots, sizeof *a->name_slots);
-    size_t mask = a->nname_slots - 1;
-    for (size_t i = 0; i < a->nunits; i++) {
-        const char *name = a->units[i].method->name;
-        size_t j = stc_name_hash(name) & mask;
-        while (a->name_slots[j] && strcmp(a->units[a->name_slots[j] - 1].method->name, name) != 0)
-            j = (j + 1) & mask;
-        if (!a->name_slots[j])
-            a->name_slots[j] = i + 1;
-    }
+    for (size_t i = 0; i < a->nunits; i++)
+        stc_name_index_add(&a->names, a->units[i].method->name);
 }
 
 static int stc_call_cmp(const void *x, const void *y)
@@ -994,7 +969,7 @@ stc_resources *stc_resources_analyze(const stc_module *m, const stc_unit_info *u
         free(raws[i].calls);
     }
     free(raws);
-    free(a.name_slots);
+    stc_name_index_free(&a.names);
     free(a.call_mark);
     free(a.alias_names);
     free(a.alias_res);

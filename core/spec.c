@@ -27,6 +27,7 @@ stc_spec *stc_spec_build(const stc_service *svc, const stc_resources *res, const
     spec->workflows = wf;
     spec->units = stc_xcalloc(svc->nunits + 1, sizeof *spec->units);
     bool clash = false;
+    stc_name_index camels = {0};
     for (size_t i = 0; i < svc->nunits; i++) {
         const stc_unit_info *ui = &svc->units[i];
         if (ui->unit == STC_UNIT_NONE)
@@ -49,16 +50,18 @@ stc_spec *stc_spec_build(const stc_service *svc, const stc_resources *res, const
             spec->has_http = true;
         if (ui->kind == STC_KIND_WEBSOCKET)
             spec->has_websocket = true;
-        for (size_t j = 0; j + 1 < spec->nunits; j++)
-            if (strcmp(spec->units[j].camel, u->camel) == 0) {
-                const stc_method *m = ui->method;
-                stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, svc->file, m->name_pos.line, m->name_pos.col, "STC580",
-                                            "'%s' and '%s' would both be named %s in the template",
-                                            spec->units[j].name, u->name, u->camel);
-                stc_diag_set_hint(dg, "rename one of them");
-                clash = true;
-            }
+        size_t first = stc_name_index_add(&camels, u->camel);
+        if (first + 1 != spec->nunits) {
+            const stc_method *m = ui->method;
+            stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, svc->file, m->name_pos.line, m->name_pos.col, "STC580",
+                                        "'%s' and '%s' would both be named %s in the template",
+                                        spec->units[first].name, u->name, u->camel);
+            stc_diag_set_hint(dg, "rename one of them");
+            clash = true;
+        }
+        stc_name_index_add(&spec->index, u->name);
     }
+    stc_name_index_free(&camels);
     if (clash) {
         stc_spec_free(spec);
         return NULL;
@@ -76,15 +79,14 @@ void stc_spec_free(stc_spec *spec)
         free(spec->units[i].code_key);
     }
     free(spec->units);
+    stc_name_index_free(&spec->index);
     free(spec);
 }
 
 stc_spec_unit *stc_spec_unit_find(const stc_spec *spec, const char *name)
 {
-    for (size_t i = 0; spec && i < spec->nunits; i++)
-        if (strcmp(spec->units[i].name, name) == 0)
-            return &spec->units[i];
-    return NULL;
+    long i = spec ? stc_name_index_find(&spec->index, name) : -1;
+    return i >= 0 ? &spec->units[i] : NULL;
 }
 
 void stc_spec_set_package(stc_spec_unit *u, const char *digest, const char *code_key)

@@ -31,6 +31,7 @@
 #include "core/resources.h"
 #include "core/routes.h"
 #include "core/service.h"
+#include "core/util.h"
 #include "core/workflow.h"
 
 #define STC_SPEC_VERSION 1
@@ -55,6 +56,7 @@ typedef struct stc_spec {
     size_t nunits;
     bool has_http;                 /* any rest unit */
     bool has_websocket;            /* any websocket unit */
+    stc_name_index index;          /* unit names -> position in units */
 } stc_spec;
 
 /* Build the spec of a compiled service. Returns NULL (diagnostics in d)

@@ -325,3 +325,71 @@ int stc_edit_distance(const char *a, const char *b)
     free(row);
     return d;
 }
+
+/* ---- name index -------------------------------------------------------- */
+
+size_t stc_name_hash(const char *x)
+{
+    size_t h = 1469598103934665603u;
+    for (; *x; x++)
+        h = (h ^ (unsigned char)*x) * 1099511628211u;
+    return h;
+}
+
+static size_t *stc_name_slot(const stc_name_index *ix, const char *name)
+{
+    size_t mask = ix->nslots - 1;
+    for (size_t j = stc_name_hash(name) & mask;; j = (j + 1) & mask)
+        if (!ix->slots[j] || strcmp(ix->names[ix->slots[j] - 1], name) == 0)
+            return &ix->slots[j];
+}
+
+size_t stc_name_index_add(stc_name_index *ix, const char *name)
+{
+    if (ix->n == ix->cap) {
+        ix->cap = ix->cap ? 2 * ix->cap : 16;
+        ix->names = stc_xrealloc(ix->names, ix->cap * sizeof *ix->names);
+    }
+    size_t pos = ix->n;
+    ix->names[ix->n++] = name;
+    if (2 * ix->n >= ix->nslots) {
+        free(ix->slots);
+        ix->nslots = ix->nslots ? 2 * ix->nslots : 32;
+        while (2 * ix->n >= ix->nslots)
+            ix->nslots *= 2;
+        ix->slots = stc_xcalloc(ix->nslots, sizeof *ix->slots);
+        for (size_t i = 0; i < ix->n; i++) {
+            size_t *slot = stc_name_slot(ix, ix->names[i]);
+            if (!*slot)
+                *slot = i + 1;
+        }
+        return *stc_name_slot(ix, name) - 1;
+    }
+    size_t *slot = stc_name_slot(ix, name);
+    if (!*slot)
+        *slot = pos + 1;
+    return *slot - 1;
+}
+
+bool stc_name_index_insert(stc_name_index *ix, const char *name)
+{
+    if (!name || stc_name_index_find(ix, name) >= 0)
+        return false;
+    stc_name_index_add(ix, name);
+    return true;
+}
+
+long stc_name_index_find(const stc_name_index *ix, const char *name)
+{
+    if (!ix->nslots || !name)
+        return -1;
+    size_t slot = *stc_name_slot(ix, name);
+    return slot ? (long)slot - 1 : -1;
+}
+
+void stc_name_index_free(stc_name_index *ix)
+{
+    free(ix->names);
+    free(ix->slots);
+    memset(ix, 0, sizeof *ix);
+}

@@ -67,6 +67,26 @@ int stc_utf8_count(const char *s, size_t bytes);
 /* Levenshtein distance between two ASCII strings. */
 int stc_edit_distance(const char *a, const char *b);
 
+/* Names to positions in O(1): an open-addressing table over `n` borrowed
+ * names, the first of equal names winning (as a linear search finds it).
+ * Names may be added one by one (stc_name_index_add) or all at once. */
+typedef struct stc_name_index {
+    const char **names; /* owned array of borrowed names */
+    size_t n, cap;
+    size_t *slots;      /* position + 1, 0 = empty */
+    size_t nslots;      /* 0 or a power of two, > 2 * n */
+} stc_name_index;
+size_t stc_name_hash(const char *s); /* FNV-1a */
+/* Adds name at position ix->n; returns the position of the first equal name
+ * (the new one when there was none). */
+size_t stc_name_index_add(stc_name_index *ix, const char *name);
+/* Adds name only when no equal name is there (a set in insertion order);
+ * true when it was added. NULL is never added. */
+bool stc_name_index_insert(stc_name_index *ix, const char *name);
+/* The position of the first name equal to `name`, or -1. */
+long stc_name_index_find(const stc_name_index *ix, const char *name);
+void stc_name_index_free(stc_name_index *ix);
+
 #define STC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -30,63 +30,12 @@ const char *stc_slice_kind_env(stc_slice_kind k)
 
 /* ---- sets of borrowed strings ------------------------------------------ */
 
-/* Insertion-ordered (items) with an open-addressing index (slots hold
- * item index + 1), so that membership is O(1): a unit's slice collects every
- * name its kept code uses, and helpers are kept in every unit. */
-typedef struct {
-    const char **items;
-    size_t count, cap;
-    size_t *slots;
-    size_t nslots; /* 0 or a power of two, > 2 * count */
-} stc_strset;
-
-static size_t stc_strset_hash(const char *x)
-{
-    size_t h = 1469598103934665603u;
-    for (; *x; x++)
-        h = (h ^ (unsigned char)*x) * 1099511628211u;
-    return h;
-}
-
-static size_t *stc_strset_slot(const stc_strset *s, const char *x)
-{
-    size_t mask = s->nslots - 1;
-    for (size_t i = stc_strset_hash(x) & mask;; i = (i + 1) & mask)
-        if (!s->slots[i] || strcmp(s->items[s->slots[i] - 1], x) == 0)
-            return &s->slots[i];
-}
-
-static bool stc_strset_has(const stc_strset *s, const char *x)
-{
-    return s->nslots && *stc_strset_slot(s, x) != 0;
-}
-
-static bool stc_strset_add(stc_strset *s, const char *x)
-{
-    if (!x || stc_strset_has(s, x))
-        return false;
-    if (s->count == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 16;
-        s->items = stc_xrealloc(s->items, s->cap * sizeof *s->items);
-    }
-    s->items[s->count++] = x;
-    if (2 * s->count >= s->nslots) {
-        free(s->slots);
-        s->nslots = s->nslots ? 2 * s->nslots : 64;
-        s->slots = stc_xcalloc(s->nslots, sizeof *s->slots);
-        for (size_t i = 0; i < s->count; i++)
-            *stc_strset_slot(s, s->items[i]) = i + 1;
-    } else {
-        *stc_strset_slot(s, x) = s->count;
-    }
-    return true;
-}
-
-static void stc_strset_free(stc_strset *s)
-{
-    free(s->items);
-    free(s->slots);
-}
+/* Insertion-ordered with O(1) membership (core/util.h's name index): a
+ * unit's slice collects every name its kept code uses. */
+typedef stc_name_index stc_strset;
+#define stc_strset_add stc_name_index_insert
+#define stc_strset_has(s, x) (stc_name_index_find((s), (x)) >= 0)
+#define stc_strset_free stc_name_index_free
 
 /* ---- walking nodes ----------------------------------------------------- */
 
@@ -335,10 +284,7 @@ struct stc_slicer {
     const stc_module *m;
     const stc_class *cls;
     size_t nmethods, nbody, nmembers;
-    /* Methods by name, O(1): open addressing over method index + 1 (the first
-     * method of a name wins, as a linear search would find it). */
-    size_t *mslots;
-    size_t nmslots;
+    stc_name_index methods; /* method names -> index (the first of a name wins) */
     const stc_unit_info **unit_of; /* per method: its unit, or NULL */
     size_t *dunders;               /* method indexes, ascending */
     size_t ndunders;
@@ -362,18 +308,10 @@ struct stc_slicer {
     size_t *order;
 };
 
-static size_t *stc_slicer_mslot(const stc_slicer *s, const char *name)
-{
-    size_t mask = s->nmslots - 1;
-    for (size_t j = stc_strset_hash(name) & mask;; j = (j + 1) & mask)
-        if (!s->mslots[j] || strcmp(s->cls->methods[s->mslots[j] - 1].name, name) == 0)
-            return &s->mslots[j];
-}
-
 static const stc_method *stc_slicer_method(const stc_slicer *s, const char *name)
 {
-    size_t slot = *stc_slicer_mslot(s, name);
-    return slot ? &s->cls->methods[slot - 1] : NULL;
+    long i = stc_name_index_find(&s->methods, name);
+    return i >= 0 ? &s->cls->methods[i] : NULL;
 }
 
 static const stc_strset *stc_slicer_attrs(stc_slicer *s, size_t i)
@@ -409,8 +347,8 @@ static const stc_strset *stc_slicer_def_names(stc_slicer *s, size_t i)
 
 static void stc_strset_add_all(stc_strset *to, const stc_strset *from)
 {
-    for (size_t k = 0; k < from->count; k++)
-        stc_strset_add(to, from->items[k]);
+    for (size_t k = 0; k < from->n; k++)
+        stc_strset_add(to, from->names[k]);
 }
 
 static const char *stc_slicer_stmt_text(stc_slicer *s, char **slot, const stc_node *n)
@@ -439,16 +377,10 @@ stc_slicer *stc_slicer_new(const stc_service *svc)
     s->nmembers = cdef->l0.count;
     size_t nm1 = nm ? nm : 1, nb1 = nb ? nb : 1;
 
-    s->nmslots = 16;
-    while (s->nmslots < 2 * nm + 1)
-        s->nmslots *= 2;
-    s->mslots = stc_xcalloc(s->nmslots, sizeof *s->mslots);
     s->unit_of = stc_xcalloc(nm1, sizeof *s->unit_of);
     s->dunders = stc_xcalloc(nm1, sizeof *s->dunders);
     for (size_t i = 0; i < nm; i++) {
-        size_t *slot = stc_slicer_mslot(s, cls->methods[i].name);
-        if (!*slot)
-            *slot = i + 1;
+        stc_name_index_add(&s->methods, cls->methods[i].name);
         if (stc_is_dunder(cls->methods[i].name))
             s->dunders[s->ndunders++] = i;
     }
@@ -526,7 +458,7 @@ void stc_slicer_free(stc_slicer *s)
     for (size_t i = 0; i < s->nmembers; i++)
         free(s->member_text[i]);
     stc_strset_free(&s->base);
-    free(s->mslots);
+    stc_name_index_free(&s->methods);
     free(s->unit_of);
     free(s->dunders);
     free(s->declared);
@@ -590,8 +522,8 @@ int stc_slicer_unit(stc_slicer *s, const stc_unit_info *u, stc_slice *out)
             continue;
         const stc_strset *attrs = stc_slicer_attrs(s, s->order[w]);
         bool is_init = strcmp(meth->name, "__init__") == 0;
-        for (size_t k = 0; k < attrs->count; k++) {
-            const char *attr = attrs->items[k];
+        for (size_t k = 0; k < attrs->n; k++) {
+            const char *attr = attrs->names[k];
             const stc_method *target = stc_slicer_method(s, attr);
             if (target) {
                 size_t idx = (size_t)(target - cls->methods);
