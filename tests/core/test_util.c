@@ -66,6 +66,44 @@ static size_t count_entries(const char *dir)
     return n;
 }
 
+static void test_name_index(void **state)
+{
+    (void)state;
+    stc_name_index ix = {0};
+    assert_int_equal(stc_name_index_find(&ix, "a"), -1); /* empty: no table yet */
+    assert_int_equal(stc_name_index_add(&ix, "get_person"), 0);
+    assert_int_equal(stc_name_index_add(&ix, "list_people"), 1);
+    /* A repeated name gets its own position but lookups find the first. */
+    assert_int_equal(stc_name_index_add(&ix, "get_person"), 0);
+    assert_int_equal(ix.n, 3);
+    assert_int_equal(stc_name_index_find(&ix, "get_person"), 0);
+    assert_int_equal(stc_name_index_find(&ix, "list_people"), 1);
+    assert_int_equal(stc_name_index_find(&ix, "get_people"), -1);
+    assert_int_equal(stc_name_index_find(&ix, NULL), -1);
+    /* Grow well past the first table (32 slots) and the first array (16). */
+    static char names[500][8];
+    for (int i = 0; i < 500; i++) {
+        snprintf(names[i], sizeof names[i], "n%d", i);
+        assert_int_equal(stc_name_index_add(&ix, names[i]), 3 + i);
+    }
+    for (int i = 0; i < 500; i++)
+        assert_int_equal(stc_name_index_find(&ix, names[i]), 3 + i);
+    assert_int_equal(stc_name_index_find(&ix, "n500"), -1);
+    assert_true(ix.nslots > 2 * ix.n);
+    stc_name_index_free(&ix);
+    assert_int_equal(ix.n, 0);
+
+    /* As a set: insert adds only new names, in order. */
+    assert_false(stc_name_index_insert(&ix, NULL));
+    assert_true(stc_name_index_insert(&ix, "x"));
+    assert_true(stc_name_index_insert(&ix, "y"));
+    assert_false(stc_name_index_insert(&ix, "x"));
+    assert_int_equal(ix.n, 2);
+    assert_string_equal(ix.names[0], "x");
+    assert_string_equal(ix.names[1], "y");
+    stc_name_index_free(&ix);
+}
+
 static void test_atomic_write(void **state)
 {
     (void)state;
@@ -128,6 +166,7 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_name_index),
         cmocka_unit_test(test_atomic_write),
         cmocka_unit_test(test_diag_print),
     };
