@@ -91,10 +91,15 @@ bool stc_yaml_out_needs_quotes(const char *s)
     static const char *const words[] = {"null", "~", "true", "false", "yes", "no", "on", "off", "y", "n"};
     if (!*s)
         return true;
-    for (size_t i = 0; i < STC_ARRAY_LEN(words); i++)
-        if (stc_ieq(s, words[i]))
-            return true;
-    return stc_looks_numeric(s) || stc_looks_timestamp(s) || s[0] == '=' || s[0] == '<';
+    /* The words are at most 5 bytes long; numbers and timestamps start with
+     * a digit, a sign or a dot (".inf", ".5"). */
+    if (strnlen(s, 6) <= 5)
+        for (size_t i = 0; i < STC_ARRAY_LEN(words); i++)
+            if (stc_ieq(s, words[i]))
+                return true;
+    bool numeric_start = isdigit((unsigned char)s[0]) || s[0] == '+' || s[0] == '-' || s[0] == '.' ||
+                         s[0] == '_';
+    return (numeric_start && (stc_looks_numeric(s) || stc_looks_timestamp(s))) || s[0] == '=' || s[0] == '<';
 }
 
 static void stc_yw_scalar(stc_yw *w, const char *tag, const char *text, bool is_string)
@@ -196,14 +201,14 @@ static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag)
 
 int stc_yaml_out_write(const cJSON *root, unsigned flags, stc_buf *out, char **err)
 {
-    stc_buf text = STC_BUF_INIT;
+    size_t start = out->len;
     stc_yw w = {.flags = flags};
     yaml_event_t ev;
     if (!yaml_emitter_initialize(&w.em)) {
         *err = stc_xstrdup("cannot initialize the YAML emitter");
         return -1;
     }
-    yaml_emitter_set_output(&w.em, stc_yw_output, &text);
+    yaml_emitter_set_output(&w.em, stc_yw_output, out);
     yaml_emitter_set_unicode(&w.em, 1);
     yaml_emitter_set_indent(&w.em, 2);
     yaml_emitter_set_width(&w.em, -1);
@@ -223,10 +228,10 @@ int stc_yaml_out_write(const cJSON *root, unsigned flags, stc_buf *out, char **e
     if (w.failed) {
         *err = stc_xasprintf("YAML emitter: %s", w.em.problem ? w.em.problem : "unknown error");
         rc = -1;
-    } else {
-        stc_buf_add(out, text.data ? text.data : "", text.len);
+        out->len = start; /* nothing appended on failure */
+        if (out->data)
+            out->data[start] = '\0';
     }
     yaml_emitter_delete(&w.em);
-    stc_buf_free(&text);
     return rc;
 }
