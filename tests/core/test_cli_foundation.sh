@@ -13,7 +13,7 @@ bad()  { fail=$((fail+1)); echo "FAIL: $*"; }
 # expect_rc NAME WANT CMD...: run CMD (stdout -> $T/out, stderr -> $T/err) and check its status
 expect_rc() {
   local name=$1 want=$2; shift 2
-  timeout 120 "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  timeout "${STC_TEST_TIMEOUT:-120}" "$@" >"$T/out" 2>"$T/err"; local rc=$?
   if [ "$rc" = "$want" ]; then ok; else bad "$name: exit $rc, want $want"; sed 's/^/  | /' "$T/err" | head -5; fi
 }
 expect_err() { grep -qF -- "$2" "$T/err" && ok || { bad "$1: stderr lacks '$2'"; sed 's/^/  | /' "$T/err" | head -5; }; }

@@ -159,7 +159,7 @@ def run_simulator(module_path, method, case, tmp):
         json.dump(case.get("mocks", {}), f)
     cmd = [os.environ["STC_BIN"], "simulate", module_path, method,
            "--input", json.dumps(case["input"]), "--mocks", mocks, "--json"]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=int(os.environ.get("STC_TEST_TIMEOUT", "120")))
     if p.returncode not in (0, 4):
         return {"exit": p.returncode, "stderr": p.stderr.strip()}
     doc = json.loads(p.stdout)
