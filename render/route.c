@@ -22,24 +22,57 @@ enum { F_PORT = 1 };
 #define COST_CROSS 14
 #define COST_SIDE 8
 
+/* What routing knows of one cell of the whole grid. */
+typedef struct cell_info {
+    uint8_t kind;  /* FREE, BOX, ... */
+    uint8_t near;  /* COST_NEAR next to a box or label, else 0 */
+    uint8_t mask;  /* directions of the committed paths through the cell */
+    uint8_t flags; /* F_PORT */
+    /* Who uses the cell (meaningful where mask is set): 0 nobody, the
+     * target node + 1 (occ_from: SOURCE_KEY + 1), -1 several. */
+    int occ_to, occ_from;
+} cell_info;
+
+/* The grid is kept as square tiles of GRID_TILE x GRID_TILE cells,
+ * allocated on the first write (a box, a label, a frame, a committed path);
+ * a tile never written reads as free cells. */
+#define GRID_SHIFT 4
+#define GRID_TILE (1 << GRID_SHIFT)
+#define GRID_MASK (GRID_TILE - 1)
+
+static const cell_info free_cell;
+
+/* Search state of one (cell, direction) of the current window. */
+typedef struct node_state {
+    int dist;
+    int prev; /* window state, -1 at a start */
+    unsigned stamp;
+} node_state;
+
+/* A goal cell of the current window. */
+typedef struct goal_state {
+    unsigned stamp;
+    int cost;
+    uint8_t dirs;
+} goal_state;
+
+typedef struct window {
+    int x0, y0, x1, y1; /* inclusive */
+} window;
+
 typedef struct grid {
     int w, h;
-    uint8_t *kind;
-    int *owner;
-    uint8_t *near;
-    uint8_t *mask;
-    uint8_t *flags;
-    int *occ_to;   /* -1 free, a target node, -2 several */
-    int *occ_from; /* -1 free, a source node, -2 several */
-    /* search state, per (cell * 4 + dir) */
-    int *dist;
-    int *prev;
-    unsigned *stamp;
+    int tiles_w, tiles_h; /* tiles per row and column */
+    cell_info **tiles;    /* row-major; NULL: all free */
+    /* One search runs inside a window; its state is indexed by window cell
+     * (row-major inside the window, which orders states as the whole grid
+     * would) and reused from search to search, told apart by `gen`. */
+    window win;
+    int win_w;
+    node_state *st;
+    goal_state *goal;
+    size_t st_cap; /* window cells the buffers hold */
     unsigned gen;
-    /* goals, per cell */
-    unsigned *goal_stamp;
-    uint8_t *goal_dirs;
-    int *goal_cost;
     /* heap */
     long long *heap;
     size_t heap_len, heap_cap;
@@ -53,20 +86,30 @@ typedef struct start {
     int cell, dir, cost;
 } start;
 
-typedef struct window {
-    int x0, y0, x1, y1; /* inclusive */
-} window;
-
 static int idx(const grid *g, int x, int y) { return y * g->w + x; }
 
-static void block_rect(grid *g, stc_rect r, int kind, int owner)
+/* The cell at (x, y), which must be on the grid, for reading. */
+static const cell_info *info(const grid *g, int x, int y)
+{
+    const cell_info *t = g->tiles[(y >> GRID_SHIFT) * g->tiles_w + (x >> GRID_SHIFT)];
+    return t ? &t[(y & GRID_MASK) * GRID_TILE + (x & GRID_MASK)] : &free_cell;
+}
+
+/* The same for writing: the tile is allocated if need be. */
+static cell_info *info_w(grid *g, int x, int y)
+{
+    cell_info **t = &g->tiles[(y >> GRID_SHIFT) * g->tiles_w + (x >> GRID_SHIFT)];
+    if (!*t)
+        *t = stc_xcalloc(GRID_TILE * GRID_TILE, sizeof **t);
+    return &(*t)[(y & GRID_MASK) * GRID_TILE + (x & GRID_MASK)];
+}
+
+static void block_rect(grid *g, stc_rect r, int kind)
 {
     for (int y = r.y; y < r.y + r.h; y++)
         for (int x = r.x; x < r.x + r.w; x++)
-            if (x >= 0 && y >= 0 && x < g->w && y < g->h) {
-                g->kind[idx(g, x, y)] = (uint8_t)kind;
-                g->owner[idx(g, x, y)] = owner;
-            }
+            if (x >= 0 && y >= 0 && x < g->w && y < g->h)
+                info_w(g, x, y)->kind = (uint8_t)kind;
 }
 
 static void near_rect(grid *g, stc_rect r)
@@ -74,14 +117,14 @@ static void near_rect(grid *g, stc_rect r)
     for (int y = r.y - 1; y <= r.y + r.h; y++)
         for (int x = r.x - 1; x <= r.x + r.w; x++)
             if (x >= 0 && y >= 0 && x < g->w && y < g->h)
-                g->near[idx(g, x, y)] = COST_NEAR;
+                info_w(g, x, y)->near = COST_NEAR;
 }
 
 static void set_frame(grid *g, int x, int y, int kind)
 {
     if (x < 0 || y < 0 || x >= g->w || y >= g->h)
         return;
-    uint8_t *k = &g->kind[idx(g, x, y)];
+    uint8_t *k = &info_w(g, x, y)->kind;
     if (*k == FREE)
         *k = (uint8_t)kind;
 }
@@ -91,25 +134,12 @@ static void grid_init(grid *g, const stc_layout *l)
     memset(g, 0, sizeof *g);
     g->w = l->width;
     g->h = l->height;
-    size_t cells = (size_t)g->w * (size_t)g->h;
-    g->kind = stc_xcalloc(cells, 1);
-    g->owner = stc_xcalloc(cells, sizeof *g->owner);
-    g->near = stc_xcalloc(cells, 1);
-    g->mask = stc_xcalloc(cells, 1);
-    g->flags = stc_xcalloc(cells, 1);
-    g->occ_to = stc_xmalloc(cells * sizeof *g->occ_to);
-    g->occ_from = stc_xmalloc(cells * sizeof *g->occ_from);
-    for (size_t i = 0; i < cells; i++)
-        g->occ_to[i] = g->occ_from[i] = -1;
-    g->dist = stc_xmalloc(cells * 4 * sizeof *g->dist);
-    g->prev = stc_xmalloc(cells * 4 * sizeof *g->prev);
-    g->stamp = stc_xcalloc(cells * 4, sizeof *g->stamp);
-    g->goal_stamp = stc_xcalloc(cells, sizeof *g->goal_stamp);
-    g->goal_dirs = stc_xcalloc(cells, 1);
-    g->goal_cost = stc_xcalloc(cells, sizeof *g->goal_cost);
+    g->tiles_w = (g->w + GRID_TILE - 1) / GRID_TILE;
+    g->tiles_h = (g->h + GRID_TILE - 1) / GRID_TILE;
+    g->tiles = stc_xcalloc((size_t)g->tiles_w * (size_t)g->tiles_h + 1, sizeof *g->tiles);
 
     for (size_t i = 0; i < l->n_nodes; i++) {
-        block_rect(g, l->nodes[i].box, BOX, (int)i);
+        block_rect(g, l->nodes[i].box, BOX);
         near_rect(g, l->nodes[i].box);
     }
     for (size_t i = 0; i < l->n_edges; i++) {
@@ -117,10 +147,10 @@ static void grid_init(grid *g, const stc_layout *l)
         if (!e->label)
             continue;
         stc_rect text = {e->label_box.x - 1, e->label_box.y, e->label_box.w + 1, 1};
-        block_rect(g, text, TEXT, (int)i);
+        block_rect(g, text, TEXT);
         near_rect(g, text);
         stc_rect chan = {e->label_box.x - 2, e->label_box.y, 1, 1};
-        block_rect(g, chan, CHANNEL, (int)i);
+        block_rect(g, chan, CHANNEL);
     }
     for (size_t i = 0; i < l->n_clusters; i++) {
         stc_rect r = l->clusters[i].box;
@@ -136,30 +166,22 @@ static void grid_init(grid *g, const stc_layout *l)
         stc_rect corners[4] = {{r.x, r.y, 1, 1}, {r.x + r.w - 1, r.y, 1, 1},
                                {r.x, r.y + r.h - 1, 1, 1}, {r.x + r.w - 1, r.y + r.h - 1, 1, 1}};
         for (int k = 0; k < 4; k++)
-            block_rect(g, corners[k], TEXT, -1);
+            block_rect(g, corners[k], TEXT);
         int tw = (int)strlen(l->clusters[i].title) + 2;
         if (tw > r.w - 4)
             tw = r.w - 4;
         if (tw > 0)
-            block_rect(g, (stc_rect){r.x + 2, r.y, tw, 1}, TEXT, -1);
+            block_rect(g, (stc_rect){r.x + 2, r.y, tw, 1}, TEXT);
     }
 }
 
 static void grid_free(grid *g)
 {
-    free(g->kind);
-    free(g->owner);
-    free(g->near);
-    free(g->mask);
-    free(g->flags);
-    free(g->occ_to);
-    free(g->occ_from);
-    free(g->dist);
-    free(g->prev);
-    free(g->stamp);
-    free(g->goal_stamp);
-    free(g->goal_dirs);
-    free(g->goal_cost);
+    for (size_t i = 0; i < (size_t)g->tiles_w * (size_t)g->tiles_h; i++)
+        free(g->tiles[i]);
+    free(g->tiles);
+    free(g->st);
+    free(g->goal);
     free(g->heap);
 }
 
@@ -206,32 +228,35 @@ static long long heap_pop(grid *g)
 
 /* May an edge from `source` to `target` share this cell with the edges
  * already there? Edges to one box merge; edges from one box fan out. */
-static bool shares(const grid *g, int cell, int source, int target)
+static bool shares(const cell_info *ci, int source, int target)
 {
-    return g->occ_to[cell] == target || g->occ_from[cell] == source;
+    return ci->occ_to == target + 1 || ci->occ_from == source + 1;
 }
 
 /* Must an edge leave this cell in the direction it came? */
-static bool straight_only(const grid *g, int cell, int source, int target)
+static bool straight_only(const cell_info *ci, int source, int target)
 {
-    int k = g->kind[cell];
+    int k = ci->kind;
     if (k == FRAME_H || k == FRAME_V || k == CHANNEL)
         return true;
-    return g->mask[cell] && !shares(g, cell, source, target);
+    return ci->mask && !shares(ci, source, target);
 }
 
-/* Cost of entering `cell` moving in `dir`, or -1 when not allowed. */
-static int enter_cost(const grid *g, int cell, int dir, int edge, int source, int target)
+/* Cost of entering `cell` moving in `dir`, or -1 when not allowed. `chan`
+ * is the cell of the edge's own label channel (-1 without a label): the
+ * only channel it may pass. */
+static int enter_cost(const grid *g, int x, int y, int dir, int chan, int source, int target)
 {
-    int k = g->kind[cell];
+    const cell_info *ci = info(g, x, y);
+    int k = ci->kind;
     bool vertical = dir == N || dir == S;
-    int cost = COST_STEP + g->near[cell];
+    int cost = COST_STEP + ci->near;
     switch (k) {
     case BOX:
     case TEXT:
         return -1;
     case CHANNEL:
-        if (g->owner[cell] != edge || !vertical)
+        if (idx(g, x, y) != chan || !vertical)
             return -1;
         break;
     case FRAME_H:
@@ -247,14 +272,14 @@ static int enter_cost(const grid *g, int cell, int dir, int edge, int source, in
     default:
         break;
     }
-    if (g->mask[cell]) {
-        if (shares(g, cell, source, target)) {
+    if (ci->mask) {
+        if (shares(ci, source, target)) {
             cost -= 1; /* merging or fanning out */
         } else {
-            if (g->flags[cell] & F_PORT)
+            if (ci->flags & F_PORT)
                 return -1;
             uint8_t want = vertical ? (1u << E | 1u << W) : (1u << N | 1u << S);
-            if (g->mask[cell] != want)
+            if (ci->mask != want)
                 return -1;
             cost += COST_CROSS;
         }
@@ -269,95 +294,122 @@ static int heuristic(int x, int y, stc_rect goal)
     return (dx + dy) * COST_STEP;
 }
 
-static void add_goal(grid *g, int x, int y, int dirs, int cost)
+/* Start a search inside `win`: a new generation of window states and goals. */
+static void begin_search(grid *g, window win)
 {
-    if (x < 0 || y < 0 || x >= g->w || y >= g->h)
-        return;
-    int c = idx(g, x, y);
-    if (g->goal_stamp[c] != g->gen) {
-        g->goal_stamp[c] = g->gen;
-        g->goal_dirs[c] = 0;
-        g->goal_cost[c] = cost;
+    g->win = win;
+    g->win_w = win.x1 - win.x0 + 1;
+    size_t cells = (size_t)g->win_w * (size_t)(win.y1 - win.y0 + 1);
+    if (cells > g->st_cap) {
+        /* Fresh zeroed buffers: stamp 0 is no generation. */
+        free(g->st);
+        free(g->goal);
+        g->st_cap = cells > 2 * g->st_cap ? cells : 2 * g->st_cap;
+        g->st = stc_xcalloc(g->st_cap * 4, sizeof *g->st);
+        g->goal = stc_xcalloc(g->st_cap, sizeof *g->goal);
     }
-    g->goal_dirs[c] |= (uint8_t)dirs;
-    if (cost < g->goal_cost[c])
-        g->goal_cost[c] = cost;
+    g->gen++;
 }
 
-/* A* from `starts` to the goals marked for generation g->gen. Returns the
- * goal state or -1. */
-static int astar(grid *g, const start *starts, int n_starts, stc_rect goal_rect, int edge,
-                 int source, int target, window win)
+static bool in_window(const grid *g, int x, int y)
+{
+    return x >= g->win.x0 && x <= g->win.x1 && y >= g->win.y0 && y <= g->win.y1;
+}
+
+/* Window cell of (x, y), which must be inside the window. */
+static int widx(const grid *g, int x, int y) { return (y - g->win.y0) * g->win_w + (x - g->win.x0); }
+
+/* A goal outside the window cannot be reached and is left out. */
+static void add_goal(grid *g, int x, int y, int dirs, int cost)
+{
+    if (x < 0 || y < 0 || x >= g->w || y >= g->h || !in_window(g, x, y))
+        return;
+    goal_state *gs = &g->goal[widx(g, x, y)];
+    if (gs->stamp != g->gen) {
+        gs->stamp = g->gen;
+        gs->dirs = 0;
+        gs->cost = cost;
+    }
+    gs->dirs |= (uint8_t)dirs;
+    if (cost < gs->cost)
+        gs->cost = cost;
+}
+
+/* A* from `starts` to the goals of this generation, inside the window set
+ * by begin_search(). Returns the goal's window state or -1. */
+static int astar(grid *g, const start *starts, int n_starts, stc_rect goal_rect, int chan,
+                 int source, int target)
 {
     g->heap_len = 0;
+    const window win = g->win;
+    const int ww = g->win_w;
+    node_state *st = g->st;
+    const goal_state *goal = g->goal;
+    const unsigned gen = g->gen;
     for (int i = 0; i < n_starts; i++) {
-        int s = starts[i].cell * 4 + starts[i].dir;
         int x = starts[i].cell % g->w, y = starts[i].cell / g->w;
-        if (x < win.x0 || x > win.x1 || y < win.y0 || y > win.y1)
+        if (!in_window(g, x, y))
             continue;
-        if (enter_cost(g, starts[i].cell, starts[i].dir, edge, source, target) < 0)
+        int s = widx(g, x, y) * 4 + starts[i].dir;
+        if (enter_cost(g, x, y, starts[i].dir, chan, source, target) < 0)
             continue;
         int cost = starts[i].cost;
-        if (g->stamp[s] == g->gen && g->dist[s] <= cost)
+        if (st[s].stamp == gen && st[s].dist <= cost)
             continue;
-        g->stamp[s] = g->gen;
-        g->dist[s] = cost;
-        g->prev[s] = -1;
+        st[s] = (node_state){cost, -1, gen};
         heap_push(g, cost + heuristic(x, y, goal_rect), s);
     }
     while (g->heap_len) {
         long long top = heap_pop(g);
         int s = (int)(top & 0xFFFFFFFF);
         int f = (int)(top >> 32);
-        int cell = s / 4, dir = s % 4;
-        int x = cell % g->w, y = cell / g->w;
-        int d0 = g->dist[s];
+        int wc = s / 4, dir = s % 4;
+        int x = win.x0 + wc % ww, y = win.y0 + wc / ww;
+        int d0 = st[s].dist;
         if (f > d0 + heuristic(x, y, goal_rect))
             continue; /* stale entry */
-        if (g->goal_stamp[cell] == g->gen && (g->goal_dirs[cell] & (1u << dir)))
+        if (goal[wc].stamp == gen && (goal[wc].dirs & (1u << dir)))
             return s;
-        bool straight = straight_only(g, cell, source, target);
+        bool straight = straight_only(info(g, x, y), source, target);
         for (int nd = 0; nd < 4; nd++) {
             if (nd == (dir + 2) % 4 || (straight && nd != dir))
                 continue;
             int nx = x + DX[nd], ny = y + DY[nd];
             if (nx < win.x0 || nx > win.x1 || ny < win.y0 || ny > win.y1)
                 continue;
-            int nc = idx(g, nx, ny);
-            int c = enter_cost(g, nc, nd, edge, source, target);
+            int c = enter_cost(g, nx, ny, nd, chan, source, target);
             if (c < 0)
                 continue;
             if (nd != dir)
                 c += COST_TURN;
-            if (g->goal_stamp[nc] == g->gen && (g->goal_dirs[nc] & (1u << nd)))
-                c += g->goal_cost[nc];
-            int ns = nc * 4 + nd;
+            int nwc = wc + DX[nd] + DY[nd] * ww;
+            if (goal[nwc].stamp == gen && (goal[nwc].dirs & (1u << nd)))
+                c += goal[nwc].cost;
+            int ns = nwc * 4 + nd;
             int nd_cost = d0 + c;
-            if (g->stamp[ns] == g->gen && g->dist[ns] <= nd_cost)
+            if (st[ns].stamp == gen && st[ns].dist <= nd_cost)
                 continue;
-            g->stamp[ns] = g->gen;
-            g->dist[ns] = nd_cost;
-            g->prev[ns] = s;
+            st[ns] = (node_state){nd_cost, s, gen};
             heap_push(g, nd_cost + heuristic(nx, ny, goal_rect), ns);
         }
     }
     return -1;
 }
 
-/* Cells of the path ending in state s, appended to *out. */
+/* Cells of the path ending in window state s, appended to *out. */
 static void collect(grid *g, int s, int **out, int *len, int *cap)
 {
     int n = 0;
-    for (int t = s; t >= 0; t = g->prev[t])
+    for (int t = s; t >= 0; t = g->st[t].prev)
         n++;
     if (*len + n > *cap) {
         *cap = (*len + n) * 2;
         *out = stc_xrealloc(*out, (size_t)*cap * 2 * sizeof **out);
     }
     int i = *len + n - 1;
-    for (int t = s; t >= 0; t = g->prev[t], i--) {
-        (*out)[2 * i] = (t / 4) % g->w;
-        (*out)[2 * i + 1] = (t / 4) / g->w;
+    for (int t = s; t >= 0; t = g->st[t].prev, i--) {
+        (*out)[2 * i] = g->win.x0 + (t / 4) % g->win_w;
+        (*out)[2 * i + 1] = g->win.y0 + (t / 4) / g->win_w;
     }
     *len += n;
 }
@@ -383,7 +435,7 @@ static void commit(grid *g, const stc_layout *l, stc_layout_edge *e)
     int target = e->to;
     for (int i = 0; i < e->path_len; i++) {
         int x = e->path[2 * i], y = e->path[2 * i + 1];
-        int c = idx(g, x, y);
+        cell_info *ci = info_w(g, x, y);
         uint8_t m = 0;
         if (i > 0)
             m |= (uint8_t)(1u << dir_between(x, y, e->path[2 * i - 2], e->path[2 * i - 1]));
@@ -392,16 +444,16 @@ static void commit(grid *g, const stc_layout *l, stc_layout_edge *e)
         if (i == 0)
             m |= (uint8_t)(1u << side_dir(l->nodes[e->from].box, x, y));
         if (i == 0 || i + 1 == e->path_len)
-            g->flags[c] |= F_PORT;
-        g->mask[c] |= m;
-        if (g->occ_to[c] == -1)
-            g->occ_to[c] = target;
-        else if (g->occ_to[c] != target)
-            g->occ_to[c] = -2;
-        if (g->occ_from[c] == -1)
-            g->occ_from[c] = SOURCE_KEY(e);
-        else if (g->occ_from[c] != SOURCE_KEY(e))
-            g->occ_from[c] = -2;
+            ci->flags |= F_PORT;
+        ci->mask |= m;
+        if (ci->occ_to == 0)
+            ci->occ_to = target + 1;
+        else if (ci->occ_to != target + 1)
+            ci->occ_to = -1;
+        if (ci->occ_from == 0)
+            ci->occ_from = SOURCE_KEY(e) + 1;
+        else if (ci->occ_from != SOURCE_KEY(e) + 1)
+            ci->occ_from = -1;
     }
 }
 
@@ -455,7 +507,7 @@ static stc_rect grow(stc_rect r, int by)
 }
 
 /* Route one edge; false when no path exists. */
-static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, int ei, start **starts)
+static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, start **starts)
 {
     stc_rect from = l->nodes[e->from].box, to = l->nodes[e->to].box;
     int n_starts = 0;
@@ -468,17 +520,18 @@ static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, int ei, 
         if (e->label) {
             int cx = e->label_box.x - 2, cy = e->label_box.y;
             stc_rect chan = {cx, cy, 1, 1};
-            g->gen++;
+            int chan_cell = idx(g, cx, cy);
+            begin_search(g, window_of(g, from, chan, full));
             add_goal(g, cx, cy, 1u << N | 1u << S, 0);
-            int s = astar(g, *starts, n_starts, chan, ei, SOURCE_KEY(e), e->to, window_of(g, from, chan, full));
+            int s = astar(g, *starts, n_starts, chan, chan_cell, SOURCE_KEY(e), e->to);
             if (s < 0)
                 continue;
             collect(g, s, &cells, &len, &cap);
             int dir = s % 4;
-            g->gen++;
+            begin_search(g, window_of(g, chan, to, full));
             node_goals(g, to);
-            start st = {idx(g, cx, cy), dir, 0};
-            int s2 = astar(g, &st, 1, grow(to, 1), ei, SOURCE_KEY(e), e->to, window_of(g, chan, to, full));
+            start st = {chan_cell, dir, 0};
+            int s2 = astar(g, &st, 1, grow(to, 1), chan_cell, SOURCE_KEY(e), e->to);
             if (s2 < 0)
                 continue;
             int before = len;
@@ -488,9 +541,9 @@ static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, int ei, 
             memmove(cells + 2 * before, cells + 2 * before + 2, (size_t)(len - before - 1) * 2 * sizeof *cells);
             len--;
         } else {
-            g->gen++;
+            begin_search(g, window_of(g, from, to, full));
             node_goals(g, to);
-            int s = astar(g, *starts, n_starts, grow(to, 1), ei, SOURCE_KEY(e), e->to, window_of(g, from, to, full));
+            int s = astar(g, *starts, n_starts, grow(to, 1), -1, SOURCE_KEY(e), e->to);
             if (s < 0)
                 continue;
             collect(g, s, &cells, &len, &cap);
@@ -541,7 +594,7 @@ int stc_route_edges(stc_layout *l, stc_diags *diags)
     int failed = 0;
     for (size_t k = 0; k < l->n_edges; k++) {
         stc_layout_edge *e = &l->edges[order[k]];
-        if (!route_one(&g, l, e, (int)order[k], &starts)) {
+        if (!route_one(&g, l, e, &starts)) {
             const stc_layout_node *f = &l->nodes[e->from], *t = &l->nodes[e->to];
             stc_diag_add(diags, STC_SEV_WARNING, NULL, 0, 0, "STC810",
                          "no room to draw the edge from '%s' to '%s'", f->name ? f->name : f->title,
