@@ -66,23 +66,24 @@ int stc_cmd_template(int argc, char **argv)
     stc_template_parts parts;
     bool io = false;
     cJSON *t = stc_template_generate(svc, mode, NULL, &parts, &d, &io);
+    stc_buf out = STC_BUF_INIT;
+    char *err = NULL;
+    bool written = t && stc_template_write(t, fmt, &out, &err) == 0;
+    if (written)
+        stc_template_check_size(svc, "the template", out.len, &d);
     stc_diags_sort(&d);
     stc_cli_print_diag_list(svc, &d);
-    if (t) {
-        stc_buf out = STC_BUF_INIT;
-        char *err = NULL;
-        if (stc_template_write(t, fmt, &out, &err) != 0) {
-            fprintf(stderr, "stc-tui: %s\n", err);
-            free(err);
-            status = STC_EXIT_INPUT;
-        } else {
-            fwrite(out.data, 1, out.len, stdout);
-        }
-        stc_buf_free(&out);
-        cJSON_Delete(t);
+    if (written) {
+        fwrite(out.data, 1, out.len, stdout);
+    } else if (t) {
+        fprintf(stderr, "stc-tui: %s\n", err);
+        free(err);
+        status = STC_EXIT_INPUT;
     } else {
         status = io ? STC_EXIT_IO : STC_EXIT_INPUT;
     }
+    stc_buf_free(&out);
+    cJSON_Delete(t);
     stc_template_parts_free(&parts);
     stc_diags_free(&d);
     stc_service_free(svc);

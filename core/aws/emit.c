@@ -209,6 +209,7 @@ int stc_emit_collect(const stc_service *svc, const stc_emit_options *opts, stc_e
             break;
         }
         size_t len = b.len;
+        stc_template_check_size(svc, forms[i].path, len, d);
         stc_emit_add(out, forms[i].path, stc_buf_take(&b), len);
     }
     cJSON_Delete(tmpl);

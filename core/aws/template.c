@@ -1267,6 +1267,8 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
 
 /* ---- the template ------------------------------------------------------------ */
 
+static void stc_tb_check_quotas(stc_tb *t);
+
 cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags *d)
 {
     stc_tb t = {.spec = spec, .cfg = cfg, .d = d, .mode = mode_names[cfg->mode], .ws_hash = 2166136261u};
@@ -1364,7 +1366,49 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
         cJSON_AddItemToObject(t.root, "Outputs", t.outputs);
     else
         cJSON_Delete(t.outputs);
+    stc_tb_check_quotas(&t);
     return t.root;
+}
+
+/* Where a whole-template diagnostic points: the service class. */
+static stc_diag *stc_quota_diag(const stc_service *svc, stc_diags *d, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static stc_diag *stc_quota_diag(const stc_service *svc, stc_diags *d, const char *fmt, ...)
+{
+    const stc_class *cls = svc->module ? svc->module->service : NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    stc_diag *dg = stc_diag_add(d, STC_SEV_WARNING, svc->file, cls ? cls->pos.line : 0, cls ? cls->pos.col : 0,
+                                "STC559", "%s", msg);
+    free(msg);
+    stc_diag_set_hint(dg, "CloudFormation refuses such a template at deploy: split the service into several "
+                          "service classes (one stack each)");
+    return dg;
+}
+
+static void stc_tb_check_quotas(stc_tb *t)
+{
+    static const struct {
+        const char *section, *what;
+        int limit;
+    } quotas[] = {{"Resources", "resources", STC_CFN_MAX_RESOURCES},
+                  {"Outputs", "outputs", STC_CFN_MAX_OUTPUTS},
+                  {"Parameters", "parameters", STC_CFN_MAX_PARAMETERS}};
+    for (size_t i = 0; i < STC_ARRAY_LEN(quotas); i++) {
+        int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t->root, quotas[i].section));
+        if (n > quotas[i].limit)
+            stc_quota_diag(t->spec->svc, t->d, "the template declares %d %s; CloudFormation accepts at most %d",
+                           n, quotas[i].what, quotas[i].limit);
+    }
+}
+
+void stc_template_check_size(const stc_service *svc, const char *what, size_t len, stc_diags *d)
+{
+    if (len > STC_CFN_MAX_TEMPLATE_BYTES)
+        stc_quota_diag(svc, d, "%s is %zu bytes; CloudFormation accepts at most %d (a template body in S3)", what,
+                       len, STC_CFN_MAX_TEMPLATE_BYTES);
 }
 
 int stc_template_write(const cJSON *tmpl, stc_template_format fmt, stc_buf *out, char **err)

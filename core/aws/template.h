@@ -64,6 +64,18 @@ cJSON *stc_template_sub(const char *text);                    /* {"Fn::Sub": tex
  * Function units should carry their code key (stc_spec_set_package). */
 cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags *d);
 
+/* CloudFormation's per-template quotas (the CloudFormation User Guide's
+ * quotas page; cfn-lint E3010 and E1002 check the same numbers). A template
+ * over one still comes out, with warning STC559 at the service class. */
+#define STC_CFN_MAX_RESOURCES 500
+#define STC_CFN_MAX_OUTPUTS 200
+#define STC_CFN_MAX_PARAMETERS 200
+#define STC_CFN_MAX_TEMPLATE_BYTES 1000000
+/* STC559 when a written template (`what`: "the template", "template.yaml")
+ * of len bytes is over the size quota. The counts are checked by
+ * stc_template_build itself. */
+void stc_template_check_size(const stc_service *svc, const char *what, size_t len, stc_diags *d);
+
 /* Append the template as YAML or JSON (with a final newline) to out.
  * Returns 0, or -1 with *err allocated. */
 int stc_template_write(const cJSON *tmpl, stc_template_format fmt, stc_buf *out, char **err);

@@ -60,5 +60,32 @@ tail -1 "$tmp/out" | grep -qx "10 resources added, 0 removed, [0-9]* changed" ||
 expect 0 "diff same mode" -- "$STC_BIN" diff "$ex/chat.py" --mode test --against test --json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert all(not s["added"] and not s["removed"] and not s["changed"] for s in d["sections"])' "$tmp/out" \
     || { echo "FAIL: diff of a mode with itself" >&2; fail=1; }
+# CloudFormation's template quotas (STC559, a warning: the template still
+# comes out). Each GET unit brings 6 resources (function, role, log group,
+# permission, route, integration), so 80 of them are under 500 with the API's
+# own few, and 480 are far over; 480 units also make the YAML over 1,000,000
+# bytes. The counts in the messages must be the template's own.
+gen_gets() { # gen_gets N FILE
+    python3 -c 'import sys
+n = int(sys.argv[1])
+print("class Big:")
+for i in range(n):
+    print("    def get_item%03d(self, item%03d_id: str) -> dict:\n        return {\"id\": item%03d_id}\n" % (i, i, i))' "$1" >"$2"
+}
+gen_gets 80 "$tmp/small.py"
+expect 0 "80 units" -- "$STC_BIN" template "$tmp/small.py"
+grep -q STC559 "$tmp/err" && { echo "FAIL: STC559 for a template under the quotas" >&2; cat "$tmp/err" >&2; fail=1; }
+gen_gets 480 "$tmp/big.py"
+expect 0 "480 units" -- "$STC_BIN" template "$tmp/big.py"
+size=$(wc -c <"$tmp/out")
+[ "$size" -gt 1000000 ] || { echo "FAIL: the 480-unit template is only $size bytes" >&2; fail=1; }
+grep -qx "$tmp/big.py:1:1: warning: STC559 the template is $size bytes; CloudFormation accepts at most 1000000 (a template body in S3)" "$tmp/err" \
+    || { echo "FAIL: STC559 size" >&2; cat "$tmp/err" >&2; fail=1; }
+expect 0 "480 units, json" -- "$STC_BIN" template "$tmp/big.py" --format json
+nres=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["Resources"]))' "$tmp/out")
+[ "$nres" -gt 2880 ] || { echo "FAIL: only $nres resources for 480 GET units" >&2; fail=1; }
+grep -qx "$tmp/big.py:1:1: warning: STC559 the template declares $nres resources; CloudFormation accepts at most 500" "$tmp/err" \
+    || { echo "FAIL: STC559 resources" >&2; cat "$tmp/err" >&2; fail=1; }
+grep -q "split the service into several service classes" "$tmp/err" || { echo "FAIL: STC559 hint" >&2; fail=1; }
 [ "$fail" -eq 0 ] && echo "template CLI: ok"
 exit "$fail"
