@@ -108,6 +108,12 @@ int stc_py_init(char **err)
     config.install_signal_handlers = 0;
     config.write_bytecode = 0;
     config.parse_argv = 0;
+    /* No `import site` at start-up (as python3 -S): the compiler needs only
+     * _ast, and site's path set-up took ~5 ms of every command's start (a
+     * third of a small service's compile). --run-local (core/pyrun.c), which
+     * imports the user's module and so its third-party imports, runs
+     * site.main() itself. */
+    config.site_import = 0;
     PyStatus st = PyConfig_SetBytesString(&config, &config.home, STC_PYTHON_HOME);
     if (!PyStatus_Exception(st))
         st = Py_InitializeFromConfig(&config);

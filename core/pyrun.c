@@ -20,6 +20,13 @@ struct stc_pyrun {
 static const char HELPERS[] =
     "import contextlib, importlib.util, json, os, sys\n"
     "\n"
+    "# The interpreter starts without site (core/parse.c): add its paths\n"
+    "# (dist-packages) once, before importing the user's module.\n"
+    "if not getattr(sys, '_stc_site', False):\n"
+    "    import site\n"
+    "    site.main()\n"
+    "    sys._stc_site = True\n"
+    "\n"
     "def stc_open(path, modname, clsname, params_json):\n"
     "    folder = os.path.dirname(os.path.abspath(path))\n"
     "    if folder not in sys.path:\n"

@@ -4,6 +4,10 @@ Importing it leaves a marker file when SVC_LOCAL_MARKER names one, so the test
 can tell whether the module was executed (it must be only with --run-local)."""
 import os
 
+import yaml  # third-party, from Debian's dist-packages (python3-yaml): --run-local must find it
+
+assert yaml.safe_load("a: 1") == {"a": 1}
+
 _marker = os.environ.get("SVC_LOCAL_MARKER")
 if _marker:
     with open(_marker, "a", encoding="utf-8") as f:
