@@ -21,6 +21,7 @@
 
 #include "core/util.h"
 #include "core/workflow.h"
+#include "tui/bg.h"
 #include "tui/keys.h"
 #include "tui/simctl.h"
 #include "tui/emitdlg.h"
@@ -66,6 +67,70 @@ void stc_app_idle(stc_app *app)
             app->panes[i].ops->idle(app->panes[i].st, app);
 }
 
+/* ---- background work (tui/bg.h) -------------------------------------- */
+
+void stc_app_background(stc_app *app)
+{
+    stc_bg_job *j;
+    while ((j = stc_bg_take(app->bg))) {
+        for (int i = 0; i < STC_PANE_COUNT; i++)
+            if (app->panes[i].ops->bg_done && app->panes[i].ops->bg_done(app->panes[i].st, app, j))
+                break;
+        stc_bg_job_free(j);
+    }
+}
+
+void stc_app_after_frame(stc_app *app)
+{
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        if (app->panes[i].ops->warm)
+            app->panes[i].ops->warm(app->panes[i].st, app);
+}
+
+bool stc_app_busy(stc_app *app)
+{
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        if (app->panes[i].ops->busy && app->panes[i].ops->busy(app->panes[i].st, app))
+            return true;
+    return false;
+}
+
+static double stc_app_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void stc_app_background_hold(stc_app *app, bool hold)
+{
+    if (hold)
+        stc_bg_hold(app->bg);
+    else
+        stc_bg_release(app->bg);
+}
+
+bool stc_app_settle(stc_app *app, int timeout_ms)
+{
+    if (stc_bg_held(app->bg))
+        return true; /* nothing runs: what the screen shows cannot change */
+    double until = stc_app_now_ms() + timeout_ms;
+    stc_app_after_frame(app);
+    stc_app_background(app);
+    while (stc_app_busy(app)) {
+        int left = (int)(until - stc_app_now_ms());
+        if (left <= 0 || !stc_bg_wait(app->bg, left))
+            return false;
+        stc_app_background(app);
+    }
+    return true;
+}
+
+int stc_app_wake_fd(const stc_app *app)
+{
+    return stc_bg_fd(app->bg);
+}
+
 static int stc_app_unit_by_name(const stc_service *svc, const char *name)
 {
     for (size_t i = 0; svc && name && i < svc->nunits; i++)
@@ -78,6 +143,7 @@ void stc_app_compile(stc_app *app)
 {
     if (!app->path)
         return;
+    stc_bg_quiesce(app->bg); /* the layouts queued borrow the service freed below */
     char *keep = NULL;
     bool first = app->svc == NULL;
     struct timespec t0, t1;
@@ -140,6 +206,7 @@ stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
     app->unit = -1;
     app->prev_mode = -1;
     app->sim = stc_simctl_new();
+    app->bg = stc_bg_new();
     for (int m = 0; m < STC_APP_MODES; m++)
         if (opt->mode && strcmp(opt->mode, stc_app_mode_names[m]) == 0)
             app->mode = m;
@@ -213,6 +280,8 @@ void stc_app_free(stc_app *app)
 {
     if (!app)
         return;
+    /* first: the running job may read the service */
+    stc_bg_free(app->bg);
     for (int i = 0; i < STC_PANE_COUNT; i++)
         if (app->panes[i].ops && app->panes[i].ops->destroy)
             app->panes[i].ops->destroy(app->panes[i].st);

@@ -39,6 +39,7 @@ typedef enum stc_pane_id {
 } stc_pane_id;
 
 typedef struct stc_app stc_app;
+struct stc_bg_job;
 
 typedef struct stc_pane_ops {
     const char *name; /* the frame or tab title */
@@ -65,6 +66,17 @@ typedef struct stc_pane_ops {
      * the first frame so the key that shows the pane does not pay for it.
      * Must not change what is drawn. NULL: nothing to do. */
     void (*idle)(void *st, stc_app *app);
+    /* A frame is on the screen (the first one, and every one after): queue
+     * work for the background worker (tui/bg.h) so later keys find it
+     * done. Must not block. NULL: nothing to queue. */
+    void (*warm)(void *st, stc_app *app);
+    /* A background job finished (main thread): take it when it is this
+     * pane's (return true; the app frees the job afterwards), and set
+     * app->needs_redraw when the screen changes. */
+    bool (*bg_done)(void *st, stc_app *app, struct stc_bg_job *j);
+    /* The pane is on the screen and shows a placeholder for background work
+     * it is waiting for. */
+    bool (*busy)(void *st, stc_app *app);
 } stc_pane_ops;
 
 typedef struct stc_pane {
@@ -96,6 +108,7 @@ struct stc_app {
     stc_tmpl tmpl;       /* the template of `mode` built from svc, and the
                             changes since prev_mode */
     double compile_ms;   /* wall time of the last compile (template included) */
+    struct stc_bg *bg;   /* the background worker (tui/bg.h) */
     /* look */
     stc_theme theme;
     bool colour;
@@ -166,6 +179,24 @@ void stc_app_wheel(stc_app *app, int x, int y, int dir);
 void stc_app_resize(stc_app *app, int w, int h);
 /* No input for a while: let the panes do deferred work (pane ops idle). */
 void stc_app_idle(stc_app *app);
+/* A frame was drawn: queue background work (the panes' warm ops). Never
+ * blocks. */
+void stc_app_after_frame(stc_app *app);
+/* Take the finished background jobs and hand them to their owners; never
+ * blocks. app->needs_redraw says whether the screen changed. */
+void stc_app_background(stc_app *app);
+/* Does the screen show a placeholder for background work (a layout on its
+ * way to the shown Graph tab)? */
+bool stc_app_busy(stc_app *app);
+/* Wait (drawing nothing) until the screen shows no such placeholder; false
+ * when it still does after timeout_ms. True at once while held. */
+bool stc_app_settle(stc_app *app, int timeout_ms);
+/* Screen tests: hold the background work (nothing runs, placeholders stay)
+ * or let it go (tui/bg.h stc_bg_hold). */
+void stc_app_background_hold(stc_app *app, bool hold);
+/* The descriptor that is readable when a background job has finished (-1:
+ * none). */
+int stc_app_wake_fd(const stc_app *app);
 
 /* Render the whole screen into `c` (resized to the app's size by the caller). */
 void stc_app_render(stc_app *app, stc_cells *c);

@@ -16,6 +16,7 @@
 #if defined(STC_TUI_HAVE_RENDER)
 #include "render/layout.h"
 #include "render/svg.h"
+#include "tui/bg.h"
 #endif
 
 struct stc_emitdlg {
@@ -57,7 +58,9 @@ static char *stc_emitdlg_svg(const char *asl, size_t len, void *ctx)
     if (!doc)
         return NULL;
     stc_diags diags = STC_DIAGS_INIT;
+    stc_render_lock(); /* the Graph pane's layouts run on the worker (tui/bg.h) */
     stc_layout *l = stc_layout_build(doc, NULL, &diags);
+    stc_render_unlock();
     char *svg = l ? stc_svg_render(l, NULL) : NULL;
     stc_layout_free(l);
     stc_diags_free(&diags);

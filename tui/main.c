@@ -2,10 +2,13 @@
  * when the first argument is not a subcommand. Options: --mode M,
  * --theme NAME, --config FILE, --asl FILE, then SERVICE.py. With STC_SCRIPT
  * set, keys come from that script and the screen is headless. */
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -33,12 +36,46 @@ static int stc_tui_usage(const char *what, const char *arg)
     return STC_TUI_EXIT_USAGE;
 }
 
+/* Wait up to timeout_ms for input on the terminal or a finished background
+ * job: 1 input (or a signal: curses may have a resize), 2 a job, 0 neither. */
+static int stc_tui_wait(int wake_fd, int timeout_ms)
+{
+    struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
+    int r = poll(p, wake_fd >= 0 ? 2 : 1, timeout_ms);
+    if (r < 0)
+        return errno == EINTR ? 1 : 0;
+    if (r == 0)
+        return 0;
+    if (p[0].revents)
+        return 1;
+    return 2;
+}
+
+static double stc_tui_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static void stc_tui_loop(stc_app *app, stc_watch *watch)
 {
     stc_script_frame(app);
+    double last_input = stc_tui_now_ms();
     while (!app->quit && !stc_tui_stop) {
         stc_event ev;
-        if (stc_screen_read(&ev, 100)) {
+        /* what curses already holds first, then wait for the terminal or
+         * the worker (tui/bg.h) */
+        int got = stc_screen_read(&ev, 0);
+        if (!got) {
+            int w = stc_tui_wait(stc_app_wake_fd(app), 100);
+            if (w == 1)
+                got = stc_screen_read(&ev, 0);
+            else if (stc_tui_now_ms() - last_input >= 100)
+                stc_app_idle(app); /* no key for 100 ms */
+        }
+        if (got) {
+            last_input = stc_tui_now_ms();
             switch (ev.type) {
             case STC_EVENT_KEY:
                 if (stc_keymap_lookup(ev.key, 0) == STC_ACT_REDRAW)
@@ -56,9 +93,8 @@ static void stc_tui_loop(stc_app *app, stc_watch *watch)
             }
             case STC_EVENT_NONE: break;
             }
-        } else {
-            stc_app_idle(app); /* no key for 100 ms */
         }
+        stc_app_background(app); /* layouts and the template that came back */
         if (stc_watch_changed(watch, 0))
             stc_app_compile(app);
         if (app->needs_redraw && !app->quit)

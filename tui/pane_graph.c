@@ -2,7 +2,13 @@
  * (Graphviz, once per workflow and compile, cached), scrollable; the state
  * under the cursor is lit together with its Python lines, and moving in the
  * source selects the state of the line. The simulator's current and
- * visited states and the breakpoints show on the same drawing. */
+ * visited states and the breakpoints show on the same drawing.
+ *
+ * Layouts run on the background worker (tui/bg.h), never between two keys:
+ * after the first frame of a compile every workflow is queued (the shown one
+ * first), and a layout the pane needs and does not have yet goes to the
+ * front of the queue while the pane says "laying out N states...". When it
+ * arrives the pane takes it (bg_done) and the screen is drawn again. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +20,16 @@
 #include "render/layout.h"
 #include "render/viewport.h"
 #include "tui/app.h"
+#include "tui/bg.h"
 #include "tui/simctl.h"
 
 typedef struct stc_graph_cache {
     char *name;
     bool compact;
-    stc_layout *layout;
+    bool pending;       /* queued on the worker, not back yet */
+    int nstates;        /* for the placeholder */
+    stc_layout *layout; /* NULL while pending, or when it failed */
+    char *error;        /* why it failed */
 } stc_graph_cache;
 
 typedef struct stc_graph {
@@ -34,10 +44,24 @@ typedef struct stc_graph {
     int sel;                  /* index into order, -1 */
     unsigned source_seen;
     char *error;              /* why there is no drawing */
-    char linebuf[16];
-    const stc_workflow *wf;   /* for label_extra */
-    unsigned warmed;          /* app->generation + 1 of the last idle layout, 0: none */
+    int waiting;              /* > 0: the layout shown is on its way (its state count) */
+    char *want_sel;           /* the state to select when the layout arrives */
+    bool want_follow;         /* ... and light its lines (the simulator moved there) */
+    int last_w, last_h;       /* the size of the last draw */
+    const stc_workflow *wf;   /* the shown workflow's source map (NULL with --asl) */
+    unsigned warmed;          /* app->generation + 1 of the last warm-up, 0: none */
 } stc_graph;
+
+/* A layout job (tui/bg.h). It borrows the machine and its source map from
+ * the compiled service: nothing writes them, and the app lets no job run
+ * across a compile that frees them (stc_bg_quiesce). */
+typedef struct stc_graph_job {
+    const cJSON *asl;
+    const stc_workflow *wf; /* NULL with --asl */
+    char linebuf[16];
+    stc_layout *layout;     /* the result */
+    char *error;
+} stc_graph_job;
 
 static void *stc_graph_create(stc_app *app)
 {
@@ -51,6 +75,7 @@ static void stc_graph_flush(stc_graph *g)
 {
     for (size_t i = 0; i < g->ncache; i++) {
         free(g->cache[i].name);
+        free(g->cache[i].error);
         stc_layout_free(g->cache[i].layout);
     }
     free(g->cache);
@@ -61,6 +86,7 @@ static void stc_graph_flush(stc_graph *g)
     g->order = NULL;
     g->norder = 0;
     g->sel = -1;
+    g->waiting = 0;
 }
 
 static void stc_graph_destroy(void *st)
@@ -69,17 +95,102 @@ static void stc_graph_destroy(void *st)
     stc_graph_flush(g);
     free(g->name);
     free(g->error);
+    free(g->want_sel);
     free(g);
 }
 
-static const char *stc_graph_line_of(void *ctx, const char *state)
+/* ---- layout jobs (on the worker) -------------------------------------- */
+
+/* label_extra on the worker: the state's Python line. */
+static const char *stc_graph_job_line(void *ctx, const char *state)
 {
-    stc_graph *g = ctx;
-    const stc_wf_state *s = g->wf ? stc_workflow_state(g->wf, state) : NULL;
+    stc_graph_job *d = ctx;
+    const stc_wf_state *s = d->wf ? stc_workflow_state(d->wf, state) : NULL;
     if (!s || s->pos.line <= 0)
         return NULL;
-    snprintf(g->linebuf, sizeof g->linebuf, "%d", s->pos.line);
-    return g->linebuf;
+    snprintf(d->linebuf, sizeof d->linebuf, "%d", s->pos.line);
+    return d->linebuf;
+}
+
+static void stc_graph_job_run(stc_bg_job *j)
+{
+    stc_graph_job *d = j->data;
+    stc_layout_options o = {.compact = j->compact, .label_extra = stc_graph_job_line, .label_extra_ctx = d};
+    stc_diags diags = STC_DIAGS_INIT;
+    stc_render_lock();
+    d->layout = stc_layout_build(d->asl, &o, &diags);
+    stc_render_unlock();
+    if (!d->layout)
+        d->error = stc_xstrdup(diags.count ? diags.items[0].message : "layout failed");
+    stc_diags_free(&diags);
+}
+
+static void stc_graph_job_free(void *data)
+{
+    stc_graph_job *d = data;
+    if (!d)
+        return;
+    stc_layout_free(d->layout);
+    free(d->error);
+    free(d);
+}
+
+/* States of a machine, nested ones included (Parallel branches, Map
+ * iterators): the number the placeholder shows. */
+static int stc_graph_count_states(const cJSON *machine)
+{
+    int n = 0;
+    const cJSON *st;
+    cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(machine, "States"))
+    {
+        n++;
+        const cJSON *b;
+        cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(st, "Branches")) n += stc_graph_count_states(b);
+        n += stc_graph_count_states(cJSON_GetObjectItemCaseSensitive(st, "Iterator"));
+        n += stc_graph_count_states(cJSON_GetObjectItemCaseSensitive(st, "ItemProcessor"));
+    }
+    return n;
+}
+
+static stc_graph_cache *stc_graph_find(stc_graph *g, const char *name, bool compact)
+{
+    for (size_t i = 0; i < g->ncache; i++)
+        if (strcmp(g->cache[i].name, name) == 0 && g->cache[i].compact == compact)
+            return &g->cache[i];
+    return NULL;
+}
+
+/* The cache entry of (name, compact): queued on the worker when it is not
+ * there yet (`urgent`: at the front, or moved there when already queued). */
+static stc_graph_cache *stc_graph_request(stc_graph *g, stc_app *app, const char *name, const cJSON *asl,
+                                          const stc_workflow *wf, bool compact, bool urgent)
+{
+    stc_graph_cache *e = stc_graph_find(g, name, compact);
+    if (e) {
+        if (e->pending && urgent)
+            stc_bg_pending(app->bg, STC_BG_LAYOUT, g->generation, name, compact, true);
+        return e;
+    }
+    stc_graph_job *d = stc_xcalloc(1, sizeof *d);
+    d->asl = asl;
+    d->wf = wf;
+    stc_bg_job *j = stc_bg_job_new(STC_BG_LAYOUT, g->generation, name, compact);
+    j->data = d;
+    j->run = stc_graph_job_run;
+    j->free_data = stc_graph_job_free;
+    stc_bg_submit(app->bg, j, urgent);
+    g->cache = stc_xrealloc(g->cache, (g->ncache + 1) * sizeof *g->cache);
+    int nstates = wf ? (int)wf->nstates : stc_graph_count_states(asl);
+    g->cache[g->ncache] = (stc_graph_cache){stc_xstrdup(name), compact, true, nstates, NULL, NULL};
+    return &g->cache[g->ncache++];
+}
+
+static void stc_graph_new_generation(stc_graph *g, stc_app *app)
+{
+    if (g->generation != app->generation) {
+        stc_graph_flush(g);
+        g->generation = app->generation;
+    }
 }
 
 static int stc_graph_cmp_ctx_dummy;
@@ -95,19 +206,19 @@ static int stc_graph_cmp(const void *a, const void *b)
     return 0;
 }
 
-/* Make sure the layout of the current workflow exists (Graphviz runs here,
- * once per workflow, compile and compactness). */
+static void stc_graph_selected_changed(stc_graph *g, stc_app *app);
+
+/* Make sure the layout of the current workflow is there: in the cache, or
+ * asked of the worker (then g->waiting says so and nothing is drawn). */
 static void stc_graph_prepare(stc_graph *g, stc_app *app, int width, int height)
 {
-    if (g->generation != app->generation) {
-        stc_graph_flush(g);
-        g->generation = app->generation;
-    }
+    stc_graph_new_generation(g, app);
     const stc_workflow *wf = NULL;
     const char *name = NULL;
     const cJSON *asl = stc_app_workflow(app, &name, &wf);
     free(g->error);
     g->error = NULL;
+    g->waiting = 0;
     if (!name) {
         g->layout = NULL;
         g->error = stc_xstrdup("No workflow: the service has no async method.");
@@ -124,32 +235,36 @@ static void stc_graph_prepare(stc_graph *g, stc_app *app, int width, int height)
         g->name = stc_xstrdup(name);
         g->layout = NULL;
         g->sel = -1;
+        free(g->want_sel);
+        g->want_sel = NULL;
+        g->want_follow = false;
     }
     g->wf = wf;
     for (int pass = 0; pass < 2; pass++) {
         bool compact = pass == 1;
-        const stc_layout *found = NULL;
-        for (size_t i = 0; i < g->ncache; i++)
-            if (strcmp(g->cache[i].name, name) == 0 && g->cache[i].compact == compact)
-                found = g->cache[i].layout;
-        if (!found) {
-            stc_layout_options o = {.compact = compact, .label_extra = stc_graph_line_of, .label_extra_ctx = g};
-            stc_diags d = STC_DIAGS_INIT;
-            stc_layout *l = stc_layout_build(asl, &o, &d);
-            if (!l) {
-                g->error = stc_xasprintf("cannot draw %s: %s", name, d.count ? d.items[0].message : "layout failed");
-                stc_diags_free(&d);
-                g->layout = NULL;
-                return;
-            }
-            stc_diags_free(&d);
-            g->cache = stc_xrealloc(g->cache, (g->ncache + 1) * sizeof *g->cache);
-            g->cache[g->ncache++] = (stc_graph_cache){stc_xstrdup(name), compact, l};
-            found = l;
+        stc_graph_cache *e = stc_graph_request(g, app, name, asl, wf, compact, true);
+        if (e->pending) {
+            /* keep the selection for when it arrives */
+            if (g->layout && g->sel >= 0 && !g->want_sel)
+                g->want_sel = stc_xstrdup(g->layout->nodes[g->order[g->sel]].name);
+            g->layout = NULL;
+            g->waiting = e->nstates > 0 ? e->nstates : 1;
+            return;
         }
+        if (!e->layout) {
+            g->error = stc_xasprintf("cannot draw %s: %s", name, e->error ? e->error : "layout failed");
+            g->layout = NULL;
+            return;
+        }
+        const stc_layout *found = e->layout;
         if (compact || !stc_viewport_wants_compact(found, width)) {
             if (found != g->layout) {
-                char *keep = g->sel >= 0 && g->layout ? stc_xstrdup(g->layout->nodes[g->order[g->sel]].name) : NULL;
+                char *keep = g->want_sel ? g->want_sel
+                             : g->sel >= 0 && g->layout ? stc_xstrdup(g->layout->nodes[g->order[g->sel]].name)
+                                                        : NULL;
+                bool follow = g->want_sel && g->want_follow;
+                g->want_sel = NULL;
+                g->want_follow = false;
                 g->layout = found;
                 free(g->order);
                 g->order = stc_xcalloc(found->n_nodes + 1, sizeof *g->order);
@@ -173,6 +288,8 @@ static void stc_graph_prepare(stc_graph *g, stc_app *app, int width, int height)
                     g->vp.y = 0;
                     stc_viewport_clamp(&g->vp);
                 }
+                if (follow)
+                    stc_graph_selected_changed(g, app);
             }
             break;
         }
@@ -180,54 +297,82 @@ static void stc_graph_prepare(stc_graph *g, stc_app *app, int width, int height)
     stc_viewport_resize(&g->vp, width, height);
 }
 
-/* No key for a while: lay out the selected workflow once per compile (the
- * first graph layout, Graphviz and edge routing; and the compact one when
- * the tabbed slot's width asks for it, as stc_graph_prepare() decides), so
- * the key that shows the Graph tab finds it in the cache. Only the cache changes: what is drawn
- * does not. A failed layout is left for the draw to report. */
-static void stc_graph_idle(void *st, stc_app *app)
+/* The width the pane has (or will have): the tabbed slot's, which the
+ * shown tab has; 0 before the first layout of the screen. */
+static int stc_graph_slot_width(const stc_app *app)
+{
+    for (int i = 0; i < STC_PANE_COUNT; i++)
+        if (app->panes[i].ops->tab && app->panes[i].w > 2)
+            return app->panes[i].w - 2;
+    return 0;
+}
+
+/* A frame is on the screen: queue the layout of every workflow of this
+ * compile, the selected one first, so the key that shows the Graph tab
+ * usually finds its drawing ready. Never blocks. */
+static void stc_graph_warm(void *st, stc_app *app)
 {
     stc_graph *g = st;
     if (g->warmed == app->generation + 1)
         return;
     g->warmed = app->generation + 1;
-    if (g->generation != app->generation) {
-        stc_graph_flush(g);
-        g->generation = app->generation;
-    }
+    stc_graph_new_generation(g, app);
     const stc_workflow *wf = NULL;
     const char *name = NULL;
     const cJSON *asl = stc_app_workflow(app, &name, &wf);
-    if (!name || !asl)
-        return;
-    /* the width the pane will have: the tabbed slot's, which the shown tab has */
-    int width = 0;
-    for (int i = 0; i < STC_PANE_COUNT; i++)
-        if (app->panes[i].ops->tab && app->panes[i].w > 2)
-            width = app->panes[i].w - 2;
-    for (int pass = 0; pass < 2; pass++) {
-        bool compact = pass == 1;
-        const stc_layout *found = NULL;
-        for (size_t i = 0; i < g->ncache; i++)
-            if (strcmp(g->cache[i].name, name) == 0 && g->cache[i].compact == compact)
-                found = g->cache[i].layout;
-        if (!found) {
-            const stc_workflow *shown = g->wf;
-            g->wf = wf; /* label_extra reads the source lines of this workflow */
-            stc_layout_options o = {.compact = compact, .label_extra = stc_graph_line_of, .label_extra_ctx = g};
-            stc_diags d = STC_DIAGS_INIT;
-            stc_layout *l = stc_layout_build(asl, &o, &d);
-            stc_diags_free(&d);
-            g->wf = shown;
-            if (!l)
-                return;
-            g->cache = stc_xrealloc(g->cache, (g->ncache + 1) * sizeof *g->cache);
-            g->cache[g->ncache++] = (stc_graph_cache){stc_xstrdup(name), compact, l};
-            found = l;
+    if (name && asl)
+        stc_graph_request(g, app, name, asl, wf, false, false);
+    const stc_workflows *ws = app->asl_doc || !app->svc ? NULL : app->svc->workflows;
+    for (size_t i = 0; ws && i < ws->count; i++)
+        if (ws->items[i].asl)
+            stc_graph_request(g, app, ws->items[i].method->name, ws->items[i].asl, &ws->items[i], false, false);
+}
+
+/* A layout came back from the worker. */
+static bool stc_graph_bg_done(void *st, stc_app *app, stc_bg_job *j)
+{
+    stc_graph *g = st;
+    if (j->kind != STC_BG_LAYOUT)
+        return false;
+    stc_graph_cache *e = j->generation == g->generation && g->generation == app->generation
+                             ? stc_graph_find(g, j->name, j->compact)
+                             : NULL;
+    if (!e || !e->pending)
+        return true; /* an older compile's: dropped */
+    stc_graph_job *d = j->data;
+    e->pending = false;
+    e->layout = d->layout;
+    d->layout = NULL;
+    e->error = d->error;
+    d->error = NULL;
+    bool shown = g->name && strcmp(g->name, j->name) == 0;
+    /* too wide for the slot: the compact one too, as stc_graph_prepare() will ask */
+    int width = stc_graph_slot_width(app);
+    if (!j->compact && e->layout && width > 0 && stc_viewport_wants_compact(e->layout, width)) {
+        const stc_workflow *wf = NULL;
+        const char *cur = NULL;
+        const cJSON *asl = NULL;
+        if (shown) {
+            asl = stc_app_workflow(app, &cur, &wf);
+        } else if (!app->asl_doc && app->svc && app->svc->workflows) {
+            wf = stc_workflows_find(app->svc->workflows, j->name);
+            asl = wf ? wf->asl : NULL;
         }
-        if (compact || width <= 0 || !stc_viewport_wants_compact(found, width))
-            return;
+        if (asl)
+            stc_graph_request(g, app, j->name, asl, wf, true, shown);
     }
+    if (shown && app->panes[STC_PANE_GRAPH].w > 0 && g->last_w > 0) {
+        stc_graph_prepare(g, app, g->last_w, g->last_h);
+        app->needs_redraw = true;
+    }
+    return true;
+}
+
+/* The Graph tab is on the screen and shows a placeholder. */
+static bool stc_graph_busy(void *st, stc_app *app)
+{
+    stc_graph *g = st;
+    return g->waiting > 0 && app->panes[STC_PANE_GRAPH].w > 0;
 }
 
 static const char *stc_graph_selected(const stc_graph *g)
@@ -262,7 +407,16 @@ static void stc_graph_draw(void *st, stc_app *app, stc_cells *c, bool focused)
 {
     (void)focused;
     stc_graph *g = st;
+    g->last_w = c->w;
+    g->last_h = c->h;
     stc_graph_prepare(g, app, c->w, c->h);
+    if (!g->layout && g->waiting) {
+        char *msg = stc_xasprintf("laying out %d state%s%s", g->waiting, g->waiting == 1 ? "" : "s",
+                                  app->utf8 ? "…" : "...");
+        stc_cells_put(c, 1, 0, msg, c->w - 1, STC_EL_DIM);
+        free(msg);
+        return;
+    }
     if (!g->layout) {
         stc_cells_put(c, 1, 0, g->error ? g->error : "", c->w - 1, STC_EL_DIM);
         return;
@@ -323,8 +477,17 @@ static void stc_graph_draw(void *st, stc_app *app, stc_cells *c, bool focused)
 static int stc_graph_action(void *st, stc_app *app, stc_action a)
 {
     stc_graph *g = st;
-    if (!g->layout)
-        return stc_app_sim_action(app, a, NULL);
+    if (!g->layout) {
+        int flags = stc_app_sim_action(app, a, NULL);
+        /* on its way: select the simulator's current state when it arrives */
+        if (g->waiting && (flags & STC_PANE_HANDLED) && stc_simctl_active(app->sim) &&
+            stc_simctl_current(app->sim) && g->name && strcmp(stc_simctl_name(app->sim), g->name) == 0) {
+            free(g->want_sel);
+            g->want_sel = stc_xstrdup(stc_simctl_current(app->sim));
+            g->want_follow = true;
+        }
+        return flags;
+    }
     switch (a) {
     case STC_ACT_DOWN:
     case STC_ACT_UP:
@@ -456,5 +619,7 @@ const stc_pane_ops stc_pane_graph = {
     .search = stc_graph_search,
     .explain = stc_graph_explain,
     .title = stc_graph_title,
-    .idle = stc_graph_idle,
+    .warm = stc_graph_warm,
+    .bg_done = stc_graph_bg_done,
+    .busy = stc_graph_busy,
 };

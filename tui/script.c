@@ -21,6 +21,22 @@ void stc_script_frame(stc_app *app)
     stc_screen_draw(c);
     stc_cells_free(c);
     app->needs_redraw = false;
+    stc_app_after_frame(app);
+}
+
+/* Screens saved by a script do not depend on how fast the worker is: the
+ * commands that look at the screen wait for the background work it shows
+ * (a layout on its way to the Graph tab). Keys
+ * never wait, as in the interactive loop. */
+enum { STC_SCRIPT_SETTLE_MS = 60000 };
+
+static int stc_script_settle(stc_app *app, const char *cmd, char **err)
+{
+    if (stc_app_settle(app, STC_SCRIPT_SETTLE_MS))
+        return 0;
+    *err = stc_xasprintf("'%s': the background work (layouts) did not finish within %d s", cmd,
+                         STC_SCRIPT_SETTLE_MS / 1000);
+    return -1;
 }
 
 static int stc_script_save(char *(*dump)(void), const char *file, char **err)
@@ -54,6 +70,20 @@ static int stc_script_command(stc_app *app, stc_watch *watch, char *line, char *
     for (char *tok = strtok(line, " \t"); tok && argc < 4; tok = strtok(NULL, " \t"))
         argv[argc++] = tok;
     const char *cmd = argv[0];
+    bool looks = strcmp(cmd, ":save-display") == 0 || strcmp(cmd, ":save-attrs") == 0 ||
+                 strcmp(cmd, ":click") == 0 || strcmp(cmd, ":wheel-up") == 0 || strcmp(cmd, ":wheel-down") == 0 ||
+                 strcmp(cmd, ":wait") == 0;
+    if (looks && stc_script_settle(app, cmd, err) != 0)
+        return -1;
+    if (strcmp(cmd, ":release") == 0 && argc == 1) {
+        stc_app_background_hold(app, false);
+        return 0;
+    }
+    if (strcmp(cmd, ":wait") == 0 && argc == 1) {
+        if (app->needs_redraw)
+            stc_script_frame(app);
+        return 0;
+    }
     if (strcmp(cmd, ":save-display") == 0 && argc == 2) {
         stc_script_frame(app);
         return stc_script_save(stc_screen_dump_text, argv[1], err);
@@ -113,6 +143,9 @@ int stc_script_run(stc_app *app, stc_watch *watch, const char *path, char **err)
     size_t len;
     if (stc_file_read(path, &text, &len, err) != 0)
         return -1;
+    const char *hold = getenv("STC_BG_HOLD");
+    if (hold && *hold)
+        stc_app_background_hold(app, true);
     stc_script_frame(app);
     int lineno = 0, status = 0;
     char *p = text;
@@ -128,6 +161,7 @@ int stc_script_run(stc_app *app, stc_watch *watch, const char *path, char **err)
             line[--n] = '\0';
         if (!*line || line[0] == '#')
             continue;
+        stc_app_background(app); /* what the worker finished meanwhile */
         char *cerr = NULL;
         if (line[0] == ':') {
             if (stc_script_command(app, watch, line, &cerr) != 0) {

@@ -11,6 +11,14 @@
  *   :write-file DEST SRC  replace DEST by a copy of SRC (write + rename)
  *   :wait-reload          wait (up to 10 s) for the watcher and reload
  *   :click X Y            a mouse click;  :wheel-up X Y / :wheel-down X Y
+ *   :wait                 wait for the background work the screen shows
+ *   :release              with STC_BG_HOLD set (non-empty), the background
+ *                         work is held from the start (the placeholders stay
+ *                         and nothing waits for them) until this line
+ * :save-display, :save-attrs, :click and :wheel-* wait for it first too
+ * (a layout on its way to the shown Graph tab: tui/bg.h), so saved
+ * screens do not depend on the worker's speed; keys never wait (a key in a pane that still shows its placeholder does what it
+ * does in an empty pane, as in the interactive loop).
  * Blank lines and lines starting with '#' are skipped. Relative paths are
  * relative to the current folder. The script ends the session when it ends.
  */
