@@ -9,8 +9,6 @@
 #include "core/util.h"
 
 enum { N, E, S, W };
-static const int DX[4] = {0, 1, 0, -1};
-static const int DY[4] = {-1, 0, 1, 0};
 
 enum { FREE, BOX, TEXT, FRAME_H, FRAME_V, CHANNEL };
 enum { F_PORT = 1 };
@@ -40,8 +38,6 @@ typedef struct cell_info {
 #define GRID_TILE (1 << GRID_SHIFT)
 #define GRID_MASK (GRID_TILE - 1)
 
-static const cell_info free_cell;
-
 /* Search state of one (cell, direction) of the current window. */
 typedef struct node_state {
     int dist;
@@ -49,12 +45,15 @@ typedef struct node_state {
     unsigned stamp;
 } node_state;
 
-/* A goal cell of the current window. */
-typedef struct goal_state {
-    unsigned stamp;
-    int cost;
-    uint8_t dirs;
-} goal_state;
+/* One cell of the current window as the current search sees it: what the
+ * grid says, worked out once for this edge and goal. */
+typedef struct win_cell {
+    int h;             /* heuristic: distance to the goal rectangle */
+    int8_t cost[2];    /* cost of entering moving N/S [0] or E/W [1]; -1: not allowed */
+    uint8_t straight;  /* an edge must leave the way it came */
+    uint8_t goal_dirs; /* directions (1 << dir) in which this is a goal */
+    int goal_cost;     /* added on entering it as a goal */
+} win_cell;
 
 typedef struct window {
     int x0, y0, x1, y1; /* inclusive */
@@ -64,13 +63,15 @@ typedef struct grid {
     int w, h;
     int tiles_w, tiles_h; /* tiles per row and column */
     cell_info **tiles;    /* row-major; NULL: all free */
-    /* One search runs inside a window; its state is indexed by window cell
-     * (row-major inside the window, which orders states as the whole grid
-     * would) and reused from search to search, told apart by `gen`. */
+    /* One search runs inside a window. Its cells and states are indexed by
+     * window cell: row-major over the window plus a ring of blocked cells
+     * (so a step never needs a bounds check), which orders states as the
+     * whole grid would. Buffers are reused from search to search; states
+     * are told apart by `gen`. */
     window win;
-    int win_w;
+    int win_w; /* stride: window width + 2 */
+    win_cell *wc;
     node_state *st;
-    goal_state *goal;
     size_t st_cap; /* window cells the buffers hold */
     unsigned gen;
     /* heap */
@@ -88,14 +89,8 @@ typedef struct start {
 
 static int idx(const grid *g, int x, int y) { return y * g->w + x; }
 
-/* The cell at (x, y), which must be on the grid, for reading. */
-static const cell_info *info(const grid *g, int x, int y)
-{
-    const cell_info *t = g->tiles[(y >> GRID_SHIFT) * g->tiles_w + (x >> GRID_SHIFT)];
-    return t ? &t[(y & GRID_MASK) * GRID_TILE + (x & GRID_MASK)] : &free_cell;
-}
-
-/* The same for writing: the tile is allocated if need be. */
+/* The cell at (x, y), which must be on the grid, for writing: its tile is
+ * allocated if need be. (The search reads tiles in begin_search.) */
 static cell_info *info_w(grid *g, int x, int y)
 {
     cell_info **t = &g->tiles[(y >> GRID_SHIFT) * g->tiles_w + (x >> GRID_SHIFT)];
@@ -181,7 +176,7 @@ static void grid_free(grid *g)
         free(g->tiles[i]);
     free(g->tiles);
     free(g->st);
-    free(g->goal);
+    free(g->wc);
     free(g->heap);
 }
 
@@ -242,21 +237,19 @@ static bool straight_only(const cell_info *ci, int source, int target)
     return ci->mask && !shares(ci, source, target);
 }
 
-/* Cost of entering `cell` moving in `dir`, or -1 when not allowed. `chan`
- * is the cell of the edge's own label channel (-1 without a label): the
+/* Cost of entering a cell moving vertically (N/S) or not, or -1 when not
+ * allowed. `own_chan` says the cell is the edge's own label channel: the
  * only channel it may pass. */
-static int enter_cost(const grid *g, int x, int y, int dir, int chan, int source, int target)
+static int enter_cost(const cell_info *ci, bool vertical, bool own_chan, int source, int target)
 {
-    const cell_info *ci = info(g, x, y);
     int k = ci->kind;
-    bool vertical = dir == N || dir == S;
     int cost = COST_STEP + ci->near;
     switch (k) {
     case BOX:
     case TEXT:
         return -1;
     case CHANNEL:
-        if (idx(g, x, y) != chan || !vertical)
+        if (!own_chan || !vertical)
             return -1;
         break;
     case FRAME_H:
@@ -287,110 +280,140 @@ static int enter_cost(const grid *g, int x, int y, int dir, int chan, int source
     return cost;
 }
 
-static int heuristic(int x, int y, stc_rect goal)
-{
-    int dx = x < goal.x ? goal.x - x : x >= goal.x + goal.w ? x - (goal.x + goal.w - 1) : 0;
-    int dy = y < goal.y ? goal.y - y : y >= goal.y + goal.h ? y - (goal.y + goal.h - 1) : 0;
-    return (dx + dy) * COST_STEP;
-}
-
-/* Start a search inside `win`: a new generation of window states and goals. */
-static void begin_search(grid *g, window win)
-{
-    g->win = win;
-    g->win_w = win.x1 - win.x0 + 1;
-    size_t cells = (size_t)g->win_w * (size_t)(win.y1 - win.y0 + 1);
-    if (cells > g->st_cap) {
-        /* Fresh zeroed buffers: stamp 0 is no generation. */
-        free(g->st);
-        free(g->goal);
-        g->st_cap = cells > 2 * g->st_cap ? cells : 2 * g->st_cap;
-        g->st = stc_xcalloc(g->st_cap * 4, sizeof *g->st);
-        g->goal = stc_xcalloc(g->st_cap, sizeof *g->goal);
-    }
-    g->gen++;
-}
+/* Window cell of (x, y), which must be inside the window. */
+static int widx(const grid *g, int x, int y) { return (y - g->win.y0 + 1) * g->win_w + (x - g->win.x0 + 1); }
 
 static bool in_window(const grid *g, int x, int y)
 {
     return x >= g->win.x0 && x <= g->win.x1 && y >= g->win.y0 && y <= g->win.y1;
 }
 
-/* Window cell of (x, y), which must be inside the window. */
-static int widx(const grid *g, int x, int y) { return (y - g->win.y0) * g->win_w + (x - g->win.x0); }
+/* Start a search inside `win` toward `goal_rect` for an edge from `source`
+ * to `target` whose label channel is cell `chan` (-1: none): a new
+ * generation of states, and the window's cells worked out (no goals yet). */
+static void begin_search(grid *g, window win, stc_rect goal_rect, int chan, int source, int target)
+{
+    g->win = win;
+    g->win_w = win.x1 - win.x0 + 3;
+    int rows = win.y1 - win.y0 + 3;
+    size_t cells = (size_t)g->win_w * (size_t)rows;
+    if (cells > g->st_cap) {
+        /* Fresh zeroed buffers: stamp 0 is no generation. */
+        free(g->st);
+        free(g->wc);
+        g->st_cap = cells > 2 * g->st_cap ? cells : 2 * g->st_cap;
+        g->st = stc_xcalloc(g->st_cap * 4, sizeof *g->st);
+        g->wc = stc_xmalloc(g->st_cap * sizeof *g->wc);
+    }
+    g->gen++;
+    const win_cell blocked = {0, {-1, -1}, 0, 0, 0};
+    win_cell *row = g->wc;
+    for (int i = 0; i < g->win_w; i++)
+        row[i] = blocked;
+    for (int y = win.y0; y <= win.y1; y++) {
+        row += g->win_w;
+        row[0] = row[g->win_w - 1] = blocked;
+        int dy = y < goal_rect.y ? goal_rect.y - y : y >= goal_rect.y + goal_rect.h ? y - (goal_rect.y + goal_rect.h - 1) : 0;
+        for (int x = win.x0; x <= win.x1;) {
+            /* One grid tile's worth of this row at a time. */
+            const cell_info *tile = g->tiles[(y >> GRID_SHIFT) * g->tiles_w + (x >> GRID_SHIFT)];
+            int end = ((x >> GRID_SHIFT) + 1) << GRID_SHIFT;
+            if (end > win.x1 + 1)
+                end = win.x1 + 1;
+            for (; x < end; x++) {
+                int dx = x < goal_rect.x ? goal_rect.x - x : x >= goal_rect.x + goal_rect.w ? x - (goal_rect.x + goal_rect.w - 1) : 0;
+                win_cell *w = &row[x - win.x0 + 1];
+                w->h = (dx + dy) * COST_STEP;
+                w->goal_dirs = 0;
+                w->goal_cost = 0;
+                if (!tile) { /* free */
+                    w->cost[0] = w->cost[1] = COST_STEP;
+                    w->straight = 0;
+                    continue;
+                }
+                const cell_info *ci = &tile[(y & GRID_MASK) * GRID_TILE + (x & GRID_MASK)];
+                if (!ci->kind && !ci->near && !ci->mask) {
+                    w->cost[0] = w->cost[1] = COST_STEP;
+                    w->straight = 0;
+                    continue;
+                }
+                bool own = ci->kind == CHANNEL && idx(g, x, y) == chan;
+                w->cost[0] = (int8_t)enter_cost(ci, true, own, source, target);
+                w->cost[1] = (int8_t)enter_cost(ci, false, own, source, target);
+                w->straight = straight_only(ci, source, target);
+            }
+        }
+    }
+    row += g->win_w;
+    for (int i = 0; i < g->win_w; i++)
+        row[i] = blocked;
+}
 
 /* A goal outside the window cannot be reached and is left out. */
 static void add_goal(grid *g, int x, int y, int dirs, int cost)
 {
     if (x < 0 || y < 0 || x >= g->w || y >= g->h || !in_window(g, x, y))
         return;
-    goal_state *gs = &g->goal[widx(g, x, y)];
-    if (gs->stamp != g->gen) {
-        gs->stamp = g->gen;
-        gs->dirs = 0;
-        gs->cost = cost;
-    }
-    gs->dirs |= (uint8_t)dirs;
-    if (cost < gs->cost)
-        gs->cost = cost;
+    win_cell *w = &g->wc[widx(g, x, y)];
+    if (!w->goal_dirs)
+        w->goal_cost = cost;
+    w->goal_dirs |= (uint8_t)dirs;
+    if (cost < w->goal_cost)
+        w->goal_cost = cost;
 }
 
-/* A* from `starts` to the goals of this generation, inside the window set
- * by begin_search(). Returns the goal's window state or -1. */
-static int astar(grid *g, const start *starts, int n_starts, stc_rect goal_rect, int chan,
-                 int source, int target)
+/* A* from `starts` to the goals, inside the window set up by
+ * begin_search(). Returns the goal's window state or -1. */
+static int astar(grid *g, const start *starts, int n_starts)
 {
     g->heap_len = 0;
-    const window win = g->win;
-    const int ww = g->win_w;
+    const int step[4] = {-g->win_w, 1, g->win_w, -1}; /* N E S W */
     node_state *st = g->st;
-    const goal_state *goal = g->goal;
+    const win_cell *wc = g->wc;
     const unsigned gen = g->gen;
     for (int i = 0; i < n_starts; i++) {
         int x = starts[i].cell % g->w, y = starts[i].cell / g->w;
         if (!in_window(g, x, y))
             continue;
-        int s = widx(g, x, y) * 4 + starts[i].dir;
-        if (enter_cost(g, x, y, starts[i].dir, chan, source, target) < 0)
+        int c = widx(g, x, y);
+        int s = c * 4 + starts[i].dir;
+        if (wc[c].cost[starts[i].dir & 1] < 0)
             continue;
         int cost = starts[i].cost;
         if (st[s].stamp == gen && st[s].dist <= cost)
             continue;
         st[s] = (node_state){cost, -1, gen};
-        heap_push(g, cost + heuristic(x, y, goal_rect), s);
+        heap_push(g, cost + wc[c].h, s);
     }
     while (g->heap_len) {
         long long top = heap_pop(g);
         int s = (int)(top & 0xFFFFFFFF);
         int f = (int)(top >> 32);
-        int wc = s / 4, dir = s % 4;
-        int x = win.x0 + wc % ww, y = win.y0 + wc / ww;
+        int c = s >> 2, dir = s & 3;
+        const win_cell *w = &wc[c];
         int d0 = st[s].dist;
-        if (f > d0 + heuristic(x, y, goal_rect))
+        if (f > d0 + w->h)
             continue; /* stale entry */
-        if (goal[wc].stamp == gen && (goal[wc].dirs & (1u << dir)))
+        if (w->goal_dirs & (1u << dir))
             return s;
-        bool straight = straight_only(info(g, x, y), source, target);
         for (int nd = 0; nd < 4; nd++) {
-            if (nd == (dir + 2) % 4 || (straight && nd != dir))
+            if (nd == (dir + 2) % 4 || (w->straight && nd != dir))
                 continue;
-            int nx = x + DX[nd], ny = y + DY[nd];
-            if (nx < win.x0 || nx > win.x1 || ny < win.y0 || ny > win.y1)
-                continue;
-            int c = enter_cost(g, nx, ny, nd, chan, source, target);
-            if (c < 0)
+            int nc = c + step[nd];
+            const win_cell *nw = &wc[nc];
+            int cost = nw->cost[nd & 1]; /* N and S are even */
+            if (cost < 0)
                 continue;
             if (nd != dir)
-                c += COST_TURN;
-            int nwc = wc + DX[nd] + DY[nd] * ww;
-            if (goal[nwc].stamp == gen && (goal[nwc].dirs & (1u << nd)))
-                c += goal[nwc].cost;
-            int ns = nwc * 4 + nd;
-            int nd_cost = d0 + c;
+                cost += COST_TURN;
+            if (nw->goal_dirs & (1u << nd))
+                cost += nw->goal_cost;
+            int ns = nc * 4 + nd;
+            int nd_cost = d0 + cost;
             if (st[ns].stamp == gen && st[ns].dist <= nd_cost)
                 continue;
             st[ns] = (node_state){nd_cost, s, gen};
-            heap_push(g, nd_cost + heuristic(nx, ny, goal_rect), ns);
+            heap_push(g, nd_cost + nw->h, ns);
         }
     }
     return -1;
@@ -408,8 +431,8 @@ static void collect(grid *g, int s, int **out, int *len, int *cap)
     }
     int i = *len + n - 1;
     for (int t = s; t >= 0; t = g->st[t].prev, i--) {
-        (*out)[2 * i] = g->win.x0 + (t / 4) % g->win_w;
-        (*out)[2 * i + 1] = g->win.y0 + (t / 4) / g->win_w;
+        (*out)[2 * i] = g->win.x0 - 1 + (t / 4) % g->win_w;
+        (*out)[2 * i + 1] = g->win.y0 - 1 + (t / 4) / g->win_w;
     }
     *len += n;
 }
@@ -521,17 +544,17 @@ static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, start **
             int cx = e->label_box.x - 2, cy = e->label_box.y;
             stc_rect chan = {cx, cy, 1, 1};
             int chan_cell = idx(g, cx, cy);
-            begin_search(g, window_of(g, from, chan, full));
+            begin_search(g, window_of(g, from, chan, full), chan, chan_cell, SOURCE_KEY(e), e->to);
             add_goal(g, cx, cy, 1u << N | 1u << S, 0);
-            int s = astar(g, *starts, n_starts, chan, chan_cell, SOURCE_KEY(e), e->to);
+            int s = astar(g, *starts, n_starts);
             if (s < 0)
                 continue;
             collect(g, s, &cells, &len, &cap);
             int dir = s % 4;
-            begin_search(g, window_of(g, chan, to, full));
+            begin_search(g, window_of(g, chan, to, full), grow(to, 1), chan_cell, SOURCE_KEY(e), e->to);
             node_goals(g, to);
             start st = {chan_cell, dir, 0};
-            int s2 = astar(g, &st, 1, grow(to, 1), chan_cell, SOURCE_KEY(e), e->to);
+            int s2 = astar(g, &st, 1);
             if (s2 < 0)
                 continue;
             int before = len;
@@ -541,9 +564,9 @@ static bool route_one(grid *g, const stc_layout *l, stc_layout_edge *e, start **
             memmove(cells + 2 * before, cells + 2 * before + 2, (size_t)(len - before - 1) * 2 * sizeof *cells);
             len--;
         } else {
-            begin_search(g, window_of(g, from, to, full));
+            begin_search(g, window_of(g, from, to, full), grow(to, 1), -1, SOURCE_KEY(e), e->to);
             node_goals(g, to);
-            int s = astar(g, *starts, n_starts, grow(to, 1), -1, SOURCE_KEY(e), e->to);
+            int s = astar(g, *starts, n_starts);
             if (s < 0)
                 continue;
             collect(g, s, &cells, &len, &cap);
