@@ -237,10 +237,8 @@ bool wf_is_local(const wf_ctx *c, const char *name)
 
 const stc_unit_info *wf_unit(const wf_ctx *c, const char *name)
 {
-    for (size_t i = 0; i < c->nunits; i++)
-        if (strcmp(c->units[i].method->name, name) == 0)
-            return &c->units[i];
-    return NULL;
+    long i = stc_name_index_find(c->unit_index, name);
+    return i >= 0 ? &c->units[i] : NULL;
 }
 
 /* ---- errors ---- */
@@ -482,13 +480,14 @@ static const char *wf_basename(const char *path)
 }
 
 static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_unit_info *units,
-                              size_t nunits, stc_diags *d)
+                              size_t nunits, const stc_name_index *unit_index, stc_diags *d)
 {
     wf_ctx c = {0};
     c.m = m;
     c.method = wf->method;
     c.units = units;
     c.nunits = nunits;
+    c.unit_index = unit_index;
     c.d = d;
     c.wf = wf;
 
@@ -548,6 +547,9 @@ stc_workflows *stc_workflows_compile(const stc_module *m, const stc_unit_info *u
     stc_workflows *w = stc_xcalloc(1, sizeof *w);
     if (!m || !m->service || !units)
         return w;
+    stc_name_index ix = {0};
+    for (size_t i = 0; i < nunits; i++)
+        stc_name_index_add(&ix, units[i].method->name);
     for (size_t i = 0; i < nunits; i++) {
         if (units[i].unit != STC_UNIT_STATE_MACHINE || !units[i].method->is_async)
             continue;
@@ -555,8 +557,9 @@ stc_workflows *stc_workflows_compile(const stc_module *m, const stc_unit_info *u
         stc_workflow *wf = &w->items[w->count++];
         memset(wf, 0, sizeof *wf);
         wf->method = units[i].method;
-        wf_compile_method(wf, m, units, nunits, d);
+        wf_compile_method(wf, m, units, nunits, &ix, d);
     }
+    stc_name_index_free(&ix);
     return w;
 }
 

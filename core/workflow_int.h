@@ -23,6 +23,7 @@
 #include "core/asl_build.h"
 #include "core/diag.h"
 #include "core/ir.h"
+#include "core/util.h"
 #include "core/workflow.h"
 
 enum wf_code {
@@ -111,6 +112,7 @@ typedef struct wf_ctx {
     const stc_method *method;
     const stc_unit_info *units;
     size_t nunits;
+    const stc_name_index *unit_index; /* unit method names -> position in units */
     stc_diags *d;
     stc_workflow *wf;
     char **names;
