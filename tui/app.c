@@ -69,19 +69,80 @@ void stc_app_idle(stc_app *app)
 
 /* ---- background work (tui/bg.h) -------------------------------------- */
 
+/* The template job: the app's template moves here while the worker builds
+ * it; the service is borrowed (stc_app_compile() and stc_app_free() wait
+ * for the job before they free it). */
+typedef struct stc_app_tmpl_job {
+    stc_tmpl t;
+    const stc_service *svc;
+    char *mode, *config;
+} stc_app_tmpl_job;
+
+static void stc_app_tmpl_run(stc_bg_job *j)
+{
+    stc_app_tmpl_job *d = j->data;
+    stc_tmpl_update(&d->t, d->svc, d->mode, NULL, d->config);
+}
+
+static void stc_app_tmpl_job_free(void *data)
+{
+    stc_app_tmpl_job *d = data;
+    if (!d)
+        return;
+    stc_tmpl_free(&d->t);
+    free(d->mode);
+    free(d->config);
+    free(d);
+}
+
+static void stc_app_tmpl_done(stc_app *app, stc_bg_job *j)
+{
+    if (!app->tmpl_deferred || j->generation != app->generation)
+        return; /* cannot happen: a compile waits for the template first */
+    stc_app_tmpl_job *d = j->data;
+    stc_tmpl_free(&app->tmpl);
+    app->tmpl = d->t;
+    memset(&d->t, 0, sizeof d->t);
+    app->tmpl_deferred = app->tmpl_queued = false;
+    /* the panes that show it: the template's rows, the diagnostics list */
+    const stc_pane_id show[] = {STC_PANE_TEMPLATE, STC_PANE_DIAGS};
+    for (size_t i = 0; i < STC_ARRAY_LEN(show); i++)
+        if (app->panes[show[i]].ops->reload)
+            app->panes[show[i]].ops->reload(app->panes[show[i]].st, app);
+    app->needs_redraw = true;
+}
+
 void stc_app_background(stc_app *app)
 {
     stc_bg_job *j;
     while ((j = stc_bg_take(app->bg))) {
-        for (int i = 0; i < STC_PANE_COUNT; i++)
-            if (app->panes[i].ops->bg_done && app->panes[i].ops->bg_done(app->panes[i].st, app, j))
-                break;
+        if (j->kind == STC_BG_TEMPLATE)
+            stc_app_tmpl_done(app, j);
+        else
+            for (int i = 0; i < STC_PANE_COUNT; i++)
+                if (app->panes[i].ops->bg_done && app->panes[i].ops->bg_done(app->panes[i].st, app, j))
+                    break;
         stc_bg_job_free(j);
     }
 }
 
 void stc_app_after_frame(stc_app *app)
 {
+    if (app->tmpl_deferred && !app->tmpl_queued && app->svc) {
+        stc_app_tmpl_job *d = stc_xcalloc(1, sizeof *d);
+        d->t = app->tmpl; /* its "building..." line; stc_tmpl_update() starts afresh */
+        memset(&app->tmpl, 0, sizeof app->tmpl);
+        app->tmpl.why = stc_xasprintf("building the template of mode %s...", stc_app_mode(app));
+        d->svc = app->svc;
+        d->mode = stc_xstrdup(stc_app_mode(app));
+        d->config = app->config ? stc_xstrdup(app->config) : NULL;
+        stc_bg_job *j = stc_bg_job_new(STC_BG_TEMPLATE, app->generation, NULL, false);
+        j->data = d;
+        j->run = stc_app_tmpl_run;
+        j->free_data = stc_app_tmpl_job_free;
+        app->tmpl_queued = true;
+        stc_bg_submit(app->bg, j, false);
+    }
     for (int i = 0; i < STC_PANE_COUNT; i++)
         if (app->panes[i].ops->warm)
             app->panes[i].ops->warm(app->panes[i].st, app);
@@ -89,6 +150,8 @@ void stc_app_after_frame(stc_app *app)
 
 bool stc_app_busy(stc_app *app)
 {
+    if (app->tmpl_deferred)
+        return true;
     for (int i = 0; i < STC_PANE_COUNT; i++)
         if (app->panes[i].ops->busy && app->panes[i].ops->busy(app->panes[i].st, app))
             return true;
@@ -131,6 +194,21 @@ int stc_app_wake_fd(const stc_app *app)
     return stc_bg_fd(app->bg);
 }
 
+void stc_app_wait_template(stc_app *app)
+{
+    if (!app->tmpl_deferred)
+        return;
+    if (!app->tmpl_queued) { /* no frame yet: build it here */
+        app->tmpl_deferred = false;
+        stc_tmpl_update(&app->tmpl, app->svc, stc_app_mode(app), NULL, app->config);
+        return;
+    }
+    while (app->tmpl_deferred) {
+        stc_bg_wait(app->bg, -1);
+        stc_app_background(app);
+    }
+}
+
 static int stc_app_unit_by_name(const stc_service *svc, const char *name)
 {
     for (size_t i = 0; svc && name && i < svc->nunits; i++)
@@ -143,6 +221,7 @@ void stc_app_compile(stc_app *app)
 {
     if (!app->path)
         return;
+    stc_app_wait_template(app);
     stc_bg_quiesce(app->bg); /* the layouts queued borrow the service freed below */
     char *keep = NULL;
     bool first = app->svc == NULL;
@@ -161,9 +240,19 @@ void stc_app_compile(stc_app *app)
         app->svc = s;
     }
     app->generation++;
-    stc_tmpl_update(&app->tmpl, app->svc, stc_app_mode(app),
-                    app->prev_mode >= 0 && app->prev_mode != app->mode ? stc_app_mode_names[app->prev_mode] : NULL,
-                    app->config);
+    if (first && !app->broken) {
+        /* the first frame does not wait for the template: the worker builds
+         * it after that frame (stc_app_after_frame) */
+        stc_tmpl_free(&app->tmpl);
+        app->tmpl.why = stc_xasprintf("building the template of mode %s...", stc_app_mode(app));
+        app->tmpl_deferred = true;
+        app->tmpl_queued = false;
+    } else {
+        stc_tmpl_update(&app->tmpl, app->svc, stc_app_mode(app),
+                        app->prev_mode >= 0 && app->prev_mode != app->mode ? stc_app_mode_names[app->prev_mode]
+                                                                           : NULL,
+                        app->config);
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     app->compile_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     if (!app->broken && stc_simctl_active(app->sim)) {
@@ -280,7 +369,7 @@ void stc_app_free(stc_app *app)
 {
     if (!app)
         return;
-    /* first: the running job may read the service */
+    /* first: the running job may read the service (the template) */
     stc_bg_free(app->bg);
     for (int i = 0; i < STC_PANE_COUNT; i++)
         if (app->panes[i].ops && app->panes[i].ops->destroy)

@@ -8,8 +8,8 @@
  *
  * The app owns the service (and, after a reload that did not compile, the
  * broken one whose diagnostics are shown over the last good view), the
- * template of the current mode (tui/tmpl.h, built on load, reload and mode
- * change), the workbench's own diagnostics (theme problems, the last emit),
+ * template of the current mode (tui/tmpl.h, built on load -- by the
+ * background worker, after the first frame -- reload and mode change), the workbench's own diagnostics (theme problems, the last emit),
  * every pane state and the dialog. Panes read shared state from the struct below and change it only
  * through the stc_app_* functions.
  */
@@ -109,6 +109,8 @@ struct stc_app {
                             changes since prev_mode */
     double compile_ms;   /* wall time of the last compile (template included) */
     struct stc_bg *bg;   /* the background worker (tui/bg.h) */
+    bool tmpl_deferred;  /* the template of this compile is built by the worker ... */
+    bool tmpl_queued;    /* ... and was queued (after the first frame) */
     /* look */
     stc_theme theme;
     bool colour;
@@ -179,14 +181,14 @@ void stc_app_wheel(stc_app *app, int x, int y, int dir);
 void stc_app_resize(stc_app *app, int w, int h);
 /* No input for a while: let the panes do deferred work (pane ops idle). */
 void stc_app_idle(stc_app *app);
-/* A frame was drawn: queue background work (the panes' warm ops). Never
- * blocks. */
+/* A frame was drawn: queue background work (the first template, the
+ * panes' warm ops). Never blocks. */
 void stc_app_after_frame(stc_app *app);
 /* Take the finished background jobs and hand them to their owners; never
  * blocks. app->needs_redraw says whether the screen changed. */
 void stc_app_background(stc_app *app);
-/* Does the screen show a placeholder for background work (a layout on its
- * way to the shown Graph tab)? */
+/* Does the screen show a placeholder for background work (the template
+ * being built, a layout on its way to the shown Graph tab)? */
 bool stc_app_busy(stc_app *app);
 /* Wait (drawing nothing) until the screen shows no such placeholder; false
  * when it still does after timeout_ms. True at once while held. */
@@ -194,6 +196,10 @@ bool stc_app_settle(stc_app *app, int timeout_ms);
 /* Screen tests: hold the background work (nothing runs, placeholders stay)
  * or let it go (tui/bg.h stc_bg_hold). */
 void stc_app_background_hold(stc_app *app, bool hold);
+/* Wait for the template when the worker is still building it (the first
+ * one of a session is built after the first frame); a compile waits too,
+ * since the job reads the service. */
+void stc_app_wait_template(stc_app *app);
 /* The descriptor that is readable when a background job has finished (-1:
  * none). */
 int stc_app_wake_fd(const stc_app *app);

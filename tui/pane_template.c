@@ -4,7 +4,9 @@
  * that changed since the previous mode marked in the gutter: `+` added,
  * `~` changed (on the entry line and on the lines of each changed path).
  * The template itself is built by the app on load, reload and mode change
- * (tui/tmpl.h); this pane only lays it out. */
+ * (tui/tmpl.h); this pane only lays it out. The first one of a session is
+ * built by the worker after the first frame (tui/bg.h): until it is there
+ * the pane says so, and a key, click or search in the pane waits for it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,6 +397,7 @@ static bool stc_tp_next_change(stc_tplpane *p, int dir)
 static int stc_tp_action(void *st, stc_app *app, stc_action a)
 {
     stc_tplpane *p = st;
+    stc_app_wait_template(app);
     stc_tp_sync(p, app);
     int flags = stc_listview_act(&p->lv, a);
     if (flags) {
@@ -438,6 +441,7 @@ static int stc_tp_action(void *st, stc_app *app, stc_action a)
 static int stc_tp_click(void *st, stc_app *app, int x, int y)
 {
     stc_tplpane *p = st;
+    stc_app_wait_template(app);
     stc_tp_sync(p, app);
     if (!stc_listview_click(&p->lv, y))
         return STC_PANE_HANDLED | STC_PANE_REDRAW;
@@ -454,6 +458,7 @@ static int stc_tp_click(void *st, stc_app *app, int x, int y)
 static bool stc_tp_search(void *st, stc_app *app, const char *q, int dir)
 {
     stc_tplpane *p = st;
+    stc_app_wait_template(app);
     stc_tp_sync(p, app);
     if (p->view.n == 0 || !q || !*q)
         return false;

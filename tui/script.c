@@ -26,7 +26,7 @@ void stc_script_frame(stc_app *app)
 
 /* Screens saved by a script do not depend on how fast the worker is: the
  * commands that look at the screen wait for the background work it shows
- * (a layout on its way to the Graph tab). Keys
+ * (the template being built, a layout on its way to the Graph tab). Keys
  * never wait, as in the interactive loop. */
 enum { STC_SCRIPT_SETTLE_MS = 60000 };
 
@@ -34,7 +34,7 @@ static int stc_script_settle(stc_app *app, const char *cmd, char **err)
 {
     if (stc_app_settle(app, STC_SCRIPT_SETTLE_MS))
         return 0;
-    *err = stc_xasprintf("'%s': the background work (layouts) did not finish within %d s", cmd,
+    *err = stc_xasprintf("'%s': the background work (layouts, template) did not finish within %d s", cmd,
                          STC_SCRIPT_SETTLE_MS / 1000);
     return -1;
 }

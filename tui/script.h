@@ -16,9 +16,11 @@
  *                         work is held from the start (the placeholders stay
  *                         and nothing waits for them) until this line
  * :save-display, :save-attrs, :click and :wheel-* wait for it first too
- * (a layout on its way to the shown Graph tab: tui/bg.h), so saved
- * screens do not depend on the worker's speed; keys never wait (a key in a pane that still shows its placeholder does what it
- * does in an empty pane, as in the interactive loop).
+ * (the template being built, a layout on its way to the shown Graph tab:
+ * tui/bg.h), so saved screens do not depend on the worker's speed. Keys
+ * never wait (a key in a pane that still shows its placeholder does what
+ * it does in an empty pane, as in the interactive loop), except in the
+ * Template pane, whose keys wait for the template.
  * Blank lines and lines starting with '#' are skipped. Relative paths are
  * relative to the current folder. The script ends the session when it ends.
  */
