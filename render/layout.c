@@ -7,7 +7,9 @@
  * reserves their space. Routing is ours (render/route.c). */
 #include "render/layout.h"
 
+#include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,11 +437,40 @@ static long gv_map_in_order(void *state, int objtype, char *str, IDTYPE *id, int
 static Agiddisc_t gv_id_disc;
 static Agdisc_t gv_disc;
 
+/* gvContext() reads Graphviz's plugin configuration, and the first layout
+ * then loads the text layout plugin to measure labels: pango, which brings
+ * cairo, glib, fontconfig, freetype and X11 (about 40 shared libraries,
+ * some 10 ms per process, most of the time a small machine takes). This
+ * graph has no text to measure (every label is empty, every node
+ * fixedsize), so only the dot layout plugin is opened, by its path (known
+ * at build time from libgvc's pkg-config), and handed to
+ * gvContextPlugins(). Without it, gvContext() as before. */
+static lt_symlist_t gv_builtins[2];
+static pthread_once_t gv_builtins_once = PTHREAD_ONCE_INIT;
+
+static void gv_find_dot_plugin(void)
+{
+#ifdef STC_GV_DOT_PLUGIN
+    void *h = dlopen(STC_GV_DOT_PLUGIN, RTLD_NOW | RTLD_LOCAL);
+    void *lib = h ? dlsym(h, "gvplugin_dot_layout_LTX_library") : NULL;
+    if (lib)
+        gv_builtins[0] = (lt_symlist_t){"gvplugin_dot_layout_LTX_library", lib};
+    else if (h)
+        dlclose(h);
+#endif
+}
+
+static GVC_t *gv_context(void)
+{
+    pthread_once(&gv_builtins_once, gv_find_dot_plugin);
+    return gv_builtins[0].name ? gvContextPlugins(gv_builtins, 0) : gvContext();
+}
+
 static bool run_graphviz(stc_layout *l, bool compact, bool want_dot, stc_diags *diags)
 {
     agusererrf old = agseterrf(gv_error);
     gv_diags = diags;
-    GVC_t *gvc = gvContext();
+    GVC_t *gvc = gv_context();
     gv_id_disc = AgIdDisc;
     gv_id_disc.map = gv_map_in_order;
     gv_disc = (Agdisc_t){&AgMemDisc, &gv_id_disc, &AgIoDisc};
