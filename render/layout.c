@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,12 +111,46 @@ static const char *str_of(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static int lookup(const level_entry *names, size_t n, const char *name)
+/* The states of one level by name: open addressing, FNV-1a, at most half
+ * full (a linear search made a 2,000-state machine quadratic). */
+typedef struct name_index {
+    level_entry *slots; /* name NULL: empty */
+    size_t mask;
+} name_index;
+
+static void index_init(name_index *ix, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i].name, name) == 0)
-            return names[i].node;
-    return -1;
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    ix->slots = stc_xcalloc(cap, sizeof *ix->slots);
+    ix->mask = cap - 1;
+}
+
+static size_t index_slot(const name_index *ix, const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    size_t i = h & ix->mask;
+    while (ix->slots[i].name && strcmp(ix->slots[i].name, name) != 0)
+        i = (i + 1) & ix->mask;
+    return i;
+}
+
+/* The node of the first state called `name`, or -1. */
+static int lookup(const name_index *ix, const char *name)
+{
+    const level_entry *e = &ix->slots[index_slot(ix, name)];
+    return e->name ? e->node : -1;
+}
+
+/* Add a state unless its name is there already (the first one stays). */
+static void index_add(name_index *ix, const char *name, int node)
+{
+    level_entry *e = &ix->slots[index_slot(ix, name)];
+    if (!e->name)
+        *e = (level_entry){name, node};
 }
 
 /* When the annotation is a line number N and the title ends in " (line N)"
@@ -212,10 +247,10 @@ static void build_nested(builder *b, const cJSON *state, int node, int cluster, 
     }
 }
 
-static int target_of(builder *b, const level_entry *names, size_t n, const char *from,
-                     const char *field, const char *target)
+static int target_of(builder *b, const name_index *names, const char *from, const char *field,
+                     const char *target)
 {
-    int t = lookup(names, n, target);
+    int t = lookup(names, target);
     if (t < 0) {
         stc_diag_add(b->diags, STC_SEV_ERROR, NULL, 0, 0, "STC801",
                      "state '%s': %s '%s' is not a state of this machine", from, field, target);
@@ -242,7 +277,8 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
         return;
     }
     size_t n = (size_t)cJSON_GetArraySize(states);
-    level_entry *names = stc_xcalloc(n, sizeof *names);
+    name_index names;
+    index_init(&names, n);
     int *node_of = stc_xcalloc(n, sizeof *node_of);
     const cJSON *st;
     size_t i = 0;
@@ -258,7 +294,7 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
                          "state '%s' has no known Type", st->string ? st->string : "?");
             b->errors++;
         }
-        if (lookup(names, i, st->string ? st->string : "") >= 0) {
+        if (lookup(&names, st->string ? st->string : "") >= 0) {
             stc_diag_add(b->diags, STC_SEV_ERROR, NULL, 0, 0, "STC804",
                          "state '%s' is defined twice", st->string);
             b->errors++;
@@ -267,14 +303,13 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
         l->nodes[node].type = t;
         l->nodes[node].name = stc_xstrdup(st->string ? st->string : "");
         fill_state_text(b, &l->nodes[node], st);
-        names[i].name = l->nodes[node].name;
-        names[i].node = node;
+        index_add(&names, l->nodes[node].name, node);
         node_of[i] = node;
         i++;
         if (t == STC_LAYOUT_PARALLEL || t == STC_LAYOUT_MAP)
             build_nested(b, st, node, cluster, depth);
     }
-    int s = target_of(b, names, n, "StartAt", "StartAt", start);
+    int s = target_of(b, &names, "StartAt", "StartAt", start);
     if (s >= 0)
         add_edge(b, entry_kind, entry_from, s, NULL);
     i = 0;
@@ -301,7 +336,7 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
             cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(st, "Choices"))
             {
                 const char *rn = str_of(rule, "Next");
-                int tt = rn ? target_of(b, names, n, name, "Choice Next", rn) : -1;
+                int tt = rn ? target_of(b, &names, name, "Choice Next", rn) : -1;
                 if (!rn) {
                     stc_diag_add(b->diags, STC_SEV_ERROR, NULL, 0, 0, "STC801",
                                  "state '%s': a Choice rule has no Next", name);
@@ -312,13 +347,13 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
             }
             free(strip);
             const char *def = str_of(st, "Default");
-            int dt = def ? target_of(b, names, n, name, "Default", def) : -1;
+            int dt = def ? target_of(b, &names, name, "Default", def) : -1;
             if (dt >= 0)
                 add_edge(b, STC_EDGE_DEFAULT, node, dt, stc_xstrdup("default"));
         } else if (t == STC_LAYOUT_SUCCEED || t == STC_LAYOUT_FAIL) {
             add_edge(b, STC_EDGE_END, node, exit_to, NULL);
         } else if (next) {
-            int nt = target_of(b, names, n, name, "Next", next);
+            int nt = target_of(b, &names, name, "Next", next);
             if (nt >= 0)
                 add_edge(b, next_kind, out, nt, NULL);
         } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "End"))) {
@@ -332,12 +367,12 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
         cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(st, "Catch"))
         {
             const char *cn = str_of(c, "Next");
-            int ct = cn ? target_of(b, names, n, name, "Catch Next", cn) : -1;
+            int ct = cn ? target_of(b, &names, name, "Catch Next", cn) : -1;
             if (ct >= 0)
                 add_edge(b, STC_EDGE_CATCH, node, ct, stc_labels_catch(c));
         }
     }
-    free(names);
+    free(names.slots);
     free(node_of);
 }
 

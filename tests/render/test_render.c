@@ -956,6 +956,16 @@ static void test_invalid(void **state)
         stc_diags_free(&d);
         cJSON_Delete(j);
     }
+    /* A name defined twice (cJSON keeps both keys); Next finds the first. */
+    cJSON *j = cJSON_Parse("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"},"
+                           "\"B\":{\"Type\":\"Pass\",\"End\":true},\"A\":{\"Type\":\"Pass\",\"End\":true}}}");
+    stc_diags d = STC_DIAGS_INIT;
+    assert_null(stc_layout_build(j, NULL, &d));
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].code, "STC804");
+    assert_non_null(strstr(d.items[0].message, "'A'"));
+    stc_diags_free(&d);
+    cJSON_Delete(j);
 }
 
 int main(void)
