@@ -48,6 +48,7 @@ typedef struct node_state {
 /* One cell of the current window as the current search sees it: what the
  * grid says, worked out once for this edge and goal. */
 typedef struct win_cell {
+    unsigned stamp;    /* worked out for search `gen` */
     int h;             /* heuristic: distance to the goal rectangle */
     int8_t cost[2];    /* cost of entering moving N/S [0] or E/W [1]; -1: not allowed */
     uint8_t straight;  /* an edge must leave the way it came */
@@ -70,7 +71,9 @@ typedef struct grid {
      * are told apart by `gen`. */
     window win;
     int win_w; /* stride: window width + 2 */
-    win_cell *wc;
+    stc_rect goal_rect;
+    int chan, source, target;
+    win_cell *wc; /* worked out when the search first looks at a cell */
     node_state *st;
     size_t st_cap; /* window cells the buffers hold */
     unsigned gen;
@@ -290,11 +293,15 @@ static bool in_window(const grid *g, int x, int y)
 
 /* Start a search inside `win` toward `goal_rect` for an edge from `source`
  * to `target` whose label channel is cell `chan` (-1: none): a new
- * generation of states, and the window's cells worked out (no goals yet). */
+ * generation of cells and states. */
 static void begin_search(grid *g, window win, stc_rect goal_rect, int chan, int source, int target)
 {
     g->win = win;
     g->win_w = win.x1 - win.x0 + 3;
+    g->goal_rect = goal_rect;
+    g->chan = chan;
+    g->source = source;
+    g->target = target;
     int rows = win.y1 - win.y0 + 3;
     size_t cells = (size_t)g->win_w * (size_t)rows;
     if (cells > g->st_cap) {
@@ -303,50 +310,42 @@ static void begin_search(grid *g, window win, stc_rect goal_rect, int chan, int 
         free(g->wc);
         g->st_cap = cells > 2 * g->st_cap ? cells : 2 * g->st_cap;
         g->st = stc_xcalloc(g->st_cap * 4, sizeof *g->st);
-        g->wc = stc_xmalloc(g->st_cap * sizeof *g->wc);
+        g->wc = stc_xcalloc(g->st_cap, sizeof *g->wc);
     }
     g->gen++;
-    const win_cell blocked = {0, {-1, -1}, 0, 0, 0};
-    win_cell *row = g->wc;
-    for (int i = 0; i < g->win_w; i++)
-        row[i] = blocked;
-    for (int y = win.y0; y <= win.y1; y++) {
-        row += g->win_w;
-        row[0] = row[g->win_w - 1] = blocked;
-        int dy = y < goal_rect.y ? goal_rect.y - y : y >= goal_rect.y + goal_rect.h ? y - (goal_rect.y + goal_rect.h - 1) : 0;
-        for (int x = win.x0; x <= win.x1;) {
-            /* One grid tile's worth of this row at a time. */
-            const cell_info *tile = g->tiles[(y >> GRID_SHIFT) * g->tiles_w + (x >> GRID_SHIFT)];
-            int end = ((x >> GRID_SHIFT) + 1) << GRID_SHIFT;
-            if (end > win.x1 + 1)
-                end = win.x1 + 1;
-            for (; x < end; x++) {
-                int dx = x < goal_rect.x ? goal_rect.x - x : x >= goal_rect.x + goal_rect.w ? x - (goal_rect.x + goal_rect.w - 1) : 0;
-                win_cell *w = &row[x - win.x0 + 1];
-                w->h = (dx + dy) * COST_STEP;
-                w->goal_dirs = 0;
-                w->goal_cost = 0;
-                if (!tile) { /* free */
-                    w->cost[0] = w->cost[1] = COST_STEP;
-                    w->straight = 0;
-                    continue;
-                }
-                const cell_info *ci = &tile[(y & GRID_MASK) * GRID_TILE + (x & GRID_MASK)];
-                if (!ci->kind && !ci->near && !ci->mask) {
-                    w->cost[0] = w->cost[1] = COST_STEP;
-                    w->straight = 0;
-                    continue;
-                }
-                bool own = ci->kind == CHANNEL && idx(g, x, y) == chan;
-                w->cost[0] = (int8_t)enter_cost(ci, true, own, source, target);
-                w->cost[1] = (int8_t)enter_cost(ci, false, own, source, target);
-                w->straight = straight_only(ci, source, target);
-            }
-        }
+}
+
+/* Work out window cell c for this search: the ring around the window is
+ * blocked; inside, what the grid says for this edge, and the heuristic. A
+ * search looks at few of its window's cells, so this is done on demand. */
+static void fill_cell(grid *g, int c)
+{
+    win_cell *w = &g->wc[c];
+    *w = (win_cell){g->gen, 0, {-1, -1}, 0, 0, 0};
+    int x = g->win.x0 - 1 + c % g->win_w, y = g->win.y0 - 1 + c / g->win_w;
+    if (!in_window(g, x, y))
+        return;
+    stc_rect r = g->goal_rect;
+    int dx = x < r.x ? r.x - x : x >= r.x + r.w ? x - (r.x + r.w - 1) : 0;
+    int dy = y < r.y ? r.y - y : y >= r.y + r.h ? y - (r.y + r.h - 1) : 0;
+    w->h = (dx + dy) * COST_STEP;
+    const cell_info *tile = g->tiles[(y >> GRID_SHIFT) * g->tiles_w + (x >> GRID_SHIFT)];
+    const cell_info *ci = tile ? &tile[(y & GRID_MASK) * GRID_TILE + (x & GRID_MASK)] : NULL;
+    if (!ci || (!ci->kind && !ci->near && !ci->mask)) { /* free */
+        w->cost[0] = w->cost[1] = COST_STEP;
+        return;
     }
-    row += g->win_w;
-    for (int i = 0; i < g->win_w; i++)
-        row[i] = blocked;
+    bool own = ci->kind == CHANNEL && idx(g, x, y) == g->chan;
+    w->cost[0] = (int8_t)enter_cost(ci, true, own, g->source, g->target);
+    w->cost[1] = (int8_t)enter_cost(ci, false, own, g->source, g->target);
+    w->straight = straight_only(ci, g->source, g->target);
+}
+
+static const win_cell *win_cell_at(grid *g, int c)
+{
+    if (g->wc[c].stamp != g->gen)
+        fill_cell(g, c);
+    return &g->wc[c];
 }
 
 /* A goal outside the window cannot be reached and is left out. */
@@ -354,7 +353,7 @@ static void add_goal(grid *g, int x, int y, int dirs, int cost)
 {
     if (x < 0 || y < 0 || x >= g->w || y >= g->h || !in_window(g, x, y))
         return;
-    win_cell *w = &g->wc[widx(g, x, y)];
+    win_cell *w = (win_cell *)win_cell_at(g, widx(g, x, y));
     if (!w->goal_dirs)
         w->goal_cost = cost;
     w->goal_dirs |= (uint8_t)dirs;
@@ -369,7 +368,6 @@ static int astar(grid *g, const start *starts, int n_starts)
     g->heap_len = 0;
     const int step[4] = {-g->win_w, 1, g->win_w, -1}; /* N E S W */
     node_state *st = g->st;
-    const win_cell *wc = g->wc;
     const unsigned gen = g->gen;
     for (int i = 0; i < n_starts; i++) {
         int x = starts[i].cell % g->w, y = starts[i].cell / g->w;
@@ -377,20 +375,21 @@ static int astar(grid *g, const start *starts, int n_starts)
             continue;
         int c = widx(g, x, y);
         int s = c * 4 + starts[i].dir;
-        if (wc[c].cost[starts[i].dir & 1] < 0)
+        const win_cell *w = win_cell_at(g, c);
+        if (w->cost[starts[i].dir & 1] < 0)
             continue;
         int cost = starts[i].cost;
         if (st[s].stamp == gen && st[s].dist <= cost)
             continue;
         st[s] = (node_state){cost, -1, gen};
-        heap_push(g, cost + wc[c].h, s);
+        heap_push(g, cost + w->h, s);
     }
     while (g->heap_len) {
         long long top = heap_pop(g);
         int s = (int)(top & 0xFFFFFFFF);
         int f = (int)(top >> 32);
         int c = s >> 2, dir = s & 3;
-        const win_cell *w = &wc[c];
+        const win_cell *w = &g->wc[c]; /* filled when pushed */
         int d0 = st[s].dist;
         if (f > d0 + w->h)
             continue; /* stale entry */
@@ -400,7 +399,7 @@ static int astar(grid *g, const start *starts, int n_starts)
             if (nd == (dir + 2) % 4 || (w->straight && nd != dir))
                 continue;
             int nc = c + step[nd];
-            const win_cell *nw = &wc[nc];
+            const win_cell *nw = win_cell_at(g, nc);
             int cost = nw->cost[nd & 1]; /* N and S are even */
             if (cost < 0)
                 continue;
