@@ -46,7 +46,7 @@ typedef struct node_state {
 } node_state;
 
 /* One cell of the current window as the current search sees it: what the
- * grid says, worked out once for this edge and goal. */
+ * grid says for this edge and goal, worked out on first use (fill_cell). */
 typedef struct win_cell {
     unsigned stamp;    /* worked out for search `gen` */
     int h;             /* heuristic: distance to the goal rectangle */
@@ -93,7 +93,7 @@ typedef struct start {
 static int idx(const grid *g, int x, int y) { return y * g->w + x; }
 
 /* The cell at (x, y), which must be on the grid, for writing: its tile is
- * allocated if need be. (The search reads tiles in begin_search.) */
+ * allocated if need be. (A search reads the tiles in fill_cell.) */
 static cell_info *info_w(grid *g, int x, int y)
 {
     cell_info **t = &g->tiles[(y >> GRID_SHIFT) * g->tiles_w + (x >> GRID_SHIFT)];
@@ -341,7 +341,7 @@ static void fill_cell(grid *g, int c)
     w->straight = straight_only(ci, g->source, g->target);
 }
 
-static const win_cell *win_cell_at(grid *g, int c)
+static win_cell *win_cell_at(grid *g, int c)
 {
     if (g->wc[c].stamp != g->gen)
         fill_cell(g, c);
@@ -353,7 +353,7 @@ static void add_goal(grid *g, int x, int y, int dirs, int cost)
 {
     if (x < 0 || y < 0 || x >= g->w || y >= g->h || !in_window(g, x, y))
         return;
-    win_cell *w = (win_cell *)win_cell_at(g, widx(g, x, y));
+    win_cell *w = win_cell_at(g, widx(g, x, y));
     if (!w->goal_dirs)
         w->goal_cost = cost;
     w->goal_dirs |= (uint8_t)dirs;
