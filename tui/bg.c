@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -20,6 +21,7 @@ struct stc_bg {
     stc_bg_job *queue, *queue_tail; /* waiting to run */
     stc_bg_job *running;
     stc_bg_job *done, *done_tail;   /* finished, not yet taken */
+    atomic_int ndone;               /* their number: stc_bg_take() looks without the lock */
     int pipe[2];
     bool started, stop;
     bool no_thread; /* pthread_create failed: jobs run in stc_bg_submit() */
@@ -94,7 +96,7 @@ static void stc_bg_free_list(stc_bg_job *j)
 
 /* The worker yields to the main thread when both want a CPU: keys first.
  * (On Linux a thread has its own nice value; elsewhere this does nothing.) */
-enum { STC_BG_NICE = 10 };
+enum { STC_BG_NICE = 3 };
 
 static void *stc_bg_main(void *arg)
 {
@@ -124,12 +126,19 @@ static void *stc_bg_main(void *arg)
         else
             q->done = j;
         q->done_tail = j;
+        atomic_fetch_add(&q->ndone, 1);
+        pthread_cond_broadcast(&q->ready);
+        /* the wake-up outside the lock: a worker that loses its CPU in the
+         * system call must not hold up the main thread (it runs at a lower
+         * priority). A byte written after the main thread took the job only
+         * wakes it once for nothing. */
+        pthread_mutex_unlock(&q->mu);
         if (q->pipe[1] >= 0) {
             char b = 1;
             ssize_t w = write(q->pipe[1], &b, 1); /* a full pipe already wakes the reader */
             (void)w;
         }
-        pthread_cond_broadcast(&q->ready);
+        pthread_mutex_lock(&q->mu);
     }
     pthread_mutex_unlock(&q->mu);
     return NULL;
@@ -157,6 +166,7 @@ static void stc_bg_start_locked(stc_bg *q)
             else
                 q->done = r;
             q->done_tail = r;
+            atomic_fetch_add(&q->ndone, 1);
         }
         q->queue_tail = NULL;
         return;
@@ -253,6 +263,17 @@ void stc_bg_quiesce(stc_bg *q)
 
 stc_bg_job *stc_bg_take(stc_bg *q)
 {
+    char buf[64];
+    if (atomic_load(&q->ndone) == 0) {
+        /* nothing finished: no lock (called before every key); the bytes
+         * of the jobs taken are read here, and a job finished meanwhile is
+         * seen by the second look (its byte may have been read) */
+        if (q->pipe[0] >= 0)
+            while (read(q->pipe[0], buf, sizeof buf) > 0)
+                ;
+        if (atomic_load(&q->ndone) == 0)
+            return NULL;
+    }
     pthread_mutex_lock(&q->mu);
     stc_bg_job *j = q->done;
     if (j) {
@@ -260,12 +281,7 @@ stc_bg_job *stc_bg_take(stc_bg *q)
         if (!q->done)
             q->done_tail = NULL;
         j->next = NULL;
-    }
-    if (!q->done && q->pipe[0] >= 0) {
-        /* the pipe holds a byte per finished job: empty it with the list */
-        char buf[64];
-        while (read(q->pipe[0], buf, sizeof buf) > 0)
-            ;
+        atomic_fetch_sub(&q->ndone, 1);
     }
     pthread_mutex_unlock(&q->mu);
     return j;

@@ -81,7 +81,9 @@ stc_bg_job *stc_bg_take(stc_bg *q);
 /* Wait up to timeout_ms (-1: forever) until a finished job can be taken
  * (releasing a hold). Returns true when one can. */
 bool stc_bg_wait(stc_bg *q, int timeout_ms);
-/* Readable while a finished job waits to be taken (-1 when none exists). */
+/* Readable when a finished job waits to be taken (and, once, after the
+ * last one was taken: stc_bg_take() then returns NULL); -1 when there is
+ * no pipe. */
 int stc_bg_fd(const stc_bg *q);
 /* Jobs submitted and not yet taken. */
 int stc_bg_count(const stc_bg *q);
