@@ -27,6 +27,7 @@ typedef struct stc_graph_cache {
     char *name;
     bool compact;
     bool pending;       /* queued on the worker, not back yet */
+    bool urgent;        /* moved to the front of the queue (once) */
     int nstates;        /* for the placeholder */
     stc_layout *layout; /* NULL while pending, or when it failed */
     char *error;        /* why it failed */
@@ -49,6 +50,12 @@ typedef struct stc_graph {
     bool want_follow;         /* ... and light its lines (the simulator moved there) */
     int last_w, last_h;       /* the size of the last draw */
     const stc_workflow *wf;   /* the shown workflow's source map (NULL with --asl) */
+    /* the last drawing of the whole machine, kept while the layout and what
+     * is marked on it (selection, simulator) stay the same: a key in another
+     * pane does not draw the graph again */
+    stc_canvas *cv;
+    const stc_layout *cv_layout;
+    unsigned long cv_key;
     unsigned warmed;          /* app->generation + 1 of the last warm-up, 0: none */
 } stc_graph;
 
@@ -71,8 +78,16 @@ static void *stc_graph_create(stc_app *app)
     return g;
 }
 
+static void stc_graph_drop_canvas(stc_graph *g)
+{
+    stc_canvas_free(g->cv);
+    g->cv = NULL;
+    g->cv_layout = NULL;
+}
+
 static void stc_graph_flush(stc_graph *g)
 {
+    stc_graph_drop_canvas(g);
     for (size_t i = 0; i < g->ncache; i++) {
         free(g->cache[i].name);
         free(g->cache[i].error);
@@ -167,8 +182,10 @@ static stc_graph_cache *stc_graph_request(stc_graph *g, stc_app *app, const char
 {
     stc_graph_cache *e = stc_graph_find(g, name, compact);
     if (e) {
-        if (e->pending && urgent)
+        if (e->pending && urgent && !e->urgent) {
             stc_bg_pending(app->bg, STC_BG_LAYOUT, g->generation, name, compact, true);
+            e->urgent = true;
+        }
         return e;
     }
     stc_graph_job *d = stc_xcalloc(1, sizeof *d);
@@ -181,7 +198,7 @@ static stc_graph_cache *stc_graph_request(stc_graph *g, stc_app *app, const char
     stc_bg_submit(app->bg, j, urgent);
     g->cache = stc_xrealloc(g->cache, (g->ncache + 1) * sizeof *g->cache);
     int nstates = wf ? (int)wf->nstates : stc_graph_count_states(asl);
-    g->cache[g->ncache] = (stc_graph_cache){stc_xstrdup(name), compact, true, nstates, NULL, NULL};
+    g->cache[g->ncache] = (stc_graph_cache){stc_xstrdup(name), compact, true, urgent, nstates, NULL, NULL};
     return &g->cache[g->ncache++];
 }
 
@@ -443,7 +460,22 @@ static void stc_graph_draw(void *st, stc_app *app, stc_cells *c, bool focused)
     }
     stc_draw_options o = {.ascii = !app->utf8, .selected = stc_graph_selected(g), .current = current,
                           .visited = visited, .n_visited = nvisited};
-    stc_canvas *cv = stc_draw_canvas(g->layout, &o);
+    /* FNV-1a over what the drawing marks */
+    unsigned long key = 2166136261UL;
+    const char *marks[3] = {o.ascii ? "A" : "U", o.selected ? o.selected : "", o.current ? o.current : ""};
+    for (size_t i = 0; i < 3 + nvisited; i++) {
+        const char *t = i < 3 ? marks[i] : visited[i - 3];
+        for (; t && *t; t++)
+            key = (key ^ (unsigned char)*t) * 16777619UL;
+        key = (key ^ 0xFFu) * 16777619UL; /* a separator */
+    }
+    if (!g->cv || g->cv_layout != g->layout || g->cv_key != key) {
+        stc_graph_drop_canvas(g);
+        g->cv = stc_draw_canvas(g->layout, &o);
+        g->cv_layout = g->layout;
+        g->cv_key = key;
+    }
+    const stc_canvas *cv = g->cv;
     for (int y = 0; y < c->h; y++)
         for (int x = 0; x < c->w; x++) {
             const stc_cell *src = stc_canvas_cell(cv, g->vp.x + x, g->vp.y + y);
@@ -464,7 +496,6 @@ static void stc_graph_draw(void *st, stc_app *app, stc_cells *c, bool focused)
             t->width = 1;
         }
     }
-    stc_canvas_free(cv);
     /* breakpoints: a mark on the box's top-left corner */
     for (int k = 0; sim_here && k < g->norder; k++) {
         const stc_layout_node *n = &g->layout->nodes[g->order[k]];
