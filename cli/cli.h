@@ -37,6 +37,16 @@ void stc_cli_print_diags(const stc_service *svc);
  * is quoted from its own file, the module's text or another file read once. */
 void stc_cli_print_diag_list(const stc_service *svc, const stc_diags *d);
 
+/* Leaving a command's large structures to the operating system at exit
+ * instead of freeing them node by node (as clang's -disable-free does):
+ * stc_cli_keep() records the pointer, so what it reaches stays reachable and
+ * leak checkers do not report it. stc_cli_free_at_exit() is true in
+ * AddressSanitizer builds, where the command frees everything so that
+ * LeakSanitizer checks the teardown code too; the unit tests free everything
+ * in every build. */
+bool stc_cli_free_at_exit(void);
+void stc_cli_keep(void *p);
+
 /* Print a cJSON document (consumed) to stdout, formatted, with a newline. */
 void stc_cli_print_json(void *cjson);
 

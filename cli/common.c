@@ -7,6 +7,35 @@
 #include "cli/cli.h"
 #include "core/util.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define STC_CLI_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define STC_CLI_ASAN 1
+#endif
+#endif
+
+bool stc_cli_free_at_exit(void)
+{
+#ifdef STC_CLI_ASAN
+    return true;
+#else
+    return false;
+#endif
+}
+
+/* A command keeps at most a handful of structures. */
+/* volatile: stores to a table nothing reads could otherwise be dropped. */
+static void *volatile stc_cli_kept[16];
+static size_t stc_cli_nkept;
+
+void stc_cli_keep(void *p)
+{
+    if (stc_cli_nkept == STC_ARRAY_LEN(stc_cli_kept))
+        abort(); /* a programming error: raise the size */
+    stc_cli_kept[stc_cli_nkept++] = p;
+}
+
 bool stc_cli_flag(const char *arg, const char *name)
 {
     return arg && strcmp(arg, name) == 0;
