@@ -28,11 +28,6 @@
 
 /* ---------------------------------------------------------------- model */
 
-typedef struct level_entry {
-    const char *name;
-    int node;
-} level_entry;
-
 typedef struct builder {
     stc_layout *l;
     size_t cap_nodes, cap_edges, cap_clusters;
@@ -111,46 +106,38 @@ static const char *str_of(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* The states of one level by name: open addressing, FNV-1a, at most half
- * full (a linear search made a 2,000-state machine quadratic). */
+/* The states of one level by name (core/util.h's name index: the first
+ * state of a name is the one found; a linear search made a 2,000-state
+ * machine quadratic), and the node of each, by position in the index. */
 typedef struct name_index {
-    level_entry *slots; /* name NULL: empty */
-    size_t mask;
+    stc_name_index ix;
+    int *node; /* one per state of the level */
 } name_index;
 
 static void index_init(name_index *ix, size_t n)
 {
-    size_t cap = 16;
-    while (cap < 2 * n)
-        cap *= 2;
-    ix->slots = stc_xcalloc(cap, sizeof *ix->slots);
-    ix->mask = cap - 1;
+    memset(&ix->ix, 0, sizeof ix->ix);
+    ix->node = stc_xcalloc(n ? n : 1, sizeof *ix->node);
 }
 
-static size_t index_slot(const name_index *ix, const char *name)
+static void index_free(name_index *ix)
 {
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    size_t i = h & ix->mask;
-    while (ix->slots[i].name && strcmp(ix->slots[i].name, name) != 0)
-        i = (i + 1) & ix->mask;
-    return i;
+    stc_name_index_free(&ix->ix);
+    free(ix->node);
 }
 
 /* The node of the first state called `name`, or -1. */
 static int lookup(const name_index *ix, const char *name)
 {
-    const level_entry *e = &ix->slots[index_slot(ix, name)];
-    return e->name ? e->node : -1;
+    long pos = stc_name_index_find(&ix->ix, name);
+    return pos >= 0 ? ix->node[pos] : -1;
 }
 
-/* Add a state unless its name is there already (the first one stays). */
+/* Add a state (at most n of them); a repeated name keeps the first one. */
 static void index_add(name_index *ix, const char *name, int node)
 {
-    level_entry *e = &ix->slots[index_slot(ix, name)];
-    if (!e->name)
-        *e = (level_entry){name, node};
+    stc_name_index_add(&ix->ix, name);
+    ix->node[ix->ix.n - 1] = node;
 }
 
 /* When the annotation is a line number N and the title ends in " (line N)"
@@ -372,7 +359,7 @@ static void build_level(builder *b, const cJSON *machine, int cluster, int entry
                 add_edge(b, STC_EDGE_CATCH, node, ct, stc_labels_catch(c));
         }
     }
-    free(names.slots);
+    index_free(&names);
     free(node_of);
 }
 
