@@ -209,6 +209,8 @@ static const op_info *find_op(const char *key, bool *is_path)
     size_t len = strlen(key);
     *is_path = len > 4 && !strcmp(key + len - 4, "Path");
     for (size_t i = 0; i < STC_ARRAY_LEN(OPS); i++) {
+        if (OPS[i].name[0] != key[0]) /* String..., Numeric..., Boolean..., Timestamp... */
+            continue;
         size_t ol = strlen(OPS[i].name);
         if (!strncmp(key, OPS[i].name, ol) && (key[ol] == '\0' || (*is_path && !strcmp(key + ol, "Path"))))
             return &OPS[i];
@@ -218,6 +220,8 @@ static const op_info *find_op(const char *key, bool *is_path)
 
 static bool is_test(const char *key)
 {
+    if (key[0] != 'I' || key[1] != 's') /* every test is Is... */
+        return false;
     for (size_t i = 0; i < STC_ARRAY_LEN(TESTS); i++)
         if (!strcmp(key, TESTS[i]))
             return true;

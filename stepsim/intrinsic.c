@@ -48,6 +48,7 @@ typedef struct arg {
 
 struct call {
     char *name; /* without "States." */
+    int fn;     /* index of the function in FUNCS, set by check_call */
     arg *args;
     size_t n;
 };
@@ -226,6 +227,11 @@ static call *parse_call(parser *ps)
     }
 }
 
+/* The functions, in the order of FUNCS: apply() dispatches on the index
+ * check_call stored, not on the name (18 string comparisons for the last
+ * one on every evaluation). */
+enum { FN_Format, FN_StringToJson, FN_JsonToString, FN_Array, FN_ArrayPartition, FN_ArrayContains, FN_ArrayRange, FN_ArrayGetItem, FN_ArrayLength, FN_ArrayUnique, FN_Base64Encode, FN_Base64Decode, FN_Hash, FN_JsonMerge, FN_MathRandom, FN_MathAdd, FN_StringSplit, FN_UUID };
+
 typedef struct fn_info {
     const char *name;
     int min_args, max_args; /* -1: any */
@@ -239,6 +245,7 @@ static const fn_info FUNCS[] = {
     {"Hash", 2, 2},            {"JsonMerge", 3, 3},    {"MathRandom", 2, 3},
     {"MathAdd", 2, 2},         {"StringSplit", 2, 2},  {"UUID", 0, 0},
 };
+_Static_assert(STC_ARRAY_LEN(FUNCS) == FN_UUID + 1, "FUNCS and the FN_ enum list the same functions");
 
 static const fn_info *find_fn(const char *name)
 {
@@ -248,7 +255,7 @@ static const fn_info *find_fn(const char *name)
     return NULL;
 }
 
-static int check_call(const call *c, char **msg)
+static int check_call(call *c, char **msg)
 {
     const fn_info *f = find_fn(c->name);
     if (!f) {
@@ -261,6 +268,7 @@ static int check_call(const call *c, char **msg)
                              f->max_args == 1 ? "" : "s", c->n);
         return -1;
     }
+    c->fn = (int)(f - FUNCS);
     for (size_t i = 0; i < c->n; i++)
         if (c->args[i].kind == ARG_CALL && check_call(c->args[i].call, msg) < 0)
             return -1;
@@ -547,12 +555,12 @@ static long java_round(double d)
     return (long)floor(d + 0.5);
 }
 
-static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
+static int apply(int id, const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
 {
     long a, b2, c2;
-    if (!strcmp(fn, "Format"))
+    if (id == FN_Format)
         return fn_format(av, n, x, out);
-    if (!strcmp(fn, "StringToJson")) {
+    if (id == FN_StringToJson) {
         if (!cJSON_IsString(av[0]))
             return bad_arg(x, fn, 1, "a string", av[0]);
         if (all_space(av[0]->valuestring)) {
@@ -567,20 +575,20 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         *out = v;
         return 0;
     }
-    if (!strcmp(fn, "JsonToString")) {
+    if (id == FN_JsonToString) {
         char *s = cJSON_PrintUnformatted(av[0]);
         *out = cJSON_CreateString(s);
         free(s);
         return 0;
     }
-    if (!strcmp(fn, "Array")) {
+    if (id == FN_Array) {
         cJSON *arr = cJSON_CreateArray();
         for (size_t i = 0; i < n; i++)
             cJSON_AddItemToArray(arr, cJSON_Duplicate(av[i], true));
         *out = arr;
         return 0;
     }
-    if (!strcmp(fn, "ArrayPartition")) {
+    if (id == FN_ArrayPartition) {
         if (!cJSON_IsArray(av[0]))
             return bad_arg(x, fn, 1, "an array", av[0]);
         if (!get_int(av[1], &a) || a <= 0)
@@ -598,7 +606,7 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         *out = res;
         return 0;
     }
-    if (!strcmp(fn, "ArrayContains")) {
+    if (id == FN_ArrayContains) {
         if (!cJSON_IsArray(av[0]))
             return bad_arg(x, fn, 1, "an array", av[0]);
         bool found = false;
@@ -607,7 +615,7 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         *out = cJSON_CreateBool(found);
         return 0;
     }
-    if (!strcmp(fn, "ArrayRange")) {
+    if (id == FN_ArrayRange) {
         if (!get_int(av[0], &a) || !get_int(av[1], &b2) || !get_int(av[2], &c2))
             return stc_rterr_set(x->err, FAIL, "States.ArrayRange: the arguments must be integers");
         if (c2 == 0)
@@ -624,7 +632,7 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         *out = res;
         return 0;
     }
-    if (!strcmp(fn, "ArrayGetItem")) {
+    if (id == FN_ArrayGetItem) {
         if (!cJSON_IsArray(av[0]))
             return bad_arg(x, fn, 1, "an array", av[0]);
         if (!get_int(av[1], &a) || a < 0)
@@ -638,13 +646,13 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         *out = cJSON_Duplicate(it, true);
         return 0;
     }
-    if (!strcmp(fn, "ArrayLength")) {
+    if (id == FN_ArrayLength) {
         if (!cJSON_IsArray(av[0]))
             return bad_arg(x, fn, 1, "an array", av[0]);
         *out = cJSON_CreateNumber(cJSON_GetArraySize(av[0]));
         return 0;
     }
-    if (!strcmp(fn, "ArrayUnique")) {
+    if (id == FN_ArrayUnique) {
         if (!cJSON_IsArray(av[0]))
             return bad_arg(x, fn, 1, "an array", av[0]);
         cJSON *res = cJSON_CreateArray();
@@ -658,7 +666,7 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         *out = res;
         return 0;
     }
-    if (!strcmp(fn, "Base64Encode")) {
+    if (id == FN_Base64Encode) {
         if (!cJSON_IsString(av[0]))
             return bad_arg(x, fn, 1, "a string", av[0]);
         const unsigned char *s = (const unsigned char *)av[0]->valuestring;
@@ -682,7 +690,7 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         stc_buf_free(&bb);
         return 0;
     }
-    if (!strcmp(fn, "Base64Decode")) {
+    if (id == FN_Base64Decode) {
         if (!cJSON_IsString(av[0]))
             return bad_arg(x, fn, 1, "a string", av[0]);
         const char *s = av[0]->valuestring;
@@ -713,9 +721,9 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         stc_buf_free(&bb);
         return 0;
     }
-    if (!strcmp(fn, "Hash"))
+    if (id == FN_Hash)
         return fn_hash(av, x, out);
-    if (!strcmp(fn, "JsonMerge")) {
+    if (id == FN_JsonMerge) {
         if (!cJSON_IsObject(av[0]))
             return bad_arg(x, fn, 1, "an object", av[0]);
         if (!cJSON_IsObject(av[1]))
@@ -736,7 +744,7 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         *out = res;
         return 0;
     }
-    if (!strcmp(fn, "MathRandom")) {
+    if (id == FN_MathRandom) {
         if (!cJSON_IsNumber(av[0]) || !cJSON_IsNumber(av[1]))
             return stc_rterr_set(x->err, FAIL, "States.MathRandom: start and end must be numbers");
         long lo = java_round(av[0]->valuedouble), hi = java_round(av[1]->valuedouble);
@@ -758,7 +766,7 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         *out = cJSON_CreateNumber((double)(lo + (long)(r % (uint64_t)(hi - lo))));
         return 0;
     }
-    if (!strcmp(fn, "MathAdd")) {
+    if (id == FN_MathAdd) {
         if (!cJSON_IsNumber(av[0]))
             return bad_arg(x, fn, 1, "a number", av[0]);
         if (!cJSON_IsNumber(av[1]))
@@ -767,7 +775,7 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         *out = cJSON_CreateNumber((double)s);
         return 0;
     }
-    if (!strcmp(fn, "StringSplit")) {
+    if (id == FN_StringSplit) {
         if (!cJSON_IsString(av[0]))
             return bad_arg(x, fn, 1, "a string", av[0]);
         if (!cJSON_IsString(av[1]))
@@ -790,7 +798,7 @@ static int apply(const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
         *out = res;
         return 0;
     }
-    if (!strcmp(fn, "UUID")) {
+    if (id == FN_UUID) {
         uint64_t hi = stc_rng_next(x->rng), lo = stc_rng_next(x->rng);
         unsigned char u[16];
         for (int i = 0; i < 8; i++) {
@@ -832,7 +840,7 @@ static int eval_call(const call *c, ectx *x, cJSON **out)
     cJSON **av = stc_xcalloc(c->n ? c->n : 1, sizeof *av);
     int rc = 0;
     for (size_t i = 0; i < c->n && rc == 0; i++) {
-        if (i == 0 && !strcmp(c->name, "Format") && c->args[0].kind == ARG_STRING) {
+        if (i == 0 && c->fn == FN_Format && c->args[0].kind == ARG_STRING) {
             char *t = unescape_template(c->args[0].text);
             av[0] = cJSON_CreateString(t);
             free(t);
@@ -841,7 +849,7 @@ static int eval_call(const call *c, ectx *x, cJSON **out)
         }
     }
     if (rc == 0)
-        rc = apply(c->name, av, c->n, x, out);
+        rc = apply(c->fn, c->name, av, c->n, x, out);
     for (size_t i = 0; i < c->n; i++)
         cJSON_Delete(av[i]);
     free(av);
