@@ -98,6 +98,18 @@ static void stc_bg_free_list(stc_bg_job *j)
  * (On Linux a thread has its own nice value; elsewhere this does nothing.) */
 enum { STC_BG_NICE = 3 };
 
+/* A job that has run goes to the done list, for stc_bg_take (q->mu held). */
+static void stc_bg_finish_locked(stc_bg *q, stc_bg_job *j)
+{
+    j->done = true;
+    if (q->done_tail)
+        q->done_tail->next = j;
+    else
+        q->done = j;
+    q->done_tail = j;
+    atomic_fetch_add(&q->ndone, 1);
+}
+
 static void *stc_bg_main(void *arg)
 {
     stc_bg *q = arg;
@@ -120,13 +132,7 @@ static void *stc_bg_main(void *arg)
         j->run(j);
         pthread_mutex_lock(&q->mu);
         q->running = NULL;
-        j->done = true;
-        if (q->done_tail)
-            q->done_tail->next = j;
-        else
-            q->done = j;
-        q->done_tail = j;
-        atomic_fetch_add(&q->ndone, 1);
+        stc_bg_finish_locked(q, j);
         pthread_cond_broadcast(&q->ready);
         /* the wake-up outside the lock: a worker that loses its CPU in the
          * system call must not hold up the main thread (it runs at a lower
@@ -160,13 +166,7 @@ static void stc_bg_start_locked(stc_bg *q)
             q->queue = r->next;
             r->next = NULL;
             r->run(r);
-            r->done = true;
-            if (q->done_tail)
-                q->done_tail->next = r;
-            else
-                q->done = r;
-            q->done_tail = r;
-            atomic_fetch_add(&q->ndone, 1);
+            stc_bg_finish_locked(q, r);
         }
         q->queue_tail = NULL;
         return;
