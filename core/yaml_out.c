@@ -143,25 +143,37 @@ static const char *stc_cfn_tag(const cJSON *n, char *buf, size_t bufsz)
     return NULL;
 }
 
+/* The !GetAtt short form's scalar ("Resource.Attribute"), allocated, when
+ * n is {"Fn::GetAtt": [two strings]} and the flags ask for short forms. */
+static char *stc_getatt_text(const cJSON *n, unsigned flags)
+{
+    char tbuf[64];
+    const char *t = (flags & STC_YAML_CFN_TAGS) ? stc_cfn_tag(n, tbuf, sizeof tbuf) : NULL;
+    const cJSON *v = t ? n->child : NULL;
+    if (!t || strcmp(t, "!GetAtt") != 0 || cJSON_GetArraySize(v) != 2 || !cJSON_IsString(cJSON_GetArrayItem(v, 0)) ||
+        !cJSON_IsString(cJSON_GetArrayItem(v, 1)))
+        return NULL;
+    return stc_xasprintf("%s.%s", cJSON_GetArrayItem(v, 0)->valuestring, cJSON_GetArrayItem(v, 1)->valuestring);
+}
+
 static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag)
 {
     char numbuf[64];
     yaml_event_t ev;
-    if (w->flags & STC_YAML_CFN_TAGS) {
+    /* A node has one tag: an intrinsic directly inside another keeps its
+     * long form (!Base64 {Fn::Sub: ...}), as CloudFormation reads it. */
+    if ((w->flags & STC_YAML_CFN_TAGS) && !tag) {
         char tbuf[64];
         const char *t = stc_cfn_tag(n, tbuf, sizeof tbuf);
         if (t) {
-            const cJSON *v = n->child;
-            /* !GetAtt Resource.Attribute, when both parts are plain strings. */
-            if (strcmp(t, "!GetAtt") == 0 && cJSON_GetArraySize(v) == 2 &&
-                cJSON_IsString(cJSON_GetArrayItem(v, 0)) && cJSON_IsString(cJSON_GetArrayItem(v, 1))) {
-                char *s = stc_xasprintf("%s.%s", cJSON_GetArrayItem(v, 0)->valuestring,
-                                        cJSON_GetArrayItem(v, 1)->valuestring);
-                stc_yw_scalar(w, t, s, true);
-                free(s);
+            /* !GetAtt Resource.Attribute, when both parts are strings. */
+            char *getatt = stc_getatt_text(n, w->flags);
+            if (getatt) {
+                stc_yw_scalar(w, t, getatt, true);
+                free(getatt);
                 return;
             }
-            stc_yw_node(w, v, t);
+            stc_yw_node(w, n->child, t);
             return;
         }
     }
@@ -199,8 +211,212 @@ static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag)
     }
 }
 
+/* ---- the direct writer ------------------------------------------------------
+ *
+ * libyaml's emitter was a quarter of `stc-tui template` on large services
+ * (bench/README.md). Most templates hold only short single-line ASCII
+ * scalars, for which the block layout libyaml produces (indent 2, sequences
+ * in a mapping not indented, compact "- key: v" and "- - a", "[]" and "{}"
+ * for empty collections, " !Tag" before a node) and its choice between plain
+ * and single-quoted style are simple rules. stc_yd_ok() checks that every
+ * scalar is of that kind (printable ASCII, no line break, no leading or
+ * trailing space, no document marker, keys at most 128 bytes); when it is
+ * not, the document goes through libyaml. test_yaml_out checks the two
+ * writers byte for byte on random trees. */
+
+static const char *stc_yd_text(const cJSON *n, char *numbuf, size_t numsz, bool *is_string)
+{
+    *is_string = false;
+    if (cJSON_IsString(n)) {
+        *is_string = true;
+        return n->valuestring;
+    }
+    if (cJSON_IsNumber(n)) {
+        double v = n->valuedouble;
+        if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
+            snprintf(numbuf, numsz, "%.0f", v);
+        else
+            snprintf(numbuf, numsz, "%.17g", v);
+        return numbuf;
+    }
+    if (cJSON_IsBool(n))
+        return cJSON_IsTrue(n) ? "true" : "false";
+    return "null";
+}
+
+static bool stc_yd_simple(const char *s, bool key)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+        if (*p < 0x20 || *p > 0x7E)
+            return false;
+    if (key && n > 128)
+        return false;
+    if (n && (s[0] == ' ' || s[n - 1] == ' '))
+        return false;
+    if (n >= 3 && (!strncmp(s, "---", 3) || !strncmp(s, "...", 3)))
+        return false;
+    return true;
+}
+
+/* libyaml's rule (analyze_scalar, block context) for a simple scalar: may it
+ * be written plain? */
+static bool stc_yd_plain_ok(const char *s)
+{
+    if (!*s)
+        return false;
+    bool prev_ws = true;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        bool next_ws = p[1] == '\0' || p[1] == ' ';
+        if (p == s) {
+            if (strchr("#,[]{}&*!|>'\"%@`", c))
+                return false;
+            if ((c == '?' || c == ':' || c == '-') && next_ws)
+                return false;
+        } else {
+            if (c == ':' && next_ws)
+                return false;
+            if (c == '#' && prev_ws)
+                return false;
+        }
+        prev_ws = c == ' ';
+    }
+    return true;
+}
+
+/* in_tag: n is the value of a short-form intrinsic, which it keeps as is
+ * (a node has one tag). */
+static bool stc_yd_ok(const cJSON *n, unsigned flags, bool in_tag)
+{
+    if (!in_tag) {
+        char *getatt = stc_getatt_text(n, flags);
+        if (getatt) {
+            bool ok = stc_yd_simple(getatt, false);
+            free(getatt);
+            return ok;
+        }
+        char tbuf[64];
+        if ((flags & STC_YAML_CFN_TAGS) && stc_cfn_tag(n, tbuf, sizeof tbuf))
+            return stc_yd_ok(n->child, flags, true);
+    }
+    if (cJSON_IsObject(n) || cJSON_IsArray(n)) {
+        for (const cJSON *c = n->child; c; c = c->next) {
+            if (cJSON_IsObject(n) && !stc_yd_simple(c->string, true))
+                return false;
+            if (!stc_yd_ok(c, flags, false))
+                return false;
+        }
+        return true;
+    }
+    char numbuf[64];
+    bool is_string;
+    return stc_yd_simple(stc_yd_text(n, numbuf, sizeof numbuf, &is_string), false);
+}
+
+static void stc_yd_scalar(stc_buf *b, const char *text, bool is_string)
+{
+    bool quote = is_string && (stc_yaml_out_needs_quotes(text) || !stc_yd_plain_ok(text));
+    if (!is_string && !stc_yd_plain_ok(text))
+        quote = true;
+    if (!quote) {
+        stc_buf_puts(b, text);
+        return;
+    }
+    stc_buf_putc(b, '\'');
+    for (const char *p = text; *p; p++) {
+        if (*p == '\'')
+            stc_buf_putc(b, '\'');
+        stc_buf_putc(b, *p);
+    }
+    stc_buf_putc(b, '\'');
+}
+
+static void stc_yd_indent(stc_buf *b, int ind)
+{
+    stc_buf_putc(b, '\n');
+    for (int i = 0; i < ind; i++)
+        stc_buf_putc(b, ' ');
+}
+
+enum { STC_YD_MAP, STC_YD_SEQ };
+static void stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, int ctx);
+
+static void stc_yd_mapping(stc_buf *b, const cJSON *n, unsigned flags, int ind, bool first_inline)
+{
+    for (const cJSON *c = n->child; c; c = c->next) {
+        if (c != n->child || !first_inline)
+            stc_yd_indent(b, ind);
+        stc_yd_scalar(b, c->string, true);
+        stc_buf_putc(b, ':');
+        stc_yd_value(b, c, flags, ind, STC_YD_MAP);
+    }
+}
+
+static void stc_yd_sequence(stc_buf *b, const cJSON *n, unsigned flags, int ind, bool first_inline)
+{
+    for (const cJSON *c = n->child; c; c = c->next) {
+        if (c != n->child || !first_inline)
+            stc_yd_indent(b, ind);
+        stc_buf_putc(b, '-');
+        stc_yd_value(b, c, flags, ind, STC_YD_SEQ);
+    }
+}
+
+/* A node after "key:" (ctx MAP, ind = the key's column) or "-" (ctx SEQ,
+ * ind = the dash's column). */
+static void stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, int ctx)
+{
+    char tbuf[64], numbuf[64];
+    const char *tag = (flags & STC_YAML_CFN_TAGS) ? stc_cfn_tag(n, tbuf, sizeof tbuf) : NULL;
+    if (tag) {
+        char *getatt = stc_getatt_text(n, flags);
+        if (getatt) {
+            stc_buf_printf(b, " %s ", tag);
+            stc_yd_scalar(b, getatt, true);
+            free(getatt);
+            return;
+        }
+        n = n->child;
+    }
+    bool coll = cJSON_IsObject(n) || cJSON_IsArray(n);
+    if (!coll || !n->child) {
+        stc_buf_putc(b, ' ');
+        if (tag)
+            stc_buf_printf(b, "%s ", tag);
+        if (coll) {
+            stc_buf_puts(b, cJSON_IsObject(n) ? "{}" : "[]");
+        } else {
+            bool is_string;
+            const char *text = stc_yd_text(n, numbuf, sizeof numbuf, &is_string);
+            stc_yd_scalar(b, text, is_string);
+        }
+        return;
+    }
+    if (tag)
+        stc_buf_printf(b, " %s", tag);
+    else if (ctx == STC_YD_SEQ)
+        stc_buf_putc(b, ' ');
+    bool inline_first = !tag && ctx == STC_YD_SEQ;
+    if (cJSON_IsObject(n))
+        stc_yd_mapping(b, n, flags, ind + 2, inline_first);
+    else
+        stc_yd_sequence(b, n, flags, ctx == STC_YD_MAP ? ind : ind + 2, inline_first);
+}
+
+bool stc_yaml_out_direct(const cJSON *root, unsigned flags)
+{
+    return !(flags & STC_YAML_LIBYAML) && cJSON_IsObject(root) && root->child &&
+           !((flags & STC_YAML_CFN_TAGS) && stc_cfn_tag(root, (char[64]){0}, 64)) && stc_yd_ok(root, flags, false);
+}
+
 int stc_yaml_out_write(const cJSON *root, unsigned flags, stc_buf *out, char **err)
 {
+    if (stc_yaml_out_direct(root, flags)) {
+        stc_yd_mapping(out, root, flags, 0, true);
+        stc_buf_putc(out, '\n');
+        return 0;
+    }
     size_t start = out->len;
     stc_yw w = {.flags = flags};
     yaml_event_t ev;

@@ -24,6 +24,7 @@
 
 enum {
     STC_YAML_CFN_TAGS = 1u << 0, /* CloudFormation short-form intrinsics */
+    STC_YAML_LIBYAML = 1u << 1,  /* always through libyaml (tests compare the two writers) */
 };
 
 /* Append the YAML text of `root` to `out`. Returns 0, or -1 with *err set to
@@ -34,5 +35,10 @@ int stc_yaml_out_write(const cJSON *root, unsigned flags, stc_buf *out, char **e
  * same string (null, booleans in YAML 1.1 and 1.2, numbers, timestamps,
  * the empty string). */
 bool stc_yaml_out_needs_quotes(const char *s);
+
+/* True when stc_yaml_out_write() writes `root` itself rather than through
+ * libyaml: a non-empty mapping whose scalars are all short single-line
+ * printable ASCII (see yaml_out.c); the text is the same either way. */
+bool stc_yaml_out_direct(const cJSON *root, unsigned flags);
 
 #endif
