@@ -124,6 +124,28 @@ static void stc_yw_scalar(stc_yw *w, const char *tag, const char *text, bool is_
     stc_yw_emit(w, &ev);
 }
 
+/* A scalar node's text: the string, the number as printed (integers without
+ * a fraction), true/false or null; *is_string tells which. */
+static const char *stc_scalar_text(const cJSON *n, char *numbuf, size_t numsz, bool *is_string)
+{
+    *is_string = false;
+    if (cJSON_IsString(n)) {
+        *is_string = true;
+        return n->valuestring;
+    }
+    if (cJSON_IsNumber(n)) {
+        double v = n->valuedouble;
+        if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
+            snprintf(numbuf, numsz, "%.0f", v);
+        else
+            snprintf(numbuf, numsz, "%.17g", v);
+        return numbuf;
+    }
+    if (cJSON_IsBool(n))
+        return cJSON_IsTrue(n) ? "true" : "false";
+    return "null";
+}
+
 static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag);
 
 /* The short-form tag of a one-key intrinsic object ("!Ref", "!Sub"), or NULL. */
@@ -195,19 +217,10 @@ static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag)
             stc_yw_node(w, c, NULL);
         yaml_sequence_end_event_initialize(&ev);
         stc_yw_emit(w, &ev);
-    } else if (cJSON_IsString(n)) {
-        stc_yw_scalar(w, tag, n->valuestring, true);
-    } else if (cJSON_IsNumber(n)) {
-        double v = n->valuedouble;
-        if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
-            snprintf(numbuf, sizeof numbuf, "%.0f", v);
-        else
-            snprintf(numbuf, sizeof numbuf, "%.17g", v);
-        stc_yw_scalar(w, tag, numbuf, false);
-    } else if (cJSON_IsBool(n)) {
-        stc_yw_scalar(w, tag, cJSON_IsTrue(n) ? "true" : "false", false);
     } else {
-        stc_yw_scalar(w, tag, "null", false);
+        bool is_string;
+        const char *text = stc_scalar_text(n, numbuf, sizeof numbuf, &is_string);
+        stc_yw_scalar(w, tag, text, is_string);
     }
 }
 
@@ -224,25 +237,6 @@ static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag)
  * not, the document goes through libyaml. test_yaml_out checks the two
  * writers byte for byte on random trees. */
 
-static const char *stc_yd_text(const cJSON *n, char *numbuf, size_t numsz, bool *is_string)
-{
-    *is_string = false;
-    if (cJSON_IsString(n)) {
-        *is_string = true;
-        return n->valuestring;
-    }
-    if (cJSON_IsNumber(n)) {
-        double v = n->valuedouble;
-        if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
-            snprintf(numbuf, numsz, "%.0f", v);
-        else
-            snprintf(numbuf, numsz, "%.17g", v);
-        return numbuf;
-    }
-    if (cJSON_IsBool(n))
-        return cJSON_IsTrue(n) ? "true" : "false";
-    return "null";
-}
 
 static bool stc_yd_simple(const char *s, bool key)
 {
@@ -311,7 +305,7 @@ static bool stc_yd_ok(const cJSON *n, unsigned flags, bool in_tag)
     }
     char numbuf[64];
     bool is_string;
-    return stc_yd_simple(stc_yd_text(n, numbuf, sizeof numbuf, &is_string), false);
+    return stc_yd_simple(stc_scalar_text(n, numbuf, sizeof numbuf, &is_string), false);
 }
 
 static void stc_yd_scalar(stc_buf *b, const char *text, bool is_string)
@@ -388,7 +382,7 @@ static void stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, in
             stc_buf_puts(b, cJSON_IsObject(n) ? "{}" : "[]");
         } else {
             bool is_string;
-            const char *text = stc_yd_text(n, numbuf, sizeof numbuf, &is_string);
+            const char *text = stc_scalar_text(n, numbuf, sizeof numbuf, &is_string);
             stc_yd_scalar(b, text, is_string);
         }
         return;
