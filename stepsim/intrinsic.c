@@ -314,10 +314,7 @@ static struct {
  * a call never compiles another one: nested calls are part of it). */
 static const call *compile_cached(const char *expr, char **msg)
 {
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (const char *s = expr; *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-    size_t slot = (size_t)(h % CALL_CACHE);
+    size_t slot = stc_name_hash(expr) % CALL_CACHE;
     if (call_cache[slot].text && !strcmp(call_cache[slot].text, expr))
         return call_cache[slot].c;
     call *c = compile(expr, msg);

@@ -427,10 +427,7 @@ static struct {
 
 static size_t text_hash(const char *s)
 {
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-    return (size_t)(h % PATH_CACHE);
+    return stc_name_hash(s) % PATH_CACHE;
 }
 
 /* Borrowed from the cache: valid until the next compile_cached (no path
