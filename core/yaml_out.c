@@ -231,10 +231,10 @@ static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag)
  * scalars, for which the block layout libyaml produces (indent 2, sequences
  * in a mapping not indented, compact "- key: v" and "- - a", "[]" and "{}"
  * for empty collections, " !Tag" before a node) and its choice between plain
- * and single-quoted style are simple rules. stc_yd_ok() checks that every
- * scalar is of that kind (printable ASCII, no line break, no leading or
- * trailing space, no document marker, keys at most 128 bytes); when it is
- * not, the document goes through libyaml. test_yaml_out checks the two
+ * and single-quoted style are simple rules. The direct writer stops at the
+ * first scalar that is not of that kind (non-printable or non-ASCII bytes,
+ * a line break, a leading or trailing space, a document marker, a key over
+ * 128 bytes), and the document goes through libyaml instead. test_yaml_out checks the two
  * writers byte for byte on random trees. */
 
 
@@ -279,43 +279,15 @@ static bool stc_yd_plain_ok(const char *s)
     return true;
 }
 
-/* in_tag: n is the value of a short-form intrinsic, which it keeps as is
- * (a node has one tag). */
-static bool stc_yd_ok(const cJSON *n, unsigned flags, bool in_tag)
+/* Writes a simple scalar; false (nothing written) when it is not simple. */
+static bool stc_yd_scalar(stc_buf *b, const char *text, bool is_string, bool key)
 {
-    if (!in_tag) {
-        char *getatt = stc_getatt_text(n, flags);
-        if (getatt) {
-            bool ok = stc_yd_simple(getatt, false);
-            free(getatt);
-            return ok;
-        }
-        char tbuf[64];
-        if ((flags & STC_YAML_CFN_TAGS) && stc_cfn_tag(n, tbuf, sizeof tbuf))
-            return stc_yd_ok(n->child, flags, true);
-    }
-    if (cJSON_IsObject(n) || cJSON_IsArray(n)) {
-        for (const cJSON *c = n->child; c; c = c->next) {
-            if (cJSON_IsObject(n) && !stc_yd_simple(c->string, true))
-                return false;
-            if (!stc_yd_ok(c, flags, false))
-                return false;
-        }
-        return true;
-    }
-    char numbuf[64];
-    bool is_string;
-    return stc_yd_simple(stc_scalar_text(n, numbuf, sizeof numbuf, &is_string), false);
-}
-
-static void stc_yd_scalar(stc_buf *b, const char *text, bool is_string)
-{
-    bool quote = is_string && (stc_yaml_out_needs_quotes(text) || !stc_yd_plain_ok(text));
-    if (!is_string && !stc_yd_plain_ok(text))
-        quote = true;
+    if (!stc_yd_simple(text, key))
+        return false;
+    bool quote = (is_string && stc_yaml_out_needs_quotes(text)) || !stc_yd_plain_ok(text);
     if (!quote) {
         stc_buf_puts(b, text);
-        return;
+        return true;
     }
     stc_buf_putc(b, '\'');
     for (const char *p = text; *p; p++) {
@@ -324,6 +296,7 @@ static void stc_yd_scalar(stc_buf *b, const char *text, bool is_string)
         stc_buf_putc(b, *p);
     }
     stc_buf_putc(b, '\'');
+    return true;
 }
 
 static void stc_yd_indent(stc_buf *b, int ind)
@@ -333,33 +306,41 @@ static void stc_yd_indent(stc_buf *b, int ind)
         stc_buf_putc(b, ' ');
 }
 
+/* The writer gives up (returns false) at the first scalar that is not
+ * simple; the caller then drops what it wrote and uses libyaml. */
 enum { STC_YD_MAP, STC_YD_SEQ };
-static void stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, int ctx);
+static bool stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, int ctx);
 
-static void stc_yd_mapping(stc_buf *b, const cJSON *n, unsigned flags, int ind, bool first_inline)
+static bool stc_yd_mapping(stc_buf *b, const cJSON *n, unsigned flags, int ind, bool first_inline)
 {
     for (const cJSON *c = n->child; c; c = c->next) {
         if (c != n->child || !first_inline)
             stc_yd_indent(b, ind);
-        stc_yd_scalar(b, c->string, true);
+        if (!stc_yd_scalar(b, c->string, true, true))
+            return false;
         stc_buf_putc(b, ':');
-        stc_yd_value(b, c, flags, ind, STC_YD_MAP);
+        if (!stc_yd_value(b, c, flags, ind, STC_YD_MAP))
+            return false;
     }
+    return true;
 }
 
-static void stc_yd_sequence(stc_buf *b, const cJSON *n, unsigned flags, int ind, bool first_inline)
+static bool stc_yd_sequence(stc_buf *b, const cJSON *n, unsigned flags, int ind, bool first_inline)
 {
     for (const cJSON *c = n->child; c; c = c->next) {
         if (c != n->child || !first_inline)
             stc_yd_indent(b, ind);
         stc_buf_putc(b, '-');
-        stc_yd_value(b, c, flags, ind, STC_YD_SEQ);
+        if (!stc_yd_value(b, c, flags, ind, STC_YD_SEQ))
+            return false;
     }
+    return true;
 }
 
 /* A node after "key:" (ctx MAP, ind = the key's column) or "-" (ctx SEQ,
- * ind = the dash's column). */
-static void stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, int ctx)
+ * ind = the dash's column). The value of a short-form intrinsic keeps its
+ * own long form (a node has one tag), as in stc_yw_node. */
+static bool stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, int ctx)
 {
     char tbuf[64], numbuf[64];
     const char *tag = (flags & STC_YAML_CFN_TAGS) ? stc_cfn_tag(n, tbuf, sizeof tbuf) : NULL;
@@ -367,9 +348,9 @@ static void stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, in
         char *getatt = stc_getatt_text(n, flags);
         if (getatt) {
             stc_buf_printf(b, " %s ", tag);
-            stc_yd_scalar(b, getatt, true);
+            bool ok = stc_yd_scalar(b, getatt, true, false);
             free(getatt);
-            return;
+            return ok;
         }
         n = n->child;
     }
@@ -380,12 +361,11 @@ static void stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, in
             stc_buf_printf(b, "%s ", tag);
         if (coll) {
             stc_buf_puts(b, cJSON_IsObject(n) ? "{}" : "[]");
-        } else {
-            bool is_string;
-            const char *text = stc_scalar_text(n, numbuf, sizeof numbuf, &is_string);
-            stc_yd_scalar(b, text, is_string);
+            return true;
         }
-        return;
+        bool is_string;
+        const char *text = stc_scalar_text(n, numbuf, sizeof numbuf, &is_string);
+        return stc_yd_scalar(b, text, is_string, false);
     }
     if (tag)
         stc_buf_printf(b, " %s", tag);
@@ -393,25 +373,40 @@ static void stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, in
         stc_buf_putc(b, ' ');
     bool inline_first = !tag && ctx == STC_YD_SEQ;
     if (cJSON_IsObject(n))
-        stc_yd_mapping(b, n, flags, ind + 2, inline_first);
-    else
-        stc_yd_sequence(b, n, flags, ctx == STC_YD_MAP ? ind : ind + 2, inline_first);
+        return stc_yd_mapping(b, n, flags, ind + 2, inline_first);
+    return stc_yd_sequence(b, n, flags, ctx == STC_YD_MAP ? ind : ind + 2, inline_first);
+}
+
+/* The document written directly into b, or false (b then holds a partial
+ * text, for the caller to drop). */
+static bool stc_yd_document(stc_buf *b, const cJSON *root, unsigned flags)
+{
+    char tbuf[64];
+    if ((flags & STC_YAML_LIBYAML) || !cJSON_IsObject(root) || !root->child ||
+        ((flags & STC_YAML_CFN_TAGS) && stc_cfn_tag(root, tbuf, sizeof tbuf)))
+        return false;
+    if (!stc_yd_mapping(b, root, flags, 0, true))
+        return false;
+    stc_buf_putc(b, '\n');
+    return true;
 }
 
 bool stc_yaml_out_direct(const cJSON *root, unsigned flags)
 {
-    return !(flags & STC_YAML_LIBYAML) && cJSON_IsObject(root) && root->child &&
-           !((flags & STC_YAML_CFN_TAGS) && stc_cfn_tag(root, (char[64]){0}, 64)) && stc_yd_ok(root, flags, false);
+    stc_buf b = STC_BUF_INIT;
+    bool ok = stc_yd_document(&b, root, flags);
+    stc_buf_free(&b);
+    return ok;
 }
 
 int stc_yaml_out_write(const cJSON *root, unsigned flags, stc_buf *out, char **err)
 {
-    if (stc_yaml_out_direct(root, flags)) {
-        stc_yd_mapping(out, root, flags, 0, true);
-        stc_buf_putc(out, '\n');
-        return 0;
-    }
     size_t start = out->len;
+    if (stc_yd_document(out, root, flags))
+        return 0;
+    out->len = start; /* not simple after all: drop the partial text */
+    if (out->data)
+        out->data[start] = '\0';
     stc_yw w = {.flags = flags};
     yaml_event_t ev;
     if (!yaml_emitter_initialize(&w.em)) {
