@@ -286,11 +286,8 @@ char *stc_package_unit_key(stc_slicer *s, const stc_service *svc, const stc_unit
     size_t n = stc_unit_files(s, svc, u, false, &files);
     stc_package_digest(files, n, hex);
     for (size_t i = 0; i < n; i++) {
-        bool borrowed = false;
-        for (size_t k = 0; k < stc_runtime_nfiles; k++)
-            borrowed |= files[i].data == (const char *)stc_runtime_files[k].data;
-        if (!borrowed)
-            free(files[i].data);
+        if (!strcmp(files[i].name, STC_HANDLER_FILE) || !strcmp(files[i].name, STC_HANDLER_MODULE_FILE))
+            free(files[i].data); /* the runtime's files are borrowed */
         free(files[i].name);
     }
     free(files);
