@@ -6,9 +6,16 @@
 set -u
 : "${STC_BIN:?STC_BIN not set}" "${STC_TEST_DATA:?STC_TEST_DATA not set}"
 command -v tmux >/dev/null || { echo "FAIL: tmux is not installed (./scripts/setup installs it)"; exit 1; }
-sock=stc-smoke-$$
+# each run gets its own tmux server: after kill-session the old server exits
+# on its own, and a new-session racing that exit fails with "server exited
+# unexpectedly"
+sock=stc-smoke-$$-1
 work=$(mktemp -d "${TMPDIR:-/tmp}/stc-tmux.XXXXXX")
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  tmux -L "stc-smoke-$$-1" kill-server 2>/dev/null
+  tmux -L "stc-smoke-$$-2" kill-server 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 cp "$STC_TEST_DATA"/../examples/people.py "$work"/
 fail() { echo "FAIL: $*"; echo "--- screen:"; tmux -L "$sock" capture-pane -p -t smoke 2>/dev/null; exit 1; }
@@ -61,8 +68,9 @@ wait_for "REST get_person  line 24" || fail "the view did not come back at 120x3
 tmux -L "$sock" send-keys -t smoke q
 wait_for "EXIT=0" || fail "q did not quit with status 0"
 [ -s "$work/err.txt" ] && fail "stderr: $(cat "$work/err.txt")"
-tmux -L "$sock" kill-session -t smoke
+tmux -L "$sock" kill-server
 
+sock=stc-smoke-$$-2
 start
 wait_for "PeopleService" || fail "no first frame (second run)"
 tmux -L "$sock" send-keys -t smoke C-c
