@@ -86,20 +86,34 @@ static bool stc_looks_timestamp(const char *s)
     return true;
 }
 
-bool stc_yaml_out_needs_quotes(const char *s)
+/* stc_yaml_out_needs_quotes for s of length n (the direct writer knows it). */
+static bool stc_needs_quotes_n(const char *s, size_t n)
 {
-    static const char *const words[] = {"null", "~", "true", "false", "yes", "no", "on", "off", "y", "n"};
-    if (!*s)
+#define STC_WORD(w) {w, sizeof w - 1}
+    static const struct {
+        const char *text;
+        size_t len;
+    } words[] = {STC_WORD("null"), STC_WORD("~"),  STC_WORD("true"), STC_WORD("false"), STC_WORD("yes"),
+                 STC_WORD("no"),   STC_WORD("on"), STC_WORD("off"),  STC_WORD("y"),     STC_WORD("n")};
+#undef STC_WORD
+    if (!n)
         return true;
     /* The words are at most 5 bytes long; numbers and timestamps start with
      * a digit, a sign or a dot (".inf", ".5"). */
-    if (strnlen(s, 6) <= 5)
+    if (n <= 5) {
+        int first = tolower((unsigned char)s[0]);
         for (size_t i = 0; i < STC_ARRAY_LEN(words); i++)
-            if (stc_ieq(s, words[i]))
+            if (words[i].len == n && first == words[i].text[0] && stc_ieq(s, words[i].text))
                 return true;
+    }
     bool numeric_start = isdigit((unsigned char)s[0]) || s[0] == '+' || s[0] == '-' || s[0] == '.' ||
                          s[0] == '_';
     return (numeric_start && (stc_looks_numeric(s) || stc_looks_timestamp(s))) || s[0] == '=' || s[0] == '<';
+}
+
+bool stc_yaml_out_needs_quotes(const char *s)
+{
+    return stc_needs_quotes_n(s, strlen(s));
 }
 
 static void stc_yw_scalar(stc_yw *w, const char *tag, const char *text, bool is_string)
@@ -124,6 +138,25 @@ static void stc_yw_scalar(stc_yw *w, const char *tag, const char *text, bool is_
     stc_yw_emit(w, &ev);
 }
 
+/* What snprintf's "%.0f" writes for an integral v with |v| < 1e15 (at
+ * most 17 bytes with the NUL), without printf: templates hold thousands of
+ * numbers. -0 keeps its sign, as with printf. */
+static void stc_integer_text(double v, char *buf)
+{
+    char digits[16];
+    int k = 0;
+    unsigned long long u = (unsigned long long)fabs(v);
+    do {
+        digits[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (signbit(v))
+        *buf++ = '-';
+    while (k)
+        *buf++ = digits[--k];
+    *buf = '\0';
+}
+
 /* A scalar node's text: the string, the number as printed (integers without
  * a fraction), true/false or null; *is_string tells which. */
 static const char *stc_scalar_text(const cJSON *n, char *numbuf, size_t numsz, bool *is_string)
@@ -136,7 +169,7 @@ static const char *stc_scalar_text(const cJSON *n, char *numbuf, size_t numsz, b
     if (cJSON_IsNumber(n)) {
         double v = n->valuedouble;
         if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
-            snprintf(numbuf, numsz, "%.0f", v);
+            stc_integer_text(v, numbuf);
         else
             snprintf(numbuf, numsz, "%.17g", v);
         return numbuf;
@@ -148,34 +181,39 @@ static const char *stc_scalar_text(const cJSON *n, char *numbuf, size_t numsz, b
 
 static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag);
 
-/* The short-form tag of a one-key intrinsic object ("!Ref", "!Sub"), or NULL. */
+/* The short-form tag of a one-key intrinsic object ("!Ref", "!Sub"), or NULL.
+ * A name too long for buf is cut, as snprintf would (both writers use this). */
 static const char *stc_cfn_tag(const cJSON *n, char *buf, size_t bufsz)
 {
     if (!cJSON_IsObject(n) || !n->child || n->child->next)
         return NULL;
-    const char *k = n->child->string;
-    if (strcmp(k, "Ref") == 0) {
-        snprintf(buf, bufsz, "!Ref");
-        return buf;
-    }
-    if (strncmp(k, "Fn::", 4) == 0 && k[4] && strcmp(k, "Fn::Transform") != 0) {
-        snprintf(buf, bufsz, "!%s", k + 4);
-        return buf;
-    }
-    return NULL;
+    const char *k = n->child->string, *name;
+    if (strcmp(k, "Ref") == 0)
+        name = k;
+    else if (strncmp(k, "Fn::", 4) == 0 && k[4] && strcmp(k, "Fn::Transform") != 0)
+        name = k + 4;
+    else
+        return NULL;
+    size_t len = strnlen(name, bufsz - 2);
+    buf[0] = '!';
+    memcpy(buf + 1, name, len);
+    buf[len + 1] = '\0';
+    return buf;
 }
 
-/* The !GetAtt short form's scalar ("Resource.Attribute"), allocated, when
- * n is {"Fn::GetAtt": [two strings]} and the flags ask for short forms. */
-static char *stc_getatt_text(const cJSON *n, unsigned flags)
+/* When n, whose short-form tag is `tag`, is {"Fn::GetAtt": [two strings]}:
+ * true with the two strings, which the !GetAtt short form writes as
+ * "Resource.Attribute". */
+static bool stc_getatt_parts(const cJSON *n, const char *tag, const char **res, const char **attr)
 {
-    char tbuf[64];
-    const char *t = (flags & STC_YAML_CFN_TAGS) ? stc_cfn_tag(n, tbuf, sizeof tbuf) : NULL;
-    const cJSON *v = t ? n->child : NULL;
-    if (!t || strcmp(t, "!GetAtt") != 0 || cJSON_GetArraySize(v) != 2 || !cJSON_IsString(cJSON_GetArrayItem(v, 0)) ||
-        !cJSON_IsString(cJSON_GetArrayItem(v, 1)))
-        return NULL;
-    return stc_xasprintf("%s.%s", cJSON_GetArrayItem(v, 0)->valuestring, cJSON_GetArrayItem(v, 1)->valuestring);
+    if (!tag || strcmp(tag, "!GetAtt") != 0)
+        return false;
+    const cJSON *v = n->child;
+    if (cJSON_GetArraySize(v) != 2 || !cJSON_IsString(v->child) || !cJSON_IsString(v->child->next))
+        return false;
+    *res = v->child->valuestring;
+    *attr = v->child->next->valuestring;
+    return true;
 }
 
 static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag)
@@ -189,8 +227,9 @@ static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag)
         const char *t = stc_cfn_tag(n, tbuf, sizeof tbuf);
         if (t) {
             /* !GetAtt Resource.Attribute, when both parts are strings. */
-            char *getatt = stc_getatt_text(n, w->flags);
-            if (getatt) {
+            const char *res, *attr;
+            if (stc_getatt_parts(n, t, &res, &attr)) {
+                char *getatt = stc_xasprintf("%s.%s", res, attr);
                 stc_yw_scalar(w, t, getatt, true);
                 free(getatt);
                 return;
@@ -238,72 +277,136 @@ static void stc_yw_node(stc_yw *w, const cJSON *n, const char *tag)
  * writers byte for byte on random trees. */
 
 
-static bool stc_yd_simple(const char *s, bool key)
+/* The output is appended in runs: each call makes room once and copies
+ * with memcpy (stc_buf_putc per byte was most of the writer's time). The
+ * text is NUL-terminated only at the end of the document; the room always
+ * includes the byte for it. */
+static inline char *stc_yd_room(stc_buf *b, size_t n)
 {
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
-        if (*p < 0x20 || *p > 0x7E)
-            return false;
-    if (key && n > 128)
-        return false;
-    if (n && (s[0] == ' ' || s[n - 1] == ' '))
-        return false;
-    if (n >= 3 && (!strncmp(s, "---", 3) || !strncmp(s, "...", 3)))
-        return false;
-    return true;
+    if (b->len + n + 1 > b->cap)
+        stc_buf_reserve(b, n);
+    return b->data + b->len;
 }
 
-/* libyaml's rule (analyze_scalar, block context) for a simple scalar: may it
- * be written plain? */
-static bool stc_yd_plain_ok(const char *s)
+static inline void stc_yd_put(stc_buf *b, const char *s, size_t n)
 {
-    if (!*s)
-        return false;
-    bool prev_ws = true;
-    for (const char *p = s; *p; p++) {
-        char c = *p;
-        bool next_ws = p[1] == '\0' || p[1] == ' ';
-        if (p == s) {
-            if (strchr("#,[]{}&*!|>'\"%@`", c))
-                return false;
-            if ((c == '?' || c == ':' || c == '-') && next_ws)
-                return false;
-        } else {
-            if (c == ':' && next_ws)
-                return false;
-            if (c == '#' && prev_ws)
-                return false;
+    memcpy(stc_yd_room(b, n), s, n);
+    b->len += n;
+}
+
+static inline void stc_yd_putc(stc_buf *b, char c)
+{
+    *stc_yd_room(b, 1) = c;
+    b->len++;
+}
+
+/* What one pass over a scalar's text tells the writer. */
+typedef struct stc_yd_text {
+    size_t len;
+    size_t quotes; /* single quotes in it (doubled when it is quoted) */
+    bool simple;   /* short single-line printable ASCII: see below */
+    bool plain;    /* libyaml's rule (analyze_scalar, block context) allows it plain */
+} stc_yd_text;
+
+/* The bytes the scan must look at: NUL (the end), control characters,
+ * DEL and non-ASCII bytes (not simple), and # : ' (which change the style).
+ * All other bytes are printable ASCII that the scan only steps over. */
+#define STC_YD_16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+static const bool stc_yd_notable[256] = {
+    STC_YD_16(true), STC_YD_16(true), /* 0x00-0x1F */
+    ['#'] = true, ['\''] = true, [':'] = true,
+    [0x7F] = true, STC_YD_16(true), STC_YD_16(true), STC_YD_16(true), STC_YD_16(true), /* 0x7F-0xBF */
+    STC_YD_16(true), STC_YD_16(true), STC_YD_16(true), STC_YD_16(true), /* 0xC0-0xFF */
+};
+#undef STC_YD_16
+
+/* One pass over s. A simple scalar is printable ASCII without a leading or
+ * trailing space and does not start with a document marker; a simple key is
+ * also at most 128 bytes (libyaml's limit for a simple key). */
+static stc_yd_text stc_yd_scan(const char *s, bool key)
+{
+    stc_yd_text t = {.simple = true, .plain = true};
+    const unsigned char *u = (const unsigned char *)s, *p = u;
+    for (;; p++) {
+        while (!stc_yd_notable[*p])
+            p++;
+        unsigned char c = *p;
+        if (c == '\0')
+            break;
+        if (c < 0x20 || c > 0x7E) {
+            t.simple = false;
+            return t;
         }
-        prev_ws = c == ' ';
+        if (c == '\'')
+            t.quotes++;
+        else if (c == ':' && (p[1] == '\0' || p[1] == ' '))
+            t.plain = false; /* ": " or a trailing ':' would read as a mapping key */
+        else if (c == '#' && p > u && p[-1] == ' ')
+            t.plain = false; /* " #" starts a comment */
     }
-    return true;
+    size_t n = t.len = (size_t)(p - u);
+    if ((key && n > 128) || (n && (s[0] == ' ' || s[n - 1] == ' ')) ||
+        (n >= 3 && (!strncmp(s, "---", 3) || !strncmp(s, "...", 3)))) {
+        t.simple = false;
+        return t;
+    }
+    /* The first character: an indicator, or "? ", ": ", "- ". */
+    switch (s[0]) {
+    case '\0':
+    case '#': case ',': case '[': case ']': case '{': case '}': case '&': case '*': case '!':
+    case '|': case '>': case '\'': case '"': case '%': case '@': case '`':
+        t.plain = false;
+        break;
+    case '?': case ':': case '-':
+        if (s[1] == '\0' || s[1] == ' ')
+            t.plain = false;
+        break;
+    default:
+        break;
+    }
+    return t;
 }
 
 /* Writes a simple scalar; false (nothing written) when it is not simple. */
 static bool stc_yd_scalar(stc_buf *b, const char *text, bool is_string, bool key)
 {
-    if (!stc_yd_simple(text, key))
+    stc_yd_text t = stc_yd_scan(text, key);
+    if (!t.simple)
         return false;
-    bool quote = (is_string && stc_yaml_out_needs_quotes(text)) || !stc_yd_plain_ok(text);
+    bool quote = !t.plain || (is_string && stc_needs_quotes_n(text, t.len));
     if (!quote) {
-        stc_buf_puts(b, text);
+        stc_yd_put(b, text, t.len);
         return true;
     }
-    stc_buf_putc(b, '\'');
-    for (const char *p = text; *p; p++) {
-        if (*p == '\'')
-            stc_buf_putc(b, '\'');
-        stc_buf_putc(b, *p);
+    /* 'text' with each ' doubled: the runs between quotes are copied whole. */
+    char *o = stc_yd_room(b, t.len + t.quotes + 2);
+    *o++ = '\'';
+    const char *p = text, *end = text + t.len;
+    for (size_t i = 0; i < t.quotes; i++) {
+        const char *q = memchr(p, '\'', (size_t)(end - p));
+        size_t run = (size_t)(q - p) + 1;
+        memcpy(o, p, run);
+        o += run;
+        *o++ = '\'';
+        p = q + 1;
     }
-    stc_buf_putc(b, '\'');
+    memcpy(o, p, (size_t)(end - p));
+    o += end - p;
+    *o++ = '\'';
+    b->len = (size_t)(o - b->data);
     return true;
 }
 
+/* A line break and `ind` spaces. */
 static void stc_yd_indent(stc_buf *b, int ind)
 {
-    stc_buf_putc(b, '\n');
-    for (int i = 0; i < ind; i++)
-        stc_buf_putc(b, ' ');
+    static const char spaces[] = "                                                                ";
+    stc_yd_putc(b, '\n');
+    for (size_t left = (size_t)ind; left > 0;) {
+        size_t n = left < sizeof spaces - 1 ? left : sizeof spaces - 1;
+        stc_yd_put(b, spaces, n);
+        left -= n;
+    }
 }
 
 /* The writer gives up (returns false) at the first scalar that is not
@@ -318,7 +421,7 @@ static bool stc_yd_mapping(stc_buf *b, const cJSON *n, unsigned flags, int ind, 
             stc_yd_indent(b, ind);
         if (!stc_yd_scalar(b, c->string, true, true))
             return false;
-        stc_buf_putc(b, ':');
+        stc_yd_putc(b, ':');
         if (!stc_yd_value(b, c, flags, ind, STC_YD_MAP))
             return false;
     }
@@ -330,11 +433,30 @@ static bool stc_yd_sequence(stc_buf *b, const cJSON *n, unsigned flags, int ind,
     for (const cJSON *c = n->child; c; c = c->next) {
         if (c != n->child || !first_inline)
             stc_yd_indent(b, ind);
-        stc_buf_putc(b, '-');
+        stc_yd_putc(b, '-');
         if (!stc_yd_value(b, c, flags, ind, STC_YD_SEQ))
             return false;
     }
     return true;
+}
+
+/* " !GetAtt Resource.Attribute": the scalar is put together on the stack
+ * when it fits (templates have thousands of these). */
+static bool stc_yd_getatt(stc_buf *b, const char *tag, const char *res, const char *attr)
+{
+    char local[256];
+    size_t lr = strlen(res), la = strlen(attr), n = lr + 1 + la;
+    char *text = n < sizeof local ? local : stc_xmalloc(n + 1);
+    memcpy(text, res, lr);
+    text[lr] = '.';
+    memcpy(text + lr + 1, attr, la + 1);
+    stc_yd_putc(b, ' ');
+    stc_yd_put(b, tag, strlen(tag));
+    stc_yd_putc(b, ' ');
+    bool ok = stc_yd_scalar(b, text, true, false);
+    if (text != local)
+        free(text);
+    return ok;
 }
 
 /* A node after "key:" (ctx MAP, ind = the key's column) or "-" (ctx SEQ,
@@ -345,32 +467,32 @@ static bool stc_yd_value(stc_buf *b, const cJSON *n, unsigned flags, int ind, in
     char tbuf[64], numbuf[64];
     const char *tag = (flags & STC_YAML_CFN_TAGS) ? stc_cfn_tag(n, tbuf, sizeof tbuf) : NULL;
     if (tag) {
-        char *getatt = stc_getatt_text(n, flags);
-        if (getatt) {
-            stc_buf_printf(b, " %s ", tag);
-            bool ok = stc_yd_scalar(b, getatt, true, false);
-            free(getatt);
-            return ok;
-        }
+        const char *res, *attr;
+        if (stc_getatt_parts(n, tag, &res, &attr))
+            return stc_yd_getatt(b, tag, res, attr);
         n = n->child;
     }
     bool coll = cJSON_IsObject(n) || cJSON_IsArray(n);
     if (!coll || !n->child) {
-        stc_buf_putc(b, ' ');
-        if (tag)
-            stc_buf_printf(b, "%s ", tag);
+        stc_yd_putc(b, ' ');
+        if (tag) {
+            stc_yd_put(b, tag, strlen(tag));
+            stc_yd_putc(b, ' ');
+        }
         if (coll) {
-            stc_buf_puts(b, cJSON_IsObject(n) ? "{}" : "[]");
+            stc_yd_put(b, cJSON_IsObject(n) ? "{}" : "[]", 2);
             return true;
         }
         bool is_string;
         const char *text = stc_scalar_text(n, numbuf, sizeof numbuf, &is_string);
         return stc_yd_scalar(b, text, is_string, false);
     }
-    if (tag)
-        stc_buf_printf(b, " %s", tag);
-    else if (ctx == STC_YD_SEQ)
-        stc_buf_putc(b, ' ');
+    if (tag) {
+        stc_yd_putc(b, ' ');
+        stc_yd_put(b, tag, strlen(tag));
+    } else if (ctx == STC_YD_SEQ) {
+        stc_yd_putc(b, ' ');
+    }
     bool inline_first = !tag && ctx == STC_YD_SEQ;
     if (cJSON_IsObject(n))
         return stc_yd_mapping(b, n, flags, ind + 2, inline_first);
@@ -387,7 +509,7 @@ static bool stc_yd_document(stc_buf *b, const cJSON *root, unsigned flags)
         return false;
     if (!stc_yd_mapping(b, root, flags, 0, true))
         return false;
-    stc_buf_putc(b, '\n');
+    stc_buf_putc(b, '\n'); /* and the NUL the runs before left out */
     return true;
 }
 
