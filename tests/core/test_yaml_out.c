@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,12 +204,140 @@ static void test_direct_writer(void **state)
     assert_true(direct < total);
 }
 
+/* Both writers on one tree: the same text, and the direct writer used or
+ * not as the caller expects. */
+static void check_same(cJSON *root, unsigned flags, bool want_direct)
+{
+    stc_buf a = STC_BUF_INIT, b = STC_BUF_INIT;
+    char *err = NULL;
+    assert_int_equal(stc_yaml_out_write(root, flags, &a, &err), 0);
+    assert_int_equal(stc_yaml_out_write(root, flags | STC_YAML_LIBYAML, &b, &err), 0);
+    if (strcmp(a.data, b.data) != 0) {
+        char *j = cJSON_PrintUnformatted(root);
+        fail_msg("flags %u, tree %s:\n--- direct\n%s--- libyaml\n%s", flags, j, a.data, b.data);
+    }
+    if (stc_yaml_out_direct(root, flags) != want_direct)
+        fail_msg("the direct writer should %swrite:\n%s", want_direct ? "" : "not ", a.data);
+    stc_buf_free(&a);
+    stc_buf_free(&b);
+}
+
+/* Cases the random trees do not reach: quotes at every place in a quoted
+ * scalar (the direct writer copies the runs between them), indentation
+ * deeper than its block of spaces, !GetAtt texts around the size of its
+ * stack buffer, keys at the 128-byte limit, a long intrinsic name. */
+static void test_direct_writer_edges(void **state)
+{
+    (void)state;
+    static const char *const quoted[] = {"'", "''", "'''", "'a", "a'", "'a'", "a'b'c", "it's 'x'", "a''b",
+                                         "- '", ": '", "#'", "'#", "a: 'b'", "a #'b'"};
+    for (size_t i = 0; i < sizeof quoted / sizeof *quoted; i++) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, quoted[i], quoted[i]);
+        cJSON *seq = cJSON_AddArrayToObject(root, "s");
+        cJSON_AddItemToArray(seq, cJSON_CreateString(quoted[i]));
+        check_same(root, 0, true);
+        cJSON_Delete(root);
+    }
+    /* 60 levels of mappings, then of sequences and mappings in them:
+     * indentation up to about 200 spaces. */
+    cJSON *root = cJSON_CreateObject(), *m = root;
+    for (int d = 0; d < 60; d++)
+        m = cJSON_AddObjectToObject(m, d % 2 ? "k" : "it's");
+    cJSON *s = cJSON_AddArrayToObject(m, "seq");
+    for (int d = 0; d < 60; d++) {
+        cJSON_AddItemToArray(s, cJSON_CreateString("x"));
+        if (d % 3 == 0) {
+            cJSON *inner = cJSON_CreateObject();
+            cJSON_AddItemToArray(s, inner);
+            s = cJSON_AddArrayToObject(inner, "in");
+        } else {
+            cJSON *inner = cJSON_CreateArray();
+            cJSON_AddItemToArray(s, inner);
+            s = inner;
+        }
+    }
+    cJSON_AddItemToArray(s, cJSON_CreateString("deep"));
+    check_same(root, 0, true);
+    check_same(root, STC_YAML_CFN_TAGS, true);
+    cJSON_Delete(root);
+    /* !GetAtt Resource.Attribute of about 256 bytes, plain and quoted. */
+    static const size_t lens[] = {1, 100, 250, 251, 252, 253, 254, 400};
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+        for (int quote = 0; quote < 2; quote++) {
+            char *res = stc_xmalloc(lens[i] + 1);
+            memset(res, 'r', lens[i]);
+            res[0] = quote ? '\'' : 'R';
+            res[lens[i]] = '\0';
+            root = cJSON_CreateObject();
+            cJSON *ga = cJSON_AddArrayToObject(cJSON_AddObjectToObject(root, "A"), "Fn::GetAtt");
+            cJSON_AddItemToArray(ga, cJSON_CreateString(res));
+            cJSON_AddItemToArray(ga, cJSON_CreateString("Arn"));
+            check_same(root, STC_YAML_CFN_TAGS, true);
+            check_same(root, 0, true);
+            cJSON_Delete(root);
+            free(res);
+        }
+    }
+    /* Keys of up to 128 bytes are written directly, longer ones by libyaml. */
+    for (size_t len = 127; len <= 129; len++) {
+        char key[130];
+        memset(key, 'k', len);
+        key[0] = '\'';
+        key[len] = '\0';
+        root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, key, "v");
+        check_same(root, 0, len <= 128);
+        cJSON_Delete(root);
+    }
+    /* An intrinsic name longer than the tag buffer is cut the same way. */
+    root = cJSON_CreateObject();
+    char fn[100] = "Fn::";
+    memset(fn + 4, 'F', 80);
+    fn[84] = '\0';
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(root, "A"), fn, "x");
+    check_same(root, STC_YAML_CFN_TAGS, true);
+    cJSON_Delete(root);
+}
+
+/* Numbers come out as snprintf writes them: "%.0f" for integers under
+ * 1e15 (the direct writer's own digits), "%.17g" for the rest. */
+static void test_numbers(void **state)
+{
+    (void)state;
+    double values[200] = {0.0, -0.0, 1, -1, 9, 10, -10, 99, 100, 123456789, 1e14, -1e14, 999999999999999.0,
+                          -999999999999999.0, 1e15, -1e15, 0.5, -0.25, 1e300, 3.000000001};
+    size_t n = 20;
+    for (; n < sizeof values / sizeof *values; n++)
+        values[n] = ((double)rnd(2000000001) - 1000000000) * (double)(rnd(3) ? 1 : rnd(100000));
+    for (size_t i = 0; i < n; i++) {
+        double v = values[i];
+        char want[128], num[64];
+        if (v == floor(v) && fabs(v) < 1e15)
+            snprintf(num, sizeof num, "%.0f", v);
+        else
+            snprintf(num, sizeof num, "%.17g", v);
+        snprintf(want, sizeof want, "v: %s\n", num);
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddNumberToObject(root, "v", v);
+        stc_buf out = STC_BUF_INIT;
+        char *err = NULL;
+        assert_int_equal(stc_yaml_out_write(root, 0, &out, &err), 0);
+        assert_string_equal(out.data, want);
+        check_same(root, 0, true);
+        stc_buf_free(&out);
+        cJSON_Delete(root);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_needs_quotes),
         cmocka_unit_test(test_write),
         cmocka_unit_test(test_direct_writer),
+        cmocka_unit_test(test_direct_writer_edges),
+        cmocka_unit_test(test_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
