@@ -5,6 +5,60 @@
 #include <stdlib.h>
 #include <string.h>
 
+void stc_asl_add(cJSON *obj, const char *key, cJSON *take)
+{
+    cJSON_AddItemToObjectCS(obj, key, take);
+}
+
+cJSON *stc_asl_add_str(cJSON *obj, const char *key, const char *value)
+{
+    cJSON *it = cJSON_CreateString(value);
+    cJSON_AddItemToObjectCS(obj, key, it);
+    return it;
+}
+
+cJSON *stc_asl_add_lit(cJSON *obj, const char *key, const char *value)
+{
+    cJSON *it = cJSON_CreateStringReference(value);
+    cJSON_AddItemToObjectCS(obj, key, it);
+    return it;
+}
+
+cJSON *stc_asl_add_obj(cJSON *obj, const char *key)
+{
+    cJSON *it = cJSON_CreateObject();
+    cJSON_AddItemToObjectCS(obj, key, it);
+    return it;
+}
+
+cJSON *stc_asl_add_arr(cJSON *obj, const char *key)
+{
+    cJSON *it = cJSON_CreateArray();
+    cJSON_AddItemToObjectCS(obj, key, it);
+    return it;
+}
+
+cJSON *stc_asl_add_num(cJSON *obj, const char *key, double v)
+{
+    cJSON *it = cJSON_CreateNumber(v);
+    cJSON_AddItemToObjectCS(obj, key, it);
+    return it;
+}
+
+cJSON *stc_asl_add_bool(cJSON *obj, const char *key, bool v)
+{
+    cJSON *it = cJSON_CreateBool(v);
+    cJSON_AddItemToObjectCS(obj, key, it);
+    return it;
+}
+
+cJSON *stc_asl_add_null(cJSON *obj, const char *key)
+{
+    cJSON *it = cJSON_CreateNull();
+    cJSON_AddItemToObjectCS(obj, key, it);
+    return it;
+}
+
 void stc_asl_exits_add(stc_asl_exits *e, cJSON *obj, const char *key)
 {
     if (e->count == e->cap) {
@@ -26,7 +80,7 @@ void stc_asl_exits_move(stc_asl_exits *to, stc_asl_exits *from)
 void stc_asl_exits_patch(stc_asl_exits *e, const char *name)
 {
     for (size_t i = 0; i < e->count; i++)
-        cJSON_AddStringToObject(e->items[i].obj, e->items[i].key, name);
+        stc_asl_add_str(e->items[i].obj, e->items[i].key, name);
     e->count = 0;
 }
 
@@ -86,24 +140,33 @@ void stc_asl_path_key(stc_buf *b, const char *key)
 cJSON *stc_asl_rule(const char *var, const char *op, cJSON *take)
 {
     cJSON *r = cJSON_CreateObject();
-    cJSON_AddStringToObject(r, "Variable", var);
+    stc_asl_add_str(r, "Variable", var);
     cJSON_AddItemToObject(r, op, take);
+    return r;
+}
+
+/* A rule whose `op` is a string literal. */
+static cJSON *stc_asl_rule_fixed(const char *var, const char *op, cJSON *take)
+{
+    cJSON *r = cJSON_CreateObject();
+    stc_asl_add_str(r, "Variable", var);
+    stc_asl_add(r, op, take);
     return r;
 }
 
 cJSON *stc_asl_rule_bool(const char *var, const char *op, bool v)
 {
-    return stc_asl_rule(var, op, cJSON_CreateBool(v));
+    return stc_asl_rule_fixed(var, op, cJSON_CreateBool(v));
 }
 
 cJSON *stc_asl_rule_str(const char *var, const char *op, const char *v)
 {
-    return stc_asl_rule(var, op, cJSON_CreateString(v));
+    return stc_asl_rule_fixed(var, op, cJSON_CreateString(v));
 }
 
 cJSON *stc_asl_rule_num(const char *var, const char *op, double v)
 {
-    return stc_asl_rule(var, op, cJSON_CreateNumber(v));
+    return stc_asl_rule_fixed(var, op, cJSON_CreateNumber(v));
 }
 
 cJSON *stc_asl_rule_join(const char *op, cJSON **take, size_t n)
@@ -111,7 +174,7 @@ cJSON *stc_asl_rule_join(const char *op, cJSON **take, size_t n)
     if (n == 1)
         return take[0];
     cJSON *r = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(r, op);
+    cJSON *arr = stc_asl_add_arr(r, op);
     for (size_t i = 0; i < n; i++)
         cJSON_AddItemToArray(arr, take[i]);
     return r;
@@ -126,7 +189,7 @@ cJSON *stc_asl_rule_not(cJSON *take)
         return inner;
     }
     cJSON *r = cJSON_CreateObject();
-    cJSON_AddItemToObject(r, "Not", take);
+    stc_asl_add(r, "Not", take);
     return r;
 }
 
@@ -137,12 +200,12 @@ cJSON *stc_asl_lambda_retry(void)
                                             "Lambda.TooManyRequestsException"};
     cJSON *retry = cJSON_CreateArray();
     cJSON *r = cJSON_CreateObject();
-    cJSON *eq = cJSON_AddArrayToObject(r, "ErrorEquals");
+    cJSON *eq = stc_asl_add_arr(r, "ErrorEquals");
     for (size_t i = 0; i < STC_ARRAY_LEN(transient); i++)
-        cJSON_AddItemToArray(eq, cJSON_CreateString(transient[i]));
-    cJSON_AddNumberToObject(r, "IntervalSeconds", 1);
-    cJSON_AddNumberToObject(r, "MaxAttempts", 3);
-    cJSON_AddNumberToObject(r, "BackoffRate", 2);
+        cJSON_AddItemToArray(eq, cJSON_CreateStringReference(transient[i]));
+    stc_asl_add_num(r, "IntervalSeconds", 1);
+    stc_asl_add_num(r, "MaxAttempts", 3);
+    stc_asl_add_num(r, "BackoffRate", 2);
     cJSON_AddItemToArray(retry, r);
     return retry;
 }

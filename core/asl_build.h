@@ -27,6 +27,21 @@ typedef struct stc_asl_exits {
     size_t count, cap;
 } stc_asl_exits;
 
+/* Adding to an object under a fixed key. `key` must outlive the tree: a
+ * string literal, which the tree keeps by reference instead of copying
+ * (cJSON_AddItemToObjectCS). Most keys of a state machine are fixed, and
+ * copying each was a good part of what building the trees allocated. */
+void stc_asl_add(cJSON *obj, const char *key, cJSON *take);
+cJSON *stc_asl_add_str(cJSON *obj, const char *key, const char *value);
+/* The value a string literal too, also kept by reference (it cannot be
+ * changed with cJSON_SetValuestring). */
+cJSON *stc_asl_add_lit(cJSON *obj, const char *key, const char *value);
+cJSON *stc_asl_add_obj(cJSON *obj, const char *key);
+cJSON *stc_asl_add_arr(cJSON *obj, const char *key);
+cJSON *stc_asl_add_num(cJSON *obj, const char *key, double v);
+cJSON *stc_asl_add_bool(cJSON *obj, const char *key, bool v);
+cJSON *stc_asl_add_null(cJSON *obj, const char *key);
+
 void stc_asl_exits_add(stc_asl_exits *e, cJSON *obj, const char *key);
 /* Move every exit of `from` into `to` (from ends empty). */
 void stc_asl_exits_move(stc_asl_exits *to, stc_asl_exits *from);
@@ -43,7 +58,8 @@ void stc_asl_path_key(stc_buf *b, const char *key);
 /* True when the key can be written as ".key" in a path. */
 bool stc_asl_plain_key(const char *key);
 
-/* Choice rules (without Next). */
+/* Choice rules (without Next). stc_asl_rule copies `op`; the others take a
+ * string literal (see stc_asl_add). */
 cJSON *stc_asl_rule(const char *var, const char *op, cJSON *take);
 cJSON *stc_asl_rule_bool(const char *var, const char *op, bool v);
 cJSON *stc_asl_rule_str(const char *var, const char *op, const char *v);

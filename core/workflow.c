@@ -55,23 +55,59 @@ stc_diag *wf_diag(wf_ctx *c, const stc_node *at, enum wf_code code, const char *
 cJSON *wf_state(const char *type)
 {
     cJSON *st = cJSON_CreateObject();
-    cJSON_AddStringToObject(st, "Type", type);
+    stc_asl_add_lit(st, "Type", type);
     return st;
 }
 
 /* ---- names ---- */
 
-static bool wf_name_used(const wf_ctx *c, const char *s)
+/* The name set (workflow_int.h): open addressing on the stored hashes. */
+static wf_name_slot *wf_name_slot_of(const wf_name_set *set, const char *name, size_t hash)
 {
-    for (size_t i = 0; i < c->nnames; i++)
-        if (strcmp(c->names[i], s) == 0)
-            return true;
-    return false;
+    size_t mask = set->nslots - 1;
+    for (size_t j = hash & mask;; j = (j + 1) & mask) {
+        wf_name_slot *sl = &set->slots[j];
+        if (!sl->name || (sl->hash == hash && strcmp(sl->name, name) == 0))
+            return sl;
+    }
+}
+
+static bool wf_name_set_has(const wf_name_set *set, const char *name, size_t hash)
+{
+    return set->nslots && wf_name_slot_of(set, name, hash)->name;
+}
+
+/* Add a name that is not in the set. */
+static void wf_name_set_add(wf_name_set *set, const char *name, size_t hash)
+{
+    if (2 * (set->n + 1) >= set->nslots) {
+        wf_name_slot *old = set->slots;
+        size_t nold = set->nslots;
+        set->nslots = nold ? 2 * nold : 256;
+        set->slots = stc_xcalloc(set->nslots, sizeof *set->slots);
+        for (size_t i = 0; i < nold; i++)
+            if (old[i].name)
+                *wf_name_slot_of(set, old[i].name, old[i].hash) = old[i];
+        free(old);
+    }
+    wf_name_slot *sl = wf_name_slot_of(set, name, hash);
+    sl->hash = hash;
+    sl->name = name;
+    set->n++;
+}
+
+static void wf_name_set_clear(wf_name_set *set)
+{
+    if (set->n)
+        memset(set->slots, 0, set->nslots * sizeof *set->slots);
+    set->n = 0;
 }
 
 /* Cut `s` to at most `max` code points (UTF-8), adding "..." when cut. */
 static void wf_cut(char *s, int max)
 {
+    if (strlen(s) <= (size_t)max) /* no more code points than bytes */
+        return;
     int cps = 0;
     size_t keep = 0;
     for (size_t i = 0; s[i]; i++) {
@@ -85,57 +121,135 @@ static void wf_cut(char *s, int max)
         strcpy(s + keep, "...");
 }
 
-/* Collapse whitespace and control characters into single spaces; "${" would
- * be taken for a template substitution, so it becomes "$ {". */
+/* Cleaned text, built one raw byte at a time: whitespace and control
+ * characters collapse into single spaces (none at the start or the end), and
+ * "${", which would be taken for a template substitution, becomes "$ {". */
+typedef struct wf_clean_buf {
+    stc_buf b;
+    bool space;  /* a space is due before the next visible byte */
+    char prev;   /* the previous raw byte */
+} wf_clean_buf;
+
+/* Append n raw bytes, cleaned. */
+static void wf_clean_add(wf_clean_buf *cb, const char *s, size_t n)
+{
+    stc_buf *b = &cb->b;
+    stc_buf_reserve(b, 2 * n); /* at most a space before each byte */
+    size_t len = b->len;
+    bool space = cb->space;
+    char prev = cb->prev;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch == 0x7f || ch == ' ') {
+            space = len > 0;
+        } else {
+            if (space || (ch == '{' && prev == '$'))
+                b->data[len++] = ' ';
+            space = false;
+            b->data[len++] = (char)ch;
+        }
+        prev = (char)ch;
+    }
+    b->data[len] = '\0';
+    b->len = len;
+    cb->space = space;
+    cb->prev = prev;
+}
+
+static void wf_clean_puts(wf_clean_buf *cb, const char *s)
+{
+    wf_clean_add(cb, s, strlen(s));
+}
+
+static void wf_clean_int(wf_clean_buf *cb, int v)
+{
+    char digits[16];
+    size_t n = 0;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do
+        digits[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        digits[n++] = '-';
+    char text[16];
+    for (size_t i = 0; i < n; i++)
+        text[i] = digits[n - 1 - i];
+    wf_clean_add(cb, text, n);
+}
+
 static char *wf_clean(const char *in)
 {
-    stc_buf b = STC_BUF_INIT;
-    bool space = false;
-    for (const char *p = in; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (ch < 0x20 || ch == 0x7f || ch == ' ') {
-            space = b.len > 0;
-            continue;
-        }
-        if (space)
-            stc_buf_putc(&b, ' ');
-        space = false;
-        stc_buf_putc(&b, (char)ch);
-        if (ch == '$' && p[1] == '{')
-            stc_buf_putc(&b, ' ');
-    }
-    return stc_buf_take(&b);
+    wf_clean_buf cb = {STC_BUF_INIT, false, 0};
+    wf_clean_puts(&cb, in);
+    return stc_buf_take(&cb.b);
+}
+
+/* True when fmt has no conversion but %s, %d and %%: the formats of all state
+ * names, which wf_name formats by hand (glibc's printf machinery costs more
+ * than all else a name takes). */
+static bool wf_plain_format(const char *fmt)
+{
+    for (const char *p = strchr(fmt, '%'); p; p = strchr(p + 2, '%'))
+        if (p[1] != 's' && p[1] != 'd' && p[1] != '%')
+            return false;
+    return true;
 }
 
 const char *wf_name(wf_ctx *c, const char *fmt, ...)
 {
+    wf_clean_buf cb = {STC_BUF_INIT, false, 0};
+    stc_buf_reserve(&cb.b, 2 * WF_NAME_MAX);
     va_list ap;
     va_start(ap, fmt);
-    char *raw = stc_xvasprintf(fmt, ap);
+    if (wf_plain_format(fmt)) {
+        const char *p = fmt;
+        for (const char *pc; (pc = strchr(p, '%')); p = pc + 2) {
+            wf_clean_add(&cb, p, (size_t)(pc - p));
+            if (pc[1] == 's') {
+                const char *arg = va_arg(ap, const char *);
+                wf_clean_puts(&cb, arg ? arg : "(null)");
+            } else if (pc[1] == 'd') {
+                wf_clean_int(&cb, va_arg(ap, int));
+            } else {
+                wf_clean_add(&cb, "%", 1);
+            }
+        }
+        wf_clean_puts(&cb, p);
+    } else {
+        char *raw = stc_xvasprintf(fmt, ap);
+        wf_clean_puts(&cb, raw);
+        free(raw);
+    }
     va_end(ap);
-    char *base = wf_clean(raw);
-    free(raw);
-    if (!*base) {
-        free(base);
-        base = stc_xstrdup("State");
-    }
-    wf_cut(base, WF_NAME_MAX);
-    char *name = stc_xstrdup(base);
-    for (int k = 2; wf_name_used(c, name); k++) {
+    char *name = stc_buf_take(&cb.b);
+    if (!*name) {
         free(name);
-        char suffix[16];
-        snprintf(suffix, sizeof suffix, " #%d", k);
-        char *b2 = stc_xstrdup(base);
-        wf_cut(b2, WF_NAME_MAX - (int)strlen(suffix));
-        name = stc_xasprintf("%s%s", b2, suffix);
-        free(b2);
+        name = stc_xstrdup("State");
     }
-    free(base);
+    wf_cut(name, WF_NAME_MAX);
+    size_t hash = stc_name_hash(name);
+    if (wf_name_set_has(c->name_set, name, hash)) {
+        char *base = name;
+        for (int k = 2;; k++) {
+            char suffix[16];
+            snprintf(suffix, sizeof suffix, " #%d", k);
+            char *b2 = stc_xstrdup(base);
+            wf_cut(b2, WF_NAME_MAX - (int)strlen(suffix));
+            name = stc_xasprintf("%s%s", b2, suffix);
+            free(b2);
+            hash = stc_name_hash(name);
+            if (!wf_name_set_has(c->name_set, name, hash))
+                break;
+            free(name);
+        }
+        free(base);
+    }
     if (c->nnames == c->capnames) {
         c->capnames = c->capnames ? c->capnames * 2 : 32;
         c->names = stc_xrealloc(c->names, c->capnames * sizeof *c->names);
     }
     c->names[c->nnames++] = name;
+    wf_name_set_add(c->name_set, name, hash);
     return name;
 }
 
@@ -153,7 +267,10 @@ char *wf_text(wf_ctx *c, const stc_node *n, int max)
 static void wf_record(wf_ctx *c, const char *name, cJSON *st, stc_wf_call call, const char *callee)
 {
     stc_workflow *wf = c->wf;
-    wf->states = stc_xrealloc(wf->states, (wf->nstates + 1) * sizeof *wf->states);
+    if (wf->nstates == c->capstates) {
+        c->capstates = c->capstates ? 2 * c->capstates : 64;
+        wf->states = stc_xrealloc(wf->states, c->capstates * sizeof *wf->states);
+    }
     stc_wf_state *s = &wf->states[wf->nstates++];
     s->name = stc_xstrdup(name);
     const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "Type"));
@@ -252,8 +369,8 @@ const char *wf_raise_target(wf_ctx *c)
     wf_scope *sc = c->scope;
     if (!sc->fail) {
         cJSON *f = wf_state("Fail");
-        cJSON_AddStringToObject(f, "ErrorPath", "$.sys.error.Error");
-        cJSON_AddStringToObject(f, "CausePath", "$.sys.error.Cause");
+        stc_asl_add_lit(f, "ErrorPath", "$.sys.error.Error");
+        stc_asl_add_lit(f, "CausePath", "$.sys.error.Cause");
         sc->fail = wf_add_late(c, f, wf_name(c, "Fail with the exception%s", sc->where));
     }
     return sc->fail;
@@ -271,15 +388,15 @@ static cJSON *wf_pass_error(const char *error_path, const char *cause_path, cons
                             const char *next)
 {
     cJSON *p = wf_state("Pass");
-    cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
-    cJSON_AddStringToObject(par, "Error.$", error_path);
+    cJSON *par = stc_asl_add_obj(p, "Parameters");
+    stc_asl_add_str(par, "Error.$", error_path);
     if (cause_path)
-        cJSON_AddStringToObject(par, "Cause.$", cause_path);
+        stc_asl_add_str(par, "Cause.$", cause_path);
     if (detail_fn)
-        cJSON_AddStringToObject(par, "Detail.$", detail_fn);
-    cJSON_AddStringToObject(p, "ResultPath", "$.sys.error");
+        stc_asl_add_str(par, "Detail.$", detail_fn);
+    stc_asl_add_lit(p, "ResultPath", "$.sys.error");
     if (next)
-        cJSON_AddStringToObject(p, "Next", next);
+        stc_asl_add_str(p, "Next", next);
     return p;
 }
 
@@ -289,16 +406,16 @@ static const char *wf_make_norm(wf_ctx *c, wf_norm_kind kind, const char *target
 {
     const char *parse, *take;
     cJSON *choice = wf_state("Choice");
-    cJSON *choices = cJSON_AddArrayToObject(choice, "Choices");
+    cJSON *choices = stc_asl_add_arr(choice, "Choices");
     const char *first;
     if (kind == WF_NORM_LAMBDA) {
         first = wf_name(c, "Lambda error? -> %s", target);
         parse = wf_name(c, "Parse Lambda error -> %s", target);
         take = wf_name(c, "Take errorMessage -> %s", target);
         cJSON *r = wf_cause_rule("{\"errorMessage\"*");
-        cJSON_AddStringToObject(r, "Next", parse);
+        stc_asl_add_str(r, "Next", parse);
         cJSON_AddItemToArray(choices, r);
-        cJSON_AddStringToObject(choice, "Default", target);
+        stc_asl_add_str(choice, "Default", target);
         wf_add_late(c, choice, first);
         wf_add_late(c,
                     wf_pass_error("$.sys.error.Error", NULL,
@@ -315,16 +432,16 @@ static const char *wf_make_norm(wf_ctx *c, wf_norm_kind kind, const char *target
     const char *child = wf_name(c, "Child error? -> %s", target);
     take = wf_name(c, "Take child error -> %s", target);
     cJSON *r = wf_cause_rule("{*");
-    cJSON_AddStringToObject(r, "Next", parse);
+    stc_asl_add_str(r, "Next", parse);
     cJSON_AddItemToArray(choices, r);
-    cJSON_AddStringToObject(choice, "Default", target);
+    stc_asl_add_str(choice, "Default", target);
     wf_add_late(c, choice, first);
     wf_add_late(c,
                 wf_pass_error("$.sys.error.Error", "$.sys.error.Cause",
                               "States.StringToJson($.sys.error.Cause)", child),
                 parse);
     cJSON *ch = wf_state("Choice");
-    cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
+    cJSON *chs = stc_asl_add_arr(ch, "Choices");
     cJSON *both[2] = {stc_asl_rule_bool("$.sys.error.Detail.Error", "IsString", true),
                       stc_asl_rule_bool("$.sys.error.Detail.Cause", "IsString", true)};
     cJSON *rr = stc_asl_rule_join("And", both, 2);
@@ -332,9 +449,9 @@ static const char *wf_make_norm(wf_ctx *c, wf_norm_kind kind, const char *target
     cJSON *guard[3] = {stc_asl_rule_bool("$.sys.error.Detail.Error", "IsPresent", true),
                        stc_asl_rule_bool("$.sys.error.Detail.Cause", "IsPresent", true), rr};
     cJSON *g = stc_asl_rule_join("And", guard, 3);
-    cJSON_AddStringToObject(g, "Next", take);
+    stc_asl_add_str(g, "Next", take);
     cJSON_AddItemToArray(chs, g);
-    cJSON_AddStringToObject(ch, "Default", target);
+    stc_asl_add_str(ch, "Default", target);
     wf_add_late(c, ch, child);
     wf_add_late(c,
                 wf_pass_error("$.sys.error.Detail.Error", "$.sys.error.Detail.Cause", NULL, target),
@@ -366,12 +483,12 @@ void wf_add_catch(wf_ctx *c, cJSON *st, wf_norm_kind kind)
     const char *next = wf_err_next(c, kind);
     if (!next)
         return;
-    cJSON *catch = cJSON_AddArrayToObject(st, "Catch");
+    cJSON *catch = stc_asl_add_arr(st, "Catch");
     cJSON *k = cJSON_CreateObject();
-    cJSON *eq = cJSON_AddArrayToObject(k, "ErrorEquals");
+    cJSON *eq = stc_asl_add_arr(k, "ErrorEquals");
     cJSON_AddItemToArray(eq, cJSON_CreateString("States.ALL"));
-    cJSON_AddStringToObject(k, "ResultPath", "$.sys.error");
-    cJSON_AddStringToObject(k, "Next", next);
+    stc_asl_add_lit(k, "ResultPath", "$.sys.error");
+    stc_asl_add_str(k, "Next", next);
     cJSON_AddItemToArray(catch, k);
 }
 
@@ -436,7 +553,7 @@ static void wf_params(wf_ctx *c)
             continue;
         }
         cJSON *ch = wf_state("Choice");
-        cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
+        cJSON *chs = stc_asl_add_arr(ch, "Choices");
         char *path = stc_xasprintf("$.%s", p->name);
         cJSON *r = stc_asl_rule_bool(path, "IsPresent", false);
         cJSON_AddItemToArray(chs, r);
@@ -445,9 +562,9 @@ static void wf_params(wf_ctx *c)
                 NULL);
         stc_asl_exits_add(&c->scope->dangling, r, "Next");
         cJSON *pass = wf_state("Pass");
-        cJSON_AddItemToObject(pass, "Result", ev.json);
+        stc_asl_add(pass, "Result", ev.json);
         ev.json = NULL;
-        cJSON_AddStringToObject(pass, "ResultPath", path);
+        stc_asl_add_str(pass, "ResultPath", path);
         const char *dt = p->default_text ? p->default_text : "";
         wf_emit(c, pass, wf_name(c, "Default %s = %s (line %d)", p->name, dt, p->pos.line),
                 STC_WF_CALL_NONE, NULL);
@@ -456,18 +573,18 @@ static void wf_params(wf_ctx *c)
         free(path);
     }
     cJSON *init = wf_state("Pass");
-    cJSON *par = cJSON_AddObjectToObject(init, "Parameters");
-    cJSON *vars = cJSON_AddObjectToObject(par, "vars");
+    cJSON *par = stc_asl_add_obj(init, "Parameters");
+    cJSON *vars = stc_asl_add_obj(par, "vars");
     for (size_t i = 0; i < mt->nparams; i++) {
         const stc_param *p = &mt->params[i];
         if (p->vararg || p->kwarg || !wf_ascii_ident(p->name))
             continue;
         cJSON *slot = cJSON_AddObjectToObject(vars, p->name);
         char *path = stc_xasprintf("$.%s", p->name);
-        cJSON_AddStringToObject(slot, "value.$", path);
+        stc_asl_add_str(slot, "value.$", path);
         free(path);
     }
-    cJSON_AddObjectToObject(par, "sys");
+    stc_asl_add_obj(par, "sys");
     c->pos = mt->name_pos.line ? mt->name_pos : mt->pos;
     wf_emit(c, init, wf_name(c, "Start %s", mt->name), STC_WF_CALL_NONE, NULL);
     wf_then(c, init);
@@ -480,9 +597,11 @@ static const char *wf_basename(const char *path)
 }
 
 static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_unit_info *units,
-                              size_t nunits, const stc_name_index *unit_index, stc_diags *d)
+                              size_t nunits, const stc_name_index *unit_index,
+                              wf_name_set *names, stc_diags *d)
 {
     wf_ctx c = {0};
+    c.name_set = names;
     c.m = m;
     c.method = wf->method;
     c.units = units;
@@ -494,12 +613,12 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
     cJSON *asl = cJSON_CreateObject();
     char *comment = stc_xasprintf("%s.%s (%s, line %d), compiled by stc-tui", m->service->name,
                                   wf->method->name, wf_basename(m->file), wf->method->pos.line);
-    cJSON_AddStringToObject(asl, "Comment", comment);
+    stc_asl_add_str(asl, "Comment", comment);
     free(comment);
-    cJSON_AddStringToObject(asl, "StartAt", "");
+    stc_asl_add_str(asl, "StartAt", "");
     wf_scope main = {0};
     main.obj = asl;
-    main.states = cJSON_AddObjectToObject(asl, "States");
+    main.states = stc_asl_add_obj(asl, "States");
     main.where = stc_xstrdup("");
     c.scope = &main;
 
@@ -512,10 +631,10 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
     wf_block(&c, wf->method->body);
     if (wf_live(&c)) {
         cJSON *ret = wf_state("Pass");
-        cJSON *par = cJSON_AddObjectToObject(ret, "Parameters");
-        cJSON_AddNullToObject(par, "value");
-        cJSON_AddStringToObject(ret, "OutputPath", "$.value");
-        cJSON_AddBoolToObject(ret, "End", true);
+        cJSON *par = stc_asl_add_obj(ret, "Parameters");
+        stc_asl_add_null(par, "value");
+        stc_asl_add_lit(ret, "OutputPath", "$.value");
+        stc_asl_add_bool(ret, "End", true);
         c.pos = wf->method->name_pos.line ? wf->method->name_pos : wf->method->pos;
         wf_emit(&c, ret, wf_name(&c, "Return None (end of %s)", wf->method->name),
                 STC_WF_CALL_NONE, NULL);
@@ -530,6 +649,7 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
     for (size_t i = 0; i < c.nnames; i++)
         free(c.names[i]);
     free(c.names);
+    wf_name_set_clear(c.name_set);
     for (size_t i = 0; i < c.nlocals; i++)
         free(c.locals[i]);
     free(c.locals);
@@ -550,6 +670,7 @@ stc_workflows *stc_workflows_compile(const stc_module *m, const stc_unit_info *u
     stc_name_index ix = {0};
     for (size_t i = 0; i < nunits; i++)
         stc_name_index_add(&ix, units[i].method->name);
+    wf_name_set names = {0}; /* emptied after each machine */
     for (size_t i = 0; i < nunits; i++) {
         if (units[i].unit != STC_UNIT_STATE_MACHINE || !units[i].method->is_async)
             continue;
@@ -557,9 +678,10 @@ stc_workflows *stc_workflows_compile(const stc_module *m, const stc_unit_info *u
         stc_workflow *wf = &w->items[w->count++];
         memset(wf, 0, sizeof *wf);
         wf->method = units[i].method;
-        wf_compile_method(wf, m, units, nunits, &ix, d);
+        wf_compile_method(wf, m, units, nunits, &ix, &names, d);
     }
     stc_name_index_free(&ix);
+    free(names.slots);
     return w;
 }
 
@@ -629,23 +751,23 @@ static const char *const wf_call_names[] = {"", "function", "workflow", "restart
 cJSON *stc_workflow_source_map_json(const stc_workflow *wf, const char *file)
 {
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "method", wf->method->name);
-    cJSON_AddStringToObject(root, "file", file ? file : "");
-    cJSON *states = cJSON_AddArrayToObject(root, "states");
-    cJSON *lines = cJSON_AddObjectToObject(root, "lines");
+    stc_asl_add_str(root, "method", wf->method->name);
+    stc_asl_add_str(root, "file", file ? file : "");
+    cJSON *states = stc_asl_add_arr(root, "states");
+    cJSON *lines = stc_asl_add_obj(root, "lines");
     for (size_t i = 0; i < wf->nstates; i++) {
         const stc_wf_state *s = &wf->states[i];
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", s->name);
-        cJSON_AddStringToObject(o, "type", s->type);
-        cJSON_AddNumberToObject(o, "line", s->pos.line);
-        cJSON_AddNumberToObject(o, "col", s->pos.col);
-        cJSON_AddNumberToObject(o, "end_line", s->pos.end_line);
-        cJSON_AddNumberToObject(o, "end_col", s->pos.end_col);
+        stc_asl_add_str(o, "name", s->name);
+        stc_asl_add_str(o, "type", s->type);
+        stc_asl_add_num(o, "line", s->pos.line);
+        stc_asl_add_num(o, "col", s->pos.col);
+        stc_asl_add_num(o, "end_line", s->pos.end_line);
+        stc_asl_add_num(o, "end_col", s->pos.end_col);
         if (s->call != STC_WF_CALL_NONE) {
-            cJSON_AddStringToObject(o, "call", wf_call_names[s->call]);
+            stc_asl_add_str(o, "call", wf_call_names[s->call]);
             if (s->callee)
-                cJSON_AddStringToObject(o, "calls", s->callee);
+                stc_asl_add_str(o, "calls", s->callee);
         }
         cJSON_AddItemToArray(states, o);
     }

@@ -148,15 +148,15 @@ void wf_store(wf_ctx *c, const char *slot, wf_ev *ev, const char *name)
     }
     cJSON *p = wf_state("Pass");
     if (ev->kind == WF_EV_CONST) {
-        cJSON *r = cJSON_AddObjectToObject(p, "Result");
-        cJSON_AddItemToObject(r, "value", ev->json);
+        cJSON *r = stc_asl_add_obj(p, "Result");
+        stc_asl_add(r, "value", ev->json);
         ev->json = NULL;
         wf_ev_free(ev);
     } else {
-        cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
+        cJSON *par = stc_asl_add_obj(p, "Parameters");
         wf_ev_put(par, "value", ev);
     }
-    cJSON_AddStringToObject(p, "ResultPath", slot);
+    stc_asl_add_str(p, "ResultPath", slot);
     wf_emit(c, p, name, STC_WF_CALL_NONE, NULL);
     wf_then(c, p);
 }
@@ -832,7 +832,7 @@ static wf_ev wf_boolop_value(wf_ctx *c, const stc_node *n)
         char *p = wf_ev_as_path(c, &v, "operand");
         cJSON *rule = wf_truthy(c, p, v.type, "operand");
         cJSON *ch = wf_state("Choice");
-        cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
+        cJSON *chs = stc_asl_add_arr(ch, "Choices");
         cJSON_AddItemToArray(chs, rule);
         wf_emit(c, ch, wf_name(c, "Test %s (line %d)", t, c->pos.line), STC_WF_CALL_NONE, NULL);
         /* the operand that decides goes to the slot; the other case goes on */
@@ -1315,15 +1315,15 @@ static cJSON *wf_eq_const(wf_ctx *c, const char *lp, const cJSON *k)
 static cJSON *wf_eq_paths(wf_ctx *c, const char *lp, const char *rp)
 {
     cJSON *p = wf_state("Pass");
-    cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
+    cJSON *par = stc_asl_add_obj(p, "Parameters");
     char *l = stc_xasprintf("States.JsonToString(%s)", lp);
     char *r = stc_xasprintf("States.JsonToString(%s)", rp);
-    cJSON_AddStringToObject(par, "left.$", l);
-    cJSON_AddStringToObject(par, "right.$", r);
+    stc_asl_add_str(par, "left.$", l);
+    stc_asl_add_str(par, "right.$", r);
     free(l);
     free(r);
     char *slot = wf_temp(c);
-    cJSON_AddStringToObject(p, "ResultPath", slot);
+    stc_asl_add_str(p, "ResultPath", slot);
     wf_emit(c, p, wf_name(c, "JSON for == (line %d)", c->pos.line), STC_WF_CALL_NONE, NULL);
     wf_then(c, p);
     char *sl = stc_xasprintf("%s.left", slot), *sr = stc_xasprintf("%s.right", slot);
@@ -1656,12 +1656,12 @@ void wf_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f)
         return;
     }
     cJSON *ch = wf_state("Choice");
-    cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
+    cJSON *chs = stc_asl_add_arr(ch, "Choices");
     cJSON_AddItemToArray(chs, rule);
     char *txt = wf_text(c, n, WF_TEXT_MAX);
     /* The Python condition, for drawings and reviewers: the rule itself reads
      * "$.vars.tries.value >= 3", the Comment "tries >= 3". */
-    cJSON_AddStringToObject(rule, "Comment", txt);
+    stc_asl_add_str(rule, "Comment", txt);
     wf_emit(c, ch, wf_name(c, "%s %s (line %d)", c->cond_label ? c->cond_label : "If", txt,
                            n->pos.line ? n->pos.line : c->pos.line),
             STC_WF_CALL_NONE, NULL);
@@ -1805,19 +1805,19 @@ static cJSON *wf_task(wf_ctx *c, const stc_node *call, const stc_unit_info *u)
     char *ref = stc_xasprintf("${%s}", ph);
     cJSON *par;
     if (workflow) {
-        cJSON_AddStringToObject(st, "Resource", "arn:aws:states:::states:startExecution.sync:2");
-        par = cJSON_AddObjectToObject(st, "Parameters");
-        cJSON_AddStringToObject(par, "StateMachineArn", ref);
-        cJSON_AddItemToObject(par, "Input", payload);
-        cJSON *sel = cJSON_AddObjectToObject(st, "ResultSelector");
-        cJSON_AddStringToObject(sel, "value.$", "$.Output");
+        stc_asl_add_lit(st, "Resource", "arn:aws:states:::states:startExecution.sync:2");
+        par = stc_asl_add_obj(st, "Parameters");
+        stc_asl_add_str(par, "StateMachineArn", ref);
+        stc_asl_add(par, "Input", payload);
+        cJSON *sel = stc_asl_add_obj(st, "ResultSelector");
+        stc_asl_add_lit(sel, "value.$", "$.Output");
     } else {
-        cJSON_AddStringToObject(st, "Resource", "arn:aws:states:::lambda:invoke");
-        par = cJSON_AddObjectToObject(st, "Parameters");
-        cJSON_AddStringToObject(par, "FunctionName", ref);
-        cJSON_AddItemToObject(par, "Payload", payload);
-        cJSON *sel = cJSON_AddObjectToObject(st, "ResultSelector");
-        cJSON_AddStringToObject(sel, "value.$", "$.Payload");
+        stc_asl_add_lit(st, "Resource", "arn:aws:states:::lambda:invoke");
+        par = stc_asl_add_obj(st, "Parameters");
+        stc_asl_add_str(par, "FunctionName", ref);
+        stc_asl_add(par, "Payload", payload);
+        cJSON *sel = stc_asl_add_obj(st, "ResultSelector");
+        stc_asl_add_lit(sel, "value.$", "$.Payload");
     }
     free(ref);
     free(ph);
@@ -1829,7 +1829,7 @@ static void wf_task_finish(wf_ctx *c, cJSON *st, const stc_unit_info *u, const s
 {
     bool workflow = u->method->is_async;
     if (!workflow)
-        cJSON_AddItemToObject(st, "Retry", stc_asl_lambda_retry());
+        stc_asl_add(st, "Retry", stc_asl_lambda_retry());
     stc_pos saved = c->pos;
     c->pos = call->pos;
     wf_add_catch(c, st, workflow ? WF_NORM_WORKFLOW : WF_NORM_LAMBDA);
@@ -1845,17 +1845,17 @@ static void wf_task_finish(wf_ctx *c, cJSON *st, const stc_unit_info *u, const s
 static void wf_result_path(cJSON *st, const char *slot)
 {
     if (slot)
-        cJSON_AddStringToObject(st, "ResultPath", slot);
+        stc_asl_add_str(st, "ResultPath", slot);
     else
-        cJSON_AddNullToObject(st, "ResultPath");
+        stc_asl_add_null(st, "ResultPath");
 }
 
 /* A single Task state ending a branch or item processor: its output is the value. */
 static void wf_branch_task(wf_ctx *c, const stc_node *call, const stc_unit_info *u)
 {
     cJSON *st = wf_task(c, call, u);
-    cJSON_AddStringToObject(st, "OutputPath", "$.value");
-    cJSON_AddBoolToObject(st, "End", true);
+    stc_asl_add_lit(st, "OutputPath", "$.value");
+    stc_asl_add_bool(st, "End", true);
     wf_task_finish(c, st, u, call);
 }
 
@@ -1864,8 +1864,8 @@ static void wf_enter(wf_ctx *c, wf_scope *sc, cJSON *obj, char *where, wf_scope 
 {
     memset(sc, 0, sizeof *sc);
     sc->obj = obj;
-    cJSON_AddStringToObject(obj, "StartAt", "");
-    sc->states = cJSON_AddObjectToObject(obj, "States");
+    stc_asl_add_str(obj, "StartAt", "");
+    sc->states = stc_asl_add_obj(obj, "States");
     sc->where = where;
     *saved_scope = c->scope;
     *saved_errto = c->errto;
@@ -1936,8 +1936,8 @@ static void wf_map(wf_ctx *c, const stc_node *comp, const char *slot, bool concu
     const char *var = gen->a->id;
 
     cJSON *proc = cJSON_CreateObject();
-    cJSON *cfg = cJSON_AddObjectToObject(proc, "ProcessorConfig");
-    cJSON_AddStringToObject(cfg, "Mode", "INLINE");
+    cJSON *cfg = stc_asl_add_obj(proc, "ProcessorConfig");
+    stc_asl_add_lit(cfg, "Mode", "INLINE");
     wf_scope sc, *saved;
     wf_errto *serr;
     bool *sused;
@@ -1956,12 +1956,12 @@ static void wf_map(wf_ctx *c, const stc_node *comp, const char *slot, bool concu
     wf_leave(c, &sc, saved, serr, sused);
 
     cJSON *map = wf_state("Map");
-    cJSON_AddItemToObject(map, "ItemProcessor", proc);
-    cJSON_AddStringToObject(map, "ItemsPath", items_path);
-    cJSON *sel = cJSON_AddObjectToObject(map, "ItemSelector");
-    cJSON *vars = cJSON_AddObjectToObject(sel, "vars");
+    stc_asl_add(map, "ItemProcessor", proc);
+    stc_asl_add_str(map, "ItemsPath", items_path);
+    cJSON *sel = stc_asl_add_obj(map, "ItemSelector");
+    cJSON *vars = stc_asl_add_obj(sel, "vars");
     cJSON *iv = cJSON_AddObjectToObject(vars, var);
-    cJSON_AddStringToObject(iv, "value.$", "$$.Map.Item.Value");
+    stc_asl_add_lit(iv, "value.$", "$$.Map.Item.Value");
     for (size_t i = 0; i < c->nrefs; i++) {
         if (strcmp(c->refs[i], var) != 0) {
             cJSON *o = cJSON_AddObjectToObject(vars, c->refs[i]);
@@ -1969,17 +1969,17 @@ static void wf_map(wf_ctx *c, const stc_node *comp, const char *slot, bool concu
             stc_buf_puts(&b, "$.vars");
             stc_asl_path_key(&b, c->refs[i]);
             stc_buf_puts(&b, ".value");
-            cJSON_AddStringToObject(o, "value.$", stc_buf_cstr(&b));
+            stc_asl_add_str(o, "value.$", stc_buf_cstr(&b));
             stc_buf_free(&b);
         }
         free(c->refs[i]);
     }
     c->nrefs = 0;
-    cJSON_AddObjectToObject(sel, "sys");
+    stc_asl_add_obj(sel, "sys");
     if (!concurrent)
-        cJSON_AddNumberToObject(map, "MaxConcurrency", 1);
-    cJSON *rs = cJSON_AddObjectToObject(map, "ResultSelector");
-    cJSON_AddStringToObject(rs, "value.$", "$");
+        stc_asl_add_num(map, "MaxConcurrency", 1);
+    cJSON *rs = stc_asl_add_obj(map, "ResultSelector");
+    stc_asl_add_lit(rs, "value.$", "$");
     wf_result_path(map, slot);
     wf_add_catch(c, map, WF_NORM_PLAIN);
     wf_emit(c, map, wf_name(c, "Map %s over %s (line %d)", u->method->name, items_text,
@@ -2031,7 +2031,7 @@ bool wf_parallel(wf_ctx *c, const stc_node *gather, const char *slot, const stc_
         }
     }
     cJSON *par = wf_state("Parallel");
-    cJSON *branches = cJSON_AddArrayToObject(par, "Branches");
+    cJSON *branches = stc_asl_add_arr(par, "Branches");
     stc_buf names = STC_BUF_INIT;
     for (size_t i = 0; i < gather->l1.count; i++) {
         cJSON *br = cJSON_CreateObject();
@@ -2046,17 +2046,17 @@ bool wf_parallel(wf_ctx *c, const stc_node *gather, const char *slot, const stc_
         stc_buf_printf(&names, "%s%s", i ? ", " : "", us[i]->method->name);
     }
     free(us);
-    cJSON *rs = cJSON_AddObjectToObject(par, "ResultSelector");
+    cJSON *rs = stc_asl_add_obj(par, "ResultSelector");
     if (targets) {
         for (size_t i = 0; i < targets->count; i++) {
             cJSON *o = cJSON_AddObjectToObject(rs, targets->items[i]->id);
             char *p = stc_xasprintf("$[%zu]", i);
-            cJSON_AddStringToObject(o, "value.$", p);
+            stc_asl_add_str(o, "value.$", p);
             free(p);
         }
-        cJSON_AddStringToObject(par, "ResultPath", "$.sys.unpack");
+        stc_asl_add_lit(par, "ResultPath", "$.sys.unpack");
     } else {
-        cJSON_AddStringToObject(rs, "value.$", "$");
+        stc_asl_add_lit(rs, "value.$", "$");
         wf_result_path(par, slot);
     }
     wf_add_catch(c, par, WF_NORM_PLAIN);
@@ -2091,11 +2091,11 @@ static void wf_wait(wf_ctx *c, const stc_node *call)
             cJSON_Delete(w);
             return;
         }
-        cJSON_AddNumberToObject(w, "Seconds", ev.json->valuedouble);
+        stc_asl_add_num(w, "Seconds", ev.json->valuedouble);
         wf_ev_free(&ev);
     } else {
         char *p = wf_ev_as_path(c, &ev, "duration");
-        cJSON_AddStringToObject(w, "SecondsPath", p);
+        stc_asl_add_str(w, "SecondsPath", p);
         free(p);
     }
     char *t = wf_text(c, arg, WF_TEXT_MAX);

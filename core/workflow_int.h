@@ -107,6 +107,20 @@ typedef struct wf_restart {
 #define WF_FOREVER_ROUNDS 500
 #define WF_FOREVER_EVENTS 12500
 
+/* The state names of a machine, for wf_name's uniqueness test: a hash set of
+ * borrowed names. stc_workflows_compile keeps one for all its machines and
+ * empties it after each. */
+typedef struct wf_name_slot {
+    size_t hash;
+    const char *name; /* NULL: an empty slot */
+} wf_name_slot;
+
+typedef struct wf_name_set {
+    wf_name_slot *slots;
+    size_t nslots; /* 0 or a power of two, > 2 * n */
+    size_t n;
+} wf_name_set;
+
 typedef struct wf_ctx {
     const stc_module *m;
     const stc_method *method;
@@ -115,8 +129,10 @@ typedef struct wf_ctx {
     const stc_name_index *unit_index; /* unit method names -> position in units */
     stc_diags *d;
     stc_workflow *wf;
-    char **names;
+    char **names;      /* every state name of the machine (owned) */
     size_t nnames, capnames;
+    wf_name_set *name_set; /* the same names, for the uniqueness test */
+    size_t capstates;  /* room in wf->states */
     wf_scope *scope;
     wf_errto *errto;   /* NULL: the scope's uncaught Fail */
     bool *errto_used;
@@ -141,6 +157,7 @@ typedef struct wf_ctx {
 stc_diag *wf_diag(wf_ctx *c, const stc_node *at, enum wf_code code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 const char *wf_code_text(enum wf_code code);
+/* A new state {"Type": type}; type is a string literal (see stc_asl_add). */
 cJSON *wf_state(const char *type);
 /* A unique state name made from a printf text: cleaned, at most 80 characters.
  * The name is owned by the context. */

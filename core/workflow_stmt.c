@@ -94,9 +94,9 @@ static void wf_assign_name(wf_ctx *c, const stc_node *target, const stc_node *va
 static void wf_merge_unpack(wf_ctx *c, const stc_node *stmt, const stc_list *targets)
 {
     cJSON *p = wf_state("Pass");
-    cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
-    cJSON_AddStringToObject(par, "vars.$", "States.JsonMerge($.vars, $.sys.unpack, false)");
-    cJSON_AddStringToObject(par, "sys.$", "$.sys");
+    cJSON *par = stc_asl_add_obj(p, "Parameters");
+    stc_asl_add_lit(par, "vars.$", "States.JsonMerge($.vars, $.sys.unpack, false)");
+    stc_asl_add_lit(par, "sys.$", "$.sys");
     stc_buf names = STC_BUF_INIT;
     for (size_t i = 0; i < targets->count; i++)
         stc_buf_printf(&names, "%s%s", i ? ", " : "", targets->items[i]->id);
@@ -138,7 +138,7 @@ static void wf_assign_tuple(wf_ctx *c, const stc_node *target, const stc_node *v
         }
     }
     cJSON *p = wf_state("Pass");
-    cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
+    cJSON *par = stc_asl_add_obj(p, "Parameters");
     if ((value->kind == STC_N_TUPLE || value->kind == STC_N_LIST) && value->l1.count == ts->count) {
         wf_ev *evs = stc_xcalloc(ts->count, sizeof *evs);
         for (size_t i = 0; i < ts->count; i++)
@@ -158,12 +158,12 @@ static void wf_assign_tuple(wf_ctx *c, const stc_node *target, const stc_node *v
         for (size_t i = 0; i < ts->count; i++) {
             cJSON *o = cJSON_AddObjectToObject(par, ts->items[i]->id);
             char *fn = stc_xasprintf("States.ArrayGetItem(%s, %zu)", path, i);
-            cJSON_AddStringToObject(o, "value.$", fn);
+            stc_asl_add_str(o, "value.$", fn);
             free(fn);
         }
         free(path);
     }
-    cJSON_AddStringToObject(p, "ResultPath", "$.sys.unpack");
+    stc_asl_add_lit(p, "ResultPath", "$.sys.unpack");
     char *t = wf_text(c, value, WF_TEXT_MAX);
     if (wf_live(c)) {
         wf_emit(c, p, wf_name(c, "Values of %s (line %d)", t, stmt->pos.line), STC_WF_CALL_NONE,
@@ -269,16 +269,16 @@ static void wf_return(wf_ctx *c, const stc_node *s)
     }
     cJSON *p = wf_state("Pass");
     if (ev.kind == WF_EV_CONST) {
-        cJSON *r = cJSON_AddObjectToObject(p, "Result");
-        cJSON_AddItemToObject(r, "value", ev.json);
+        cJSON *r = stc_asl_add_obj(p, "Result");
+        stc_asl_add(r, "value", ev.json);
         ev.json = NULL;
         wf_ev_free(&ev);
     } else {
-        cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
+        cJSON *par = stc_asl_add_obj(p, "Parameters");
         wf_ev_put(par, "value", &ev);
     }
-    cJSON_AddStringToObject(p, "OutputPath", "$.value");
-    cJSON_AddBoolToObject(p, "End", true);
+    stc_asl_add_lit(p, "OutputPath", "$.value");
+    stc_asl_add_bool(p, "End", true);
     char *t = s->a ? wf_text(c, s->a, WF_TEXT_MAX) : stc_xstrdup("None");
     wf_emit(c, p, wf_name(c, "Return %s (line %d)", t, s->pos.line), STC_WF_CALL_NONE, NULL);
     free(t);
@@ -293,16 +293,16 @@ static void wf_raise_with(wf_ctx *c, const char *error, wf_ev *cause, const char
         return;
     }
     cJSON *p = wf_state("Pass");
-    cJSON *par = cJSON_AddObjectToObject(p, "Parameters");
+    cJSON *par = stc_asl_add_obj(p, "Parameters");
     if (error_path)
-        cJSON_AddStringToObject(par, "Error.$", error_path);
+        stc_asl_add_str(par, "Error.$", error_path);
     else
-        cJSON_AddStringToObject(par, "Error", error);
+        stc_asl_add_str(par, "Error", error);
     wf_ev_put(par, "Cause", cause);
-    cJSON_AddStringToObject(p, "ResultPath", "$.sys.error");
+    stc_asl_add_lit(p, "ResultPath", "$.sys.error");
     const char *name = wf_name(c, "%s (line %d)", label, line);
     wf_emit(c, p, name, STC_WF_CALL_NONE, NULL);
-    cJSON_AddStringToObject(p, "Next", wf_raise_target(c));
+    stc_asl_add_str(p, "Next", wf_raise_target(c));
 }
 
 static const char *wf_class_name(const stc_node *n)
@@ -656,29 +656,29 @@ static void wf_while_forever(wf_ctx *c, const stc_node *s)
     long before = wf_events(c->wf, 0, c->wf->nstates);
 
     cJSON *init = wf_state("Pass");
-    cJSON *zero = cJSON_AddObjectToObject(init, "Result");
-    cJSON_AddNumberToObject(zero, "i", 0);
-    cJSON_AddStringToObject(init, "ResultPath", loop);
+    cJSON *zero = stc_asl_add_obj(init, "Result");
+    stc_asl_add_num(zero, "i", 0);
+    stc_asl_add_str(init, "ResultPath", loop);
     wf_emit(c, init, wf_name(c, "Start while %s (line %d)", test, line), STC_WF_CALL_NONE, NULL);
     wf_then(c, init);
 
     cJSON *head = wf_state("Choice");
-    cJSON *chs = cJSON_AddArrayToObject(head, "Choices");
+    cJSON *chs = stc_asl_add_arr(head, "Choices");
     cJSON *rule = stc_asl_rule_num(ipath, "NumericGreaterThanEquals", WF_FOREVER_ROUNDS);
     cJSON_AddItemToArray(chs, rule);
     const char *hname = wf_emit(c, head, wf_name(c, "While %s (line %d)", test, line),
                                 STC_WF_CALL_NONE, NULL);
     const char *prep = wf_name(c, "Prepare new execution (line %d)", line);
     const char *task = wf_name(c, "Continue as new (line %d)", line);
-    cJSON_AddStringToObject(rule, "Next", prep);
+    stc_asl_add_str(rule, "Next", prep);
     stc_asl_exits_add(&sc->dangling, head, "Default");
 
     cJSON *count = wf_state("Pass");
-    cJSON *cp = cJSON_AddObjectToObject(count, "Parameters");
+    cJSON *cp = stc_asl_add_obj(count, "Parameters");
     char *inc = stc_xasprintf("States.MathAdd(%s, 1)", ipath);
-    cJSON_AddStringToObject(cp, "i.$", inc);
+    stc_asl_add_str(cp, "i.$", inc);
     free(inc);
-    cJSON_AddStringToObject(count, "ResultPath", loop);
+    stc_asl_add_str(count, "ResultPath", loop);
     wf_emit(c, count, wf_name(c, "Count round (line %d)", line), STC_WF_CALL_NONE, NULL);
     wf_then(c, count);
 
@@ -701,34 +701,34 @@ static void wf_while_forever(wf_ctx *c, const stc_node *s)
 
     c->pos = header;
     cJSON *p = wf_state("Pass");
-    cJSON *pp = cJSON_AddObjectToObject(p, "Parameters");
-    cJSON_AddStringToObject(pp, "at", hname);
-    cJSON_AddStringToObject(pp, "name.$", "States.UUID()");
-    cJSON_AddStringToObject(p, "ResultPath", "$.sys.resume");
-    cJSON_AddStringToObject(p, "Next", task);
+    cJSON *pp = stc_asl_add_obj(p, "Parameters");
+    stc_asl_add_str(pp, "at", hname);
+    stc_asl_add_lit(pp, "name.$", "States.UUID()");
+    stc_asl_add_lit(p, "ResultPath", "$.sys.resume");
+    stc_asl_add_str(p, "Next", task);
     wf_add(c, p, prep, STC_WF_CALL_NONE, NULL);
 
     cJSON *t = wf_state("Task");
-    cJSON_AddStringToObject(t, "Resource", "arn:aws:states:::states:startExecution");
-    cJSON *tp = cJSON_AddObjectToObject(t, "Parameters");
-    cJSON_AddStringToObject(tp, "StateMachineArn.$", "$$.StateMachine.Id");
+    stc_asl_add_lit(t, "Resource", "arn:aws:states:::states:startExecution");
+    cJSON *tp = stc_asl_add_obj(t, "Parameters");
+    stc_asl_add_lit(tp, "StateMachineArn.$", "$$.StateMachine.Id");
     /* a name of its own makes a retried start idempotent */
-    cJSON_AddStringToObject(tp, "Name.$", "$.sys.resume.name");
-    cJSON *in = cJSON_AddObjectToObject(tp, "Input");
-    cJSON_AddStringToObject(in, "vars.$", "$.vars");
-    cJSON_AddStringToObject(in, "sys.$", "$.sys");
-    cJSON *sel = cJSON_AddObjectToObject(t, "ResultSelector");
-    cJSON_AddStringToObject(sel, "ContinuedAs.$", "$.ExecutionArn");
-    cJSON_AddStringToObject(t, "ResultPath", "$");
-    cJSON *retry = cJSON_AddArrayToObject(t, "Retry");
+    stc_asl_add_lit(tp, "Name.$", "$.sys.resume.name");
+    cJSON *in = stc_asl_add_obj(tp, "Input");
+    stc_asl_add_lit(in, "vars.$", "$.vars");
+    stc_asl_add_lit(in, "sys.$", "$.sys");
+    cJSON *sel = stc_asl_add_obj(t, "ResultSelector");
+    stc_asl_add_lit(sel, "ContinuedAs.$", "$.ExecutionArn");
+    stc_asl_add_lit(t, "ResultPath", "$");
+    cJSON *retry = stc_asl_add_arr(t, "Retry");
     cJSON *r = cJSON_CreateObject();
-    cJSON *eq = cJSON_AddArrayToObject(r, "ErrorEquals");
+    cJSON *eq = stc_asl_add_arr(r, "ErrorEquals");
     cJSON_AddItemToArray(eq, cJSON_CreateString("States.ALL"));
-    cJSON_AddNumberToObject(r, "IntervalSeconds", 1);
-    cJSON_AddNumberToObject(r, "MaxAttempts", 3);
-    cJSON_AddNumberToObject(r, "BackoffRate", 2);
+    stc_asl_add_num(r, "IntervalSeconds", 1);
+    stc_asl_add_num(r, "MaxAttempts", 3);
+    stc_asl_add_num(r, "BackoffRate", 2);
     cJSON_AddItemToArray(retry, r);
-    cJSON_AddBoolToObject(t, "End", true);
+    stc_asl_add_bool(t, "End", true);
     wf_add(c, t, task, STC_WF_CALL_RESTART, NULL);
 
     c->restarts = stc_xrealloc(c->restarts, (c->nrestarts + 1) * sizeof *c->restarts);
@@ -752,8 +752,8 @@ void wf_resume_dispatch(wf_ctx *c)
     cJSON *startat = cJSON_GetObjectItemCaseSensitive(sc->obj, "StartAt");
     char *normal = stc_xstrdup(cJSON_GetStringValue(startat));
     cJSON *ch = wf_state("Choice");
-    cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
-    cJSON_AddStringToObject(ch, "Default", normal);
+    cJSON *chs = stc_asl_add_arr(ch, "Choices");
+    stc_asl_add_str(ch, "Default", normal);
     const stc_method *mt = c->method;
     c->pos = mt->name_pos.line ? mt->name_pos : mt->pos;
     const char *name = wf_name(c, "Continued?");
@@ -770,15 +770,15 @@ void wf_resume_dispatch(wf_ctx *c)
         cJSON *rule = stc_asl_rule_join("And", g, 3);
         c->pos = rs->pos;
         const char *resume = wf_name(c, "Resume %s", rs->head);
-        cJSON_AddStringToObject(rule, "Next", resume);
+        stc_asl_add_str(rule, "Next", resume);
         cJSON_AddItemToArray(chs, rule);
         cJSON *p = wf_state("Pass");
-        cJSON *zero = cJSON_AddObjectToObject(p, "Result");
-        cJSON_AddNumberToObject(zero, "i", 0);
+        cJSON *zero = stc_asl_add_obj(p, "Result");
+        stc_asl_add_num(zero, "i", 0);
         char *slot = stc_xasprintf("$.sys.loop%d", rs->loop);
-        cJSON_AddStringToObject(p, "ResultPath", slot);
+        stc_asl_add_str(p, "ResultPath", slot);
         free(slot);
-        cJSON_AddStringToObject(p, "Next", rs->head);
+        stc_asl_add_str(p, "Next", rs->head);
         wf_add(c, p, resume, STC_WF_CALL_NONE, NULL);
     }
     free(normal);
@@ -884,19 +884,19 @@ static void wf_for(wf_ctx *c, const stc_node *s)
     char *ip = wf_ev_as_path(c, &items, iter_text);
 
     cJSON *init = wf_state("Pass");
-    cJSON *par = cJSON_AddObjectToObject(init, "Parameters");
-    cJSON_AddStringToObject(par, "items.$", ip);
+    cJSON *par = stc_asl_add_obj(init, "Parameters");
+    stc_asl_add_str(par, "items.$", ip);
     char *len = stc_xasprintf("States.ArrayLength(%s)", ip);
-    cJSON_AddStringToObject(par, "n.$", len);
+    stc_asl_add_str(par, "n.$", len);
     free(len);
-    cJSON_AddNumberToObject(par, "i", 0);
-    cJSON_AddStringToObject(init, "ResultPath", loop);
+    stc_asl_add_num(par, "i", 0);
+    stc_asl_add_str(init, "ResultPath", loop);
     wf_emit(c, init, wf_name(c, "Start for %s in %s (line %d)", var, iter_text, s->pos.line),
             STC_WF_CALL_NONE, NULL);
     wf_then(c, init);
 
     cJSON *check = wf_state("Choice");
-    cJSON *chs = cJSON_AddArrayToObject(check, "Choices");
+    cJSON *chs = stc_asl_add_arr(check, "Choices");
     char *ipath = stc_xasprintf("%s.i", loop), *npath = stc_xasprintf("%s.n", loop);
     cJSON *rule = stc_asl_rule(ipath, "NumericLessThanPath", cJSON_CreateString(npath));
     cJSON_AddItemToArray(chs, rule);
@@ -906,12 +906,12 @@ static void wf_for(wf_ctx *c, const stc_node *s)
     stc_asl_exits_add(&c->scope->dangling, rule, "Next");
 
     cJSON *take = wf_state("Pass");
-    cJSON *tp = cJSON_AddObjectToObject(take, "Parameters");
+    cJSON *tp = stc_asl_add_obj(take, "Parameters");
     char *get = stc_xasprintf("States.ArrayGetItem(%s.items, %s)", loop, ipath);
-    cJSON_AddStringToObject(tp, "value.$", get);
+    stc_asl_add_str(tp, "value.$", get);
     free(get);
     char *slot = wf_var_slot(var);
-    cJSON_AddStringToObject(take, "ResultPath", slot);
+    stc_asl_add_str(take, "ResultPath", slot);
     free(slot);
     wf_emit(c, take, wf_name(c, "Take %s (line %d)", var, s->pos.line), STC_WF_CALL_NONE, NULL);
     wf_then(c, take);
@@ -923,15 +923,15 @@ static void wf_for(wf_ctx *c, const stc_node *s)
     c->pos = header;
     if (wf_live(c)) {
         cJSON *inc = wf_state("Pass");
-        cJSON *ipar = cJSON_AddObjectToObject(inc, "Parameters");
+        cJSON *ipar = stc_asl_add_obj(inc, "Parameters");
         char *a = stc_xasprintf("%s.items", loop), *b = stc_xasprintf("States.MathAdd(%s, 1)", ipath);
-        cJSON_AddStringToObject(ipar, "items.$", a);
-        cJSON_AddStringToObject(ipar, "n.$", npath);
-        cJSON_AddStringToObject(ipar, "i.$", b);
+        stc_asl_add_str(ipar, "items.$", a);
+        stc_asl_add_str(ipar, "n.$", npath);
+        stc_asl_add_str(ipar, "i.$", b);
         free(a);
         free(b);
-        cJSON_AddStringToObject(inc, "ResultPath", loop);
-        cJSON_AddStringToObject(inc, "Next", head);
+        stc_asl_add_str(inc, "ResultPath", loop);
+        stc_asl_add_str(inc, "Next", head);
         wf_emit(c, inc, wf_name(c, "Next %s (line %d)", var, s->pos.line), STC_WF_CALL_NONE, NULL);
     }
     stc_asl_exits_add(&c->scope->dangling, check, "Default");
@@ -1013,7 +1013,7 @@ static bool wf_is_catch_all(const char *cls)
 static void wf_handlers(wf_ctx *c, const stc_node *s, const char *dispatch, stc_asl_exits *out)
 {
     cJSON *ch = wf_state("Choice");
-    cJSON *chs = cJSON_AddArrayToObject(ch, "Choices");
+    cJSON *chs = stc_asl_add_arr(ch, "Choices");
     stc_asl_exits entries[64];
     size_t nh = s->l1.count < 64 ? s->l1.count : 64;
     bool has_default = false;
@@ -1068,7 +1068,7 @@ static void wf_handlers(wf_ctx *c, const stc_node *s, const char *dispatch, stc_
                 stc_asl_exits_add(&entries[i], ch, "Next");
             }
     } else if (!has_default) {
-        cJSON_AddStringToObject(ch, "Default", wf_raise_target(c));
+        stc_asl_add_str(ch, "Default", wf_raise_target(c));
     }
     c->pos = s->l1.items[0]->pos;
     c->pos.end_line = c->pos.line; /* the first except line */
@@ -1143,26 +1143,26 @@ static void wf_try(wf_ctx *c, const stc_node *s)
     stc_asl_exits_move(&normal, &c->scope->dangling);
     char *keep = stc_xasprintf("$.sys.fin%d", k);
     cJSON *save = wf_state("Pass");
-    cJSON *par = cJSON_AddObjectToObject(save, "Parameters");
-    cJSON_AddStringToObject(par, "value.$", "$.sys.error");
-    cJSON_AddStringToObject(save, "ResultPath", keep);
+    cJSON *par = stc_asl_add_obj(save, "Parameters");
+    stc_asl_add_lit(par, "value.$", "$.sys.error");
+    stc_asl_add_str(save, "ResultPath", keep);
     c->pos = s->pos;
     wf_add(c, save, fin.name, STC_WF_CALL_NONE, NULL);
     wf_then(c, save);
     wf_block(c, &s->l3);
     if (wf_live(c)) {
         cJSON *re = wf_state("Pass");
-        cJSON *rp = cJSON_AddObjectToObject(re, "Parameters");
+        cJSON *rp = stc_asl_add_obj(re, "Parameters");
         char *e = stc_xasprintf("%s.value.Error", keep), *cs = stc_xasprintf("%s.value.Cause", keep);
-        cJSON_AddStringToObject(rp, "Error.$", e);
-        cJSON_AddStringToObject(rp, "Cause.$", cs);
+        stc_asl_add_str(rp, "Error.$", e);
+        stc_asl_add_str(rp, "Cause.$", cs);
         free(e);
         free(cs);
-        cJSON_AddStringToObject(re, "ResultPath", "$.sys.error");
+        stc_asl_add_lit(re, "ResultPath", "$.sys.error");
         c->pos = s->pos;
         wf_emit(c, re, wf_name(c, "Raise again after finally (line %d)", s->pos.line),
                 STC_WF_CALL_NONE, NULL);
-        cJSON_AddStringToObject(re, "Next", wf_raise_target(c));
+        stc_asl_add_str(re, "Next", wf_raise_target(c));
     }
     free(keep);
     stc_asl_exits_move(&c->scope->dangling, &normal);
