@@ -123,9 +123,13 @@ static void wf_cut(char *s, int max)
 
 /* Cleaned text, built one raw byte at a time: whitespace and control
  * characters collapse into single spaces (none at the start or the end), and
- * "${", which would be taken for a template substitution, becomes "$ {". */
+ * "${", which would be taken for a template substitution, becomes "$ {".
+ * The text is then cut to `max` code points (wf_cut), so the cleaning stops
+ * once it has more: a statement's source text can be long. */
 typedef struct wf_clean_buf {
-    stc_buf b;
+    stc_buf *b;
+    int max;
+    int cps;     /* code points in b */
     bool space;  /* a space is due before the next visible byte */
     char prev;   /* the previous raw byte */
 } wf_clean_buf;
@@ -133,27 +137,45 @@ typedef struct wf_clean_buf {
 /* Append n raw bytes, cleaned. */
 static void wf_clean_add(wf_clean_buf *cb, const char *s, size_t n)
 {
-    stc_buf *b = &cb->b;
-    stc_buf_reserve(b, 2 * n); /* at most a space before each byte */
+    stc_buf *b = cb->b;
     size_t len = b->len;
+    const int max = cb->max;
+    int cps = cb->cps;
     bool space = cb->space;
     char prev = cb->prev;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch < 0x20 || ch == 0x7f || ch == ' ') {
-            space = len > 0;
-        } else {
-            if (space || (ch == '{' && prev == '$'))
-                b->data[len++] = ' ';
-            space = false;
-            b->data[len++] = (char)ch;
+    size_t i = 0;
+    while (i < n && cps <= max) {
+        /* a chunk at a time, with room for a space before each byte */
+        size_t end = n - i < 64 ? n : i + 64;
+        b->len = len;
+        stc_buf_reserve(b, 2 * (end - i));
+        char *out = b->data;
+        for (; i < end; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (ch <= ' ' || ch == 0x7f) {
+                space = len > 0;
+                continue;
+            }
+            if (space || (ch == '{' && (i ? s[i - 1] : prev) == '$')) {
+                out[len++] = ' ';
+                cps++;
+                space = false;
+            }
+            out[len++] = (char)ch;
+            cps += (ch & 0xC0) != 0x80; /* not a UTF-8 continuation byte */
+            if (cps > max) {
+                i++;
+                break;
+            }
         }
-        prev = (char)ch;
     }
-    b->data[len] = '\0';
+    if (i)
+        cb->prev = s[i - 1];
+    if (b->data)
+        b->data[len] = '\0';
     b->len = len;
+    cb->cps = cps;
     cb->space = space;
-    cb->prev = prev;
 }
 
 static void wf_clean_puts(wf_clean_buf *cb, const char *s)
@@ -161,84 +183,116 @@ static void wf_clean_puts(wf_clean_buf *cb, const char *s)
     wf_clean_add(cb, s, strlen(s));
 }
 
-static void wf_clean_int(wf_clean_buf *cb, int v)
-{
-    char digits[16];
-    size_t n = 0;
-    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-    do
-        digits[n++] = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0)
-        digits[n++] = '-';
-    char text[16];
-    for (size_t i = 0; i < n; i++)
-        text[i] = digits[n - 1 - i];
-    wf_clean_add(cb, text, n);
-}
-
-static char *wf_clean(const char *in)
-{
-    wf_clean_buf cb = {STC_BUF_INIT, false, 0};
-    wf_clean_puts(&cb, in);
-    return stc_buf_take(&cb.b);
-}
-
-/* True when fmt has no conversion but %s, %d and %%: the formats of all state
- * names, which wf_name formats by hand (glibc's printf machinery costs more
- * than all else a name takes). */
+/* True when fmt has no conversion but %s, %d, %zu, %lld and %%, which
+ * wf_vformat formats by hand. */
 static bool wf_plain_format(const char *fmt)
 {
-    for (const char *p = strchr(fmt, '%'); p; p = strchr(p + 2, '%'))
-        if (p[1] != 's' && p[1] != 'd' && p[1] != '%')
+    for (const char *p = strchr(fmt, '%'); p; p = strchr(p + 2, '%')) {
+        if (p[1] == 'z' && p[2] == 'u')
+            p++;
+        else if (p[1] == 'l' && p[2] == 'l' && p[3] == 'd')
+            p += 2;
+        else if (p[1] != 's' && p[1] != 'd' && p[1] != '%')
             return false;
+    }
     return true;
+}
+
+static void wf_buf_clear(stc_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+static void wf_buf_uint(stc_buf *b, unsigned long long u, bool minus)
+{
+    char digits[24];
+    size_t n = sizeof digits;
+    do
+        digits[--n] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (minus)
+        digits[--n] = '-';
+    stc_buf_add(b, digits + n, sizeof digits - n);
+}
+
+void wf_vformat(stc_buf *b, const char *fmt, va_list ap)
+{
+    if (!wf_plain_format(fmt)) {
+        char *s = stc_xvasprintf(fmt, ap);
+        stc_buf_puts(b, s);
+        free(s);
+        return;
+    }
+    const char *p = fmt;
+    for (const char *pc; (pc = strchr(p, '%'));) {
+        stc_buf_add(b, p, (size_t)(pc - p));
+        p = pc + 2;
+        if (pc[1] == 's') {
+            const char *arg = va_arg(ap, const char *);
+            stc_buf_puts(b, arg ? arg : "(null)");
+        } else if (pc[1] == 'd') {
+            int v = va_arg(ap, int);
+            wf_buf_uint(b, v < 0 ? 0u - (unsigned)v : (unsigned)v, v < 0);
+        } else if (pc[1] == 'z') {
+            wf_buf_uint(b, va_arg(ap, size_t), false);
+            p++;
+        } else if (pc[1] == 'l') {
+            long long v = va_arg(ap, long long);
+            wf_buf_uint(b, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, v < 0);
+            p += 2;
+        } else {
+            stc_buf_putc(b, '%');
+        }
+    }
+    stc_buf_puts(b, p);
+}
+
+void wf_bprintf(stc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wf_vformat(b, fmt, ap);
+    va_end(ap);
+}
+
+char *wf_strf(const char *fmt, ...)
+{
+    stc_buf b = STC_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    wf_vformat(&b, fmt, ap);
+    va_end(ap);
+    return stc_buf_take(&b);
 }
 
 const char *wf_name(wf_ctx *c, const char *fmt, ...)
 {
-    wf_clean_buf cb = {STC_BUF_INIT, false, 0};
-    stc_buf_reserve(&cb.b, 2 * WF_NAME_MAX);
+    /* the set's buffers are reused from name to name */
+    wf_name_set *set = c->name_set;
+    wf_buf_clear(&set->raw);
+    wf_buf_clear(&set->text);
     va_list ap;
     va_start(ap, fmt);
-    if (wf_plain_format(fmt)) {
-        const char *p = fmt;
-        for (const char *pc; (pc = strchr(p, '%')); p = pc + 2) {
-            wf_clean_add(&cb, p, (size_t)(pc - p));
-            if (pc[1] == 's') {
-                const char *arg = va_arg(ap, const char *);
-                wf_clean_puts(&cb, arg ? arg : "(null)");
-            } else if (pc[1] == 'd') {
-                wf_clean_int(&cb, va_arg(ap, int));
-            } else {
-                wf_clean_add(&cb, "%", 1);
-            }
-        }
-        wf_clean_puts(&cb, p);
-    } else {
-        char *raw = stc_xvasprintf(fmt, ap);
-        wf_clean_puts(&cb, raw);
-        free(raw);
-    }
+    wf_vformat(&set->raw, fmt, ap);
     va_end(ap);
-    char *name = stc_buf_take(&cb.b);
-    if (!*name) {
-        free(name);
-        name = stc_xstrdup("State");
-    }
+    wf_clean_buf cb = {&set->text, WF_NAME_MAX, 0, false, 0};
+    wf_clean_add(&cb, set->raw.data, set->raw.len);
+    char *name = stc_xstrdup(set->text.len ? stc_buf_cstr(&set->text) : "State");
     wf_cut(name, WF_NAME_MAX);
     size_t hash = stc_name_hash(name);
-    if (wf_name_set_has(c->name_set, name, hash)) {
+    if (wf_name_set_has(set, name, hash)) {
         char *base = name;
         for (int k = 2;; k++) {
             char suffix[16];
             snprintf(suffix, sizeof suffix, " #%d", k);
             char *b2 = stc_xstrdup(base);
             wf_cut(b2, WF_NAME_MAX - (int)strlen(suffix));
-            name = stc_xasprintf("%s%s", b2, suffix);
+            name = wf_strf("%s%s", b2, suffix);
             free(b2);
             hash = stc_name_hash(name);
-            if (!wf_name_set_has(c->name_set, name, hash))
+            if (!wf_name_set_has(set, name, hash))
                 break;
             free(name);
         }
@@ -249,15 +303,18 @@ const char *wf_name(wf_ctx *c, const char *fmt, ...)
         c->names = stc_xrealloc(c->names, c->capnames * sizeof *c->names);
     }
     c->names[c->nnames++] = name;
-    wf_name_set_add(c->name_set, name, hash);
+    wf_name_set_add(set, name, hash);
     return name;
 }
 
 char *wf_text(wf_ctx *c, const stc_node *n, int max)
 {
     char *raw = stc_module_text(c->m, n->pos);
-    char *t = wf_clean(raw ? raw : "");
+    stc_buf b = STC_BUF_INIT;
+    wf_clean_buf cb = {&b, max, 0, false, 0};
+    wf_clean_puts(&cb, raw ? raw : "");
     free(raw);
+    char *t = stc_buf_take(&b);
     wf_cut(t, max);
     return t;
 }
@@ -341,7 +398,7 @@ bool wf_live(const wf_ctx *c)
 
 char *wf_temp(wf_ctx *c)
 {
-    return stc_xasprintf("$.sys.t%d", ++c->ntemp);
+    return wf_strf("$.sys.t%d", ++c->ntemp);
 }
 
 bool wf_is_local(const wf_ctx *c, const char *name)
@@ -554,7 +611,7 @@ static void wf_params(wf_ctx *c)
         }
         cJSON *ch = wf_state("Choice");
         cJSON *chs = stc_asl_add_arr(ch, "Choices");
-        char *path = stc_xasprintf("$.%s", p->name);
+        char *path = wf_strf("$.%s", p->name);
         cJSON *r = stc_asl_rule_bool(path, "IsPresent", false);
         cJSON_AddItemToArray(chs, r);
         c->pos = p->pos;
@@ -580,7 +637,7 @@ static void wf_params(wf_ctx *c)
         if (p->vararg || p->kwarg || !wf_ascii_ident(p->name))
             continue;
         cJSON *slot = cJSON_AddObjectToObject(vars, p->name);
-        char *path = stc_xasprintf("$.%s", p->name);
+        char *path = wf_strf("$.%s", p->name);
         stc_asl_add_str(slot, "value.$", path);
         free(path);
     }
@@ -611,7 +668,7 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
     c.wf = wf;
 
     cJSON *asl = cJSON_CreateObject();
-    char *comment = stc_xasprintf("%s.%s (%s, line %d), compiled by stc-tui", m->service->name,
+    char *comment = wf_strf("%s.%s (%s, line %d), compiled by stc-tui", m->service->name,
                                   wf->method->name, wf_basename(m->file), wf->method->pos.line);
     stc_asl_add_str(asl, "Comment", comment);
     free(comment);
@@ -657,6 +714,7 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
         free(c.refs[i]);
     free(c.refs);
     free(c.restarts);
+    free(c.types);
 }
 
 /* ---- public API ---- */
@@ -682,6 +740,8 @@ stc_workflows *stc_workflows_compile(const stc_module *m, const stc_unit_info *u
     }
     stc_name_index_free(&ix);
     free(names.slots);
+    stc_buf_free(&names.raw);
+    stc_buf_free(&names.text);
     return w;
 }
 

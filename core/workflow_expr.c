@@ -62,7 +62,7 @@ static wf_ev wf_null(void)
 void wf_ev_put(cJSON *obj, const char *key, wf_ev *ev)
 {
     cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-    char *k2 = stc_xasprintf("%s.$", key);
+    char *k2 = wf_strf("%s.$", key);
     cJSON_DeleteItemFromObjectCaseSensitive(obj, k2);
     switch (ev->kind) {
     case WF_EV_CONST:
@@ -82,9 +82,9 @@ void wf_ev_put(cJSON *obj, const char *key, wf_ev *ev)
 static void wf_num_text(stc_buf *b, double v)
 {
     if (v == (double)(long long)v && fabs(v) < 1e15)
-        stc_buf_printf(b, "%lld", (long long)v);
+        wf_bprintf(b, "%lld", (long long)v);
     else
-        stc_buf_printf(b, "%.17g", v);
+        wf_bprintf(b, "%.17g", v);
 }
 
 /* A Pass that computes `ev` into a temporary; returns its path. */
@@ -92,7 +92,7 @@ static char *wf_materialize(wf_ctx *c, wf_ev *ev, const char *what)
 {
     char *slot = wf_temp(c);
     wf_store(c, slot, ev, wf_name(c, "Compute %s (line %d)", what, c->pos.line));
-    char *path = stc_xasprintf("%s.value", slot);
+    char *path = wf_strf("%s.value", slot);
     free(slot);
     return path;
 }
@@ -169,7 +169,7 @@ char *wf_qualname(const wf_ctx *c, const stc_node *n)
         char *base = wf_qualname(c, n->a);
         if (!base)
             return NULL;
-        char *q = stc_xasprintf("%s.%s", base, n->id);
+        char *q = wf_strf("%s.%s", base, n->id);
         free(base);
         return q;
     }
@@ -190,11 +190,11 @@ char *wf_qualname(const wf_ctx *c, const stc_node *n)
                     return stc_xstrdup(al->id);
                 }
             } else if (strcmp(bound, n->id) == 0 && imp->sval) {
-                return stc_xasprintf("%s.%s", imp->sval, al->id);
+                return wf_strf("%s.%s", imp->sval, al->id);
             }
         }
     }
-    return stc_xasprintf("builtins.%s", n->id);
+    return wf_strf("builtins.%s", n->id);
 }
 
 static wf_type wf_annotation_type(const char *a)
@@ -274,20 +274,29 @@ static void wf_scan_type(const stc_list *body, const char *name, wf_type *t, boo
 }
 
 /* The type a name is declared or always assigned with. */
-static wf_type wf_declared_type(const wf_ctx *c, const char *name)
+static wf_type wf_declared_type(wf_ctx *c, const char *name)
 {
     for (size_t i = 0; i < c->method->nparams; i++)
         if (strcmp(c->method->params[i].name, name) == 0)
             return wf_annotation_type(c->method->params[i].annotation);
+    /* each scan walks the whole body: remember the answers */
+    for (size_t i = 0; i < c->ntypes; i++)
+        if (strcmp(c->types[i].name, name) == 0)
+            return c->types[i].type;
     wf_type t = WF_T_ANY;
     bool mixed = false;
     wf_scan_type(c->method->body, name, &t, &mixed);
-    return mixed ? WF_T_ANY : t;
+    if (mixed)
+        t = WF_T_ANY;
+    c->types = stc_xrealloc(c->types, (c->ntypes + 1) * sizeof *c->types);
+    c->types[c->ntypes].name = name;
+    c->types[c->ntypes++].type = t;
+    return t;
 }
 
 /* What the compiler can rely on to pick an operator (a declared type counts
  * here; Python would raise TypeError on a value of another type). */
-static wf_type wf_static_type(const wf_ctx *c, const stc_node *n, const wf_ev *ev)
+static wf_type wf_static_type(wf_ctx *c, const stc_node *n, const wf_ev *ev)
 {
     if (ev->type != WF_T_ANY)
         return ev->type;
@@ -537,7 +546,7 @@ wf_ev wf_ev_str(wf_ctx *c, wf_ev *ev)
             s = stc_xstrdup(cJSON_IsTrue(j) ? "True" : "False");
         else if (cJSON_IsNumber(j) && j->valuedouble == (double)(long long)j->valuedouble &&
                  fabs(j->valuedouble) < 1e15)
-            s = stc_xasprintf("%lld", (long long)j->valuedouble);
+            s = wf_strf("%lld", (long long)j->valuedouble);
         if (s) {
             wf_ev_free(ev);
             out = wf_ev_const(cJSON_CreateString(s));
@@ -624,7 +633,7 @@ static wf_ev wf_fstring(wf_ctx *c, const stc_node *n)
         out = wf_ev_const(cJSON_CreateString(stc_buf_cstr(&plain)));
         stc_buf_free(&plain);
     } else {
-        char *fn = stc_xasprintf("States.Format('%s'%s)", stc_buf_cstr(&tmpl), stc_buf_cstr(&args));
+        char *fn = wf_strf("States.Format('%s'%s)", stc_buf_cstr(&tmpl), stc_buf_cstr(&args));
         out = wf_ev_fn(fn, WF_T_STR);
     }
     stc_buf_free(&tmpl);
@@ -653,7 +662,7 @@ static wf_ev wf_binop(wf_ctx *c, const stc_node *n)
             r = cJSON_CreateNumber(op[0] == '+' ? a.json->valuedouble + b.json->valuedouble
                                                 : a.json->valuedouble - b.json->valuedouble);
         else if (op[0] == '+' && cJSON_IsString(a.json) && cJSON_IsString(b.json)) {
-            char *s = stc_xasprintf("%s%s", a.json->valuestring, b.json->valuestring);
+            char *s = wf_strf("%s%s", a.json->valuestring, b.json->valuestring);
             r = cJSON_CreateString(s);
             free(s);
         } else if (op[0] == '+' && cJSON_IsArray(a.json) && cJSON_IsArray(b.json)) {
@@ -728,11 +737,11 @@ static wf_ev wf_subscript(wf_ctx *c, const stc_node *n)
         wf_ev_free(&key);
         char *p = wf_ev_as_path(c, &base, "subscript base");
         if (i >= 0) {
-            char *q = stc_xasprintf("%s[%lld]", p, i);
+            char *q = wf_strf("%s[%lld]", p, i);
             free(p);
             return wf_ev_path(q, WF_T_ANY);
         }
-        char *fn = stc_xasprintf("States.ArrayGetItem(%s, States.MathAdd(States.ArrayLength(%s), "
+        char *fn = wf_strf("States.ArrayGetItem(%s, States.MathAdd(States.ArrayLength(%s), "
                                  "%lld))",
                                  p, p, i);
         free(p);
@@ -746,7 +755,7 @@ static wf_ev wf_subscript(wf_ctx *c, const stc_node *n)
     }
     char *p = wf_ev_as_path(c, &base, "subscript base");
     stc_buf b = STC_BUF_INIT;
-    stc_buf_printf(&b, "States.ArrayGetItem(%s, ", p);
+    wf_bprintf(&b, "States.ArrayGetItem(%s, ", p);
     free(p);
     wf_arg(c, &b, &key, "index");
     stc_buf_putc(&b, ')');
@@ -772,7 +781,7 @@ static wf_ev wf_bool_value(wf_ctx *c, const stc_node *n)
     stc_asl_exits_free(&fe);
     stc_asl_exits_free(&done);
     free(t);
-    char *p = stc_xasprintf("%s.value", slot);
+    char *p = wf_strf("%s.value", slot);
     free(slot);
     return wf_ev_path(p, WF_T_BOOL);
 }
@@ -807,7 +816,7 @@ static wf_ev wf_ifexp(wf_ctx *c, const stc_node *n)
     stc_asl_exits_free(&fe);
     stc_asl_exits_free(&done);
     free(t);
-    char *p = stc_xasprintf("%s.value", slot);
+    char *p = wf_strf("%s.value", slot);
     free(slot);
     wf_type ty = !live[0] ? types[1] : !live[1] ? types[0] : types[0] == types[1] ? types[0]
                                                                                  : WF_T_ANY;
@@ -846,7 +855,7 @@ static wf_ev wf_boolop_value(wf_ctx *c, const stc_node *n)
     stc_asl_exits_move(&c->scope->dangling, &done);
     stc_asl_exits_free(&done);
     free(t);
-    char *p = stc_xasprintf("%s.value", slot);
+    char *p = wf_strf("%s.value", slot);
     free(slot);
     return wf_ev_path(p, WF_T_ANY);
 }
@@ -949,7 +958,7 @@ wf_ev wf_expr(wf_ctx *c, const stc_node *n)
             }
             return wf_null();
         }
-        char *p = stc_xasprintf("%s.value", slot);
+        char *p = wf_strf("%s.value", slot);
         free(slot);
         return wf_ev_path(p, n->kind == STC_N_LIST_COMP ? WF_T_LIST : WF_T_ANY);
     }
@@ -1000,7 +1009,7 @@ static wf_ev wf_fn1(wf_ctx *c, const char *fn, const stc_node *arg, wf_type t)
 {
     wf_ev a = wf_expr(c, arg);
     stc_buf b = STC_BUF_INIT;
-    stc_buf_printf(&b, "%s(", fn);
+    wf_bprintf(&b, "%s(", fn);
     wf_arg(c, &b, &a, "argument");
     stc_buf_putc(&b, ')');
     return wf_ev_fn(stc_buf_take(&b), t);
@@ -1039,7 +1048,7 @@ static wf_ev wf_range(wf_ctx *c, const stc_node *n)
     wf_arg(c, &s, &a, "range start");
     stc_buf_puts(&s, ", ");
     if (wf_is_int_const(&b)) {
-        stc_buf_printf(&s, "%lld", (long long)b.json->valuedouble - 1);
+        wf_bprintf(&s, "%lld", (long long)b.json->valuedouble - 1);
         wf_ev_free(&b);
     } else {
         stc_buf_puts(&s, "States.MathAdd(");
@@ -1182,7 +1191,7 @@ static cJSON *wf_truthy(wf_ctx *c, const char *path, wf_type t, const char *what
     case WF_T_STR:
         return stc_asl_rule_not(stc_asl_rule_str(path, "StringEquals", ""));
     case WF_T_LIST: {
-        char *p0 = stc_xasprintf("%s[0]", path);
+        char *p0 = wf_strf("%s[0]", path);
         cJSON *r = stc_asl_rule_bool(p0, "IsPresent", true);
         free(p0);
         return r;
@@ -1191,11 +1200,11 @@ static cJSON *wf_truthy(wf_ctx *c, const char *path, wf_type t, const char *what
         break;
     }
     /* Any type: compare its JSON text with the falsy values; 0 and 0.0 by number. */
-    char *fn = stc_xasprintf("States.JsonToString(%s)", path);
+    char *fn = wf_strf("States.JsonToString(%s)", path);
     wf_ev ev = wf_ev_fn(fn, WF_T_STR);
     char *slot = wf_temp(c);
     wf_store(c, slot, &ev, wf_name(c, "JSON of %s (line %d)", what, c->pos.line));
-    char *s = stc_xasprintf("%s.value", slot);
+    char *s = wf_strf("%s.value", slot);
     cJSON *rules[7];
     size_t n = 0;
     for (size_t i = 0; i < STC_ARRAY_LEN(wf_falsy_json); i++)
@@ -1266,7 +1275,7 @@ static const char *wf_flip(const char *op)
 static cJSON *wf_rule_of(const char *path, const char *kind, const char *op, bool is_path,
                          const cJSON *value, const char *rpath)
 {
-    char *name = stc_xasprintf("%s%s%s", kind, op, is_path ? "Path" : "");
+    char *name = wf_strf("%s%s%s", kind, op, is_path ? "Path" : "");
     cJSON *r = is_path ? stc_asl_rule(path, name, cJSON_CreateString(rpath))
                        : stc_asl_rule(path, name, cJSON_Duplicate(value, true));
     free(name);
@@ -1298,11 +1307,11 @@ static cJSON *wf_eq_const(wf_ctx *c, const char *lp, const cJSON *k)
     if (cJSON_IsString(k))
         return stc_asl_rule_str(lp, "StringEquals", k->valuestring);
     /* a list or dict constant: compare JSON texts */
-    char *fn = stc_xasprintf("States.JsonToString(%s)", lp);
+    char *fn = wf_strf("States.JsonToString(%s)", lp);
     wf_ev ev = wf_ev_fn(fn, WF_T_STR);
     char *slot = wf_temp(c);
     wf_store(c, slot, &ev, wf_name(c, "JSON for == (line %d)", c->pos.line));
-    char *s = stc_xasprintf("%s.value", slot);
+    char *s = wf_strf("%s.value", slot);
     char *txt = cJSON_PrintUnformatted(k);
     cJSON *r = stc_asl_rule_str(s, "StringEquals", txt);
     free(txt);
@@ -1316,8 +1325,8 @@ static cJSON *wf_eq_paths(wf_ctx *c, const char *lp, const char *rp)
 {
     cJSON *p = wf_state("Pass");
     cJSON *par = stc_asl_add_obj(p, "Parameters");
-    char *l = stc_xasprintf("States.JsonToString(%s)", lp);
-    char *r = stc_xasprintf("States.JsonToString(%s)", rp);
+    char *l = wf_strf("States.JsonToString(%s)", lp);
+    char *r = wf_strf("States.JsonToString(%s)", rp);
     stc_asl_add_str(par, "left.$", l);
     stc_asl_add_str(par, "right.$", r);
     free(l);
@@ -1326,7 +1335,7 @@ static cJSON *wf_eq_paths(wf_ctx *c, const char *lp, const char *rp)
     stc_asl_add_str(p, "ResultPath", slot);
     wf_emit(c, p, wf_name(c, "JSON for == (line %d)", c->pos.line), STC_WF_CALL_NONE, NULL);
     wf_then(c, p);
-    char *sl = stc_xasprintf("%s.left", slot), *sr = stc_xasprintf("%s.right", slot);
+    char *sl = wf_strf("%s.left", slot), *sr = wf_strf("%s.right", slot);
     cJSON *num[3] = {stc_asl_rule_bool(lp, "IsNumeric", true),
                      stc_asl_rule_bool(rp, "IsNumeric", true),
                      stc_asl_rule(lp, "NumericEqualsPath", cJSON_CreateString(rp))};
@@ -1398,7 +1407,7 @@ static cJSON *wf_compare_pair(wf_ctx *c, const stc_node *n, const char *op, wf_e
             wf_ev ev = wf_ev_fn(stc_buf_take(&b), WF_T_BOOL);
             char *slot = wf_temp(c);
             wf_store(c, slot, &ev, wf_name(c, "Contains? (line %d)", c->pos.line));
-            char *s = stc_xasprintf("%s.value", slot);
+            char *s = wf_strf("%s.value", slot);
             rule = stc_asl_rule_bool(s, "BooleanEquals", true);
             free(s);
             free(slot);
@@ -1802,7 +1811,7 @@ static cJSON *wf_task(wf_ctx *c, const stc_node *call, const stc_unit_info *u)
     cJSON *st = wf_state("Task");
     char *ph = stc_workflow_placeholder(u->method->name,
                                         workflow ? STC_WF_CALL_WORKFLOW : STC_WF_CALL_FUNCTION);
-    char *ref = stc_xasprintf("${%s}", ph);
+    char *ref = wf_strf("${%s}", ph);
     cJSON *par;
     if (workflow) {
         stc_asl_add_lit(st, "Resource", "arn:aws:states:::states:startExecution.sync:2");
@@ -1941,7 +1950,7 @@ static void wf_map(wf_ctx *c, const stc_node *comp, const char *slot, bool concu
     wf_scope sc, *saved;
     wf_errto *serr;
     bool *sused;
-    wf_enter(c, &sc, proc, stc_xasprintf(" (line %d, each %s)", comp->pos.line, var), &saved,
+    wf_enter(c, &sc, proc, wf_strf(" (line %d, each %s)", comp->pos.line, var), &saved,
              &serr, &sused);
     bool added_local = !wf_is_local(c, var);
     if (added_local) {
@@ -2038,19 +2047,19 @@ bool wf_parallel(wf_ctx *c, const stc_node *gather, const char *slot, const stc_
         wf_scope sc, *saved;
         wf_errto *serr;
         bool *sused;
-        wf_enter(c, &sc, br, stc_xasprintf(" (line %d, branch %zu)", gather->pos.line, i + 1),
+        wf_enter(c, &sc, br, wf_strf(" (line %d, branch %zu)", gather->pos.line, i + 1),
                  &saved, &serr, &sused);
         wf_branch_task(c, gather->l1.items[i], us[i]);
         wf_leave(c, &sc, saved, serr, sused);
         cJSON_AddItemToArray(branches, br);
-        stc_buf_printf(&names, "%s%s", i ? ", " : "", us[i]->method->name);
+        wf_bprintf(&names, "%s%s", i ? ", " : "", us[i]->method->name);
     }
     free(us);
     cJSON *rs = stc_asl_add_obj(par, "ResultSelector");
     if (targets) {
         for (size_t i = 0; i < targets->count; i++) {
             cJSON *o = cJSON_AddObjectToObject(rs, targets->items[i]->id);
-            char *p = stc_xasprintf("$[%zu]", i);
+            char *p = wf_strf("$[%zu]", i);
             stc_asl_add_str(o, "value.$", p);
             free(p);
         }

@@ -15,6 +15,7 @@
 #ifndef STC_WORKFLOW_INT_H
 #define STC_WORKFLOW_INT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -108,8 +109,8 @@ typedef struct wf_restart {
 #define WF_FOREVER_EVENTS 12500
 
 /* The state names of a machine, for wf_name's uniqueness test: a hash set of
- * borrowed names. stc_workflows_compile keeps one for all its machines and
- * empties it after each. */
+ * borrowed names, and a buffer for the next name. stc_workflows_compile keeps
+ * one for all its machines and empties it after each. */
 typedef struct wf_name_slot {
     size_t hash;
     const char *name; /* NULL: an empty slot */
@@ -119,6 +120,8 @@ typedef struct wf_name_set {
     wf_name_slot *slots;
     size_t nslots; /* 0 or a power of two, > 2 * n */
     size_t n;
+    stc_buf raw;   /* where wf_name formats a name */
+    stc_buf text;  /* and cleans it */
 } wf_name_set;
 
 typedef struct wf_ctx {
@@ -148,12 +151,25 @@ typedef struct wf_ctx {
     bool capture;      /* collect free variables (Map item processor) */
     char **refs;
     size_t nrefs;
+    struct wf_declared {
+        const char *name; /* borrowed from the method's IR */
+        wf_type type;
+    } *types;             /* the declared types of locals, found so far */
+    size_t ntypes;
     wf_restart *restarts; /* loops that continue as new, in emission order */
     size_t nrestarts;
     int errors;
 } wf_ctx;
 
 /* workflow.c: states and names */
+/* Append the vsnprintf text to b. %s, %d, %zu, %lld and %% are formatted by hand:
+ * the compiler formats names and paths for every state, and glibc's printf
+ * machinery cost more than all the rest of a name. Other formats go to
+ * vsnprintf. */
+void wf_vformat(stc_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* stc_buf_printf and stc_xasprintf through wf_vformat. */
+void wf_bprintf(stc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *wf_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 stc_diag *wf_diag(wf_ctx *c, const stc_node *at, enum wf_code code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 const char *wf_code_text(enum wf_code code);

@@ -99,7 +99,7 @@ static void wf_merge_unpack(wf_ctx *c, const stc_node *stmt, const stc_list *tar
     stc_asl_add_lit(par, "sys.$", "$.sys");
     stc_buf names = STC_BUF_INIT;
     for (size_t i = 0; i < targets->count; i++)
-        stc_buf_printf(&names, "%s%s", i ? ", " : "", targets->items[i]->id);
+        wf_bprintf(&names, "%s%s", i ? ", " : "", targets->items[i]->id);
     if (wf_live(c)) {
         wf_emit(c, p, wf_name(c, "Unpack %s (line %d)", stc_buf_cstr(&names), stmt->pos.line),
                 STC_WF_CALL_NONE, NULL);
@@ -157,7 +157,7 @@ static void wf_assign_tuple(wf_ctx *c, const stc_node *target, const stc_node *v
         char *path = wf_ev_as_path(c, &ev, "value to unpack");
         for (size_t i = 0; i < ts->count; i++) {
             cJSON *o = cJSON_AddObjectToObject(par, ts->items[i]->id);
-            char *fn = stc_xasprintf("States.ArrayGetItem(%s, %zu)", path, i);
+            char *fn = wf_strf("States.ArrayGetItem(%s, %zu)", path, i);
             stc_asl_add_str(o, "value.$", fn);
             free(fn);
         }
@@ -211,7 +211,7 @@ static void wf_assign(wf_ctx *c, const stc_node *s)
             return;
         }
         char *from = wf_var_slot(first->id);
-        char *path = stc_xasprintf("%s.value", from);
+        char *path = wf_strf("%s.value", from);
         char *slot = wf_var_slot(t->id);
         wf_ev ev = wf_ev_path(path, WF_T_ANY);
         wf_store(c, slot, &ev, wf_name(c, "%s = %s (line %d)", t->id, first->id, s->pos.line));
@@ -258,7 +258,7 @@ static void wf_return(wf_ctx *c, const stc_node *s)
     } else {
         char *slot = wf_temp(c);
         if (wf_call_stmt(c, s->a, slot, NULL))
-            ev = wf_ev_path(stc_xasprintf("%s.value", slot), WF_T_ANY);
+            ev = wf_ev_path(wf_strf("%s.value", slot), WF_T_ANY);
         else
             ev = wf_expr(c, s->a);
         free(slot);
@@ -330,10 +330,10 @@ static void wf_raise(wf_ctx *c, const stc_node *s)
     }
     if (e->kind == STC_N_NAME && wf_is_local(c, e->id)) {
         /* raise e, where `except ... as e` bound it */
-        char *ep = stc_xasprintf("$.vars.%s.value.Error", e->id);
-        char *cp = stc_xasprintf("$.vars.%s.value.Cause", e->id);
+        char *ep = wf_strf("$.vars.%s.value.Error", e->id);
+        char *cp = wf_strf("$.vars.%s.value.Cause", e->id);
         wf_ev cause = wf_ev_path(cp, WF_T_STR);
-        char *label = stc_xasprintf("Raise %s again", e->id);
+        char *label = wf_strf("Raise %s again", e->id);
         wf_raise_with(c, NULL, &cause, ep, label, s->pos.line);
         free(label);
         free(ep);
@@ -367,7 +367,7 @@ static void wf_raise(wf_ctx *c, const stc_node *s)
         wf_ev_free(&cause);
         return;
     }
-    char *label = stc_xasprintf("Raise %s", cls);
+    char *label = wf_strf("Raise %s", cls);
     wf_raise_with(c, cls, &cause, NULL, label, s->pos.line);
     free(label);
 }
@@ -647,8 +647,8 @@ static void wf_while_forever(wf_ctx *c, const stc_node *s)
 {
     wf_scope *sc = c->scope;
     int k = ++c->nloop;
-    char *loop = stc_xasprintf("$.sys.loop%d", k);
-    char *ipath = stc_xasprintf("$.sys.loop%d.i", k);
+    char *loop = wf_strf("$.sys.loop%d", k);
+    char *ipath = wf_strf("$.sys.loop%d.i", k);
     stc_pos header = {s->pos.line, s->pos.col, s->a->pos.end_line, s->a->pos.end_col};
     int line = s->pos.line;
     c->pos = header;
@@ -675,7 +675,7 @@ static void wf_while_forever(wf_ctx *c, const stc_node *s)
 
     cJSON *count = wf_state("Pass");
     cJSON *cp = stc_asl_add_obj(count, "Parameters");
-    char *inc = stc_xasprintf("States.MathAdd(%s, 1)", ipath);
+    char *inc = wf_strf("States.MathAdd(%s, 1)", ipath);
     stc_asl_add_str(cp, "i.$", inc);
     free(inc);
     stc_asl_add_str(count, "ResultPath", loop);
@@ -775,7 +775,7 @@ void wf_resume_dispatch(wf_ctx *c)
         cJSON *p = wf_state("Pass");
         cJSON *zero = stc_asl_add_obj(p, "Result");
         stc_asl_add_num(zero, "i", 0);
-        char *slot = stc_xasprintf("$.sys.loop%d", rs->loop);
+        char *slot = wf_strf("$.sys.loop%d", rs->loop);
         stc_asl_add_str(p, "ResultPath", slot);
         free(slot);
         stc_asl_add_str(p, "Next", rs->head);
@@ -875,7 +875,7 @@ static void wf_for(wf_ctx *c, const stc_node *s)
         return;
     }
     int k = ++c->nloop;
-    char *loop = stc_xasprintf("$.sys.loop%d", k);
+    char *loop = wf_strf("$.sys.loop%d", k);
     stc_pos header = {s->pos.line, s->pos.col, s->b->pos.end_line, s->b->pos.end_col};
     c->pos = header;
     char *iter_text = wf_text(c, s->b, WF_TEXT_MAX);
@@ -886,7 +886,7 @@ static void wf_for(wf_ctx *c, const stc_node *s)
     cJSON *init = wf_state("Pass");
     cJSON *par = stc_asl_add_obj(init, "Parameters");
     stc_asl_add_str(par, "items.$", ip);
-    char *len = stc_xasprintf("States.ArrayLength(%s)", ip);
+    char *len = wf_strf("States.ArrayLength(%s)", ip);
     stc_asl_add_str(par, "n.$", len);
     free(len);
     stc_asl_add_num(par, "i", 0);
@@ -897,7 +897,7 @@ static void wf_for(wf_ctx *c, const stc_node *s)
 
     cJSON *check = wf_state("Choice");
     cJSON *chs = stc_asl_add_arr(check, "Choices");
-    char *ipath = stc_xasprintf("%s.i", loop), *npath = stc_xasprintf("%s.n", loop);
+    char *ipath = wf_strf("%s.i", loop), *npath = wf_strf("%s.n", loop);
     cJSON *rule = stc_asl_rule(ipath, "NumericLessThanPath", cJSON_CreateString(npath));
     cJSON_AddItemToArray(chs, rule);
     const char *head = wf_emit(c, check, wf_name(c, "For %s in %s (line %d)", var, iter_text,
@@ -907,7 +907,7 @@ static void wf_for(wf_ctx *c, const stc_node *s)
 
     cJSON *take = wf_state("Pass");
     cJSON *tp = stc_asl_add_obj(take, "Parameters");
-    char *get = stc_xasprintf("States.ArrayGetItem(%s.items, %s)", loop, ipath);
+    char *get = wf_strf("States.ArrayGetItem(%s.items, %s)", loop, ipath);
     stc_asl_add_str(tp, "value.$", get);
     free(get);
     char *slot = wf_var_slot(var);
@@ -924,7 +924,7 @@ static void wf_for(wf_ctx *c, const stc_node *s)
     if (wf_live(c)) {
         cJSON *inc = wf_state("Pass");
         cJSON *ipar = stc_asl_add_obj(inc, "Parameters");
-        char *a = stc_xasprintf("%s.items", loop), *b = stc_xasprintf("States.MathAdd(%s, 1)", ipath);
+        char *a = wf_strf("%s.items", loop), *b = wf_strf("States.MathAdd(%s, 1)", ipath);
         stc_asl_add_str(ipar, "items.$", a);
         stc_asl_add_str(ipar, "n.$", npath);
         stc_asl_add_str(ipar, "i.$", b);
@@ -1141,7 +1141,7 @@ static void wf_try(wf_ctx *c, const stc_node *s)
         return;
     stc_asl_exits normal = {0};
     stc_asl_exits_move(&normal, &c->scope->dangling);
-    char *keep = stc_xasprintf("$.sys.fin%d", k);
+    char *keep = wf_strf("$.sys.fin%d", k);
     cJSON *save = wf_state("Pass");
     cJSON *par = stc_asl_add_obj(save, "Parameters");
     stc_asl_add_lit(par, "value.$", "$.sys.error");
@@ -1153,7 +1153,7 @@ static void wf_try(wf_ctx *c, const stc_node *s)
     if (wf_live(c)) {
         cJSON *re = wf_state("Pass");
         cJSON *rp = stc_asl_add_obj(re, "Parameters");
-        char *e = stc_xasprintf("%s.value.Error", keep), *cs = stc_xasprintf("%s.value.Cause", keep);
+        char *e = wf_strf("%s.value.Error", keep), *cs = wf_strf("%s.value.Cause", keep);
         stc_asl_add_str(rp, "Error.$", e);
         stc_asl_add_str(rp, "Cause.$", cs);
         free(e);
@@ -1261,7 +1261,7 @@ static void wf_stmt(wf_ctx *c, const stc_node *s)
                        "define it at module level or as a method");
         return;
     default: {
-        char *t = stc_xasprintf("%s statement", s->py_type ? s->py_type : "this");
+        char *t = wf_strf("%s statement", s->py_type ? s->py_type : "this");
         wf_refuse_stmt(c, s, t, NULL);
         free(t);
         return;
