@@ -1,10 +1,25 @@
 /* parse.c - Python source -> C IR. See parse.h and ir_nodes.def.
  *
- * Python references: every PyObject obtained here is released before the
+ * CPython's own parser reads the module into its C AST (the structs of
+ * internal/pycore_ast.h, in an arena), and this file converts that tree to the
+ * IR. It does not build the AST as Python objects (what ast.parse and
+ * Py_CompileString(PyCF_ONLY_AST) return): that conversion, and then reading
+ * every field back through getattr, took more time than the parse itself.
+ * The C AST is internal to CPython, so the project links Debian's static
+ * libpython (see core/CMakeLists.txt).
+ *
+ * Python references: the arena owns the tree and its identifiers and
+ * constants; every other PyObject obtained here is released before the
  * function that got it returns; no Python object is kept in the IR.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+/* The parser's entry point and the C AST are CPython internals. */
+#ifndef Py_BUILD_CORE
+#define Py_BUILD_CORE 1
+#endif
+#include "internal/pycore_ast.h"
+#include "internal/pycore_parser.h"
 
 #include "core/parse.h"
 
@@ -17,132 +32,37 @@
 #define STC_PYTHON_HOME "/usr"
 #endif
 
-/* ---- the slot table, read from ir_nodes.def ------------------------------ */
-
-typedef enum {
-    SLOT_A, SLOT_B, SLOT_C, SLOT_L0, SLOT_L1, SLOT_L2, SLOT_L3,
-    SLOT_ID, SLOT_SVAL, SLOT_OP, SLOT_LEVEL, SLOT_NAMES,
-} stc_slot;
-
-typedef struct {
-    PyObject *field; /* interned field name */
-    stc_slot slot;
-} stc_fieldmap;
-
-typedef struct {
-    PyTypeObject *type; /* the _ast class; NULL for pseudo kinds */
-    int nfields;
-    stc_fieldmap fields[6];
-} stc_kindspec;
-
-static const char *const stc_kind_slots[] = {
-#define NODE(kind, pytype, slots) slots,
-#include "core/ir_nodes.def"
-#undef NODE
-};
-
 static bool py_ready;
-static stc_kindspec kindspecs[STC_N__COUNT];
-static PyObject *s_lineno, *s_col_offset, *s_end_lineno, *s_end_col_offset, *s_value;
-static PyObject *s_posonlyargs, *s_args, *s_vararg, *s_kwonlyargs, *s_kw_defaults, *s_kwarg,
-    *s_defaults;
-
-static stc_slot slot_from_name(const char *s)
-{
-    static const struct {
-        const char *name;
-        stc_slot slot;
-    } names[] = {
-        {"a", SLOT_A},   {"b", SLOT_B},       {"c", SLOT_C},   {"l0", SLOT_L0},
-        {"l1", SLOT_L1}, {"l2", SLOT_L2},     {"l3", SLOT_L3}, {"id", SLOT_ID},
-        {"sval", SLOT_SVAL}, {"op", SLOT_OP}, {"level", SLOT_LEVEL}, {"names", SLOT_NAMES},
-    };
-    for (size_t i = 0; i < STC_ARRAY_LEN(names); i++)
-        if (strcmp(names[i].name, s) == 0)
-            return names[i].slot;
-    abort(); /* a typo in ir_nodes.def */
-}
-
-static int stc_build_kindspecs(PyObject *astmod)
-{
-    for (int k = 0; k < STC_N__COUNT; k++) {
-        const char *pytype = stc_node_kind_pytype((stc_node_kind)k);
-        if (pytype[0] == '(')
-            continue;
-        PyObject *t = PyObject_GetAttrString(astmod, pytype);
-        if (!t) {
-            /* A node type this Python does not have (e.g. TryStar before 3.11). */
-            PyErr_Clear();
-            continue;
-        }
-        kindspecs[k].type = (PyTypeObject *)t; /* kept for the process lifetime */
-        const char *p = stc_kind_slots[k];
-        while (*p) {
-            while (*p == ' ')
-                p++;
-            if (!*p)
-                break;
-            const char *colon = strchr(p, ':');
-            const char *end = strchr(p, ' ');
-            if (!end)
-                end = p + strlen(p);
-            char *field = stc_xstrndup(p, (size_t)(colon - p));
-            char *slot = stc_xstrndup(colon + 1, (size_t)(end - colon - 1));
-            stc_fieldmap *fm = &kindspecs[k].fields[kindspecs[k].nfields++];
-            fm->field = PyUnicode_InternFromString(field);
-            fm->slot = slot_from_name(slot);
-            free(field);
-            free(slot);
-            p = end;
-        }
-    }
-    return 0;
-}
+static PyObject *s_lineno;
 
 int stc_py_init(char **err)
 {
     if (py_ready)
         return 0;
+    stc_py_enter();
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
     config.install_signal_handlers = 0;
     config.write_bytecode = 0;
     config.parse_argv = 0;
     /* No `import site` at start-up (as python3 -S): the compiler needs only
-     * _ast, and site's path set-up took ~5 ms of every command's start (a
-     * third of a small service's compile). --run-local (core/pyrun.c), which
-     * imports the user's module and so its third-party imports, runs
+     * the parser, and site's path set-up took ~5 ms of every command's start
+     * (a third of a small service's compile). --run-local (core/pyrun.c),
+     * which imports the user's module and so its third-party imports, runs
      * site.main() itself. */
     config.site_import = 0;
     PyStatus st = PyConfig_SetBytesString(&config, &config.home, STC_PYTHON_HOME);
     if (!PyStatus_Exception(st))
         st = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
+    if (!PyStatus_Exception(st))
+        s_lineno = PyUnicode_InternFromString("lineno");
+    stc_py_leave();
     if (PyStatus_Exception(st)) {
         *err = stc_xasprintf("cannot start the embedded Python: %s",
                              st.err_msg ? st.err_msg : "unknown error");
         return -1;
     }
-    PyObject *astmod = PyImport_ImportModule("_ast");
-    if (!astmod) {
-        PyErr_Clear();
-        *err = stc_xstrdup("cannot load Python's _ast module");
-        return -1;
-    }
-    stc_build_kindspecs(astmod);
-    Py_DECREF(astmod);
-    s_lineno = PyUnicode_InternFromString("lineno");
-    s_col_offset = PyUnicode_InternFromString("col_offset");
-    s_end_lineno = PyUnicode_InternFromString("end_lineno");
-    s_end_col_offset = PyUnicode_InternFromString("end_col_offset");
-    s_value = PyUnicode_InternFromString("value");
-    s_posonlyargs = PyUnicode_InternFromString("posonlyargs");
-    s_args = PyUnicode_InternFromString("args");
-    s_vararg = PyUnicode_InternFromString("vararg");
-    s_kwonlyargs = PyUnicode_InternFromString("kwonlyargs");
-    s_kw_defaults = PyUnicode_InternFromString("kw_defaults");
-    s_kwarg = PyUnicode_InternFromString("kwarg");
-    s_defaults = PyUnicode_InternFromString("defaults");
     py_ready = true;
     return 0;
 }
@@ -151,29 +71,18 @@ void stc_py_finalize(void)
 {
     if (!py_ready)
         return;
-    for (int k = 0; k < STC_N__COUNT; k++) {
-        Py_CLEAR(kindspecs[k].type);
-        for (int f = 0; f < kindspecs[k].nfields; f++)
-            Py_CLEAR(kindspecs[k].fields[f].field);
-        kindspecs[k].nfields = 0;
-    }
+    stc_py_enter();
     Py_CLEAR(s_lineno);
-    Py_CLEAR(s_col_offset);
-    Py_CLEAR(s_end_lineno);
-    Py_CLEAR(s_end_col_offset);
-    Py_CLEAR(s_value);
-    Py_CLEAR(s_posonlyargs);
-    Py_CLEAR(s_args);
-    Py_CLEAR(s_vararg);
-    Py_CLEAR(s_kwonlyargs);
-    Py_CLEAR(s_kw_defaults);
-    Py_CLEAR(s_kwarg);
-    Py_CLEAR(s_defaults);
     Py_FinalizeEx();
+    stc_py_leave();
     py_ready = false;
 }
 
-/* ---- conversion ---------------------------------------------------------- */
+/* ---- conversion ----------------------------------------------------------
+ *
+ * One function per kind of C AST node (statement, expression, and the helper
+ * structs), each filling the IR slots ir_nodes.def lists for that kind. A
+ * child is converted at depth + 1, so is each item of a list. */
 
 typedef struct {
     const char *file;
@@ -199,117 +108,253 @@ static int stc_col_from_bytes(const stc_conv *cv, int line, long byte_off)
     return stc_utf8_count(ls, n) + 1;
 }
 
+/* Positions: CPython's columns are UTF-8 byte offsets from 0; the IR's count
+ * code points from 1. A node without a line (line 0) keeps a zero position. */
+static void stc_set_pos(const stc_conv *cv, stc_pos *pos, int line, int col, int eline, int ecol)
+{
+    if (line <= 0)
+        return;
+    pos->line = line;
+    pos->col = stc_col_from_bytes(cv, line, col);
+    pos->end_line = eline;
+    pos->end_col = stc_col_from_bytes(cv, eline, ecol);
+}
+
+#define STC_SET_POS(cv, n, x) \
+    stc_set_pos((cv), &(n)->pos, (x)->lineno, (x)->col_offset, (x)->end_lineno, (x)->end_col_offset)
+
 static long stc_py_long_attr(PyObject *o, PyObject *name, long dflt)
 {
+    stc_py_enter();
+    long r = dflt;
     PyObject *v = PyObject_GetAttr(o, name);
     if (!v) {
         PyErr_Clear();
-        return dflt;
+    } else {
+        if (PyLong_Check(v))
+            r = PyLong_AsLong(v);
+        Py_DECREF(v);
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+            r = dflt;
+        }
     }
-    long r = dflt;
-    if (PyLong_Check(v))
-        r = PyLong_AsLong(v);
-    Py_DECREF(v);
-    if (PyErr_Occurred()) {
-        PyErr_Clear();
-        r = dflt;
-    }
+    stc_py_leave();
     return r;
 }
 
-static void stc_read_pos(stc_conv *cv, PyObject *o, stc_pos *pos)
-{
-    long line = stc_py_long_attr(o, s_lineno, 0);
-    if (line <= 0)
-        return;
-    long col = stc_py_long_attr(o, s_col_offset, 0);
-    long eline = stc_py_long_attr(o, s_end_lineno, line);
-    long ecol = stc_py_long_attr(o, s_end_col_offset, col);
-    pos->line = (int)line;
-    pos->col = stc_col_from_bytes(cv, (int)line, col);
-    pos->end_line = (int)eline;
-    pos->end_col = stc_col_from_bytes(cv, (int)eline, ecol);
-}
-
+/* `o` as text (str(o) when it is not a str), an allocated UTF-8 copy; NULL
+ * for NULL or None. */
 static char *stc_py_str(PyObject *o)
 {
     if (!o || o == Py_None)
         return NULL;
-    if (PyUnicode_Check(o)) {
-        Py_ssize_t n;
-        const char *s = PyUnicode_AsUTF8AndSize(o, &n);
-        if (s)
-            return stc_xstrndup(s, (size_t)n);
+    stc_py_enter();
+    PyObject *s = PyUnicode_Check(o) ? Py_NewRef(o) : PyObject_Str(o);
+    Py_ssize_t n = 0;
+    const char *u = s ? PyUnicode_AsUTF8AndSize(s, &n) : NULL;
+    PyObject *b = NULL;
+    if (s && !u) { /* lone surrogates */
         PyErr_Clear();
-        PyObject *b = PyUnicode_AsEncodedString(o, "utf-8", "backslashreplace");
-        if (!b) {
-            PyErr_Clear();
-            return stc_xstrdup("?");
-        }
-        char *r = stc_xstrndup(PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b));
-        Py_DECREF(b);
-        return r;
+        b = PyUnicode_AsEncodedString(s, "utf-8", "backslashreplace");
     }
-    PyObject *s = PyObject_Str(o);
-    if (!s) {
+    if (!u && !b)
         PyErr_Clear();
-        return stc_xstrdup("?");
-    }
-    char *r = stc_py_str(s);
-    Py_DECREF(s);
+    stc_py_leave();
+    char *r = u   ? stc_xstrndup(u, (size_t)n)
+              : b ? stc_xstrndup(PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b))
+                  : stc_xstrdup("?");
+    stc_py_enter();
+    Py_XDECREF(b);
+    Py_XDECREF(s);
+    stc_py_leave();
     return r;
 }
 
-static const char *stc_op_text(PyObject *op)
+/* Operator texts, indexed by CPython's enum values (which start at 1). */
+static const char *stc_operator_text(operator_ty op)
 {
-    static const struct {
-        const char *type, *text;
-    } ops[] = {
-        {"Add", "+"},    {"Sub", "-"},      {"Mult", "*"},    {"MatMult", "@"}, {"Div", "/"},
-        {"Mod", "%"},    {"Pow", "**"},     {"LShift", "<<"}, {"RShift", ">>"}, {"BitOr", "|"},
-        {"BitXor", "^"}, {"BitAnd", "&"},   {"FloorDiv", "//"}, {"And", "and"}, {"Or", "or"},
-        {"Invert", "~"}, {"Not", "not"},    {"UAdd", "+"},    {"USub", "-"},    {"Eq", "=="},
-        {"NotEq", "!="}, {"Lt", "<"},       {"LtE", "<="},    {"Gt", ">"},      {"GtE", ">="},
-        {"Is", "is"},    {"IsNot", "is not"}, {"In", "in"},   {"NotIn", "not in"},
-    };
-    const char *name = Py_TYPE(op)->tp_name;
-    const char *dot = strrchr(name, '.');
-    if (dot)
-        name = dot + 1;
-    for (size_t i = 0; i < STC_ARRAY_LEN(ops); i++)
-        if (strcmp(ops[i].type, name) == 0)
-            return ops[i].text;
-    return "?";
+    static const char *const t[] = {"?",  "+",  "-",  "*",  "@",  "/", "%",
+                                    "**", "<<", ">>", "|",  "^",  "&", "//"};
+    return (size_t)op < STC_ARRAY_LEN(t) ? t[op] : "?";
 }
 
-static stc_node *stc_convert(stc_conv *cv, PyObject *o, int depth);
-
-static void stc_convert_list(stc_conv *cv, PyObject *seq, stc_list *out, int depth, bool keep_none)
+static const char *stc_boolop_text(boolop_ty op)
 {
-    if (!seq || !PyList_Check(seq))
+    return op == And ? "and" : op == Or ? "or" : "?";
+}
+
+static const char *stc_unaryop_text(unaryop_ty op)
+{
+    static const char *const t[] = {"?", "~", "not", "+", "-"};
+    return (size_t)op < STC_ARRAY_LEN(t) ? t[op] : "?";
+}
+
+static const char *stc_cmpop_text(int op)
+{
+    static const char *const t[] = {"?", "==", "!=", "<", "<=", ">", ">=", "is", "is not", "in", "not in"};
+    return op >= 0 && (size_t)op < STC_ARRAY_LEN(t) ? t[op] : "?";
+}
+
+static stc_node *stc_op_node(const char *text)
+{
+    stc_node *op = stc_node_new(STC_N_OP);
+    op->id = stc_xstrdup(text);
+    return op;
+}
+
+/* Set when the depth limit is passed; the whole module is then refused. */
+static bool stc_too_deep(stc_conv *cv, int depth)
+{
+    if (depth > cv->max_depth) {
+        cv->too_deep = true;
+        return true;
+    }
+    return false;
+}
+
+static stc_node *stc_expr(stc_conv *cv, expr_ty e, int depth);
+static stc_node *stc_stmt(stc_conv *cv, stmt_ty s, int depth);
+
+/* A list of child nodes. `conv` takes one element of the sequence. Absent
+ * elements (a NULL key in a Dict: {**x}) are kept as NULL only when
+ * keep_null is set. */
+typedef stc_node *(*stc_elem_conv)(stc_conv *cv, void *elem, int depth);
+
+static void stc_seq(stc_conv *cv, asdl_seq *seq, stc_list *out, int depth, bool keep_null,
+                    stc_elem_conv conv)
+{
+    if (!seq)
         return;
-    Py_ssize_t n = PyList_GET_SIZE(seq);
+    Py_ssize_t n = asdl_seq_LEN(seq);
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *item = PyList_GET_ITEM(seq, i);
-        if (item == Py_None) {
-            if (keep_none)
+        void *item = asdl_seq_GET_UNTYPED(seq, i);
+        if (!item) {
+            if (keep_null)
                 stc_list_push(out, NULL);
             continue;
         }
-        stc_node *c = stc_convert(cv, item, depth + 1);
+        stc_node *c = conv(cv, item, depth + 1);
         if (c)
             stc_list_push(out, c);
     }
 }
 
-static void stc_convert_constant(PyObject *o, stc_node *n)
+static stc_node *stc_expr_elem(stc_conv *cv, void *e, int depth) { return stc_expr(cv, e, depth); }
+static stc_node *stc_stmt_elem(stc_conv *cv, void *s, int depth) { return stc_stmt(cv, s, depth); }
+
+#define STC_EXPRS(cv, seq, out, depth) stc_seq((cv), (asdl_seq *)(seq), (out), (depth), false, stc_expr_elem)
+#define STC_STMTS(cv, seq, out, depth) stc_seq((cv), (asdl_seq *)(seq), (out), (depth), false, stc_stmt_elem)
+
+static stc_node *stc_arg(stc_conv *cv, void *p, int depth)
 {
-    PyObject *v = PyObject_GetAttr(o, s_value);
-    if (!v) {
-        PyErr_Clear();
-        return;
+    arg_ty a = p;
+    if (stc_too_deep(cv, depth))
+        return NULL;
+    stc_node *n = stc_node_new(STC_N_ARG);
+    STC_SET_POS(cv, n, a);
+    n->id = stc_py_str(a->arg);
+    n->a = stc_expr(cv, a->annotation, depth + 1);
+    return n;
+}
+
+static stc_node *stc_keyword(stc_conv *cv, void *p, int depth)
+{
+    keyword_ty k = p;
+    if (stc_too_deep(cv, depth))
+        return NULL;
+    stc_node *n = stc_node_new(STC_N_KEYWORD);
+    STC_SET_POS(cv, n, k);
+    n->id = stc_py_str(k->arg);
+    n->a = stc_expr(cv, k->value, depth + 1);
+    return n;
+}
+
+static stc_node *stc_alias(stc_conv *cv, void *p, int depth)
+{
+    alias_ty a = p;
+    if (stc_too_deep(cv, depth))
+        return NULL;
+    stc_node *n = stc_node_new(STC_N_ALIAS);
+    STC_SET_POS(cv, n, a);
+    n->id = stc_py_str(a->name);
+    n->sval = stc_py_str(a->asname);
+    return n;
+}
+
+/* withitem, comprehension and arguments carry no position in CPython. */
+static stc_node *stc_withitem(stc_conv *cv, void *p, int depth)
+{
+    withitem_ty w = p;
+    if (stc_too_deep(cv, depth))
+        return NULL;
+    stc_node *n = stc_node_new(STC_N_WITH_ITEM);
+    n->a = stc_expr(cv, w->context_expr, depth + 1);
+    n->b = stc_expr(cv, w->optional_vars, depth + 1);
+    return n;
+}
+
+static stc_node *stc_comprehension(stc_conv *cv, void *p, int depth)
+{
+    comprehension_ty c = p;
+    if (stc_too_deep(cv, depth))
+        return NULL;
+    stc_node *n = stc_node_new(STC_N_COMPREHENSION);
+    n->a = stc_expr(cv, c->target, depth + 1);
+    n->b = stc_expr(cv, c->iter, depth + 1);
+    STC_EXPRS(cv, c->ifs, &n->l1, depth);
+    n->level = c->is_async;
+    return n;
+}
+
+static stc_node *stc_handler(stc_conv *cv, void *p, int depth)
+{
+    excepthandler_ty h = p;
+    if (stc_too_deep(cv, depth))
+        return NULL;
+    stc_node *n = stc_node_new(STC_N_EXCEPT_HANDLER);
+    STC_SET_POS(cv, n, h);
+    n->a = stc_expr(cv, h->v.ExceptHandler.type, depth + 1);
+    n->id = stc_py_str(h->v.ExceptHandler.name);
+    STC_STMTS(cv, h->v.ExceptHandler.body, &n->l0, depth);
+    return n;
+}
+
+/* arguments: l1 = posonlyargs + args (ARG nodes, defaults in b), level = number
+ * of posonly ones, l2 = kwonlyargs (defaults in b), a = *vararg, b = **kwarg. */
+static stc_node *stc_arguments(stc_conv *cv, arguments_ty args, int depth)
+{
+    if (!args || stc_too_deep(cv, depth))
+        return NULL;
+    stc_node *n = stc_node_new(STC_N_ARGUMENTS);
+    stc_seq(cv, (asdl_seq *)args->posonlyargs, &n->l1, depth, false, stc_arg);
+    n->level = (int)n->l1.count;
+    stc_seq(cv, (asdl_seq *)args->args, &n->l1, depth, false, stc_arg);
+    if (args->defaults) {
+        Py_ssize_t nd = asdl_seq_LEN(args->defaults);
+        size_t first = n->l1.count >= (size_t)nd ? n->l1.count - (size_t)nd : 0;
+        for (Py_ssize_t i = 0; i < nd && first + (size_t)i < n->l1.count; i++)
+            n->l1.items[first + (size_t)i]->b = stc_expr(cv, asdl_seq_GET(args->defaults, i), depth + 1);
     }
-    if (v == Py_None) {
+    stc_seq(cv, (asdl_seq *)args->kwonlyargs, &n->l2, depth, false, stc_arg);
+    if (args->kw_defaults) {
+        Py_ssize_t nd = asdl_seq_LEN(args->kw_defaults);
+        for (Py_ssize_t i = 0; i < nd && (size_t)i < n->l2.count; i++) {
+            expr_ty dv = asdl_seq_GET(args->kw_defaults, i);
+            if (dv)
+                n->l2.items[i]->b = stc_expr(cv, dv, depth + 1);
+        }
+    }
+    if (args->vararg)
+        n->a = stc_arg(cv, args->vararg, depth + 1);
+    if (args->kwarg)
+        n->b = stc_arg(cv, args->kwarg, depth + 1);
+    return n;
+}
+
+static void stc_constant(PyObject *v, stc_node *n)
+{
+    if (!v || v == Py_None) {
         n->cval.kind = STC_CONST_NONE;
     } else if (PyBool_Check(v)) {
         n->cval.kind = STC_CONST_BOOL;
@@ -335,12 +380,15 @@ static void stc_convert_constant(PyObject *o, stc_node *n)
     } else if (PyUnicode_Check(v)) {
         n->cval.kind = STC_CONST_STR;
         Py_ssize_t len;
+        stc_py_enter(); /* the UTF-8 form is made once and kept in the object */
         const char *s = PyUnicode_AsUTF8AndSize(v, &len);
+        if (!s)
+            PyErr_Clear();
+        stc_py_leave();
         if (s) {
             n->sval = stc_xstrndup(s, (size_t)len);
             n->slen = (size_t)len;
         } else {
-            PyErr_Clear();
             n->sval = stc_py_str(v);
             n->slen = strlen(n->sval);
         }
@@ -351,150 +399,334 @@ static void stc_convert_constant(PyObject *o, stc_node *n)
     } else {
         n->cval.kind = STC_CONST_ELLIPSIS;
     }
-    Py_DECREF(v);
 }
 
-/* arguments: l1 = posonlyargs + args (ARG nodes, defaults in b), level = number
- * of posonly ones, l2 = kwonlyargs (defaults in b), a = *vararg, b = **kwarg. */
-static void stc_convert_arguments(stc_conv *cv, PyObject *o, stc_node *n, int depth)
-{
-    PyObject *posonly = PyObject_GetAttr(o, s_posonlyargs);
-    PyObject *args = PyObject_GetAttr(o, s_args);
-    PyObject *defaults = PyObject_GetAttr(o, s_defaults);
-    PyObject *kwonly = PyObject_GetAttr(o, s_kwonlyargs);
-    PyObject *kwdefaults = PyObject_GetAttr(o, s_kw_defaults);
-    PyObject *vararg = PyObject_GetAttr(o, s_vararg);
-    PyObject *kwarg = PyObject_GetAttr(o, s_kwarg);
-    PyErr_Clear();
-    stc_convert_list(cv, posonly, &n->l1, depth, false);
-    n->level = (int)n->l1.count;
-    stc_convert_list(cv, args, &n->l1, depth, false);
-    if (defaults && PyList_Check(defaults)) {
-        Py_ssize_t nd = PyList_GET_SIZE(defaults);
-        size_t first = n->l1.count >= (size_t)nd ? n->l1.count - (size_t)nd : 0;
-        for (Py_ssize_t i = 0; i < nd && first + (size_t)i < n->l1.count; i++)
-            n->l1.items[first + (size_t)i]->b = stc_convert(cv, PyList_GET_ITEM(defaults, i), depth + 1);
-    }
-    stc_convert_list(cv, kwonly, &n->l2, depth, false);
-    if (kwdefaults && PyList_Check(kwdefaults)) {
-        Py_ssize_t nd = PyList_GET_SIZE(kwdefaults);
-        for (Py_ssize_t i = 0; i < nd && (size_t)i < n->l2.count; i++) {
-            PyObject *dv = PyList_GET_ITEM(kwdefaults, i);
-            if (dv != Py_None)
-                n->l2.items[i]->b = stc_convert(cv, dv, depth + 1);
-        }
-    }
-    if (vararg && vararg != Py_None)
-        n->a = stc_convert(cv, vararg, depth + 1);
-    if (kwarg && kwarg != Py_None)
-        n->b = stc_convert(cv, kwarg, depth + 1);
-    Py_XDECREF(posonly);
-    Py_XDECREF(args);
-    Py_XDECREF(defaults);
-    Py_XDECREF(kwonly);
-    Py_XDECREF(kwdefaults);
-    Py_XDECREF(vararg);
-    Py_XDECREF(kwarg);
-}
+/* The IR kind of each C AST expression kind (CPython's enum starts at 1). */
+static const stc_node_kind stc_expr_kinds[] = {
+    [BoolOp_kind] = STC_N_BOOL_OP,         [NamedExpr_kind] = STC_N_NAMED_EXPR,
+    [BinOp_kind] = STC_N_BIN_OP,           [UnaryOp_kind] = STC_N_UNARY_OP,
+    [Lambda_kind] = STC_N_LAMBDA,          [IfExp_kind] = STC_N_IF_EXP,
+    [Dict_kind] = STC_N_DICT,              [Set_kind] = STC_N_SET,
+    [ListComp_kind] = STC_N_LIST_COMP,     [SetComp_kind] = STC_N_SET_COMP,
+    [DictComp_kind] = STC_N_DICT_COMP,     [GeneratorExp_kind] = STC_N_GENERATOR_EXP,
+    [Await_kind] = STC_N_AWAIT,            [Yield_kind] = STC_N_YIELD,
+    [YieldFrom_kind] = STC_N_YIELD_FROM,   [Compare_kind] = STC_N_COMPARE,
+    [Call_kind] = STC_N_CALL,              [FormattedValue_kind] = STC_N_FORMATTED_VALUE,
+    [JoinedStr_kind] = STC_N_JOINED_STR,   [Constant_kind] = STC_N_CONSTANT,
+    [Attribute_kind] = STC_N_ATTRIBUTE,    [Subscript_kind] = STC_N_SUBSCRIPT,
+    [Starred_kind] = STC_N_STARRED,        [Name_kind] = STC_N_NAME,
+    [List_kind] = STC_N_LIST,              [Tuple_kind] = STC_N_TUPLE,
+    [Slice_kind] = STC_N_SLICE,
+};
 
-static stc_node *stc_convert(stc_conv *cv, PyObject *o, int depth)
+static stc_node *stc_expr(stc_conv *cv, expr_ty e, int depth)
 {
-    if (!o || o == Py_None)
+    if (!e || stc_too_deep(cv, depth))
         return NULL;
-    if (depth > cv->max_depth) {
-        cv->too_deep = true;
-        return NULL;
-    }
-    PyTypeObject *t = Py_TYPE(o);
-    int kind = -1;
-    for (int k = 0; k < STC_N__COUNT; k++) {
-        if (kindspecs[k].type == t) {
-            kind = k;
-            break;
-        }
-    }
-    stc_node *n;
-    if (kind < 0) {
-        n = stc_node_new(STC_N_UNSUPPORTED);
-        const char *name = t->tp_name;
-        const char *dot = strrchr(name, '.');
-        n->owned_type = stc_xstrdup(dot ? dot + 1 : name);
+    if ((size_t)e->kind >= STC_ARRAY_LEN(stc_expr_kinds) || e->kind < 1) {
+        /* An expression kind newer than this converter. */
+        stc_node *n = stc_node_new(STC_N_UNSUPPORTED);
+        n->owned_type = stc_xasprintf("expr kind %d", (int)e->kind);
         n->py_type = n->owned_type;
-        stc_read_pos(cv, o, &n->pos);
+        STC_SET_POS(cv, n, e);
         return n;
     }
-    n = stc_node_new((stc_node_kind)kind);
-    stc_read_pos(cv, o, &n->pos);
-    if (kind == STC_N_CONSTANT) {
-        stc_convert_constant(o, n);
+    stc_node *n = stc_node_new(stc_expr_kinds[e->kind]);
+    STC_SET_POS(cv, n, e);
+    int d = depth + 1;
+    switch (e->kind) {
+    case BoolOp_kind:
+        n->id = stc_xstrdup(stc_boolop_text(e->v.BoolOp.op));
+        STC_EXPRS(cv, e->v.BoolOp.values, &n->l1, depth);
+        break;
+    case NamedExpr_kind:
+        n->a = stc_expr(cv, e->v.NamedExpr.target, d);
+        n->b = stc_expr(cv, e->v.NamedExpr.value, d);
+        break;
+    case BinOp_kind:
+        n->a = stc_expr(cv, e->v.BinOp.left, d);
+        n->id = stc_xstrdup(stc_operator_text(e->v.BinOp.op));
+        n->b = stc_expr(cv, e->v.BinOp.right, d);
+        break;
+    case UnaryOp_kind:
+        n->id = stc_xstrdup(stc_unaryop_text(e->v.UnaryOp.op));
+        n->a = stc_expr(cv, e->v.UnaryOp.operand, d);
+        break;
+    case Lambda_kind:
+        n->a = stc_arguments(cv, e->v.Lambda.args, d);
+        n->b = stc_expr(cv, e->v.Lambda.body, d);
+        break;
+    case IfExp_kind:
+        n->a = stc_expr(cv, e->v.IfExp.test, d);
+        n->b = stc_expr(cv, e->v.IfExp.body, d);
+        n->c = stc_expr(cv, e->v.IfExp.orelse, d);
+        break;
+    case Dict_kind:
+        stc_seq(cv, (asdl_seq *)e->v.Dict.keys, &n->l1, depth, true, stc_expr_elem);
+        STC_EXPRS(cv, e->v.Dict.values, &n->l2, depth);
+        break;
+    case Set_kind:
+        STC_EXPRS(cv, e->v.Set.elts, &n->l1, depth);
+        break;
+    case ListComp_kind:
+        n->a = stc_expr(cv, e->v.ListComp.elt, d);
+        stc_seq(cv, (asdl_seq *)e->v.ListComp.generators, &n->l1, depth, false, stc_comprehension);
+        break;
+    case SetComp_kind:
+        n->a = stc_expr(cv, e->v.SetComp.elt, d);
+        stc_seq(cv, (asdl_seq *)e->v.SetComp.generators, &n->l1, depth, false, stc_comprehension);
+        break;
+    case DictComp_kind:
+        n->a = stc_expr(cv, e->v.DictComp.key, d);
+        n->b = stc_expr(cv, e->v.DictComp.value, d);
+        stc_seq(cv, (asdl_seq *)e->v.DictComp.generators, &n->l1, depth, false, stc_comprehension);
+        break;
+    case GeneratorExp_kind:
+        n->a = stc_expr(cv, e->v.GeneratorExp.elt, d);
+        stc_seq(cv, (asdl_seq *)e->v.GeneratorExp.generators, &n->l1, depth, false, stc_comprehension);
+        break;
+    case Await_kind:
+        n->a = stc_expr(cv, e->v.Await.value, d);
+        break;
+    case Yield_kind:
+        n->a = stc_expr(cv, e->v.Yield.value, d);
+        break;
+    case YieldFrom_kind:
+        n->a = stc_expr(cv, e->v.YieldFrom.value, d);
+        break;
+    case Compare_kind:
+        n->a = stc_expr(cv, e->v.Compare.left, d);
+        if (e->v.Compare.ops)
+            for (Py_ssize_t i = 0; i < asdl_seq_LEN(e->v.Compare.ops); i++)
+                stc_list_push(&n->l2, stc_op_node(stc_cmpop_text(asdl_seq_GET(e->v.Compare.ops, i))));
+        STC_EXPRS(cv, e->v.Compare.comparators, &n->l1, depth);
+        break;
+    case Call_kind:
+        n->a = stc_expr(cv, e->v.Call.func, d);
+        STC_EXPRS(cv, e->v.Call.args, &n->l1, depth);
+        stc_seq(cv, (asdl_seq *)e->v.Call.keywords, &n->l2, depth, false, stc_keyword);
+        break;
+    case FormattedValue_kind:
+        n->a = stc_expr(cv, e->v.FormattedValue.value, d);
+        n->level = e->v.FormattedValue.conversion;
+        n->b = stc_expr(cv, e->v.FormattedValue.format_spec, d);
+        break;
+    case JoinedStr_kind:
+        STC_EXPRS(cv, e->v.JoinedStr.values, &n->l1, depth);
+        break;
+    case Constant_kind:
+        stc_constant(e->v.Constant.value, n);
+        break;
+    case Attribute_kind:
+        n->a = stc_expr(cv, e->v.Attribute.value, d);
+        n->id = stc_py_str(e->v.Attribute.attr);
+        break;
+    case Subscript_kind:
+        n->a = stc_expr(cv, e->v.Subscript.value, d);
+        n->b = stc_expr(cv, e->v.Subscript.slice, d);
+        break;
+    case Starred_kind:
+        n->a = stc_expr(cv, e->v.Starred.value, d);
+        break;
+    case Name_kind:
+        n->id = stc_py_str(e->v.Name.id);
+        break;
+    case List_kind:
+        STC_EXPRS(cv, e->v.List.elts, &n->l1, depth);
+        break;
+    case Tuple_kind:
+        STC_EXPRS(cv, e->v.Tuple.elts, &n->l1, depth);
+        break;
+    case Slice_kind:
+        n->a = stc_expr(cv, e->v.Slice.lower, d);
+        n->b = stc_expr(cv, e->v.Slice.upper, d);
+        n->c = stc_expr(cv, e->v.Slice.step, d);
+        break;
+    }
+    return n;
+}
+
+/* Global and Nonlocal: the identifiers as NAME nodes at the statement. */
+static void stc_names(stc_conv *cv, asdl_identifier_seq *names, stc_node *n)
+{
+    (void)cv;
+    if (!names)
+        return;
+    for (Py_ssize_t i = 0; i < asdl_seq_LEN(names); i++) {
+        stc_node *nm = stc_node_new(STC_N_NAME);
+        nm->id = stc_py_str(asdl_seq_GET(names, i));
+        nm->pos = n->pos;
+        stc_list_push(&n->l1, nm);
+    }
+}
+
+static stc_node *stc_function(stc_conv *cv, stc_node_kind kind, stmt_ty s, int depth)
+{
+    /* FunctionDef and AsyncFunctionDef have the same fields. */
+    stc_node *n = stc_node_new(kind);
+    STC_SET_POS(cv, n, s);
+    n->id = stc_py_str(s->v.FunctionDef.name);
+    n->a = stc_arguments(cv, s->v.FunctionDef.args, depth + 1);
+    STC_STMTS(cv, s->v.FunctionDef.body, &n->l0, depth);
+    STC_EXPRS(cv, s->v.FunctionDef.decorator_list, &n->l1, depth);
+    n->b = stc_expr(cv, s->v.FunctionDef.returns, depth + 1);
+    return n;
+}
+
+static stc_node *stc_stmt(stc_conv *cv, stmt_ty s, int depth)
+{
+    if (!s || stc_too_deep(cv, depth))
+        return NULL;
+    int d = depth + 1;
+    stc_node *n;
+    switch (s->kind) {
+    case FunctionDef_kind:
+        return stc_function(cv, STC_N_FUNCTION_DEF, s, depth);
+    case AsyncFunctionDef_kind:
+        return stc_function(cv, STC_N_ASYNC_FUNCTION_DEF, s, depth);
+    case ClassDef_kind:
+        n = stc_node_new(STC_N_CLASS_DEF);
+        STC_SET_POS(cv, n, s);
+        n->id = stc_py_str(s->v.ClassDef.name);
+        STC_STMTS(cv, s->v.ClassDef.body, &n->l0, depth);
+        STC_EXPRS(cv, s->v.ClassDef.bases, &n->l1, depth);
+        stc_seq(cv, (asdl_seq *)s->v.ClassDef.keywords, &n->l2, depth, false, stc_keyword);
+        STC_EXPRS(cv, s->v.ClassDef.decorator_list, &n->l3, depth);
         return n;
-    }
-    if (kind == STC_N_ARGUMENTS) {
-        stc_convert_arguments(cv, o, n, depth);
+    case Return_kind:
+        n = stc_node_new(STC_N_RETURN);
+        STC_SET_POS(cv, n, s);
+        n->a = stc_expr(cv, s->v.Return.value, d);
         return n;
+    case Delete_kind:
+        n = stc_node_new(STC_N_DELETE);
+        STC_SET_POS(cv, n, s);
+        STC_EXPRS(cv, s->v.Delete.targets, &n->l1, depth);
+        return n;
+    case Assign_kind:
+        n = stc_node_new(STC_N_ASSIGN);
+        STC_SET_POS(cv, n, s);
+        STC_EXPRS(cv, s->v.Assign.targets, &n->l1, depth);
+        n->a = stc_expr(cv, s->v.Assign.value, d);
+        return n;
+    case AugAssign_kind:
+        n = stc_node_new(STC_N_AUG_ASSIGN);
+        STC_SET_POS(cv, n, s);
+        n->a = stc_expr(cv, s->v.AugAssign.target, d);
+        n->id = stc_xstrdup(stc_operator_text(s->v.AugAssign.op));
+        n->b = stc_expr(cv, s->v.AugAssign.value, d);
+        return n;
+    case AnnAssign_kind:
+        n = stc_node_new(STC_N_ANN_ASSIGN);
+        STC_SET_POS(cv, n, s);
+        n->a = stc_expr(cv, s->v.AnnAssign.target, d);
+        n->b = stc_expr(cv, s->v.AnnAssign.annotation, d);
+        n->c = stc_expr(cv, s->v.AnnAssign.value, d);
+        n->level = s->v.AnnAssign.simple;
+        return n;
+    case For_kind:
+    case AsyncFor_kind:
+        /* For and AsyncFor have the same fields. */
+        n = stc_node_new(s->kind == For_kind ? STC_N_FOR : STC_N_ASYNC_FOR);
+        STC_SET_POS(cv, n, s);
+        n->a = stc_expr(cv, s->v.For.target, d);
+        n->b = stc_expr(cv, s->v.For.iter, d);
+        STC_STMTS(cv, s->v.For.body, &n->l0, depth);
+        STC_STMTS(cv, s->v.For.orelse, &n->l1, depth);
+        return n;
+    case While_kind:
+        n = stc_node_new(STC_N_WHILE);
+        STC_SET_POS(cv, n, s);
+        n->a = stc_expr(cv, s->v.While.test, d);
+        STC_STMTS(cv, s->v.While.body, &n->l0, depth);
+        STC_STMTS(cv, s->v.While.orelse, &n->l1, depth);
+        return n;
+    case If_kind:
+        n = stc_node_new(STC_N_IF);
+        STC_SET_POS(cv, n, s);
+        n->a = stc_expr(cv, s->v.If.test, d);
+        STC_STMTS(cv, s->v.If.body, &n->l0, depth);
+        STC_STMTS(cv, s->v.If.orelse, &n->l1, depth);
+        return n;
+    case With_kind:
+    case AsyncWith_kind:
+        /* With and AsyncWith have the same fields. */
+        n = stc_node_new(s->kind == With_kind ? STC_N_WITH : STC_N_ASYNC_WITH);
+        STC_SET_POS(cv, n, s);
+        stc_seq(cv, (asdl_seq *)s->v.With.items, &n->l1, depth, false, stc_withitem);
+        STC_STMTS(cv, s->v.With.body, &n->l0, depth);
+        return n;
+    case Raise_kind:
+        n = stc_node_new(STC_N_RAISE);
+        STC_SET_POS(cv, n, s);
+        n->a = stc_expr(cv, s->v.Raise.exc, d);
+        n->b = stc_expr(cv, s->v.Raise.cause, d);
+        return n;
+    case Try_kind:
+    case TryStar_kind:
+        /* Try and TryStar have the same fields. */
+        n = stc_node_new(s->kind == Try_kind ? STC_N_TRY : STC_N_TRY_STAR);
+        STC_SET_POS(cv, n, s);
+        STC_STMTS(cv, s->v.Try.body, &n->l0, depth);
+        stc_seq(cv, (asdl_seq *)s->v.Try.handlers, &n->l1, depth, false, stc_handler);
+        STC_STMTS(cv, s->v.Try.orelse, &n->l2, depth);
+        STC_STMTS(cv, s->v.Try.finalbody, &n->l3, depth);
+        return n;
+    case Assert_kind:
+        n = stc_node_new(STC_N_ASSERT);
+        STC_SET_POS(cv, n, s);
+        n->a = stc_expr(cv, s->v.Assert.test, d);
+        n->b = stc_expr(cv, s->v.Assert.msg, d);
+        return n;
+    case Import_kind:
+        n = stc_node_new(STC_N_IMPORT);
+        STC_SET_POS(cv, n, s);
+        stc_seq(cv, (asdl_seq *)s->v.Import.names, &n->l1, depth, false, stc_alias);
+        return n;
+    case ImportFrom_kind:
+        n = stc_node_new(STC_N_IMPORT_FROM);
+        STC_SET_POS(cv, n, s);
+        n->sval = stc_py_str(s->v.ImportFrom.module);
+        stc_seq(cv, (asdl_seq *)s->v.ImportFrom.names, &n->l1, depth, false, stc_alias);
+        n->level = s->v.ImportFrom.level;
+        return n;
+    case Global_kind:
+        n = stc_node_new(STC_N_GLOBAL);
+        STC_SET_POS(cv, n, s);
+        stc_names(cv, s->v.Global.names, n);
+        return n;
+    case Nonlocal_kind:
+        n = stc_node_new(STC_N_NONLOCAL);
+        STC_SET_POS(cv, n, s);
+        stc_names(cv, s->v.Nonlocal.names, n);
+        return n;
+    case Expr_kind:
+        n = stc_node_new(STC_N_EXPR);
+        STC_SET_POS(cv, n, s);
+        n->a = stc_expr(cv, s->v.Expr.value, d);
+        return n;
+    case Pass_kind:
+        n = stc_node_new(STC_N_PASS);
+        break;
+    case Break_kind:
+        n = stc_node_new(STC_N_BREAK);
+        break;
+    case Continue_kind:
+        n = stc_node_new(STC_N_CONTINUE);
+        break;
+    case Match_kind:
+        n = stc_node_new(STC_N_UNSUPPORTED);
+        n->owned_type = stc_xstrdup("Match");
+        n->py_type = n->owned_type;
+        break;
+    default:
+        /* A statement kind newer than this converter. */
+        n = stc_node_new(STC_N_UNSUPPORTED);
+        n->owned_type = stc_xasprintf("stmt kind %d", (int)s->kind);
+        n->py_type = n->owned_type;
+        break;
     }
-    const stc_kindspec *ks = &kindspecs[kind];
-    for (int f = 0; f < ks->nfields; f++) {
-        PyObject *v = PyObject_GetAttr(o, ks->fields[f].field);
-        if (!v) {
-            PyErr_Clear();
-            continue;
-        }
-        switch (ks->fields[f].slot) {
-        case SLOT_A:
-            n->a = stc_convert(cv, v, depth + 1);
-            break;
-        case SLOT_B:
-            n->b = stc_convert(cv, v, depth + 1);
-            break;
-        case SLOT_C:
-            n->c = stc_convert(cv, v, depth + 1);
-            break;
-        case SLOT_L0:
-            stc_convert_list(cv, v, &n->l0, depth, false);
-            break;
-        case SLOT_L1:
-            stc_convert_list(cv, v, &n->l1, depth, kind == STC_N_DICT);
-            break;
-        case SLOT_L2:
-            if (kind == STC_N_COMPARE && PyList_Check(v)) {
-                for (Py_ssize_t i = 0; i < PyList_GET_SIZE(v); i++) {
-                    stc_node *op = stc_node_new(STC_N_OP);
-                    op->id = stc_xstrdup(stc_op_text(PyList_GET_ITEM(v, i)));
-                    stc_list_push(&n->l2, op);
-                }
-            } else {
-                stc_convert_list(cv, v, &n->l2, depth, false);
-            }
-            break;
-        case SLOT_L3:
-            stc_convert_list(cv, v, &n->l3, depth, false);
-            break;
-        case SLOT_ID:
-            n->id = stc_py_str(v);
-            break;
-        case SLOT_SVAL:
-            n->sval = stc_py_str(v);
-            break;
-        case SLOT_OP:
-            n->id = stc_xstrdup(stc_op_text(v));
-            break;
-        case SLOT_LEVEL:
-            n->level = PyLong_Check(v) ? (int)PyLong_AsLong(v) : 0;
-            break;
-        case SLOT_NAMES:
-            if (PyList_Check(v)) {
-                for (Py_ssize_t i = 0; i < PyList_GET_SIZE(v); i++) {
-                    stc_node *nm = stc_node_new(STC_N_NAME);
-                    nm->id = stc_py_str(PyList_GET_ITEM(v, i));
-                    nm->pos = n->pos;
-                    stc_list_push(&n->l1, nm);
-                }
-            }
-            break;
-        }
-        Py_DECREF(v);
-    }
+    STC_SET_POS(cv, n, s);
     return n;
 }
 
@@ -617,23 +849,49 @@ static void stc_build_class(stc_module *mod, stc_node *cls, stc_class *out)
     }
 }
 
-static void stc_add_syntax_error(stc_conv *cv, PyObject *exc)
+/* The parser's exception (pending) as a diagnostic; clears it. */
+static void stc_add_parse_error(stc_conv *cv)
 {
-    PyObject *msg = PyObject_GetAttrString(exc, "msg");
-    PyErr_Clear();
-    long line = stc_py_long_attr(exc, s_lineno, 0);
-    PyObject *off = PyObject_GetAttrString(exc, "offset");
-    PyErr_Clear();
-    long col = off && PyLong_Check(off) ? PyLong_AsLong(off) : 0;
-    Py_XDECREF(off);
-    char *m = msg ? stc_py_str(msg) : stc_xstrdup("invalid syntax");
+    stc_py_enter();
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    bool syntax = value && PyErr_GivenExceptionMatches(value, PyExc_SyntaxError);
+    bool deep = value && (PyErr_GivenExceptionMatches(value, PyExc_RecursionError) ||
+                          PyErr_GivenExceptionMatches(value, PyExc_MemoryError));
+    PyObject *msg = NULL;
+    long col = 0;
+    if (syntax) {
+        msg = PyObject_GetAttrString(value, "msg");
+        PyErr_Clear();
+        PyObject *off = PyObject_GetAttrString(value, "offset");
+        PyErr_Clear();
+        col = off && PyLong_Check(off) ? PyLong_AsLong(off) : 0;
+        Py_XDECREF(off);
+    }
+    stc_py_leave();
+    if (syntax) {
+        long line = stc_py_long_attr(value, s_lineno, 0);
+        char *m = msg ? stc_py_str(msg) : stc_xstrdup("invalid syntax");
+        const char *tname = Py_TYPE(value)->tp_name;
+        stc_diag_add(cv->d, STC_SEV_ERROR, cv->file, (int)line, (int)(col > 0 ? col : 1), "STC001",
+                     "%s: %s", strcmp(tname, "SyntaxError") == 0 ? "syntax error" : tname, m);
+        free(m);
+    } else if (deep) {
+        stc_diag *dg = stc_diag_add(cv->d, STC_SEV_ERROR, cv->file, 1, 1, "STC003",
+                                    "the module is nested too deeply for Python's parser");
+        stc_diag_set_hint(dg, "split deeply nested expressions into several statements");
+    } else {
+        char *m = value ? stc_py_str(value) : stc_xstrdup("unknown error");
+        stc_diag_add(cv->d, STC_SEV_ERROR, cv->file, 1, 1, "STC001", "cannot parse: %s", m);
+        free(m);
+    }
+    stc_py_enter();
     Py_XDECREF(msg);
-    const char *tname = Py_TYPE(exc)->tp_name;
-    stc_diag *dg = stc_diag_add(cv->d, STC_SEV_ERROR, cv->file, (int)line, (int)(col > 0 ? col : 1),
-                                "STC001", "%s: %s",
-                                strcmp(tname, "SyntaxError") == 0 ? "syntax error" : tname, m);
-    (void)dg;
-    free(m);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    stc_py_leave();
 }
 
 stc_module *stc_parse_source(const char *file, const char *source, size_t len, stc_diags *d)
@@ -699,30 +957,21 @@ stc_module *stc_parse_source(const char *file, const char *source, size_t len, s
     char *text = stc_xstrndup(source, len);
     PyCompilerFlags flags = _PyCompilerFlags_INIT;
     flags.cf_flags = PyCF_ONLY_AST | PyCF_IGNORE_COOKIE;
-    PyObject *tree = Py_CompileStringExFlags(text, file, Py_file_input, &flags, -1);
+    /* What Py_CompileStringExFlags does for PyCF_ONLY_AST, without turning the
+     * tree into Python objects (PyAST_mod2obj). */
+    stc_py_enter();
+    PyObject *fname = PyUnicode_DecodeFSDefault(file);
+    PyArena *arena = fname ? _PyArena_New() : NULL;
+    mod_ty tree = arena ? _PyParser_ASTFromString(text, fname, Py_file_input, &flags, arena) : NULL;
+    Py_XDECREF(fname);
+    if (!tree && arena)
+        _PyArena_Free(arena);
+    stc_py_leave();
+    free(text);
     if (!tree) {
-        PyObject *type, *value, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        PyErr_NormalizeException(&type, &value, &tb);
-        if (value && PyErr_GivenExceptionMatches(value, PyExc_SyntaxError)) {
-            stc_add_syntax_error(&cv, value);
-        } else if (value && (PyErr_GivenExceptionMatches(value, PyExc_RecursionError) ||
-                             PyErr_GivenExceptionMatches(value, PyExc_MemoryError))) {
-            stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, file, 1, 1, "STC003",
-                                        "the module is nested too deeply for Python's parser");
-            stc_diag_set_hint(dg, "split deeply nested expressions into several statements");
-        } else {
-            char *m = value ? stc_py_str(value) : stc_xstrdup("unknown error");
-            stc_diag_add(d, STC_SEV_ERROR, file, 1, 1, "STC001", "cannot parse: %s", m);
-            free(m);
-        }
-        Py_XDECREF(type);
-        Py_XDECREF(value);
-        Py_XDECREF(tb);
-        free(text);
+        stc_add_parse_error(&cv);
         goto out;
     }
-    free(text);
 
     mod = stc_xcalloc(1, sizeof *mod);
     mod->file = stc_xstrdup(file);
@@ -730,11 +979,11 @@ stc_module *stc_parse_source(const char *file, const char *source, size_t len, s
     mod->source_len = len;
     mod->line_starts = cv.line_starts; /* shared with cv until `out` */
     mod->nlines = cv.nlines;
-    PyObject *body = PyObject_GetAttrString(tree, "body");
-    PyErr_Clear();
-    stc_convert_list(&cv, body, &mod->body, 0, false);
-    Py_XDECREF(body);
-    Py_DECREF(tree);
+    if (tree->kind == Module_kind)
+        STC_STMTS(&cv, tree->v.Module.body, &mod->body, 0);
+    stc_py_enter();
+    _PyArena_Free(arena);
+    stc_py_leave();
     if (cv.too_deep) {
         stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, file, 1, 1, "STC003",
                                     "the module nests expressions or blocks more than %d deep",

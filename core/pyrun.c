@@ -61,6 +61,7 @@ static const char HELPERS[] =
 /* The pending Python exception as "Type: message" (allocated); clears it. */
 static char *pyrun_exception_text(void)
 {
+    stc_py_enter();
     PyObject *type = NULL, *value = NULL, *tb = NULL;
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
@@ -70,11 +71,14 @@ static char *pyrun_exception_text(void)
     const char *msg = s ? PyUnicode_AsUTF8(s) : NULL;
     if (!msg)
         PyErr_Clear();
+    stc_py_leave();
     out = msg && *msg ? stc_xasprintf("%s: %s", tname, msg) : stc_xstrdup(tname);
+    stc_py_enter();
     Py_XDECREF(s);
     Py_XDECREF(type);
     Py_XDECREF(value);
     Py_XDECREF(tb);
+    stc_py_leave();
     return out;
 }
 
@@ -109,22 +113,28 @@ int stc_pyrun_open(const char *path, const char *class_name, const cJSON *params
     }
     if (stc_py_init(err) != 0)
         return -1;
+    stc_py_enter();
     PyObject *ns = PyDict_New();
     PyObject *builtins = PyEval_GetBuiltins();
     PyDict_SetItemString(ns, "__builtins__", builtins);
     PyObject *r = PyRun_String(HELPERS, Py_file_input, ns, ns);
+    Py_XDECREF(r);
+    stc_py_leave();
     if (!r) {
         char *why = pyrun_exception_text();
         *err = stc_xasprintf("cannot prepare the local run: %s", why);
         free(why);
+        stc_py_enter();
         Py_DECREF(ns);
+        stc_py_leave();
         return -1;
     }
-    Py_DECREF(r);
     char *modname = pyrun_module_name(path);
     char *ptext = pyrun_args_text(params);
+    stc_py_enter();
     PyObject *fn = PyDict_GetItemString(ns, "stc_open"); /* borrowed */
     PyObject *obj = PyObject_CallFunction(fn, "ssss", path, modname, class_name, ptext);
+    stc_py_leave();
     free(modname);
     free(ptext);
     if (!obj) {
@@ -132,7 +142,9 @@ int stc_pyrun_open(const char *path, const char *class_name, const cJSON *params
         *err = stc_xasprintf("--run-local: importing %s and building %s(...) raised %s", path,
                              class_name, why);
         free(why);
+        stc_py_enter();
         Py_DECREF(ns);
+        stc_py_leave();
         return -1;
     }
     stc_pyrun *p = stc_xcalloc(1, sizeof *p);
@@ -148,8 +160,10 @@ int stc_pyrun_call(stc_pyrun *r, const char *fn, const cJSON *payload, cJSON **r
     *result = NULL;
     *error = *message = NULL;
     char *ptext = pyrun_args_text(payload);
+    stc_py_enter();
     PyObject *call = PyDict_GetItemString(r->ns, "stc_call"); /* borrowed */
     PyObject *t = PyObject_CallFunction(call, "Oss", r->instance, fn, ptext);
+    stc_py_leave();
     free(ptext);
     if (!t) {
         char *why = pyrun_exception_text();
@@ -157,13 +171,16 @@ int stc_pyrun_call(stc_pyrun *r, const char *fn, const cJSON *payload, cJSON **r
         free(why);
         return STC_PYRUN_ERROR;
     }
+    stc_py_enter();
     long code = PyLong_AsLong(PyTuple_GetItem(t, 0));
     const char *a = PyUnicode_AsUTF8(PyTuple_GetItem(t, 1));
     PyObject *bobj = PyTuple_GetItem(t, 2);
     const char *b = bobj != Py_None ? PyUnicode_AsUTF8(bobj) : NULL;
+    if (!a)
+        PyErr_Clear();
+    stc_py_leave();
     int rc;
     if (!a) {
-        PyErr_Clear();
         *error = stc_xasprintf("--run-local: %s gave text that is not UTF-8", fn);
         rc = STC_PYRUN_ERROR;
     } else if (code == 0) {
@@ -183,7 +200,9 @@ int stc_pyrun_call(stc_pyrun *r, const char *fn, const cJSON *payload, cJSON **r
         *error = stc_xasprintf("--run-local: %s", a);
         rc = STC_PYRUN_ERROR;
     }
+    stc_py_enter();
     Py_DECREF(t);
+    stc_py_leave();
     return rc;
 }
 
@@ -191,7 +210,9 @@ void stc_pyrun_close(stc_pyrun *r)
 {
     if (!r)
         return;
+    stc_py_enter();
     Py_XDECREF(r->instance);
     Py_XDECREF(r->ns);
+    stc_py_leave();
     free(r);
 }
