@@ -889,6 +889,10 @@ stc_routes *stc_routes_build(const stc_module *m, stc_unit_info *units, size_t n
             stc_build_ws(&rt->ws[rt->nws++], u, m, d);
     }
     stc_check_conflicts(rt, m, d);
+    for (size_t i = 0; i < rt->nhttp; i++)
+        stc_name_index_add(&rt->http_ix, rt->http[i].function);
+    for (size_t i = 0; i < rt->nws; i++)
+        stc_name_index_add(&rt->ws_ix, rt->ws[i].function);
     return rt;
 }
 
@@ -915,23 +919,23 @@ void stc_routes_free(stc_routes *r)
     }
     free(r->http);
     free(r->ws);
+    stc_name_index_free(&r->http_ix);
+    stc_name_index_free(&r->ws_ix);
     free(r);
 }
 
+/* Every HTTP unit's handler, spec entry and template resources look up its
+ * route by name: an index, not a scan (quadratic in the number of methods). */
 const stc_route *stc_routes_find(const stc_routes *r, const char *function)
 {
-    for (size_t i = 0; r && i < r->nhttp; i++)
-        if (strcmp(r->http[i].function, function) == 0)
-            return &r->http[i];
-    return NULL;
+    long i = r && function ? stc_name_index_find(&r->http_ix, function) : -1;
+    return i >= 0 ? &r->http[i] : NULL;
 }
 
 const stc_ws_route *stc_routes_find_ws(const stc_routes *r, const char *function)
 {
-    for (size_t i = 0; r && i < r->nws; i++)
-        if (strcmp(r->ws[i].function, function) == 0)
-            return &r->ws[i];
-    return NULL;
+    long i = r && function ? stc_name_index_find(&r->ws_ix, function) : -1;
+    return i >= 0 ? &r->ws[i] : NULL;
 }
 
 const stc_route *stc_routes_for(const stc_service *svc, const char *function)

@@ -24,6 +24,7 @@
 #include "core/diag.h"
 #include "core/inflect.h"
 #include "core/ir.h"
+#include "core/util.h"
 
 struct stc_service;
 
@@ -120,6 +121,7 @@ typedef struct stc_routes {
     size_t nhttp;
     stc_ws_route *ws;           /* in method definition order */
     size_t nws;
+    stc_name_index http_ix, ws_ix; /* function name -> position, for the lookups */
 } stc_routes;
 
 /* The API's WebSocket route selection expression. */
