@@ -84,6 +84,13 @@ void stc_asl_exits_patch(stc_asl_exits *e, const char *name)
     e->count = 0;
 }
 
+void stc_asl_exits_patch_ref(stc_asl_exits *e, const char *name)
+{
+    for (size_t i = 0; i < e->count; i++)
+        stc_asl_add(e->items[i].obj, e->items[i].key, cJSON_CreateStringReference(name));
+    e->count = 0;
+}
+
 void stc_asl_exits_free(stc_asl_exits *e)
 {
     free(e->items);

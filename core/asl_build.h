@@ -47,6 +47,8 @@ void stc_asl_exits_add(stc_asl_exits *e, cJSON *obj, const char *key);
 void stc_asl_exits_move(stc_asl_exits *to, stc_asl_exits *from);
 /* Set every exit to `name` and empty the list. */
 void stc_asl_exits_patch(stc_asl_exits *e, const char *name);
+/* The same with `name` kept by reference: it must outlive the tree. */
+void stc_asl_exits_patch_ref(stc_asl_exits *e, const char *name);
 void stc_asl_exits_free(stc_asl_exits *e);
 
 /* A string literal for an intrinsic argument: 'it\'s' (escapes ' { } \). */

@@ -321,6 +321,24 @@ char *wf_text(wf_ctx *c, const stc_node *n, int max)
 
 /* ---- emission ---- */
 
+/* The copy of a state name the machine owns (wf_name made it, or it is
+ * added to the pool): the state table and the ASL's Next fields use it. */
+static const char *wf_owned_name(wf_ctx *c, const char *name)
+{
+    wf_name_set *set = c->name_set;
+    size_t hash = stc_name_hash(name);
+    if (wf_name_set_has(set, name, hash))
+        return wf_name_slot_of(set, name, hash)->name;
+    /* not a name from wf_name: own a copy (kept out of the set, which only
+     * wf_name's names make unique) */
+    if (c->nnames == c->capnames) {
+        c->capnames = c->capnames ? c->capnames * 2 : 32;
+        c->names = stc_xrealloc(c->names, c->capnames * sizeof *c->names);
+    }
+    c->names[c->nnames] = stc_xstrdup(name);
+    return c->names[c->nnames++];
+}
+
 static void wf_record(wf_ctx *c, const char *name, cJSON *st, stc_wf_call call, const char *callee)
 {
     stc_workflow *wf = c->wf;
@@ -329,7 +347,7 @@ static void wf_record(wf_ctx *c, const char *name, cJSON *st, stc_wf_call call, 
         wf->states = stc_xrealloc(wf->states, c->capstates * sizeof *wf->states);
     }
     stc_wf_state *s = &wf->states[wf->nstates++];
-    s->name = stc_xstrdup(name);
+    s->name = (char *)wf_owned_name(c, name);
     const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "Type"));
     static const char *const types[] = {"Pass", "Task", "Choice", "Wait", "Succeed", "Fail",
                                         "Parallel", "Map"};
@@ -380,7 +398,7 @@ void wf_scope_close(wf_scope *sc)
 const char *wf_emit(wf_ctx *c, cJSON *st, const char *name, stc_wf_call call, const char *callee)
 {
     wf_scope *sc = c->scope;
-    stc_asl_exits_patch(&sc->dangling, name);
+    stc_asl_exits_patch_ref(&sc->dangling, wf_owned_name(c, name));
     if (sc->want_first && !sc->first_emit)
         sc->first_emit = name;
     return wf_add(c, st, name, call, callee);
@@ -703,9 +721,8 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
     else
         wf->asl = asl;
     wf_scope_free(&main);
-    for (size_t i = 0; i < c.nnames; i++)
-        free(c.names[i]);
-    free(c.names);
+    wf->names = c.names;
+    wf->nnames = c.nnames;
     wf_name_set_clear(c.name_set);
     for (size_t i = 0; i < c.nlocals; i++)
         free(c.locals[i]);
@@ -752,11 +769,12 @@ void stc_workflows_free(stc_workflows *w)
     for (size_t i = 0; i < w->count; i++) {
         stc_workflow *wf = &w->items[i];
         cJSON_Delete(wf->asl);
-        for (size_t k = 0; k < wf->nstates; k++) {
-            free(wf->states[k].name);
+        for (size_t k = 0; k < wf->nstates; k++)
             free(wf->states[k].callee);
-        }
         free(wf->states);
+        for (size_t k = 0; k < wf->nnames; k++)
+            free(wf->names[k]);
+        free(wf->names);
     }
     free(w->items);
     free(w);

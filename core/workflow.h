@@ -39,7 +39,7 @@ typedef enum stc_wf_call {
 /* One state of a compiled machine (Parallel branches and Map item processors
  * included): the source map entry and, for a Task, what it calls. */
 typedef struct stc_wf_state {
-    char *name;        /* unique within the whole machine */
+    char *name;        /* unique within the whole machine; borrowed from names */
     const char *type;  /* "Pass", "Task", "Choice", ... (static) */
     stc_pos pos;       /* the Python source range it comes from */
     stc_wf_call call;
@@ -51,6 +51,12 @@ typedef struct stc_workflow {
     cJSON *asl;               /* the state machine; NULL when it has errors */
     stc_wf_state *states;     /* in emission order */
     size_t nstates;
+    /* The state names (owned): the table's names, and the "Next" and
+     * "Default" strings of asl that the compiler fills in, which the tree
+     * keeps by reference (cJSON_CreateStringReference; cJSON_Duplicate
+     * copies them). */
+    char **names;
+    size_t nnames;
 } stc_workflow;
 
 typedef struct stc_workflows {
