@@ -11,12 +11,17 @@
 #include "core/triggers.h"
 #include "core/util.h"
 
+static void stc_add_env_name(stc_buf *b, const char *prefix, const char *name)
+{
+    stc_buf_puts(b, prefix);
+    for (const char *p = name; *p; p++)
+        stc_buf_putc(b, (char)toupper((unsigned char)*p));
+}
+
 char *stc_handler_env_name(const char *prefix, const char *name)
 {
     stc_buf b = STC_BUF_INIT;
-    stc_buf_puts(&b, prefix);
-    for (const char *p = name; *p; p++)
-        stc_buf_putc(&b, (char)toupper((unsigned char)*p));
+    stc_add_env_name(&b, prefix, name);
     return stc_buf_take(&b);
 }
 
@@ -71,12 +76,15 @@ static void stc_add_params(stc_buf *b, const stc_method *m, const stc_route_para
         if (p->vararg || p->kwarg)
             continue;
         const stc_route_param *r = stc_route_param_of(rp, nrp, p);
-        stc_buf_printf(b, "%s{\"name\": ", indent);
+        stc_buf_puts(b, indent);
+        stc_buf_puts(b, "{\"name\": ");
         stc_py_str(b, p->name);
         stc_buf_puts(b, ", \"type\": ");
         stc_py_str(b, p->annotation);
         bool required = stc_param_required(p);
-        stc_buf_printf(b, ", \"required\": %s, \"in\": ", stc_py_bool(required && (!r || r->required)));
+        stc_buf_puts(b, ", \"required\": ");
+        stc_buf_puts(b, stc_py_bool(required && (!r || r->required)));
+        stc_buf_puts(b, ", \"in\": ");
         stc_py_str(b, r ? stc_param_in_name(r->in) : NULL);
         if (required && r && !r->required)
             stc_buf_puts(b, ", \"default_none\": True");
@@ -199,9 +207,11 @@ char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const
 
     stc_buf_puts(&b, "FUNCTION = {\n    \"name\": ");
     stc_py_str(&b, m->name);
-    stc_buf_printf(&b, ",\n    \"kind\": \"%s\",\n", stc_kind_json(u->kind));
-    const stc_route *route = svc->routes ? stc_routes_find(svc->routes, m->name) : NULL;
-    const stc_ws_route *ws = svc->routes ? stc_routes_find_ws(svc->routes, m->name) : NULL;
+    stc_buf_puts(&b, ",\n    \"kind\": \"");
+    stc_buf_puts(&b, stc_kind_json(u->kind));
+    stc_buf_puts(&b, "\",\n");
+    const stc_route *route = slice->route;
+    const stc_ws_route *ws = slice->ws_route;
     if (u->kind == STC_KIND_REST) {
         stc_buf_puts(&b, "    \"method\": ");
         stc_py_str(&b, route ? route->http_method : stc_naming_group_method(u->group));
@@ -216,7 +226,9 @@ char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const
         stc_py_str(&b, ws->route_key);
         stc_buf_puts(&b, ",\n");
     }
-    stc_buf_printf(&b, "    \"kwargs\": %s,\n    \"params\": [\n", stc_py_bool(stc_has_kwargs(m)));
+    stc_buf_puts(&b, "    \"kwargs\": ");
+    stc_buf_puts(&b, stc_py_bool(stc_has_kwargs(m)));
+    stc_buf_puts(&b, ",\n    \"params\": [\n");
     if (route)
         stc_add_params(&b, m, route->params, route->nparams, "        ");
     else if (ws)
@@ -231,36 +243,40 @@ char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const
         const stc_param *p = &init->params[i];
         if (p->vararg || p->kwarg)
             continue;
-        char *env = stc_handler_env_name(STC_ENV_PARAM, p->name);
         stc_buf_puts(&b, "    {\"name\": ");
         stc_py_str(&b, p->name);
         stc_buf_puts(&b, ", \"type\": ");
         stc_py_str(&b, p->annotation);
-        stc_buf_printf(&b, ", \"required\": %s, \"env\": \"%s\"},\n",
-                       stc_py_bool(stc_param_required(p)), env);
-        free(env);
+        stc_buf_puts(&b, ", \"required\": ");
+        stc_buf_puts(&b, stc_py_bool(stc_param_required(p)));
+        stc_buf_puts(&b, ", \"env\": \"");
+        stc_add_env_name(&b, STC_ENV_PARAM, p->name);
+        stc_buf_puts(&b, "\"},\n");
     }
     stc_buf_puts(&b, "]\n\nRESOURCES = [\n");
     for (size_t i = 0; i < slice->nresources; i++) {
         const stc_slice_resource *r = &slice->resources[i];
-        char *env = stc_handler_env_name(stc_slice_kind_env(r->kind), r->attr);
         stc_buf_puts(&b, "    {\"attr\": ");
         stc_py_str(&b, r->attr);
-        stc_buf_printf(&b, ", \"kind\": \"%s\", \"env\": \"%s\", \"key_type\": ", stc_slice_kind_name(r->kind),
-                       env);
+        stc_buf_puts(&b, ", \"kind\": \"");
+        stc_buf_puts(&b, stc_slice_kind_name(r->kind));
+        stc_buf_puts(&b, "\", \"env\": \"");
+        stc_add_env_name(&b, stc_slice_kind_env(r->kind), r->attr);
+        stc_buf_puts(&b, "\", \"key_type\": ");
         stc_py_str(&b, r->key_type);
         stc_buf_puts(&b, "},\n");
-        free(env);
     }
     stc_buf_puts(&b, "]\n\nCALLS = [\n");
     for (size_t i = 0; i < slice->ncalls; i++) {
         const stc_unit_info *c = slice->calls[i];
         bool lambda = c->unit == STC_UNIT_LAMBDA;
-        char *env = stc_handler_env_name(lambda ? STC_ENV_FUNCTION : STC_ENV_STATE_MACHINE, c->method->name);
         stc_buf_puts(&b, "    {\"attr\": ");
         stc_py_str(&b, c->method->name);
-        stc_buf_printf(&b, ", \"unit\": \"%s\", \"env\": \"%s\", \"params\": [",
-                       lambda ? "lambda" : "state_machine", env);
+        stc_buf_puts(&b, ", \"unit\": \"");
+        stc_buf_puts(&b, lambda ? "lambda" : "state_machine");
+        stc_buf_puts(&b, "\", \"env\": \"");
+        stc_add_env_name(&b, lambda ? STC_ENV_FUNCTION : STC_ENV_STATE_MACHINE, c->method->name);
+        stc_buf_puts(&b, "\", \"params\": [");
         size_t k = 0;
         for (size_t j = 0; j < c->method->nparams; j++) {
             if (c->method->params[j].vararg || c->method->params[j].kwarg)
@@ -270,7 +286,6 @@ char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const
             stc_py_str(&b, c->method->params[j].name);
         }
         stc_buf_puts(&b, "]},\n");
-        free(env);
     }
     stc_buf_puts(&b, "]\n\n");
     if (triggered) {

@@ -273,12 +273,32 @@ static bool stc_is_cloud_unit(const stc_unit_info *u)
            (u->kind == STC_KIND_FUNCTION || u->kind == STC_KIND_REST || u->kind == STC_KIND_WEBSOCKET);
 }
 
+/* One self.<attr> reference of a method, resolved against the service: a
+ * method of the class (index into cls->methods) or a declared resource
+ * (index into the slicer's `declared`). */
+typedef struct stc_slicer_ref {
+    bool method;
+    size_t index;
+} stc_slicer_ref;
+
+/* What one method contributes to every slice that keeps it, computed on its
+ * first use: its self.<attr> references (first use order) and the module-level
+ * defs its names reach (statement indexes, any order). */
+typedef struct stc_slicer_contrib {
+    bool done;
+    stc_slicer_ref *refs;
+    size_t nrefs;
+    size_t *defs;
+    size_t ndefs;
+} stc_slicer_contrib;
+
 /* What every unit's slice shares is computed once per service, and what one
- * method or statement contributes (its self.<attr> references, the names it
- * uses, its text) once per method or statement, on first use: a service of N
- * units with H helpers costs O(N + H + code) to slice, not O(N * (N + code)).
- * Per-unit membership ("kept") uses generation stamps, so no per-unit array
- * is cleared. */
+ * method or statement contributes (its resolved self.<attr> references, the
+ * module-level defs it reaches, its text) once per method or statement, on
+ * first use: a service of N units with H helpers costs O(N + H + code) to
+ * slice, plus what each unit keeps, not O(N * (N + code)). Per-unit
+ * membership ("kept") uses generation stamps, so no per-unit array is
+ * cleared and nothing is scanned per unit but what it keeps. */
 struct stc_slicer {
     const stc_service *svc;
     const stc_module *m;
@@ -286,26 +306,45 @@ struct stc_slicer {
     size_t nmethods, nbody, nmembers;
     stc_name_index methods; /* method names -> index (the first of a name wins) */
     const stc_unit_info **unit_of; /* per method: its unit, or NULL */
+    size_t *member_of;             /* per method: its index in the class body (cdef->l0) */
     size_t *dunders;               /* method indexes, ascending */
     size_t ndunders;
+    size_t *fixed;                 /* class members every slice keeps (not methods, not the docstring) */
+    size_t nfixed;
     stc_slice_resource *declared;
     size_t ndeclared;
-    stc_strset *attrs, *names; /* per method, lazily (done flags below) */
-    bool *attrs_done, *names_done;
-    char **member_text;        /* per class member (cls->def->l0), lazily */
-    stc_strset *def_names;     /* per module statement (defs only), lazily */
+    stc_slicer_contrib *contrib;   /* per method, lazily */
+    char **member_text;            /* per class member (cls->def->l0), lazily */
+    size_t *member_len;
+    stc_strset *def_names;         /* per module statement (defs only), lazily */
     bool *def_names_done;
-    char **stmt_text;          /* per module statement, lazily */
+    size_t **def_reach;            /* per candidate def (below): the candidate defs its names reach */
+    size_t *def_nreach;
+    bool *def_reach_done;
+    char **stmt_text;              /* per module statement, lazily */
+    size_t *stmt_len;
     char *class_header;
+    size_t class_header_len;
     /* Names the code every slice keeps uses (class header and class-level
      * statements, module-level non-def statements, and the defs those reach,
      * transitively), and which module statements that keeps. */
     stc_strset base;
     bool *base_kept;
+    /* The module-level defs a slice may keep beyond those: their names
+     * (position p is statement cand_stmt[p]; cand_next[p] is the next
+     * position of an equal name, or (size_t)-1). */
+    stc_name_index cand;
+    size_t *cand_stmt, *cand_next;
+    /* The unit's routes, by function name (for the handler). */
+    stc_name_index http_routes, ws_routes;
     unsigned gen;
     unsigned *mstamp; /* per method: == gen when kept for the current unit */
+    unsigned *cstamp; /* per method: == gen when a call of the current unit */
+    unsigned *rstamp; /* per declared resource: == gen when the current unit uses it */
     unsigned *sstamp; /* per module statement: == gen when kept for it */
-    size_t *order;
+    size_t *order;    /* kept methods: the worklist, then sorted */
+    size_t *merged;   /* room to sort `order` into */
+    size_t *stack;    /* module statements to visit */
 };
 
 static const stc_method *stc_slicer_method(const stc_slicer *s, const char *name)
@@ -314,26 +353,63 @@ static const stc_method *stc_slicer_method(const stc_slicer *s, const char *name
     return i >= 0 ? &s->cls->methods[i] : NULL;
 }
 
-static const stc_strset *stc_slicer_attrs(stc_slicer *s, size_t i)
+/* The candidate defs (statement indexes) named in `names`. */
+static size_t *stc_slicer_reach(const stc_slicer *s, const stc_strset *names, size_t *n)
 {
-    if (!s->attrs_done[i]) {
-        s->attrs_done[i] = true;
-        const stc_method *meth = &s->cls->methods[i];
-        if (meth->self_name) {
-            stc_attr_ctx actx = {meth->self_name, &s->attrs[i]};
-            stc_walk(meth->def, stc_collect_self_attrs, &actx);
+    size_t *out = NULL, cap = 0;
+    *n = 0;
+    for (size_t k = 0; s->cand.n && k < names->n; k++) {
+        long p = stc_name_index_find(&s->cand, names->names[k]);
+        if (p < 0)
+            continue;
+        for (size_t q = (size_t)p; q != (size_t)-1; q = s->cand_next[q]) {
+            if (*n == cap) {
+                cap = cap ? 2 * cap : 4;
+                out = stc_xrealloc(out, cap * sizeof *out);
+            }
+            out[(*n)++] = s->cand_stmt[q];
         }
     }
-    return &s->attrs[i];
+    return out;
 }
 
-static const stc_strset *stc_slicer_names(stc_slicer *s, size_t i)
+static const stc_slicer_contrib *stc_slicer_contrib_of(stc_slicer *s, size_t i)
 {
-    if (!s->names_done[i]) {
-        s->names_done[i] = true;
-        stc_walk(s->cls->methods[i].def, stc_collect_names, &s->names[i]);
+    stc_slicer_contrib *c = &s->contrib[i];
+    if (c->done)
+        return c;
+    c->done = true;
+    const stc_method *meth = &s->cls->methods[i];
+    if (meth->self_name) {
+        stc_strset attrs = {0};
+        stc_attr_ctx actx = {meth->self_name, &attrs};
+        stc_walk(meth->def, stc_collect_self_attrs, &actx);
+        /* __init__ declares the resources: its own uses do not count. */
+        bool is_init = strcmp(meth->name, "__init__") == 0;
+        c->refs = stc_xcalloc(attrs.n ? attrs.n : 1, sizeof *c->refs);
+        for (size_t k = 0; k < attrs.n; k++) {
+            const stc_method *target = stc_slicer_method(s, attrs.names[k]);
+            if (target) {
+                c->refs[c->nrefs++] = (stc_slicer_ref){true, (size_t)(target - s->cls->methods)};
+                continue;
+            }
+            if (is_init)
+                continue;
+            for (size_t r = 0; r < s->ndeclared; r++)
+                if (strcmp(s->declared[r].attr, attrs.names[k]) == 0) { /* declared once each */
+                    c->refs[c->nrefs++] = (stc_slicer_ref){false, r};
+                    break;
+                }
+        }
+        stc_strset_free(&attrs);
     }
-    return &s->names[i];
+    if (s->cand.n) {
+        stc_strset names = {0};
+        stc_walk(meth->def, stc_collect_names, &names);
+        c->defs = stc_slicer_reach(s, &names, &c->ndefs);
+        stc_strset_free(&names);
+    }
+    return c;
 }
 
 static const stc_strset *stc_slicer_def_names(stc_slicer *s, size_t i)
@@ -345,20 +421,37 @@ static const stc_strset *stc_slicer_def_names(stc_slicer *s, size_t i)
     return &s->def_names[i];
 }
 
+static const size_t *stc_slicer_def_reach(stc_slicer *s, size_t i, size_t *n)
+{
+    if (!s->def_reach_done[i]) {
+        s->def_reach_done[i] = true;
+        s->def_reach[i] = stc_slicer_reach(s, stc_slicer_def_names(s, i), &s->def_nreach[i]);
+    }
+    *n = s->def_nreach[i];
+    return s->def_reach[i];
+}
+
 static void stc_strset_add_all(stc_strset *to, const stc_strset *from)
 {
     for (size_t k = 0; k < from->n; k++)
         stc_strset_add(to, from->names[k]);
 }
 
-static const char *stc_slicer_stmt_text(stc_slicer *s, char **slot, const stc_node *n)
+static void stc_slicer_add_stmt(stc_buf *b, stc_slicer *s, char **slot, size_t *len, const stc_node *n)
 {
     if (!*slot) {
-        stc_buf b = STC_BUF_INIT;
-        stc_add_stmt(&b, s->m, n);
-        *slot = stc_buf_take(&b);
+        stc_buf t = STC_BUF_INIT;
+        stc_add_stmt(&t, s->m, n);
+        *len = t.len;
+        *slot = stc_buf_take(&t);
     }
-    return *slot;
+    stc_buf_add(b, *slot, *len);
+}
+
+static int stc_size_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 stc_slicer *stc_slicer_new(const stc_service *svc)
@@ -374,8 +467,8 @@ stc_slicer *stc_slicer_new(const stc_service *svc)
     const stc_node *cdef = cls->def;
     size_t nm = s->nmethods = cls->nmethods;
     size_t nb = s->nbody = m->body.count;
-    s->nmembers = cdef->l0.count;
-    size_t nm1 = nm ? nm : 1, nb1 = nb ? nb : 1;
+    size_t nc = s->nmembers = cdef->l0.count;
+    size_t nm1 = nm ? nm : 1, nb1 = nb ? nb : 1, nc1 = nc ? nc : 1;
 
     s->unit_of = stc_xcalloc(nm1, sizeof *s->unit_of);
     s->dunders = stc_xcalloc(nm1, sizeof *s->dunders);
@@ -390,18 +483,37 @@ stc_slicer *stc_slicer_new(const stc_service *svc)
             s->unit_of[svc->units[k].method - cls->methods] = &svc->units[k];
     s->ndeclared = stc_slice_init_resources(m, &s->declared);
 
-    s->attrs = stc_xcalloc(nm1, sizeof *s->attrs);
-    s->names = stc_xcalloc(nm1, sizeof *s->names);
-    s->attrs_done = stc_xcalloc(nm1, sizeof *s->attrs_done);
-    s->names_done = stc_xcalloc(nm1, sizeof *s->names_done);
-    s->member_text = stc_xcalloc(s->nmembers ? s->nmembers : 1, sizeof *s->member_text);
+    /* The class body: the methods are its function defs, in order. */
+    s->member_of = stc_xcalloc(nm1, sizeof *s->member_of);
+    s->fixed = stc_xcalloc(nc1, sizeof *s->fixed);
+    for (size_t k = 0, mi = 0; k < nc; k++) {
+        const stc_node *member = cdef->l0.items[k];
+        if (member->kind == STC_N_FUNCTION_DEF || member->kind == STC_N_ASYNC_FUNCTION_DEF) {
+            if (mi < nm)
+                s->member_of[mi++] = k;
+        } else if (!(k == 0 && stc_is_docstring(member))) {
+            s->fixed[s->nfixed++] = k;
+        }
+    }
+
+    s->contrib = stc_xcalloc(nm1, sizeof *s->contrib);
+    s->member_text = stc_xcalloc(nc1, sizeof *s->member_text);
+    s->member_len = stc_xcalloc(nc1, sizeof *s->member_len);
     s->def_names = stc_xcalloc(nb1, sizeof *s->def_names);
     s->def_names_done = stc_xcalloc(nb1, sizeof *s->def_names_done);
+    s->def_reach = stc_xcalloc(nb1, sizeof *s->def_reach);
+    s->def_nreach = stc_xcalloc(nb1, sizeof *s->def_nreach);
+    s->def_reach_done = stc_xcalloc(nb1, sizeof *s->def_reach_done);
     s->stmt_text = stc_xcalloc(nb1, sizeof *s->stmt_text);
+    s->stmt_len = stc_xcalloc(nb1, sizeof *s->stmt_len);
     s->base_kept = stc_xcalloc(nb1, sizeof *s->base_kept);
     s->mstamp = stc_xcalloc(nm1, sizeof *s->mstamp);
+    s->cstamp = stc_xcalloc(nm1, sizeof *s->cstamp);
+    s->rstamp = stc_xcalloc(s->ndeclared ? s->ndeclared : 1, sizeof *s->rstamp);
     s->sstamp = stc_xcalloc(nb1, sizeof *s->sstamp);
     s->order = stc_xcalloc(nm1, sizeof *s->order);
+    s->merged = stc_xcalloc(nm1, sizeof *s->merged);
+    s->stack = stc_xcalloc(nb1, sizeof *s->stack);
 
     /* The names of what every slice keeps, closed over the defs they reach. */
     for (size_t i = 0; i < cdef->l1.count; i++)
@@ -437,8 +549,34 @@ stc_slicer *stc_slicer_new(const stc_service *svc)
         }
     }
 
+    /* The other defs, which a slice keeps when its code names them. */
+    s->cand_stmt = stc_xcalloc(nb1, sizeof *s->cand_stmt);
+    s->cand_next = stc_xcalloc(nb1, sizeof *s->cand_next);
+    for (size_t i = 0; i < nb; i++) {
+        const stc_node *st = m->body.items[i];
+        if (s->base_kept[i] || st == cdef || !stc_is_def(st) || !st->id)
+            continue;
+        size_t p = s->cand.n, first = stc_name_index_add(&s->cand, st->id);
+        s->cand_stmt[p] = i;
+        s->cand_next[p] = (size_t)-1;
+        if (first != p) { /* append to the chain of the name */
+            size_t q = first;
+            while (s->cand_next[q] != (size_t)-1)
+                q = s->cand_next[q];
+            s->cand_next[q] = p;
+        }
+    }
+
+    /* The routes, the first of a function winning (as stc_routes_find). */
+    const stc_routes *rt = svc->routes;
+    for (size_t i = 0; rt && i < rt->nhttp; i++)
+        stc_name_index_add(&s->http_routes, rt->http[i].function);
+    for (size_t i = 0; rt && i < rt->nws; i++)
+        stc_name_index_add(&s->ws_routes, rt->ws[i].function);
+
     stc_buf b = STC_BUF_INIT;
     stc_add_class_header(&b, m, cdef);
+    s->class_header_len = b.len;
     s->class_header = stc_buf_take(&b);
     return s;
 }
@@ -448,33 +586,47 @@ void stc_slicer_free(stc_slicer *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->nmethods; i++) {
-        stc_strset_free(&s->attrs[i]);
-        stc_strset_free(&s->names[i]);
+        free(s->contrib[i].refs);
+        free(s->contrib[i].defs);
     }
     for (size_t i = 0; i < s->nbody; i++) {
         stc_strset_free(&s->def_names[i]);
+        free(s->def_reach[i]);
         free(s->stmt_text[i]);
     }
     for (size_t i = 0; i < s->nmembers; i++)
         free(s->member_text[i]);
     stc_strset_free(&s->base);
     stc_name_index_free(&s->methods);
+    stc_name_index_free(&s->cand);
+    stc_name_index_free(&s->http_routes);
+    stc_name_index_free(&s->ws_routes);
     free(s->unit_of);
+    free(s->member_of);
     free(s->dunders);
+    free(s->fixed);
     free(s->declared);
-    free(s->attrs);
-    free(s->names);
-    free(s->attrs_done);
-    free(s->names_done);
+    free(s->contrib);
     free(s->member_text);
+    free(s->member_len);
     free(s->def_names);
     free(s->def_names_done);
+    free(s->def_reach);
+    free(s->def_nreach);
+    free(s->def_reach_done);
     free(s->stmt_text);
+    free(s->stmt_len);
     free(s->class_header);
     free(s->base_kept);
+    free(s->cand_stmt);
+    free(s->cand_next);
     free(s->mstamp);
+    free(s->cstamp);
+    free(s->rstamp);
     free(s->sstamp);
     free(s->order);
+    free(s->merged);
+    free(s->stack);
     free(s);
 }
 
@@ -488,6 +640,8 @@ int stc_slicer_unit(stc_slicer *s, const stc_unit_info *u, stc_slice *out)
     const stc_node *cdef = cls->def;
     if (++s->gen == 0) { /* wrapped: clear the stamps once */
         memset(s->mstamp, 0, (s->nmethods ? s->nmethods : 1) * sizeof *s->mstamp);
+        memset(s->cstamp, 0, (s->nmethods ? s->nmethods : 1) * sizeof *s->cstamp);
+        memset(s->rstamp, 0, (s->ndeclared ? s->ndeclared : 1) * sizeof *s->rstamp);
         memset(s->sstamp, 0, (s->nbody ? s->nbody : 1) * sizeof *s->sstamp);
         s->gen = 1;
     }
@@ -511,63 +665,73 @@ int stc_slicer_unit(stc_slicer *s, const stc_unit_info *u, stc_slice *out)
         }
     }
 
-    stc_strset called = {0}, used_res = {0};
-    const stc_unit_info **calls = NULL;
-    size_t ncalls = 0;
+    size_t nfirst = norder, calls_cap = 0, res_cap = 0;
 
-    /* Close over self.<name> references (a worklist over `order`). */
+    /* Close over self.<name> references (a worklist over `order`), and
+     * collect the module-level defs the kept methods name, beyond the ones
+     * every slice keeps. */
+    size_t nstack = 0;
     for (size_t w = 0; w < norder; w++) {
-        const stc_method *meth = &cls->methods[s->order[w]];
-        if (!meth->self_name)
-            continue;
-        const stc_strset *attrs = stc_slicer_attrs(s, s->order[w]);
-        bool is_init = strcmp(meth->name, "__init__") == 0;
-        for (size_t k = 0; k < attrs->n; k++) {
-            const char *attr = attrs->names[k];
-            const stc_method *target = stc_slicer_method(s, attr);
-            if (target) {
-                size_t idx = (size_t)(target - cls->methods);
-                const stc_unit_info *tu = s->unit_of[idx];
-                if (s->mstamp[idx] == gen)
+        const stc_slicer_contrib *c = stc_slicer_contrib_of(s, s->order[w]);
+        for (size_t k = 0; k < c->nrefs; k++) {
+            size_t idx = c->refs[k].index;
+            if (!c->refs[k].method) {
+                if (s->rstamp[idx] == gen)
                     continue;
-                if (stc_is_cloud_unit(tu)) {
-                    if (stc_strset_add(&called, target->name)) {
-                        calls = stc_xrealloc(calls, (ncalls + 1) * sizeof *calls);
-                        calls[ncalls++] = tu;
-                    }
-                } else {
-                    s->mstamp[idx] = gen;
-                    s->order[norder++] = idx;
+                s->rstamp[idx] = gen;
+                if (out->nresources == res_cap) {
+                    res_cap = res_cap ? 2 * res_cap : 4;
+                    out->resources = stc_xrealloc(out->resources, res_cap * sizeof *out->resources);
                 }
+                out->resources[out->nresources++] = s->declared[idx];
                 continue;
             }
-            if (is_init)
+            if (s->mstamp[idx] == gen)
                 continue;
-            for (size_t r = 0; r < s->ndeclared; r++)
-                if (strcmp(s->declared[r].attr, attr) == 0 && stc_strset_add(&used_res, s->declared[r].attr)) {
-                    out->resources = stc_xrealloc(out->resources,
-                                                  (out->nresources + 1) * sizeof *out->resources);
-                    out->resources[out->nresources++] = s->declared[r];
+            const stc_unit_info *tu = s->unit_of[idx];
+            if (stc_is_cloud_unit(tu)) {
+                if (s->cstamp[idx] != gen) {
+                    s->cstamp[idx] = gen;
+                    if (out->ncalls == calls_cap) {
+                        calls_cap = calls_cap ? 2 * calls_cap : 4;
+                        out->calls = stc_xrealloc(out->calls, calls_cap * sizeof *out->calls);
+                    }
+                    out->calls[out->ncalls++] = tu;
                 }
+            } else {
+                s->mstamp[idx] = gen;
+                s->order[norder++] = idx;
+            }
         }
+        for (size_t k = 0; k < c->ndefs; k++)
+            if (s->sstamp[c->defs[k]] != gen) {
+                s->sstamp[c->defs[k]] = gen;
+                s->stack[nstack++] = c->defs[k];
+            }
+    }
+    /* ... transitively. */
+    while (nstack) {
+        size_t n, i = s->stack[--nstack];
+        const size_t *reach = stc_slicer_def_reach(s, i, &n);
+        for (size_t k = 0; k < n; k++)
+            if (s->sstamp[reach[k]] != gen) {
+                s->sstamp[reach[k]] = gen;
+                s->stack[nstack++] = reach[k];
+            }
     }
 
-    /* Module-level defs the kept methods reach by name, beyond the ones
-     * every slice keeps (transitively). */
-    stc_strset names = {0};
-    for (size_t w = 0; w < norder; w++)
-        stc_strset_add_all(&names, stc_slicer_names(s, s->order[w]));
-    for (bool grew = true; grew;) {
-        grew = false;
-        for (size_t i = 0; i < s->nbody; i++) {
-            const stc_node *st = m->body.items[i];
-            if (s->base_kept[i] || s->sstamp[i] == gen || st == cdef || !stc_is_def(st) || !st->id ||
-                !stc_strset_has(&names, st->id))
-                continue;
-            s->sstamp[i] = gen;
-            grew = true;
-            stc_strset_add_all(&names, stc_slicer_def_names(s, i));
-        }
+    /* The kept methods in source order: the own method and the dunders came
+     * first, in order; sort the few helpers the closure added after them and
+     * merge the two runs. */
+    qsort(s->order + nfirst, norder - nfirst, sizeof *s->order, stc_size_cmp);
+    if (nfirst < norder) {
+        size_t x = 0, y = nfirst, k = 0;
+        while (x < nfirst || y < norder)
+            s->merged[k++] = y == norder || (x < nfirst && s->order[x] < s->order[y]) ? s->order[x++]
+                                                                                     : s->order[y++];
+        size_t *t = s->order;
+        s->order = s->merged;
+        s->merged = t;
     }
 
     /* The text. */
@@ -585,41 +749,34 @@ int stc_slicer_unit(stc_slicer *s, const stc_unit_info *u, stc_slice *out)
         first = false;
         prev_def = def;
         if (!is_service) {
-            stc_buf_puts(&b, stc_slicer_stmt_text(s, &s->stmt_text[i], st));
+            stc_slicer_add_stmt(&b, s, &s->stmt_text[i], &s->stmt_len[i], st);
             continue;
         }
-        stc_buf_puts(&b, s->class_header);
-        bool first_member = true;
-        size_t mi = 0;
-        for (size_t k = 0; k < cdef->l0.count; k++) {
-            const stc_node *member = cdef->l0.items[k];
-            bool is_method = member->kind == STC_N_FUNCTION_DEF || member->kind == STC_N_ASYNC_FUNCTION_DEF;
-            bool keep;
-            if (is_method)
-                keep = s->mstamp[mi++] == gen;
+        stc_buf_add(&b, s->class_header, s->class_header_len);
+        /* The kept methods and the fixed members, merged in body order. */
+        for (size_t x = 0, y = 0; x < norder || y < s->nfixed;) {
+            size_t km = x < norder ? s->member_of[s->order[x]] : (size_t)-1;
+            size_t kf = y < s->nfixed ? s->fixed[y] : (size_t)-1;
+            size_t k = km < kf ? km : kf;
+            if (km < kf)
+                x++;
             else
-                keep = !(k == 0 && stc_is_docstring(member));
-            if (!keep)
-                continue;
-            if (!first_member)
+                y++;
+            if (x + y > 1)
                 stc_buf_putc(&b, '\n');
-            first_member = false;
-            stc_buf_puts(&b, stc_slicer_stmt_text(s, &s->member_text[k], member));
+            stc_slicer_add_stmt(&b, s, &s->member_text[k], &s->member_len[k], cdef->l0.items[k]);
         }
     }
 
     out->len = b.len;
     out->text = stc_buf_take(&b);
-    for (size_t i = 0; i < cls->nmethods; i++)
-        if (s->mstamp[i] == gen) {
-            out->methods = stc_xrealloc(out->methods, (out->nmethods + 1) * sizeof *out->methods);
-            out->methods[out->nmethods++] = &cls->methods[i];
-        }
-    out->calls = calls;
-    out->ncalls = ncalls;
-    stc_strset_free(&names);
-    stc_strset_free(&called);
-    stc_strset_free(&used_res);
+    out->methods = stc_xcalloc(norder ? norder : 1, sizeof *out->methods);
+    for (size_t w = 0; w < norder; w++)
+        out->methods[out->nmethods++] = &cls->methods[s->order[w]];
+    long r = s->svc->routes ? stc_name_index_find(&s->http_routes, u->method->name) : -1;
+    out->route = r >= 0 ? &s->svc->routes->http[r] : NULL;
+    r = s->svc->routes ? stc_name_index_find(&s->ws_routes, u->method->name) : -1;
+    out->ws_route = r >= 0 ? &s->svc->routes->ws[r] : NULL;
     return 0;
 }
 

@@ -433,6 +433,252 @@ static char *changed_functions(const fn_digest *base, size_t n, const char *chan
     return stc_buf_take(&b);
 }
 
+/* The shared slicer's closure: helpers reached out of source order (the
+ * kept methods still come out in source order, between the class-level
+ * statements), module-level defs reached through other defs (both defs of a
+ * repeated name), exception classes, calls and resources in first use
+ * order, and the unit's routes. */
+static const char reach_src[] =
+    "\"\"\"Module doc.\"\"\"\n"
+    "import json\n"
+    "from typing import MutableMapping, Optional\n"
+    "from queue import Queue\n"
+    "\n"
+    "LIMIT = 3\n"
+    "\n"
+    "\n"
+    "def h():\n"
+    "    return LIMIT\n"
+    "\n"
+    "\n"
+    "def g():\n"
+    "    return h()\n"
+    "\n"
+    "\n"
+    "def f():\n"
+    "    return g()\n"
+    "\n"
+    "\n"
+    "def f():\n"
+    "    return g() + 1\n"
+    "\n"
+    "\n"
+    "def unused():\n"
+    "    return 0\n"
+    "\n"
+    "\n"
+    "class Boom(Exception):\n"
+    "    pass\n"
+    "\n"
+    "\n"
+    "class Other(Exception):\n"
+    "    pass\n"
+    "\n"
+    "\n"
+    "def uses_other():\n"
+    "    raise Other()\n"
+    "\n"
+    "\n"
+    "def deco(fn):\n"
+    "    return fn\n"
+    "\n"
+    "\n"
+    "@deco\n"
+    "class Shop:\n"
+    "    \"\"\"Class doc.\"\"\"\n"
+    "    RATE = 2\n"
+    "\n"
+    "    def __init__(self, prefix: str = \"p\"):\n"
+    "        self.items: MutableMapping[str, dict] = {}\n"
+    "        self.blobs: MutableMapping[str, bytes] = {}\n"
+    "        self.jobs: Queue = Queue()\n"
+    "        self.prefix = prefix\n"
+    "\n"
+    "    def __z_helper(self, x):\n"
+    "        return self.__y_helper(x) + f()\n"
+    "\n"
+    "    def __y_helper(self, x):\n"
+    "        return self.__x_helper(x)\n"
+    "\n"
+    "    TAX = 5\n"
+    "\n"
+    "    def __x_helper(self, x):\n"
+    "        if x:\n"
+    "            raise Boom()\n"
+    "        return uses_other\n"
+    "\n"
+    "    def __repr__(self):\n"
+    "        return self.__w_helper()\n"
+    "\n"
+    "    def __w_helper(self):\n"
+    "        return \"w\"\n"
+    "\n"
+    "    def get_item(self, item_id: str) -> dict:\n"
+    "        self.jobs.put(item_id)\n"
+    "        return {\"v\": self.__z_helper(item_id), \"i\": self.items.get(item_id), \"c\": self._count(1)}\n"
+    "\n"
+    "    def _count(self, n: int) -> int:\n"
+    "        self.blobs[\"x\"] = b\"\"\n"
+    "        return n + self.__x_helper(0)\n"
+    "\n"
+    "    async def _flow(self, n: int) -> int:\n"
+    "        k = self._count(n)\n"
+    "        return k\n"
+    "\n"
+    "    def put_item(self, item_id: str, name: str, label: Optional[str] = None) -> dict:\n"
+    "        self._flow(1)\n"
+    "        self.items[item_id] = {\"name\": name}\n"
+    "        return self.get_item(item_id)\n"
+    "\n"
+    "    def on_message(self, url: str, connection_id: str, text: str) -> None:\n"
+    "        self.items[connection_id] = {\"t\": text, \"j\": json.dumps(h())}\n"
+    "\n"
+    "    def list_items(self, limit: int = 10, **kw) -> list:\n"
+    "        return [self.__y_helper(1), self.__z_helper(2)]\n";
+
+static const char *slice_method_names(const stc_slice *s, stc_buf *b)
+{
+    b->len = 0;
+    for (size_t i = 0; i < s->nmethods; i++)
+        stc_buf_printf(b, "%s%s", i ? " " : "", s->methods[i]->name);
+    return stc_buf_cstr(b);
+}
+
+static void test_slice_reach(void **state)
+{
+    (void)state;
+    stc_service *svc = compile_text("shop.py", reach_src);
+    stc_slicer *sl = stc_slicer_new(svc);
+    stc_buf names = STC_BUF_INIT;
+    stc_slice s;
+    for (int pass = 0; pass < 2; pass++) { /* a second time: the memos must not change anything */
+        assert_int_equal(stc_slicer_unit(sl, stc_service_unit(svc, "get_item"), &s), 0);
+        assert_string_equal(s.text,
+                            "# stc-tui: Shop.get_item and what it needs, sliced from the service module.\n"
+                            "\n"
+                            "import json\n"
+                            "from typing import MutableMapping, Optional\n"
+                            "from queue import Queue\n"
+                            "LIMIT = 3\n"
+                            "\n"
+                            "\n"
+                            "def h():\n"
+                            "    return LIMIT\n"
+                            "\n"
+                            "\n"
+                            "def g():\n"
+                            "    return h()\n"
+                            "\n"
+                            "\n"
+                            "def f():\n"
+                            "    return g()\n"
+                            "\n"
+                            "\n"
+                            "def f():\n"
+                            "    return g() + 1\n"
+                            "\n"
+                            "\n"
+                            "class Boom(Exception):\n"
+                            "    pass\n"
+                            "\n"
+                            "\n"
+                            "class Other(Exception):\n"
+                            "    pass\n"
+                            "\n"
+                            "\n"
+                            "def uses_other():\n"
+                            "    raise Other()\n"
+                            "\n"
+                            "\n"
+                            "def deco(fn):\n"
+                            "    return fn\n"
+                            "\n"
+                            "\n"
+                            "@deco\n"
+                            "class Shop:\n"
+                            "    RATE = 2\n"
+                            "\n"
+                            "    def __init__(self, prefix: str = \"p\"):\n"
+                            "        self.items: MutableMapping[str, dict] = {}\n"
+                            "        self.blobs: MutableMapping[str, bytes] = {}\n"
+                            "        self.jobs: Queue = Queue()\n"
+                            "        self.prefix = prefix\n"
+                            "\n"
+                            "    def __z_helper(self, x):\n"
+                            "        return self.__y_helper(x) + f()\n"
+                            "\n"
+                            "    def __y_helper(self, x):\n"
+                            "        return self.__x_helper(x)\n"
+                            "\n"
+                            "    TAX = 5\n"
+                            "\n"
+                            "    def __x_helper(self, x):\n"
+                            "        if x:\n"
+                            "            raise Boom()\n"
+                            "        return uses_other\n"
+                            "\n"
+                            "    def __repr__(self):\n"
+                            "        return self.__w_helper()\n"
+                            "\n"
+                            "    def __w_helper(self):\n"
+                            "        return \"w\"\n"
+                            "\n"
+                            "    def get_item(self, item_id: str) -> dict:\n"
+                            "        self.jobs.put(item_id)\n"
+                            "        return {\"v\": self.__z_helper(item_id), \"i\": self.items.get(item_id), \"c\": self._count(1)}\n");
+        assert_int_equal(s.len, strlen(s.text));
+        assert_string_equal(slice_method_names(&s, &names),
+                            "__init__ __z_helper __y_helper __x_helper __repr__ __w_helper get_item");
+        assert_int_equal(s.nresources, 2);
+        assert_string_equal(s.resources[0].attr, "jobs");
+        assert_string_equal(s.resources[1].attr, "items");
+        assert_int_equal(s.ncalls, 1);
+        assert_string_equal(s.calls[0]->method->name, "_count");
+        assert_non_null(s.route);
+        assert_string_equal(s.route->path, "/items/{item_id}");
+        assert_null(s.ws_route);
+        stc_slice_free(&s);
+
+        assert_int_equal(stc_slicer_unit(sl, stc_service_unit(svc, "_count"), &s), 0);
+        assert_string_equal(slice_method_names(&s, &names), "__init__ __x_helper __repr__ __w_helper _count");
+        assert_null(strstr(s.text, "def f():"));
+        assert_non_null(strstr(s.text, "def uses_other():"));
+        assert_int_equal(s.nresources, 1);
+        assert_string_equal(s.resources[0].attr, "blobs");
+        assert_int_equal(s.ncalls, 0);
+        assert_null(s.route);
+        assert_null(s.ws_route);
+        stc_slice_free(&s);
+
+        assert_int_equal(stc_slicer_unit(sl, stc_service_unit(svc, "list_items"), &s), 0);
+        assert_string_equal(slice_method_names(&s, &names),
+                            "__init__ __z_helper __y_helper __x_helper __repr__ __w_helper list_items");
+        assert_non_null(strstr(s.text, "def f():\n    return g() + 1\n"));
+        assert_null(strstr(s.text, "unused"));
+        assert_int_equal(s.nresources, 0);
+        stc_slice_free(&s);
+
+        assert_int_equal(stc_slicer_unit(sl, stc_service_unit(svc, "put_item"), &s), 0);
+        assert_int_equal(s.ncalls, 2);
+        assert_string_equal(s.calls[0]->method->name, "_flow");
+        assert_string_equal(s.calls[1]->method->name, "get_item");
+        assert_int_equal(s.nresources, 1);
+        assert_string_equal(s.resources[0].attr, "items");
+        stc_slice_free(&s);
+
+        assert_int_equal(stc_slicer_unit(sl, stc_service_unit(svc, "on_message"), &s), 0);
+        assert_null(s.route);
+        assert_non_null(s.ws_route);
+        assert_string_equal(s.ws_route->route_key, "message");
+        assert_non_null(strstr(s.text, "def h():"));
+        assert_null(strstr(s.text, "def g():"));
+        stc_slice_free(&s);
+    }
+    stc_buf_free(&names);
+    stc_slicer_free(sl);
+    stc_service_free(svc);
+}
+
 static void test_digest_rules(void **state)
 {
     (void)state;
@@ -546,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_slice_shop),
         cmocka_unit_test(test_slice_decorated_and_nested),
         cmocka_unit_test(test_shared_slicer),
+        cmocka_unit_test(test_slice_reach),
         cmocka_unit_test(test_digest_rules),
         cmocka_unit_test(test_package_files),
         cmocka_unit_test(test_no_service),
