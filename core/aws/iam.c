@@ -69,8 +69,11 @@ bool stc_iam_empty(const stc_iam_policy *p)
     return p->nstmts == 0;
 }
 
-void stc_iam_allow(stc_iam_policy *p, const char *sid, const char *action, const cJSON *resource,
-                   const cJSON *condition)
+/* Add to the statement `sid`. `owned` is the resource itself when the
+ * policy takes it (added, or deleted when the statement has an equal one),
+ * NULL when it is copied. */
+static void stc_iam_add(stc_iam_policy *p, const char *sid, const char *action, const cJSON *resource,
+                        cJSON *owned, const cJSON *condition)
 {
     stc_iam_stmt *s = NULL;
     for (size_t i = 0; i < p->nstmts; i++)
@@ -96,29 +99,56 @@ void stc_iam_allow(stc_iam_policy *p, const char *sid, const char *action, const
     const cJSON *r;
     cJSON_ArrayForEach(r, s->resources)
     {
-        if (cJSON_Compare(r, resource, 1))
+        if (cJSON_Compare(r, resource, 1)) {
+            cJSON_Delete(owned);
             return;
+        }
     }
-    cJSON_AddItemToArray(s->resources, cJSON_Duplicate(resource, 1));
+    cJSON_AddItemToArray(s->resources, owned ? owned : cJSON_Duplicate(resource, 1));
+}
+
+void stc_iam_allow(stc_iam_policy *p, const char *sid, const char *action, const cJSON *resource,
+                   const cJSON *condition)
+{
+    stc_iam_add(p, sid, action, resource, NULL, condition);
+}
+
+void stc_iam_allow_take(stc_iam_policy *p, const char *sid, const char *action, cJSON *resource)
+{
+    stc_iam_add(p, sid, action, resource, resource, NULL);
+}
+
+/* A statement's Sid, Effect and Action; the caller adds Resource and Condition. */
+static cJSON *stc_iam_stmt_json(const stc_iam_stmt *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "Sid", s->sid);
+    cJSON_AddStringToObject(o, "Effect", "Allow");
+    if (s->nactions == 1) {
+        cJSON_AddStringToObject(o, "Action", s->actions[0]);
+    } else {
+        cJSON *acts = cJSON_AddArrayToObject(o, "Action");
+        for (size_t j = 0; j < s->nactions; j++)
+            cJSON_AddItemToArray(acts, cJSON_CreateString(s->actions[j]));
+    }
+    return o;
+}
+
+static cJSON *stc_iam_doc_new(cJSON **stmts)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "Version", "2012-10-17");
+    *stmts = cJSON_AddArrayToObject(doc, "Statement");
+    return doc;
 }
 
 cJSON *stc_iam_document(const stc_iam_policy *p)
 {
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "Version", "2012-10-17");
-    cJSON *stmts = cJSON_AddArrayToObject(doc, "Statement");
+    cJSON *stmts;
+    cJSON *doc = stc_iam_doc_new(&stmts);
     for (size_t i = 0; i < p->nstmts; i++) {
         const stc_iam_stmt *s = &p->stmts[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "Sid", s->sid);
-        cJSON_AddStringToObject(o, "Effect", "Allow");
-        if (s->nactions == 1) {
-            cJSON_AddStringToObject(o, "Action", s->actions[0]);
-        } else {
-            cJSON *acts = cJSON_AddArrayToObject(o, "Action");
-            for (size_t j = 0; j < s->nactions; j++)
-                cJSON_AddItemToArray(acts, cJSON_CreateString(s->actions[j]));
-        }
+        cJSON *o = stc_iam_stmt_json(s);
         if (cJSON_GetArraySize(s->resources) == 1)
             cJSON_AddItemToObject(o, "Resource", cJSON_Duplicate(s->resources->child, 1));
         else
@@ -127,6 +157,29 @@ cJSON *stc_iam_document(const stc_iam_policy *p)
             cJSON_AddItemToObject(o, "Condition", cJSON_Duplicate(s->condition, 1));
         cJSON_AddItemToArray(stmts, o);
     }
+    return doc;
+}
+
+cJSON *stc_iam_finish(stc_iam_policy *p)
+{
+    cJSON *stmts;
+    cJSON *doc = stc_iam_doc_new(&stmts);
+    for (size_t i = 0; i < p->nstmts; i++) {
+        stc_iam_stmt *s = &p->stmts[i];
+        cJSON *o = stc_iam_stmt_json(s);
+        if (cJSON_GetArraySize(s->resources) == 1) {
+            cJSON_AddItemToObject(o, "Resource", cJSON_DetachItemFromArray(s->resources, 0));
+        } else {
+            cJSON_AddItemToObject(o, "Resource", s->resources);
+            s->resources = NULL;
+        }
+        if (s->condition) {
+            cJSON_AddItemToObject(o, "Condition", s->condition);
+            s->condition = NULL;
+        }
+        cJSON_AddItemToArray(stmts, o);
+    }
+    stc_iam_free(p);
     return doc;
 }
 

@@ -11,9 +11,10 @@
  * on a table, bucket or queue to the exact AWS actions the runtime
  * (core/aws/runtime/stc_runtime.py) calls; docs/template.md has the table.
  *
- * Ownership: a stc_iam_policy owns copies of everything passed in;
- * stc_iam_document() and stc_iam_trust() return new cJSON trees owned by
- * the caller.
+ * Ownership: a stc_iam_policy owns copies of everything passed in (or the
+ * resource itself, with stc_iam_allow_take()); stc_iam_document(),
+ * stc_iam_finish() and stc_iam_trust() return new cJSON trees owned by the
+ * caller.
  */
 #ifndef STC_AWS_IAM_H
 #define STC_AWS_IAM_H
@@ -35,11 +36,17 @@ void stc_iam_free(stc_iam_policy *p);
  * when it is created. */
 void stc_iam_allow(stc_iam_policy *p, const char *sid, const char *action, const cJSON *resource,
                    const cJSON *condition);
+/* The same without a condition, taking `resource` (the policy owns it, or
+ * deletes it when the statement has an equal one already). */
+void stc_iam_allow_take(stc_iam_policy *p, const char *sid, const char *action, cJSON *resource);
 bool stc_iam_empty(const stc_iam_policy *p);
 
 /* {"Version": "2012-10-17", "Statement": [...]} in the order the statements
  * were created. */
 cJSON *stc_iam_document(const stc_iam_policy *p);
+/* The same document, then frees p: what the document holds of p is moved
+ * into it rather than copied. */
+cJSON *stc_iam_finish(stc_iam_policy *p);
 
 /* The trust policy letting `service` ("lambda.amazonaws.com") assume a role. */
 cJSON *stc_iam_trust(const char *service);

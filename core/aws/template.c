@@ -98,6 +98,7 @@ typedef struct stc_tb {
     const char *mode;
     cJSON *ws_routes; /* DependsOn list of the WebSocket deployment */
     uint32_t ws_hash;
+    int nparams, nresources, noutputs; /* entries of the sections, for the quotas */
 } stc_tb;
 
 static const stc_setting_value *stc_tb_get(const stc_tb *t, const char *unit, stc_aws_setting s)
@@ -126,6 +127,7 @@ static cJSON *stc_tb_res(stc_tb *t, const char *logical, const char *type, bool 
 {
     cJSON *r = cJSON_CreateObject();
     cJSON_AddItemToObject(t->resources, logical, r);
+    t->nresources++;
     cJSON_AddStringToObject(r, "Type", type);
     if (data) {
         const char *pol = stc_tb_bool(t, NULL, STC_SET_RETAIN_DATA) ? "Retain" : "Delete";
@@ -140,6 +142,7 @@ static cJSON *stc_tb_res(stc_tb *t, const char *logical, const char *type, bool 
 static void stc_tb_output(stc_tb *t, const char *name, const char *desc, cJSON *value)
 {
     cJSON *o = cJSON_AddObjectToObject(t->outputs, name);
+    t->noutputs++;
     cJSON_AddStringToObject(o, "Description", desc);
     cJSON_AddItemToObject(o, "Value", value);
 }
@@ -620,15 +623,12 @@ static void stc_tb_http_state_machine(stc_tb *t, const stc_spec_unit *u, const c
     free(desc);
     cJSON_AddItemToObject(p, "AssumeRolePolicyDocument", stc_iam_trust("apigateway.amazonaws.com"));
     stc_iam_policy *pol = stc_iam_new();
-    cJSON *arn = stc_template_ref(sm);
-    stc_iam_allow(pol, "StartExecution", "states:StartExecution", arn, NULL);
-    cJSON_Delete(arn);
+    stc_iam_allow_take(pol, "StartExecution", "states:StartExecution", stc_template_ref(sm));
     cJSON *pols = cJSON_AddArrayToObject(p, "Policies");
     cJSON *po = cJSON_CreateObject();
     cJSON_AddStringToObject(po, "PolicyName", "start-execution");
-    cJSON_AddItemToObject(po, "PolicyDocument", stc_iam_document(pol));
+    cJSON_AddItemToObject(po, "PolicyDocument", stc_iam_finish(pol));
     cJSON_AddItemToArray(pols, po);
-    stc_iam_free(pol);
 
     char *integ = stc_spec_logical(u, "Integration");
     p = stc_tb_res(t, integ, "AWS::ApiGatewayV2::Integration", false, NULL);
@@ -717,6 +717,7 @@ static cJSON *stc_tb_log_group(stc_tb *t, const stc_spec_unit *u, const char *lo
     return p;
 }
 
+/* The role; takes pol. */
 static void stc_tb_role(stc_tb *t, const char *logical, const char *principal, const char *desc,
                         const char *policy_name, stc_iam_policy *pol)
 {
@@ -726,7 +727,7 @@ static void stc_tb_role(stc_tb *t, const char *logical, const char *principal, c
     cJSON *pols = cJSON_AddArrayToObject(p, "Policies");
     cJSON *po = cJSON_CreateObject();
     cJSON_AddStringToObject(po, "PolicyName", policy_name);
-    cJSON_AddItemToObject(po, "PolicyDocument", stc_iam_document(pol));
+    cJSON_AddItemToObject(po, "PolicyDocument", stc_iam_finish(pol));
     cJSON_AddItemToArray(pols, po);
 }
 
@@ -735,12 +736,6 @@ static void stc_allow_str(stc_iam_policy *pol, const char *sid, const char *acti
     cJSON *r = cJSON_CreateString(resource);
     stc_iam_allow(pol, sid, action, r, NULL);
     cJSON_Delete(r);
-}
-
-static void stc_allow_take(stc_iam_policy *pol, const char *sid, const char *action, cJSON *resource)
-{
-    stc_iam_allow(pol, sid, action, resource, NULL);
-    cJSON_Delete(resource);
 }
 
 static char *stc_tb_description(const stc_spec_unit *u)
@@ -908,11 +903,10 @@ static void stc_tb_trigger_rule(stc_tb *t, const stc_spec_unit *u, const stc_tri
         /* EventBridge's own role: it may start exactly this machine. */
         char *role = stc_xasprintf("%sRole", base);
         stc_iam_policy *pol = stc_iam_new();
-        stc_allow_take(pol, "StartExecution", "states:StartExecution", stc_template_ref(target_logical));
+        stc_iam_allow_take(pol, "StartExecution", "states:StartExecution", stc_template_ref(target_logical));
         char *rdesc = stc_xasprintf("%s: lets EventBridge start the state machine %s", u->name, target_logical);
         stc_tb_role(t, role, "events.amazonaws.com", rdesc, "start-execution", pol);
         free(rdesc);
-        stc_iam_free(pol);
         free(role);
     } else {
         char *perm = stc_xasprintf("%sPermission", base);
@@ -1026,8 +1020,8 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
 
     /* The role: exactly what the code uses. */
     stc_iam_policy *pol = stc_iam_new();
-    stc_allow_take(pol, "WriteOwnLogs", "logs:CreateLogStream", stc_template_getatt(lg, "Arn"));
-    stc_allow_take(pol, "WriteOwnLogs", "logs:PutLogEvents", stc_template_getatt(lg, "Arn"));
+    stc_iam_allow_take(pol, "WriteOwnLogs", "logs:CreateLogStream", stc_template_getatt(lg, "Arn"));
+    stc_iam_allow_take(pol, "WriteOwnLogs", "logs:PutLogEvents", stc_template_getatt(lg, "Arn"));
     for (size_t i = 0; i < u->access->naccesses; i++) {
         const stc_access *a = &u->access->accesses[i];
         stc_iam_grant_resource(pol, &res->resources[a->resource], a->ops, t->kms ? STC_KEY : NULL);
@@ -1036,17 +1030,17 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
     for (size_t i = 0; i < u->access->ninvokes; i++) {
         const stc_spec_unit *c = stc_spec_unit_find(spec, u->access->invokes[i]);
         char *cfn = stc_spec_logical(c, "Function");
-        stc_allow_take(pol, "InvokeFunctions", "lambda:InvokeFunction", stc_template_getatt(cfn, "Arn"));
+        stc_iam_allow_take(pol, "InvokeFunctions", "lambda:InvokeFunction", stc_template_getatt(cfn, "Arn"));
         free(cfn);
     }
     for (size_t i = 0; i < u->access->nstarts; i++) {
         const stc_spec_unit *c = stc_spec_unit_find(spec, u->access->starts[i]);
         char *csm = stc_spec_logical(c, "StateMachine");
-        stc_allow_take(pol, "StartWorkflows", "states:StartExecution", stc_template_ref(csm));
+        stc_iam_allow_take(pol, "StartWorkflows", "states:StartExecution", stc_template_ref(csm));
         free(csm);
     }
     if (u->access->posts_to_connections)
-        stc_allow_take(pol, "ReplyOnWebSocketConnections", "execute-api:ManageConnections",
+        stc_iam_allow_take(pol, "ReplyOnWebSocketConnections", "execute-api:ManageConnections",
                        stc_subf(STC_ARN_PREFIX ":execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/%s/POST/@connections/*",
                                 stc_ws_stage(t)));
     if (tracing) {
@@ -1059,7 +1053,6 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
     stc_tb_role(t, role, "lambda.amazonaws.com", rdesc, pname, pol);
     free(rdesc);
     free(pname);
-    stc_iam_free(pol);
 
     cJSON *p = stc_tb_res(t, fn, "AWS::Lambda::Function", false, NULL);
     cJSON_AddStringToObject(p, "Description", desc);
@@ -1169,16 +1162,17 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
         char *ph = stc_workflow_placeholder(s->callee, s->call);
         if (s->call == STC_WF_CALL_FUNCTION) {
             char *cfn = stc_spec_logical(c, "Function");
-            stc_allow_take(pol, "InvokeTaskFunctions", "lambda:InvokeFunction", stc_template_getatt(cfn, "Arn"));
+            stc_iam_allow_take(pol, "InvokeTaskFunctions", "lambda:InvokeFunction",
+                               stc_template_getatt(cfn, "Arn"));
             if (!cJSON_GetObjectItemCaseSensitive(subst, ph))
                 cJSON_AddItemToObject(subst, ph, stc_template_getatt(cfn, "Arn"));
             free(cfn);
         } else {
             char *csm = stc_spec_logical(c, "StateMachine");
-            stc_allow_take(pol, "StartNestedWorkflows", "states:StartExecution", stc_template_ref(csm));
-            stc_allow_take(pol, "TrackNestedExecutions", "states:DescribeExecution",
+            stc_iam_allow_take(pol, "StartNestedWorkflows", "states:StartExecution", stc_template_ref(csm));
+            stc_iam_allow_take(pol, "TrackNestedExecutions", "states:DescribeExecution",
                            stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:execution:${%s.Name}:*", csm));
-            stc_allow_take(pol, "TrackNestedExecutions", "states:StopExecution",
+            stc_iam_allow_take(pol, "TrackNestedExecutions", "states:StopExecution",
                            stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:execution:${%s.Name}:*", csm));
             if (!cJSON_GetObjectItemCaseSensitive(subst, ph))
                 cJSON_AddItemToObject(subst, ph, stc_template_ref(csm));
@@ -1189,12 +1183,12 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
     }
     if (nested) {
         /* .sync:2 waits for the nested execution through this managed rule. */
-        stc_allow_take(pol, "SyncExecutionEventsRule", "events:DescribeRule", stc_template_sub(STC_EVENTS_RULE));
-        stc_allow_take(pol, "SyncExecutionEventsRule", "events:PutRule", stc_template_sub(STC_EVENTS_RULE));
-        stc_allow_take(pol, "SyncExecutionEventsRule", "events:PutTargets", stc_template_sub(STC_EVENTS_RULE));
+        static const char *const rule_actions[] = {"events:DescribeRule", "events:PutRule", "events:PutTargets"};
+        for (size_t i = 0; i < STC_ARRAY_LEN(rule_actions); i++)
+            stc_iam_allow_take(pol, "SyncExecutionEventsRule", rule_actions[i], stc_template_sub(STC_EVENTS_RULE));
     }
     if (restarts)
-        stc_allow_take(pol, "ContinueAsNew", "states:StartExecution",
+        stc_iam_allow_take(pol, "ContinueAsNew", "states:StartExecution",
                        stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:stateMachine:${AWS::StackName}-%s",
                                 u->camel));
     if (logs) {
@@ -1217,14 +1211,13 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
         /* A machine that calls nothing still needs a role with a policy; let
          * it describe its own executions, nothing else. */
         named = true;
-        stc_allow_take(pol, "OwnExecutions", "states:DescribeExecution",
+        stc_iam_allow_take(pol, "OwnExecutions", "states:DescribeExecution",
                        stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:execution:${AWS::StackName}-%s:*",
                                 u->camel));
     }
     char *rdesc = stc_xasprintf("%s: the state machine's own role, least privilege", u->name);
     stc_tb_role(t, role, "states.amazonaws.com", rdesc, u->name, pol);
     free(rdesc);
-    stc_iam_free(pol);
 
     cJSON *p = stc_tb_res(t, sm, "AWS::StepFunctions::StateMachine", false, NULL);
     if (named)
@@ -1299,9 +1292,11 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
     cJSON_AddStringToObject(ab, "Type", "String");
     cJSON_AddStringToObject(ab, "Description", "S3 bucket holding the function packages (stc-tui emit: artifacts/)");
     cJSON_AddNumberToObject(ab, "MinLength", 3);
+    t.nparams++;
     for (size_t i = 0; i < spec->res->nparams; i++) {
         const stc_service_param *sp = &spec->res->params[i];
         cJSON *o = cJSON_AddObjectToObject(params, sp->logical);
+        t.nparams++;
         cJSON_AddStringToObject(o, "Type", stc_param_type_cfn(sp->type));
         char *pd = stc_xasprintf("__init__ parameter %s: %s%s", sp->name, sp->py_type,
                                  sp->default_value ? "" : " (required)");
@@ -1390,14 +1385,16 @@ static stc_diag *stc_quota_diag(const stc_service *svc, stc_diags *d, const char
 
 static void stc_tb_check_quotas(stc_tb *t)
 {
-    static const struct {
-        const char *section, *what;
+    /* Counted while built: cJSON would count them by walking each list. */
+    const struct {
+        int n;
+        const char *what;
         int limit;
-    } quotas[] = {{"Resources", "resources", STC_CFN_MAX_RESOURCES},
-                  {"Outputs", "outputs", STC_CFN_MAX_OUTPUTS},
-                  {"Parameters", "parameters", STC_CFN_MAX_PARAMETERS}};
+    } quotas[] = {{t->nresources, "resources", STC_CFN_MAX_RESOURCES},
+                  {t->noutputs, "outputs", STC_CFN_MAX_OUTPUTS},
+                  {t->nparams, "parameters", STC_CFN_MAX_PARAMETERS}};
     for (size_t i = 0; i < STC_ARRAY_LEN(quotas); i++) {
-        int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t->root, quotas[i].section));
+        int n = quotas[i].n;
         if (n > quotas[i].limit)
             stc_quota_diag(t->spec->svc, t->d, "the template declares %d %s; CloudFormation accepts at most %d",
                            n, quotas[i].what, quotas[i].limit);
