@@ -2,6 +2,8 @@
  * examples: the exact actions and resources each role allows. */
 #include "template_test_util.h"
 
+#include "core/aws/iam.h"
+
 #define LOGS(fn) "logs:CreateLogStream " fn "FunctionLogGroup.Arn", "logs:PutLogEvents " fn "FunctionLogGroup.Arn"
 #define ARN "arn:${AWS::Partition}"
 
@@ -183,11 +185,51 @@ static void test_no_wildcards(void **state)
         }
 }
 
+/* A policy that takes its resources and moves them into its document gives
+ * the same document as one that copies them: repeated resources, several
+ * resources in one statement, a condition (kept by the first grant). */
+static void test_policy_take(void **state)
+{
+    (void)state;
+    stc_iam_policy *copied = stc_iam_new(), *taken = stc_iam_new();
+    cJSON *cond = cJSON_CreateObject();
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(cond, "StringEquals"), "aws:SourceAccount", "1");
+    stc_iam_allow(copied, "Logs", "logs:PutLogEvents", cond, cond); /* any tree will do as a resource */
+    stc_iam_allow(taken, "Logs", "logs:PutLogEvents", cond, cond);
+    const char *const sids[] = {"Read", "Read", "Write", "Read", "Write"};
+    const char *const actions[] = {"dynamodb:GetItem", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:GetItem",
+                                   "dynamodb:PutItem"};
+    const char *const tables[] = {"People", "People", "People", "Jobs", "People"};
+    for (size_t i = 0; i < STC_ARRAY_LEN(sids); i++) {
+        cJSON *arn = stc_template_getatt(tables[i], "Arn");
+        stc_iam_allow(copied, sids[i], actions[i], arn, NULL);
+        cJSON_Delete(arn);
+        stc_iam_allow_take(taken, sids[i], actions[i], stc_template_getatt(tables[i], "Arn"));
+    }
+    cJSON *a = stc_iam_document(copied), *b = stc_iam_finish(taken);
+    assert_true(cJSON_Compare(a, b, 1));
+    char *text = cJSON_PrintUnformatted(b);
+    assert_string_equal(text,
+                        "{\"Version\":\"2012-10-17\",\"Statement\":["
+                        "{\"Sid\":\"Logs\",\"Effect\":\"Allow\",\"Action\":\"logs:PutLogEvents\","
+                        "\"Resource\":{\"StringEquals\":{\"aws:SourceAccount\":\"1\"}},"
+                        "\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"1\"}}},"
+                        "{\"Sid\":\"Read\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:GetItem\",\"dynamodb:Scan\"],"
+                        "\"Resource\":[{\"Fn::GetAtt\":[\"People\",\"Arn\"]},{\"Fn::GetAtt\":[\"Jobs\",\"Arn\"]}]},"
+                        "{\"Sid\":\"Write\",\"Effect\":\"Allow\",\"Action\":\"dynamodb:PutItem\","
+                        "\"Resource\":{\"Fn::GetAtt\":[\"People\",\"Arn\"]}}]}");
+    free(text);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    cJSON_Delete(cond);
+    stc_iam_free(copied);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_people_dev), cmocka_unit_test(test_people_prod), cmocka_unit_test(test_orders_dev),
-        cmocka_unit_test(test_chat_dev),   cmocka_unit_test(test_no_wildcards),
+        cmocka_unit_test(test_chat_dev),   cmocka_unit_test(test_no_wildcards), cmocka_unit_test(test_policy_take),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     stc_py_finalize();
