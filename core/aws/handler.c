@@ -210,8 +210,8 @@ char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const
     stc_buf_puts(&b, ",\n    \"kind\": \"");
     stc_buf_puts(&b, stc_kind_json(u->kind));
     stc_buf_puts(&b, "\",\n");
-    const stc_route *route = slice->route;
-    const stc_ws_route *ws = slice->ws_route;
+    const stc_route *route = svc->routes ? stc_routes_find(svc->routes, m->name) : NULL;
+    const stc_ws_route *ws = svc->routes ? stc_routes_find_ws(svc->routes, m->name) : NULL;
     if (u->kind == STC_KIND_REST) {
         stc_buf_puts(&b, "    \"method\": ");
         stc_py_str(&b, route ? route->http_method : stc_naming_group_method(u->group));

@@ -36,8 +36,7 @@
 char *stc_handler_env_name(const char *prefix, const char *name);
 
 /* handler.py for unit `u` (a Lambda unit of svc) and its slice; allocated,
- * owned by the caller. The unit's routes are the slice's (route, ws_route).
- * Without a route, route data comes from the naming convention: REST
+ * owned by the caller. Route data comes from the naming convention: REST
  * parameters found in the event's pathParameters are path parameters, the
  * others come from the query string (GET, DELETE) or the JSON body. */
 char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const stc_slice *slice);

@@ -335,8 +335,6 @@ struct stc_slicer {
      * position of an equal name, or (size_t)-1). */
     stc_name_index cand;
     size_t *cand_stmt, *cand_next;
-    /* The unit's routes, by function name (for the handler). */
-    stc_name_index http_routes, ws_routes;
     unsigned gen;
     unsigned *mstamp; /* per method: == gen when kept for the current unit */
     unsigned *cstamp; /* per method: == gen when a call of the current unit */
@@ -567,13 +565,6 @@ stc_slicer *stc_slicer_new(const stc_service *svc)
         }
     }
 
-    /* The routes, the first of a function winning (as stc_routes_find). */
-    const stc_routes *rt = svc->routes;
-    for (size_t i = 0; rt && i < rt->nhttp; i++)
-        stc_name_index_add(&s->http_routes, rt->http[i].function);
-    for (size_t i = 0; rt && i < rt->nws; i++)
-        stc_name_index_add(&s->ws_routes, rt->ws[i].function);
-
     stc_buf b = STC_BUF_INIT;
     stc_add_class_header(&b, m, cdef);
     s->class_header_len = b.len;
@@ -599,8 +590,6 @@ void stc_slicer_free(stc_slicer *s)
     stc_strset_free(&s->base);
     stc_name_index_free(&s->methods);
     stc_name_index_free(&s->cand);
-    stc_name_index_free(&s->http_routes);
-    stc_name_index_free(&s->ws_routes);
     free(s->unit_of);
     free(s->member_of);
     free(s->dunders);
@@ -773,10 +762,6 @@ int stc_slicer_unit(stc_slicer *s, const stc_unit_info *u, stc_slice *out)
     out->methods = stc_xcalloc(norder ? norder : 1, sizeof *out->methods);
     for (size_t w = 0; w < norder; w++)
         out->methods[out->nmethods++] = &cls->methods[s->order[w]];
-    long r = s->svc->routes ? stc_name_index_find(&s->http_routes, u->method->name) : -1;
-    out->route = r >= 0 ? &s->svc->routes->http[r] : NULL;
-    r = s->svc->routes ? stc_name_index_find(&s->ws_routes, u->method->name) : -1;
-    out->ws_route = r >= 0 ? &s->svc->routes->ws[r] : NULL;
     return 0;
 }
 

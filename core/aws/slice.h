@@ -21,9 +21,9 @@
  * and `Queue` annotations) that the kept code other than __init__ touches are
  * listed in `resources`.
  *
- * Ownership: a stc_slice owns `text` and its arrays; the methods, units,
- * routes and attribute names it lists are borrowed from the service and must
- * not outlive it. Free with stc_slice_free().
+ * Ownership: a stc_slice owns `text` and its arrays; the methods, units and
+ * attribute names it lists are borrowed from the service and must not outlive
+ * it. Free with stc_slice_free().
  */
 #ifndef STC_AWS_SLICE_H
 #define STC_AWS_SLICE_H
@@ -31,7 +31,6 @@
 #include <stddef.h>
 
 #include "core/classify.h"
-#include "core/routes.h"
 #include "core/service.h"
 
 /* The same rules as core/resources.c: MutableMapping, dict or Dict with two
@@ -57,11 +56,6 @@ typedef struct stc_slice {
     size_t ncalls;
     stc_slice_resource *resources; /* resources the function touches, first use order */
     size_t nresources;
-    /* The unit's HTTP route and WebSocket route (svc->routes, the first of
-     * the method's name), or NULL: for the handler, looked up by name once
-     * per service instead of by a scan per unit. Borrowed. */
-    const stc_route *route;
-    const stc_ws_route *ws_route;
 } stc_slice;
 
 /* The runtime's name of a resource kind: "table", "bucket", "queue", and the
