@@ -109,6 +109,7 @@ typedef struct stc_module {
     size_t source_len;
     size_t *line_starts;  /* byte offset of each line's start (index 0 = line 1) */
     size_t nlines;
+    bool ascii;           /* no byte >= 0x80: columns are byte offsets + 1 */
     stc_list body;        /* every module-level statement, owned */
     stc_list imports;     /* borrowed: module-level IMPORT / IMPORT_FROM nodes */
     stc_list globals;     /* borrowed: module-level ASSIGN / ANN_ASSIGN nodes */

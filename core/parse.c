@@ -740,6 +740,11 @@ static size_t stc_module_offset(const stc_module *m, int line, int col)
     if ((size_t)line > m->nlines)
         return m->source_len;
     size_t off = m->line_starts[line - 1];
+    if (m->ascii) { /* one byte per column, up to the line's end */
+        size_t end = (size_t)line < m->nlines ? m->line_starts[line] - 1 : m->source_len;
+        size_t want = col > 1 ? (size_t)col - 1 : 0;
+        return off + want < end ? off + want : end;
+    }
     for (int c = 1; off < m->source_len && c < col && m->source[off] != '\n'; c++) {
         off++;
         while (off < m->source_len && ((unsigned char)m->source[off] & 0xC0) == 0x80)
@@ -979,6 +984,7 @@ stc_module *stc_parse_source(const char *file, const char *source, size_t len, s
     mod->source_len = len;
     mod->line_starts = cv.line_starts; /* shared with cv until `out` */
     mod->nlines = cv.nlines;
+    mod->ascii = cv.ascii;
     if (tree->kind == Module_kind)
         STC_STMTS(&cv, tree->v.Module.body, &mod->body, 0);
     stc_py_enter();
