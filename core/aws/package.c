@@ -2,6 +2,7 @@
 #include "core/aws/package.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +28,45 @@ static int stc_file_cmp(const void *a, const void *b)
     return strcmp(((const stc_package_file *)a)->name, ((const stc_package_file *)b)->name);
 }
 
-static void stc_files_push(stc_package_file **files, size_t *n, const char *name, char *data, size_t len)
+static void stc_files_push(stc_package_file **files, size_t *n, const char *name, char *data, size_t len,
+                           const char *sha256)
 {
     *files = stc_xrealloc(*files, (*n + 1) * sizeof **files);
-    (*files)[*n] = (stc_package_file){stc_xstrdup(name), data, len};
+    (*files)[*n] = (stc_package_file){stc_xstrdup(name), data, len, sha256};
     (*n)++;
+}
+
+/* SHA-256 of len bytes, as 64 lower-case hex digits. */
+static void stc_sha256_hex(const void *data, size_t len, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+        abort();
+    for (unsigned int i = 0; i < mdlen; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+/* The runtime's files are in every package: each is hashed once per process
+ * (the workbench compiles on a background thread, hence pthread_once). */
+static char (*stc_runtime_sha)[65];
+static pthread_once_t stc_runtime_sha_once = PTHREAD_ONCE_INIT;
+
+static void stc_runtime_sha_init(void)
+{
+    stc_runtime_sha = stc_xcalloc(stc_runtime_nfiles ? stc_runtime_nfiles : 1, sizeof *stc_runtime_sha);
+    for (size_t i = 0; i < stc_runtime_nfiles; i++)
+        stc_sha256_hex(stc_runtime_files[i].data, stc_runtime_files[i].len, stc_runtime_sha[i]);
+}
+
+static const char *stc_runtime_file_sha256(size_t i)
+{
+    pthread_once(&stc_runtime_sha_once, stc_runtime_sha_init);
+    return stc_runtime_sha[i];
 }
 
 /* The files of u: the handler, the slice (taken) and the runtime (borrowed
@@ -46,13 +81,13 @@ static size_t stc_unit_files(stc_slicer *s, const stc_service *svc, const stc_un
     stc_package_file *files = NULL;
     size_t n = 0;
     char *handler = stc_handler_generate(svc, u, &slice);
-    stc_files_push(&files, &n, STC_HANDLER_FILE, handler, strlen(handler));
-    stc_files_push(&files, &n, STC_HANDLER_MODULE_FILE, slice.text, slice.len); /* taken */
+    stc_files_push(&files, &n, STC_HANDLER_FILE, handler, strlen(handler), NULL);
+    stc_files_push(&files, &n, STC_HANDLER_MODULE_FILE, slice.text, slice.len, NULL); /* taken */
     slice.text = NULL;
     for (size_t i = 0; i < stc_runtime_nfiles; i++) {
         const struct stc_embed_file *f = &stc_runtime_files[i];
         char *data = copy ? stc_xstrndup((const char *)f->data, f->len) : (char *)f->data;
-        stc_files_push(&files, &n, f->name, data, f->len);
+        stc_files_push(&files, &n, f->name, data, f->len, stc_runtime_file_sha256(i));
     }
     stc_slice_free(&slice);
     qsort(files, n, sizeof *files, stc_file_cmp);
@@ -86,26 +121,27 @@ void stc_package_files_free(stc_package_file *files, size_t n)
     free(files);
 }
 
+/* The digest is the SHA-256 of what `sha256sum` prints for the files in name
+ * order ("<hex>  <name>\n" each; docs/packaging.md), so that a package can be
+ * checked with standard tools, and a file known to many packages (the
+ * runtime) is hashed once, not in each of them. */
 void stc_package_digest(const stc_package_file *files, size_t n, char hex[65])
 {
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-        abort();
+    stc_buf manifest = {0};
     for (size_t i = 0; i < n; i++) {
-        char len[32];
-        int k = snprintf(len, sizeof len, "%zu", files[i].len);
-        EVP_DigestUpdate(ctx, files[i].name, strlen(files[i].name) + 1); /* with its NUL */
-        EVP_DigestUpdate(ctx, len, (size_t)k + 1);
-        EVP_DigestUpdate(ctx, files[i].data, files[i].len);
+        char own[65];
+        const char *h = files[i].sha256;
+        if (!h) {
+            stc_sha256_hex(files[i].data, files[i].len, own);
+            h = own;
+        }
+        stc_buf_puts(&manifest, h);
+        stc_buf_puts(&manifest, "  ");
+        stc_buf_puts(&manifest, files[i].name);
+        stc_buf_putc(&manifest, '\n');
     }
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
-        abort();
-    EVP_MD_CTX_free(ctx);
-    for (unsigned int i = 0; i < mdlen; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    hex[64] = '\0';
+    stc_sha256_hex(manifest.data ? manifest.data : "", manifest.len, hex);
+    free(manifest.data);
 }
 
 /* 2000-01-01 00:00:00 local time: libzip turns a time_t into DOS date and

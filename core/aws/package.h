@@ -41,6 +41,8 @@ typedef struct stc_package_file {
     char *name;  /* "handler.py" */
     char *data;  /* NUL-terminated for convenience; len bytes */
     size_t len;
+    const char *sha256; /* the SHA-256 of data in hex when already known (the
+                           runtime's files, hashed once per process), or NULL */
 } stc_package_file;
 
 typedef struct stc_package_function {
@@ -86,7 +88,8 @@ size_t stc_package_files_sliced(stc_slicer *s, const stc_service *svc, const stc
  * copying the files. Returns NULL when u is not a Lambda unit. */
 char *stc_package_unit_key(stc_slicer *s, const stc_service *svc, const stc_unit_info *u, char hex[65]);
 void stc_package_files_free(stc_package_file *files, size_t n);
-/* The digest of files (sorted by name) as 64 hex digits + NUL. */
+/* The digest of files (sorted by name) as 64 hex digits + NUL: the SHA-256 of
+ * their `sha256sum` listing, "<hex>  <name>\n" per file (docs/packaging.md). */
 void stc_package_digest(const stc_package_file *files, size_t n, char hex[65]);
 /* A deterministic zip of files (in the given order). Returns 0 and sets
  * *out and *len (malloc'd, caller frees), or -1 with *err allocated. */

@@ -65,10 +65,9 @@ listed = []
 for f in m["functions"]:
     z = zipfile.ZipFile(os.path.join(d, f["zip"]))
     assert z.namelist() == ["handler.py", "service.py", "stc_runtime.py"], z.namelist()
-    h = hashlib.sha256()
-    for n in z.namelist():
-        data = z.read(n)
-        h.update(n.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    # the SHA-256 of the files' sha256sum listing (docs/packaging.md)
+    listing = "".join("%s  %s\n" % (hashlib.sha256(z.read(n)).hexdigest(), n) for n in z.namelist())
+    h = hashlib.sha256(listing.encode())
     assert h.hexdigest() == f["sha256"], (f["name"], h.hexdigest(), f["sha256"])
     assert f["zip"] == "artifacts/%s-%s.zip" % (f["name"], f["sha256"][:16]), f
     assert f["s3_key"] == "PeopleService/%s-%s.zip" % (f["name"], f["sha256"][:16]), f

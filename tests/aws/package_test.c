@@ -45,13 +45,24 @@ static stc_service *compile_text(const char *name, const char *text)
 static void test_digest_framing(void **state)
 {
     (void)state;
-    /* printf 'a.txt\0' '5\0' 'hello' 'b.py\0' '0\0' | sha256sum */
-    stc_package_file files[] = {{"a.txt", "hello", 5}, {"b.py", "", 0}};
+    /* printf hello > a.txt; : > b.py; sha256sum a.txt b.py | sha256sum */
+    stc_package_file files[] = {{"a.txt", "hello", 5, NULL}, {"b.py", "", 0, NULL}};
     char hex[65];
     stc_package_digest(files, 2, hex);
-    assert_string_equal(hex, "e6427d4787b6b68cfce33bcbf1ae1aa969ccf323dba910c92330cfaad4b9598a");
+    assert_string_equal(hex, "89757dfd4f81b7823d0836852211f23533ad68cfdcf735e948a0684a22ed43ac");
+    /* A file's hash given in advance is used as it is: here the right one
+     * (sha256sum of the empty file), then a wrong one. */
+    stc_package_file known[] = {
+        {"a.txt", "hello", 5, NULL},
+        {"b.py", "", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}};
+    char hex3[65];
+    stc_package_digest(known, 2, hex3);
+    assert_string_equal(hex3, hex);
+    known[1].sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+    stc_package_digest(known, 2, hex3);
+    assert_string_not_equal(hex3, hex);
     /* Moving a byte between a name and the contents changes the digest. */
-    stc_package_file moved[] = {{"a.tx", "thello", 6}, {"b.py", "", 0}};
+    stc_package_file moved[] = {{"a.tx", "thello", 6, NULL}, {"b.py", "", 0, NULL}};
     char hex2[65];
     stc_package_digest(moved, 2, hex2);
     assert_string_not_equal(hex, hex2);
@@ -102,9 +113,9 @@ static void check_zip(const unsigned char *zip, size_t len, const stc_package_fi
 static void test_zip_deterministic(void **state)
 {
     (void)state;
-    stc_package_file files[] = {{"handler.py", "import service\n", 15},
-                                {"service.py", "x = 1\n" "y = 2\n", 12},
-                                {"stc_runtime.py", "", 0}};
+    stc_package_file files[] = {{"handler.py", "import service\n", 15, NULL},
+                                {"service.py", "x = 1\n" "y = 2\n", 12, NULL},
+                                {"stc_runtime.py", "", 0, NULL}};
     unsigned char *z1, *z2, *z3;
     size_t l1, l2, l3;
     char *err = NULL;
