@@ -10,53 +10,46 @@ void stc_asl_add(cJSON *obj, const char *key, cJSON *take)
     cJSON_AddItemToObjectCS(obj, key, take);
 }
 
+/* Adds `take` under `key` and returns it. */
+static cJSON *stc_asl_put(cJSON *obj, const char *key, cJSON *take)
+{
+    cJSON_AddItemToObjectCS(obj, key, take);
+    return take;
+}
+
 cJSON *stc_asl_add_str(cJSON *obj, const char *key, const char *value)
 {
-    cJSON *it = cJSON_CreateString(value);
-    cJSON_AddItemToObjectCS(obj, key, it);
-    return it;
+    return stc_asl_put(obj, key, cJSON_CreateString(value));
 }
 
 cJSON *stc_asl_add_lit(cJSON *obj, const char *key, const char *value)
 {
-    cJSON *it = cJSON_CreateStringReference(value);
-    cJSON_AddItemToObjectCS(obj, key, it);
-    return it;
+    return stc_asl_put(obj, key, cJSON_CreateStringReference(value));
 }
 
 cJSON *stc_asl_add_obj(cJSON *obj, const char *key)
 {
-    cJSON *it = cJSON_CreateObject();
-    cJSON_AddItemToObjectCS(obj, key, it);
-    return it;
+    return stc_asl_put(obj, key, cJSON_CreateObject());
 }
 
 cJSON *stc_asl_add_arr(cJSON *obj, const char *key)
 {
-    cJSON *it = cJSON_CreateArray();
-    cJSON_AddItemToObjectCS(obj, key, it);
-    return it;
+    return stc_asl_put(obj, key, cJSON_CreateArray());
 }
 
 cJSON *stc_asl_add_num(cJSON *obj, const char *key, double v)
 {
-    cJSON *it = cJSON_CreateNumber(v);
-    cJSON_AddItemToObjectCS(obj, key, it);
-    return it;
+    return stc_asl_put(obj, key, cJSON_CreateNumber(v));
 }
 
 cJSON *stc_asl_add_bool(cJSON *obj, const char *key, bool v)
 {
-    cJSON *it = cJSON_CreateBool(v);
-    cJSON_AddItemToObjectCS(obj, key, it);
-    return it;
+    return stc_asl_put(obj, key, cJSON_CreateBool(v));
 }
 
 cJSON *stc_asl_add_null(cJSON *obj, const char *key)
 {
-    cJSON *it = cJSON_CreateNull();
-    cJSON_AddItemToObjectCS(obj, key, it);
-    return it;
+    return stc_asl_put(obj, key, cJSON_CreateNull());
 }
 
 void stc_asl_exits_add(stc_asl_exits *e, cJSON *obj, const char *key)
