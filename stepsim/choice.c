@@ -275,8 +275,11 @@ int stc_choice_eval(const cJSON *rule, const stc_scope *sc, bool *match, stc_rte
         *match = present == cJSON_IsTrue(opj);
         return 0;
     }
-    cJSON *v = NULL;
-    if (stc_jsonpath_eval(var->valuestring, sc, &v, err) < 0)
+    /* the values compared are borrowed from the scope (only read here);
+     * v_own / rhs_own hold what an indefinite path built */
+    const cJSON *v;
+    cJSON *v_own;
+    if (stc_jsonpath_eval_ref(var->valuestring, sc, &v, &v_own, err) < 0)
         return -1;
     if (is_test(key)) {
         bool r;
@@ -293,28 +296,30 @@ int stc_choice_eval(const cJSON *rule, const stc_scope *sc, bool *match, stc_rte
             long ns;
             r = cJSON_IsString(v) && stc_timestamp_parse(v->valuestring, &s, &ns);
         }
-        cJSON_Delete(v);
+        cJSON_Delete(v_own);
         *match = r == cJSON_IsTrue(opj);
         return 0;
     }
     bool is_path;
     const op_info *op = find_op(key, &is_path);
     if (!op) {
-        cJSON_Delete(v);
+        cJSON_Delete(v_own);
         return stc_rterr_set(err, "States.Runtime", "unknown Choice operator '%s'", key);
     }
-    cJSON *rhs = NULL;
+    const cJSON *rhs = opj;
+    cJSON *rhs_own = NULL;
     if (is_path) {
-        if (!cJSON_IsString(opj) || stc_jsonpath_eval(opj->valuestring, sc, &rhs, err) < 0) {
-            cJSON_Delete(v);
+        if (!cJSON_IsString(opj) ||
+            stc_jsonpath_eval_ref(opj->valuestring, sc, &rhs, &rhs_own, err) < 0) {
+            cJSON_Delete(v_own);
             if (!cJSON_IsString(opj))
                 return stc_rterr_set(err, "States.Runtime", "%s must be a path", key);
             return -1;
         }
     }
-    *match = compare(op, v, rhs ? rhs : opj);
-    cJSON_Delete(rhs);
-    cJSON_Delete(v);
+    *match = compare(op, v, rhs);
+    cJSON_Delete(rhs_own);
+    cJSON_Delete(v_own);
     return 0;
 }
 

@@ -44,6 +44,7 @@ typedef struct arg {
     double num;
     cJSON *lit; /* true/false/null */
     call *call;
+    cJSON *value; /* string or number: its value, built once when compiled */
 } arg;
 
 struct call {
@@ -59,6 +60,7 @@ static void arg_free(arg *a)
 {
     free(a->text);
     cJSON_Delete(a->lit);
+    cJSON_Delete(a->value);
     if (a->call)
         call_free(a->call);
 }
@@ -275,6 +277,29 @@ static int check_call(call *c, char **msg)
     return 0;
 }
 
+static char *unescape(const char *raw);
+static char *unescape_template(const char *raw);
+
+/* Build the values of the constant arguments (string and number literals) of
+ * a checked call and its nested calls, so that evaluating the call borrows
+ * them instead of building them again. The first argument of States.Format
+ * keeps its escaped braces as markers (unescape_template, see fn_format). */
+static void build_constants(call *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        arg *a = &c->args[i];
+        if (a->kind == ARG_STRING) {
+            char *t = i == 0 && c->fn == FN_Format ? unescape_template(a->text) : unescape(a->text);
+            a->value = cJSON_CreateString(t);
+            free(t);
+        } else if (a->kind == ARG_NUMBER) {
+            a->value = cJSON_CreateNumber(a->num);
+        } else if (a->kind == ARG_CALL) {
+            build_constants(a->call);
+        }
+    }
+}
+
 static call *compile(const char *expr, char **msg)
 {
     parser ps = {expr, 0, NULL};
@@ -296,6 +321,7 @@ static call *compile(const char *expr, char **msg)
         call_free(c);
         return NULL;
     }
+    build_constants(c);
     return c;
 }
 
@@ -369,19 +395,22 @@ static char *unescape(const char *raw)
 
 static int eval_call(const call *c, ectx *x, cJSON **out);
 
-static int eval_arg(const arg *a, ectx *x, cJSON **out)
+/* The value of one argument: borrowed (*v: a constant of the compiled call,
+ * or what a definite path selects in the scope) or built here (*own == *v,
+ * freed by the caller: a nested call's result, an indefinite path's array). */
+static int eval_arg(const arg *a, ectx *x, const cJSON **v, cJSON **own)
 {
+    *own = NULL;
     switch (a->kind) {
-    case ARG_STRING: {
-        char *s = unescape(a->text);
-        *out = cJSON_CreateString(s);
-        free(s);
+    case ARG_STRING:
+    case ARG_NUMBER: *v = a->value; return 0;
+    case ARG_LITERAL: *v = a->lit; return 0;
+    case ARG_PATH: return stc_jsonpath_eval_ref(a->text, x->sc, v, own, x->err);
+    case ARG_CALL:
+        if (eval_call(a->call, x, own) < 0)
+            return -1;
+        *v = *own;
         return 0;
-    }
-    case ARG_NUMBER: *out = cJSON_CreateNumber(a->num); return 0;
-    case ARG_LITERAL: *out = cJSON_Duplicate(a->lit, true); return 0;
-    case ARG_PATH: return stc_jsonpath_eval(a->text, x->sc, out, x->err);
-    case ARG_CALL: return eval_call(a->call, x, out);
     }
     return -1;
 }
@@ -453,12 +482,13 @@ static void format_value(const cJSON *v, stc_buf *b)
     }
 }
 
-static int fn_format(cJSON **av, size_t n, ectx *x, cJSON **out)
+static int fn_format(const cJSON *const *av, size_t n, ectx *x, cJSON **out)
 {
     if (!cJSON_IsString(av[0]))
         return bad_arg(x, "Format", 1, "a string", av[0]);
-    /* The template's escapes were removed by eval_arg; re-read the raw form
-     * is not possible here, so escaped braces arrive as "\x01{" markers. */
+    /* The template's escapes were removed when the call was compiled
+     * (build_constants); the raw form is not at hand here, so escaped braces
+     * arrive as "\x01{" markers. */
     const char *t = av[0]->valuestring;
     stc_buf b = STC_BUF_INIT;
     size_t next = 1;
@@ -499,7 +529,7 @@ static int b64val(char c)
     return (c && p) ? (int)(p - B64) : -1;
 }
 
-static int fn_hash(cJSON **av, ectx *x, cJSON **out)
+static int fn_hash(const cJSON *const *av, ectx *x, cJSON **out)
 {
     if (!cJSON_IsString(av[1]))
         return bad_arg(x, "Hash", 2, "a string (the algorithm)", av[1]);
@@ -552,7 +582,7 @@ static long java_round(double d)
     return (long)floor(d + 0.5);
 }
 
-static int apply(int id, const char *fn, cJSON **av, size_t n, ectx *x, cJSON **out)
+static int apply(int id, const char *fn, const cJSON *const *av, size_t n, ectx *x, cJSON **out)
 {
     long a, b2, c2;
     if (id == FN_Format)
@@ -834,22 +864,27 @@ static char *unescape_template(const char *raw)
 
 static int eval_call(const call *c, ectx *x, cJSON **out)
 {
-    cJSON **av = stc_xcalloc(c->n ? c->n : 1, sizeof *av);
-    int rc = 0;
-    for (size_t i = 0; i < c->n && rc == 0; i++) {
-        if (i == 0 && c->fn == FN_Format && c->args[0].kind == ARG_STRING) {
-            char *t = unescape_template(c->args[0].text);
-            av[0] = cJSON_CreateString(t);
-            free(t);
-        } else {
-            rc = eval_arg(&c->args[i], x, &av[i]);
-        }
+    /* av: the argument values, read only; own: those built for this call */
+    enum { SMALL = 4 };
+    const cJSON *av_small[SMALL];
+    cJSON *own_small[SMALL] = {NULL};
+    const cJSON **av = av_small;
+    cJSON **own = own_small;
+    if (c->n > SMALL) {
+        av = stc_xcalloc(c->n, sizeof *av);
+        own = stc_xcalloc(c->n, sizeof *own);
     }
+    int rc = 0;
+    for (size_t i = 0; i < c->n && rc == 0; i++)
+        rc = eval_arg(&c->args[i], x, &av[i], &own[i]);
     if (rc == 0)
         rc = apply(c->fn, c->name, av, c->n, x, out);
     for (size_t i = 0; i < c->n; i++)
-        cJSON_Delete(av[i]);
-    free(av);
+        cJSON_Delete(own[i]);
+    if (av != av_small) {
+        free(av);
+        free(own);
+    }
     return rc;
 }
 

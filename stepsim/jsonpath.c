@@ -705,8 +705,10 @@ char *stc_jsonpath_normalized(const char *text)
     return stc_buf_take(&b);
 }
 
-int stc_jsonpath_eval(const char *text, const stc_scope *sc, cJSON **out, stc_rterr *err)
+int stc_jsonpath_eval_ref(const char *text, const stc_scope *sc, const cJSON **out,
+                          cJSON **owned, stc_rterr *err)
 {
+    *owned = NULL;
     char *perr_msg = NULL;
     const path *p = compile_cached(text, &perr_msg);
     if (!p) {
@@ -715,7 +717,6 @@ int stc_jsonpath_eval(const char *text, const stc_scope *sc, cJSON **out, stc_rt
         return -1;
     }
     const cJSON *root = root_of(p, sc);
-    int rc = 0;
     if (path_definite(p)) {
         const cJSON *v = root ? eval_definite(p, root) : NULL;
         if (!v) {
@@ -729,22 +730,31 @@ int stc_jsonpath_eval(const char *text, const stc_scope *sc, cJSON **out, stc_rt
                 stc_rterr_set(err, "States.Runtime", "Invalid path '%s' : No results for path: %s",
                               text, stc_buf_cstr(&b));
             stc_buf_free(&b);
-            rc = -1;
-        } else {
-            *out = cJSON_Duplicate(v, true);
+            return -1;
         }
-    } else {
-        cJSON *arr = cJSON_CreateArray();
-        if (root) {
-            nodes ns;
-            eval_nodes(p, root, &ns);
-            for (size_t i = 0; i < ns.n; i++)
-                cJSON_AddItemToArray(arr, cJSON_Duplicate(ns.v[i], true));
-            free(ns.v);
-        }
-        *out = arr;
+        *out = v;
+        return 0;
     }
-    return rc;
+    cJSON *arr = cJSON_CreateArray();
+    if (root) {
+        nodes ns;
+        eval_nodes(p, root, &ns);
+        for (size_t i = 0; i < ns.n; i++)
+            cJSON_AddItemToArray(arr, cJSON_Duplicate(ns.v[i], true));
+        free(ns.v);
+    }
+    *out = *owned = arr;
+    return 0;
+}
+
+int stc_jsonpath_eval(const char *text, const stc_scope *sc, cJSON **out, stc_rterr *err)
+{
+    const cJSON *v;
+    cJSON *owned;
+    if (stc_jsonpath_eval_ref(text, sc, &v, &owned, err) < 0)
+        return -1;
+    *out = owned ? owned : cJSON_Duplicate(v, true);
+    return 0;
 }
 
 const cJSON *stc_jsonpath_get(const char *text, const stc_scope *sc)

@@ -13,7 +13,8 @@
  * term, for ResultPath and Choice `Variable`) is a definite path on `$`.
  *
  * Ownership: nothing here takes ownership of its arguments; every cJSON
- * returned through an `out` parameter is a new tree owned by the caller.
+ * returned through an `out` parameter is a new tree owned by the caller,
+ * except the borrowed results of stc_jsonpath_get and stc_jsonpath_eval_ref.
  */
 #ifndef STC_JSONPATH_H
 #define STC_JSONPATH_H
@@ -47,6 +48,13 @@ int stc_jsonpath_check(const char *path, bool reference, char **msg);
  * set to States.Runtime and a cause like AWS's:
  * "Invalid path '$.x' : No results for path: $['x']". */
 int stc_jsonpath_eval(const char *path, const stc_scope *sc, cJSON **out, stc_rterr *err);
+
+/* The same without copying what a definite path selects: *out is then
+ * borrowed from the scope (valid while the scope's documents are unchanged)
+ * and *owned is NULL. An indefinite path builds its array: *out == *owned,
+ * a new tree the caller frees. Errors as stc_jsonpath_eval. */
+int stc_jsonpath_eval_ref(const char *path, const stc_scope *sc, const cJSON **out,
+                          cJSON **owned, stc_rterr *err);
 
 /* Borrowed lookup of a definite path; NULL when it selects nothing or the
  * path is not definite. */
