@@ -37,9 +37,14 @@ int stc_io_template(const cJSON *tmpl, const stc_scope *sc, stc_rng *rng, cJSON 
                     cJSON_Delete(res);
                     return -1;
                 }
-                char *key = stc_xstrndup(c->string, len - 2);
+                /* the key without ".$"; cJSON_AddItemToObject copies it */
+                char small[64];
+                char *key = len - 2 < sizeof small ? small : stc_xmalloc(len - 1);
+                memcpy(key, c->string, len - 2);
+                key[len - 2] = '\0';
                 cJSON_AddItemToObject(res, key, v);
-                free(key);
+                if (key != small)
+                    free(key);
             } else {
                 if (stc_io_template(c, sc, rng, &v, err) < 0) {
                     cJSON_Delete(res);
@@ -68,27 +73,41 @@ int stc_io_template(const cJSON *tmpl, const stc_scope *sc, stc_rng *rng, cJSON 
     return 0;
 }
 
-int stc_io_path_field(const cJSON *state, const char *field, const stc_scope *sc, cJSON **out,
-                      stc_rterr *err)
+int stc_io_path_ref(const cJSON *p, const char *field, const stc_scope *sc, const cJSON **out,
+                    cJSON **owned, stc_rterr *err)
 {
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(state, field);
+    *owned = NULL;
     if (!p) {
-        *out = cJSON_Duplicate(sc->input, true);
+        *out = sc->input;
         return 0;
     }
     if (cJSON_IsNull(p)) {
-        *out = cJSON_CreateObject();
+        *out = *owned = cJSON_CreateObject();
         return 0;
     }
     if (!cJSON_IsString(p))
         return stc_rterr_set(err, "States.Runtime", "%s must be a string or null", field);
-    return stc_jsonpath_eval(p->valuestring, sc, out, err);
+    if (stc_jsonpath_eval(p->valuestring, sc, owned, err) < 0)
+        return -1;
+    *out = *owned;
+    return 0;
 }
 
-int stc_io_result_path(const cJSON *node, const cJSON *raw_input, cJSON *result, cJSON **out,
-                       stc_rterr *err)
+int stc_io_path_field(const cJSON *state, const char *field, const stc_scope *sc, cJSON **out,
+                      stc_rterr *err)
 {
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(node, "ResultPath");
+    const cJSON *v;
+    cJSON *owned;
+    if (stc_io_path_ref(cJSON_GetObjectItemCaseSensitive(state, field), field, sc, &v, &owned,
+                        err) < 0)
+        return -1;
+    *out = owned ? owned : cJSON_Duplicate(v, true);
+    return 0;
+}
+
+int stc_io_result_path_at(const cJSON *p, const cJSON *raw_input, cJSON *result, cJSON **out,
+                          stc_rterr *err)
+{
     if (!p) {
         *out = result;
         return 0;
@@ -109,4 +128,11 @@ int stc_io_result_path(const cJSON *node, const cJSON *raw_input, cJSON *result,
     }
     *out = doc;
     return 0;
+}
+
+int stc_io_result_path(const cJSON *node, const cJSON *raw_input, cJSON *result, cJSON **out,
+                       stc_rterr *err)
+{
+    return stc_io_result_path_at(cJSON_GetObjectItemCaseSensitive(node, "ResultPath"), raw_input,
+                                 result, out, err);
 }

@@ -5,7 +5,8 @@
  * intrinsic function call).
  *
  * Ownership: inputs are borrowed; every *out is a new tree owned by the
- * caller; a `result` argument documented as consumed is always freed.
+ * caller (except stc_io_path_ref's, which may borrow sc->input: see there);
+ * a `result` argument documented as consumed is always freed.
  */
 #ifndef STC_IO_H
 #define STC_IO_H
@@ -29,11 +30,22 @@ int stc_io_dynamic(const char *expr, const stc_scope *sc, stc_rng *rng, cJSON **
 int stc_io_path_field(const cJSON *state, const char *field, const stc_scope *sc, cJSON **out,
                       stc_rterr *err);
 
+/* The same, given the field's value `p` (NULL: absent) and without a copy
+ * where none is needed. Absent: *out is sc->input itself, borrowed, and
+ * *owned is NULL. Otherwise *out == *owned, a new tree the caller frees.
+ * `field` names the field in messages. */
+int stc_io_path_ref(const cJSON *p, const char *field, const stc_scope *sc, const cJSON **out,
+                    cJSON **owned, stc_rterr *err);
+
 /* ResultPath of `node` (a state or a Catch entry): absent means "$" (the
  * result replaces the input), null means the result is discarded (output =
  * the raw input), a reference path puts the result there in a copy of
  * `raw_input`. `result` is consumed. */
 int stc_io_result_path(const cJSON *node, const cJSON *raw_input, cJSON *result, cJSON **out,
                        stc_rterr *err);
+
+/* The same, given the ResultPath value `p` of the node (NULL: absent). */
+int stc_io_result_path_at(const cJSON *p, const cJSON *raw_input, cJSON *result, cJSON **out,
+                          stc_rterr *err);
 
 #endif

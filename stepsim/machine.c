@@ -56,6 +56,7 @@ static void state_free(stc_state *s)
 {
     free(s->name);
     free(s->choice_next);
+    free(s->choice_assign);
     free(s->catch_next);
     for (size_t i = 0; i < s->nbranches; i++)
         machine_free_nested(s->branches[i]);
@@ -227,9 +228,24 @@ static bool has(const cJSON *st, const char *field)
     return cJSON_GetObjectItemCaseSensitive(st, field) != NULL;
 }
 
+static void lookup_fields(stc_state *s)
+{
+    const cJSON *st = s->def;
+    stc_state_fields *f = &s->f;
+    f->input_path = cJSON_GetObjectItemCaseSensitive(st, "InputPath");
+    f->output_path = cJSON_GetObjectItemCaseSensitive(st, "OutputPath");
+    f->result_path = cJSON_GetObjectItemCaseSensitive(st, "ResultPath");
+    f->parameters = cJSON_GetObjectItemCaseSensitive(st, "Parameters");
+    f->result = cJSON_GetObjectItemCaseSensitive(st, "Result");
+    f->result_selector = cJSON_GetObjectItemCaseSensitive(st, "ResultSelector");
+    f->assign = cJSON_GetObjectItemCaseSensitive(st, "Assign");
+    f->choices = cJSON_GetObjectItemCaseSensitive(st, "Choices");
+}
+
 static int load_state(loader *L, stc_machine *m, stc_state *s)
 {
     const cJSON *st = s->def;
+    lookup_fields(s);
     if (is_jsonata(st))
         return fail(L, "QueryLanguage JSONata is not supported by the simulator (JSONPath only)");
     bool terminal = s->type == STC_STATE_SUCCEED || s->type == STC_STATE_FAIL;
@@ -295,6 +311,7 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
             return fail(L, "'Choices' must be a non-empty array");
         s->nchoices = (size_t)cJSON_GetArraySize(choices);
         s->choice_next = stc_xcalloc(s->nchoices, sizeof(int));
+        s->choice_assign = stc_xcalloc(s->nchoices, sizeof *s->choice_assign);
         size_t i = 0;
         for (const cJSON *r = choices->child; r; r = r->next, i++) {
             char *msg = NULL;
@@ -307,6 +324,7 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
             snprintf(ctx, sizeof ctx, "Choices[%zu]: ", i);
             if (resolve(L, m, r, "Next", ctx, &s->choice_next[i]) < 0)
                 return -1;
+            s->choice_assign[i] = cJSON_GetObjectItemCaseSensitive(r, "Assign");
         }
         s->default_next = -1;
         if (has(st, "Default") && resolve(L, m, st, "Default", "", &s->default_next) < 0)

@@ -40,12 +40,24 @@ const char *stc_state_type_name(stc_state_type t);
 
 typedef struct stc_machine stc_machine;
 
+/* The fields of a state that the simulator reads at every visit, looked up
+ * once when the machine is loaded (cJSON_GetObjectItemCaseSensitive: the
+ * first of duplicate keys, as a lookup at run time would find). Borrowed:
+ * they point into the machine's copy of the document; NULL when absent. */
+typedef struct stc_state_fields {
+    const cJSON *input_path, *output_path, *result_path;
+    const cJSON *parameters, *result, *result_selector, *assign;
+    const cJSON *choices; /* Choice: the Choices array */
+} stc_state_fields;
+
 typedef struct stc_state {
     char *name;
     stc_state_type type;
     const cJSON *def;       /* the state's object, inside the machine's copy */
+    stc_state_fields f;     /* fields of `def`, looked up at load */
     int next;               /* index of Next, or -1 (End, terminal or Choice) */
     int *choice_next;       /* Choice: Next of each Choices entry */
+    const cJSON **choice_assign; /* Choice: Assign of each Choices entry (NULL: none) */
     size_t nchoices;
     int default_next;       /* Choice: Default, or -1 */
     int *catch_next;        /* Next of each Catch entry */

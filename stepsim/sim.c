@@ -467,11 +467,11 @@ static void flow_fail(stc_sim *sim, flow *f, stc_rterr *e)
     flow_finished(sim, f);
 }
 
-/* Evaluate Assign (`node`'s) with `$` = value; apply all at once. */
-static int do_assign(stc_sim *sim, flow *f, const cJSON *node, const cJSON *value,
-                     lazy_ctx *ctx, stc_rterr *err)
+/* Evaluate Assign `as` (the Assign field of a state, Choices entry or Catch
+ * entry; NULL: none) with `$` = value; apply all at once. */
+static int do_assign(stc_sim *sim, flow *f, const cJSON *as, const cJSON *value, lazy_ctx *ctx,
+                     stc_rterr *err)
 {
-    const cJSON *as = cJSON_GetObjectItemCaseSensitive(node, "Assign");
     if (!as)
         return 0;
     stc_scope sc = scope(value, ctx);
@@ -549,7 +549,8 @@ static void state_error(stc_sim *sim, flow *f, stc_rterr *e, bool internal)
             lazy_ctx ctx;
             ctx_init(&ctx, sim, f, NULL, 0, false);
             cJSON *out = NULL;
-            int rc = do_assign(sim, f, c, eo, &ctx, &e2);
+            int rc = do_assign(sim, f, cJSON_GetObjectItemCaseSensitive(c, "Assign"), eo, &ctx,
+                               &e2);
             ctx_done(&ctx);
             if (rc == 0)
                 rc = stc_io_result_path(c, f->input, eo, &out, &e2);
@@ -574,7 +575,7 @@ static void complete_state(stc_sim *sim, flow *f, cJSON *result, bool selector, 
 {
     const stc_state *st = cur(f);
     stc_rterr e = STC_RTERR_INIT;
-    const cJSON *rs = selector ? cJSON_GetObjectItemCaseSensitive(st->def, "ResultSelector") : NULL;
+    const cJSON *rs = selector ? st->f.result_selector : NULL;
     if (rs) {
         stc_scope sc = scope(result, ctx);
         cJSON *sel = NULL;
@@ -586,25 +587,30 @@ static void complete_state(stc_sim *sim, flow *f, cJSON *result, bool selector, 
         cJSON_Delete(result);
         result = sel;
     }
-    if (do_assign(sim, f, st->def, result, ctx, &e) < 0) {
+    if (do_assign(sim, f, st->f.assign, result, ctx, &e) < 0) {
         cJSON_Delete(result);
         state_error(sim, f, &e, true);
         return;
     }
     cJSON *withres = NULL;
-    if (stc_io_result_path(st->def, f->input, result, &withres, &e) < 0) {
+    if (stc_io_result_path_at(st->f.result_path, f->input, result, &withres, &e) < 0) {
         state_error(sim, f, &e, true);
         return;
     }
     stc_scope sc = scope(withres, ctx);
-    cJSON *out = NULL;
-    if (stc_io_path_field(st->def, "OutputPath", &sc, &out, &e) < 0) {
+    const cJSON *out;
+    cJSON *out_own;
+    if (stc_io_path_ref(st->f.output_path, "OutputPath", &sc, &out, &out_own, &e) < 0) {
         cJSON_Delete(withres);
         state_error(sim, f, &e, true);
         return;
     }
-    cJSON_Delete(withres);
-    transition(sim, f, out, st->next, true);
+    /* without OutputPath the output is `withres` itself: hand it on */
+    if (out_own)
+        cJSON_Delete(withres);
+    else
+        out_own = withres;
+    transition(sim, f, out_own, st->next, true);
 }
 
 /* ---- Parallel and Map ---- */
@@ -1013,6 +1019,32 @@ static int run_wait(stc_sim *sim, flow *f, const stc_state *st, const stc_scope 
     return 0;
 }
 
+/* The output of a Choice, Wait or Succeed state as a tree for transition()
+ * (which takes it), copied only when it must be. `out` is what OutputPath
+ * selected over the effective input: `out_own` when that is a new tree;
+ * without OutputPath, `out` is the effective input itself, which is either
+ * the state's own tree *eff_own (moved out: *eff_own becomes NULL) or, without
+ * InputPath, the flow's raw input (taken from the flow: f->input is NULL
+ * until transition() makes the output the next input, or the flow ends).
+ * Call it last, once nothing can fail any more: the error paths (Catch's
+ * ResultPath) read f->input. */
+static cJSON *take_output(flow *f, const cJSON *out, cJSON *out_own, cJSON **eff_own)
+{
+    if (out_own)
+        return out_own;
+    if (*eff_own && out == *eff_own) {
+        cJSON *o = *eff_own;
+        *eff_own = NULL;
+        return o;
+    }
+    if (f->input && out == f->input) {
+        cJSON *o = f->input;
+        f->input = NULL;
+        return o;
+    }
+    return dup(out);
+}
+
 /* Run the current state of leaf flow f. Returns -1 when the simulation must
  * stop (ERROR). */
 static int run_state(stc_sim *sim, flow *f)
@@ -1038,39 +1070,42 @@ static int run_state(stc_sim *sim, flow *f)
     lazy_ctx ctx;
     ctx_init(&ctx, sim, f, NULL, 0, is_task);
     stc_scope sc = scope(f->input, &ctx);
-    cJSON *eff = NULL;
+    /* The effective input (after InputPath, for a Task also Parameters):
+     * `eff` is read only; it is borrowed (f->input itself, without InputPath)
+     * unless `eff_own` holds it, a tree of this step freed at the end. */
+    const cJSON *eff = NULL;
+    cJSON *eff_own = NULL;
     int rc = 0;
     switch (st->type) {
     case STC_STATE_PASS: {
-        if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
+        if (stc_io_path_ref(st->f.input_path, "InputPath", &sc, &eff, &eff_own, &e) < 0)
             break;
-        const cJSON *params = cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
-        const cJSON *result = cJSON_GetObjectItemCaseSensitive(st->def, "Result");
         cJSON *res;
-        if (result) {
-            res = dup(result);
-        } else if (params) {
+        if (st->f.result) {
+            res = dup(st->f.result);
+        } else if (st->f.parameters) {
             stc_scope s2 = scope(eff, &ctx);
-            if (stc_io_template(params, &s2, &sim->rng, &res, &e) < 0)
+            if (stc_io_template(st->f.parameters, &s2, &sim->rng, &res, &e) < 0)
                 break;
+        } else if (eff_own) {
+            res = eff_own;
+            eff_own = NULL;
         } else {
-            res = eff;
-            eff = NULL;
+            res = dup(eff);
         }
         complete_state(sim, f, res, false, &ctx);
         break;
     }
     case STC_STATE_TASK: {
-        if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
+        if (stc_io_path_ref(st->f.input_path, "InputPath", &sc, &eff, &eff_own, &e) < 0)
             break;
-        const cJSON *params = cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
-        if (params) {
+        if (st->f.parameters) {
             stc_scope s2 = scope(eff, &ctx);
             cJSON *p = NULL;
-            if (stc_io_template(params, &s2, &sim->rng, &p, &e) < 0)
+            if (stc_io_template(st->f.parameters, &s2, &sim->rng, &p, &e) < 0)
                 break;
-            cJSON_Delete(eff);
-            eff = p;
+            cJSON_Delete(eff_own);
+            eff = eff_own = p;
         }
         static const char *const paths[] = {"TimeoutSecondsPath", "HeartbeatSecondsPath"};
         bool bad = false;
@@ -1139,12 +1174,12 @@ static int run_state(stc_sim *sim, flow *f)
         break;
     }
     case STC_STATE_CHOICE: {
-        if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
+        if (stc_io_path_ref(st->f.input_path, "InputPath", &sc, &eff, &eff_own, &e) < 0)
             break;
         stc_scope s2 = scope(eff, &ctx);
-        const cJSON *choices = cJSON_GetObjectItemCaseSensitive(st->def, "Choices");
+        const cJSON *choices = st->f.choices;
         int next = -1;
-        const cJSON *assign_node = st->def;
+        const cJSON *assign = st->f.assign; /* the matched entry's, else the state's */
         size_t i = 0;
         bool failed = false;
         for (const cJSON *r = choices->child; r; r = r->next, i++) {
@@ -1155,7 +1190,7 @@ static int run_state(stc_sim *sim, flow *f)
             }
             if (m) {
                 next = st->choice_next[i];
-                assign_node = r;
+                assign = st->choice_assign[i];
                 break;
             }
         }
@@ -1168,36 +1203,39 @@ static int run_state(stc_sim *sim, flow *f)
                           "No Choice rule matched and there is no Default");
             break;
         }
-        if (do_assign(sim, f, assign_node, eff, &ctx, &e) < 0)
+        if (do_assign(sim, f, assign, eff, &ctx, &e) < 0)
             break;
-        cJSON *out = NULL;
-        if (stc_io_path_field(st->def, "OutputPath", &s2, &out, &e) < 0)
+        const cJSON *out;
+        cJSON *out_own;
+        if (stc_io_path_ref(st->f.output_path, "OutputPath", &s2, &out, &out_own, &e) < 0)
             break;
-        transition(sim, f, out, next, true);
+        transition(sim, f, take_output(f, out, out_own, &eff_own), next, true);
         break;
     }
     case STC_STATE_WAIT: {
-        if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
+        if (stc_io_path_ref(st->f.input_path, "InputPath", &sc, &eff, &eff_own, &e) < 0)
             break;
         stc_scope s2 = scope(eff, &ctx);
         if (run_wait(sim, f, st, &s2, &e) < 0)
             break;
-        if (do_assign(sim, f, st->def, eff, &ctx, &e) < 0)
+        if (do_assign(sim, f, st->f.assign, eff, &ctx, &e) < 0)
             break;
-        cJSON *out = NULL;
-        if (stc_io_path_field(st->def, "OutputPath", &s2, &out, &e) < 0)
+        const cJSON *out;
+        cJSON *out_own;
+        if (stc_io_path_ref(st->f.output_path, "OutputPath", &s2, &out, &out_own, &e) < 0)
             break;
-        transition(sim, f, out, st->next, true);
+        transition(sim, f, take_output(f, out, out_own, &eff_own), st->next, true);
         break;
     }
     case STC_STATE_SUCCEED: {
-        if (stc_io_path_field(st->def, "InputPath", &sc, &eff, &e) < 0)
+        if (stc_io_path_ref(st->f.input_path, "InputPath", &sc, &eff, &eff_own, &e) < 0)
             break;
         stc_scope s2 = scope(eff, &ctx);
-        cJSON *out = NULL;
-        if (stc_io_path_field(st->def, "OutputPath", &s2, &out, &e) < 0)
+        const cJSON *out;
+        cJSON *out_own;
+        if (stc_io_path_ref(st->f.output_path, "OutputPath", &s2, &out, &out_own, &e) < 0)
             break;
-        transition(sim, f, out, -1, true);
+        transition(sim, f, take_output(f, out, out_own, &eff_own), -1, true);
         break;
     }
     case STC_STATE_FAIL: {
@@ -1249,7 +1287,7 @@ static int run_state(stc_sim *sim, flow *f)
         }
         break;
     }
-    cJSON_Delete(eff);
+    cJSON_Delete(eff_own);
     ctx_done(&ctx);
     if (rc < 0)
         return -1;
