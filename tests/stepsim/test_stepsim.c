@@ -324,6 +324,46 @@ static void test_pass_and_paths(void **state)
     finish(&r);
 }
 
+/* Choice, Wait and Succeed hand their (effective) input on as their output
+ * without copying it when they can: every mix of InputPath and OutputPath,
+ * at the top and in Map iterations, stepped back and run again. */
+static void test_paths_handed_on(void **state)
+{
+    (void)state;
+    run r = start("{\"StartAt\":\"C1\",\"States\":{"
+                  "\"C1\":{\"Type\":\"Choice\",\"InputPath\":\"$.a\",\"Choices\":[{\"Variable\":\"$.v\","
+                  "\"NumericEquals\":1,\"Next\":\"W1\"}],\"Default\":\"F\"},"
+                  "\"W1\":{\"Type\":\"Wait\",\"Seconds\":1,\"InputPath\":\"$.b\",\"Next\":\"M\"},"
+                  "\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.xs\",\"ItemProcessor\":{\"StartAt\":\"IC\","
+                  "\"States\":{\"IC\":{\"Type\":\"Choice\",\"OutputPath\":\"$.p\",\"Choices\":[{\"Variable\":"
+                  "\"$.p.q\",\"NumericGreaterThan\":1,\"Next\":\"IS2\"}],\"Default\":\"IS\"},"
+                  "\"IS\":{\"Type\":\"Succeed\"},\"IS2\":{\"Type\":\"Succeed\",\"InputPath\":\"$.q\"}}},"
+                  "\"ResultPath\":\"$.r\",\"Next\":\"S\"},"
+                  "\"S\":{\"Type\":\"Succeed\",\"InputPath\":\"$.r\",\"OutputPath\":\"$[0]\"},"
+                  "\"F\":{\"Type\":\"Fail\"}}}",
+                  "{\"a\":{\"v\":1,\"b\":{\"w\":2,\"xs\":[{\"p\":{\"q\":1}},{\"p\":{\"q\":2}}]}}}", NULL,
+                  true);
+    assert_int_equal(stc_sim_step(r.sim), STC_SIM_RUNNING);
+    assert_json(stc_sim_current_input(r.sim),
+                "{\"v\":1,\"b\":{\"w\":2,\"xs\":[{\"p\":{\"q\":1}},{\"p\":{\"q\":2}}]}}");
+    assert_int_equal(stc_sim_step(r.sim), STC_SIM_RUNNING);
+    assert_json(stc_sim_current_input(r.sim), "{\"w\":2,\"xs\":[{\"p\":{\"q\":1}},{\"p\":{\"q\":2}}]}");
+    assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_SUCCEEDED);
+    assert_json(stc_sim_output(r.sim), "{\"q\":1}");
+    assert_int_equal(stc_sim_transitions(r.sim), 8);
+    char *h1 = history_text(r.sim);
+    assert_non_null(strstr(h1, "\"type\":\"MapStateSucceeded\",\"timestamp\":\"2026-01-01T00:00:01.000Z\","
+                               "\"state\":\"M\",\"flow\":\"\",\"output\":[{\"q\":1},2]}"));
+    while (stc_sim_back(r.sim) == 0)
+        ;
+    assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_SUCCEEDED);
+    char *h2 = history_text(r.sim);
+    assert_string_equal(h1, h2);
+    free(h1);
+    free(h2);
+    finish(&r);
+}
+
 static void test_wait_clock(void **state)
 {
     (void)state;
@@ -657,6 +697,7 @@ int main(void)
         cmocka_unit_test(test_intrinsics),
         cmocka_unit_test(test_choice),
         cmocka_unit_test(test_pass_and_paths),
+        cmocka_unit_test(test_paths_handed_on),
         cmocka_unit_test(test_wait_clock),
         cmocka_unit_test(test_fail_paths),
         cmocka_unit_test(test_no_choice_matched),
