@@ -560,173 +560,142 @@ static void stc_names(stc_conv *cv, asdl_identifier_seq *names, stc_node *n)
     }
 }
 
-static stc_node *stc_function(stc_conv *cv, stc_node_kind kind, stmt_ty s, int depth)
-{
-    /* FunctionDef and AsyncFunctionDef have the same fields. */
-    stc_node *n = stc_node_new(kind);
-    STC_SET_POS(cv, n, s);
-    n->id = stc_py_str(s->v.FunctionDef.name);
-    n->a = stc_arguments(cv, s->v.FunctionDef.args, depth + 1);
-    STC_STMTS(cv, s->v.FunctionDef.body, &n->l0, depth);
-    STC_EXPRS(cv, s->v.FunctionDef.decorator_list, &n->l1, depth);
-    n->b = stc_expr(cv, s->v.FunctionDef.returns, depth + 1);
-    return n;
-}
+/* The IR kind of each C AST statement kind (CPython's enum starts at 1); Match
+ * has no IR kind: it becomes UNSUPPORTED. */
+static const stc_node_kind stc_stmt_kinds[] = {
+    [FunctionDef_kind] = STC_N_FUNCTION_DEF, [AsyncFunctionDef_kind] = STC_N_ASYNC_FUNCTION_DEF,
+    [ClassDef_kind] = STC_N_CLASS_DEF,       [Return_kind] = STC_N_RETURN,
+    [Delete_kind] = STC_N_DELETE,            [Assign_kind] = STC_N_ASSIGN,
+    [AugAssign_kind] = STC_N_AUG_ASSIGN,     [AnnAssign_kind] = STC_N_ANN_ASSIGN,
+    [For_kind] = STC_N_FOR,                  [AsyncFor_kind] = STC_N_ASYNC_FOR,
+    [While_kind] = STC_N_WHILE,              [If_kind] = STC_N_IF,
+    [With_kind] = STC_N_WITH,                [AsyncWith_kind] = STC_N_ASYNC_WITH,
+    [Match_kind] = STC_N_UNSUPPORTED,        [Raise_kind] = STC_N_RAISE,
+    [Try_kind] = STC_N_TRY,                  [TryStar_kind] = STC_N_TRY_STAR,
+    [Assert_kind] = STC_N_ASSERT,            [Import_kind] = STC_N_IMPORT,
+    [ImportFrom_kind] = STC_N_IMPORT_FROM,   [Global_kind] = STC_N_GLOBAL,
+    [Nonlocal_kind] = STC_N_NONLOCAL,        [Expr_kind] = STC_N_EXPR,
+    [Pass_kind] = STC_N_PASS,                [Break_kind] = STC_N_BREAK,
+    [Continue_kind] = STC_N_CONTINUE,
+};
 
 static stc_node *stc_stmt(stc_conv *cv, stmt_ty s, int depth)
 {
     if (!s || stc_too_deep(cv, depth))
         return NULL;
+    bool known = s->kind >= 1 && (size_t)s->kind < STC_ARRAY_LEN(stc_stmt_kinds);
+    stc_node *n = stc_node_new(known ? stc_stmt_kinds[s->kind] : STC_N_UNSUPPORTED);
+    STC_SET_POS(cv, n, s);
     int d = depth + 1;
-    stc_node *n;
     switch (s->kind) {
     case FunctionDef_kind:
-        return stc_function(cv, STC_N_FUNCTION_DEF, s, depth);
     case AsyncFunctionDef_kind:
-        return stc_function(cv, STC_N_ASYNC_FUNCTION_DEF, s, depth);
+        /* FunctionDef and AsyncFunctionDef have the same fields. */
+        n->id = stc_py_str(s->v.FunctionDef.name);
+        n->a = stc_arguments(cv, s->v.FunctionDef.args, d);
+        STC_STMTS(cv, s->v.FunctionDef.body, &n->l0, depth);
+        STC_EXPRS(cv, s->v.FunctionDef.decorator_list, &n->l1, depth);
+        n->b = stc_expr(cv, s->v.FunctionDef.returns, d);
+        break;
     case ClassDef_kind:
-        n = stc_node_new(STC_N_CLASS_DEF);
-        STC_SET_POS(cv, n, s);
         n->id = stc_py_str(s->v.ClassDef.name);
         STC_STMTS(cv, s->v.ClassDef.body, &n->l0, depth);
         STC_EXPRS(cv, s->v.ClassDef.bases, &n->l1, depth);
         stc_seq(cv, (asdl_seq *)s->v.ClassDef.keywords, &n->l2, depth, false, stc_keyword);
         STC_EXPRS(cv, s->v.ClassDef.decorator_list, &n->l3, depth);
-        return n;
+        break;
     case Return_kind:
-        n = stc_node_new(STC_N_RETURN);
-        STC_SET_POS(cv, n, s);
         n->a = stc_expr(cv, s->v.Return.value, d);
-        return n;
+        break;
     case Delete_kind:
-        n = stc_node_new(STC_N_DELETE);
-        STC_SET_POS(cv, n, s);
         STC_EXPRS(cv, s->v.Delete.targets, &n->l1, depth);
-        return n;
+        break;
     case Assign_kind:
-        n = stc_node_new(STC_N_ASSIGN);
-        STC_SET_POS(cv, n, s);
         STC_EXPRS(cv, s->v.Assign.targets, &n->l1, depth);
         n->a = stc_expr(cv, s->v.Assign.value, d);
-        return n;
+        break;
     case AugAssign_kind:
-        n = stc_node_new(STC_N_AUG_ASSIGN);
-        STC_SET_POS(cv, n, s);
         n->a = stc_expr(cv, s->v.AugAssign.target, d);
         n->id = stc_xstrdup(stc_operator_text(s->v.AugAssign.op));
         n->b = stc_expr(cv, s->v.AugAssign.value, d);
-        return n;
+        break;
     case AnnAssign_kind:
-        n = stc_node_new(STC_N_ANN_ASSIGN);
-        STC_SET_POS(cv, n, s);
         n->a = stc_expr(cv, s->v.AnnAssign.target, d);
         n->b = stc_expr(cv, s->v.AnnAssign.annotation, d);
         n->c = stc_expr(cv, s->v.AnnAssign.value, d);
         n->level = s->v.AnnAssign.simple;
-        return n;
+        break;
     case For_kind:
     case AsyncFor_kind:
         /* For and AsyncFor have the same fields. */
-        n = stc_node_new(s->kind == For_kind ? STC_N_FOR : STC_N_ASYNC_FOR);
-        STC_SET_POS(cv, n, s);
         n->a = stc_expr(cv, s->v.For.target, d);
         n->b = stc_expr(cv, s->v.For.iter, d);
         STC_STMTS(cv, s->v.For.body, &n->l0, depth);
         STC_STMTS(cv, s->v.For.orelse, &n->l1, depth);
-        return n;
+        break;
     case While_kind:
-        n = stc_node_new(STC_N_WHILE);
-        STC_SET_POS(cv, n, s);
         n->a = stc_expr(cv, s->v.While.test, d);
         STC_STMTS(cv, s->v.While.body, &n->l0, depth);
         STC_STMTS(cv, s->v.While.orelse, &n->l1, depth);
-        return n;
+        break;
     case If_kind:
-        n = stc_node_new(STC_N_IF);
-        STC_SET_POS(cv, n, s);
         n->a = stc_expr(cv, s->v.If.test, d);
         STC_STMTS(cv, s->v.If.body, &n->l0, depth);
         STC_STMTS(cv, s->v.If.orelse, &n->l1, depth);
-        return n;
+        break;
     case With_kind:
     case AsyncWith_kind:
         /* With and AsyncWith have the same fields. */
-        n = stc_node_new(s->kind == With_kind ? STC_N_WITH : STC_N_ASYNC_WITH);
-        STC_SET_POS(cv, n, s);
         stc_seq(cv, (asdl_seq *)s->v.With.items, &n->l1, depth, false, stc_withitem);
         STC_STMTS(cv, s->v.With.body, &n->l0, depth);
-        return n;
+        break;
     case Raise_kind:
-        n = stc_node_new(STC_N_RAISE);
-        STC_SET_POS(cv, n, s);
         n->a = stc_expr(cv, s->v.Raise.exc, d);
         n->b = stc_expr(cv, s->v.Raise.cause, d);
-        return n;
+        break;
     case Try_kind:
     case TryStar_kind:
         /* Try and TryStar have the same fields. */
-        n = stc_node_new(s->kind == Try_kind ? STC_N_TRY : STC_N_TRY_STAR);
-        STC_SET_POS(cv, n, s);
         STC_STMTS(cv, s->v.Try.body, &n->l0, depth);
         stc_seq(cv, (asdl_seq *)s->v.Try.handlers, &n->l1, depth, false, stc_handler);
         STC_STMTS(cv, s->v.Try.orelse, &n->l2, depth);
         STC_STMTS(cv, s->v.Try.finalbody, &n->l3, depth);
-        return n;
+        break;
     case Assert_kind:
-        n = stc_node_new(STC_N_ASSERT);
-        STC_SET_POS(cv, n, s);
         n->a = stc_expr(cv, s->v.Assert.test, d);
         n->b = stc_expr(cv, s->v.Assert.msg, d);
-        return n;
+        break;
     case Import_kind:
-        n = stc_node_new(STC_N_IMPORT);
-        STC_SET_POS(cv, n, s);
         stc_seq(cv, (asdl_seq *)s->v.Import.names, &n->l1, depth, false, stc_alias);
-        return n;
+        break;
     case ImportFrom_kind:
-        n = stc_node_new(STC_N_IMPORT_FROM);
-        STC_SET_POS(cv, n, s);
         n->sval = stc_py_str(s->v.ImportFrom.module);
         stc_seq(cv, (asdl_seq *)s->v.ImportFrom.names, &n->l1, depth, false, stc_alias);
         n->level = s->v.ImportFrom.level;
-        return n;
+        break;
     case Global_kind:
-        n = stc_node_new(STC_N_GLOBAL);
-        STC_SET_POS(cv, n, s);
         stc_names(cv, s->v.Global.names, n);
-        return n;
+        break;
     case Nonlocal_kind:
-        n = stc_node_new(STC_N_NONLOCAL);
-        STC_SET_POS(cv, n, s);
         stc_names(cv, s->v.Nonlocal.names, n);
-        return n;
+        break;
     case Expr_kind:
-        n = stc_node_new(STC_N_EXPR);
-        STC_SET_POS(cv, n, s);
         n->a = stc_expr(cv, s->v.Expr.value, d);
-        return n;
+        break;
     case Pass_kind:
-        n = stc_node_new(STC_N_PASS);
-        break;
     case Break_kind:
-        n = stc_node_new(STC_N_BREAK);
-        break;
     case Continue_kind:
-        n = stc_node_new(STC_N_CONTINUE);
         break;
     case Match_kind:
-        n = stc_node_new(STC_N_UNSUPPORTED);
         n->owned_type = stc_xstrdup("Match");
         n->py_type = n->owned_type;
         break;
     default:
         /* A statement kind newer than this converter. */
-        n = stc_node_new(STC_N_UNSUPPORTED);
         n->owned_type = stc_xasprintf("stmt kind %d", (int)s->kind);
         n->py_type = n->owned_type;
         break;
     }
-    STC_SET_POS(cv, n, s);
     return n;
 }
 
