@@ -169,6 +169,23 @@ static cJSON *rnd_node(int depth)
     return c;
 }
 
+/* The direct writer and libyaml's emitter give the same text for root
+ * (round: the random round, for the message; -1 outside the random test). */
+static void writers_agree(cJSON *root, unsigned flags, int round)
+{
+    stc_buf a = STC_BUF_INIT, b = STC_BUF_INIT;
+    char *err = NULL;
+    assert_int_equal(stc_yaml_out_write(root, flags, &a, &err), 0);
+    assert_int_equal(stc_yaml_out_write(root, flags | STC_YAML_LIBYAML, &b, &err), 0);
+    if (strcmp(a.data, b.data) != 0) {
+        char *j = cJSON_PrintUnformatted(root);
+        fail_msg("round %d, flags %u, tree %s:\n--- direct\n%s--- libyaml\n%s", round, flags, j, a.data,
+                 b.data);
+    }
+    stc_buf_free(&a);
+    stc_buf_free(&b);
+}
+
 static void test_direct_writer(void **state)
 {
     (void)state;
@@ -182,19 +199,10 @@ static void test_direct_writer(void **state)
             free(key);
         }
         unsigned flags = rnd(4) ? STC_YAML_CFN_TAGS : 0;
-        stc_buf a = STC_BUF_INIT, b = STC_BUF_INIT;
-        char *err = NULL;
-        assert_int_equal(stc_yaml_out_write(root, flags, &a, &err), 0);
-        assert_int_equal(stc_yaml_out_write(root, flags | STC_YAML_LIBYAML, &b, &err), 0);
-        if (strcmp(a.data, b.data) != 0) {
-            char *j = cJSON_PrintUnformatted(root);
-            fail_msg("round %d, flags %u, tree %s:\n--- direct\n%s--- libyaml\n%s", round, flags, j, a.data, b.data);
-        }
+        writers_agree(root, flags, round);
         direct += stc_yaml_out_direct(root, flags);
         assert_false(stc_yaml_out_direct(root, flags | STC_YAML_LIBYAML));
         total++;
-        stc_buf_free(&a);
-        stc_buf_free(&b);
         cJSON_Delete(root);
     }
     /* Both paths were exercised: most random trees hold some scalar the
@@ -208,18 +216,11 @@ static void test_direct_writer(void **state)
  * not as the caller expects. */
 static void check_same(cJSON *root, unsigned flags, bool want_direct)
 {
-    stc_buf a = STC_BUF_INIT, b = STC_BUF_INIT;
-    char *err = NULL;
-    assert_int_equal(stc_yaml_out_write(root, flags, &a, &err), 0);
-    assert_int_equal(stc_yaml_out_write(root, flags | STC_YAML_LIBYAML, &b, &err), 0);
-    if (strcmp(a.data, b.data) != 0) {
+    writers_agree(root, flags, -1);
+    if (stc_yaml_out_direct(root, flags) != want_direct) {
         char *j = cJSON_PrintUnformatted(root);
-        fail_msg("flags %u, tree %s:\n--- direct\n%s--- libyaml\n%s", flags, j, a.data, b.data);
+        fail_msg("the direct writer should %swrite: %s", want_direct ? "" : "not ", j);
     }
-    if (stc_yaml_out_direct(root, flags) != want_direct)
-        fail_msg("the direct writer should %swrite:\n%s", want_direct ? "" : "not ", a.data);
-    stc_buf_free(&a);
-    stc_buf_free(&b);
 }
 
 /* Cases the random trees do not reach: quotes at every place in a quoted
