@@ -1812,22 +1812,15 @@ static cJSON *wf_task(wf_ctx *c, const stc_node *call, const stc_unit_info *u)
     char *ph = stc_workflow_placeholder(u->method->name,
                                         workflow ? STC_WF_CALL_WORKFLOW : STC_WF_CALL_FUNCTION);
     char *ref = wf_strf("${%s}", ph);
-    cJSON *par;
-    if (workflow) {
-        stc_asl_add_lit(st, "Resource", "arn:aws:states:::states:startExecution.sync:2");
-        par = stc_asl_add_obj(st, "Parameters");
-        stc_asl_add_str(par, "StateMachineArn", ref);
-        stc_asl_add(par, "Input", payload);
-        cJSON *sel = stc_asl_add_obj(st, "ResultSelector");
-        stc_asl_add_lit(sel, "value.$", "$.Output");
-    } else {
-        stc_asl_add_lit(st, "Resource", "arn:aws:states:::lambda:invoke");
-        par = stc_asl_add_obj(st, "Parameters");
-        stc_asl_add_str(par, "FunctionName", ref);
-        stc_asl_add(par, "Payload", payload);
-        cJSON *sel = stc_asl_add_obj(st, "ResultSelector");
-        stc_asl_add_lit(sel, "value.$", "$.Payload");
-    }
+    /* A nested state machine (run to its end) or a Lambda function: the same
+     * Task with the integration's own field names. */
+    stc_asl_add_lit(st, "Resource", workflow ? "arn:aws:states:::states:startExecution.sync:2"
+                                             : "arn:aws:states:::lambda:invoke");
+    cJSON *par = stc_asl_add_obj(st, "Parameters");
+    stc_asl_add_str(par, workflow ? "StateMachineArn" : "FunctionName", ref);
+    stc_asl_add(par, workflow ? "Input" : "Payload", payload);
+    cJSON *sel = stc_asl_add_obj(st, "ResultSelector");
+    stc_asl_add_lit(sel, "value.$", workflow ? "$.Output" : "$.Payload");
     free(ref);
     free(ph);
     return st;
