@@ -387,6 +387,13 @@ long stc_name_index_find(const stc_name_index *ix, const char *name)
     return slot ? (long)slot - 1 : -1;
 }
 
+void stc_name_index_clear(stc_name_index *ix)
+{
+    ix->n = 0;
+    if (ix->nslots)
+        memset(ix->slots, 0, ix->nslots * sizeof *ix->slots);
+}
+
 void stc_name_index_free(stc_name_index *ix)
 {
     free(ix->names);

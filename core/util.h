@@ -85,6 +85,8 @@ size_t stc_name_index_add(stc_name_index *ix, const char *name);
 bool stc_name_index_insert(stc_name_index *ix, const char *name);
 /* The position of the first name equal to `name`, or -1. */
 long stc_name_index_find(const stc_name_index *ix, const char *name);
+/* Empties the index, keeping its memory for the next names. */
+void stc_name_index_clear(stc_name_index *ix);
 void stc_name_index_free(stc_name_index *ix);
 
 #define STC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -61,48 +61,6 @@ cJSON *wf_state(const char *type)
 
 /* ---- names ---- */
 
-/* The name set (workflow_int.h): open addressing on the stored hashes. */
-static wf_name_slot *wf_name_slot_of(const wf_name_set *set, const char *name, size_t hash)
-{
-    size_t mask = set->nslots - 1;
-    for (size_t j = hash & mask;; j = (j + 1) & mask) {
-        wf_name_slot *sl = &set->slots[j];
-        if (!sl->name || (sl->hash == hash && strcmp(sl->name, name) == 0))
-            return sl;
-    }
-}
-
-static bool wf_name_set_has(const wf_name_set *set, const char *name, size_t hash)
-{
-    return set->nslots && wf_name_slot_of(set, name, hash)->name;
-}
-
-/* Add a name that is not in the set. */
-static void wf_name_set_add(wf_name_set *set, const char *name, size_t hash)
-{
-    if (2 * (set->n + 1) >= set->nslots) {
-        wf_name_slot *old = set->slots;
-        size_t nold = set->nslots;
-        set->nslots = nold ? 2 * nold : 256;
-        set->slots = stc_xcalloc(set->nslots, sizeof *set->slots);
-        for (size_t i = 0; i < nold; i++)
-            if (old[i].name)
-                *wf_name_slot_of(set, old[i].name, old[i].hash) = old[i];
-        free(old);
-    }
-    wf_name_slot *sl = wf_name_slot_of(set, name, hash);
-    sl->hash = hash;
-    sl->name = name;
-    set->n++;
-}
-
-static void wf_name_set_clear(wf_name_set *set)
-{
-    if (set->n)
-        memset(set->slots, 0, set->nslots * sizeof *set->slots);
-    set->n = 0;
-}
-
 /* Cut `s` to at most `max` code points (UTF-8), adding "..." when cut. */
 static void wf_cut(char *s, int max)
 {
@@ -281,8 +239,7 @@ const char *wf_name(wf_ctx *c, const char *fmt, ...)
     wf_clean_add(&cb, set->raw.data, set->raw.len);
     char *name = stc_xstrdup(set->text.len ? stc_buf_cstr(&set->text) : "State");
     wf_cut(name, WF_NAME_MAX);
-    size_t hash = stc_name_hash(name);
-    if (wf_name_set_has(set, name, hash)) {
+    if (stc_name_index_find(&set->index, name) >= 0) {
         char *base = name;
         for (int k = 2;; k++) {
             char suffix[16];
@@ -291,8 +248,7 @@ const char *wf_name(wf_ctx *c, const char *fmt, ...)
             wf_cut(b2, WF_NAME_MAX - (int)strlen(suffix));
             name = wf_strf("%s%s", b2, suffix);
             free(b2);
-            hash = stc_name_hash(name);
-            if (!wf_name_set_has(set, name, hash))
+            if (stc_name_index_find(&set->index, name) < 0)
                 break;
             free(name);
         }
@@ -303,7 +259,7 @@ const char *wf_name(wf_ctx *c, const char *fmt, ...)
         c->names = stc_xrealloc(c->names, c->capnames * sizeof *c->names);
     }
     c->names[c->nnames++] = name;
-    wf_name_set_add(set, name, hash);
+    stc_name_index_add(&set->index, name);
     return name;
 }
 
@@ -325,10 +281,10 @@ char *wf_text(wf_ctx *c, const stc_node *n, int max)
  * added to the pool): the state table and the ASL's Next fields use it. */
 static const char *wf_owned_name(wf_ctx *c, const char *name)
 {
-    wf_name_set *set = c->name_set;
-    size_t hash = stc_name_hash(name);
-    if (wf_name_set_has(set, name, hash))
-        return wf_name_slot_of(set, name, hash)->name;
+    const stc_name_index *ix = &c->name_set->index;
+    long i = stc_name_index_find(ix, name);
+    if (i >= 0)
+        return ix->names[i];
     /* not a name from wf_name: own a copy (kept out of the set, which only
      * wf_name's names make unique) */
     if (c->nnames == c->capnames) {
@@ -723,7 +679,7 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
     wf_scope_free(&main);
     wf->names = c.names;
     wf->nnames = c.nnames;
-    wf_name_set_clear(c.name_set);
+    stc_name_index_clear(&c.name_set->index);
     for (size_t i = 0; i < c.nlocals; i++)
         free(c.locals[i]);
     free(c.locals);
@@ -756,7 +712,7 @@ stc_workflows *stc_workflows_compile(const stc_module *m, const stc_unit_info *u
         wf_compile_method(wf, m, units, nunits, &ix, &names, d);
     }
     stc_name_index_free(&ix);
-    free(names.slots);
+    stc_name_index_free(&names.index);
     stc_buf_free(&names.raw);
     stc_buf_free(&names.text);
     return w;

@@ -108,18 +108,11 @@ typedef struct wf_restart {
 #define WF_FOREVER_ROUNDS 500
 #define WF_FOREVER_EVENTS 12500
 
-/* The state names of a machine, for wf_name's uniqueness test: a hash set of
- * borrowed names, and a buffer for the next name. stc_workflows_compile keeps
+/* The state names of a machine, for wf_name's uniqueness test: an index of
+ * borrowed names, and buffers for the next name. stc_workflows_compile keeps
  * one for all its machines and empties it after each. */
-typedef struct wf_name_slot {
-    size_t hash;
-    const char *name; /* NULL: an empty slot */
-} wf_name_slot;
-
 typedef struct wf_name_set {
-    wf_name_slot *slots;
-    size_t nslots; /* 0 or a power of two, > 2 * n */
-    size_t n;
+    stc_name_index index;
     stc_buf raw;   /* where wf_name formats a name */
     stc_buf text;  /* and cleans it */
 } wf_name_set;
