@@ -127,6 +127,30 @@ char *stc_buf_take(stc_buf *b)
     return p;
 }
 
+void stc_buf_clear(stc_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+size_t stc_format_uint(unsigned long long u, bool minus, char out[24])
+{
+    char digits[20]; /* 2^64 - 1 has 20 */
+    size_t k = 0;
+    do {
+        digits[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t n = 0;
+    if (minus)
+        out[n++] = '-';
+    while (k)
+        out[n++] = digits[--k];
+    out[n] = '\0';
+    return n;
+}
+
 void stc_buf_free(stc_buf *b)
 {
     free(b->data);

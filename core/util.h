@@ -36,7 +36,13 @@ void stc_buf_putc(stc_buf *b, char c);
 void stc_buf_printf(stc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *stc_buf_cstr(stc_buf *b); /* "" for an empty buffer */
 char *stc_buf_take(stc_buf *b);
+void stc_buf_clear(stc_buf *b); /* empty, keeping the memory for reuse */
 void stc_buf_free(stc_buf *b);
+
+/* The decimal text of u (with a leading '-' when minus) into out, NUL-
+ * terminated, without printf (hot paths format many numbers); returns its
+ * length. */
+size_t stc_format_uint(unsigned long long u, bool minus, char out[24]);
 
 /* Read a whole file. Returns 0 and sets *out (NUL-terminated, owned by the
  * caller) and *len; on failure returns -1 and sets *err to an allocated

@@ -156,23 +156,11 @@ static bool wf_plain_format(const char *fmt)
     return true;
 }
 
-static void wf_buf_clear(stc_buf *b)
-{
-    b->len = 0;
-    if (b->data)
-        b->data[0] = '\0';
-}
-
+/* A number's text appended without printf (stc_format_uint). */
 static void wf_buf_uint(stc_buf *b, unsigned long long u, bool minus)
 {
-    char digits[24];
-    size_t n = sizeof digits;
-    do
-        digits[--n] = (char)('0' + u % 10);
-    while (u /= 10);
-    if (minus)
-        digits[--n] = '-';
-    stc_buf_add(b, digits + n, sizeof digits - n);
+    char text[24];
+    stc_buf_add(b, text, stc_format_uint(u, minus, text));
 }
 
 void wf_vformat(stc_buf *b, const char *fmt, va_list ap)
@@ -229,8 +217,8 @@ const char *wf_name(wf_ctx *c, const char *fmt, ...)
 {
     /* the set's buffers are reused from name to name */
     wf_name_set *set = c->name_set;
-    wf_buf_clear(&set->raw);
-    wf_buf_clear(&set->text);
+    stc_buf_clear(&set->raw);
+    stc_buf_clear(&set->text);
     va_list ap;
     va_start(ap, fmt);
     wf_vformat(&set->raw, fmt, ap);

@@ -138,25 +138,6 @@ static void stc_yw_scalar(stc_yw *w, const char *tag, const char *text, bool is_
     stc_yw_emit(w, &ev);
 }
 
-/* What snprintf's "%.0f" writes for an integral v with |v| < 1e15 (at
- * most 17 bytes with the NUL), without printf: templates hold thousands of
- * numbers. -0 keeps its sign, as with printf. */
-static void stc_integer_text(double v, char *buf)
-{
-    char digits[16];
-    int k = 0;
-    unsigned long long u = (unsigned long long)fabs(v);
-    do {
-        digits[k++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (signbit(v))
-        *buf++ = '-';
-    while (k)
-        *buf++ = digits[--k];
-    *buf = '\0';
-}
-
 /* A scalar node's text: the string, the number as printed (integers without
  * a fraction), true/false or null; *is_string tells which. */
 static const char *stc_scalar_text(const cJSON *n, char *numbuf, size_t numsz, bool *is_string)
@@ -168,8 +149,8 @@ static const char *stc_scalar_text(const cJSON *n, char *numbuf, size_t numsz, b
     }
     if (cJSON_IsNumber(n)) {
         double v = n->valuedouble;
-        if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
-            stc_integer_text(v, numbuf);
+        if (isfinite(v) && v == floor(v) && fabs(v) < 1e15) /* as "%.0f" writes it, -0 too */
+            stc_format_uint((unsigned long long)fabs(v), signbit(v), numbuf);
         else
             snprintf(numbuf, numsz, "%.17g", v);
         return numbuf;

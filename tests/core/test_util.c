@@ -104,6 +104,22 @@ static void test_name_index(void **state)
     stc_name_index_free(&ix);
 }
 
+static void test_format_uint(void **state)
+{
+    (void)state;
+    char t[24];
+    assert_int_equal(stc_format_uint(0, false, t), 1);
+    assert_string_equal(t, "0");
+    assert_int_equal(stc_format_uint(0, true, t), 2); /* -0, as printf's "%.0f" of -0.0 */
+    assert_string_equal(t, "-0");
+    assert_int_equal(stc_format_uint(1234567890, true, t), 11);
+    assert_string_equal(t, "-1234567890");
+    assert_int_equal(stc_format_uint(18446744073709551615ull, false, t), 20);
+    assert_string_equal(t, "18446744073709551615");
+    assert_int_equal(stc_format_uint(18446744073709551615ull, true, t), 21);
+    assert_string_equal(t, "-18446744073709551615");
+}
+
 static void test_atomic_write(void **state)
 {
     (void)state;
@@ -167,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_name_index),
+        cmocka_unit_test(test_format_uint),
         cmocka_unit_test(test_atomic_write),
         cmocka_unit_test(test_diag_print),
     };
