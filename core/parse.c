@@ -33,7 +33,6 @@
 #endif
 
 static bool py_ready;
-static PyObject *s_lineno;
 
 int stc_py_init(char **err)
 {
@@ -55,8 +54,6 @@ int stc_py_init(char **err)
     if (!PyStatus_Exception(st))
         st = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
-    if (!PyStatus_Exception(st))
-        s_lineno = PyUnicode_InternFromString("lineno");
     stc_py_leave();
     if (PyStatus_Exception(st)) {
         *err = stc_xasprintf("cannot start the embedded Python: %s",
@@ -72,7 +69,6 @@ void stc_py_finalize(void)
     if (!py_ready)
         return;
     stc_py_enter();
-    Py_CLEAR(s_lineno);
     Py_FinalizeEx();
     stc_py_leave();
     py_ready = false;
@@ -123,23 +119,16 @@ static void stc_set_pos(const stc_conv *cv, stc_pos *pos, int line, int col, int
 #define STC_SET_POS(cv, n, x) \
     stc_set_pos((cv), &(n)->pos, (x)->lineno, (x)->col_offset, (x)->end_lineno, (x)->end_col_offset)
 
-static long stc_py_long_attr(PyObject *o, PyObject *name, long dflt)
+/* The integer attribute `name` of o, or 0 (CPython's lock held, errors cleared). */
+static long stc_py_long_attr(PyObject *o, const char *name)
 {
-    stc_py_enter();
-    long r = dflt;
-    PyObject *v = PyObject_GetAttr(o, name);
-    if (!v) {
+    PyObject *v = PyObject_GetAttrString(o, name);
+    long r = v && PyLong_Check(v) ? PyLong_AsLong(v) : 0;
+    Py_XDECREF(v);
+    if (PyErr_Occurred()) {
         PyErr_Clear();
-    } else {
-        if (PyLong_Check(v))
-            r = PyLong_AsLong(v);
-        Py_DECREF(v);
-        if (PyErr_Occurred()) {
-            PyErr_Clear();
-            r = dflt;
-        }
+        r = 0;
     }
-    stc_py_leave();
     return r;
 }
 
@@ -834,18 +823,15 @@ static void stc_add_parse_error(stc_conv *cv)
     bool deep = value && (PyErr_GivenExceptionMatches(value, PyExc_RecursionError) ||
                           PyErr_GivenExceptionMatches(value, PyExc_MemoryError));
     PyObject *msg = NULL;
-    long col = 0;
+    long line = 0, col = 0;
     if (syntax) {
         msg = PyObject_GetAttrString(value, "msg");
         PyErr_Clear();
-        PyObject *off = PyObject_GetAttrString(value, "offset");
-        PyErr_Clear();
-        col = off && PyLong_Check(off) ? PyLong_AsLong(off) : 0;
-        Py_XDECREF(off);
+        line = stc_py_long_attr(value, "lineno");
+        col = stc_py_long_attr(value, "offset");
     }
     stc_py_leave();
     if (syntax) {
-        long line = stc_py_long_attr(value, s_lineno, 0);
         char *m = msg ? stc_py_str(msg) : stc_xstrdup("invalid syntax");
         const char *tname = Py_TYPE(value)->tp_name;
         stc_diag_add(cv->d, STC_SEV_ERROR, cv->file, (int)line, (int)(col > 0 ? col : 1), "STC001",
