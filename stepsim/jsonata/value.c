@@ -1,0 +1,817 @@
+/* value.c - JSONata values: the arena, construction, objects in JavaScript key
+ * order, JSON in and out, numbers printed as JavaScript prints them. */
+#include "stepsim/jsonata/value.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stepsim/jsonata/context.h"
+
+/* ---- arena ---- */
+
+#define JN_BLOCK_SIZE (64u * 1024u)
+#define JN_BIG (JN_BLOCK_SIZE / 4u)
+
+struct jn_block {
+    jn_block *next;
+    size_t size, used;
+    bool big; /* a single large allocation: freed at reset, never reused */
+    _Alignas(16) unsigned char data[];
+};
+
+struct jn_deferred {
+    jn_deferred *next;
+    void (*fn)(void *);
+    void *p;
+};
+
+void jn_ctx_init(jn_ctx *cx)
+{
+    memset(cx, 0, sizeof *cx);
+    cx->err_position = -1;
+    cx->cur_position = -1;
+}
+
+static void run_deferred(jn_ctx *cx)
+{
+    jn_deferred *d = cx->arena.deferred;
+    cx->arena.deferred = NULL;
+    /* in reverse order of registration: the list is newest first */
+    while (d) {
+        jn_deferred *next = d->next;
+        d->fn(d->p);
+        d = next;
+    }
+}
+
+void jn_ctx_reset(jn_ctx *cx)
+{
+    run_deferred(cx);
+    jn_block *b = cx->arena.head;
+    while (b) {
+        jn_block *next = b->next;
+        if (b->big) {
+            free(b);
+        } else {
+            b->used = 0;
+            b->next = cx->arena.spare;
+            cx->arena.spare = b;
+        }
+        b = next;
+    }
+    /* keep at most a few blocks for the next evaluation */
+    size_t kept = 0;
+    jn_block **pp = &cx->arena.spare;
+    while (*pp) {
+        if (++kept > 8) {
+            jn_block *dead = *pp;
+            *pp = dead->next;
+            free(dead);
+        } else {
+            pp = &(*pp)->next;
+        }
+    }
+    cx->arena.head = NULL;
+    cx->arena.bytes = 0;
+}
+
+void jn_ctx_dispose(jn_ctx *cx)
+{
+    jn_ctx_reset(cx);
+    jn_block *b = cx->arena.spare;
+    while (b) {
+        jn_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    cx->arena.spare = NULL;
+}
+
+void *jn_alloc(jn_ctx *cx, size_t n)
+{
+    n = (n + 15u) & ~(size_t)15u;
+    if (n == 0)
+        n = 16;
+    cx->arena.bytes += n;
+    if (n >= JN_BIG) {
+        jn_block *b = stc_xmalloc(sizeof *b + n);
+        b->size = n;
+        b->used = n;
+        b->big = true;
+        memset(b->data, 0, n);
+        /* behind the current block, so the current one keeps filling */
+        if (cx->arena.head) {
+            b->next = cx->arena.head->next;
+            cx->arena.head->next = b;
+        } else {
+            b->next = NULL;
+            cx->arena.head = b;
+        }
+        return b->data;
+    }
+    jn_block *h = cx->arena.head;
+    if (!h || h->big || h->size - h->used < n) {
+        jn_block *b = cx->arena.spare;
+        if (b) {
+            cx->arena.spare = b->next;
+        } else {
+            b = stc_xmalloc(sizeof *b + JN_BLOCK_SIZE);
+            b->size = JN_BLOCK_SIZE;
+            b->big = false;
+        }
+        b->used = 0;
+        b->next = cx->arena.head;
+        cx->arena.head = b;
+        h = b;
+    }
+    void *p = h->data + h->used;
+    h->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *jn_strndup(jn_ctx *cx, const char *s, size_t n)
+{
+    char *p = jn_alloc(cx, n + 1);
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void jn_defer(jn_ctx *cx, void (*fn)(void *), void *p)
+{
+    jn_deferred *d = jn_alloc(cx, sizeof *d);
+    d->fn = fn;
+    d->p = p;
+    d->next = cx->arena.deferred;
+    cx->arena.deferred = d;
+}
+
+/* ---- construction ---- */
+
+static jn_val v_null = {.type = JN_NULL};
+static jn_val v_true = {.type = JN_BOOL, .u.b = true};
+static jn_val v_false = {.type = JN_BOOL, .u.b = false};
+
+jn_val *jn_null(void) { return &v_null; }
+jn_val *jn_true(void) { return &v_true; }
+jn_val *jn_false(void) { return &v_false; }
+jn_val *jn_bool(bool b) { return b ? &v_true : &v_false; }
+
+jn_val *jn_num(jn_ctx *cx, double n)
+{
+    jn_val *v = jn_alloc(cx, sizeof *v);
+    v->type = JN_NUM;
+    v->u.n = n;
+    return v;
+}
+
+jn_val *jn_str_borrow(jn_ctx *cx, const char *s, size_t len)
+{
+    jn_val *v = jn_alloc(cx, sizeof *v);
+    v->type = JN_STR;
+    v->u.s.p = s;
+    v->u.s.len = len;
+    return v;
+}
+
+jn_val *jn_str(jn_ctx *cx, const char *s, size_t len)
+{
+    return jn_str_borrow(cx, jn_strndup(cx, s, len), len);
+}
+
+jn_val *jn_str_cstr(jn_ctx *cx, const char *s) { return jn_str(cx, s, strlen(s)); }
+
+jn_val *jn_str_take_buf(jn_ctx *cx, stc_buf *b)
+{
+    jn_val *v = jn_str(cx, b->data ? b->data : "", b->len);
+    stc_buf_clear(b);
+    return v;
+}
+
+jn_val *jn_arr(jn_ctx *cx, size_t cap)
+{
+    jn_val *v = jn_alloc(cx, sizeof *v);
+    v->type = JN_ARR;
+    if (cap) {
+        v->u.a.items = jn_alloc(cx, cap * sizeof *v->u.a.items);
+        v->u.a.cap = cap;
+    }
+    return v;
+}
+
+jn_val *jn_seq(jn_ctx *cx, size_t cap)
+{
+    jn_val *v = jn_arr(cx, cap);
+    v->flags = JN_SEQ;
+    return v;
+}
+
+void jn_arr_push(jn_ctx *cx, jn_val *a, jn_val *v)
+{
+    if (a->u.a.len == a->u.a.cap) {
+        size_t cap = a->u.a.cap ? a->u.a.cap * 2 : 4;
+        jn_val **items = jn_alloc(cx, cap * sizeof *items);
+        if (a->u.a.len)
+            memcpy(items, a->u.a.items, a->u.a.len * sizeof *items);
+        a->u.a.items = items;
+        a->u.a.cap = cap;
+    }
+    a->u.a.items[a->u.a.len++] = v;
+}
+
+jn_val *jn_obj(jn_ctx *cx, size_t cap)
+{
+    jn_val *v = jn_alloc(cx, sizeof *v);
+    v->type = JN_OBJ;
+    if (cap) {
+        v->u.o.ents = jn_alloc(cx, cap * sizeof *v->u.o.ents);
+        v->u.o.cap = cap;
+    }
+    return v;
+}
+
+jn_val *jn_func_new(jn_ctx *cx, jn_func_kind kind, void *impl)
+{
+    jn_func *f = jn_alloc(cx, sizeof *f);
+    f->kind = kind;
+    f->impl = impl;
+    jn_val *v = jn_alloc(cx, sizeof *v);
+    v->type = JN_FUNC;
+    v->u.f = f;
+    return v;
+}
+
+/* ---- objects ---- */
+
+#define JN_INDEX_MIN 9 /* objects with more keys than this get a hash index */
+
+static uint32_t key_hash(const char *k, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)k[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* A canonical array index as JavaScript orders it: "0" or [1-9][0-9]*, below
+ * 2^32 - 1. Sets *idx. */
+static bool array_index_key(const char *k, size_t n, uint32_t *idx)
+{
+    if (n == 0 || n > 10)
+        return false;
+    if (k[0] == '0')
+        return n == 1 ? (*idx = 0, true) : false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k[i] < '0' || k[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(k[i] - '0');
+    }
+    if (v >= 4294967295u)
+        return false;
+    *idx = (uint32_t)v;
+    return true;
+}
+
+static void index_rebuild(jn_ctx *cx, jn_val *o)
+{
+    size_t need = 16;
+    while (need < o->u.o.len * 2)
+        need *= 2;
+    if (o->u.o.icap < need) {
+        o->u.o.index = jn_alloc(cx, need * sizeof *o->u.o.index);
+        o->u.o.icap = need;
+    } else {
+        memset(o->u.o.index, 0, o->u.o.icap * sizeof *o->u.o.index);
+    }
+    size_t mask = o->u.o.icap - 1;
+    for (size_t i = 0; i < o->u.o.len; i++) {
+        size_t s = o->u.o.ents[i].hash & mask;
+        while (o->u.o.index[s])
+            s = (s + 1) & mask;
+        o->u.o.index[s] = (uint32_t)(i + 1);
+    }
+}
+
+static long obj_find(const jn_val *o, const char *key, size_t klen, uint32_t h)
+{
+    if (o->u.o.index) {
+        size_t mask = o->u.o.icap - 1;
+        for (size_t s = h & mask; o->u.o.index[s]; s = (s + 1) & mask) {
+            const jn_objent *e = &o->u.o.ents[o->u.o.index[s] - 1];
+            if (e->hash == h && e->klen == klen && !memcmp(e->key, key, klen))
+                return (long)(o->u.o.index[s] - 1);
+        }
+        return -1;
+    }
+    for (size_t i = 0; i < o->u.o.len; i++) {
+        const jn_objent *e = &o->u.o.ents[i];
+        if (e->hash == h && e->klen == klen && !memcmp(e->key, key, klen))
+            return (long)i;
+    }
+    return -1;
+}
+
+jn_val *jn_obj_get(const jn_val *o, const char *key, size_t klen)
+{
+    if (!o || o->type != JN_OBJ)
+        return NULL;
+    long i = obj_find(o, key, klen, key_hash(key, klen));
+    return i < 0 ? NULL : o->u.o.ents[i].val;
+}
+
+static void obj_put(jn_ctx *cx, jn_val *o, const char *key, size_t klen, jn_val *v, bool copy)
+{
+    uint32_t h = key_hash(key, klen);
+    long found = obj_find(o, key, klen, h);
+    if (found >= 0) {
+        o->u.o.ents[found].val = v;
+        return;
+    }
+    if (o->u.o.len == o->u.o.cap) {
+        size_t cap = o->u.o.cap ? o->u.o.cap * 2 : 4;
+        jn_objent *ents = jn_alloc(cx, cap * sizeof *ents);
+        if (o->u.o.len)
+            memcpy(ents, o->u.o.ents, o->u.o.len * sizeof *ents);
+        o->u.o.ents = ents;
+        o->u.o.cap = cap;
+    }
+    size_t pos = o->u.o.len;
+    uint32_t idx;
+    if (array_index_key(key, klen, &idx)) {
+        /* after the last index key below idx: index keys lead, ascending */
+        pos = 0;
+        while (pos < o->u.o.len) {
+            uint32_t other;
+            const jn_objent *e = &o->u.o.ents[pos];
+            if (!array_index_key(e->key, e->klen, &other) || other > idx)
+                break;
+            pos++;
+        }
+        memmove(&o->u.o.ents[pos + 1], &o->u.o.ents[pos],
+                (o->u.o.len - pos) * sizeof *o->u.o.ents);
+    }
+    jn_objent *e = &o->u.o.ents[pos];
+    e->key = copy ? jn_strndup(cx, key, klen) : key;
+    e->klen = (uint32_t)klen;
+    e->hash = h;
+    e->val = v;
+    o->u.o.len++;
+    if (o->u.o.len >= JN_INDEX_MIN) {
+        if (pos != o->u.o.len - 1 || !o->u.o.index || o->u.o.len * 2 > o->u.o.icap) {
+            index_rebuild(cx, o);
+        } else {
+            size_t mask = o->u.o.icap - 1, s = h & mask;
+            while (o->u.o.index[s])
+                s = (s + 1) & mask;
+            o->u.o.index[s] = (uint32_t)o->u.o.len;
+        }
+    }
+}
+
+void jn_obj_set(jn_ctx *cx, jn_val *o, const char *key, size_t klen, jn_val *v)
+{
+    obj_put(cx, o, key, klen, v, true);
+}
+
+void jn_obj_set_borrow(jn_ctx *cx, jn_val *o, const char *key, size_t klen, jn_val *v)
+{
+    obj_put(cx, o, key, klen, v, false);
+}
+
+bool jn_obj_del(jn_ctx *cx, jn_val *o, const char *key, size_t klen)
+{
+    long i = obj_find(o, key, klen, key_hash(key, klen));
+    if (i < 0)
+        return false;
+    memmove(&o->u.o.ents[i], &o->u.o.ents[i + 1],
+            (o->u.o.len - (size_t)i - 1) * sizeof *o->u.o.ents);
+    o->u.o.len--;
+    if (o->u.o.index) {
+        if (o->u.o.len >= JN_INDEX_MIN)
+            index_rebuild(cx, o);
+        else
+            o->u.o.index = NULL, o->u.o.icap = 0;
+    }
+    return true;
+}
+
+/* ---- predicates ---- */
+
+bool jn_is_numeric(const jn_val *v)
+{
+    return v && v->type == JN_NUM && isfinite(v->u.n);
+}
+
+bool jn_is_array_of_strings(const jn_val *v)
+{
+    if (!jn_is_arr(v))
+        return false;
+    for (size_t i = 0; i < v->u.a.len; i++)
+        if (v->u.a.items[i]->type != JN_STR)
+            return false;
+    return true;
+}
+
+bool jn_is_array_of_numbers(const jn_val *v)
+{
+    if (!jn_is_arr(v))
+        return false;
+    for (size_t i = 0; i < v->u.a.len; i++)
+        if (!jn_is_numeric(v->u.a.items[i]))
+            return false;
+    return true;
+}
+
+/* ---- strings ---- */
+
+size_t jn_str_cplen(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+size_t jn_str_cpoffset(const char *s, size_t len, size_t i)
+{
+    size_t off = 0;
+    while (off < len && i > 0) {
+        off++;
+        while (off < len && ((unsigned char)s[off] & 0xC0) == 0x80)
+            off++;
+        i--;
+    }
+    return off;
+}
+
+/* ---- numbers ---- */
+
+size_t jn_num_format(double d, char out[32])
+{
+    if (isnan(d))
+        return (size_t)snprintf(out, 32, "NaN");
+    if (isinf(d))
+        return (size_t)snprintf(out, 32, d < 0 ? "-Infinity" : "Infinity");
+    if (d == 0)
+        return (size_t)snprintf(out, 32, "0");
+    if (d == floor(d) && fabs(d) < 1e21) {
+        if (fabs(d) < 9007199254740992.0)
+            return (size_t)snprintf(out, 32, "%.0f", d);
+    }
+    /* Shortest round-trip digits. For a normal double, when 15 significant
+     * digits read back, the shortest form is those digits without trailing
+     * zeros (a shorter form D is within half an ulp of d, closer than half the
+     * 15-digit spacing, so d rounds to D); else 16 or 17 digits. Subnormals
+     * have fewer bits: search every precision. */
+    char e[40];
+    int prec = fabs(d) < 2.2250738585072014e-308 ? 1 : 15;
+    for (; prec <= 17; prec++) {
+        snprintf(e, sizeof e, "%.*e", prec - 1, d);
+        if (strtod(e, NULL) == d)
+            break;
+    }
+    /* e: [-]D.DDDDe[+-]XX */
+    const char *p = e;
+    bool neg = false;
+    if (*p == '-')
+        neg = true, p++;
+    char digits[20];
+    size_t k = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[k++] = *p;
+    int exp10 = atoi(p + 1);
+    while (k > 1 && digits[k - 1] == '0')
+        k--;
+    int n = exp10 + 1; /* the decimal point sits after n digits */
+    char *o = out;
+    if (neg)
+        *o++ = '-';
+    if ((int)k <= n && n <= 21) {
+        memcpy(o, digits, k), o += k;
+        for (int i = (int)k; i < n; i++)
+            *o++ = '0';
+    } else if (0 < n && n <= 21) {
+        memcpy(o, digits, (size_t)n), o += n;
+        *o++ = '.';
+        memcpy(o, digits + n, k - (size_t)n), o += k - (size_t)n;
+    } else if (-6 < n && n <= 0) {
+        *o++ = '0', *o++ = '.';
+        for (int i = 0; i < -n; i++)
+            *o++ = '0';
+        memcpy(o, digits, k), o += k;
+    } else {
+        *o++ = digits[0];
+        if (k > 1) {
+            *o++ = '.';
+            memcpy(o, digits + 1, k - 1), o += k - 1;
+        }
+        o += snprintf(o, 8, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
+    }
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
+/* ---- JSON in ---- */
+
+jn_val *jn_from_cjson(jn_ctx *cx, const cJSON *j)
+{
+    if (!j)
+        return NULL;
+    if (cJSON_IsNull(j))
+        return jn_null();
+    if (cJSON_IsTrue(j))
+        return jn_true();
+    if (cJSON_IsFalse(j))
+        return jn_false();
+    if (cJSON_IsNumber(j))
+        return jn_num(cx, j->valuedouble);
+    if (cJSON_IsString(j))
+        return jn_str_cstr(cx, j->valuestring ? j->valuestring : "");
+    if (cJSON_IsArray(j)) {
+        jn_val *a = jn_arr(cx, (size_t)cJSON_GetArraySize(j));
+        for (const cJSON *c = j->child; c; c = c->next) {
+            jn_val *v = jn_from_cjson(cx, c);
+            if (v)
+                jn_arr_push(cx, a, v);
+        }
+        return a;
+    }
+    if (cJSON_IsObject(j)) {
+        jn_val *o = jn_obj(cx, (size_t)cJSON_GetArraySize(j));
+        for (const cJSON *c = j->child; c; c = c->next) {
+            jn_val *v = jn_from_cjson(cx, c);
+            if (v && c->string)
+                jn_obj_set(cx, o, c->string, strlen(c->string), v);
+        }
+        return o;
+    }
+    return NULL; /* cJSON_Raw / invalid: nothing JSON could give */
+}
+
+jn_val *jn_parse_json(jn_ctx *cx, const char *text, size_t len)
+{
+    cJSON *j = cJSON_ParseWithLength(text, len);
+    if (!j)
+        return NULL;
+    jn_val *v = jn_from_cjson(cx, j);
+    cJSON_Delete(j);
+    return v;
+}
+
+/* ---- JSON out ---- */
+
+cJSON *jn_to_cjson(const jn_val *v)
+{
+    if (!v)
+        return NULL;
+    switch ((jn_type)v->type) {
+    case JN_NULL:
+        return cJSON_CreateNull();
+    case JN_BOOL:
+        return cJSON_CreateBool(v->u.b);
+    case JN_NUM:
+        return isfinite(v->u.n) ? cJSON_CreateNumber(v->u.n == 0 ? 0.0 : v->u.n) : cJSON_CreateNull();
+    case JN_STR:
+        return cJSON_CreateString(v->u.s.p);
+    case JN_ARR: {
+        cJSON *a = cJSON_CreateArray();
+        for (size_t i = 0; i < v->u.a.len; i++) {
+            cJSON *c = jn_to_cjson(v->u.a.items[i]);
+            cJSON_AddItemToArray(a, c ? c : cJSON_CreateNull());
+        }
+        return a;
+    }
+    case JN_OBJ: {
+        cJSON *o = cJSON_CreateObject();
+        for (size_t i = 0; i < v->u.o.len; i++) {
+            cJSON *c = jn_to_cjson(v->u.o.ents[i].val);
+            if (c)
+                cJSON_AddItemToObject(o, v->u.o.ents[i].key, c);
+        }
+        return o;
+    }
+    case JN_FUNC:
+        return NULL;
+    }
+    return NULL;
+}
+
+static void json_string(stc_buf *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    stc_buf_putc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[7];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            if (c < 0x20) {
+                u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0';
+                u[4] = hex[c >> 4], u[5] = hex[c & 15], u[6] = '\0';
+                esc = u;
+            }
+        }
+        if (esc) {
+            stc_buf_add(b, s + i - run, run);
+            run = 0;
+            stc_buf_puts(b, esc);
+        } else {
+            run++;
+        }
+    }
+    stc_buf_add(b, s + len - run, run);
+    stc_buf_putc(b, '"');
+}
+
+static void json_indent(stc_buf *b, int indent, int level)
+{
+    stc_buf_putc(b, '\n');
+    for (int i = 0; i < indent * level; i++)
+        stc_buf_putc(b, ' ');
+}
+
+static void json_number(stc_buf *b, double d, bool precision15)
+{
+    if (!isfinite(d)) {
+        stc_buf_puts(b, "null");
+        return;
+    }
+    if (precision15 && d != floor(d)) {
+        char t[40];
+        snprintf(t, sizeof t, "%.14e", d);
+        d = strtod(t, NULL);
+    }
+    char out[32];
+    size_t n = jn_num_format(d, out);
+    stc_buf_add(b, out, n);
+}
+
+/* Whether v writes anything in an object (JSON.stringify leaves out
+ * undefined and functions). */
+static bool json_present(const jn_val *v) { return v && v->type != JN_FUNC; }
+
+static void json_write(stc_buf *b, const jn_val *v, int indent, bool p15, int level)
+{
+    if (!json_present(v)) {
+        stc_buf_puts(b, "null"); /* inside an array */
+        return;
+    }
+    switch ((jn_type)v->type) {
+    case JN_NULL:
+        stc_buf_puts(b, "null");
+        break;
+    case JN_BOOL:
+        stc_buf_puts(b, v->u.b ? "true" : "false");
+        break;
+    case JN_NUM:
+        json_number(b, v->u.n, p15);
+        break;
+    case JN_STR:
+        json_string(b, v->u.s.p, v->u.s.len);
+        break;
+    case JN_ARR:
+        if (v->u.a.len == 0) {
+            stc_buf_puts(b, "[]");
+            break;
+        }
+        stc_buf_putc(b, '[');
+        for (size_t i = 0; i < v->u.a.len; i++) {
+            if (i)
+                stc_buf_putc(b, ',');
+            if (indent)
+                json_indent(b, indent, level + 1);
+            json_write(b, v->u.a.items[i], indent, p15, level + 1);
+        }
+        if (indent)
+            json_indent(b, indent, level);
+        stc_buf_putc(b, ']');
+        break;
+    case JN_OBJ: {
+        bool any = false;
+        stc_buf_putc(b, '{');
+        for (size_t i = 0; i < v->u.o.len; i++) {
+            const jn_objent *e = &v->u.o.ents[i];
+            if (!json_present(e->val))
+                continue;
+            if (any)
+                stc_buf_putc(b, ',');
+            any = true;
+            if (indent)
+                json_indent(b, indent, level + 1);
+            json_string(b, e->key, e->klen);
+            stc_buf_puts(b, indent ? ": " : ":");
+            json_write(b, e->val, indent, p15, level + 1);
+        }
+        if (any && indent)
+            json_indent(b, indent, level);
+        stc_buf_putc(b, '}');
+        break;
+    }
+    case JN_FUNC:
+        break;
+    }
+}
+
+void jn_json_write(stc_buf *b, const jn_val *v, int indent, bool precision15)
+{
+    if (!v)
+        return;
+    if (v->type == JN_FUNC) {
+        stc_buf_puts(b, "\"\"");
+        return;
+    }
+    json_write(b, v, indent, precision15, 0);
+}
+
+/* ---- equality and copies ---- */
+
+bool jn_deep_equal(const jn_val *a, const jn_val *b)
+{
+    if (a == b)
+        return !(a && a->type == JN_NUM && isnan(a->u.n));
+    if (!a || !b || a->type != b->type)
+        return false;
+    switch ((jn_type)a->type) {
+    case JN_NULL:
+        return true;
+    case JN_BOOL:
+        return a->u.b == b->u.b;
+    case JN_NUM:
+        return a->u.n == b->u.n;
+    case JN_STR:
+        return a->u.s.len == b->u.s.len && !memcmp(a->u.s.p, b->u.s.p, a->u.s.len);
+    case JN_ARR:
+        if (a->u.a.len != b->u.a.len)
+            return false;
+        for (size_t i = 0; i < a->u.a.len; i++)
+            if (!jn_deep_equal(a->u.a.items[i], b->u.a.items[i]))
+                return false;
+        return true;
+    case JN_OBJ:
+        if (a->u.o.len != b->u.o.len)
+            return false;
+        for (size_t i = 0; i < a->u.o.len; i++) {
+            const jn_objent *e = &a->u.o.ents[i];
+            const jn_val *other = jn_obj_get(b, e->key, e->klen);
+            if (!other || !jn_deep_equal(e->val, other))
+                return false;
+        }
+        return true;
+    case JN_FUNC:
+        return a->u.f == b->u.f;
+    }
+    return false;
+}
+
+jn_val *jn_clone(jn_ctx *cx, const jn_val *v)
+{
+    if (!v || v->type == JN_FUNC)
+        return NULL;
+    switch ((jn_type)v->type) {
+    case JN_NULL:
+    case JN_BOOL:
+        return (jn_val *)v;
+    case JN_NUM:
+        return isfinite(v->u.n) ? jn_num(cx, v->u.n) : jn_null();
+    case JN_STR:
+        return jn_str_borrow(cx, v->u.s.p, v->u.s.len); /* strings are immutable */
+    case JN_ARR: {
+        jn_val *a = jn_arr(cx, v->u.a.len);
+        for (size_t i = 0; i < v->u.a.len; i++) {
+            jn_val *c = jn_clone(cx, v->u.a.items[i]);
+            jn_arr_push(cx, a, c ? c : jn_null());
+        }
+        return a;
+    }
+    case JN_OBJ: {
+        jn_val *o = jn_obj(cx, v->u.o.len);
+        for (size_t i = 0; i < v->u.o.len; i++) {
+            jn_val *c = jn_clone(cx, v->u.o.ents[i].val);
+            if (c)
+                jn_obj_set_borrow(cx, o, v->u.o.ents[i].key, v->u.o.ents[i].klen, c);
+        }
+        return o;
+    }
+    case JN_FUNC:
+        break;
+    }
+    return NULL;
+}
