@@ -17,6 +17,15 @@ typedef struct stc_layer_val {
     stc_setting_value v;
 } stc_layer_val;
 
+/* One value the file sets: in every mode (mode -1) or one, for the service
+ * (unit -1) or one unit. Kept so that any mode can be resolved later. */
+struct stc_cfg_entry {
+    int mode;
+    long unit;
+    size_t def;
+    stc_setting_value v;
+};
+
 typedef struct stc_cfg_ctx {
     const stc_config_schema *sc;
     yaml_document_t *doc;
@@ -32,6 +41,8 @@ typedef struct stc_cfg_ctx {
     stc_layer_val *unit_mode; /* nunits * ndefs */
     bool has_triggers;
     struct stc_triggers *triggers; /* parsed triggers: section */
+    struct stc_cfg_entry *entries; /* every value set, any mode */
+    size_t nentries;
 } stc_cfg_ctx;
 
 static const char *const top_keys[] = {"defaults", "modes", "functions", "triggers"};
@@ -275,10 +286,13 @@ static void stc_cfg_unknown_setting(stc_cfg_ctx *x, const yaml_node_t *k, const 
     free(names);
 }
 
-/* Parse a mapping of settings into `layer` (ndefs entries; may be NULL to
- * validate only). `unit` is the unit the section belongs to, or NULL. */
+/* Parse a mapping of settings into `layer` (ndefs entries; NULL when the
+ * section belongs to another mode than the loaded one). `unit` is the unit
+ * the section belongs to (index `unit_index`), or NULL (-1); `mode` the mode
+ * index of a modes: section, -1 for every mode. Every value is also kept in
+ * x->entries. */
 static void stc_cfg_settings(stc_cfg_ctx *x, const yaml_node_t *map, const char *where, const stc_unit_info *unit,
-                             stc_layer_val *layer, const yaml_node_t **modes_out)
+                             long unit_index, int mode, stc_layer_val *layer, const yaml_node_t **modes_out)
 {
     if (!stc_cfg_expect_map(x, map, where))
         return;
@@ -309,6 +323,12 @@ static void stc_cfg_settings(stc_cfg_ctx *x, const yaml_node_t *map, const char 
                          unit->method->name);
             continue;
         }
+        if (unit && def->scope == STC_CFG_WORKFLOW && unit->unit != STC_UNIT_STATE_MACHINE) {
+            stc_cfg_diag(x, k, STC_SEV_ERROR, "STC525",
+                         "'%s' applies to workflows (state machines), and '%s' is a Lambda function", key,
+                         unit->method->name);
+            continue;
+        }
         if (v->type != YAML_SCALAR_NODE) {
             stc_cfg_diag(x, v, STC_SEV_ERROR, "STC522", "'%s' must be a single value, not %s", key,
                          stc_node_what(v));
@@ -323,6 +343,13 @@ static void stc_cfg_settings(stc_cfg_ctx *x, const yaml_node_t *map, const char 
         }
         val.line = (int)v->start_mark.line + 1;
         val.col = (int)v->start_mark.column + 1;
+        x->entries = stc_xrealloc(x->entries, (x->nentries + 1) * sizeof *x->entries);
+        struct stc_cfg_entry *e = &x->entries[x->nentries++];
+        e->mode = mode;
+        e->unit = unit_index;
+        e->def = (size_t)di;
+        e->v = val;
+        e->v.s = val.s ? stc_xstrdup(val.s) : NULL;
         if (layer) {
             free(layer[di].v.s);
             layer[di].present = true;
@@ -335,7 +362,7 @@ static void stc_cfg_settings(stc_cfg_ctx *x, const yaml_node_t *map, const char 
 
 /* modes: {dev: {...}, prod: {...}}; the selected mode's settings go to `layer`. */
 static void stc_cfg_modes(stc_cfg_ctx *x, const yaml_node_t *map, const char *where, const stc_unit_info *unit,
-                          stc_layer_val *layer)
+                          long unit_index, stc_layer_val *layer)
 {
     if (!stc_cfg_expect_map(x, map, where))
         return;
@@ -355,7 +382,7 @@ static void stc_cfg_modes(stc_cfg_ctx *x, const yaml_node_t *map, const char *wh
             continue;
         }
         char *sub = stc_xasprintf("%s.%s", where, name);
-        stc_cfg_settings(x, v, sub, unit, mi == x->mode ? layer : NULL, NULL);
+        stc_cfg_settings(x, v, sub, unit, unit_index, mi, mi == x->mode ? layer : NULL, NULL);
         free(sub);
     }
 }
@@ -405,10 +432,10 @@ static void stc_cfg_functions(stc_cfg_ctx *x, const yaml_node_t *map)
         }
         char *where = stc_xasprintf("functions.%s", name);
         const yaml_node_t *modes = NULL;
-        stc_cfg_settings(x, v, where, u, x->unit_all + ui * nd, &modes);
+        stc_cfg_settings(x, v, where, u, (long)ui, -1, x->unit_all + ui * nd, &modes);
         if (modes) {
             char *mw = stc_xasprintf("%s.modes", where);
-            stc_cfg_modes(x, modes, mw, u, x->unit_mode + ui * nd);
+            stc_cfg_modes(x, modes, mw, u, (long)ui, x->unit_mode + ui * nd);
             free(mw);
         }
         free(where);
@@ -428,9 +455,9 @@ static void stc_cfg_document(stc_cfg_ctx *x)
         if (!key)
             continue;
         if (strcmp(key, "defaults") == 0) {
-            stc_cfg_settings(x, v, "defaults", NULL, x->defaults, NULL);
+            stc_cfg_settings(x, v, "defaults", NULL, -1, -1, x->defaults, NULL);
         } else if (strcmp(key, "modes") == 0) {
-            stc_cfg_modes(x, v, "modes", NULL, x->mode_vals);
+            stc_cfg_modes(x, v, "modes", NULL, -1, x->mode_vals);
         } else if (strcmp(key, "functions") == 0) {
             stc_cfg_functions(x, v);
         } else if (strcmp(key, "triggers") == 0) {
@@ -462,6 +489,13 @@ static void stc_value_copy(stc_setting_value *dst, const stc_setting_value *src)
     free(dst->s);
     *dst = *src;
     dst->s = src->s ? stc_xstrdup(src->s) : NULL;
+}
+
+static void stc_cfg_entries_free(struct stc_cfg_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(e[i].v.s);
+    free(e);
 }
 
 stc_config *stc_config_load(const stc_config_schema *schema, const char *mode, const char *path,
@@ -527,15 +561,24 @@ stc_config *stc_config_load(const stc_config_schema *schema, const char *mode, c
         c->unit_values = stc_xcalloc(nunits * nd + 1, sizeof *c->unit_values);
         for (size_t u = 0; u < nunits; u++)
             stc_name_index_add(&c->unit_index, units[u].method->name);
-        for (size_t i = 0; i < nd; i++) {
-            const stc_setting_def *def = &schema->defs[i];
-            char *why = NULL;
-            const char *dflt = def->defaults[mi] ? def->defaults[mi] : "";
-            if (!stc_cfg_parse_text(def, dflt, true, &c->service[i], &why)) {
-                /* The built-in table is wrong: a programming error. */
-                stc_diag_add(d, STC_SEV_ERROR, NULL, 0, 0, "STC529", "built-in default: %s", why);
-                free(why);
+        c->entries = x.entries;
+        c->nentries = x.nentries;
+        x.entries = NULL;
+        x.nentries = 0;
+        c->mode_defaults = stc_xcalloc(schema->nmodes * nd + 1, sizeof *c->mode_defaults);
+        for (size_t m = 0; m < schema->nmodes; m++)
+            for (size_t i = 0; i < nd; i++) {
+                const stc_setting_def *def = &schema->defs[i];
+                char *why = NULL;
+                const char *dflt = def->defaults[m] ? def->defaults[m] : "";
+                if (!stc_cfg_parse_text(def, dflt, true, &c->mode_defaults[m * nd + i], &why)) {
+                    /* The built-in table is wrong: a programming error. */
+                    stc_diag_add(d, STC_SEV_ERROR, NULL, 0, 0, "STC529", "built-in default: %s", why);
+                    free(why);
+                }
             }
+        for (size_t i = 0; i < nd; i++) {
+            stc_value_copy(&c->service[i], &c->mode_defaults[(size_t)mi * nd + i]);
             if (x.defaults[i].present)
                 stc_value_copy(&c->service[i], &x.defaults[i].v);
             if (x.mode_vals[i].present)
@@ -551,6 +594,7 @@ stc_config *stc_config_load(const stc_config_schema *schema, const char *mode, c
         }
     }
     stc_triggers_free(x.triggers);
+    stc_cfg_entries_free(x.entries, x.nentries);
     stc_layer_free(x.defaults, nd);
     stc_layer_free(x.mode_vals, nd);
     stc_layer_free(x.unit_all, nunits * nd);
@@ -568,6 +612,10 @@ void stc_config_free(stc_config *c)
     for (size_t i = 0; i < c->nunits * nd; i++)
         free(c->unit_values[i].s);
     stc_triggers_free(c->triggers);
+    stc_cfg_entries_free(c->entries, c->nentries);
+    for (size_t i = 0; i < c->schema->nmodes * nd; i++)
+        free(c->mode_defaults[i].s);
+    free(c->mode_defaults);
     free(c->service);
     free(c->unit_values);
     stc_name_index_free(&c->unit_index);
@@ -579,6 +627,29 @@ const stc_setting_value *stc_config_get(const stc_config *c, const char *unit_na
 {
     long u = stc_name_index_find(&c->unit_index, unit_name);
     return u >= 0 ? &c->unit_values[(size_t)u * c->schema->ndefs + setting] : &c->service[setting];
+}
+
+const stc_setting_value *stc_config_get_mode(const stc_config *c, const char *unit_name, size_t setting,
+                                             size_t mode)
+{
+    if (mode == c->mode || mode >= c->schema->nmodes)
+        return stc_config_get(c, unit_name, setting);
+    long u = stc_name_index_find(&c->unit_index, unit_name);
+    const stc_setting_value *best = &c->mode_defaults[mode * c->schema->ndefs + setting];
+    int best_rank = 0;
+    for (size_t i = 0; i < c->nentries; i++) {
+        const struct stc_cfg_entry *e = &c->entries[i];
+        if (e->def != setting || (e->mode >= 0 && (size_t)e->mode != mode) || (e->unit >= 0 && e->unit != u))
+            continue;
+        /* The precedence of docs/config.md: defaults:, modes.<mode>:,
+         * functions.<unit>:, functions.<unit>.modes.<mode>:. */
+        int rank = 1 + (e->mode >= 0) + 2 * (e->unit >= 0);
+        if (rank >= best_rank) {
+            best = &e->v;
+            best_rank = rank;
+        }
+    }
+    return best;
 }
 
 long long stc_config_int(const stc_config *c, const char *unit_name, size_t setting)

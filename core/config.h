@@ -50,6 +50,7 @@ typedef enum stc_cfg_scope {
     STC_CFG_SERVICE, /* defaults: and modes: only */
     STC_CFG_UNIT,    /* also per unit: Lambda functions and workflows */
     STC_CFG_LAMBDA,  /* also per unit: Lambda functions only */
+    STC_CFG_WORKFLOW, /* also per unit: workflows (state machines) only */
 } stc_cfg_scope;
 
 typedef struct stc_setting_def {
@@ -86,6 +87,10 @@ typedef struct stc_config {
     const stc_unit_info *units; /* borrowed */
     stc_setting_value *unit_values; /* nunits * ndefs: per unit, resolved */
     stc_name_index unit_index;  /* unit method names -> unit position */
+    struct stc_cfg_entry *entries; /* every value the file sets, in any mode (for
+                                      stc_config_get_mode); nentries of them */
+    size_t nentries;
+    stc_setting_value *mode_defaults; /* nmodes * ndefs built-in defaults, parsed */
     bool has_triggers;          /* a triggers: section is present */
     struct stc_triggers *triggers; /* the triggers: section, every mode, owned
                                       (core/triggers.h); NULL when absent. Checked
@@ -107,6 +112,14 @@ void stc_config_free(stc_config *c);
 /* The resolved value of setting index `setting` for unit `unit_name`, or
  * for the service when unit_name is NULL or not a unit. Never NULL. */
 const stc_setting_value *stc_config_get(const stc_config *c, const char *unit_name, size_t setting);
+
+/* The value of setting `setting` for unit `unit_name` (or the service) in
+ * another mode than the one loaded (`mode`: an index into the schema's
+ * modes), resolved with the same precedence from the same file. Every
+ * section of the file is kept for this, not only the loaded mode's. Never
+ * NULL; the value belongs to the config. */
+const stc_setting_value *stc_config_get_mode(const stc_config *c, const char *unit_name, size_t setting,
+                                             size_t mode);
 
 /* Shorthands over stc_config_get. */
 long long stc_config_int(const stc_config *c, const char *unit_name, size_t setting);
