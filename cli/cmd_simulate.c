@@ -22,6 +22,8 @@
 #include <cjson/cJSON.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_template.h"
+#include "core/aws/express.h"
 #include "core/pyrun.h"
 #include "core/util.h"
 #include "core/workflow.h"
@@ -102,15 +104,17 @@ static int load_mocks(const char *mocks_path, stc_mocks **mocks)
 }
 
 typedef struct service_run {
-    const char *path, *method, *input_arg, *mocks_path, *params_arg;
+    const char *path, *method, *input_arg, *mocks_path, *params_arg, *mode, *config;
     bool json, trace, run_local;
 } service_run;
 
 /* simulate SERVICE.py METHOD ... */
 static int simulate_service(const service_run *r)
 {
+    if (!stc_cmd_template_check_mode("simulate", r->mode))
+        return STC_EXIT_USAGE;
     int status;
-    stc_service *svc = stc_cli_load(r->path, &status);
+    stc_service *svc = stc_cmd_template_load(r->path, r->mode, r->config, &status);
     if (!svc)
         return status;
     if (!svc->module || !svc->module->service) {
@@ -128,7 +132,6 @@ static int simulate_service(const service_run *r)
         return rc;
     }
     const stc_workflow *wf = stc_workflows_find(svc->workflows, r->method);
-    stc_cli_print_diags(svc);
     if (!wf || !wf->asl || stc_diags_has_errors(&svc->diags)) {
         stc_service_free(svc);
         return STC_EXIT_INPUT;
@@ -162,17 +165,20 @@ static int simulate_service(const service_run *r)
             rc = STC_EXIT_INPUT;
         }
     }
+    const char **express = stc_express_units(svc, svc->config);
     if (rc == STC_EXIT_OK) {
-        stc_svcmode_options so = {.workflows = svc->workflows, .mocks = mocks, .local = local};
+        stc_svcmode_options so = {.workflows = svc->workflows, .mocks = mocks, .local = local, .express = express};
         sm = stc_svcmode_new(wf, &so);
         stc_simulate_options o = {.json = r->json,
                                   .trace = r->trace,
                                   .task = stc_svcmode_task,
                                   .task_ctx = sm,
                                   .take_restart = stc_svcmode_take_restart,
+                                  .time_limit_s = stc_express(svc->config, r->method) ? STC_EXPRESS_MAX_SECONDS : 0,
                                   .prog = "stc-tui: simulate"};
         rc = stc_simulate_run_and_print(m, input, &o, stdout, stderr);
     }
+    free(express);
     stc_svcmode_free(sm);
     stc_machine_free(m);
     stc_pyrun_close(local);
@@ -186,13 +192,20 @@ static int simulate_service(const service_run *r)
 int stc_cmd_simulate(int argc, char **argv)
 {
     const char *asl_path = NULL, *input_arg = NULL, *mocks_path = NULL, *params_arg = NULL;
+    const char *mode = NULL, *config = NULL;
     const char *positional[2] = {NULL, NULL};
     int npos = 0;
-    bool json = false, trace = false, run_local = false;
+    bool json = false, trace = false, run_local = false, express = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (stc_cli_flag(a, "--json")) {
             json = true;
+        } else if (stc_cli_flag(a, "--express")) {
+            express = true;
+        } else if (stc_cli_flag(a, "--mode") || stc_cli_flag(a, "--config")) {
+            if (i + 1 >= argc)
+                return stc_cli_usage("simulate", "%s needs a value", a);
+            *(a[2] == 'm' ? &mode : &config) = argv[++i];
         } else if (stc_cli_flag(a, "--trace")) {
             trace = true;
         } else if (stc_cli_flag(a, "--run-local")) {
@@ -223,12 +236,17 @@ int stc_cmd_simulate(int argc, char **argv)
         if (npos != 2)
             return stc_cli_usage("simulate", npos ? "missing METHOD"
                                                   : "give --asl FILE.asl.json, or SERVICE.py METHOD");
+        if (express)
+            return stc_cli_usage("simulate", "--express goes with --asl; a service's workflow_type comes from "
+                                             "its configuration (--mode, --config)");
         service_run r = {positional[0], positional[1], input_arg, mocks_path, params_arg,
-                         json,          trace,         run_local};
+                         mode ? mode : "dev", config, json, trace, run_local};
         return simulate_service(&r);
     }
     if (npos > 0)
         return stc_cli_usage("simulate", "--asl takes no SERVICE.py METHOD");
+    if (mode || config)
+        return stc_cli_usage("simulate", "--mode and --config go with SERVICE.py METHOD, not --asl");
     if (run_local)
         return stc_cli_usage("simulate", "--run-local needs SERVICE.py METHOD, not --asl");
 
@@ -271,6 +289,7 @@ int stc_cmd_simulate(int argc, char **argv)
                               .trace = trace,
                               .task = stc_mocks_task_handler,
                               .task_ctx = mocks,
+                              .time_limit_s = express ? STC_EXPRESS_MAX_SECONDS : 0,
                               .prog = "stc-tui: simulate"};
     rc = stc_simulate_run_and_print(m, input, &o, stdout, stderr);
     stc_machine_free(m);

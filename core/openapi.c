@@ -96,10 +96,37 @@ static cJSON *stc_request_body(const stc_route *r)
     return body;
 }
 
-static cJSON *stc_responses(const stc_route *r)
+/* {"error": string, "message": string}: what a failed call answers. */
+static void stc_error_response(cJSON *responses, const char *code, const char *desc)
+{
+    cJSON *resp = cJSON_AddObjectToObject(responses, code);
+    cJSON_AddStringToObject(resp, "description", desc);
+    cJSON *schema = cJSON_CreateObject();
+    cJSON_AddStringToObject(schema, "type", "object");
+    cJSON *props = cJSON_AddObjectToObject(schema, "properties");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(props, "error"), "type", "string");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(props, "message"), "type", "string");
+    cJSON *req = cJSON_AddArrayToObject(schema, "required");
+    cJSON_AddItemToArray(req, cJSON_CreateString("error"));
+    cJSON_AddItemToArray(req, cJSON_CreateString("message"));
+    cJSON_AddItemToObject(resp, "content", stc_json_content(schema));
+}
+
+static cJSON *stc_responses(const stc_route *r, bool sync)
 {
     cJSON *responses = cJSON_CreateObject();
-    if (r->is_async) {
+    if (r->is_async && sync) {
+        cJSON *resp = cJSON_AddObjectToObject(responses, "200");
+        char *desc = stc_xasprintf("OK: the workflow %s ran to its end; the body is the value it returns", r->function);
+        cJSON_AddStringToObject(resp, "description", desc);
+        free(desc);
+        cJSON_AddItemToObject(resp, "content", stc_json_content(stc_schema_to_json(&r->returns, NULL)));
+        stc_error_response(responses, "400", "the workflow raised an exception class of the module: "
+                                             "error is its name, message its text");
+        stc_error_response(responses, "404", "the workflow raised KeyError");
+        stc_error_response(responses, "500", "the workflow failed otherwise");
+        stc_error_response(responses, "504", "the workflow ran past its time limit (5 minutes)");
+    } else if (r->is_async) {
         cJSON *resp = cJSON_AddObjectToObject(responses, "202");
         cJSON_AddStringToObject(resp, "description",
                                 "Accepted: the state machine was started; the body is the Step Functions "
@@ -132,7 +159,7 @@ static void stc_lower(char *s)
         *s = (char)tolower((unsigned char)*s);
 }
 
-static cJSON *stc_operation(const stc_route *r)
+static cJSON *stc_operation(const stc_route *r, bool sync)
 {
     cJSON *op = cJSON_CreateObject();
     cJSON_AddStringToObject(op, "operationId", r->function);
@@ -155,11 +182,11 @@ static cJSON *stc_operation(const stc_route *r)
     }
     if (r->nbody)
         cJSON_AddItemToObject(op, "requestBody", stc_request_body(r));
-    cJSON_AddItemToObject(op, "responses", stc_responses(r));
+    cJSON_AddItemToObject(op, "responses", stc_responses(r, sync));
     return op;
 }
 
-void *stc_openapi_build(const stc_service *svc)
+void *stc_openapi_build(const stc_service *svc, const char *const *sync)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "openapi", "3.1.0");
@@ -193,8 +220,11 @@ void *stc_openapi_build(const stc_service *svc)
             item = cJSON_AddObjectToObject(paths, r->path);
         char *method = stc_xstrdup(r->http_method);
         stc_lower(method);
+        bool answers = false;
+        for (const char *const *x = sync; x && *x && !answers; x++)
+            answers = strcmp(*x, r->function) == 0;
         if (!cJSON_GetObjectItemCaseSensitive(item, method)) /* a conflict: the first route wins */
-            cJSON_AddItemToObject(item, method, stc_operation(r));
+            cJSON_AddItemToObject(item, method, stc_operation(r, answers));
         free(method);
     }
     return root;

@@ -16,7 +16,10 @@ struct stc_service;
 
 /* The document as a cJSON object (void* keeps cJSON out of this header),
  * owned by the caller. `svc` must have been compiled (svc->routes set);
- * with no routes the document has empty "paths". Never NULL. */
-void *stc_openapi_build(const struct stc_service *svc);
+ * with no routes the document has empty "paths". `sync` (NULL-terminated,
+ * may be NULL) names the async units whose routes answer synchronously (an
+ * Express workflow on AWS: core/aws/express.h): 200 with the return value,
+ * and the error documents 400, 404, 500 and 504. Never NULL. */
+void *stc_openapi_build(const struct stc_service *svc, const char *const *sync);
 
 #endif

@@ -38,9 +38,15 @@ const char *stc_sim_status_name(stc_sim_status s)
     case STC_SIM_RUNNING: return "RUNNING";
     case STC_SIM_SUCCEEDED: return "SUCCEEDED";
     case STC_SIM_FAILED: return "FAILED";
+    case STC_SIM_TIMED_OUT: return "TIMED_OUT";
     case STC_SIM_ERROR: return "ERROR";
     }
     return "?";
+}
+
+bool stc_sim_status_failed(stc_sim_status s)
+{
+    return s == STC_SIM_FAILED || s == STC_SIM_TIMED_OUT;
 }
 
 enum { PH_ENTER, PH_RETRY, PH_CHILDREN };
@@ -97,6 +103,7 @@ struct stc_sim {
     char *exec_name, *sm_name, *sm_id, *exec_id;
     cJSON *exec_input;
     cJSON *exec_ctx; /* {"Id","Input","Name","RoleArn","StartTime","RedriveCount"} */
+    int64_t deadline_ms; /* the execution times out at this virtual time; 0: never */
     cJSON *sm_ctx;   /* {"Id","Name"} */
     /* mutable state (snapshotted) */
     flow *root;
@@ -1480,7 +1487,46 @@ void stc_sim_start(stc_sim *sim, const cJSON *input)
     sim->root = flow_new(sim->m, dup(sim->exec_input), sim->opts.start_time_ms, NULL, K_ROOT, 0,
                          stc_xstrdup(""));
     sim->status = STC_SIM_RUNNING;
+    /* The time limit: the option (Express: 300 s), or the machine's own
+     * TimeoutSeconds when that is shorter. */
+    int64_t limit_s = sim->opts.time_limit_s > 0 ? sim->opts.time_limit_s : 0;
+    const cJSON *ts_field = cJSON_GetObjectItemCaseSensitive(sim->m->def, "TimeoutSeconds");
+    if (cJSON_IsNumber(ts_field) && ts_field->valuedouble >= 1 && (limit_s == 0 || ts_field->valuedouble < limit_s))
+        limit_s = (int64_t)ts_field->valuedouble;
+    sim->deadline_ms = limit_s ? sim->opts.start_time_ms + limit_s * 1000 : 0;
     emit(sim, sim->root, STC_EV_EXECUTION_STARTED, NULL, d_one(sim, "input", sim->exec_input));
+}
+
+/* After a step: an execution whose next step would start at or after its
+ * deadline has timed out (every flow that could still run is past it), and
+ * so has one that the step ended after it (a last Wait, a Parallel whose
+ * slow branch ended): the events after the deadline never happened. */
+static void check_deadline(stc_sim *sim)
+{
+    if (!sim->deadline_ms)
+        return;
+    if (sim->status == STC_SIM_RUNNING) {
+        flow *f = pick(sim->root);
+        if (!f || f->time < sim->deadline_ms)
+            return;
+    } else if (stc_sim_status_failed(sim->status) || sim->status == STC_SIM_SUCCEEDED) {
+        if (sim->status == STC_SIM_TIMED_OUT || sim->root->time <= sim->deadline_ms)
+            return;
+        while (sim->nevents && sim->events[sim->nevents - 1].time_ms > sim->deadline_ms) {
+            event_free(&sim->events[--sim->nevents]);
+            sim->next_event--;
+        }
+    } else {
+        return;
+    }
+    sim->root->time = sim->deadline_ms;
+    char *cause = stc_xasprintf("The execution ran longer than its limit of %lld seconds",
+                                (long long)((sim->deadline_ms - sim->opts.start_time_ms) / 1000));
+    emit(sim, sim->root, STC_EV_EXECUTION_TIMED_OUT, NULL, d_err("States.Timeout", cause));
+    sim->status = STC_SIM_TIMED_OUT;
+    stc_rterr_clear(&sim->err);
+    sim->err.error = dupstr("States.Timeout");
+    sim->err.cause = cause;
 }
 
 stc_sim_status stc_sim_step(stc_sim *sim)
@@ -1494,6 +1540,7 @@ stc_sim_status stc_sim_step(stc_sim *sim)
         snap_push(sim);
     sim->steps++;
     run_state(sim, f);
+    check_deadline(sim);
     return sim->status;
 }
 

@@ -62,6 +62,10 @@ typedef struct stc_sim_options {
     const char *execution_name;    /* $$.Execution.Name */
     const char *state_machine_name; /* $$.StateMachine.Name */
     const char *state_machine_id;  /* $$.StateMachine.Id (default: an ARN from the name) */
+    long time_limit_s;             /* an execution not ended when this many virtual seconds
+                                      have passed times out (States.Timeout, status
+                                      TIMED_OUT), as an Express execution does at 300 s;
+                                      0: no limit but the machine's own TimeoutSeconds */
     stc_sim_task_fn task;          /* NULL: every Task fails to run (abort) */
     void *task_ctx;
 } stc_sim_options;
@@ -73,16 +77,20 @@ typedef enum stc_sim_status {
     STC_SIM_RUNNING,
     STC_SIM_SUCCEEDED,
     STC_SIM_FAILED,    /* the execution failed (error/cause) */
+    STC_SIM_TIMED_OUT, /* it ran past its time limit: error States.Timeout */
     STC_SIM_ERROR,     /* the simulation could not go on: no mock, bound hit */
 } stc_sim_status;
 
 const char *stc_sim_status_name(stc_sim_status s);
+/* FAILED or TIMED_OUT: the execution ended without success. */
+bool stc_sim_status_failed(stc_sim_status s);
 
 /* History event types, after the Step Functions execution history. */
 #define STC_SIM_EVENTS(X)                                                          \
     X(EXECUTION_STARTED, "ExecutionStarted")                                       \
     X(EXECUTION_SUCCEEDED, "ExecutionSucceeded")                                   \
     X(EXECUTION_FAILED, "ExecutionFailed")                                         \
+    X(EXECUTION_TIMED_OUT, "ExecutionTimedOut")                                    \
     X(PASS_ENTERED, "PassStateEntered") X(PASS_EXITED, "PassStateExited")          \
     X(TASK_ENTERED, "TaskStateEntered") X(TASK_SCHEDULED, "TaskScheduled")         \
     X(TASK_SUCCEEDED, "TaskSucceeded") X(TASK_FAILED, "TaskFailed")                \
@@ -150,8 +158,8 @@ const char *stc_sim_current_state(const stc_sim *sim);
 const cJSON *stc_sim_current_input(const stc_sim *sim);
 /* The execution output (SUCCEEDED), else the output of the last state exited. */
 const cJSON *stc_sim_output(const stc_sim *sim);
-/* FAILED: the execution's error and cause (either may be NULL). ERROR: the
- * message in stc_sim_message(). */
+/* FAILED, TIMED_OUT: the execution's error and cause (either may be NULL).
+ * ERROR: the message in stc_sim_message(). */
 const char *stc_sim_error(const stc_sim *sim);
 const char *stc_sim_cause(const stc_sim *sim);
 const char *stc_sim_message(const stc_sim *sim);

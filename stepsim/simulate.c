@@ -42,6 +42,7 @@ int stc_simulate_run_and_print(const stc_machine *m, const cJSON *input,
     so.task_ctx = o->task_ctx;
     if (o->max_transitions > 0)
         so.max_transitions = o->max_transitions;
+    so.time_limit_s = o->time_limit_s;
     stc_sim *sim = stc_sim_new(m, &so);
     stc_sim_start(sim, input);
     stc_sim_status st = stc_sim_run(sim, NULL);

@@ -30,6 +30,7 @@ typedef struct stc_simulate_options {
     stc_sim_task_fn task;     /* e.g. stc_mocks_task_handler */
     void *task_ctx;
     long max_transitions;     /* 0: STC_SIM_DEFAULT_MAX_TRANSITIONS */
+    long time_limit_s;        /* an Express execution: 300 (stc_sim_options.time_limit_s) */
     /* Continue-as-new (service mode: stc_svcmode_take_restart): after a
      * SUCCEEDED execution, true with the next execution's input (owned by
      * the caller) to start the machine again with it. The printed result is

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/aws/express.h"
 #include "core/util.h"
 #include "stepsim/machine.h"
 
@@ -208,6 +209,9 @@ static int svc_run_child(stc_svcmode *sm, stc_sim *sim, stc_sim *counter, const 
     o.state_machine_name = callee;
     o.task = stc_svcmode_task;
     o.task_ctx = c->mode;
+    for (const char *const *x = sm->opt.express; x && *x; x++)
+        if (strcmp(*x, callee) == 0)
+            o.time_limit_s = STC_EXPRESS_MAX_SECONDS;
     stc_sim *child = stc_sim_new(c->machine, &o);
     stc_sim_start(child, child_input);
     stc_sim_status st = stc_sim_run(child, NULL);
@@ -223,9 +227,9 @@ static int svc_run_child(stc_svcmode *sm, stc_sim *sim, stc_sim *counter, const 
                                      stc_sim_time(child), "SUCCEEDED", stc_sim_output(child),
                                      NULL, NULL);
         rc = STC_TASK_OK;
-    } else if (st == STC_SIM_FAILED) {
+    } else if (stc_sim_status_failed(st)) {
         rc = svc_child_failed(svc_execution_json(callee, call, child_input, o.start_time_ms,
-                                                 stc_sim_time(child), "FAILED", NULL,
+                                                 stc_sim_time(child), stc_sim_status_name(st), NULL,
                                                  stc_sim_error(child), stc_sim_cause(child)),
                               error, cause);
     } else {

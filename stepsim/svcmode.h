@@ -56,6 +56,9 @@ typedef struct stc_svcmode_options {
                                        without a mock (NULL: those need a mock) */
     const stc_mocks *mocks;         /* NULL: no mocks */
     stc_pyrun *local;               /* --run-local (NULL: off) */
+    const char *const *express;     /* the workflows that are Express in the simulated mode,
+                                       NULL-terminated (NULL: none): a nested execution of one
+                                       times out at 300 s (core/aws/express.h) */
 } stc_svcmode_options;
 
 /* A handler context for the machine of `wf` (borrowed; NULL: every Task is

@@ -19,6 +19,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/aws/express.h"
 #include "core/util.h"
 #include "core/workflow.h"
 #include "tui/bg.h"
@@ -428,6 +429,15 @@ const char *stc_app_source(const stc_app *app)
     return app->svc && app->svc->module ? app->svc->module->source : NULL;
 }
 
+/* Tell the simulation which workflows are Express in the mode shown. */
+static void stc_app_express(stc_app *app)
+{
+    const stc_service *svc = app->asl_doc ? NULL : app->svc;
+    const char **list = stc_express_units(svc, svc ? svc->config : NULL);
+    stc_simctl_set_express(app->sim, list);
+    free(list);
+}
+
 const cJSON *stc_app_workflow(stc_app *app, const char **name, const stc_workflow **wf)
 {
     *wf = NULL;
@@ -524,6 +534,7 @@ int stc_app_sim_action(stc_app *app, stc_action a, const char *state)
             stc_app_message(app, STC_EL_MESSAGE_ERROR, "no workflow to simulate: the service has no async method");
             return STC_PANE_HANDLED | STC_PANE_REDRAW;
         }
+        stc_app_express(app);
         if (stc_simctl_start(app->sim, name, asl, wf, app->asl_doc || !app->svc ? NULL : app->svc->workflows,
                              &err) != 0) {
             stc_app_message(app, STC_EL_MESSAGE_ERROR, "%s", err);

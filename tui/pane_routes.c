@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/aws/express.h"
 #include "core/routes.h"
 #include "core/util.h"
 #include "tui/app.h"
@@ -262,7 +263,11 @@ static void stc_rp_explain(void *st, stc_app *app, stc_rich *out)
         stc_rp_call(out, rt->function, rt->params, rt->nparams);
         char *ret = stc_schema_text(&rt->returns);
         stc_rich_add(out, STC_EL_SIM_LABEL, "returns ");
-        if (rt->is_async)
+        if (rt->is_async && app->svc->config && stc_express(app->svc->config, rt->function))
+            stc_rich_addf(out, STC_EL_NORMAL, "200 with the %s the Express workflow returns, while the client "
+                          "waits; its failure as an error document (400 an exception of the module, 404 KeyError, "
+                          "500, 504 past 5 minutes)\n", ret);
+        else if (rt->is_async)
             stc_rich_add(out, STC_EL_NORMAL, "202 with the execution id (starts the state machine)\n");
         else
             stc_rich_addf(out, STC_EL_NORMAL, "200 with the %s result as JSON; 400 when a parameter is missing or of the wrong type\n", ret);

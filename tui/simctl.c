@@ -10,6 +10,7 @@
 #include "stepsim/mocks.h"
 #include "stepsim/sim.h"
 #include "stepsim/svcmode.h"
+#include "core/aws/express.h"
 #include "tui/theme.h"
 
 struct stc_simctl {
@@ -39,6 +40,7 @@ struct stc_simctl {
     int resume;            /* what the answer goes on with: STC_SIMCTL_* */
     const char **visited;  /* rebuilt from the history */
     size_t nvisited;
+    char **express;        /* the Express workflows of the mode, NULL-terminated (owned) */
     char msg[256];
 };
 
@@ -105,7 +107,32 @@ void stc_simctl_free(stc_simctl *s)
     free(s->name);
     free(s->mocks_path);
     free(s->input);
+    stc_simctl_set_express(s, NULL);
     free(s);
+}
+
+void stc_simctl_set_express(stc_simctl *s, const char *const *express)
+{
+    for (char **x = s->express; x && *x; x++)
+        free(*x);
+    free(s->express);
+    s->express = NULL;
+    size_t n = 0;
+    while (express && express[n])
+        n++;
+    if (!n)
+        return;
+    s->express = stc_xcalloc(n + 1, sizeof *s->express);
+    for (size_t i = 0; i < n; i++)
+        s->express[i] = stc_xstrdup(express[i]);
+}
+
+static bool stc_simctl_is_express(const stc_simctl *s, const char *name)
+{
+    for (char **x = s->express; name && x && *x; x++)
+        if (strcmp(*x, name) == 0)
+            return true;
+    return false;
 }
 
 /* The annotation without Optional[...] / "X | None" around it. */
@@ -303,9 +330,10 @@ static void stc_simctl_handlers(stc_simctl *s)
 {
     stc_svcmode_free(s->mode);
     stc_svcmode_free(s->answer_mode);
-    stc_svcmode_options so = {.mocks = s->mocks, .workflows = s->workflows};
+    const char *const *express = (const char *const *)s->express;
+    stc_svcmode_options so = {.mocks = s->mocks, .workflows = s->workflows, .express = express};
     s->mode = stc_svcmode_new(s->wf, &so);
-    stc_svcmode_options ao = {.mocks = s->answer_mocks, .workflows = s->workflows};
+    stc_svcmode_options ao = {.mocks = s->answer_mocks, .workflows = s->workflows, .express = express};
     s->answer_mode = stc_svcmode_new(s->wf, &ao);
 }
 
@@ -328,6 +356,8 @@ static int stc_simctl_launch(stc_simctl *s, char **err)
     o.task_ctx = s;
     o.state_machine_name = s->name;
     o.max_transitions = 100000;
+    if (stc_simctl_is_express(s, s->name))
+        o.time_limit_s = STC_EXPRESS_MAX_SECONDS;
     s->sim = stc_sim_new(s->machine, &o);
     stc_sim_start(s->sim, input);
     cJSON_Delete(input);
@@ -404,7 +434,8 @@ static const char *stc_simctl_after(stc_simctl *s, stc_sim_status st)
         snprintf(s->msg, sizeof s->msg, "execution SUCCEEDED after %zu steps", stc_sim_steps(s->sim));
         break;
     case STC_SIM_FAILED:
-        snprintf(s->msg, sizeof s->msg, "execution FAILED: %s%s%s", stc_sim_error(s->sim) ? stc_sim_error(s->sim) : "",
+    case STC_SIM_TIMED_OUT:
+        snprintf(s->msg, sizeof s->msg, "execution %s: %s%s%s", stc_sim_status_name(st), stc_sim_error(s->sim) ? stc_sim_error(s->sim) : "",
                  stc_sim_cause(s->sim) ? ": " : "", stc_sim_cause(s->sim) ? stc_sim_cause(s->sim) : "");
         break;
     case STC_SIM_ERROR:
@@ -422,7 +453,7 @@ static const char *stc_simctl_after(stc_simctl *s, stc_sim_status st)
 static bool stc_simctl_done(const stc_simctl *s)
 {
     stc_sim_status st = stc_sim_get_status(s->sim);
-    return st == STC_SIM_SUCCEEDED || st == STC_SIM_FAILED || st == STC_SIM_ERROR;
+    return st == STC_SIM_SUCCEEDED || stc_sim_status_failed(st) || st == STC_SIM_ERROR;
 }
 
 static const char *stc_simctl_do_step(stc_simctl *s)
@@ -693,7 +724,7 @@ void stc_simctl_describe(const stc_simctl *s, stc_rich *out, int rows)
     stc_sim_status st = stc_sim_get_status(s->sim);
     int used = 0;
     stc_rich_addf(out, STC_EL_PANE_TITLE, "%s ", s->name);
-    int sel = st == STC_SIM_FAILED || st == STC_SIM_ERROR ? STC_EL_SIM_STATUS_FAIL : STC_EL_SIM_STATUS_OK;
+    int sel = stc_sim_status_failed(st) || st == STC_SIM_ERROR ? STC_EL_SIM_STATUS_FAIL : STC_EL_SIM_STATUS_OK;
     stc_rich_addf(out, sel, "%s", s->waiting ? "WAITING" : stc_sim_status_name(st));
     long long secs = (long long)((stc_sim_time(s->sim) - STC_SIM_DEFAULT_EPOCH_MS) / 1000);
     stc_rich_addf(out, STC_EL_DIM, "  step %zu  t = +%lld s  %ld transitions\n", stc_sim_steps(s->sim), secs,
@@ -729,7 +760,7 @@ void stc_simctl_describe(const stc_simctl *s, stc_rich *out, int rows)
     if (st == STC_SIM_SUCCEEDED) {
         stc_simctl_json_line(out, "output", stc_sim_output(s->sim), STC_EL_SIM_STATUS_OK);
         used++;
-    } else if (st == STC_SIM_FAILED) {
+    } else if (stc_sim_status_failed(st)) {
         stc_rich_add(out, STC_EL_SIM_LABEL, "error  ");
         stc_rich_addf(out, STC_EL_SIM_STATUS_FAIL, "%s", stc_sim_error(s->sim) ? stc_sim_error(s->sim) : "");
         stc_rich_addf(out, STC_EL_NORMAL, "%s%s\n", stc_sim_cause(s->sim) ? ": " : "",

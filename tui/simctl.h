@@ -50,6 +50,11 @@ void stc_simctl_free(stc_simctl *s);
  * *err when the machine cannot be loaded. */
 int stc_simctl_start(stc_simctl *s, const char *name, const cJSON *asl, const stc_workflow *wf,
                      const stc_workflows *workflows, char **err);
+/* The workflows that are Express in the workbench's mode (NULL-terminated,
+ * copied; NULL: none): their executions, nested ones too, time out at 300 s
+ * of virtual time (States.Timeout), as on AWS. Applies from the next start. */
+void stc_simctl_set_express(stc_simctl *s, const char *const *express);
+
 /* Forget the execution (the module changed). */
 void stc_simctl_reset(stc_simctl *s);
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/aws/express.h"
 #include "core/aws/handler.h"
 #include "core/aws/package.h"
 #include "core/aws/template.h"
@@ -164,8 +165,11 @@ int stc_emit_collect(const stc_service *svc, const stc_emit_options *opts, stc_e
         free(path);
     }
     /* The HTTP API. */
-    if (svc->routes && svc->routes->nhttp)
-        stc_emit_add_text(out, "openapi.json", stc_json_text(stc_openapi_build(svc)));
+    if (svc->routes && svc->routes->nhttp) {
+        const char **sync = stc_express_units(svc, svc->config);
+        stc_emit_add_text(out, "openapi.json", stc_json_text(stc_openapi_build(svc, sync)));
+        free(sync);
+    }
 
     /* A drawing beside every state machine, when the caller can draw. */
     size_t nfiles = out->nfiles;

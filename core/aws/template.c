@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/aws/express.h"
 #include "core/aws/handler.h"
 #include "core/aws/iam.h"
 #include "core/aws/package.h"
@@ -98,6 +99,11 @@ typedef struct stc_tb {
     const char *mode;
     cJSON *ws_routes; /* DependsOn list of the WebSocket deployment */
     uint32_t ws_hash;
+    bool sync_api;    /* Express async routes: the REST API that answers them */
+    cJSON *sync_methods; /* DependsOn list of its deployment */
+    uint32_t sync_hash;
+    char **sync_paths, **sync_res; /* its path resources: path prefix -> logical id */
+    size_t nsync_res;
     int nparams, nresources, noutputs; /* entries of the sections, for the quotas */
 } stc_tb;
 
@@ -540,6 +546,20 @@ static void stc_tb_apis(stc_tb *t)
         cJSON_AddBoolToObject(p, "AutoDeploy", true);
         stc_tb_throttling(t, p);
     }
+    if (t->sync_api) {
+        /* Express async routes answer with the execution's output: a REST
+         * API integration can map StartSyncExecution's answer (an HTTP API
+         * cannot read its body), and the HTTP API forwards those routes. */
+        cJSON *p = stc_tb_res(t, "SyncApi", "AWS::ApiGateway::RestApi", false, NULL);
+        cJSON_AddItemToObject(p, "Name", stc_template_sub("${AWS::StackName}-sync"));
+        char *desc = stc_xasprintf("%s: Express workflow routes, answered synchronously (reached through the HTTP API)",
+                                   svc_name);
+        cJSON_AddStringToObject(p, "Description", desc);
+        free(desc);
+        cJSON *ec = cJSON_AddObjectToObject(p, "EndpointConfiguration");
+        cJSON *types = cJSON_AddArrayToObject(ec, "Types");
+        cJSON_AddItemToArray(types, cJSON_CreateString("REGIONAL"));
+    }
     if (t->spec->has_websocket) {
         cJSON *p = stc_tb_res(t, "WebSocketApi", "AWS::ApiGatewayV2::Api", false, NULL);
         cJSON_AddItemToObject(p, "Name", stc_template_sub("${AWS::StackName}-websocket"));
@@ -609,6 +629,224 @@ static void stc_tb_http_lambda(stc_tb *t, const stc_spec_unit *u, const char *fn
     free(perm);
 }
 
+static uint32_t stc_fnv(uint32_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* The API's own role, allowed `action` on exactly this machine. */
+static void stc_tb_api_role(stc_tb *t, const stc_spec_unit *u, const char *sm, const char *api, const char *action)
+{
+    char *role = stc_spec_logical(u, "ApiRole");
+    cJSON *p = stc_tb_res(t, role, "AWS::IAM::Role", false, NULL);
+    char *desc = stc_xasprintf("%s: lets the %s start the state machine %s", u->name, api, sm);
+    cJSON_AddStringToObject(p, "Description", desc);
+    free(desc);
+    cJSON_AddItemToObject(p, "AssumeRolePolicyDocument", stc_iam_trust("apigateway.amazonaws.com"));
+    stc_iam_policy *pol = stc_iam_new();
+    const char *sid = strchr(action, ':') + 1;
+    stc_iam_allow_take(pol, sid, action, stc_template_ref(sm));
+    cJSON *pols = cJSON_AddArrayToObject(p, "Policies");
+    cJSON *po = cJSON_CreateObject();
+    cJSON_AddStringToObject(po, "PolicyName", "start-execution");
+    cJSON_AddItemToObject(po, "PolicyDocument", stc_iam_finish(pol));
+    cJSON_AddItemToArray(pols, po);
+    free(role);
+}
+
+/* The REST API resource of `path` ("/people/{person_id}"), created with its
+ * parents on first use: its logical id (borrowed from t), or NULL for "/". */
+static const char *stc_tb_sync_resource(stc_tb *t, const char *path)
+{
+    if (!path[0] || strcmp(path, "/") == 0)
+        return NULL;
+    for (size_t i = 0; i < t->nsync_res; i++)
+        if (strcmp(t->sync_paths[i], path) == 0)
+            return t->sync_res[i];
+    const char *slash = strrchr(path, '/');
+    char *parent_path = stc_xstrndup(path, (size_t)(slash - path));
+    const char *parent = stc_tb_sync_resource(t, parent_path);
+    free(parent_path);
+    /* SyncApi + the segments in CamelCase, "{x}" as "ByX": /people/{person_id}
+     * -> SyncApiPeopleByPersonId. */
+    stc_buf id = STC_BUF_INIT;
+    stc_buf_puts(&id, "SyncApi");
+    bool up = true;
+    for (const char *p = path; *p; p++) {
+        if (*p == '{') {
+            stc_buf_puts(&id, "By");
+            up = true;
+        } else if (*p == '/' || *p == '-' || *p == '_' || *p == '}') {
+            up = true;
+        } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) {
+            stc_buf_putc(&id, up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
+            up = false;
+        }
+    }
+    for (size_t i = 0; i < t->nsync_res; i++)
+        if (strcmp(t->sync_res[i], stc_buf_cstr(&id)) == 0) {
+            stc_buf_printf(&id, "%zu", t->nsync_res);
+            break;
+        }
+    cJSON *p = stc_tb_res(t, stc_buf_cstr(&id), "AWS::ApiGateway::Resource", false, NULL);
+    cJSON_AddItemToObject(p, "RestApiId", stc_template_ref("SyncApi"));
+    cJSON_AddItemToObject(p, "ParentId", parent ? stc_template_ref(parent) : stc_template_getatt("SyncApi", "RootResourceId"));
+    cJSON_AddStringToObject(p, "PathPart", slash + 1);
+    t->sync_paths = stc_xrealloc(t->sync_paths, (t->nsync_res + 1) * sizeof *t->sync_paths);
+    t->sync_res = stc_xrealloc(t->sync_res, (t->nsync_res + 1) * sizeof *t->sync_res);
+    t->sync_paths[t->nsync_res] = stc_xstrdup(path);
+    t->sync_res[t->nsync_res] = stc_buf_take(&id);
+    return t->sync_res[t->nsync_res++];
+}
+
+/* The integration's request: StartSyncExecution of this machine with the
+ * request body as input. escapeJavaScript turns ' into \', which JSON does
+ * not allow, hence the replaceAll. */
+#define STC_SYNC_REQUEST                                                                                     \
+    "{\"stateMachineArn\": \"${%s}\", "                                                                       \
+    "\"input\": \"$util.escapeJavaScript($input.json('$')).replaceAll(\"\\\\'\", \"'\")\"}"
+
+/* The answer: the execution's output as it is when it SUCCEEDED; otherwise an
+ * error document as the Lambda runtime writes it (stc_runtime._http_failure):
+ * an exception class of the module 400 with its message, KeyError 404,
+ * anything else 500 without details, the 5-minute limit 504. */
+static char *stc_tb_sync_response(const stc_tb *t, const stc_spec_unit *u)
+{
+    const stc_module *m = t->spec->svc->module;
+    stc_buf b = STC_BUF_INIT;
+    stc_buf_puts(&b, "#set($status = $input.path('$.status'))\n"
+                     "#if($status == 'SUCCEEDED')\n"
+                     "$input.path('$.output')\n"
+                     "#else\n"
+                     "#set($error = \"$!input.path('$.error')\")\n"
+                     "#set($cause = \"$!input.path('$.cause')\")\n"
+                     "#if($status == 'TIMED_OUT')\n"
+                     "#set($context.responseOverride.status = 504)\n"
+                     "{\"error\": \"Timeout\", \"message\": \"");
+    stc_buf_printf(&b, "%s ran past the 5-minute limit of an Express execution", u->name);
+    stc_buf_puts(&b, "\"}\n");
+    size_t nexc = 0;
+    for (size_t i = 0; m && i < m->nclasses; i++) {
+        if (&m->classes[i] == m->service)
+            continue;
+        stc_buf_printf(&b, "%s$error == '%s'", nexc++ ? " || " : "#elseif(", m->classes[i].name);
+    }
+    if (nexc)
+        stc_buf_puts(&b, ")\n"
+                         "#set($context.responseOverride.status = 400)\n"
+                         "{\"error\": \"$util.escapeJavaScript($error).replaceAll(\"\\\\'\", \"'\")\", "
+                         "\"message\": \"$util.escapeJavaScript($cause).replaceAll(\"\\\\'\", \"'\")\"}\n");
+    stc_buf_puts(&b, "#elseif($error == 'KeyError')\n"
+                     "#set($context.responseOverride.status = 404)\n"
+                     "{\"error\": \"NotFound\", "
+                     "\"message\": \"$util.escapeJavaScript($cause).replaceAll(\"\\\\'\", \"'\")\"}\n"
+                     "#else\n"
+                     "#set($context.responseOverride.status = 500)\n"
+                     "{\"error\": \"InternalServerError\", \"message\": \"");
+    stc_buf_printf(&b, "%s failed; see the state machine's log", u->name);
+    stc_buf_puts(&b, "\"}\n"
+                     "#end\n"
+                     "#end\n");
+    return stc_buf_take(&b);
+}
+
+/* An Express async REST unit: a REST API method integrated with
+ * StartSyncExecution (request and response mapping templates), and the HTTP
+ * API route forwarding to it, so that every route keeps one endpoint. */
+static void stc_tb_http_sync_state_machine(stc_tb *t, const stc_spec_unit *u, const char *sm)
+{
+    const stc_route *r = u->route;
+    stc_tb_api_role(t, u, sm, "REST API", "states:StartSyncExecution");
+    char *role = stc_spec_logical(u, "ApiRole");
+    const char *res = stc_tb_sync_resource(t, r->path);
+    char *meth = stc_spec_logical(u, "SyncMethod");
+    cJSON *p = stc_tb_res(t, meth, "AWS::ApiGateway::Method", false, NULL);
+    cJSON_AddItemToArray(t->sync_methods, cJSON_CreateString(meth));
+    t->sync_hash = stc_fnv(stc_fnv(stc_fnv(t->sync_hash, r->http_method), r->path), sm);
+    cJSON_AddItemToObject(p, "RestApiId", stc_template_ref("SyncApi"));
+    cJSON_AddItemToObject(p, "ResourceId", res ? stc_template_ref(res) : stc_template_getatt("SyncApi", "RootResourceId"));
+    cJSON_AddStringToObject(p, "HttpMethod", r->http_method);
+    cJSON_AddStringToObject(p, "AuthorizationType", "NONE");
+    cJSON *in = cJSON_AddObjectToObject(p, "Integration");
+    cJSON_AddStringToObject(in, "Type", "AWS");
+    cJSON_AddStringToObject(in, "IntegrationHttpMethod", "POST");
+    cJSON_AddItemToObject(in, "Uri", stc_template_sub(STC_ARN_PREFIX ":apigateway:${AWS::Region}:states:action/StartSyncExecution"));
+    cJSON_AddItemToObject(in, "Credentials", stc_template_getatt(role, "Arn"));
+    cJSON_AddStringToObject(in, "PassthroughBehavior", "NEVER");
+    cJSON *rt = cJSON_AddObjectToObject(in, "RequestTemplates");
+    cJSON_AddItemToObject(rt, "application/json", stc_subf(STC_SYNC_REQUEST, sm));
+    cJSON *irs = cJSON_AddArrayToObject(in, "IntegrationResponses");
+    cJSON *ir = cJSON_CreateObject();
+    cJSON_AddStringToObject(ir, "StatusCode", "200");
+    cJSON *resp = cJSON_AddObjectToObject(ir, "ResponseTemplates");
+    char *vtl = stc_tb_sync_response(t, u);
+    cJSON_AddStringToObject(resp, "application/json", vtl);
+    free(vtl);
+    cJSON_AddItemToArray(irs, ir);
+    cJSON *mrs = cJSON_AddArrayToObject(p, "MethodResponses");
+    static const char *const codes[] = {"200", "400", "404", "500", "504"};
+    for (size_t i = 0; i < STC_ARRAY_LEN(codes); i++) {
+        cJSON *mr = cJSON_CreateObject();
+        cJSON_AddStringToObject(mr, "StatusCode", codes[i]);
+        cJSON_AddItemToArray(mrs, mr);
+    }
+    free(meth);
+    free(role);
+
+    /* The HTTP API route forwards to the REST API's stage. */
+    char *key = stc_xasprintf("%s %s", r->http_method, r->path);
+    stc_tb_route(t, u, "HttpApi", key);
+    free(key);
+    char *integ = stc_spec_logical(u, "Integration");
+    p = stc_tb_res(t, integ, "AWS::ApiGatewayV2::Integration", false, NULL);
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref("HttpApi"));
+    cJSON_AddStringToObject(p, "IntegrationType", "HTTP_PROXY");
+    cJSON_AddStringToObject(p, "IntegrationMethod", r->http_method);
+    cJSON_AddItemToObject(p, "IntegrationUri",
+                          stc_subf("https://${SyncApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s%s", t->mode,
+                                   r->path));
+    cJSON_AddStringToObject(p, "PayloadFormatVersion", "1.0");
+    free(integ);
+}
+
+static void stc_tb_sync_deployment(stc_tb *t)
+{
+    /* A new deployment whenever the methods change (as for WebSocket). */
+    char *dep = stc_xasprintf("SyncApiDeployment%08x", (unsigned)t->sync_hash);
+    cJSON *p = stc_tb_res(t, dep, "AWS::ApiGateway::Deployment", false, t->sync_methods);
+    t->sync_methods = NULL;
+    cJSON_AddItemToObject(p, "RestApiId", stc_template_ref("SyncApi"));
+    cJSON_AddStringToObject(p, "Description", "Express workflow routes");
+    p = stc_tb_res(t, "SyncApiStage", "AWS::ApiGateway::Stage", false, NULL);
+    cJSON_AddItemToObject(p, "RestApiId", stc_template_ref("SyncApi"));
+    cJSON_AddStringToObject(p, "StageName", t->mode);
+    cJSON_AddItemToObject(p, "DeploymentId", stc_template_ref(dep));
+    const stc_setting_value *rate = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_RATE);
+    const stc_setting_value *burst = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_BURST);
+    if (rate->set || burst->set) {
+        cJSON *ms = cJSON_AddArrayToObject(p, "MethodSettings");
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "ResourcePath", "/*");
+        cJSON_AddStringToObject(one, "HttpMethod", "*");
+        if (burst->set)
+            cJSON_AddNumberToObject(one, "ThrottlingBurstLimit", (double)burst->i);
+        if (rate->set)
+            cJSON_AddNumberToObject(one, "ThrottlingRateLimit", (double)rate->i);
+        cJSON_AddItemToArray(ms, one);
+    }
+    free(dep);
+    for (size_t i = 0; i < t->nsync_res; i++) {
+        free(t->sync_paths[i]);
+        free(t->sync_res[i]);
+    }
+    free(t->sync_paths);
+    free(t->sync_res);
+}
+
 static void stc_tb_http_state_machine(stc_tb *t, const stc_spec_unit *u, const char *sm)
 {
     const stc_route *r = u->route;
@@ -616,22 +854,10 @@ static void stc_tb_http_state_machine(stc_tb *t, const stc_spec_unit *u, const c
     stc_tb_route(t, u, "HttpApi", key);
     free(key);
     /* The API's own role, allowed to start exactly this machine. */
+    stc_tb_api_role(t, u, sm, "HTTP API", "states:StartExecution");
     char *role = stc_spec_logical(u, "ApiRole");
-    cJSON *p = stc_tb_res(t, role, "AWS::IAM::Role", false, NULL);
-    char *desc = stc_xasprintf("%s: lets the HTTP API start the state machine %s", u->name, sm);
-    cJSON_AddStringToObject(p, "Description", desc);
-    free(desc);
-    cJSON_AddItemToObject(p, "AssumeRolePolicyDocument", stc_iam_trust("apigateway.amazonaws.com"));
-    stc_iam_policy *pol = stc_iam_new();
-    stc_iam_allow_take(pol, "StartExecution", "states:StartExecution", stc_template_ref(sm));
-    cJSON *pols = cJSON_AddArrayToObject(p, "Policies");
-    cJSON *po = cJSON_CreateObject();
-    cJSON_AddStringToObject(po, "PolicyName", "start-execution");
-    cJSON_AddItemToObject(po, "PolicyDocument", stc_iam_finish(pol));
-    cJSON_AddItemToArray(pols, po);
-
     char *integ = stc_spec_logical(u, "Integration");
-    p = stc_tb_res(t, integ, "AWS::ApiGatewayV2::Integration", false, NULL);
+    cJSON *p = stc_tb_res(t, integ, "AWS::ApiGatewayV2::Integration", false, NULL);
     cJSON_AddItemToObject(p, "ApiId", stc_template_ref("HttpApi"));
     cJSON_AddStringToObject(p, "IntegrationType", "AWS_PROXY");
     cJSON_AddStringToObject(p, "IntegrationSubtype", "StepFunctions-StartExecution");
@@ -652,14 +878,6 @@ static void stc_tb_http_state_machine(stc_tb *t, const stc_spec_unit *u, const c
     free(role);
 }
 
-static uint32_t stc_fnv(uint32_t h, const char *s)
-{
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 16777619u;
-    }
-    return h;
-}
 
 static void stc_tb_ws_lambda(stc_tb *t, const stc_spec_unit *u, const char *fn)
 {
@@ -1135,13 +1353,25 @@ static bool stc_wf_restarts(const stc_workflow *wf)
     return false;
 }
 
+/* The workflow's log level. An Express execution has no history to look at
+ * afterwards, so the built-in OFF of a mode becomes ERROR for it; an OFF the
+ * configuration file sets is kept. */
+static const char *stc_tb_log_level(const stc_tb *t, const stc_spec_unit *u, bool express)
+{
+    const stc_setting_value *v = stc_tb_get(t, u->name, STC_SET_WORKFLOW_LOG_LEVEL);
+    if (express && v->line == 0 && strcmp(v->s, "OFF") == 0)
+        return "ERROR";
+    return v->s;
+}
+
 static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
 {
     const stc_spec *spec = t->spec;
     char *sm = stc_spec_logical(u, "StateMachine");
     char *lg = stc_spec_logical(u, "StateMachineLogGroup");
     char *role = stc_spec_logical(u, "StateMachineRole");
-    const char *level = stc_tb_str(t, u->name, STC_SET_WORKFLOW_LOG_LEVEL);
+    bool express = stc_express(t->cfg, u->name);
+    const char *level = stc_tb_log_level(t, u, express);
     bool logs = strcmp(level, "OFF") != 0;
     bool tracing = stc_tb_bool(t, u->name, STC_SET_TRACING);
     bool restarts = stc_wf_restarts(u->workflow);
@@ -1169,11 +1399,13 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
             free(cfn);
         } else {
             char *csm = stc_spec_logical(c, "StateMachine");
+            /* An Express child's executions are named express:..., not execution:... */
+            const char *kind = stc_express(t->cfg, c->name) ? "express" : "execution";
             stc_iam_allow_take(pol, "StartNestedWorkflows", "states:StartExecution", stc_template_ref(csm));
             stc_iam_allow_take(pol, "TrackNestedExecutions", "states:DescribeExecution",
-                           stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:execution:${%s.Name}:*", csm));
+                           stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:%s:${%s.Name}:*", kind, csm));
             stc_iam_allow_take(pol, "TrackNestedExecutions", "states:StopExecution",
-                           stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:execution:${%s.Name}:*", csm));
+                           stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:%s:${%s.Name}:*", kind, csm));
             if (!cJSON_GetObjectItemCaseSensitive(subst, ph))
                 cJSON_AddItemToObject(subst, ph, stc_template_ref(csm));
             nested = true;
@@ -1212,8 +1444,8 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
          * it describe its own executions, nothing else. */
         named = true;
         stc_iam_allow_take(pol, "OwnExecutions", "states:DescribeExecution",
-                       stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:execution:${AWS::StackName}-%s:*",
-                                u->camel));
+                       stc_subf(STC_ARN_PREFIX ":states:${AWS::Region}:${AWS::AccountId}:%s:${AWS::StackName}-%s:*",
+                                express ? "express" : "execution", u->camel));
     }
     char *rdesc = stc_xasprintf("%s: the state machine's own role, least privilege", u->name);
     stc_tb_role(t, role, "states.amazonaws.com", rdesc, u->name, pol);
@@ -1224,7 +1456,7 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
         /* A name known before the machine exists, so that its own role can
          * name it: it starts itself (continue-as-new) or reads its executions. */
         cJSON_AddItemToObject(p, "StateMachineName", stc_subf("${AWS::StackName}-%s", u->camel));
-    cJSON_AddStringToObject(p, "StateMachineType", "STANDARD");
+    cJSON_AddStringToObject(p, "StateMachineType", express ? "EXPRESS" : "STANDARD");
     cJSON_AddItemToObject(p, "Definition", u->workflow && u->workflow->asl ? cJSON_Duplicate(u->workflow->asl, 1)
                                                                            : cJSON_CreateObject());
     if (subst->child)
@@ -1249,8 +1481,13 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
     if (stc_tb_bool(t, u->name, STC_SET_ALARMS)) {
         stc_tb_alarm(t, u, "ExecutionsFailedAlarm", "an execution failed", "AWS/States", "ExecutionsFailed",
                      "StateMachineArn", sm);
+        if (express)
+            stc_tb_alarm(t, u, "ExecutionsTimedOutAlarm", "an execution ran past the 5-minute Express limit",
+                         "AWS/States", "ExecutionsTimedOut", "StateMachineArn", sm);
     }
-    if (u->route)
+    if (u->route && express)
+        stc_tb_http_sync_state_machine(t, u, sm);
+    else if (u->route)
         stc_tb_http_state_machine(t, u, sm);
     stc_tb_unit_triggers(t, u, sm);
     free(sm);
@@ -1309,6 +1546,12 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
     t.resources = cJSON_AddObjectToObject(t.root, "Resources");
     t.outputs = cJSON_CreateObject();
     t.ws_routes = cJSON_CreateArray();
+    t.sync_methods = cJSON_CreateArray();
+    t.sync_hash = 2166136261u;
+    for (size_t i = 0; i < spec->nunits; i++)
+        if (spec->units[i].info->unit == STC_UNIT_STATE_MACHINE && spec->units[i].route &&
+            stc_express(cfg, spec->units[i].name))
+            t.sync_api = true;
     if (t.kms)
         stc_tb_key(&t);
     for (size_t i = 0; i < spec->res->nresources; i++) {
@@ -1330,6 +1573,9 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
     if (spec->has_websocket)
         stc_tb_ws_deployment(&t);
     cJSON_Delete(t.ws_routes);
+    if (t.sync_api)
+        stc_tb_sync_deployment(&t);
+    cJSON_Delete(t.sync_methods);
 
     /* Outputs: endpoints, state machines, where the data lives. */
     if (spec->has_http)
@@ -1481,6 +1727,10 @@ stc_config *stc_template_load_config(const stc_service *svc, const char *mode, c
         stc_config_free(c);
         return NULL;
     }
+    /* What Express workflows cannot do, in every mode the file makes one
+     * Express: errors in the module (the configuration itself is valid). */
+    if (c)
+        stc_express_check(svc, c, d);
     return c;
 }
 
@@ -1491,13 +1741,14 @@ cJSON *stc_template_generate(const stc_service *svc, const char *mode, const cha
     if (stc_template_spec(svc, parts, d) != 0)
         return NULL;
     int mi = stc_config_mode_index(&aws_schema, mode);
+    bool had_errors = stc_diags_has_errors(d);
     if (svc->config && mi >= 0 && svc->config->mode == (size_t)mi && !config_path) {
         parts->cfg = svc->config;
     } else {
         parts->own_cfg = stc_template_load_config(svc, mode, config_path, d, io_error);
         parts->cfg = parts->own_cfg;
     }
-    if (!parts->cfg)
+    if (!parts->cfg || (!had_errors && stc_diags_has_errors(d)))
         return NULL;
     return stc_template_build(parts->spec, parts->cfg, d);
 }

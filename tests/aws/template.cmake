@@ -11,3 +11,6 @@ target_include_directories(template_modes_test PRIVATE ${CMAKE_CURRENT_SOURCE_DI
 stc_add_unit_test(resources_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/resources_test.c LIBS stc_core)
 target_include_directories(resources_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 stc_add_script_test(template_cli ${CMAKE_CURRENT_SOURCE_DIR}/template_cli.sh)
+stc_add_unit_test(express_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/express_test.c LIBS stc_core)
+target_include_directories(express_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+stc_add_script_test(express_cli ${CMAKE_CURRENT_SOURCE_DIR}/express_cli.sh)

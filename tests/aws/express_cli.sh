@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Express workflows on the command line: cfn-lint on every template shape
+# they bring (the REST API that answers them, its shared path resources,
+# throttling, logging, the Express nested child), diff between modes that
+# switch a workflow's type, the simulator's 5-minute limit, and check.
+# FAILS when cfn-lint is missing.
+set -u
+: "${STC_BIN:?}" "${STC_TEST_DATA:?}"
+if ! command -v cfn-lint >/dev/null 2>&1; then
+    echo "FAIL: cfn-lint is not on PATH (pip install cfn-lint)" >&2
+    exit 1
+fi
+data="$STC_TEST_DATA/aws/data"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+expect() { # expect CODE DESCRIPTION -- command...
+    local want=$1 what=$2; shift 3
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL: $what: exit $got, expected $want" >&2
+        cat "$tmp/err" >&2
+        fail=1
+    fi
+}
+json() { # json PYTHON-ASSERTION DESCRIPTION: run on $tmp/out as d
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert $1, d" "$tmp/out" \
+        || { echo "FAIL: $2" >&2; fail=1; }
+}
+
+# cfn-lint: both services, every mode, YAML and JSON
+n=0
+for svc in express_quotes express_orders; do
+    for mode in dev test stage prod; do
+        for fmt in yaml json; do
+            if "$STC_BIN" template "$data/$svc.py" --mode "$mode" --format "$fmt" >"$tmp/$svc-$mode.$fmt" 2>"$tmp/err"; then
+                n=$((n + 1))
+            else
+                echo "FAIL: template $svc.py --mode $mode --format $fmt" >&2
+                cat "$tmp/err" >&2
+                fail=1
+            fi
+        done
+    done
+done
+[ "$n" -eq 16 ] || { echo "FAIL: expected 16 templates, got $n" >&2; fail=1; }
+if ! cfn-lint --non-zero-exit-code informational -- "$tmp"/express_*.yaml "$tmp"/express_*.json; then
+    echo "FAIL: cfn-lint found problems" >&2
+    fail=1
+fi
+# express_orders: /orders is one resource for both routes; /orders/{order_id}/approve nests under it
+python3 - "$tmp/express_orders-prod.json" <<'PY' || { echo "FAIL: shared REST API resources" >&2; fail=1; }
+import json, sys
+r = json.load(open(sys.argv[1]))["Resources"]
+res = {k: v["Properties"] for k, v in r.items() if v["Type"] == "AWS::ApiGateway::Resource"}
+assert sorted(res) == ["SyncApiOrders", "SyncApiOrdersByOrderId", "SyncApiOrdersByOrderIdApprove"], sorted(res)
+assert res["SyncApiOrders"]["PathPart"] == "orders"
+assert res["SyncApiOrdersByOrderId"] == {"RestApiId": {"Ref": "SyncApi"}, "ParentId": {"Ref": "SyncApiOrders"}, "PathPart": "{order_id}"}
+assert res["SyncApiOrdersByOrderIdApprove"]["ParentId"] == {"Ref": "SyncApiOrdersByOrderId"}
+assert r["CreateOrderSyncMethod"]["Properties"]["ResourceId"] == {"Ref": "SyncApiOrders"}
+assert r["ApproveOrderSyncMethod"]["Properties"]["ResourceId"] == {"Ref": "SyncApiOrdersByOrderIdApprove"}
+assert r["ApproveOrderIntegration"]["Properties"]["IntegrationUri"] == \
+    {"Fn::Sub": "https://${SyncApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/prod/orders/{order_id}/approve"}
+stage = r["SyncApiStage"]["Properties"]
+assert stage["MethodSettings"] == [{"ResourcePath": "/*", "HttpMethod": "*", "ThrottlingBurstLimit": 40, "ThrottlingRateLimit": 20}], stage
+dep = [k for k, v in r.items() if v["Type"] == "AWS::ApiGateway::Deployment"]
+assert len(dep) == 1 and sorted(r[dep[0]]["DependsOn"]) == ["ApproveOrderSyncMethod", "CreateOrderSyncMethod"]
+PY
+# approve_order has a path parameter: only the body reaches the execution (STC557)
+expect 0 "template express_orders" -- "$STC_BIN" template "$data/express_orders.py"
+grep -q "STC557 'approve_order' starts a state machine" "$tmp/err" || { echo "FAIL: STC557 for an Express route" >&2; fail=1; }
+
+# diff: _audit switches from STANDARD to EXPRESS in prod
+expect 0 "diff" -- "$STC_BIN" diff "$data/express_quotes.py" --mode dev --against prod
+grep -qx '      ~ Properties.StateMachineType: "STANDARD" -> "EXPRESS"' "$tmp/out" \
+    || { echo "FAIL: diff shows the type switch" >&2; cat "$tmp/out" >&2; fail=1; }
+grep -qx '  + AuditExecutionsTimedOutAlarm (AWS::CloudWatch::Alarm)' "$tmp/out" \
+    || { echo "FAIL: diff adds the timed-out alarm" >&2; fail=1; }
+
+# openapi: the Express route answers 200 (and its errors), in every mode
+expect 0 "openapi" -- "$STC_BIN" openapi "$data/express_quotes.py" --mode prod
+json 'sorted(d["paths"]["/quotes"]["post"]["responses"]) == ["200", "400", "404", "500", "504"]' "openapi responses"
+
+# the simulator: create_quote runs its real methods; 3 * 2 = 6, 6 // 10 = 0
+expect 0 "simulate create_quote" -- "$STC_BIN" simulate "$data/express_quotes.py" create_quote \
+    --input '{"item": "pen", "qty": 2}' --run-local --json
+json 'd["status"] == "SUCCEEDED" and d["output"] == {"item": "pen", "total": 6, "discount": 0}' "create_quote output"
+expect 4 "simulate create_quote refused" -- "$STC_BIN" simulate "$data/express_quotes.py" create_quote \
+    --input '{"item": "pen", "qty": 0}' --run-local --json
+json 'd["status"] == "FAILED" and d["error"] == "QuoteRefused" and d["cause"] == "quantity must be positive"' "QuoteRefused"
+# _poll with n = 0 sleeps 3 x 100 s: Standard in dev (3 rounds), Express in prod (times out at 300 s)
+expect 0 "simulate _poll dev" -- "$STC_BIN" simulate "$data/express_slow.py" _poll --input '{"n": 0}' --run-local --json
+json 'd["status"] == "SUCCEEDED" and d["output"] == 3' "_poll in dev"
+expect 4 "simulate _poll prod" -- "$STC_BIN" simulate "$data/express_slow.py" _poll --input '{"n": 0}' --run-local --mode prod --json
+json 'd["status"] == "TIMED_OUT" and d["error"] == "States.Timeout" and d["output"] is None' "_poll in prod"
+expect 0 "simulate _poll prod n=2" -- "$STC_BIN" simulate "$data/express_slow.py" _poll --input '{"n": 2}' --run-local --mode prod --json
+json 'd["status"] == "SUCCEEDED" and d["output"] == 1' "_poll in prod, one round"
+expect 4 "simulate _poll prod trace" -- "$STC_BIN" simulate "$data/express_slow.py" _poll --input '{"n": 0}' --run-local --mode prod --json --trace
+json 'd["events"][-1]["type"] == "ExecutionTimedOut" and d["events"][-1]["timestamp"].startswith("2026-01-01T00:05:00")' "the ExecutionTimedOut event at +300 s"
+# --asl: --express sets the limit; a Wait of 400 s times out, without it succeeds
+expect 4 "simulate --asl --express" -- "$STC_BIN" simulate --asl "$data/express_wait.asl.json" --express --input '{}' --json
+json 'd["status"] == "TIMED_OUT" and d["transitions"] == 1' "--asl --express"
+expect 0 "simulate --asl" -- "$STC_BIN" simulate --asl "$data/express_wait.asl.json" --input '{}' --json
+json 'd["status"] == "SUCCEEDED" and d["output"] == "done"' "--asl without --express"
+expect 2 "--express with a service" -- "$STC_BIN" simulate "$data/express_slow.py" _poll --express --input '{}'
+expect 2 "--mode with --asl" -- "$STC_BIN" simulate --asl "$data/express_wait.asl.json" --mode prod --input '{}'
+expect 2 "unknown mode" -- "$STC_BIN" simulate "$data/express_slow.py" _poll --mode production --input '{}'
+
+# check: what Express cannot do, at the line
+expect 1 "check express_limits" -- "$STC_BIN" check "$data/express_limits.py"
+for want in "express_limits.py:11:15: error: STC560" "express_limits.py:18:15: error: STC560" \
+            "express_limits.py:23:19: error: STC560" "express_limits.py:33:19: error: STC561" \
+            "express_limits.py:37:9: error: STC562"; do
+    grep -qF "$want" "$tmp/err" || { echo "FAIL: check: missing '$want'" >&2; fail=1; }
+done
+tail -1 "$tmp/err" | grep -qx ".*express_limits.py: 5 errors, 0 warnings" || { echo "FAIL: check summary" >&2; tail -1 "$tmp/err" >&2; fail=1; }
+[ "$fail" -eq 0 ] && echo "express: $n templates cfn-lint clean; diff, openapi, simulate and check as expected"
+exit "$fail"
