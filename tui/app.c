@@ -24,6 +24,7 @@
 #include "core/workflow.h"
 #include "tui/bg.h"
 #include "tui/keys.h"
+#include "tui/learnui.h"
 #include "tui/simctl.h"
 #include "tui/emitdlg.h"
 #include "tui/listview.h"
@@ -295,6 +296,9 @@ stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
     app->asl_path = opt->asl ? stc_xstrdup(opt->asl) : NULL;
     app->unit = -1;
     app->prev_mode = -1;
+    app->learn_only = opt->learn;
+    app->learn_reset = opt->learn_reset;
+    app->learn_seed = opt->learn_seed ? stc_xstrdup(opt->learn_seed) : NULL;
     app->sim = stc_simctl_new();
     app->bg = stc_bg_new();
     for (int m = 0; m < STC_APP_MODES; m++)
@@ -353,6 +357,8 @@ stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
     stc_app_default_mocks(app);
     if (app->ui_diags.count > before)
         stc_app_message(app, STC_EL_MESSAGE_ERROR, "%s", app->ui_diags.items[before].message);
+    if (app->learn_only)
+        stc_learnui_open(app);
     return app;
 }
 
@@ -372,6 +378,8 @@ void stc_app_free(stc_app *app)
         return;
     /* first: the running job may read the service (the template) */
     stc_bg_free(app->bg);
+    stc_learnui_free(app->learn);
+    free(app->learn_seed);
     for (int i = 0; i < STC_PANE_COUNT; i++)
         if (app->panes[i].ops && app->panes[i].ops->destroy)
             app->panes[i].ops->destroy(app->panes[i].st);
@@ -1008,11 +1016,30 @@ static const char *stc_app_pane_title(stc_app *app, int i, char *buf, size_t n)
     return buf;
 }
 
+void stc_app_draw_frames(stc_app *app, stc_cells *c, const int (*rects)[4], int n)
+{
+    int W = app->width, H = app->height;
+    unsigned char *g = stc_xcalloc((size_t)W * (size_t)H, 1);
+    for (int i = 0; i < n; i++)
+        stc_frame_add(g, W, H, rects[i][0], rects[i][1], rects[i][2], rects[i][3]);
+    for (int j = 0; j < H; j++)
+        for (int i = 0; i < W; i++)
+            if (g[j * W + i])
+                stc_cells_put(c, i, j, stc_frame_glyph(g[j * W + i], app->utf8), 1, STC_EL_BORDER);
+    free(g);
+}
+
 void stc_app_render(stc_app *app, stc_cells *c)
 {
     stc_cells_clear(c, STC_EL_NORMAL);
     if (stc_app_too_small(app)) {
         stc_app_draw_too_small(app, c);
+        return;
+    }
+    if (app->learn) {
+        stc_learnui_draw(app, c);
+        if (app->dialog)
+            stc_app_draw_dialog(app, c);
         return;
     }
     int W = app->width, H = app->height;
@@ -1257,6 +1284,7 @@ static void stc_app_global(stc_app *app, stc_action a)
     case STC_ACT_TAB_GRAPH: stc_app_show_tab(app, STC_PANE_GRAPH, 0); break;
     case STC_ACT_TAB_TEMPLATE: stc_app_show_tab(app, STC_PANE_TEMPLATE, 0); break;
     case STC_ACT_SIMULATE: stc_app_sim_action(app, a, NULL); break;
+    case STC_ACT_LEARN: stc_learnui_open(app); break;
     case STC_ACT_RELOAD:
         stc_app_compile(app);
         stc_app_message(app, STC_EL_MESSAGE, "reloaded %s", app->path ? app->path : "");
@@ -1283,6 +1311,10 @@ void stc_app_key(stc_app *app, int key)
     if (stc_app_too_small(app)) {
         if (stc_keymap_lookup(key, 0) == STC_ACT_QUIT)
             app->quit = true;
+        return;
+    }
+    if (app->learn) {
+        stc_learnui_key(app, key);
         return;
     }
     stc_pane *p = &app->panes[app->focus];
@@ -1314,7 +1346,7 @@ void stc_app_click(stc_app *app, int x, int y)
     free(app->message);
     app->message = NULL;
     app->needs_redraw = true;
-    if (app->dialog || app->prompt_on || stc_app_too_small(app))
+    if (app->dialog || app->prompt_on || app->learn || stc_app_too_small(app))
         return;
     int i = stc_app_pane_at(app, x, y);
     if (i < 0)
@@ -1350,6 +1382,8 @@ void stc_app_click(stc_app *app, int x, int y)
 
 void stc_app_wheel(stc_app *app, int x, int y, int dir)
 {
+    if (app->learn && !app->dialog)
+        return; /* learn mode is keyboard only */
     if (app->dialog) {
         app->dialog->scroll += dir * 3;
         app->needs_redraw = true;

@@ -149,6 +149,10 @@ struct stc_app {
     struct stc_mockdlg *mockdlg; /* the mocks picker's files (tui/mockdlg.h) */
     char *message;      /* shown in the key bar line until the next key */
     int message_el;
+    struct stc_learnui *learn; /* learn mode (tui/learnui.h) while it is open, else NULL */
+    bool learn_only;    /* `stc-tui learn`: leaving learn mode quits */
+    bool learn_reset;   /* --reset: start learn mode without the saved progress */
+    char *learn_seed;   /* --seed: the order of learn mode's questions, or NULL */
     bool quit;
     bool needs_redraw;
 };
@@ -162,6 +166,9 @@ typedef struct stc_app_options {
     const char *theme;
     const char *config;
     const char *asl;
+    bool learn;             /* `stc-tui learn`: open in learn mode, quit when leaving it */
+    bool learn_reset;
+    const char *learn_seed;
 } stc_app_options;
 
 /* Create the app: load the theme, compile the module, create the panes.
@@ -248,6 +255,9 @@ const struct cJSON *stc_app_workflow(stc_app *app, const char **name, const stru
  * simulator pane; `state` is the graph's selected state (for x). Returns
  * pane flags (0 for other actions). */
 int stc_app_sim_action(stc_app *app, stc_action a, const char *state);
+/* Draw the frames of n rectangles (x, y, w, h), sharing borders where they
+ * meet, in the workbench's border style (full-screen views: tui/learnui.c). */
+void stc_app_draw_frames(stc_app *app, stc_cells *c, const int (*rects)[4], int n);
 /* Open the prompt at the bottom line; `done` gets the text on Enter. A
  * label wider than the line allows is cut with an ellipsis. Esc closes it
  * (and calls app->prompt_cancel when the caller set it after this call). */

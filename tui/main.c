@@ -27,6 +27,8 @@ static void stc_tui_on_signal(int sig)
     stc_tui_stop = 1;
 }
 
+static int stc_tui_run(const stc_app_options *opt);
+
 static int stc_tui_usage(const char *what, const char *arg)
 {
     fprintf(stderr, "stc-tui: %s%s%s\n", what, arg ? " " : "", arg ? arg : "");
@@ -131,8 +133,21 @@ int stc_tui_main(int argc, char **argv)
         return stc_tui_usage("no module given", NULL);
     if (o.path && o.asl)
         return stc_tui_usage("give either a module or --asl FILE, not both:", o.path);
+    return stc_tui_run(&o);
+}
+
+int stc_tui_learn(const char *path, const char *theme, const char *seed, bool reset)
+{
+    stc_app_options o = {.path = path, .theme = theme, .learn = true, .learn_seed = seed, .learn_reset = reset};
+    return stc_tui_run(&o);
+}
+
+/* The workbench (or learn mode) on the options given, once they are valid. */
+static int stc_tui_run(const stc_app_options *opt)
+{
+    stc_app_options o = *opt;
     const char *check = o.path ? o.path : o.asl;
-    if (access(check, R_OK) != 0) {
+    if (check && access(check, R_OK) != 0) {
         char *text = NULL, *err = NULL;
         size_t len;
         if (stc_file_read(check, &text, &len, &err) != 0) {
@@ -145,9 +160,8 @@ int stc_tui_main(int argc, char **argv)
     const char *script = getenv("STC_SCRIPT");
     bool headless = script && *script;
     if (!headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-        fputs("stc-tui: the workbench needs a terminal; for scripts use a batch command "
-              "(stc-tui --help) or STC_SCRIPT\n",
-              stderr);
+        fprintf(stderr, "stc-tui: %s needs a terminal; for scripts use a batch command (stc-tui --help) or STC_SCRIPT\n",
+                o.learn ? "learn mode" : "the workbench");
         return STC_TUI_EXIT_USAGE;
     }
     struct sigaction sa;
@@ -178,7 +192,8 @@ int stc_tui_main(int argc, char **argv)
     stc_screen_size(&w, &h);
     stc_app_resize(app, w, h);
     char *werr = NULL;
-    stc_watch *watch = o.path ? stc_watch_new(o.path, &werr) : NULL;
+    /* learn mode copies what it needs from the module when it opens */
+    stc_watch *watch = o.path && !o.learn ? stc_watch_new(o.path, &werr) : NULL;
     if (werr) {
         stc_app_message(app, STC_EL_MESSAGE_ERROR, "no live reload: %s", werr);
         free(werr);

@@ -128,11 +128,16 @@ static void stc_rich_walk_all(const stc_rich *r, stc_rich_walk *k)
     }
 }
 
-int stc_rich_rows(const stc_rich *r, int w)
+int stc_rich_rows_indent(const stc_rich *r, int w, int indent)
 {
-    stc_rich_walk k = {.w = w};
+    stc_rich_walk k = {.w = w, .indent = indent};
     stc_rich_walk_all(r, &k);
     return r->n ? k.row + 1 : 0;
+}
+
+int stc_rich_rows(const stc_rich *r, int w)
+{
+    return stc_rich_rows_indent(r, w, 0);
 }
 
 int stc_rich_draw(const stc_rich *r, stc_cells *c, int x, int y, int w, int h, int skip, int indent)

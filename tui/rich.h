@@ -26,8 +26,10 @@ void stc_rich_addf(stc_rich *r, int el, const char *fmt, ...) __attribute__((for
 void stc_rich_clear(stc_rich *r);
 void stc_rich_free(stc_rich *r);
 
-/* The number of rows the text takes when wrapped to `w` cells. */
+/* The number of rows the text takes when wrapped to `w` cells (with
+ * continuation rows indented by `indent` cells: stc_rich_rows_indent). */
 int stc_rich_rows(const stc_rich *r, int w);
+int stc_rich_rows_indent(const stc_rich *r, int w, int indent);
 
 /* Draw, wrapped to w cells, skipping the first `skip` rows, into the
  * rectangle (x, y, w, h). Continuation rows of a wrapped line are indented

@@ -8,6 +8,8 @@
 #ifndef STC_TUI_TUI_H
 #define STC_TUI_TUI_H
 
+#include <stdbool.h>
+
 enum {
     STC_TUI_EXIT_OK = 0,
     STC_TUI_EXIT_USAGE = 2,
@@ -15,5 +17,12 @@ enum {
 };
 
 int stc_tui_main(int argc, char **argv);
+
+/* `stc-tui learn [SERVICE.py]` (the options already checked by cli/):
+ * learn mode on the whole screen, with the questions of the module at `path`
+ * (NULL: the curriculum only), the theme NAME (NULL: default), the seed of
+ * the question order (NULL: $STC_LEARN_SEED, else the clock) and, with
+ * `reset`, without the saved progress. Exit statuses as stc_tui_main. */
+int stc_tui_learn(const char *path, const char *theme, const char *seed, bool reset);
 
 #endif
