@@ -71,18 +71,25 @@ static void stc_learn_verbs_fn(const char *verb, stc_verb_group g, void *ctx)
     c->first = false;
 }
 
+char *stc_learn_group_verbs(stc_verb_group g)
+{
+    stc_buf b = STC_BUF_INIT;
+    stc_learn_verbs_ctx c = {g, &b, true};
+    stc_naming_each_verb(stc_learn_verbs_fn, &c);
+    return b.data ? stc_buf_take(&b) : stc_xstrdup("");
+}
+
 char *stc_learn_rule_statement(stc_learn_rule r)
 {
     const stc_learn_rule_info *ri = &stc_learn_rules[r];
     if (ri->group == STC_VERB_NONE)
         return stc_xstrdup(ri->statement);
-    stc_buf b = STC_BUF_INIT;
-    stc_buf_printf(&b, "The %s verbs (", stc_naming_group_name(ri->group));
-    stc_learn_verbs_ctx c = {ri->group, &b, true};
-    stc_naming_each_verb(stc_learn_verbs_fn, &c);
-    stc_buf_printf(&b, ") make %s on the %s (section 3, verb vocabulary).", stc_naming_group_method(ri->group),
-                   stc_naming_group_path(ri->group));
-    return stc_buf_take(&b);
+    char *verbs = stc_learn_group_verbs(ri->group);
+    char *s = stc_xasprintf("The %s verbs (%s) make %s on the %s (section 3, verb vocabulary).",
+                            stc_naming_group_name(ri->group), verbs, stc_naming_group_method(ri->group),
+                            stc_naming_group_path(ri->group));
+    free(verbs);
+    return s;
 }
 
 int stc_learn_rule_find(const char *key)
@@ -686,7 +693,7 @@ int stc_learn_parse(const char *text, stc_learn_answer *a, char **err)
                 status = stc_learn_parse_route(stc_learn_http_methods[i], word + first, a, err);
     }
     if (status == 1) {
-        *err = stc_xasprintf("could not read that: %s", stc_learn_formats);
+        *err = stc_xstrdup("could not read that as a route, a WebSocket route key (ws KEY) or a kind");
         status = -1;
     }
     free(norm);

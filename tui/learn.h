@@ -38,6 +38,8 @@ const char *stc_learn_rule_key(stc_learn_rule r);   /* "plural-irregular" */
 const char *stc_learn_rule_title(stc_learn_rule r); /* "irregular plurals" */
 /* The rule in a sentence; verb groups list their verbs from core/verbs.def. */
 char *stc_learn_rule_statement(stc_learn_rule r);
+/* The verbs of a group, from core/verbs.def: "get, read, fetch, ...". */
+char *stc_learn_group_verbs(stc_verb_group g);
 /* The rule whose key is `key`, or -1. */
 int stc_learn_rule_find(const char *key);
 

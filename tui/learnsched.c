@@ -246,11 +246,12 @@ int stc_learnsched_load(const char *path, stc_learnsched *s, char **msg)
     if (r == 0)
         return 0;
     char *bad = stc_xasprintf("%s.bad", path);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     if (rename(path, bad) == 0)
-        *msg = stc_xasprintf("%s is not learn progress (%s): starting afresh; the old file is kept as %s", path, err,
-                             bad);
+        *msg = stc_xasprintf("%s is not learn progress (%s): starting afresh; the old file is kept as %s.bad", base,
+                             err, base);
     else
-        *msg = stc_xasprintf("%s is not learn progress (%s): starting afresh; it will be replaced", path, err);
+        *msg = stc_xasprintf("%s is not learn progress (%s): starting afresh; it will be replaced", base, err);
     free(bad);
     free(err);
     return -1;

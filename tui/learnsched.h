@@ -77,9 +77,9 @@ char *stc_learnsched_path(void);
 
 /* Load `path` into *s. Returns 1 when there is no such file (a fresh
  * start), 0 when it was read, -1 when it could not be read or is not
- * progress: *msg then says why, and *s is fresh; a file that is not progress
- * is moved aside to PATH.bad first, so the next save does not destroy it
- * (*msg says so). */
+ * progress: *msg then says why (naming the file by its base name), and *s
+ * is fresh; a file that is not progress is moved aside to PATH.bad first, so
+ * the next save does not destroy it (*msg says so). */
 int stc_learnsched_load(const char *path, stc_learnsched *s, char **msg);
 /* Save *s to `path` atomically, creating its folders. Returns 0 or -1 with
  * *err. */

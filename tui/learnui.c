@@ -108,6 +108,7 @@ struct stc_learnui {
     stc_rich feedback;
     int scroll, page;
     int right, wrong; /* in this session */
+    int indent;       /* of the feedback's wrapped rows: under the labels after an answer */
 };
 
 static uint64_t stc_learnui_rand(stc_learnui *l)
@@ -319,6 +320,7 @@ static void stc_learnui_build_howto(stc_learnui *l)
 {
     stc_rich *f = &l->feedback;
     stc_rich_clear(f);
+    l->indent = 2;
     for (size_t i = 0; i < l->notice.n && l->number == 1; i++)
         stc_rich_add(f, l->notice.runs[i].el, l->notice.runs[i].text);
     if (l->reverse) {
@@ -330,7 +332,7 @@ static void stc_learnui_build_howto(stc_learnui *l)
         stc_rich_add(f, STC_EL_NORMAL, "Type what the method becomes, then Enter:\n");
         stc_learnui_label(f, "  route");
         stc_learnui_add_answer(f, "GET /people/{person_id}?limit body: name, age");
-        stc_rich_add(f, STC_EL_DIM, "  (?query and body: are optional)\n");
+        stc_rich_add(f, STC_EL_DIM, "  (?query, body: optional)\n");
         stc_learnui_label(f, "  ws");
         stc_learnui_add_answer(f, "ws message");
         stc_rich_add(f, STC_EL_DIM, "  (a WebSocket route key)\n");
@@ -422,6 +424,7 @@ static void stc_learnui_verdict(stc_app *app, stc_learnui *l, const stc_learn_ve
     const stc_learn_truth *t = &l->truth;
     stc_rich *f = &l->feedback;
     stc_rich_clear(f);
+    l->indent = 8;
     if (right)
         stc_rich_addf(f, STC_EL_MESSAGE, "%s Right.\n", app->utf8 ? "✓" : "+");
     else if (v)
@@ -445,10 +448,10 @@ static void stc_learnui_verdict(stc_app *app, stc_learnui *l, const stc_learn_ve
         free(call);
         stc_verb_group g = t->unit->group;
         if (t->route && g != STC_VERB_NONE && g != STC_VERB_ACTION) {
-            char *st = stc_learn_rule_statement((stc_learn_rule)(STC_LEARN_VERB_CREATE + (g - STC_VERB_CREATE)));
+            char *verbs = stc_learn_group_verbs(g);
             stc_learnui_label(f, "");
-            stc_rich_addf(f, STC_EL_DIM, "any %s verb gives it: %s\n", stc_naming_group_name(g), st);
-            free(st);
+            stc_rich_addf(f, STC_EL_DIM, "any %s verb gives it: %s\n", stc_naming_group_name(g), verbs);
+            free(verbs);
         }
     } else {
         if (l->yours) {
@@ -540,9 +543,9 @@ static void stc_learnui_summary(stc_app *app, stc_learnui *l)
     stc_rich r = STC_RICH_INIT;
     const stc_learnsched *s = &l->sched;
     int mastered = stc_learnsched_mastered_count(s);
-    stc_rich_addf(&r, STC_EL_NORMAL, "%ld answer%s so far, %d of %d rules mastered (box %d of %d).\n", s->asked,
-                  s->asked == 1 ? "" : "s", mastered, STC_LEARN_RULE_COUNT, STC_LEARNSCHED_BOXES,
-                  STC_LEARNSCHED_BOXES);
+    stc_rich_addf(&r, STC_EL_NORMAL, "%ld answer%s so far; %d of %d rules mastered (box %d: right %d times in a row).\n",
+                  s->asked, s->asked == 1 ? "" : "s", mastered, STC_LEARN_RULE_COUNT, STC_LEARNSCHED_BOXES,
+                  STC_LEARNSCHED_BOXES - 1);
     stc_rich_addf(&r, STC_EL_NORMAL, "This session: %d right, %d wrong.\n", l->right, l->wrong);
     stc_rich_addf(&r, STC_EL_DIM, "Progress file: %s\n", l->path_shown ? l->path_shown : "none (not kept)");
     int order[STC_LEARN_RULE_COUNT], n = 0;
@@ -576,15 +579,15 @@ static void stc_learnui_summary(stc_app *app, stc_learnui *l)
     for (int rr = 0; rr < STC_LEARN_RULE_COUNT; rr++)
         fresh += s->rules[rr].box == 0;
     stc_rich_addf(&r, STC_EL_PANE_TITLE, "\nNot asked yet (%d)\n", fresh);
-    bool first = true;
-    for (int rr = 0; rr < STC_LEARN_RULE_COUNT; rr++) {
-        if (s->rules[rr].box != 0)
-            continue;
-        stc_rich_addf(&r, STC_EL_NORMAL, "%s%s", first ? "  " : ", ", stc_learn_rule_title((stc_learn_rule)rr));
-        first = false;
+    stc_buf fresh_list = STC_BUF_INIT; /* one run, so that it wraps after the semicolons */
+    for (int rr = 0; rr < STC_LEARN_RULE_COUNT; rr++)
+        if (s->rules[rr].box == 0)
+            stc_buf_printf(&fresh_list, "%s%s", fresh_list.len ? "; " : "  ", stc_learn_rule_title((stc_learn_rule)rr));
+    if (fresh_list.len) {
+        stc_buf_putc(&fresh_list, '\n');
+        stc_rich_add(&r, STC_EL_NORMAL, fresh_list.data);
     }
-    if (!first)
-        stc_rich_add(&r, STC_EL_NORMAL, "\n");
+    stc_buf_free(&fresh_list);
     stc_app_dialog(app, "Learn: progress", &r, "Esc close  j/k scroll", NULL);
 }
 
@@ -840,7 +843,7 @@ static void stc_learnui_draw_title(stc_app *app, stc_learnui *l, stc_cells *c)
     x += stc_cells_put(c, x, 0, "stc-tui", -1, STC_EL_TITLE_FILE) + 2;
     x += stc_cells_put(c, x, 0, "learn", -1, STC_EL_MODE_ACTIVE) + 2;
     char right[128];
-    snprintf(right, sizeof right, "question %d   right %d  wrong %d   mastered %d/%d", l->number, l->right, l->wrong,
+    snprintf(right, sizeof right, "right %d  wrong %d   mastered %d/%d", l->right, l->wrong,
              stc_learnsched_mastered_count(&l->sched), STC_LEARN_RULE_COUNT);
     int rw = stc_cells_width(right);
     if (l->source)
@@ -896,7 +899,7 @@ static void stc_learnui_draw_keybar(stc_app *app, stc_learnui *l, stc_cells *c)
         x += stc_cells_put(c, x, y, " ", -1, STC_EL_KEYBAR_LABEL);
         x += stc_cells_put(c, x, y, label, -1, STC_EL_KEYBAR_LABEL) + 2;
     }
-    if (l->answered && l->page > 0 && stc_rich_rows(&l->feedback, W - 4) > l->page && x + 12 <= W)
+    if (l->answered && l->page > 0 && stc_rich_rows_indent(&l->feedback, W - 4, l->indent) > l->page && x + 12 <= W)
         stc_cells_put(c, x, y, "j/k scroll", -1, STC_EL_DIM);
 }
 
@@ -928,12 +931,12 @@ void stc_learnui_draw(stc_app *app, stc_cells *c)
     stc_rich_draw(&l->question, c, 2, 2, inner, qrows - 2, 0, 4);
     stc_learnui_draw_line(app, l, c, 2, qh - 1, inner);
     l->page = fh - 2;
-    int rows = stc_rich_rows(&l->feedback, inner);
+    int rows = stc_rich_rows_indent(&l->feedback, inner, l->indent);
     if (l->scroll > rows - l->page)
         l->scroll = rows - l->page;
     if (l->scroll < 0)
         l->scroll = 0;
-    stc_rich_draw(&l->feedback, c, 2, fy + 1, inner, l->page, l->scroll, 8);
+    stc_rich_draw(&l->feedback, c, 2, fy + 1, inner, l->page, l->scroll, l->indent);
     if (rows > l->page) {
         char more[48];
         snprintf(more, sizeof more, " %d-%d of %d ", l->scroll + 1,

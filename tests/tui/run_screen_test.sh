@@ -2,7 +2,7 @@
 # run_screen_test.sh NAME - a headless screen test (tig's method).
 #
 # Copies the examples (modules and their mocks files) and tests/tui/data
-# into a fresh folder, runs
+# into a fresh folder (HOME is its home/ folder), runs
 # `stc-tui ARGS` there with STC_SCRIPT=scripts/NAME.script (ARGS come from the
 # script's "# args:" line), then compares every NAME*.screen / NAME*.attrs the
 # script saved with golden/<same name>. UPDATE_GOLDEN=1 shows the difference
@@ -17,6 +17,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/stc-screen-$name.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp "$STC_TEST_DATA"/../examples/*.py "$STC_TEST_DATA"/../examples/*.mocks.yaml "$work"/
 cp -r "$here"/data/. "$work"/
+# a home of its own: learn mode keeps its progress in
+# ~/.local/state/stc-tui/learn.json (a script may put a file there first)
+mkdir -p "$work/home/.local/state/stc-tui"
+export HOME="$work/home" XDG_STATE_HOME=
 args=$(sed -n 's/^# args: *//p' "$script" | head -1)
 envs=$(sed -n 's/^# env: *//p' "$script" | head -1)
 [ -n "$args" ] || { echo "$script has no '# args:' line"; exit 1; }

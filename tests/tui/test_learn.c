@@ -309,7 +309,7 @@ static void test_parse_kinds_and_keys(void **st)
     stc_learn_answer a;
     char *err = NULL;
     assert_int_equal(stc_learn_parse("frobnicate the widget", &a, &err), -1);
-    assert_non_null(strstr(err, "could not read that"));
+    assert_string_equal(err, "could not read that as a route, a WebSocket route key (ws KEY) or a kind");
     free(err);
     assert_int_equal(stc_learn_parse("   ", &a, &err), -1);
     assert_non_null(strstr(err, "type an answer"));
@@ -691,11 +691,8 @@ static void test_progress_files(void **st)
     char *bad = stc_xasprintf("%s.bad", path);
     assert_int_equal(stc_file_write_atomic(path, "{\"version\": 1, \"asked\": \"x\"", 27, &err), 0);
     assert_int_equal(stc_learnsched_load(path, &back, &msg), -1);
-    char *want = stc_xasprintf("%s is not learn progress (line 1, column 28: not valid JSON): starting afresh; the "
-                               "old file is kept as %s",
-                               path, bad);
-    assert_string_equal(msg, want);
-    free(want);
+    assert_string_equal(msg, "learn.json is not learn progress (line 1, column 28: not valid JSON): starting "
+                             "afresh; the old file is kept as learn.json.bad");
     free(msg);
     assert_int_equal(back.asked, 0);
     assert_int_equal(access(path, F_OK), -1);

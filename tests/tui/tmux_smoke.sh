@@ -2,7 +2,8 @@
 # tmux_smoke.sh - the workbench in a real terminal: tmux runs stc-tui on
 # people.py; keys go in with send-keys and the screen comes back with
 # capture-pane. Checks the first frame, navigation, help, resize (down to
-# the too-small message and back), q and Ctrl-C leaving with status 0.
+# the too-small message and back), learn mode (L, Tab, q back to the panes,
+# its progress saved under HOME), q and Ctrl-C leaving with status 0.
 set -u
 : "${STC_BIN:?STC_BIN not set}" "${STC_TEST_DATA:?STC_TEST_DATA not set}"
 command -v tmux >/dev/null || { echo "FAIL: tmux is not installed (./scripts/setup installs it)"; exit 1; }
@@ -40,7 +41,7 @@ wait_gone() {
 
 start() {
   tmux -L "$sock" -f /dev/null new-session -d -s smoke -x 120 -y 36 -c "$work" \
-    "env -u NO_COLOR -u COLUMNS -u LINES LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color '$STC_BIN' people.py 2>err.txt; echo EXIT=\$?; sleep 60"
+    "env -u NO_COLOR -u COLUMNS -u LINES HOME='$work' XDG_STATE_HOME= LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color '$STC_BIN' people.py 2>err.txt; echo EXIT=\$?; sleep 60"
 }
 
 start
@@ -65,6 +66,14 @@ tmux -L "$sock" resize-window -t smoke -x 70 -y 20
 wait_for "this terminal is 70x20" || fail "no too-small message at 70x20"
 tmux -L "$sock" resize-window -t smoke -x 120 -y 36
 wait_for "REST get_person  line 24" || fail "the view did not come back at 120x36"
+tmux -L "$sock" send-keys -t smoke L
+wait_for "How to answer" || fail "L did not open learn mode"
+tmux -L "$sock" send-keys -t smoke Tab
+wait_for "Shown, so counted as not known." || fail "Tab did not show the answer in learn mode"
+tmux -L "$sock" send-keys -t smoke q
+wait_for "learn mode: 0 of 28 rules mastered, progress saved" || fail "q did not leave learn mode"
+wait_for "REST get_person  line 24" || fail "the panes did not come back after learn mode"
+[ -s "$work/.local/state/stc-tui/learn.json" ] || fail "learn mode saved no progress under HOME"
 tmux -L "$sock" send-keys -t smoke q
 wait_for "EXIT=0" || fail "q did not quit with status 0"
 [ -s "$work/err.txt" ] && fail "stderr: $(cat "$work/err.txt")"
