@@ -102,7 +102,7 @@ struct stc_learnui {
     stc_learn_truth truth;
     stc_rich question;
     /* answering */
-    bool typing, answered;
+    bool typing, answered, was_right;
     char line[512];
     char *yours; /* the answer as judged */
     stc_rich feedback;
@@ -414,6 +414,7 @@ static void stc_learnui_box_line(stc_rich *f, const stc_learnsched_score *sc, in
 static void stc_learnui_verdict(stc_app *app, stc_learnui *l, const stc_learn_verdict *v, const stc_learn_truth *mine)
 {
     bool right = v && v->right;
+    l->was_right = right;
     int old_box = l->sched.rules[l->rule].box;
     stc_learnsched_record(&l->sched, l->rule, right);
     stc_learnui_save(app, l);
@@ -925,8 +926,8 @@ void stc_learnui_draw(stc_app *app, stc_cells *c)
     snprintf(title, sizeof title, " Question %d%s ", l->number, l->reverse ? ": route to method" : "");
     stc_cells_put(c, 2, 1, title, W - 4, STC_EL_PANE_TITLE_FOCUS);
     const char *ft = !l->answered ? (l->typing ? " How to answer " : " Paused ")
-                     : l->feedback.n && l->feedback.runs[0].el == STC_EL_MESSAGE ? " Right "
-                                                                                  : " Not quite ";
+                     : l->was_right  ? " Right "
+                                     : " Not quite ";
     stc_cells_put(c, 2, fy, ft, W - 4, STC_EL_PANE_TITLE);
     stc_rich_draw(&l->question, c, 2, 2, inner, qrows - 2, 0, 4);
     stc_learnui_draw_line(app, l, c, 2, qh - 1, inner);
