@@ -715,6 +715,16 @@ void stc_learnui_open(stc_app *app)
         return;
     stc_learnui *l = stc_xcalloc(1, sizeof *l);
     l->rule = -1;
+    if (app->learn_only) {
+        /* the theme's problems (STC950-STC954): there is no Diagnostics pane to see them in */
+        for (size_t i = 0; i < app->ui_diags.count; i++) {
+            const stc_diag *dg = &app->ui_diags.items[i];
+            if (strncmp(dg->code, "STC95", 5) == 0 && dg->code[5] >= '0' && dg->code[5] <= '4')
+                stc_rich_addf(&l->notice, STC_EL_MESSAGE_ERROR, "theme: %s\n", dg->message);
+        }
+        free(app->message);
+        app->message = NULL;
+    }
     l->rng = stc_learnui_seed(app, l);
     stc_learnui_load(app, l);
     for (size_t i = 0; i < stc_learn_items_count(); i++)

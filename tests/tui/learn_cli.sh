@@ -4,7 +4,8 @@
 # every answer in ~/.local/state/stc-tui/learn.json with the boxes and due
 # counts of tui/learnsched.h (worked out by hand below), resumed by the next
 # session (the rule missed comes back before the others), no temporary file
-# left beside it; --reset; a file that is not progress kept as learn.json.bad.
+# left beside it; --reset; a file that is not progress kept as learn.json.bad;
+# a theme that does not exist.
 set -u
 : "${STC_BIN:?STC_BIN not set}"
 command -v python3 >/dev/null || { echo "learn_cli: python3 is needed to read learn.json"; exit 1; }
@@ -105,4 +106,9 @@ has five.screen "learn.json is not learn progress (line 1, column 1: not valid J
 has five.screen "starting afresh; the old file is kept as learn.json.bad"
 [ "$(cat "$state/learn.json.bad")" = "not json" ] || bad "learn.json.bad does not hold the old text"
 [ -e "$state/learn.json" ] && bad "learn.json was written without an answer"
+# a theme that is not there: said on the first screen (there is no
+# Diagnostics pane here), the default theme used
+EXTRA="--theme nosuch"
+run six ":save-display six.screen" "q"
+has six.screen "theme: no theme 'nosuch'"
 exit $fail
