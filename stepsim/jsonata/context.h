@@ -16,6 +16,30 @@
 typedef struct jn_block jn_block;
 typedef struct jn_deferred jn_deferred;
 
+/* The reference's try/catch blocks that rewrite an error on its way out
+ * (evaluateBinary, evaluateFunction, applyInner) and the ones that catch it
+ * ($eval, the evaluation's entry), as records on a stack the evaluator pushes
+ * and pops around the guarded code (no setjmp for the rewriting ones).
+ * jn_throw* walks them from the innermost, applying each rewrite, up to the
+ * first catching record, then formats the message and jumps there. */
+typedef enum jn_catch_kind {
+    JN_CATCH_SET,   /* and/or: position and token := the operator's */
+    JN_CATCH_CALL,  /* evaluateFunction: position and token filled when missing */
+    JN_CATCH_APPLY, /* applyInner: token from the function when missing; the
+                       function's last call position, when it has one, wins */
+    JN_CATCH_JUMP,  /* a catcher: longjmp to *jmp */
+} jn_catch_kind;
+
+typedef struct jn_catch {
+    struct jn_catch *up;
+    jn_catch_kind kind;
+    int position;          /* SET, CALL */
+    const char *token;     /* SET, CALL */
+    const int *ppos;       /* APPLY: the function's last call position (<= 0: none) */
+    const char *const *ptok; /* APPLY: the function's last call token (NULL: none) */
+    jmp_buf *jmp;          /* JUMP */
+} jn_catch;
+
 typedef struct jn_arena {
     jn_block *head;       /* current block (a chain through ->next) */
     jn_block *spare;      /* blocks kept for reuse after a reset */
@@ -34,11 +58,13 @@ struct jn_ctx {
     char *err_token;   /* arena */
     char *err_message; /* arena */
     jn_val *err_value; /* arena */
+    jn_catch *catches; /* innermost first; NULL: jump to `jmp` */
 
     /* The current call, for errors thrown by natives. */
     int cur_position;
     const char *cur_token;
     jn_val *focus;
+    void *host_data; /* the native being called: jn_ctx_host_data() */
 
     /* Limits and clock. */
     int64_t now_ms;

@@ -170,8 +170,12 @@ void *jn_ctx_host_data(jn_ctx *cx);
 
 /* ---- errors (never return) ----
  * The message comes from the reference's table of codes (errors.c), with
- * {{token}}, {{value}}, {{value2}}, {{index}} filled from `info`; the
- * position is the current call's (or node's) unless info->position >= 0. */
+ * {{token}}, {{value}}, {{value2}}, {{index}}, {{type}} written as
+ * JSON.stringify writes them (an undefined one as `undefined`) and
+ * {{{message}}} as it is; D3061's {{exp}} is value2 and D3140's
+ * {{{functionName}}} is the token. The position is the current call's (or
+ * node's) unless info->position >= 0; the message is formatted once the
+ * evaluator has filled in the position and token, as the reference does. */
 typedef struct jn_errinfo {
     int position;       /* -1: the current node's */
     const char *token;  /* NULL: the current call's token */
@@ -179,6 +183,7 @@ typedef struct jn_errinfo {
     jn_val *value2;
     int index;          /* argument index (1-based) for T0410..., 0: none */
     const char *message; /* overrides the table (D3137 $error, D3141 $assert) */
+    const char *type;   /* T0412: "numbers", "strings", ... (NULL: none) */
 } jn_errinfo;
 
 _Noreturn void jn_throw_x(jn_ctx *cx, const char *code, const jn_errinfo *info);
