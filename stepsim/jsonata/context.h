@@ -77,6 +77,11 @@ struct jn_ctx {
 };
 
 void jn_ctx_init(jn_ctx *cx);
+/* The lowest stack address the current thread's recursion may reach (its
+ * stack's end plus a margin for what runs below a check); computed once per
+ * thread. The parser and the evaluator compare __builtin_frame_address(0)
+ * with it and stop with an error instead of overflowing. */
+uintptr_t jn_stack_floor(void);
 /* Empty the arena (run deferred cleanups), keep its memory for reuse. */
 void jn_ctx_reset(jn_ctx *cx);
 /* Release everything. */

@@ -117,6 +117,10 @@ static const jn_code codes[] = {
     {"D3139", "The $single() function expected exactly 1 matching result.  Instead it matched 0."},
     {"D3140", "Malformed URL passed to ${{{functionName}}}(): {{value}}"},
     {"D3141", "{{{message}}}"},
+    /* The engine's own: where the reference has no code (a JavaScript
+     * RangeError or SyntaxError escapes it), these name the error. */
+    {"S0218", "The expression is nested too deeply (more than {{value}} levels)"},
+    {"S0303", "{{{value}}}"},
 };
 
 const char *jn_error_template(const char *code)
@@ -168,12 +172,24 @@ static void write_json_str(stc_buf *b, const char *s)
 static void write_json_int(stc_buf *b, int n) { stc_buf_printf(b, "%d", n); }
 
 /* One field named by a placeholder; `json`: as JSON.stringify, else as text. */
-static void write_field(stc_buf *b, const char *name, size_t n, const char *code, int position,
-                        const jn_errinfo *f, bool json)
+typedef struct fields {
+    const char *code;
+    int position;
+    const jn_errinfo *f;
+    const char *token_json; /* {{token}} as this JSON text, or NULL */
+} fields;
+
+static void write_field(stc_buf *b, const char *name, size_t n, const fields *fl, bool json)
 {
 #define IS(lit) (n == sizeof lit - 1 && !memcmp(name, lit, n))
-    const char *s = NULL;
+    const char *s = NULL, *code = fl->code;
+    const jn_errinfo *f = fl->f;
+    int position = fl->position;
     bool is_string = false;
+    if (json && fl->token_json && IS("token")) {
+        stc_buf_puts(b, fl->token_json);
+        return;
+    }
     if (IS("code")) {
         s = code, is_string = true;
     } else if (IS("token") || IS("functionName")) {
@@ -217,8 +233,7 @@ static void write_field(stc_buf *b, const char *name, size_t n, const char *code
 /* Replace {{{name}}} (triple) or {{name}} (double) placeholders of `in`, as
  * populateMessage's two regular expressions do: /\{\{\{([^}]+)}}}/g, then
  * /\{\{([^}]+)}}/g. */
-static void substitute(stc_buf *out, const char *in, bool triple, const char *code, int position,
-                       const jn_errinfo *f)
+static void substitute(stc_buf *out, const char *in, bool triple, const fields *fl)
 {
     size_t open = triple ? 3 : 2;
     const char *p = in;
@@ -228,7 +243,7 @@ static void substitute(stc_buf *out, const char *in, bool triple, const char *co
             while (*q && *q != '}')
                 q++;
             if (q > name && !strncmp(q, triple ? "}}}" : "}}", open)) {
-                write_field(out, name, (size_t)(q - name), code, position, f, !triple);
+                write_field(out, name, (size_t)(q - name), fl, !triple);
                 p = q + open;
                 continue;
             }
@@ -237,20 +252,26 @@ static void substitute(stc_buf *out, const char *in, bool triple, const char *co
     }
 }
 
-void jn_error_format(stc_buf *b, const char *code, int position, const jn_errinfo *info)
+void jn_error_format_token(stc_buf *b, const char *code, int position, const jn_errinfo *info,
+                           const char *token_json)
 {
     static const jn_errinfo none = {.position = -1};
-    const jn_errinfo *f = info ? info : &none;
+    fields fl = {code, position, info ? info : &none, token_json};
     const char *t = jn_error_template(code);
     if (!t) {
-        if (f->message)
-            stc_buf_puts(b, f->message);
+        if (fl.f->message)
+            stc_buf_puts(b, fl.f->message);
         return;
     }
     stc_buf first = {0};
-    substitute(&first, t, true, code, position, f);
-    substitute(b, stc_buf_cstr(&first), false, code, position, f);
+    substitute(&first, t, true, &fl);
+    substitute(b, stc_buf_cstr(&first), false, &fl);
     stc_buf_free(&first);
+}
+
+void jn_error_format(stc_buf *b, const char *code, int position, const jn_errinfo *info)
+{
+    jn_error_format_token(b, code, position, info, NULL);
 }
 
 _Noreturn void jn_throw_x(jn_ctx *cx, const char *code, const jn_errinfo *info)

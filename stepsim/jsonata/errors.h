@@ -25,6 +25,11 @@ const char *jn_error_template(const char *code);
  * nothing. */
 void jn_error_format(stc_buf *b, const char *code, int position, const jn_errinfo *info);
 
+/* The same with {{token}} written as the given JSON text (the parser's
+ * number and value tokens are not strings). */
+void jn_error_format_token(stc_buf *b, const char *code, int position, const jn_errinfo *info,
+                           const char *token_json);
+
 /* The messages of the two runaway errors the engine stops with (U1001, as
  * the official test harness's timeboxExpression words them). */
 #define JN_MSG_STACK \
