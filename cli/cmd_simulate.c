@@ -24,6 +24,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_template.h"
 #include "core/aws/express.h"
+#include "core/aws/package.h"
 #include "core/pyrun.h"
 #include "core/util.h"
 #include "core/workflow.h"
@@ -151,7 +152,8 @@ static int simulate_service(const service_run *r)
         rc = load_mocks(r->mocks_path, &mocks);
     char *err = NULL;
     if (rc == STC_EXIT_OK && r->run_local &&
-        stc_pyrun_open(r->path, svc->module->service->name, params, &local, &err) != 0) {
+        (stc_package_provide_runtime(&err) != 0 ||
+         stc_pyrun_open(r->path, svc->module->service->name, params, &local, &err) != 0)) {
         fprintf(stderr, "stc-tui: simulate: %s\n", err);
         free(err);
         rc = STC_EXIT_INPUT;

@@ -216,3 +216,58 @@ void stc_pyrun_close(stc_pyrun *r)
     stc_py_leave();
     free(r);
 }
+
+/* Run `code` in a new namespace with `name` and `text` bound as variables. */
+static int pyrun_exec_with(const char *code, const char *name, const char *text, size_t len, char **err)
+{
+    if (stc_py_init(err) != 0)
+        return -1;
+    stc_py_enter();
+    PyObject *ns = PyDict_New();
+    PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins());
+    PyObject *n = name ? PyUnicode_FromString(name) : NULL;
+    PyObject *t = text ? PyUnicode_DecodeUTF8(text, (Py_ssize_t)len, "strict") : NULL;
+    if (n)
+        PyDict_SetItemString(ns, "name", n);
+    if (t)
+        PyDict_SetItemString(ns, "text", t);
+    PyObject *r = (!name || n) && (!text || t) ? PyRun_String(code, Py_file_input, ns, ns) : NULL;
+    Py_XDECREF(n);
+    Py_XDECREF(t);
+    Py_XDECREF(r);
+    stc_py_leave();
+    int rc = 0;
+    if (!r) {
+        *err = pyrun_exception_text();
+        rc = -1;
+    }
+    stc_py_enter();
+    Py_DECREF(ns);
+    stc_py_leave();
+    return rc;
+}
+
+int stc_pyrun_provide(const char *module, const char *source, size_t len, char **err)
+{
+    static const char code[] =
+        "import importlib.util, sys, types\n"
+        "if not getattr(sys, '_stc_site', False):\n"
+        "    import site\n"
+        "    site.main()\n"
+        "    sys._stc_site = True\n"
+        "if name not in sys.modules and importlib.util.find_spec(name) is None:\n"
+        "    m = types.ModuleType(name)\n"
+        "    m.__file__ = '<stc-tui: ' + name + '>'\n"
+        "    sys.modules[name] = m\n"
+        "    try:\n"
+        "        exec(compile(text, m.__file__, 'exec'), m.__dict__)\n"
+        "    except BaseException:\n"
+        "        del sys.modules[name]\n"
+        "        raise\n";
+    return pyrun_exec_with(code, module, source, len, err);
+}
+
+int stc_pyrun_exec(const char *code, char **err)
+{
+    return pyrun_exec_with(code, NULL, NULL, 0, err);
+}

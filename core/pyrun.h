@@ -53,4 +53,16 @@ int stc_pyrun_call(stc_pyrun *r, const char *fn, const cJSON *payload, cJSON **r
 
 void stc_pyrun_close(stc_pyrun *r);
 
+/* Make `module` importable from `source` (len bytes of Python) when the
+ * interpreter finds no module of that name itself: the source runs as that
+ * module, once, and stays in sys.modules for every later import (the
+ * runtime a service module imports, e.g. stc_runtime, before
+ * stc_pyrun_open). Returns 0, or -1 with *err. Starts the interpreter when
+ * needed. */
+int stc_pyrun_provide(const char *module, const char *source, size_t len, char **err);
+
+/* Run a few lines of Python in a fresh namespace (after stc_pyrun_provide:
+ * "import stc_runtime; stc_runtime.install_compat()"). 0, or -1 with *err. */
+int stc_pyrun_exec(const char *code, char **err);
+
 #endif

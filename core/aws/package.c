@@ -12,6 +12,7 @@
 
 #include "core/aws/handler.h"
 #include "core/aws/slice.h"
+#include "core/pyrun.h"
 #include "core/util.h"
 
 /* The embedded runtime (core/aws/runtime/embed_files.cmake). */
@@ -344,4 +345,31 @@ char *stc_package_s3_key(const stc_service *svc, const char *function)
     char *key = stc_package_unit_key(s, svc, u, hex);
     stc_slicer_free(s);
     return key;
+}
+
+int stc_package_provide_runtime(char **err)
+{
+    for (size_t i = 0; i < stc_runtime_nfiles; i++) {
+        const struct stc_embed_file *f = &stc_runtime_files[i];
+        size_t n = strlen(f->name);
+        if (n < 4 || strcmp(f->name + n - 3, ".py") != 0)
+            continue;
+        char *module = stc_xstrndup(f->name, n - 3);
+        char *why = NULL;
+        int rc = stc_pyrun_provide(module, (const char *)f->data, f->len, &why);
+        if (rc != 0) {
+            *err = stc_xasprintf("cannot load the runtime module %s: %s", module, why);
+            free(why);
+            free(module);
+            return -1;
+        }
+        free(module);
+    }
+    char *why = NULL;
+    if (stc_pyrun_exec("import stc_runtime\nstc_runtime.install_compat()\n", &why) != 0) {
+        *err = stc_xasprintf("cannot prepare the runtime: %s", why);
+        free(why);
+        return -1;
+    }
+    return 0;
 }

@@ -88,6 +88,13 @@ size_t stc_package_files_sliced(stc_slicer *s, const stc_service *svc, const stc
  * copying the files. Returns NULL when u is not a Lambda unit. */
 char *stc_package_unit_key(stc_slicer *s, const stc_service *svc, const stc_unit_info *u, char hex[65]);
 void stc_package_files_free(stc_package_file *files, size_t n);
+
+/* The shipped runtime for a local run (`simulate --run-local`, a local
+ * server): makes every runtime module (stc_runtime, ...) importable in the
+ * embedded interpreter, unless one of that name is installed, and installs
+ * its compatibility names (stc_runtime.install_compat: jdict and the caios
+ * interfaces the design's authors import). 0, or -1 with *err. */
+int stc_package_provide_runtime(char **err);
 /* The digest of files (sorted by name) as 64 hex digits + NUL: the SHA-256 of
  * their `sha256sum` listing, "<hex>  <name>\n" per file (docs/packaging.md). */
 void stc_package_digest(const stc_package_file *files, size_t n, char hex[65]);

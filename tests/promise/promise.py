@@ -96,7 +96,17 @@ def make_exception(module, name, cause):
     return exc
 
 
+# The runtime every function ships (core/aws/runtime): modules import
+# post_to_connection, Mapping, Channel, jdict ... from it, as a local run does.
+RUNTIME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core", "aws", "runtime")
+
+
 def load_module(path):
+    if RUNTIME not in sys.path:
+        sys.path.insert(0, RUNTIME)
+        os.environ["STC_RUNTIME"] = "memory"
+        import stc_runtime
+        stc_runtime.install_compat()
     name = "_promise_" + os.path.splitext(os.path.basename(path))[0]
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)

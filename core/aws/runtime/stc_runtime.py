@@ -8,6 +8,16 @@ the Lambda runtime provides it. Locally (no boto3, or ``STC_RUNTIME=memory``) th
 same names work in memory, shared by name inside one process, so tests and local
 runs behave like the cloud: values are stored as JSON, so reading gives a copy.
 
+A module may also bind its resources the way the design's authors write theirs:
+``self.x = MutableMapping.get_mapping(name)`` (read and write),
+``Mapping.get_mapping(name)`` (read only), ``Channel.get_channel(config)`` (a
+notification channel), with ``jdict`` configuration objects. The names come from
+``__init__`` parameters; the template passes ``dynamodb://TABLE``,
+``s3://BUCKET/`` or a configuration holding an SNS ``topic`` ARN, and any other
+name is an in-memory store of that name (local runs). ``install_compat()`` makes
+``jdict`` and the ``caios`` modules the authors import resolve to these classes
+when those packages are not installed.
+
 The generated handler calls ``build_service`` once per cold start and ``dispatch``
 per event (API Gateway HTTP API v2, API Gateway WebSocket, or a direct invocation
 with a JSON object of arguments). See docs/packaging.md in the stc-tui sources.
@@ -22,12 +32,13 @@ import queue as _queue
 import sys
 import traceback
 import urllib.parse
-from collections.abc import MutableMapping
+import collections.abc as _abc
 
 __all__ = [
     "Table", "Bucket", "Queue", "post_to_connection", "local_functions", "sent",
     "executions", "gone", "reset", "mode", "InvalidArguments", "RemoteError",
-    "build_service", "dispatch",
+    "build_service", "dispatch", "Mapping", "MutableMapping", "Channel", "jdict",
+    "published", "install_compat",
 ]
 
 # ---------------------------------------------------------------------------
@@ -74,6 +85,7 @@ _tables = {}
 _buckets = {}
 _queues = {}
 sent = []          # post_to_connection calls: {"url", "connection_id", "data"}
+published = []     # Channel.send calls in memory: {"channel", "message", "subject"}
 gone = set()       # connection ids that answer "gone" locally
 executions = []    # state machine starts: {"state_machine", "input", "execution_arn"}
 local_functions = {}  # name -> callable(**arguments), for calls between units locally
@@ -85,6 +97,7 @@ def reset():
     _buckets.clear()
     _queues.clear()
     del sent[:]
+    del published[:]
     gone.clear()
     del executions[:]
     local_functions.clear()
@@ -114,6 +127,103 @@ def to_json(value):
 
 # ---------------------------------------------------------------------------
 # resources
+
+
+class jdict(dict):
+    """A JSON object whose keys read as attributes too: config.sender is
+    config["sender"]. Nested objects are jdicts as well."""
+
+    def __init__(self, *args, **kwargs):
+        dict.__init__(self, *args, **kwargs)
+        for k, v in self.items():
+            dict.__setitem__(self, k, _jdictify(v))
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        self[name] = _jdictify(value)
+
+    def __delattr__(self, name):
+        try:
+            del self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _jdictify(value):
+    if isinstance(value, dict) and not isinstance(value, jdict):
+        return jdict(value)
+    if isinstance(value, list):
+        return [_jdictify(v) for v in value]
+    return value
+
+
+class Mapping(_abc.Mapping):
+    """A read-only key-value store. Mapping.get_mapping(name) binds one: the
+    table or bucket the deployment names (read-only: writing raises
+    TypeError, and the function's role has no write permission)."""
+
+    @staticmethod
+    def get_mapping(name):
+        return _ReadOnly(_store_for(name))
+
+
+class MutableMapping(Mapping, _abc.MutableMapping):
+    """A key-value store that can be written: MutableMapping.get_mapping(name)."""
+
+    @staticmethod
+    def get_mapping(name):
+        return _store_for(name)
+
+
+class _ReadOnly(Mapping):
+    def __init__(self, store):
+        self._store = store
+
+    def __repr__(self):
+        return "Mapping(%r)" % getattr(self._store, "name", self._store)
+
+    def __getitem__(self, key):
+        return self._store[key]
+
+    def __contains__(self, key):
+        return key in self._store
+
+    def __iter__(self):
+        return iter(self._store)
+
+    def __len__(self):
+        return len(self._store)
+
+    def _read_only(self):
+        return TypeError("%r is read-only (bound with Mapping.get_mapping; MutableMapping.get_mapping can write)"
+                         % self)
+
+    def __setitem__(self, key, value):
+        raise self._read_only()
+
+    def __delitem__(self, key):
+        raise self._read_only()
+
+
+def _store_for(name):
+    """The store a binding names: dynamodb://TABLE a table, s3://BUCKET/PREFIX a
+    bucket of JSON values (under the prefix); any other name an in-memory
+    table of that name (local runs, tests)."""
+    if not isinstance(name, str) or not name:
+        raise TypeError("get_mapping wants the store's name (a string), not %r" % (name,))
+    if name.startswith("dynamodb://"):
+        return Table(name[len("dynamodb://"):])
+    if name.startswith("s3://"):
+        bucket, _, prefix = name[len("s3://"):].partition("/")
+        return JsonBucket(bucket, prefix)
+    return Table(name)
 
 
 def _check_key(key, key_type="str"):
@@ -300,6 +410,40 @@ class Bucket(MutableMapping):
         return len(self._keys())
 
 
+class JsonBucket(Bucket):
+    """An S3 bucket as a MutableMapping[str, JSON value] (a binding backed by a
+    bucket): each value is an object holding its JSON text, under `prefix`."""
+
+    def __init__(self, name, prefix=""):
+        Bucket.__init__(self, name)
+        self.prefix = prefix
+
+    def __repr__(self):
+        return "JsonBucket(%r, %r)" % (self.name, self.prefix)
+
+    def __getitem__(self, key):
+        _check_key(key)
+        return json.loads(Bucket.__getitem__(self, self.prefix + key).decode("utf-8"))
+
+    def __setitem__(self, key, value):
+        _check_key(key)
+        Bucket.__setitem__(self, self.prefix + key, to_json(value).encode("utf-8"))
+
+    def __delitem__(self, key):
+        _check_key(key)
+        Bucket.__delitem__(self, self.prefix + key)
+
+    def __contains__(self, key):
+        return isinstance(key, str) and Bucket.__contains__(self, self.prefix + key)
+
+    def __iter__(self):
+        n = len(self.prefix)
+        return iter([k[n:] for k in Bucket.__iter__(self) if k.startswith(self.prefix)])
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+
 class Queue:
     """An SQS queue with the queue.Queue interface (put, get, get_nowait, qsize,
     empty). Items are JSON values. `name` is the queue URL in the cloud."""
@@ -358,6 +502,83 @@ class Queue:
         return self.qsize()
 
 
+class Channel:
+    """A notification channel: an SNS topic in the cloud. Channel.get_channel(config)
+    binds one from its configuration (a jdict whose "topic" is the topic's ARN,
+    which the template sets); without a topic it is an in-memory channel, and
+    what it sends is kept in stc_runtime.published."""
+
+    def __init__(self, topic=None, name=None):
+        self.topic, self.name = topic, name or topic or "channel"
+        self._aws = mode() == "aws" and bool(topic)
+
+    def __repr__(self):
+        return "Channel(%r)" % self.name
+
+    @staticmethod
+    def get_channel(config):
+        if isinstance(config, str):
+            try:
+                config = json.loads(config)
+            except ValueError:
+                return Channel(config if config.startswith("arn:") else None, config)
+        if not isinstance(config, dict):
+            raise TypeError("get_channel wants the channel's configuration (a JSON object), not %r" % (config,))
+        topic = config.get("topic")
+        return Channel(topic, config.get("name") or topic)
+
+    def send(self, message, subject=None):
+        """Publish a message (str as it is, anything else as JSON); returns
+        the message id."""
+        text = message if isinstance(message, str) else to_json(message)
+        if not self._aws:
+            published.append({"channel": self.name, "message": json.loads(to_json(message)), "subject": subject})
+            return "memory-%d" % len(published)
+        args = {"TopicArn": self.topic, "Message": text}
+        if subject:
+            args["Subject"] = str(subject)[:100]
+        return _client("sns").publish(**args)["MessageId"]
+
+
+def install_compat():
+    """Make `jdict` and the caios interfaces importable (`from jdict import
+    jdict`, `from caios.abc.mapping import Mapping`, `from
+    caios.abc.mutable_mapping import Mapping, MutableMapping`, `from
+    caios.protocol.channel import Channel`) as these classes, unless packages
+    of those names are installed. Safe to call more than once."""
+    import importlib.util
+    import types
+
+    def installed(name):
+        if name in sys.modules:
+            return True
+        try:
+            return importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            return False
+
+    def provide(name, package=False, **names):
+        if installed(name):
+            return
+        module = types.ModuleType(name)
+        module.__file__ = "<stc_runtime compat: %s>" % name
+        if package:
+            module.__path__ = []
+        module.__dict__.update(names)
+        sys.modules[name] = module
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules:
+            setattr(sys.modules[parent], child, module)
+
+    provide("jdict", jdict=jdict)
+    provide("caios", package=True)
+    provide("caios.abc", package=True)
+    provide("caios.abc.mapping", Mapping=Mapping)
+    provide("caios.abc.mutable_mapping", Mapping=Mapping, MutableMapping=MutableMapping)
+    provide("caios.protocol", package=True)
+    provide("caios.protocol.channel", Channel=Channel)
+
+
 RESOURCE_KINDS = {"table": Table, "bucket": Bucket, "queue": Queue}
 
 # ---------------------------------------------------------------------------
@@ -407,6 +628,7 @@ _SCALARS = {"str": "str", "int": "int", "float": "float", "bool": "bool", "None"
 _LISTS = {"list", "List", "Sequence", "Iterable", "tuple", "Tuple", "set", "Set",
           "frozenset", "FrozenSet", "MutableSequence", "Collection"}
 _DICTS = {"dict", "Dict", "Mapping", "MutableMapping"}
+_JDICTS = {"jdict"}
 
 
 def parse_type(text):
@@ -465,6 +687,8 @@ def parse_type(text):
             return ("list", args[0] if args else ("any",))
         if base in _DICTS:
             return ("dict", args[1] if len(args) > 1 else ("any",))
+        if base in _JDICTS:
+            return ("jdict",)
         return ("any",)
 
     def union():
@@ -482,7 +706,7 @@ def parse_type(text):
 
 
 _TYPE_WORDS = {"str": "a string", "int": "an integer", "float": "a number", "bool": "a boolean",
-               "none": "null", "list": "an array", "dict": "an object", "any": "a value"}
+               "none": "null", "list": "an array", "dict": "an object", "jdict": "an object", "any": "a value"}
 
 
 def describe_type(t):
@@ -495,7 +719,7 @@ def describe_type(t):
 
 def _plural(t):
     words = {"str": "strings", "int": "integers", "float": "numbers", "bool": "booleans",
-             "none": "nulls", "list": "arrays", "dict": "objects", "any": "values"}
+             "none": "nulls", "list": "arrays", "dict": "objects", "jdict": "objects", "any": "values"}
     if t[0] == "union":
         return " or ".join(_plural(a) for a in t[1])
     return words[t[0]]
@@ -545,6 +769,7 @@ def check_json(value, t, where):
         "none": value is None,
         "list": isinstance(value, list),
         "dict": isinstance(value, dict),
+        "jdict": isinstance(value, dict),
     }[kind]
     if not ok:
         raise _BadValue("%s must be %s, not %s" % (where, describe_type(t), _json_kind(value)))
@@ -554,6 +779,8 @@ def check_json(value, t, where):
         return [check_json(v, t[1], _sub(where, "[%d]" % i)) for i, v in enumerate(value)]
     if kind == "dict":
         return {k: check_json(v, t[1], _sub(where, "[%s]" % json.dumps(k))) for k, v in value.items()}
+    if kind == "jdict":
+        return jdict(value)
     return value
 
 
@@ -586,7 +813,7 @@ def _text_scalar(text, t, where):
         if text in ("", "null"):
             return None
         raise _BadValue("%s must be empty (null), not %s" % (where, json.dumps(text)))
-    if kind == "dict":
+    if kind in ("dict", "jdict"):
         try:
             value = json.loads(text)
         except ValueError:
