@@ -61,7 +61,7 @@ static bool stc_name_in(const char *name, const char *const *list, size_t n)
 static const char *const array_names[] = {"list", "List", "tuple", "Tuple", "set", "Set", "frozenset",
                                           "FrozenSet", "Sequence", "MutableSequence", "Iterable",
                                           "Collection", "AbstractSet", "MutableSet"};
-static const char *const object_names[] = {"dict", "Dict", "Mapping", "MutableMapping", "OrderedDict",
+static const char *const object_names[] = {"dict", "Dict", "Mapping", "MutableMapping", "OrderedDict", "jdict",
                                            "DefaultDict", "defaultdict", "TypedDict"};
 
 /* A plain type name ("int", "typing.List" gives "List"). */
@@ -653,28 +653,28 @@ static void stc_build_ws(stc_ws_route *w, stc_unit_info *u, const stc_module *m,
         when = NULL;
     }
 
-    /* A sync handler takes (self, url, connection_id, ...). */
+    /* A handler takes (self, url, connection_id, ...): the Lambda runtime
+     * and, for an async handler, the route's Step Functions integration pass
+     * the callback URL and the connection id as its first two parameters. */
     static const char *const expected[] = {"url", "connection_id"};
-    if (!meth->is_async) {
-        for (size_t i = 0; i < 2; i++) {
-            if (i < meth->nparams && !meth->params[i].vararg && !meth->params[i].kwarg &&
-                strcmp(meth->params[i].name, expected[i]) == 0)
-                continue;
-            stc_diag *dg;
-            if (i < meth->nparams)
-                dg = stc_diag_add(d, STC_SEV_WARNING, m->file, meth->params[i].pos.line, meth->params[i].pos.col,
-                                  STC_D_WS_PARAMS,
-                                  "WebSocket handler '%s': parameter %zu after self is '%s', expected '%s'",
-                                  meth->name, i + 1, meth->params[i].name, expected[i]);
-            else
-                dg = stc_diag_add(d, STC_SEV_WARNING, m->file, meth->name_pos.line, meth->name_pos.col,
-                                  STC_D_WS_PARAMS, "WebSocket handler '%s' has no parameter '%s'", meth->name,
-                                  expected[i]);
-            stc_diag_set_hint(dg, "write def %s(self, url, connection_id, ...): the handler receives the "
-                                  "callback URL and the connection id first",
-                              meth->name);
-            break;
-        }
+    for (size_t i = 0; i < 2; i++) {
+        if (i < meth->nparams && !meth->params[i].vararg && !meth->params[i].kwarg &&
+            strcmp(meth->params[i].name, expected[i]) == 0)
+            continue;
+        stc_diag *dg;
+        if (i < meth->nparams)
+            dg = stc_diag_add(d, STC_SEV_WARNING, m->file, meth->params[i].pos.line, meth->params[i].pos.col,
+                              STC_D_WS_PARAMS,
+                              "WebSocket handler '%s': parameter %zu after self is '%s', expected '%s'",
+                              meth->name, i + 1, meth->params[i].name, expected[i]);
+        else
+            dg = stc_diag_add(d, STC_SEV_WARNING, m->file, meth->name_pos.line, meth->name_pos.col,
+                              STC_D_WS_PARAMS, "WebSocket handler '%s' has no parameter '%s'", meth->name,
+                              expected[i]);
+        stc_diag_set_hint(dg, "write %sdef %s(self, url, connection_id, ...): the handler receives the "
+                              "callback URL and the connection id first",
+                          meth->is_async ? "async " : "", meth->name);
+        break;
     }
 
     w->params = stc_xcalloc(meth->nparams + 1, sizeof *w->params);
@@ -698,7 +698,9 @@ static void stc_build_ws(stc_ws_route *w, stc_unit_info *u, const stc_module *m,
         stc_explain_param(&why, &w->params[i]);
     }
     if (w->is_async)
-        stc_buf_puts(&why, "; async -> starts a state machine");
+        stc_buf_puts(&why, "; async -> the route starts a state machine (Step Functions integration) with these "
+                           "as its input; the workflow replies through an internal function that calls "
+                           "post_to_connection");
     free(u->explain);
     u->explain = stc_buf_take(&why);
 }

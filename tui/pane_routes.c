@@ -286,7 +286,14 @@ static void stc_rp_explain(void *st, stc_app *app, stc_rich *out)
                 namew = stc_cells_width(w->params[i].name);
         for (size_t i = 0; i < w->nparams; i++)
             stc_rp_param(out, &w->params[i], namew);
-        stc_rp_call(out, w->function, w->params, w->nparams);
+        if (w->is_async) {
+            stc_rich_add(out, STC_EL_SIM_LABEL, "starts ");
+            stc_rich_addf(out, STC_EL_NORMAL, "the state machine of %s with these as its input (the route's "
+                          "Step Functions integration); it replies through an internal function that calls "
+                          "post_to_connection\n", w->function);
+        } else {
+            stc_rp_call(out, w->function, w->params, w->nparams);
+        }
     }
 }
 

@@ -239,16 +239,6 @@ static bool stc_tb_check(stc_tb *t)
                 stc_diag_set_hint(dg, "keep HTTP functions under 30 s; move long work into an async method");
             }
         }
-        if (u->info->unit == STC_UNIT_STATE_MACHINE && u->ws_route) {
-            stc_diag *dg = stc_diag_add(t->d, STC_SEV_ERROR, t->spec->svc->file, m->name_pos.line, m->name_pos.col,
-                                        "STC556",
-                                        "'%s': an async WebSocket handler cannot be deployed by this version "
-                                        "(API Gateway WebSocket APIs have no Step Functions integration)",
-                                        u->name);
-            stc_diag_set_hint(dg, "make %s sync and let it start a workflow: await-free, self._workflow(...)",
-                              u->name);
-            ok = false;
-        }
         if (u->info->unit == STC_UNIT_STATE_MACHINE && u->route && u->route->npath + u->route->nquery > 0) {
             stc_diag *dg = stc_diag_add(
                 t->d, STC_SEV_WARNING, t->spec->svc->file, m->name_pos.line, m->name_pos.col, "STC557",
@@ -907,6 +897,81 @@ static void stc_tb_ws_lambda(stc_tb *t, const stc_spec_unit *u, const char *fn)
     free(perm);
 }
 
+/* The WebSocket integration's request: StartExecution of the machine with
+ * the execution input the workflow takes by name: its first two parameters
+ * (url, connection_id: the connection's callback URL and id, as the Lambda
+ * runtime passes them) and each message field the message has ($connect:
+ * each query parameter, as text). Values are the message's own JSON,
+ * escaped into the input string. */
+static char *stc_tb_ws_request(const stc_spec_unit *u, const char *sm)
+{
+    const stc_ws_route *r = u->ws_route;
+    const stc_method *m = u->info->method;
+    bool connect = strcmp(r->route_key, "$connect") == 0;
+    stc_buf b = STC_BUF_INIT;
+    if (!connect)
+        stc_buf_puts(&b, "#set($message = $input.path('$'))\n");
+    stc_buf_printf(&b, "{\"stateMachineArn\": \"${%s}\", \"input\": \"{", sm);
+    const char *first[2] = {NULL, NULL};
+    for (size_t i = 0, k = 0; i < m->nparams && k < 2; i++)
+        if (!m->params[i].vararg && !m->params[i].kwarg)
+            first[k++] = m->params[i].name;
+    size_t n = 0;
+    if (first[0])
+        stc_buf_printf(&b, "\\\"%s\\\": \\\"https://$context.domainName/$context.stage\\\"", first[0]), n++;
+    if (first[1])
+        stc_buf_printf(&b, ", \\\"%s\\\": \\\"$context.connectionId\\\"", first[1]), n++;
+    for (size_t i = 0; i < r->nparams; i++) {
+        const char *f = r->params[i].name;
+        if ((first[0] && strcmp(f, first[0]) == 0) || (first[1] && strcmp(f, first[1]) == 0))
+            continue;
+        const char *sep = n++ ? ", " : "";
+        if (connect)
+            stc_buf_printf(&b,
+                           "#if(\"$!input.params('%s')\" != \"\")%s\\\"%s\\\": \\\"$util.escapeJavaScript("
+                           "$input.params('%s')).replaceAll(\"\\\\'\", \"'\")\\\"#end",
+                           f, sep, f, f);
+        else
+            stc_buf_printf(&b,
+                           "#if($message.containsKey('%s'))%s\\\"%s\\\": $util.escapeJavaScript($input.json('$.%s'))"
+                           ".replaceAll(\"\\\\'\", \"'\")#end",
+                           f, sep, f, f);
+    }
+    stc_buf_puts(&b, "}\"}");
+    return stc_buf_take(&b);
+}
+
+/* An async WebSocket handler: its route starts the state machine through
+ * the WebSocket API's own Step Functions integration (one way: the workflow
+ * answers with post_to_connection from an internal function). */
+static void stc_tb_ws_state_machine(stc_tb *t, const stc_spec_unit *u, const char *sm)
+{
+    const stc_ws_route *r = u->ws_route;
+    stc_tb_route(t, u, "WebSocketApi", r->route_key);
+    char *route = stc_spec_logical(u, "WebSocketRoute");
+    cJSON_AddItemToArray(t->ws_routes, cJSON_CreateString(route));
+    t->ws_hash = stc_fnv(stc_fnv(t->ws_hash, r->route_key), sm);
+    free(route);
+    stc_tb_api_role(t, u, sm, "WebSocket API", "states:StartExecution");
+    char *role = stc_spec_logical(u, "ApiRole");
+    char *integ = stc_spec_logical(u, "WebSocketIntegration");
+    cJSON *p = stc_tb_res(t, integ, "AWS::ApiGatewayV2::Integration", false, NULL);
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
+    cJSON_AddStringToObject(p, "IntegrationType", "AWS");
+    cJSON_AddStringToObject(p, "IntegrationMethod", "POST");
+    cJSON_AddItemToObject(p, "IntegrationUri",
+                          stc_template_sub(STC_ARN_PREFIX ":apigateway:${AWS::Region}:states:action/StartExecution"));
+    cJSON_AddItemToObject(p, "CredentialsArn", stc_template_getatt(role, "Arn"));
+    cJSON_AddStringToObject(p, "PassthroughBehavior", "NEVER");
+    cJSON_AddStringToObject(p, "TemplateSelectionExpression", "\\$default");
+    cJSON *rt = cJSON_AddObjectToObject(p, "RequestTemplates");
+    char *vtl = stc_tb_ws_request(u, sm);
+    cJSON_AddItemToObject(rt, "$default", stc_template_sub(vtl));
+    free(vtl);
+    free(integ);
+    free(role);
+}
+
 static void stc_tb_ws_deployment(stc_tb *t)
 {
     /* The deployment's logical id changes with the routes, so an update that
@@ -1489,6 +1554,8 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
         stc_tb_http_sync_state_machine(t, u, sm);
     else if (u->route)
         stc_tb_http_state_machine(t, u, sm);
+    if (u->ws_route)
+        stc_tb_ws_state_machine(t, u, sm);
     stc_tb_unit_triggers(t, u, sm);
     free(sm);
     free(lg);

@@ -408,7 +408,7 @@ static void test_ws_params(void **state)
                                "        pass\n"
                                "    def on_send(self, url, conn_id, text):\n"            /* 6: conn_id at col 28 */
                                "        pass\n"
-                               "    async def on_upload(self, key):\n"                   /* 8: async, no warning */
+                               "    async def on_upload(self, key):\n"                   /* 8: async too: key at col 31 */
                                "        pass\n"
                                "    def on_default(self, url, connection_id, extra=1):\n" /* 10: fine */
                                "        pass\n"
@@ -416,7 +416,7 @@ static void test_ws_params(void **state)
                                "            self,\n"
                                "            connection_id, url):\n"                      /* 14: col 13 */
                                "        pass\n");
-    assert_int_equal(count_diag(svc, "STC303"), 4);
+    assert_int_equal(count_diag(svc, "STC303"), 5);
     const stc_diag *dg = find_diag(svc, "STC303", 0);
     assert_int_equal(dg->severity, STC_SEV_WARNING);
     assert_int_equal(dg->line, 2);
@@ -431,7 +431,13 @@ static void test_ws_params(void **state)
     assert_int_equal(dg->col, 28);
     assert_string_equal(dg->message,
                         "WebSocket handler 'on_send': parameter 2 after self is 'conn_id', expected 'connection_id'");
+    /* An async handler is started with url and connection_id first too. */
     dg = find_diag(svc, "STC303", 3);
+    assert_int_equal(dg->line, 8);
+    assert_int_equal(dg->col, 31);
+    assert_string_equal(dg->message, "WebSocket handler 'on_upload': parameter 1 after self is 'key', expected 'url'");
+    assert_non_null(strstr(dg->hint, "write async def on_upload(self, url, connection_id, ...)"));
+    dg = find_diag(svc, "STC303", 4);
     assert_int_equal(dg->line, 14);
     assert_int_equal(dg->col, 13);
     assert_non_null(strstr(dg->hint, "def on_disconnect(self, url, connection_id, ...)"));

@@ -37,6 +37,9 @@ for m in _fulfil submit_payment; do
 done
 check photos.py _nightly_cleanup photos.mocks.yaml '{"keep": 100}' \
   '{"cause": null, "error": null, "output": 3, "status": "SUCCEEDED"}' 0
+check helpdesk.py on_ask helpdesk.mocks.yaml \
+  '{"url": "https://example.com", "connection_id": "connection-1", "question": "example", "patience": 3}' \
+  '{"cause": null, "error": null, "output": "answered", "status": "SUCCEEDED"}' 0
 # every shipped mocks file is covered above and starts with its description
 for f in "$ex"/*.mocks.yaml "$ex"/*.mocks.json; do
   [ -e "$f" ] || continue
