@@ -8,6 +8,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "core/bindings.h"
 #include "core/triggers.h"
 #include "core/util.h"
 
@@ -41,11 +42,12 @@ typedef struct stc_cfg_ctx {
     stc_layer_val *unit_mode; /* nunits * ndefs */
     bool has_triggers;
     struct stc_triggers *triggers; /* parsed triggers: section */
+    struct stc_bindings *bindings; /* parsed bindings: section */
     struct stc_cfg_entry *entries; /* every value set, any mode */
     size_t nentries;
 } stc_cfg_ctx;
 
-static const char *const top_keys[] = {"defaults", "modes", "functions", "triggers"};
+static const char *const top_keys[] = {"defaults", "modes", "functions", "triggers", "bindings"};
 
 int stc_config_mode_index(const stc_config_schema *schema, const char *mode)
 {
@@ -442,6 +444,236 @@ static void stc_cfg_functions(stc_cfg_ctx *x, const yaml_node_t *map)
     }
 }
 
+static bool stc_cfg_number_text(const char *s)
+{
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        p++;
+    if (!isdigit((unsigned char)*p))
+        return false;
+    char *end;
+    errno = 0;
+    (void)strtod(s, &end);
+    return *end == '\0' && errno == 0;
+}
+
+static cJSON *stc_yaml_json_at(yaml_document_t *doc, const yaml_node_t *n, const yaml_node_t **bad, const char **why,
+                               int depth)
+{
+    if (depth > 64) {
+        *bad = n;
+        *why = "deep";
+        return NULL;
+    }
+    if (n->type == YAML_SCALAR_NODE) {
+        const char *s = stc_scalar(n);
+        bool plain = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (stc_is_null_text(s, plain))
+            return cJSON_CreateNull();
+        if (plain && (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")))
+            return cJSON_CreateTrue();
+        if (plain && (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")))
+            return cJSON_CreateFalse();
+        if (plain && stc_cfg_number_text(s))
+            return cJSON_CreateNumber(strtod(s, NULL));
+        return cJSON_CreateString(s);
+    }
+    if (n->type == YAML_SEQUENCE_NODE) {
+        cJSON *a = cJSON_CreateArray();
+        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+            cJSON *v = stc_yaml_json_at(doc, yaml_document_get_node(doc, *it), bad, why, depth + 1);
+            if (!v) {
+                cJSON_Delete(a);
+                return NULL;
+            }
+            cJSON_AddItemToArray(a, v);
+        }
+        return a;
+    }
+    cJSON *o = cJSON_CreateObject();
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        const char *key = stc_scalar(k);
+        if (!key || cJSON_GetObjectItemCaseSensitive(o, key)) {
+            *bad = k;
+            *why = key ? "twice" : "key";
+            cJSON_Delete(o);
+            return NULL;
+        }
+        cJSON *v = stc_yaml_json_at(doc, yaml_document_get_node(doc, p->value), bad, why, depth + 1);
+        if (!v) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+        cJSON_AddItemToObject(o, key, v);
+    }
+    return o;
+}
+
+/* ---- bindings: ------------------------------------------------------------------ */
+
+static bool stc_cfg_yaml_null(const yaml_node_t *n)
+{
+    return n->type == YAML_SCALAR_NODE &&
+           stc_is_null_text(stc_scalar(n), n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE);
+}
+
+cJSON *stc_config_yaml_json(yaml_document_t *doc, const yaml_node_t *n, const yaml_node_t **bad, const char **why)
+{
+    return stc_yaml_json_at(doc, n, bad, why, 0);
+}
+
+static const char *const binding_keys[] = {"store", "existing", "value", "modes"};
+
+/* Set one binding setting in mode `mode`, or in every mode (-1). */
+static void stc_cfg_binding_set(stc_cfg_ctx *x, stc_binding_cfg *b, int mode, const char *key, const yaml_node_t *v,
+                                const char *where)
+{
+    size_t from = mode < 0 ? 0 : (size_t)mode, to = mode < 0 ? x->sc->nmodes : (size_t)mode + 1;
+    int line = (int)v->start_mark.line + 1, col = (int)v->start_mark.column + 1;
+    if (strcmp(key, "store") == 0) {
+        const char *word = stc_scalar(v);
+        long long which;
+        if (!word || !stc_choice("table|bucket", word, &which)) {
+            stc_cfg_diag(x, v, STC_SEV_ERROR, "STC522", "'store' in '%s' must be table or bucket, not %s%s%s", where,
+                         word ? "'" : "", word ? word : stc_node_what(v), word ? "'" : "");
+            return;
+        }
+        for (size_t m = from; m < to && m < STC_BINDINGS_MAX_MODES; m++) {
+            b->modes[m].store = which ? STC_STORE_BUCKET : STC_STORE_TABLE;
+            b->modes[m].store_line = line;
+            b->modes[m].store_col = col;
+        }
+    } else if (strcmp(key, "existing") == 0) {
+        const char *name = stc_scalar(v);
+        bool unset = stc_cfg_yaml_null(v);
+        if (!name || (!unset && !*name)) {
+            stc_cfg_diag(x, v, STC_SEV_ERROR, "STC522",
+                         "'existing' in '%s' must be a name (a table, a bucket, a topic ARN) or null, not %s", where,
+                         name ? "an empty string" : stc_node_what(v));
+            return;
+        }
+        for (size_t m = from; m < to && m < STC_BINDINGS_MAX_MODES; m++) {
+            free(b->modes[m].existing);
+            b->modes[m].existing = unset ? NULL : stc_xstrdup(name);
+            b->modes[m].existing_line = line;
+            b->modes[m].existing_col = col;
+        }
+    } else {
+        if (v->type != YAML_MAPPING_NODE) {
+            stc_cfg_diag(x, v, STC_SEV_ERROR, "STC522", "'value' in '%s' must be a mapping (a JSON object), not %s",
+                         where, stc_node_what(v));
+            return;
+        }
+        const yaml_node_t *bad = NULL;
+        const char *why = NULL;
+        cJSON *json = stc_config_yaml_json(x->doc, v, &bad, &why);
+        if (!json) {
+            if (!strcmp(why, "twice"))
+                stc_cfg_diag(x, bad, STC_SEV_ERROR, "STC526", "'%s' appears twice in '%s'", stc_scalar(bad), where);
+            else
+                stc_cfg_diag(x, bad, STC_SEV_ERROR, "STC522", "%s in '%s'",
+                             !strcmp(why, "deep") ? "the value is nested too deeply" : "keys must be names", where);
+            return;
+        }
+        for (size_t m = from; m < to && m < STC_BINDINGS_MAX_MODES; m++) {
+            cJSON_Delete(b->modes[m].value);
+            b->modes[m].value = cJSON_Duplicate(json, 1);
+            b->modes[m].value_line = line;
+            b->modes[m].value_col = col;
+        }
+        cJSON_Delete(json);
+    }
+}
+
+/* One binding's mapping: its settings for every mode first, then modes:. */
+static void stc_cfg_binding(stc_cfg_ctx *x, const yaml_node_t *map, const char *where, stc_binding_cfg *b)
+{
+    if (!stc_cfg_expect_map(x, map, where))
+        return;
+    const yaml_node_t *modes = NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
+        const char *key = stc_scalar(k);
+        if (!key)
+            continue;
+        if (strcmp(key, "modes") == 0) {
+            modes = v;
+        } else if (strcmp(key, "store") == 0 || strcmp(key, "existing") == 0 || strcmp(key, "value") == 0) {
+            stc_cfg_binding_set(x, b, -1, key, v, where);
+        } else {
+            const char *close = stc_closest(key, binding_keys, STC_ARRAY_LEN(binding_keys));
+            stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC521", "unknown setting '%s' in '%s'", key, where);
+            if (close)
+                stc_diag_set_hint(dg, "did you mean '%s'?", close);
+            else
+                stc_diag_set_hint(dg, "a binding takes store, existing, value and modes");
+        }
+    }
+    if (!modes)
+        return;
+    char *mw = stc_xasprintf("%s.modes", where);
+    if (stc_cfg_expect_map(x, modes, mw)) {
+        for (yaml_node_pair_t *p = modes->data.mapping.pairs.start; p < modes->data.mapping.pairs.top; p++) {
+            yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
+            const char *name = stc_scalar(k);
+            if (!name)
+                continue;
+            int mi = stc_config_mode_index(x->sc, name);
+            if (mi < 0) {
+                stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC523", "unknown mode '%s' in '%s'", name, mw);
+                stc_diag_set_hint(dg, "the modes are dev, test, stage and prod");
+                continue;
+            }
+            char *sub = stc_xasprintf("%s.%s", mw, name);
+            if (stc_cfg_expect_map(x, v, sub)) {
+                for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+                    yaml_node_t *kk = stc_cfg_node(x, q->key), *vv = stc_cfg_node(x, q->value);
+                    const char *key = stc_scalar(kk);
+                    if (key && (strcmp(key, "store") == 0 || strcmp(key, "existing") == 0 || strcmp(key, "value") == 0)) {
+                        stc_cfg_binding_set(x, b, mi, key, vv, sub);
+                    } else if (key) {
+                        const char *close = stc_closest(key, binding_keys, 3);
+                        stc_diag *dg = stc_cfg_diag(x, kk, STC_SEV_ERROR, "STC521", "unknown setting '%s' in '%s'",
+                                                    key, sub);
+                        if (close)
+                            stc_diag_set_hint(dg, "did you mean '%s'?", close);
+                        else
+                            stc_diag_set_hint(dg, "a binding takes store, existing and value per mode");
+                    }
+                }
+            }
+            free(sub);
+        }
+    }
+    free(mw);
+}
+
+static void stc_cfg_bindings(stc_cfg_ctx *x, const yaml_node_t *map)
+{
+    stc_bindings *bs = stc_xcalloc(1, sizeof *bs);
+    bs->path = x->path ? stc_xstrdup(x->path) : NULL;
+    bs->nmodes = x->sc->nmodes;
+    x->bindings = bs;
+    if (!stc_cfg_expect_map(x, map, "bindings"))
+        return;
+    size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+    bs->items = stc_xcalloc(n + 1, sizeof *bs->items);
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
+        const char *name = stc_scalar(k);
+        if (!name)
+            continue;
+        stc_binding_cfg *b = &bs->items[bs->count++];
+        b->param = stc_xstrdup(name);
+        b->line = (int)k->start_mark.line + 1;
+        b->col = (int)k->start_mark.column + 1;
+        char *where = stc_xasprintf("bindings.%s", name);
+        stc_cfg_binding(x, v, where, b);
+        free(where);
+    }
+}
+
 static void stc_cfg_document(stc_cfg_ctx *x)
 {
     yaml_node_t *root = yaml_document_get_root_node(x->doc);
@@ -460,6 +692,9 @@ static void stc_cfg_document(stc_cfg_ctx *x)
             stc_cfg_modes(x, v, "modes", NULL, -1, x->mode_vals);
         } else if (strcmp(key, "functions") == 0) {
             stc_cfg_functions(x, v);
+        } else if (strcmp(key, "bindings") == 0) {
+            if (!x->bindings) /* a second bindings: key is STC526 above */
+                stc_cfg_bindings(x, v);
         } else if (strcmp(key, "triggers") == 0) {
             x->has_triggers = true;
             if (x->triggers)
@@ -472,7 +707,7 @@ static void stc_cfg_document(stc_cfg_ctx *x)
             if (close)
                 stc_diag_set_hint(dg, "did you mean '%s'?", close);
             else
-                stc_diag_set_hint(dg, "the sections are defaults, modes, functions and triggers");
+                stc_diag_set_hint(dg, "the sections are defaults, modes, functions, triggers and bindings");
         }
     }
 }
@@ -555,6 +790,8 @@ stc_config *stc_config_load(const stc_config_schema *schema, const char *mode, c
         c->has_triggers = x.has_triggers;
         c->triggers = x.triggers;
         x.triggers = NULL;
+        c->bindings = x.bindings;
+        x.bindings = NULL;
         c->units = units;
         c->nunits = nunits;
         c->service = stc_xcalloc(nd, sizeof *c->service);
@@ -594,6 +831,7 @@ stc_config *stc_config_load(const stc_config_schema *schema, const char *mode, c
         }
     }
     stc_triggers_free(x.triggers);
+    stc_bindings_free(x.bindings);
     stc_cfg_entries_free(x.entries, x.nentries);
     stc_layer_free(x.defaults, nd);
     stc_layer_free(x.mode_vals, nd);
@@ -612,6 +850,7 @@ void stc_config_free(stc_config *c)
     for (size_t i = 0; i < c->nunits * nd; i++)
         free(c->unit_values[i].s);
     stc_triggers_free(c->triggers);
+    stc_bindings_free(c->bindings);
     stc_cfg_entries_free(c->entries, c->nentries);
     for (size_t i = 0; i < c->schema->nmodes * nd; i++)
         free(c->mode_defaults[i].s);

@@ -33,6 +33,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+#include <yaml.h>
+
 #include "core/classify.h"
 #include "core/diag.h"
 #include "core/util.h"
@@ -95,6 +98,9 @@ typedef struct stc_config {
     struct stc_triggers *triggers; /* the triggers: section, every mode, owned
                                       (core/triggers.h); NULL when absent. Checked
                                       against the service by stc_triggers_check() */
+    struct stc_bindings *bindings; /* the bindings: section, every mode, owned
+                                      (core/bindings.h); NULL when absent. Checked
+                                      by stc_bindings_check() */
 } stc_config;
 
 /* Index of `mode` in the schema, or -1. */
@@ -125,6 +131,14 @@ const stc_setting_value *stc_config_get_mode(const stc_config *c, const char *un
 long long stc_config_int(const stc_config *c, const char *unit_name, size_t setting);
 bool stc_config_bool(const stc_config *c, const char *unit_name, size_t setting);
 const char *stc_config_str(const stc_config *c, const char *unit_name, size_t setting); /* NULL when unset */
+
+/* A YAML node of a loaded document as JSON: plain scalars are typed (null,
+ * booleans, numbers), quoted ones are strings, sequences arrays, mappings
+ * objects. NULL when it cannot be (a key that is not a scalar, a key twice,
+ * nesting deeper than 64): *bad is the node and *why says which
+ * ("key", "twice", "deep"). A new cJSON tree the caller owns. */
+cJSON *stc_config_yaml_json(yaml_document_t *doc, const yaml_node_t *node, const yaml_node_t **bad,
+                            const char **why);
 
 /* The path of the config file beside a module: "x/people.py" ->
  * "x/people.stc.yaml" (allocated). */

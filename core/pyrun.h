@@ -12,7 +12,9 @@
  * Lambda container. Whatever the module prints (import, __init__, calls)
  * goes to stderr, so that stdout stays the command's output.
  *
- * Values cross as JSON (json.dumps / json.loads in Python, cJSON in C).
+ * Values cross as JSON (json.dumps / json.loads in Python, cJSON in C); a
+ * JSON object given for a parameter annotated with a dict subclass (jdict)
+ * is made one, as the shipped runtime does.
  * A call answers the way AWS Lambda's Python runtime does:
  *   - a return value that json.dumps accepts: the value;
  *   - an exception (any BaseException): error = the class name (__name__),

@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "core/parse.h"
+#include "core/routes.h"
 #include "core/util.h"
+
+#include <cjson/cJSON.h>
 
 static const char *const op_json[] = {
 #define X(id, json, writes, doc) json,
@@ -34,6 +37,22 @@ static const char *const kind_env[] = {
 #undef X
 };
 
+static const char *const binding_interface[] = {
+#define X(id, cls, fn) cls,
+    STC_BINDINGS(X)
+#undef X
+};
+static const char *const binding_function[] = {
+#define X(id, cls, fn) fn,
+    STC_BINDINGS(X)
+#undef X
+};
+
+const char *stc_binding_interface(stc_binding b)
+{
+    return binding_interface[b];
+}
+
 const char *stc_access_op_json(stc_access_op op)
 {
     return op_json[op];
@@ -57,6 +76,8 @@ const char *stc_param_type_cfn(stc_param_type t)
     case STC_PARAM_LIST:
         return "CommaDelimitedList";
     case STC_PARAM_STRING:
+    case STC_PARAM_JSON:
+    case STC_PARAM_BINDING:
         break;
     }
     return "String";
@@ -121,6 +142,9 @@ typedef struct stc_an {
     char **runtime_modules;  /* local names bound to the stc_runtime module */
     size_t nruntime_modules;
     stc_name_index names;    /* unit method name -> unit index */
+    const char **bound;      /* __init__ parameters a binding names (borrowed), and how */
+    stc_binding *bound_as;
+    size_t nbound;
     size_t *call_mark;       /* nunits: cur_unit + 1 when the current unit calls it */
     size_t cur_unit;
 } stc_an;
@@ -174,22 +198,42 @@ static int stc_call_cmp(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
+#define OPB(x) (1u << STC_OP_##x)
+
 static void stc_an_op(stc_an *a, int res, unsigned ops, const stc_node *at)
 {
+    const stc_resource *rs = &a->r->resources[res];
+    if (rs->binding == STC_BIND_MAPPING && (ops & (OPB(PUT) | OPB(DELETE)))) {
+        /* A read-only store: the role never gets a write action. */
+        stc_diag *dg = stc_diag_add(a->d, STC_SEV_ERROR, a->m->file, at->pos.line, at->pos.col, "STC513",
+                                    "'%s' writes to '%s', a read-only Mapping (Mapping.get_mapping at line %d)",
+                                    a->meth->name, rs->attr, rs->pos.line);
+        stc_diag_set_hint(dg, "bind it with MutableMapping.get_mapping(%s) to write to it", rs->param);
+        ops &= ~(OPB(PUT) | OPB(DELETE));
+        if (!ops)
+            return;
+    }
     if (!a->raw->ops[res])
         a->raw->first[res] = at->pos;
     a->raw->ops[res] |= ops;
 }
 
-#define OPB(x) (1u << STC_OP_##x)
+/* A queue or a channel: no mapping operations. */
+static bool stc_is_messages(stc_resource_kind k)
+{
+    return k == STC_RES_QUEUE || k == STC_RES_TOPIC;
+}
 
 static void stc_an_bad(stc_an *a, const stc_node *at, int res, const char *what)
 {
     const stc_resource *rs = &a->r->resources[res];
     stc_diag *dg = stc_diag_add(a->d, STC_SEV_ERROR, a->m->file, at->pos.line, at->pos.col, "STC505",
-                                "%s is not supported on the %s '%s'", what, kind_json[rs->kind], rs->attr);
+                                "%s is not supported on the %s '%s'", what,
+                                rs->kind == STC_RES_TOPIC ? "channel" : kind_json[rs->kind], rs->attr);
     if (rs->kind == STC_RES_QUEUE)
         stc_diag_set_hint(dg, "a queue supports put, put_nowait, get, get_nowait, qsize, empty and len(q)");
+    else if (rs->kind == STC_RES_TOPIC)
+        stc_diag_set_hint(dg, "a channel supports send(message)");
     else
         stc_diag_set_hint(dg, "a %s supports t[k], t[k] = v, del t[k], k in t, iteration, len, get, keys, values, "
                           "items, pop, popitem, update, setdefault and clear", kind_json[rs->kind]);
@@ -200,6 +244,10 @@ static void stc_an_bad(stc_an *a, const stc_node *at, int res, const char *what)
  * otherwise (passed on) it may be read entirely. */
 static void stc_an_bare(stc_an *a, int res, const stc_node *at, bool keys_only, bool counted)
 {
+    if (a->r->resources[res].kind == STC_RES_TOPIC) {
+        stc_an_bad(a, at, res, "using the channel as a value (iteration, len, passing it on)");
+        return;
+    }
     if (a->r->resources[res].kind == STC_RES_QUEUE) {
         if (counted)
             stc_an_op(a, res, OPB(INSPECT), at);
@@ -235,7 +283,10 @@ static void stc_an_res_method(stc_an *a, int res, const char *meth, const stc_no
 {
     stc_resource_kind k = a->r->resources[res].kind;
     unsigned ops = 0;
-    if (k == STC_RES_QUEUE) {
+    if (k == STC_RES_TOPIC) {
+        if (!strcmp(meth, "send"))
+            ops = OPB(SEND);
+    } else if (k == STC_RES_QUEUE) {
         if (!strcmp(meth, "put") || !strcmp(meth, "put_nowait"))
             ops = OPB(SEND);
         else if (!strcmp(meth, "get") || !strcmp(meth, "get_nowait"))
@@ -393,7 +444,7 @@ static void stc_an_visit(stc_an *a, const stc_node *n, stc_use use)
     case STC_N_SUBSCRIPT:
         res = stc_res_ref(a, n->a);
         if (res >= 0) {
-            if (a->r->resources[res].kind == STC_RES_QUEUE) {
+            if (stc_is_messages(a->r->resources[res].kind)) {
                 stc_an_bad(a, n, res, "indexing");
             } else {
                 unsigned ops = use == USE_STORE ? OPB(PUT)
@@ -417,7 +468,7 @@ static void stc_an_visit(stc_an *a, const stc_node *n, stc_use use)
             const stc_node *rhs = n->l1.items[i];
             res = stc_res_ref(a, rhs);
             if (res >= 0 && op && op->id && (!strcmp(op->id, "in") || !strcmp(op->id, "not in"))) {
-                if (a->r->resources[res].kind == STC_RES_QUEUE)
+                if (stc_is_messages(a->r->resources[res].kind))
                     stc_an_bad(a, rhs, res, "the 'in' test");
                 else
                     stc_an_op(a, res, OPB(GET), rhs);
@@ -679,10 +730,144 @@ static void stc_add_config(stc_an *a, const stc_node *target, const stc_node *va
     c->pos = target->pos;
 }
 
+/* ---- bindings (the design's authors' way) ---------------------------------- */
+
+/* `Mapping.get_mapping(x)`, `MutableMapping.get_mapping(x)`,
+ * `Channel.get_channel(x)` (the class may be reached through a module):
+ * the binding, and its one positional argument in *arg (NULL otherwise). */
+static stc_binding stc_binding_call(const stc_node *v, const stc_node **arg)
+{
+    *arg = NULL;
+    if (!v || v->kind != STC_N_CALL || !v->a || v->a->kind != STC_N_ATTRIBUTE || !v->a->id)
+        return STC_BIND_NONE;
+    const char *cls = stc_base_name(v->a->a);
+    for (int b = STC_BIND_MAPPING; cls && b <= STC_BIND_CHANNEL; b++) {
+        if (strcmp(cls, binding_interface[b]) != 0 || strcmp(v->a->id, binding_function[b]) != 0)
+            continue;
+        if (v->l1.count == 1 && v->l2.count == 0)
+            *arg = v->l1.items[0];
+        return (stc_binding)b;
+    }
+    return STC_BIND_NONE;
+}
+
+/* The value an __init__ statement assigns to self.<attr>, or NULL. */
+static const stc_node *stc_self_value(const stc_an *a, const stc_node *s, const stc_node **target)
+{
+    if (s->kind == STC_N_ANN_ASSIGN && s->a && s->a->kind == STC_N_ATTRIBUTE && stc_is_self(a, s->a->a)) {
+        *target = s->a;
+        return s->c;
+    }
+    if (s->kind == STC_N_ASSIGN && s->l1.count == 1 && s->l1.items[0]->kind == STC_N_ATTRIBUTE &&
+        stc_is_self(a, s->l1.items[0]->a)) {
+        *target = s->l1.items[0];
+        return s->a;
+    }
+    return NULL;
+}
+
+static const stc_param *stc_init_param(const stc_method *init, const char *name)
+{
+    for (size_t i = 0; init && i < init->nparams; i++)
+        if (!init->params[i].vararg && !init->params[i].kwarg && strcmp(init->params[i].name, name) == 0)
+            return &init->params[i];
+    return NULL;
+}
+
+/* Before the parameters: which of them a binding names (first binding wins;
+ * a second one is reported when it is declared). */
+static void stc_find_bound(stc_an *a, const stc_method *init, const stc_list *body)
+{
+    for (size_t i = 0; i < body->count; i++) {
+        const stc_node *s = body->items[i], *target, *arg;
+        const stc_node *v = stc_self_value(a, s, &target);
+        stc_binding b = stc_binding_call(v, &arg);
+        if (b != STC_BIND_NONE && arg && arg->kind == STC_N_NAME && stc_init_param(init, arg->id)) {
+            bool seen = false;
+            for (size_t k = 0; k < a->nbound; k++)
+                seen = seen || strcmp(a->bound[k], arg->id) == 0;
+            if (!seen) {
+                a->bound = stc_xrealloc(a->bound, (a->nbound + 1) * sizeof *a->bound);
+                a->bound_as = stc_xrealloc(a->bound_as, (a->nbound + 1) * sizeof *a->bound_as);
+                a->bound[a->nbound] = arg->id;
+                a->bound_as[a->nbound++] = b;
+            }
+        }
+        if (s->kind == STC_N_IF || s->kind == STC_N_WITH || s->kind == STC_N_TRY) {
+            stc_find_bound(a, init, &s->l0);
+            stc_find_bound(a, init, &s->l1);
+            if (s->kind == STC_N_TRY)
+                stc_find_bound(a, init, &s->l2);
+        }
+    }
+}
+
+static stc_binding stc_bound_as(const stc_an *a, const char *param)
+{
+    for (size_t k = 0; k < a->nbound; k++)
+        if (strcmp(a->bound[k], param) == 0)
+            return a->bound_as[k];
+    return STC_BIND_NONE;
+}
+
+static void stc_declare_binding(stc_an *a, const stc_node *target, const stc_node *call, stc_binding b,
+                                const stc_node *arg)
+{
+    const char *attr = target->id;
+    const char *fn = binding_function[b];
+    if (!arg || arg->kind != STC_N_NAME || !stc_init_param(a->meth, arg->id)) {
+        const stc_node *at = arg ? arg : call;
+        stc_diag *dg = stc_diag_add(a->d, STC_SEV_ERROR, a->m->file, at->pos.line, at->pos.col, "STC512",
+                                    "%s.%s takes one __init__ parameter, whose value names the %s: the "
+                                    "deployment sets it",
+                                    binding_interface[b], fn, b == STC_BIND_CHANNEL ? "channel" : "store");
+        stc_diag_set_hint(dg, "add a parameter to __init__ and pass it: def __init__(self, %s: %s): ... "
+                              "self.%s = %s.%s(%s)",
+                          b == STC_BIND_CHANNEL ? "channel" : "store", b == STC_BIND_CHANNEL ? "jdict" : "str",
+                          attr, binding_interface[b], fn, b == STC_BIND_CHANNEL ? "channel" : "store");
+        return;
+    }
+    stc_resources *r = a->r;
+    for (size_t i = 0; i < r->nresources; i++)
+        if (r->resources[i].param && strcmp(r->resources[i].param, arg->id) == 0) {
+            stc_diag *dg = stc_diag_add(a->d, STC_SEV_ERROR, a->m->file, arg->pos.line, arg->pos.col, "STC514",
+                                        "parameter '%s' already names self.%s (line %d): one parameter, one "
+                                        "resource",
+                                        arg->id, r->resources[i].attr, r->resources[i].pos.line);
+            stc_diag_set_hint(dg, "take a parameter per resource");
+            return;
+        }
+    if (stc_resource_index(r, attr) >= 0) {
+        stc_diag_add(a->d, STC_SEV_ERROR, a->m->file, target->pos.line, target->pos.col, "STC508",
+                     "the resource '%s' is declared twice", attr);
+        return;
+    }
+    stc_resource_kind kind = b == STC_BIND_CHANNEL ? STC_RES_TOPIC : STC_RES_STORE;
+    r->resources = stc_xrealloc(r->resources, (r->nresources + 1) * sizeof *r->resources);
+    stc_resource *rs = &r->resources[r->nresources++];
+    memset(rs, 0, sizeof *rs);
+    rs->attr = stc_xstrdup(attr);
+    rs->kind = kind;
+    char *camel = stc_resources_camel(attr);
+    rs->logical = stc_xasprintf("%s%s", camel, kind_suffix[kind]);
+    free(camel);
+    rs->env = stc_upper(kind_env[kind], attr);
+    rs->annotation = stc_module_text(a->m, call->pos);
+    rs->key_type = kind == STC_RES_STORE ? stc_xstrdup("str") : NULL;
+    rs->binding = b;
+    rs->param = stc_xstrdup(arg->id);
+    rs->pos = target->pos;
+}
+
 static void stc_init_stmts(stc_an *a, const stc_list *body)
 {
     for (size_t i = 0; i < body->count; i++) {
-        const stc_node *s = body->items[i];
+        const stc_node *s = body->items[i], *target, *arg;
+        stc_binding b = stc_binding_call(stc_self_value(a, s, &target), &arg);
+        if (b != STC_BIND_NONE) {
+            stc_declare_binding(a, target, stc_self_value(a, s, &target), b, arg);
+            continue;
+        }
         if (s->kind == STC_N_ANN_ASSIGN && s->a && s->a->kind == STC_N_ATTRIBUTE && stc_is_self(a, s->a->a)) {
             if (stc_declares_resource(s->b))
                 stc_declare_resource(a, s->a, s->b, s->c);
@@ -747,6 +932,98 @@ bad:
     return NULL;
 }
 
+/* The default of a jdict parameter as JSON text: a dict literal, or
+ * jdict(k=v, ...) / dict(k=v, ...) with literal values; NULL when there is
+ * none. *ok false (STC516) for anything else. */
+static char *stc_json_default(stc_an *a, const stc_param *p, bool *ok)
+{
+    const stc_node *dn = p->default_node;
+    *ok = true;
+    if (!dn)
+        return NULL;
+    cJSON *v = NULL;
+    if (dn->kind == STC_N_DICT) {
+        v = stc_routes_literal_json(dn);
+    } else if (dn->kind == STC_N_CALL && dn->a && dn->a->kind == STC_N_NAME && dn->l1.count == 0 &&
+               (!strcmp(dn->a->id, "jdict") || !strcmp(dn->a->id, "dict"))) {
+        v = cJSON_CreateObject();
+        for (size_t i = 0; v && i < dn->l2.count; i++) {
+            const stc_node *kw = dn->l2.items[i];
+            cJSON *x = kw->id ? stc_routes_literal_json(kw->a) : NULL;
+            if (!x) {
+                cJSON_Delete(v);
+                v = NULL;
+                break;
+            }
+            cJSON_AddItemToObject(v, kw->id, x);
+        }
+    }
+    if (!cJSON_IsObject(v)) {
+        cJSON_Delete(v);
+        *ok = false;
+        stc_diag *dg = stc_diag_add(a->d, STC_SEV_ERROR, a->m->file, dn->pos.line, dn->pos.col, "STC516",
+                                    "the default of parameter '%s' (%s) is not a JSON object literal", p->name,
+                                    p->default_text);
+        stc_diag_set_hint(dg, "write a dict literal such as {\"sender\": \"ops@example.com\"}, or "
+                              "jdict(sender=\"ops@example.com\"), or give the value in SERVICE.stc.yaml "
+                              "(bindings:)");
+        return NULL;
+    }
+    char *text = cJSON_PrintUnformatted(v);
+    cJSON_Delete(v);
+    return text;
+}
+
+/* An annotation without its spaces ("list[str]"), allocated. */
+static char *stc_norm_annotation(const char *ann)
+{
+    char *norm = stc_xstrdup(ann);
+    char *w = norm;
+    for (char *q = norm; *q; q++)
+        if (*q != ' ')
+            *w++ = *q;
+    *w = '\0';
+    return norm;
+}
+
+/* A parameter a binding names: no template parameter; its value is the
+ * bound resource's name (and a channel's configuration). False when its
+ * annotation does not fit (STC515). */
+static bool stc_binding_param(stc_an *a, const stc_param *p, stc_binding b)
+{
+    char *norm = p->annotation ? stc_norm_annotation(p->annotation) : stc_xstrdup(b == STC_BIND_CHANNEL ? "jdict" : "str");
+    bool fits = !strcmp(norm, "str") ||
+                (b == STC_BIND_CHANNEL && (!strcmp(norm, "jdict") || !strcmp(norm, "dict")));
+    if (!fits) {
+        stc_diag *dg = stc_diag_add(a->d, STC_SEV_ERROR, a->m->file, p->pos.line, p->pos.col, "STC515",
+                                    "parameter '%s' names a %s (%s.%s), so it must be %s, not %s", p->name,
+                                    b == STC_BIND_CHANNEL ? "channel" : "store", binding_interface[b],
+                                    binding_function[b], b == STC_BIND_CHANNEL ? "a jdict (or str)" : "a str",
+                                    p->annotation);
+        stc_diag_set_hint(dg, "annotate it %s: %s", p->name, b == STC_BIND_CHANNEL ? "jdict" : "str");
+        free(norm);
+        return false;
+    }
+    bool ok = true;
+    char *dflt = NULL;
+    if (b == STC_BIND_CHANNEL && strcmp(norm, "str") != 0)
+        dflt = stc_json_default(a, p, &ok);
+    if (!ok) {
+        free(norm);
+        return false;
+    }
+    stc_service_param *sp = &a->r->params[a->r->nparams++];
+    sp->name = stc_xstrdup(p->name);
+    sp->logical = stc_resources_camel(p->name);
+    sp->env = stc_upper("STC_PARAM_", p->name);
+    sp->type = STC_PARAM_BINDING;
+    sp->py_type = norm;
+    sp->default_value = dflt;
+    sp->resource = -1;
+    sp->pos = p->pos;
+    return true;
+}
+
 static void stc_init_params(stc_an *a, const stc_method *init)
 {
     stc_resources *r = a->r;
@@ -760,15 +1037,33 @@ static void stc_init_params(stc_an *a, const stc_method *init)
             stc_diag_set_hint(dg, "list the parameters one by one, each with a type");
             continue;
         }
+        stc_binding bound = stc_bound_as(a, p->name);
+        if (bound != STC_BIND_NONE) {
+            stc_binding_param(a, p, bound);
+            continue;
+        }
         stc_param_type t;
         char *ty = NULL;
         if (p->annotation) {
-            char *norm = stc_xstrdup(p->annotation);
-            char *w = norm;
-            for (char *q = norm; *q; q++)
-                if (*q != ' ')
-                    *w++ = *q;
-            *w = '\0';
+            char *norm = stc_norm_annotation(p->annotation);
+            if (!strcmp(norm, "jdict")) {
+                bool ok;
+                char *dflt = stc_json_default(a, p, &ok);
+                if (!ok) {
+                    free(norm);
+                    continue;
+                }
+                stc_service_param *sp = &r->params[r->nparams++];
+                sp->name = stc_xstrdup(p->name);
+                sp->logical = stc_resources_camel(p->name);
+                sp->env = stc_upper("STC_PARAM_", p->name);
+                sp->type = STC_PARAM_JSON;
+                sp->py_type = norm;
+                sp->default_value = dflt;
+                sp->resource = -1;
+                sp->pos = p->pos;
+                continue;
+            }
             if (!strcmp(norm, "str"))
                 t = STC_PARAM_STRING;
             else if (!strcmp(norm, "int") || !strcmp(norm, "float"))
@@ -779,7 +1074,7 @@ static void stc_init_params(stc_an *a, const stc_method *init)
                 stc_diag *dg = stc_diag_add(a->d, STC_SEV_ERROR, a->m->file, p->pos.line, p->pos.col, "STC503",
                                             "parameter '%s' of type %s cannot be a template parameter", p->name,
                                             p->annotation);
-                stc_diag_set_hint(dg, "use str, int, float or list[str]");
+                stc_diag_set_hint(dg, "use str, int, float, list[str] or jdict");
                 free(norm);
                 continue;
             }
@@ -816,6 +1111,7 @@ static void stc_init_params(stc_an *a, const stc_method *init)
         sp->type = t;
         sp->py_type = ty;
         sp->default_value = dflt;
+        sp->resource = -1;
         sp->pos = p->pos;
     }
 }
@@ -897,8 +1193,13 @@ stc_resources *stc_resources_analyze(const stc_module *m, const stc_unit_info *u
     if (init) {
         a.meth = init->method;
         a.self = init->method->self_name;
+        stc_find_bound(&a, init->method, init->method->body);
         stc_init_params(&a, init->method);
         stc_init_stmts(&a, init->method->body);
+        for (size_t i = 0; i < r->nparams; i++)
+            for (size_t k = 0; r->params[i].type == STC_PARAM_BINDING && k < r->nresources; k++)
+                if (r->resources[k].param && strcmp(r->resources[k].param, r->params[i].name) == 0)
+                    r->params[i].resource = (int)k;
     }
 
     /* Direct effects of every unit and helper. */
@@ -975,6 +1276,8 @@ stc_resources *stc_resources_analyze(const stc_module *m, const stc_unit_info *u
     free(a.alias_res);
     free(a.post_names);
     free(a.runtime_modules);
+    free(a.bound);
+    free(a.bound_as);
     return r;
 }
 
@@ -1013,6 +1316,7 @@ void stc_resources_free(stc_resources *r)
         free(r->resources[i].env);
         free(r->resources[i].annotation);
         free(r->resources[i].key_type);
+        free(r->resources[i].param);
     }
     free(r->resources);
     for (size_t i = 0; i < r->nconfig; i++) {

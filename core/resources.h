@@ -10,6 +10,12 @@
  *    resource: MutableMapping/dict/Dict[K, V] with V JSON-like is a
  *    key-value table; MutableMapping/dict/Dict[str, bytes] an object store;
  *    Queue / Queue[T] a queue. Any other attribute is plain configuration.
+ *  - an attribute bound from an __init__ parameter declares a binding:
+ *    Mapping.get_mapping(p) a read-only store, MutableMapping.get_mapping(p)
+ *    a store (each a table or a bucket, as the configuration says),
+ *    Channel.get_channel(p) a notification topic. The parameter is then no
+ *    template parameter: its value is the resource's name. A parameter typed
+ *    jdict is a JSON object (a template parameter holding JSON text).
  *  - the body of every unit (and of the helpers it calls, transitively) is
  *    read for resource operations (stc_access_op), calls of other units
  *    (invoke a function / start a workflow) and post_to_connection().
@@ -47,11 +53,15 @@ typedef enum stc_access_op {
     STC_OP__COUNT
 } stc_access_op;
 
-/* X(ID, "json", "logical suffix", "env prefix") */
+/* X(ID, "json", "logical suffix", "env prefix")
+ * STORE and TOPIC are bindings (below): a store is a table or a bucket, as
+ * the mode's configuration says; a topic is a notification channel. */
 #define STC_RESOURCE_KINDS(X)                    \
     X(TABLE, "table", "Table", "STC_TABLE_")     \
     X(BUCKET, "bucket", "Bucket", "STC_BUCKET_") \
-    X(QUEUE, "queue", "Queue", "STC_QUEUE_")
+    X(QUEUE, "queue", "Queue", "STC_QUEUE_")     \
+    X(STORE, "store", "Store", "STC_STORE_")     \
+    X(TOPIC, "topic", "Topic", "STC_TOPIC_")
 
 typedef enum stc_resource_kind {
 #define X(id, json, suffix, env) STC_RES_##id,
@@ -63,7 +73,27 @@ typedef enum stc_param_type {
     STC_PARAM_STRING,
     STC_PARAM_NUMBER,
     STC_PARAM_LIST,
+    STC_PARAM_JSON,    /* jdict: a JSON object, as text */
+    STC_PARAM_BINDING, /* names a bound resource (get_mapping / get_channel): its
+                          value is the resource's name, set by the deployment */
 } stc_param_type;
+
+/* How __init__ binds a resource the way the design's authors write it:
+ * self.x = Mapping.get_mapping(p) (read only), MutableMapping.get_mapping(p),
+ * Channel.get_channel(p); p is an __init__ parameter. */
+#define STC_BINDINGS(X)                                                 \
+    X(NONE, "", "")                                                     \
+    X(MAPPING, "Mapping", "get_mapping")                                \
+    X(MUTABLE_MAPPING, "MutableMapping", "get_mapping")                 \
+    X(CHANNEL, "Channel", "get_channel")
+
+typedef enum stc_binding {
+#define X(id, cls, fn) STC_BIND_##id,
+    STC_BINDINGS(X)
+#undef X
+} stc_binding;
+
+const char *stc_binding_interface(stc_binding b); /* "MutableMapping" */
 
 typedef struct stc_service_param {
     char *name;          /* "max_tries" */
@@ -71,7 +101,8 @@ typedef struct stc_service_param {
     char *env;           /* "STC_PARAM_MAX_TRIES" */
     stc_param_type type;
     char *py_type;       /* "int" (annotation text, or inferred from the default) */
-    char *default_value; /* the Default as text ("3", "a,b"); NULL = required */
+    char *default_value; /* the Default as text ("3", "a,b", JSON text for jdict); NULL = required */
+    int resource;        /* BINDING: index of the bound resource; else -1 */
     stc_pos pos;
 } stc_service_param;
 
@@ -82,6 +113,8 @@ typedef struct stc_resource {
     char *env;           /* "STC_TABLE_PEOPLE" */
     char *annotation;    /* "MutableMapping[str, dict]" */
     char *key_type;      /* "str" or "int" (tables, buckets); NULL for queues */
+    stc_binding binding; /* NONE for an annotated resource */
+    char *param;         /* a binding's __init__ parameter ("service_storage"), else NULL */
     stc_pos pos;
 } stc_resource;
 

@@ -315,6 +315,11 @@ static cJSON *stc_literal_json(const stc_node *n, int depth)
     return NULL;
 }
 
+void *stc_routes_literal_json(const stc_node *n)
+{
+    return stc_literal_json(n, 0);
+}
+
 /* ---- parameters --------------------------------------------------------- */
 
 static void stc_route_param_init(stc_route_param *rp, const stc_param *p, stc_param_in in)

@@ -154,6 +154,11 @@ const stc_ws_route *stc_routes_find_ws(const stc_routes *r, const char *function
 void *stc_schema_to_json(const stc_schema *s, const char *default_json);
 void *stc_routes_to_json(const stc_routes *r);
 
+/* The JSON value of a Python literal (constants, and lists, tuples and
+ * dicts with string keys of them), or NULL when it is not one; a cJSON
+ * tree the caller owns. */
+void *stc_routes_literal_json(const stc_node *n);
+
 /* A short text for a schema: "string", "integer | null", "array of string". */
 char *stc_schema_text(const stc_schema *s);
 

@@ -238,10 +238,14 @@ cJSON *stc_spec_to_json(const stc_spec *spec)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", p->name);
         cJSON_AddStringToObject(o, "type", p->py_type);
-        cJSON_AddStringToObject(o, "kind", p->type == STC_PARAM_LIST     ? "list"
-                                           : p->type == STC_PARAM_NUMBER ? "number"
-                                                                         : "string");
-        cJSON_AddBoolToObject(o, "required", p->default_value == NULL);
+        cJSON_AddStringToObject(o, "kind", p->type == STC_PARAM_LIST      ? "list"
+                                           : p->type == STC_PARAM_NUMBER  ? "number"
+                                           : p->type == STC_PARAM_JSON    ? "json"
+                                           : p->type == STC_PARAM_BINDING ? "binding"
+                                                                          : "string");
+        if (p->type == STC_PARAM_BINDING && p->resource >= 0)
+            cJSON_AddStringToObject(o, "binds", res->resources[p->resource].attr);
+        cJSON_AddBoolToObject(o, "required", p->default_value == NULL && p->type != STC_PARAM_BINDING);
         stc_add_str_or_null(o, "default", p->default_value);
         cJSON_AddStringToObject(o, "env", p->env);
         cJSON_AddItemToArray(params, o);
@@ -255,6 +259,12 @@ cJSON *stc_spec_to_json(const stc_spec *spec)
         cJSON_AddStringToObject(o, "kind", stc_resource_kind_json(r->kind));
         cJSON_AddStringToObject(o, "annotation", r->annotation ? r->annotation : "");
         stc_add_str_or_null(o, "key_type", r->key_type);
+        if (r->binding != STC_BIND_NONE) {
+            cJSON *b = cJSON_AddObjectToObject(o, "binding");
+            cJSON_AddStringToObject(b, "interface", stc_binding_interface(r->binding));
+            cJSON_AddStringToObject(b, "parameter", r->param);
+            cJSON_AddBoolToObject(b, "read_only", r->binding == STC_BIND_MAPPING);
+        }
         cJSON_AddStringToObject(o, "env", r->env);
         cJSON_AddNumberToObject(o, "line", r->pos.line);
         cJSON_AddItemToArray(resources, o);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/config.h"
 #include "core/util.h"
 
 static const char *const kind_json[] = {
@@ -353,73 +354,23 @@ static const char *stc_tp_what(const yaml_node_t *n)
     return n->type == YAML_MAPPING_NODE ? "a mapping" : n->type == YAML_SEQUENCE_NODE ? "a list" : "a scalar";
 }
 
-static bool stc_is_number_text(const char *s)
+/* A YAML node as JSON (core/config.h): plain scalars are typed (null,
+ * booleans, numbers), quoted ones are strings. NULL (with a diagnostic) for
+ * keys that are not scalars, a key given twice, or nesting too deep. */
+static cJSON *stc_tp_json(stc_tp *x, const yaml_node_t *n)
 {
-    const char *p = s;
-    if (*p == '-' || *p == '+')
-        p++;
-    if (!isdigit((unsigned char)*p))
-        return false;
-    char *end;
-    errno = 0;
-    (void)strtod(s, &end);
-    return *end == '\0' && errno == 0;
-}
-
-/* A YAML node as JSON: plain scalars are typed (null, booleans, numbers),
- * quoted ones are strings. NULL (with a diagnostic) for keys that are not
- * scalars. */
-static cJSON *stc_tp_json(stc_tp *x, const yaml_node_t *n, int depth)
-{
-    if (depth > 64) {
-        stc_tp_diag(x, n, STC_SEV_ERROR, "STC541", "the input is nested too deeply");
-        return NULL;
-    }
-    if (n->type == YAML_SCALAR_NODE) {
-        const char *s = stc_tp_scalar(n);
-        if (stc_tp_null(n))
-            return cJSON_CreateNull();
-        int b = stc_tp_bool(n);
-        if (b >= 0)
-            return cJSON_CreateBool(b);
-        if (stc_tp_plain(n) && stc_is_number_text(s))
-            return cJSON_CreateNumber(strtod(s, NULL));
-        return cJSON_CreateString(s);
-    }
-    if (n->type == YAML_SEQUENCE_NODE) {
-        cJSON *a = cJSON_CreateArray();
-        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-            cJSON *v = stc_tp_json(x, yaml_document_get_node(x->doc, *it), depth + 1);
-            if (!v) {
-                cJSON_Delete(a);
-                return NULL;
-            }
-            cJSON_AddItemToArray(a, v);
-        }
-        return a;
-    }
-    cJSON *o = cJSON_CreateObject();
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(x->doc, p->key);
-        const char *key = stc_tp_scalar(k);
-        if (!key) {
-            stc_tp_diag(x, k, STC_SEV_ERROR, "STC541", "keys of the input must be names, not %s", stc_tp_what(k));
-            cJSON_Delete(o);
-            return NULL;
-        }
-        if (cJSON_GetObjectItemCaseSensitive(o, key)) {
-            stc_tp_diag(x, k, STC_SEV_ERROR, "STC545", "'%s' appears twice in the input", key);
-            cJSON_Delete(o);
-            return NULL;
-        }
-        cJSON *v = stc_tp_json(x, yaml_document_get_node(x->doc, p->value), depth + 1);
-        if (!v) {
-            cJSON_Delete(o);
-            return NULL;
-        }
-        cJSON_AddItemToObject(o, key, v);
-    }
-    return o;
+    const yaml_node_t *bad = NULL;
+    const char *why = NULL;
+    cJSON *v = stc_config_yaml_json(x->doc, n, &bad, &why);
+    if (v)
+        return v;
+    if (!strcmp(why, "deep"))
+        stc_tp_diag(x, bad, STC_SEV_ERROR, "STC541", "the input is nested too deeply");
+    else if (!strcmp(why, "key"))
+        stc_tp_diag(x, bad, STC_SEV_ERROR, "STC541", "keys of the input must be names, not %s", stc_tp_what(bad));
+    else
+        stc_tp_diag(x, bad, STC_SEV_ERROR, "STC545", "'%s' appears twice in the input", stc_tp_scalar(bad));
+    return NULL;
 }
 
 static const char *const entry_keys[] = {"schedule", "object_created", "object_removed", "queue", "topic",
@@ -670,7 +621,7 @@ static bool stc_tp_entry(stc_tp *x, const yaml_node_t *n, stc_trigger *tr)
             stc_diag_set_hint(dg, "for example input: {days: 7}");
             ok = false;
         } else {
-            tr->input = stc_tp_json(x, input, 0);
+            tr->input = stc_tp_json(x, input);
             ok = ok && tr->input;
         }
     }

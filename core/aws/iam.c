@@ -27,6 +27,7 @@ static const struct {
     {STC_RES_QUEUE, STC_OP_RECEIVE, "sqs:ReceiveMessage", 0},
     {STC_RES_QUEUE, STC_OP_RECEIVE, "sqs:DeleteMessage", 0},
     {STC_RES_QUEUE, STC_OP_INSPECT, "sqs:GetQueueAttributes", 0},
+    {STC_RES_TOPIC, STC_OP_SEND, "sns:Publish", 0},
 };
 
 typedef struct stc_iam_stmt {
@@ -214,6 +215,8 @@ static const char *const via_service[] = {
     [STC_RES_TABLE] = "dynamodb.${AWS::Region}.amazonaws.com",
     [STC_RES_BUCKET] = "s3.${AWS::Region}.amazonaws.com",
     [STC_RES_QUEUE] = "sqs.${AWS::Region}.amazonaws.com",
+    [STC_RES_STORE] = "dynamodb.${AWS::Region}.amazonaws.com",
+    [STC_RES_TOPIC] = "sns.${AWS::Region}.amazonaws.com",
 };
 
 void stc_iam_grant_resource(stc_iam_policy *p, const stc_resource *r, unsigned ops, const char *kms_key_logical)
@@ -221,15 +224,24 @@ void stc_iam_grant_resource(stc_iam_policy *p, const stc_resource *r, unsigned o
     cJSON *arn = stc_template_getatt(r->logical, "Arn");
     char *objects_sub = stc_xasprintf("${%s.Arn}/*", r->logical);
     cJSON *objects = stc_template_sub(objects_sub);
-    char *objects_sid = stc_xasprintf("%sObjects", r->logical);
+    stc_iam_grant_arn(p, r->kind, r->logical, arn, objects, ops, kms_key_logical);
+    cJSON_Delete(arn);
+    cJSON_Delete(objects);
+    free(objects_sub);
+}
+
+void stc_iam_grant_arn(stc_iam_policy *p, stc_resource_kind kind, const char *sid, const cJSON *arn,
+                       const cJSON *objects, unsigned ops, const char *kms_key_logical)
+{
+    char *objects_sid = stc_xasprintf("%sObjects", sid);
     bool writes = false;
     for (size_t i = 0; i < STC_ARRAY_LEN(op_actions); i++) {
-        if (op_actions[i].kind != r->kind || !(ops & (1u << op_actions[i].op)))
+        if (op_actions[i].kind != kind || !(ops & (1u << op_actions[i].op)))
             continue;
         if (op_actions[i].scope == 1)
             stc_iam_allow(p, objects_sid, op_actions[i].action, objects, NULL);
         else
-            stc_iam_allow(p, r->logical, op_actions[i].action, arn, NULL);
+            stc_iam_allow(p, sid, op_actions[i].action, arn, NULL);
         if (stc_access_op_writes(op_actions[i].op))
             writes = true;
     }
@@ -237,22 +249,22 @@ void stc_iam_grant_resource(stc_iam_policy *p, const stc_resource *r, unsigned o
         /* One key statement per policy, limited to use through the services
          * of the resources granted; the condition grows with each service. */
         cJSON *key = stc_template_getatt(kms_key_logical, "Arn");
-        char *sid = stc_xasprintf("%sUse", kms_key_logical);
+        char *ksid = stc_xasprintf("%sUse", kms_key_logical);
         cJSON *cond = cJSON_CreateObject();
         cJSON *eq = cJSON_AddObjectToObject(cond, "StringEquals");
         cJSON_AddItemToObject(eq, "kms:ViaService", cJSON_CreateArray());
-        stc_iam_allow(p, sid, "kms:Decrypt", key, cond);
+        stc_iam_allow(p, ksid, "kms:Decrypt", key, cond);
         if (writes) {
-            stc_iam_allow(p, sid, "kms:GenerateDataKey", key, NULL);
-            if (r->kind == STC_RES_TABLE)
-                stc_iam_allow(p, sid, "kms:Encrypt", key, NULL);
+            stc_iam_allow(p, ksid, "kms:GenerateDataKey", key, NULL);
+            if (kind == STC_RES_TABLE)
+                stc_iam_allow(p, ksid, "kms:Encrypt", key, NULL);
         }
         for (size_t i = 0; i < p->nstmts; i++) {
-            if (strcmp(p->stmts[i].sid, sid) != 0)
+            if (strcmp(p->stmts[i].sid, ksid) != 0)
                 continue;
             cJSON *list = cJSON_GetObjectItem(cJSON_GetObjectItem(p->stmts[i].condition, "StringEquals"),
                                               "kms:ViaService");
-            cJSON *svc = stc_template_sub(via_service[r->kind]);
+            cJSON *svc = stc_template_sub(via_service[kind]);
             bool have = false;
             const cJSON *e;
             cJSON_ArrayForEach(e, list)
@@ -267,10 +279,7 @@ void stc_iam_grant_resource(stc_iam_policy *p, const stc_resource *r, unsigned o
         }
         cJSON_Delete(cond);
         cJSON_Delete(key);
-        free(sid);
+        free(ksid);
     }
-    cJSON_Delete(arn);
-    cJSON_Delete(objects);
-    free(objects_sub);
     free(objects_sid);
 }

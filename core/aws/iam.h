@@ -59,6 +59,13 @@ cJSON *stc_iam_trust(const char *service);
 void stc_iam_grant_resource(stc_iam_policy *p, const stc_resource *r, unsigned ops,
                             const char *kms_key_logical);
 
+/* The same for a resource of `kind` (TABLE, BUCKET, QUEUE, TOPIC) known by
+ * its ARN (`arn`; a bucket's objects `objects`, both copied): statements
+ * under `sid` (and `<sid>Objects`). For bindings, whose table, bucket or
+ * topic the configuration chooses, and existing resources named by ARN. */
+void stc_iam_grant_arn(stc_iam_policy *p, stc_resource_kind kind, const char *sid, const cJSON *arn,
+                       const cJSON *objects, unsigned ops, const char *kms_key_logical);
+
 /* The AWS actions of one operation on a kind of resource, for docs and
  * tests: writes up to `max` static strings into out, returns the count. */
 size_t stc_iam_op_actions(stc_resource_kind kind, stc_access_op op, const char **out, size_t max);

@@ -16,6 +16,7 @@
 
 #include "core/aws/express.h"
 #include "core/aws/handler.h"
+#include "core/bindings.h"
 #include "core/aws/iam.h"
 #include "core/aws/package.h"
 #include "core/triggers.h"
@@ -498,6 +499,161 @@ static void stc_tb_queue(stc_tb *t, const stc_resource *r)
     long long vis = stc_tb_queue_visibility(t, r);
     if (vis)
         cJSON_AddNumberToObject(p, "VisibilityTimeout", (double)vis);
+}
+
+/* ---- bindings (core/bindings.h, docs/template.md "Bindings") ------------------- */
+
+/* What backs a binding in this mode. */
+typedef struct stc_tb_bound {
+    stc_resource_kind kind;   /* TABLE, BUCKET or TOPIC */
+    const char *existing;     /* the name (bucket/prefix) or topic ARN the file gives; NULL: created */
+    const cJSON *value;       /* a channel's configuration from the file, or NULL */
+} stc_tb_bound;
+
+static stc_tb_bound stc_tb_binding(const stc_tb *t, const stc_resource *r)
+{
+    stc_tb_bound b = {r->kind == STC_RES_TOPIC ? STC_RES_TOPIC : STC_RES_TABLE, NULL, NULL};
+    const stc_binding_cfg *c = stc_bindings_find(t->cfg->bindings, r->param);
+    if (c && t->cfg->mode < STC_BINDINGS_MAX_MODES) {
+        const stc_binding_mode *m = &c->modes[t->cfg->mode];
+        if (r->kind == STC_RES_STORE && m->store == STC_STORE_BUCKET)
+            b.kind = STC_RES_BUCKET;
+        b.existing = m->existing;
+        b.value = m->value;
+    }
+    return b;
+}
+
+/* An existing bucket's name and prefix ("bucket/a/b" -> "bucket", "a/b/"). */
+static void stc_tb_bucket_split(const char *existing, char **bucket, char **prefix)
+{
+    const char *slash = strchr(existing, '/');
+    *bucket = slash ? stc_xstrndup(existing, (size_t)(slash - existing)) : stc_xstrdup(existing);
+    const char *pre = slash ? slash + 1 : "";
+    size_t n = strlen(pre);
+    *prefix = n && pre[n - 1] != '/' ? stc_xasprintf("%s/", pre) : stc_xstrdup(pre);
+}
+
+/* The bound resource's ARN (and a bucket's objects' in *objects). */
+static cJSON *stc_tb_bound_arn(const stc_resource *r, const stc_tb_bound *b, cJSON **objects)
+{
+    *objects = NULL;
+    if (!b->existing) {
+        if (b->kind == STC_RES_TOPIC)
+            return stc_template_ref(r->logical);
+        *objects = stc_subf("${%s.Arn}/*", r->logical);
+        return stc_template_getatt(r->logical, "Arn");
+    }
+    if (b->kind == STC_RES_TOPIC)
+        return cJSON_CreateString(b->existing);
+    if (b->kind == STC_RES_TABLE)
+        return stc_subf(STC_ARN_PREFIX ":dynamodb:${AWS::Region}:${AWS::AccountId}:table/%s", b->existing);
+    char *bucket, *prefix;
+    stc_tb_bucket_split(b->existing, &bucket, &prefix);
+    *objects = stc_subf(STC_ARN_PREFIX ":s3:::%s/%s*", bucket, prefix);
+    cJSON *arn = stc_subf(STC_ARN_PREFIX ":s3:::%s", bucket);
+    free(bucket);
+    free(prefix);
+    return arn;
+}
+
+/* A JSON object as text for Fn::Sub: "${" of its own becomes "${!". */
+static char *stc_tb_sub_json(const cJSON *o)
+{
+    char *text = cJSON_PrintUnformatted(o);
+    stc_buf b = STC_BUF_INIT;
+    for (const char *p = text; *p; p++) {
+        stc_buf_putc(&b, *p);
+        if (p[0] == '$' && p[1] == '{')
+            stc_buf_puts(&b, "{!"), p++;
+    }
+    free(text);
+    return stc_buf_take(&b);
+}
+
+/* The value of a binding parameter, as the function's environment gets it:
+ * dynamodb://TABLE, s3://BUCKET/PREFIX, or the channel's configuration with
+ * its topic's ARN. */
+static cJSON *stc_tb_binding_env(const stc_tb *t, const stc_service_param *sp)
+{
+    const stc_resource *r = &t->spec->res->resources[sp->resource];
+    stc_tb_bound b = stc_tb_binding(t, r);
+    if (b.kind == STC_RES_TABLE && b.existing) {
+        char *v = stc_xasprintf("dynamodb://%s", b.existing);
+        cJSON *j = cJSON_CreateString(v);
+        free(v);
+        return j;
+    }
+    if (b.kind == STC_RES_TABLE)
+        return stc_subf("dynamodb://${%s}", r->logical);
+    if (b.kind == STC_RES_BUCKET) {
+        if (!b.existing)
+            return stc_subf("s3://${%s}/", r->logical);
+        char *bucket, *prefix;
+        stc_tb_bucket_split(b.existing, &bucket, &prefix);
+        char *text = stc_xasprintf("s3://%s/%s", bucket, prefix);
+        cJSON *v = cJSON_CreateString(text);
+        free(text);
+        free(bucket);
+        free(prefix);
+        return v;
+    }
+    /* a channel: its configuration (the file's value, else the default) and the topic */
+    cJSON *config = b.value ? cJSON_Duplicate(b.value, 1) : sp->default_value ? cJSON_Parse(sp->default_value) : NULL;
+    if (!cJSON_IsObject(config)) {
+        cJSON_Delete(config);
+        config = cJSON_CreateObject();
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(config, "topic");
+    cJSON *v;
+    if (b.existing) {
+        cJSON_AddStringToObject(config, "topic", b.existing);
+        char *text = cJSON_PrintUnformatted(config);
+        v = cJSON_CreateString(text);
+        free(text);
+    } else {
+        /* A place-holder cJSON prints as it is (it escapes control characters). */
+        cJSON_AddStringToObject(config, "topic", "\x7f");
+        char *text = stc_tb_sub_json(config);
+        char *at = strstr(text, "\x7f");
+        char *topic = stc_xasprintf("${%s}", r->logical);
+        char *full = stc_xasprintf("%.*s%s%s", (int)(at - text), text, topic, at + 1);
+        v = stc_template_sub(full);
+        free(full);
+        free(topic);
+        free(text);
+    }
+    cJSON_Delete(config);
+    return v;
+}
+
+/* A jdict parameter's value from the file in this mode, or NULL (then it is
+ * a template parameter). */
+static const cJSON *stc_tb_json_value(const stc_tb *t, const stc_service_param *sp)
+{
+    const stc_binding_cfg *c = stc_bindings_find(t->cfg->bindings, sp->name);
+    return c && t->cfg->mode < STC_BINDINGS_MAX_MODES ? c->modes[t->cfg->mode].value : NULL;
+}
+
+static void stc_tb_topic(stc_tb *t, const stc_resource *r)
+{
+    cJSON *p = stc_tb_res(t, r->logical, "AWS::SNS::Topic", true, NULL);
+    /* the customer key, or the AWS-managed key of SNS */
+    cJSON_AddItemToObject(p, "KmsMasterKeyId", t->kms ? stc_template_ref(STC_KEY) : cJSON_CreateString("alias/aws/sns"));
+}
+
+/* A binding's resource, unless the file names an existing one. */
+static void stc_tb_bound_resource(stc_tb *t, const stc_resource *r)
+{
+    stc_tb_bound b = stc_tb_binding(t, r);
+    if (b.existing)
+        return;
+    if (b.kind == STC_RES_TOPIC)
+        stc_tb_topic(t, r);
+    else if (b.kind == STC_RES_BUCKET)
+        stc_tb_bucket(t, r);
+    else
+        stc_tb_table(t, r);
 }
 
 /* ---- APIs ----------------------------------------------------------------- */
@@ -1307,7 +1463,21 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
     stc_iam_allow_take(pol, "WriteOwnLogs", "logs:PutLogEvents", stc_template_getatt(lg, "Arn"));
     for (size_t i = 0; i < u->access->naccesses; i++) {
         const stc_access *a = &u->access->accesses[i];
-        stc_iam_grant_resource(pol, &res->resources[a->resource], a->ops, t->kms ? STC_KEY : NULL);
+        const stc_resource *r = &res->resources[a->resource];
+        if (r->binding == STC_BIND_NONE) {
+            stc_iam_grant_resource(pol, r, a->ops, t->kms ? STC_KEY : NULL);
+            continue;
+        }
+        stc_tb_bound b = stc_tb_binding(t, r);
+        cJSON *objects;
+        cJSON *arn = stc_tb_bound_arn(r, &b, &objects);
+        /* A bucket's delete looks the object up first (stc_runtime.JsonBucket). */
+        unsigned ops = a->ops;
+        if (b.kind == STC_RES_BUCKET && (ops & (1u << STC_OP_DELETE)))
+            ops |= 1u << STC_OP_GET;
+        stc_iam_grant_arn(pol, b.kind, r->logical, arn, objects, ops, t->kms && !b.existing ? STC_KEY : NULL);
+        cJSON_Delete(arn);
+        cJSON_Delete(objects);
     }
     stc_tb_trigger_grants(t, u, pol);
     for (size_t i = 0; i < u->access->ninvokes; i++) {
@@ -1353,7 +1523,16 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
     for (size_t i = 0; i < res->nparams; i++) {
         const stc_service_param *sp = &res->params[i];
         cJSON *v;
-        if (sp->type == STC_PARAM_LIST) {
+        const cJSON *json_value = sp->type == STC_PARAM_JSON ? stc_tb_json_value(t, sp) : NULL;
+        if (sp->type == STC_PARAM_BINDING && sp->resource >= 0) {
+            v = stc_tb_binding_env(t, sp);
+        } else if (sp->type == STC_PARAM_BINDING) {
+            continue;
+        } else if (json_value) {
+            char *text = cJSON_PrintUnformatted(json_value);
+            v = cJSON_CreateString(text);
+            free(text);
+        } else if (sp->type == STC_PARAM_LIST) {
             v = cJSON_CreateObject();
             cJSON *j = cJSON_AddArrayToObject(v, "Fn::Join");
             cJSON_AddItemToArray(j, cJSON_CreateString(","));
@@ -1365,7 +1544,8 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
     }
     for (size_t i = 0; i < u->access->naccesses; i++) {
         const stc_resource *r = &res->resources[u->access->accesses[i].resource];
-        cJSON_AddItemToObject(vars, r->env, stc_template_ref(r->logical));
+        if (r->binding == STC_BIND_NONE) /* a binding's name comes through its parameter */
+            cJSON_AddItemToObject(vars, r->env, stc_template_ref(r->logical));
     }
     for (size_t i = 0; i < u->access->ninvokes; i++) {
         const stc_spec_unit *c = stc_spec_unit_find(spec, u->access->invokes[i]);
@@ -1599,15 +1779,24 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
     t.nparams++;
     for (size_t i = 0; i < spec->res->nparams; i++) {
         const stc_service_param *sp = &spec->res->params[i];
+        /* A binding's value is its resource's name; a jdict the file gives
+         * is compiled in: neither is a template parameter. */
+        if (sp->type == STC_PARAM_BINDING || (sp->type == STC_PARAM_JSON && stc_tb_json_value(&t, sp)))
+            continue;
         cJSON *o = cJSON_AddObjectToObject(params, sp->logical);
         t.nparams++;
         cJSON_AddStringToObject(o, "Type", stc_param_type_cfn(sp->type));
-        char *pd = stc_xasprintf("__init__ parameter %s: %s%s", sp->name, sp->py_type,
+        char *pd = stc_xasprintf("__init__ parameter %s: %s%s", sp->name,
+                                 sp->type == STC_PARAM_JSON ? "jdict (a JSON object, as text)" : sp->py_type,
                                  sp->default_value ? "" : " (required)");
         cJSON_AddStringToObject(o, "Description", pd);
         free(pd);
         if (sp->default_value)
             cJSON_AddStringToObject(o, "Default", sp->default_value);
+        if (sp->type == STC_PARAM_JSON) {
+            cJSON_AddStringToObject(o, "AllowedPattern", "^\\s*\\{[\\s\\S]*\\}\\s*$");
+            cJSON_AddStringToObject(o, "ConstraintDescription", "a JSON object");
+        }
     }
 
     t.resources = cJSON_AddObjectToObject(t.root, "Resources");
@@ -1623,7 +1812,9 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
         stc_tb_key(&t);
     for (size_t i = 0; i < spec->res->nresources; i++) {
         const stc_resource *r = &spec->res->resources[i];
-        if (r->kind == STC_RES_TABLE)
+        if (r->binding != STC_BIND_NONE)
+            stc_tb_bound_resource(&t, r);
+        else if (r->kind == STC_RES_TABLE)
             stc_tb_table(&t, r);
         else if (r->kind == STC_RES_BUCKET)
             stc_tb_bucket(&t, r);
@@ -1664,8 +1855,19 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
     }
     for (size_t i = 0; i < spec->res->nresources; i++) {
         const stc_resource *r = &spec->res->resources[i];
-        char *on = stc_xasprintf("%s%s", r->logical, r->kind == STC_RES_QUEUE ? "Url" : "Name");
-        char *od = stc_xasprintf("%s of self.%s", r->kind == STC_RES_QUEUE ? "URL of the queue" : r->kind == STC_RES_TABLE ? "name of the table" : "name of the bucket", r->attr);
+        stc_resource_kind kind = r->kind;
+        if (r->binding != STC_BIND_NONE) {
+            stc_tb_bound b = stc_tb_binding(&t, r);
+            if (b.existing)
+                continue;
+            kind = b.kind;
+        }
+        char *on = stc_xasprintf("%s%s", r->logical, kind == STC_RES_QUEUE ? "Url" : kind == STC_RES_TOPIC ? "Arn" : "Name");
+        char *od = stc_xasprintf("%s of self.%s", kind == STC_RES_QUEUE   ? "URL of the queue"
+                                                  : kind == STC_RES_TOPIC ? "ARN of the topic"
+                                                  : kind == STC_RES_TABLE ? "name of the table"
+                                                                          : "name of the bucket",
+                                 r->attr);
         stc_tb_output(&t, on, od, stc_template_ref(r->logical));
         free(on);
         free(od);
@@ -1791,6 +1993,11 @@ stc_config *stc_template_load_config(const stc_service *svc, const char *mode, c
     free(path);
     /* Triggers name units and resources: check them against the service. */
     if (c && c->triggers && !stc_triggers_check(c->triggers, svc->units, svc->nunits, svc->resources, d)) {
+        stc_config_free(c);
+        return NULL;
+    }
+    /* Bindings name __init__ parameters and resources: check them too. */
+    if (c && c->bindings && !stc_bindings_check(c->bindings, svc->resources, d)) {
         stc_config_free(c);
         return NULL;
     }

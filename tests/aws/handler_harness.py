@@ -3,6 +3,7 @@
 Run under Debian's python3 by ctest with STC_BIN and STC_TEST_DATA set. Importing
 this module pins the shipped runtime to its in-memory resources and clears any
 STC_* resource variables of the calling environment."""
+import base64
 import json
 import os
 import subprocess
@@ -64,3 +65,46 @@ def cold_import(work, folder):
     sys.path.insert(0, folder)
     import handler
     return handler
+
+
+def http_event(method, route, path, path_params=None, query="", body=None, b64=False):
+    """An API Gateway HTTP API event, payload format version 2.0."""
+    domain = "r2d2c3po.execute-api.eu-west-1.amazonaws.com"
+    event = {
+        "version": "2.0",
+        "routeKey": "%s %s" % (method, route),
+        "rawPath": path,
+        "rawQueryString": query,
+        "cookies": [],
+        "headers": {"accept": "*/*", "content-type": "application/json", "host": domain,
+                    "user-agent": "curl/8.5.0", "x-forwarded-for": "198.51.100.7",
+                    "x-forwarded-port": "443", "x-forwarded-proto": "https"},
+        "requestContext": {
+            "accountId": "123456789012", "apiId": "r2d2c3po", "domainName": domain,
+            "domainPrefix": "r2d2c3po",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
+                     "sourceIp": "198.51.100.7", "userAgent": "curl/8.5.0"},
+            "requestId": "Zq8MbhLtDoEEJmA=", "routeKey": "%s %s" % (method, route),
+            "stage": "$default", "time": "12/Mar/2024:09:15:32 +0000", "timeEpoch": 1710234932000,
+        },
+        "isBase64Encoded": b64,
+    }
+    if query:
+        qsp = {}
+        for part in query.split("&"):
+            k, _, v = part.partition("=")
+            from urllib.parse import unquote_plus
+            k, v = unquote_plus(k), unquote_plus(v)
+            qsp[k] = qsp[k] + "," + v if k in qsp else v  # API Gateway joins repeats with commas
+        event["queryStringParameters"] = qsp
+    if path_params:
+        event["pathParameters"] = path_params
+    if body is not None:
+        event["body"] = base64.b64encode(body.encode()).decode() if b64 else body
+    return event
+
+
+def answer(resp):
+    """(status, decoded JSON body or None)."""
+    body = resp.get("body")
+    return resp["statusCode"], (json.loads(body) if body else None)

@@ -215,15 +215,15 @@ class _ReadOnly(Mapping):
 def _store_for(name):
     """The store a binding names: dynamodb://TABLE a table, s3://BUCKET/PREFIX a
     bucket of JSON values (under the prefix); any other name an in-memory
-    table of that name (local runs, tests)."""
+    table of that name (local runs, tests). JSON objects read back as jdicts."""
     if not isinstance(name, str) or not name:
         raise TypeError("get_mapping wants the store's name (a string), not %r" % (name,))
     if name.startswith("dynamodb://"):
-        return Table(name[len("dynamodb://"):])
+        return Table(name[len("dynamodb://"):], jdicts=True)
     if name.startswith("s3://"):
         bucket, _, prefix = name[len("s3://"):].partition("/")
         return JsonBucket(bucket, prefix)
-    return Table(name)
+    return Table(name, jdicts=True)
 
 
 def _check_key(key, key_type="str"):
@@ -242,10 +242,11 @@ class Table(MutableMapping):
     ("int"). Any JSON value can be stored; reading returns a fresh copy, so
     change it and assign it back to save it."""
 
-    def __init__(self, name, key_type="str"):
+    def __init__(self, name, key_type="str", jdicts=False):
         self.name = name
         self.key_type = key_type
         self._aws = mode() == "aws"
+        self._loads = (lambda text: json.loads(text, object_hook=jdict)) if jdicts else json.loads
         if not self._aws:
             self._data = _tables.setdefault(name, {})
 
@@ -264,11 +265,11 @@ class Table(MutableMapping):
         if not self._aws:
             if key not in self._data:
                 raise KeyError(key)
-            return json.loads(self._data[key])
+            return self._loads(self._data[key])
         got = _client("dynamodb").get_item(TableName=self.name, Key=k, ConsistentRead=True)
         if "Item" not in got:
             raise KeyError(key)
-        return json.loads(got["Item"]["value"]["S"])
+        return self._loads(got["Item"]["value"]["S"])
 
     def __setitem__(self, key, value):
         k = self._key(key)
@@ -412,7 +413,8 @@ class Bucket(MutableMapping):
 
 class JsonBucket(Bucket):
     """An S3 bucket as a MutableMapping[str, JSON value] (a binding backed by a
-    bucket): each value is an object holding its JSON text, under `prefix`."""
+    bucket): each value is an object holding its JSON text, under `prefix`;
+    objects read back as jdicts."""
 
     def __init__(self, name, prefix=""):
         Bucket.__init__(self, name)
@@ -423,7 +425,7 @@ class JsonBucket(Bucket):
 
     def __getitem__(self, key):
         _check_key(key)
-        return json.loads(Bucket.__getitem__(self, self.prefix + key).decode("utf-8"))
+        return json.loads(Bucket.__getitem__(self, self.prefix + key).decode("utf-8"), object_hook=jdict)
 
     def __setitem__(self, key, value):
         _check_key(key)
