@@ -197,7 +197,8 @@ int stc_file_read(const char *path, char **out, size_t *len, char **err)
     return 0;
 }
 
-int stc_file_write_atomic(const char *path, const char *data, size_t len, char **err)
+/* Write data to a new temporary file beside path, synced; its name in *tmp_out. */
+static int stc_write_temp(const char *path, const char *data, size_t len, char **tmp_out, char **err)
 {
     char *tmp = stc_xasprintf("%s.stc-XXXXXX", path);
     int fd = mkstemp(tmp);
@@ -222,10 +223,7 @@ int stc_file_write_atomic(const char *path, const char *data, size_t len, char *
         fd = -1;
         goto fail;
     }
-    fd = -1;
-    if (rename(tmp, path) != 0)
-        goto fail;
-    free(tmp);
+    *tmp_out = tmp;
     return 0;
 fail:
     *err = stc_xasprintf("cannot write '%s': %s", path, strerror(errno));
@@ -234,6 +232,59 @@ fail:
     unlink(tmp);
     free(tmp);
     return -1;
+}
+
+int stc_file_write_atomic(const char *path, const char *data, size_t len, char **err)
+{
+    char *tmp = NULL;
+    if (stc_write_temp(path, data, len, &tmp, err) != 0)
+        return -1;
+    if (rename(tmp, path) != 0) {
+        *err = stc_xasprintf("cannot write '%s': %s", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+int stc_files_create(const char *const *paths, const char *const *data, const size_t *lens, size_t n, char **err)
+{
+    struct stat st;
+    for (size_t i = 0; i < n; i++)
+        if (lstat(paths[i], &st) == 0) {
+            *err = stc_xasprintf("'%s' exists already: nothing was written (remove it, or choose another name)",
+                                 paths[i]);
+            return -2;
+        }
+    char **tmp = stc_xcalloc(n + 1, sizeof *tmp);
+    size_t placed = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (stc_write_temp(paths[i], data[i], lens[i], &tmp[i], err) != 0)
+            rc = -1;
+    /* link() puts each in place and fails when the name exists meanwhile:
+     * nothing is ever replaced. */
+    for (; rc == 0 && placed < n; placed++)
+        if (link(tmp[placed], paths[placed]) != 0) {
+            rc = errno == EEXIST ? -2 : -1;
+            *err = rc == -2 ? stc_xasprintf("'%s' exists already: nothing was written (remove it, or choose "
+                                            "another name)",
+                                            paths[placed])
+                            : stc_xasprintf("cannot write '%s': %s", paths[placed], strerror(errno));
+            break;
+        }
+    if (rc != 0)
+        for (size_t i = 0; i < placed; i++)
+            unlink(paths[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (tmp[i])
+            unlink(tmp[i]);
+        free(tmp[i]);
+    }
+    free(tmp);
+    return rc;
 }
 
 int stc_utf8_decode(const char *s, size_t n, uint32_t *cp)

@@ -55,6 +55,13 @@ int stc_file_read(const char *path, char **out, size_t *len, char **err);
  * behind (the temporary is removed) and *err is set as above. */
 int stc_file_write_atomic(const char *path, const char *data, size_t len, char **err);
 
+/* Create n new files, all or none: paths[i] gets lens[i] bytes of data[i].
+ * None may exist: each is written and synced beside its name first, then
+ * linked into place (link() never replaces a name); on any error every file
+ * already placed is removed. Returns 0; -2 with *err when a file exists; -1
+ * with *err when one cannot be written. */
+int stc_files_create(const char *const *paths, const char *const *data, const size_t *lens, size_t n, char **err);
+
 /* True when `s` (length n) is valid UTF-8. On false, *bad_offset is the
  * byte offset of the first invalid sequence. */
 bool stc_utf8_valid(const char *s, size_t n, size_t *bad_offset);

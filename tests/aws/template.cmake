@@ -21,3 +21,4 @@ stc_add_script_test(bindings_handler_test /usr/bin/python3 ${CMAKE_CURRENT_SOURC
 stc_add_unit_test(bindings_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/bindings_test.c LIBS stc_core)
 target_include_directories(bindings_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 stc_add_script_test(bindings_cli ${CMAKE_CURRENT_SOURCE_DIR}/bindings_cli.sh)
+stc_add_script_test(new_crud_test /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/new_crud_test.py)
