@@ -362,6 +362,22 @@ static void stc_cfg_settings(stc_cfg_ctx *x, const yaml_node_t *map, const char 
     }
 }
 
+/* The mode a key of a modes: section names, or -1 (STC523 at the key). */
+static int stc_cfg_mode_of(stc_cfg_ctx *x, const yaml_node_t *k, const char *where)
+{
+    const char *name = stc_scalar(k);
+    int mi = stc_config_mode_index(x->sc, name);
+    if (mi < 0) {
+        const char *close = stc_closest(name, (const char *const *)x->sc->modes, x->sc->nmodes);
+        stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC523", "unknown mode '%s' in '%s'", name, where);
+        if (close)
+            stc_diag_set_hint(dg, "did you mean '%s'? the modes are dev, test, stage and prod", close);
+        else
+            stc_diag_set_hint(dg, "the modes are dev, test, stage and prod");
+    }
+    return mi;
+}
+
 /* modes: {dev: {...}, prod: {...}}; the selected mode's settings go to `layer`. */
 static void stc_cfg_modes(stc_cfg_ctx *x, const yaml_node_t *map, const char *where, const stc_unit_info *unit,
                           long unit_index, stc_layer_val *layer)
@@ -373,16 +389,9 @@ static void stc_cfg_modes(stc_cfg_ctx *x, const yaml_node_t *map, const char *wh
         const char *name = stc_scalar(k);
         if (!name)
             continue;
-        int mi = stc_config_mode_index(x->sc, name);
-        if (mi < 0) {
-            const char *close = stc_closest(name, (const char *const *)x->sc->modes, x->sc->nmodes);
-            stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC523", "unknown mode '%s' in '%s'", name, where);
-            if (close)
-                stc_diag_set_hint(dg, "did you mean '%s'? the modes are dev, test, stage and prod", close);
-            else
-                stc_diag_set_hint(dg, "the modes are dev, test, stage and prod");
+        int mi = stc_cfg_mode_of(x, k, where);
+        if (mi < 0)
             continue;
-        }
         char *sub = stc_xasprintf("%s.%s", where, name);
         stc_cfg_settings(x, v, sub, unit, unit_index, mi, mi == x->mode ? layer : NULL, NULL);
         free(sub);
@@ -586,63 +595,49 @@ static void stc_cfg_binding_set(stc_cfg_ctx *x, stc_binding_cfg *b, int mode, co
     }
 }
 
-/* One binding's mapping: its settings for every mode first, then modes:. */
-static void stc_cfg_binding(stc_cfg_ctx *x, const yaml_node_t *map, const char *where, stc_binding_cfg *b)
+/* The settings of one binding in one mapping: for every mode (mode -1, where
+ * `modes:` may come too: *modes_out), or for one mode. */
+static void stc_cfg_binding_map(stc_cfg_ctx *x, const yaml_node_t *map, const char *where, stc_binding_cfg *b,
+                                int mode, const yaml_node_t **modes_out)
 {
     if (!stc_cfg_expect_map(x, map, where))
         return;
-    const yaml_node_t *modes = NULL;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
         const char *key = stc_scalar(k);
         if (!key)
             continue;
-        if (strcmp(key, "modes") == 0) {
-            modes = v;
+        if (modes_out && strcmp(key, "modes") == 0) {
+            *modes_out = v;
         } else if (strcmp(key, "store") == 0 || strcmp(key, "existing") == 0 || strcmp(key, "value") == 0) {
-            stc_cfg_binding_set(x, b, -1, key, v, where);
+            stc_cfg_binding_set(x, b, mode, key, v, where);
         } else {
-            const char *close = stc_closest(key, binding_keys, STC_ARRAY_LEN(binding_keys));
+            const char *close = stc_closest(key, binding_keys, STC_ARRAY_LEN(binding_keys) - !modes_out);
             stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC521", "unknown setting '%s' in '%s'", key, where);
             if (close)
                 stc_diag_set_hint(dg, "did you mean '%s'?", close);
             else
-                stc_diag_set_hint(dg, "a binding takes store, existing, value and modes");
+                stc_diag_set_hint(dg, "a binding takes store, existing and value%s", modes_out ? ", and modes" : "");
         }
     }
+}
+
+/* One binding: its settings for every mode first, then modes:. */
+static void stc_cfg_binding(stc_cfg_ctx *x, const yaml_node_t *map, const char *where, stc_binding_cfg *b)
+{
+    const yaml_node_t *modes = NULL;
+    stc_cfg_binding_map(x, map, where, b, -1, &modes);
     if (!modes)
         return;
     char *mw = stc_xasprintf("%s.modes", where);
     if (stc_cfg_expect_map(x, modes, mw)) {
         for (yaml_node_pair_t *p = modes->data.mapping.pairs.start; p < modes->data.mapping.pairs.top; p++) {
             yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
-            const char *name = stc_scalar(k);
-            if (!name)
+            int mi = stc_scalar(k) ? stc_cfg_mode_of(x, k, mw) : -1;
+            if (mi < 0)
                 continue;
-            int mi = stc_config_mode_index(x->sc, name);
-            if (mi < 0) {
-                stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC523", "unknown mode '%s' in '%s'", name, mw);
-                stc_diag_set_hint(dg, "the modes are dev, test, stage and prod");
-                continue;
-            }
-            char *sub = stc_xasprintf("%s.%s", mw, name);
-            if (stc_cfg_expect_map(x, v, sub)) {
-                for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
-                    yaml_node_t *kk = stc_cfg_node(x, q->key), *vv = stc_cfg_node(x, q->value);
-                    const char *key = stc_scalar(kk);
-                    if (key && (strcmp(key, "store") == 0 || strcmp(key, "existing") == 0 || strcmp(key, "value") == 0)) {
-                        stc_cfg_binding_set(x, b, mi, key, vv, sub);
-                    } else if (key) {
-                        const char *close = stc_closest(key, binding_keys, 3);
-                        stc_diag *dg = stc_cfg_diag(x, kk, STC_SEV_ERROR, "STC521", "unknown setting '%s' in '%s'",
-                                                    key, sub);
-                        if (close)
-                            stc_diag_set_hint(dg, "did you mean '%s'?", close);
-                        else
-                            stc_diag_set_hint(dg, "a binding takes store, existing and value per mode");
-                    }
-                }
-            }
+            char *sub = stc_xasprintf("%s.%s", mw, stc_scalar(k));
+            stc_cfg_binding_map(x, v, sub, b, mi, NULL);
             free(sub);
         }
     }

@@ -149,6 +149,28 @@ typedef struct stc_an {
     size_t cur_unit;
 } stc_an;
 
+/* A new resource for self.<attr>: its logical id and environment variable
+ * from the name and kind, its annotation the text at `text` (the annotation
+ * or the binding call), declared at `at`. */
+static stc_resource *stc_resource_add(stc_an *a, const char *attr, stc_resource_kind kind, stc_pos text,
+                                      const char *key_type, stc_pos at)
+{
+    stc_resources *r = a->r;
+    r->resources = stc_xrealloc(r->resources, (r->nresources + 1) * sizeof *r->resources);
+    stc_resource *rs = &r->resources[r->nresources++];
+    memset(rs, 0, sizeof *rs);
+    rs->attr = stc_xstrdup(attr);
+    rs->kind = kind;
+    char *camel = stc_resources_camel(attr);
+    rs->logical = stc_xasprintf("%s%s", camel, kind_suffix[kind]);
+    free(camel);
+    rs->env = stc_upper(kind_env[kind], attr);
+    rs->annotation = stc_module_text(a->m, text);
+    rs->key_type = key_type ? stc_xstrdup(key_type) : NULL;
+    rs->pos = at;
+    return rs;
+}
+
 typedef enum { USE_LOAD, USE_STORE, USE_DEL, USE_AUG } stc_use;
 
 static void stc_an_visit(stc_an *a, const stc_node *n, stc_use use);
@@ -692,19 +714,7 @@ static void stc_declare_resource(stc_an *a, const stc_node *target, const stc_no
             stc_diag_set_hint(dg, "initialize it with {} (or Queue()) and load data with a function");
         }
     }
-    stc_resources *r = a->r;
-    r->resources = stc_xrealloc(r->resources, (r->nresources + 1) * sizeof *r->resources);
-    stc_resource *rs = &r->resources[r->nresources++];
-    memset(rs, 0, sizeof *rs);
-    rs->attr = stc_xstrdup(attr);
-    rs->kind = kind;
-    char *camel = stc_resources_camel(attr);
-    rs->logical = stc_xasprintf("%s%s", camel, kind_suffix[kind]);
-    free(camel);
-    rs->env = stc_upper(kind_env[kind], attr);
-    rs->annotation = stc_module_text(a->m, ann->pos);
-    rs->key_type = key_type ? stc_xstrdup(key_type) : NULL;
-    rs->pos = target->pos;
+    stc_resource_add(a, attr, kind, ann->pos, key_type, target->pos);
 }
 
 static bool stc_declares_resource(const stc_node *ann)
@@ -843,20 +853,9 @@ static void stc_declare_binding(stc_an *a, const stc_node *target, const stc_nod
         return;
     }
     stc_resource_kind kind = b == STC_BIND_CHANNEL ? STC_RES_TOPIC : STC_RES_STORE;
-    r->resources = stc_xrealloc(r->resources, (r->nresources + 1) * sizeof *r->resources);
-    stc_resource *rs = &r->resources[r->nresources++];
-    memset(rs, 0, sizeof *rs);
-    rs->attr = stc_xstrdup(attr);
-    rs->kind = kind;
-    char *camel = stc_resources_camel(attr);
-    rs->logical = stc_xasprintf("%s%s", camel, kind_suffix[kind]);
-    free(camel);
-    rs->env = stc_upper(kind_env[kind], attr);
-    rs->annotation = stc_module_text(a->m, call->pos);
-    rs->key_type = kind == STC_RES_STORE ? stc_xstrdup("str") : NULL;
+    stc_resource *rs = stc_resource_add(a, attr, kind, call->pos, kind == STC_RES_STORE ? "str" : NULL, target->pos);
     rs->binding = b;
     rs->param = stc_xstrdup(arg->id);
-    rs->pos = target->pos;
 }
 
 static void stc_init_stmts(stc_an *a, const stc_list *body)
@@ -986,6 +985,20 @@ static char *stc_norm_annotation(const char *ann)
     return norm;
 }
 
+/* A service parameter from __init__ parameter p (the strings are taken). */
+static void stc_push_param(stc_an *a, const stc_param *p, stc_param_type t, char *py_type, char *dflt)
+{
+    stc_service_param *sp = &a->r->params[a->r->nparams++];
+    sp->name = stc_xstrdup(p->name);
+    sp->logical = stc_resources_camel(p->name);
+    sp->env = stc_upper("STC_PARAM_", p->name);
+    sp->type = t;
+    sp->py_type = py_type;
+    sp->default_value = dflt;
+    sp->resource = -1;
+    sp->pos = p->pos;
+}
+
 /* A parameter a binding names: no template parameter; its value is the
  * bound resource's name (and a channel's configuration). False when its
  * annotation does not fit (STC515). */
@@ -1012,15 +1025,7 @@ static bool stc_binding_param(stc_an *a, const stc_param *p, stc_binding b)
         free(norm);
         return false;
     }
-    stc_service_param *sp = &a->r->params[a->r->nparams++];
-    sp->name = stc_xstrdup(p->name);
-    sp->logical = stc_resources_camel(p->name);
-    sp->env = stc_upper("STC_PARAM_", p->name);
-    sp->type = STC_PARAM_BINDING;
-    sp->py_type = norm;
-    sp->default_value = dflt;
-    sp->resource = -1;
-    sp->pos = p->pos;
+    stc_push_param(a, p, STC_PARAM_BINDING, norm, dflt);
     return true;
 }
 
@@ -1053,15 +1058,7 @@ static void stc_init_params(stc_an *a, const stc_method *init)
                     free(norm);
                     continue;
                 }
-                stc_service_param *sp = &r->params[r->nparams++];
-                sp->name = stc_xstrdup(p->name);
-                sp->logical = stc_resources_camel(p->name);
-                sp->env = stc_upper("STC_PARAM_", p->name);
-                sp->type = STC_PARAM_JSON;
-                sp->py_type = norm;
-                sp->default_value = dflt;
-                sp->resource = -1;
-                sp->pos = p->pos;
+                stc_push_param(a, p, STC_PARAM_JSON, norm, dflt);
                 continue;
             }
             if (!strcmp(norm, "str"))
@@ -1104,15 +1101,7 @@ static void stc_init_params(stc_an *a, const stc_method *init)
             free(ty);
             continue;
         }
-        stc_service_param *sp = &r->params[r->nparams++];
-        sp->name = stc_xstrdup(p->name);
-        sp->logical = stc_resources_camel(p->name);
-        sp->env = stc_upper("STC_PARAM_", p->name);
-        sp->type = t;
-        sp->py_type = ty;
-        sp->default_value = dflt;
-        sp->resource = -1;
-        sp->pos = p->pos;
+        stc_push_param(a, p, t, ty, dflt);
     }
 }
 

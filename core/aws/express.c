@@ -39,16 +39,28 @@ typedef struct stc_xgraph {
     const cJSON *states; /* the States object */
     const cJSON **node;  /* its states, in order */
     size_t n;
+    int64_t *dist; /* filled by stc_xgraph_paths */
+    long *prev;
 } stc_xgraph;
 
-static void stc_xgraph_init(stc_xgraph *g, const cJSON *states)
+/* The graph of machine's States; release with stc_xgraph_close. */
+static void stc_xgraph_open(stc_xgraph *g, const cJSON *machine)
 {
-    g->states = states;
-    g->n = (size_t)cJSON_GetArraySize(states);
+    g->states = cJSON_GetObjectItemCaseSensitive(machine, "States");
+    g->n = (size_t)cJSON_GetArraySize(g->states);
     g->node = stc_xcalloc(g->n + 1, sizeof *g->node);
+    g->dist = stc_xcalloc(g->n + 1, sizeof *g->dist);
+    g->prev = stc_xcalloc(g->n + 1, sizeof *g->prev);
     size_t i = 0;
     const cJSON *s;
-    cJSON_ArrayForEach(s, states) g->node[i++] = s;
+    cJSON_ArrayForEach(s, g->states) g->node[i++] = s;
+}
+
+static void stc_xgraph_close(stc_xgraph *g)
+{
+    free(g->node);
+    free(g->dist);
+    free(g->prev);
 }
 
 static long stc_xgraph_index(const stc_xgraph *g, const char *name)
@@ -125,10 +137,12 @@ static size_t stc_xgraph_next(const stc_xgraph *g, const cJSON *s, long *out, si
 }
 
 /* Dijkstra from `from` over the states, a state costing its sleep; `skip`
- * (or -1) is never entered. dist[i]: the least sleep before entering i;
- * prev[i]: the state before i on that path (-1 at the start). */
-static void stc_xgraph_paths(const stc_xgraph *g, long from, long skip, int64_t *dist, long *prev)
+ * (or -1) is never entered. g->dist[i]: the least sleep before entering i;
+ * g->prev[i]: the state before i on that path (-1 at the start). */
+static void stc_xgraph_paths(stc_xgraph *g, long from, long skip)
 {
+    int64_t *dist = g->dist;
+    long *prev = g->prev;
     bool *done = stc_xcalloc(g->n + 1, sizeof *done);
     int64_t *cost = stc_xcalloc(g->n + 1, sizeof *cost);
     for (size_t i = 0; i < g->n; i++) {
@@ -166,21 +180,29 @@ static void stc_xgraph_paths(const stc_xgraph *g, long from, long skip, int64_t 
 
 /* The least sleep from the start of a machine (or branch) to a successful
  * end; STC_NO_PATH when it cannot end successfully. */
+/* After paths from the start: the successful end reached with the least
+ * sleep (-1 if none), that sleep in *best (STC_NO_PATH if none). */
+static long stc_xgraph_best_end(const stc_xgraph *g, int64_t *best)
+{
+    long end = -1;
+    *best = STC_NO_PATH;
+    for (size_t i = 0; i < g->n; i++)
+        if (g->dist[i] != STC_NO_PATH && stc_state_succeeds(g->node[i]) &&
+            g->dist[i] + stc_state_sleep(g->node[i]) < *best) {
+            *best = g->dist[i] + stc_state_sleep(g->node[i]);
+            end = (long)i;
+        }
+    return end;
+}
+
 static int64_t stc_machine_min_sleep(const cJSON *machine)
 {
     stc_xgraph g;
-    stc_xgraph_init(&g, cJSON_GetObjectItemCaseSensitive(machine, "States"));
-    int64_t *dist = stc_xcalloc(g.n + 1, sizeof *dist);
-    long *prev = stc_xcalloc(g.n + 1, sizeof *prev);
-    stc_xgraph_paths(&g, stc_xgraph_index(&g, stc_xstr(machine, "StartAt")), -1, dist, prev);
-    int64_t best = STC_NO_PATH;
-    for (size_t i = 0; i < g.n; i++)
-        if (dist[i] != STC_NO_PATH && stc_state_succeeds(g.node[i]) &&
-            dist[i] + stc_state_sleep(g.node[i]) < best)
-            best = dist[i] + stc_state_sleep(g.node[i]);
-    free(dist);
-    free(prev);
-    free(g.node);
+    stc_xgraph_open(&g, machine);
+    stc_xgraph_paths(&g, stc_xgraph_index(&g, stc_xstr(machine, "StartAt")), -1);
+    int64_t best;
+    stc_xgraph_best_end(&g, &best);
+    stc_xgraph_close(&g);
     return best;
 }
 
@@ -256,18 +278,11 @@ static void stc_xcheck_total(stc_xcheck *x)
 {
     const cJSON *asl = x->wf->asl;
     stc_xgraph g;
-    stc_xgraph_init(&g, cJSON_GetObjectItemCaseSensitive(asl, "States"));
-    int64_t *dist = stc_xcalloc(g.n + 1, sizeof *dist);
-    long *prev = stc_xcalloc(g.n + 1, sizeof *prev);
-    stc_xgraph_paths(&g, stc_xgraph_index(&g, stc_xstr(asl, "StartAt")), -1, dist, prev);
-    long end = -1;
-    int64_t best = STC_NO_PATH;
-    for (size_t i = 0; i < g.n; i++)
-        if (dist[i] != STC_NO_PATH && stc_state_succeeds(g.node[i]) &&
-            dist[i] + stc_state_sleep(g.node[i]) < best) {
-            best = dist[i] + stc_state_sleep(g.node[i]);
-            end = (long)i;
-        }
+    stc_xgraph_open(&g, asl);
+    stc_xgraph_paths(&g, stc_xgraph_index(&g, stc_xstr(asl, "StartAt")), -1);
+    int64_t best;
+    long end = stc_xgraph_best_end(&g, &best);
+    const long *prev = g.prev;
     if (end >= 0 && best >= STC_EXPRESS_MAX_SECONDS) {
         /* Walk the path forward: the state where the sum reaches the limit. */
         size_t len = 0;
@@ -293,9 +308,7 @@ static void stc_xcheck_total(stc_xcheck *x)
                                  x->wf->method->name, x->modes, (long long)best);
         stc_xhint_standard(dg, x->wf->method->name);
     }
-    free(dist);
-    free(prev);
-    free(g.node);
+    stc_xgraph_close(&g);
 }
 
 /* A loop that runs forever: each execution runs up to `bound` rounds (the
@@ -306,9 +319,7 @@ static void stc_xcheck_forever(stc_xcheck *x)
 {
     const cJSON *asl = x->wf->asl;
     stc_xgraph g;
-    stc_xgraph_init(&g, cJSON_GetObjectItemCaseSensitive(asl, "States"));
-    int64_t *dist = stc_xcalloc(g.n + 1, sizeof *dist);
-    long *prev = stc_xcalloc(g.n + 1, sizeof *prev);
+    stc_xgraph_open(&g, asl);
     for (size_t i = 0; i < g.n; i++) {
         /* "Prepare new execution": {"at": <head>, ...} -> the restart Task. */
         const cJSON *params = cJSON_GetObjectItemCaseSensitive(g.node[i], "Parameters");
@@ -325,8 +336,8 @@ static void stc_xcheck_forever(stc_xcheck *x)
         long body = stc_xgraph_index(&g, stc_xstr(g.node[head], "Default"));
         if (!cJSON_IsNumber(bound) || body < 0)
             continue;
-        stc_xgraph_paths(&g, body, (long)i, dist, prev);
-        int64_t round = dist[head];
+        stc_xgraph_paths(&g, body, (long)i);
+        int64_t round = g.dist[head];
         if (round == STC_NO_PATH)
             continue;
         int64_t total = round * (int64_t)bound->valuedouble;
@@ -341,9 +352,7 @@ static void stc_xcheck_forever(stc_xcheck *x)
         stc_diag_set_hint(dg, "a workflow that runs forever belongs in a Standard workflow "
                               "(workflow_type: standard)");
     }
-    free(dist);
-    free(prev);
-    free(g.node);
+    stc_xgraph_close(&g);
 }
 
 /* "in mode prod", "in modes stage and prod", "in every mode". */

@@ -6,29 +6,8 @@
 # template parameter and as a configured value), and simulate --run-local
 # runs the module unchanged (caios imports, get_mapping, get_channel, jdict).
 # FAILS when cfn-lint is missing.
-set -u
-: "${STC_BIN:?}" "${STC_TEST_DATA:?}"
-if ! command -v cfn-lint >/dev/null 2>&1; then
-    echo "FAIL: cfn-lint is not on PATH (pip install cfn-lint)" >&2
-    exit 1
-fi
-ex="$STC_TEST_DATA/../examples"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-expect() { # expect CODE DESCRIPTION -- command...
-    local want=$1 what=$2; shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL: $what: exit $got, expected $want" >&2
-        cat "$tmp/err" >&2
-        fail=1
-    fi
-}
-py() { # py DESCRIPTION PYTHON: run on $tmp/out loaded as d
-    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$tmp/out" || { echo "FAIL: $1" >&2; fail=1; }
-}
+. "$(dirname "$0")/../cli_lib.sh"
+need_tool cfn-lint "pip install cfn-lint"
 expect 0 "check" -- "$STC_BIN" check "$ex/transactions.py"
 grep -qx ".*transactions.py: 0 errors, 0 warnings" "$tmp/err" || { echo "FAIL: not clean" >&2; cat "$tmp/err" >&2; fail=1; }
 expect 0 "spec" -- "$STC_BIN" spec "$ex/transactions.py"
@@ -42,16 +21,7 @@ u = {x["name"]: x for x in d["units"]}
 assert u["add_transaction"]["resources"][0] == {"name": "_rules", "kind": "store", "access": "read", "operations": ["get"], "line": 31}, u["add_transaction"]["resources"]'
 
 # cfn-lint: the example's own configuration, every mode, YAML and JSON ...
-n=0
-for mode in dev test stage prod; do
-    for fmt in yaml json; do
-        if "$STC_BIN" template "$ex/transactions.py" --mode "$mode" --format "$fmt" >"$tmp/tx-$mode.$fmt" 2>"$tmp/err"; then
-            n=$((n + 1))
-        else
-            echo "FAIL: template --mode $mode --format $fmt" >&2; cat "$tmp/err" >&2; fail=1
-        fi
-    done
-done
+templates "$ex/transactions.py" tx
 # ... and existing resources, a jdict parameter given a value, another backing
 cat >"$tmp/existing.stc.yaml" <<'YAML'
 bindings:

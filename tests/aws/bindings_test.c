@@ -10,11 +10,6 @@
 #include "core/bindings.h"
 #include "core/resources.h"
 
-static stc_service *compile(const char *src)
-{
-    return stc_service_compile_source("svc.py", src, strlen(src), NULL);
-}
-
 static const stc_diag *find(const stc_service *svc, const char *code, int nth)
 {
     for (size_t i = 0; i < svc->diags.count; i++)
@@ -32,21 +27,6 @@ static size_t count(const stc_service *svc, const char *code)
 }
 
 #define B(x) (1u << STC_OP_##x)
-
-static unsigned ops_of(const stc_service *svc, const char *unit, const char *res)
-{
-    const stc_resources *r = svc->resources;
-    for (size_t u = 0; u < r->nunits; u++) {
-        if (strcmp(r->units[u].unit->method->name, unit) != 0)
-            continue;
-        for (size_t i = 0; i < r->units[u].naccesses; i++)
-            if (!strcmp(r->resources[r->units[u].accesses[i].resource].attr, res))
-                return r->units[u].accesses[i].ops;
-        return 0;
-    }
-    fail_msg("no unit %s", unit);
-    return 0;
-}
 
 static const char *const src_bound =
     "from caios.abc.mapping import Mapping\n"
@@ -77,7 +57,7 @@ static const char *const src_bound =
 static void test_analysis(void **state)
 {
     (void)state;
-    stc_service *svc = compile(src_bound);
+    stc_service *svc = tt_compile_text("svc.py", src_bound);
     if (stc_diags_has_errors(&svc->diags))
         stc_diags_print(&svc->diags, stderr, NULL);
     assert_false(stc_diags_has_errors(&svc->diags));
@@ -109,11 +89,11 @@ static void test_analysis(void **state)
     assert_int_equal(r->params[4].type, STC_PARAM_STRING);
     assert_int_equal(r->params[4].resource, -1);
     /* operations, as on a table; the channel sends */
-    assert_int_equal(ops_of(svc, "_read", "_rules"), B(GET));
-    assert_int_equal(ops_of(svc, "_copy", "_rules"), B(GET));
-    assert_int_equal(ops_of(svc, "_copy", "_store"), B(PUT));
-    assert_int_equal(ops_of(svc, "_drop", "_store"), B(DELETE));
-    assert_int_equal(ops_of(svc, "_send", "_mail"), B(SEND));
+    assert_int_equal(tt_ops_of(svc, "_read", "_rules"), B(GET));
+    assert_int_equal(tt_ops_of(svc, "_copy", "_rules"), B(GET));
+    assert_int_equal(tt_ops_of(svc, "_copy", "_store"), B(PUT));
+    assert_int_equal(tt_ops_of(svc, "_drop", "_store"), B(DELETE));
+    assert_int_equal(tt_ops_of(svc, "_send", "_mail"), B(SEND));
     stc_service_free(svc);
 }
 
@@ -121,7 +101,7 @@ static void test_analysis(void **state)
 static void test_mistakes(void **state)
 {
     (void)state;
-    stc_service *svc = compile("from caios.abc.mapping import Mapping\n"
+    stc_service *svc = tt_compile_text("svc.py", "from caios.abc.mapping import Mapping\n"
                                "from caios.abc.mutable_mapping import MutableMapping\n"
                                "from caios.protocol.channel import Channel\n"
                                "class S:\n"
@@ -166,8 +146,8 @@ static void test_mistakes(void **state)
     dg = find(svc, "STC513", 1);
     assert_int_equal(dg->line, 14);
     /* the pop still reads: GET, never DELETE */
-    assert_int_equal(ops_of(svc, "_pop", "_a"), B(GET));
-    assert_int_equal(ops_of(svc, "_write", "_a"), 0);
+    assert_int_equal(tt_ops_of(svc, "_pop", "_a"), B(GET));
+    assert_int_equal(tt_ops_of(svc, "_write", "_a"), 0);
     /* a channel sends, nothing else */
     dg = find(svc, "STC505", 0);
     assert_non_null(dg);
@@ -180,7 +160,7 @@ static void test_mistakes(void **state)
     assert_int_equal(dg->col, 20);
     stc_service_free(svc);
     /* a jdict default that is not an object */
-    svc = compile("class S:\n"
+    svc = tt_compile_text("svc.py", "class S:\n"
                   "    def __init__(self, conf: jdict = [1, 2]):\n"
                   "        self.conf = conf\n");
     dg = find(svc, "STC516", 0);
@@ -207,7 +187,7 @@ static stc_config *load(const stc_service *svc, const char *mode, const char *ya
 static void test_config(void **state)
 {
     (void)state;
-    stc_service *svc = compile(src_bound);
+    stc_service *svc = tt_compile_text("svc.py", src_bound);
     stc_diags d = STC_DIAGS_INIT;
     /* every mode, then one mode overriding it */
     stc_config *c = load(svc, "dev",
@@ -303,14 +283,6 @@ static cJSON *build(stc_service *svc, const char *mode, const char *yaml, stc_te
     return t;
 }
 
-static void assert_text(const cJSON *v, const char *want)
-{
-    assert_non_null(v);
-    char *got = tt_res_text(v);
-    assert_string_equal(got, want);
-    free(got);
-}
-
 static const cJSON *env_of(const cJSON *t, const char *fn, const char *var)
 {
     return cJSON_GetObjectItem(cJSON_GetObjectItem(tt_prop(t, fn, "Environment"), "Variables"), var);
@@ -320,7 +292,7 @@ static const cJSON *env_of(const cJSON *t, const char *fn, const char *var)
 static void test_template_created(void **state)
 {
     (void)state;
-    stc_service *svc = compile(src_bound);
+    stc_service *svc = tt_compile_text("svc.py", src_bound);
     stc_template_parts parts;
     stc_config *cfg;
     cJSON *t = build(svc, "dev", "bindings:\n  store: {store: bucket}\n", &parts, &cfg);
@@ -339,10 +311,10 @@ static void test_template_created(void **state)
     assert_string_equal(cJSON_GetObjectItem(limits, "AllowedPattern")->valuestring, "^\\s*\\{[\\s\\S]*\\}\\s*$");
     assert_non_null(cJSON_GetObjectItem(params, "Region"));
     /* what each function's environment gets, every function */
-    assert_text(env_of(t, "ReadFunction", "STC_PARAM_RULES"), "!Sub dynamodb://${RulesStore}");
-    assert_text(env_of(t, "ReadFunction", "STC_PARAM_STORE"), "!Sub s3://${StoreStore}/");
-    assert_text(env_of(t, "ReadFunction", "STC_PARAM_MAIL"), "!Sub {\"sender\":\"a@b.c\",\"topic\":\"${MailTopic}\"}");
-    assert_text(env_of(t, "ReadFunction", "STC_PARAM_LIMITS"), "!Ref Limits");
+    tt_assert_text(env_of(t, "ReadFunction", "STC_PARAM_RULES"), "!Sub dynamodb://${RulesStore}");
+    tt_assert_text(env_of(t, "ReadFunction", "STC_PARAM_STORE"), "!Sub s3://${StoreStore}/");
+    tt_assert_text(env_of(t, "ReadFunction", "STC_PARAM_MAIL"), "!Sub {\"sender\":\"a@b.c\",\"topic\":\"${MailTopic}\"}");
+    tt_assert_text(env_of(t, "ReadFunction", "STC_PARAM_LIMITS"), "!Ref Limits");
     assert_null(env_of(t, "ReadFunction", "STC_STORE__RULES")); /* no resource variable for a binding */
     /* least privilege follows the bindings */
     TT_ASSERT_PERMS(t, "ReadFunctionRole", "logs:CreateLogStream ReadFunctionLogGroup.Arn",
@@ -356,7 +328,7 @@ static void test_template_created(void **state)
                     "s3:GetObject !Sub ${StoreStore.Arn}/*");
     TT_ASSERT_PERMS(t, "SendFunctionRole", "logs:CreateLogStream SendFunctionLogGroup.Arn",
                     "logs:PutLogEvents SendFunctionLogGroup.Arn", "sns:Publish !Ref MailTopic");
-    assert_text(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "Outputs"), "MailTopicArn"), "Value"),
+    tt_assert_text(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "Outputs"), "MailTopicArn"), "Value"),
                 "!Ref MailTopic");
     cJSON_Delete(t);
     stc_config_free(cfg);
@@ -369,7 +341,7 @@ static void test_template_created(void **state)
 static void test_template_existing(void **state)
 {
     (void)state;
-    stc_service *svc = compile(src_bound);
+    stc_service *svc = tt_compile_text("svc.py", src_bound);
     stc_template_parts parts;
     stc_config *cfg;
     const char *yaml = "bindings:\n"
@@ -408,7 +380,7 @@ static void test_template_existing(void **state)
     stc_template_parts_free(&parts);
     /* created in prod: the customer key encrypts the topic; publishing may use it through SNS */
     t = build(svc, "prod", "", &parts, &cfg);
-    assert_text(tt_prop(t, "MailTopic", "KmsMasterKeyId"), "!Ref DataKey");
+    tt_assert_text(tt_prop(t, "MailTopic", "KmsMasterKeyId"), "!Ref DataKey");
     char *perms = tt_role_perms(t, "SendFunctionRole");
     assert_non_null(strstr(perms, "kms:Decrypt DataKey.Arn"));
     assert_non_null(strstr(perms, "kms:GenerateDataKey DataKey.Arn"));
@@ -448,7 +420,7 @@ static void test_example(void **state)
         assert_null(strstr(perms, "s3:DeleteObject !Sub ${RulesStore"));
         free(perms);
     }
-    assert_text(env_of(t, "NotifyFunction", "STC_PARAM_NOTIFICATION_MAIL"),
+    tt_assert_text(env_of(t, "NotifyFunction", "STC_PARAM_NOTIFICATION_MAIL"),
                 "!Sub {\"sender\":\"alerts@example.com\",\"topic\":\"${EmailChannelTopic}\"}");
     cJSON_Delete(t);
     stc_template_parts_free(&parts);

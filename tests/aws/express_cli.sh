@@ -4,45 +4,17 @@
 # throttling, logging, the Express nested child), diff between modes that
 # switch a workflow's type, the simulator's 5-minute limit, and check.
 # FAILS when cfn-lint is missing.
-set -u
-: "${STC_BIN:?}" "${STC_TEST_DATA:?}"
-if ! command -v cfn-lint >/dev/null 2>&1; then
-    echo "FAIL: cfn-lint is not on PATH (pip install cfn-lint)" >&2
-    exit 1
-fi
+. "$(dirname "$0")/../cli_lib.sh"
+need_tool cfn-lint "pip install cfn-lint"
 data="$STC_TEST_DATA/aws/data"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-expect() { # expect CODE DESCRIPTION -- command...
-    local want=$1 what=$2; shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL: $what: exit $got, expected $want" >&2
-        cat "$tmp/err" >&2
-        fail=1
-    fi
-}
 json() { # json PYTHON-ASSERTION DESCRIPTION: run on $tmp/out as d
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert $1, d" "$tmp/out" \
         || { echo "FAIL: $2" >&2; fail=1; }
 }
 
 # cfn-lint: both services, every mode, YAML and JSON
-n=0
 for svc in express_quotes express_orders; do
-    for mode in dev test stage prod; do
-        for fmt in yaml json; do
-            if "$STC_BIN" template "$data/$svc.py" --mode "$mode" --format "$fmt" >"$tmp/$svc-$mode.$fmt" 2>"$tmp/err"; then
-                n=$((n + 1))
-            else
-                echo "FAIL: template $svc.py --mode $mode --format $fmt" >&2
-                cat "$tmp/err" >&2
-                fail=1
-            fi
-        done
-    done
+    templates "$data/$svc.py" "$svc"
 done
 [ "$n" -eq 16 ] || { echo "FAIL: expected 16 templates, got $n" >&2; fail=1; }
 if ! cfn-lint --non-zero-exit-code informational -- "$tmp"/express_*.yaml "$tmp"/express_*.json; then

@@ -45,11 +45,6 @@ static void free_template(cJSON *t, stc_service *svc, stc_template_parts *parts)
 
 /* ---- workflow_type: a workflow setting, resolved in every mode ---------------- */
 
-static stc_service *compile_text(const char *src)
-{
-    return stc_service_compile_source("svc.py", src, strlen(src), NULL);
-}
-
 static const char *const two_units = "class S:\n"
                                      "    def _fn(self) -> int:\n"
                                      "        return 1\n"
@@ -65,7 +60,7 @@ static stc_config *load(const stc_service *svc, const char *mode, const char *ya
 static void test_setting_scope(void **state)
 {
     (void)state;
-    stc_service *svc = compile_text(two_units);
+    stc_service *svc = tt_compile_text("svc.py", two_units);
     stc_diags d = STC_DIAGS_INIT;
     /* on a Lambda function: STC525 at the key (line 3, column 5) */
     stc_config *c = load(svc, "dev", "functions:\n  _fn:\n    workflow_type: express\n", &d);
@@ -104,7 +99,7 @@ static void test_setting_scope(void **state)
 static void test_every_mode(void **state)
 {
     (void)state;
-    stc_service *svc = compile_text(two_units);
+    stc_service *svc = tt_compile_text("svc.py", two_units);
     const char *yaml = "defaults:\n  workflow_type: express\n"
                        "modes:\n  test:\n    workflow_type: standard\n  prod:\n    workflow_type: standard\n"
                        "functions:\n  _wf:\n    workflow_type: express\n"
@@ -200,7 +195,7 @@ static void test_limits_name_the_modes(void **state)
                       "class S:\n"
                       "    async def _wait(self):\n"
                       "        await sleep(300)\n";
-    stc_service *svc = compile_text(src);
+    stc_service *svc = tt_compile_text("svc.py", src);
     stc_diags d = STC_DIAGS_INIT;
     const char *yaml = "functions:\n  _wait:\n    modes:\n      stage: {workflow_type: express}\n"
                        "      prod: {workflow_type: express}\n";
@@ -220,19 +215,6 @@ static void test_limits_name_the_modes(void **state)
 }
 
 /* ---- the template ------------------------------------------------------------------ */
-
-static char *text_of(const cJSON *v)
-{
-    return tt_res_text(v);
-}
-
-static void assert_text(const cJSON *v, const char *want)
-{
-    assert_non_null(v);
-    char *got = text_of(v);
-    assert_string_equal(got, want);
-    free(got);
-}
 
 /* The response mapping, written out by hand from docs/template.md. */
 static const char *const create_quote_response =
@@ -276,16 +258,16 @@ static void test_template_dev(void **state)
     /* the REST API answers the route synchronously */
     assert_string_equal(cJSON_GetObjectItem(tt_res(t, "SyncApi"), "Type")->valuestring, "AWS::ApiGateway::RestApi");
     assert_string_equal(tt_prop(t, "SyncApiQuotes", "PathPart")->valuestring, "quotes");
-    assert_text(tt_prop(t, "SyncApiQuotes", "ParentId"), "SyncApi.RootResourceId");
+    tt_assert_text(tt_prop(t, "SyncApiQuotes", "ParentId"), "SyncApi.RootResourceId");
     assert_string_equal(tt_prop(t, "CreateQuoteSyncMethod", "HttpMethod")->valuestring, "POST");
-    assert_text(tt_prop(t, "CreateQuoteSyncMethod", "ResourceId"), "!Ref SyncApiQuotes");
+    tt_assert_text(tt_prop(t, "CreateQuoteSyncMethod", "ResourceId"), "!Ref SyncApiQuotes");
     const cJSON *in = tt_prop(t, "CreateQuoteSyncMethod", "Integration");
     assert_string_equal(cJSON_GetObjectItem(in, "Type")->valuestring, "AWS");
     assert_string_equal(cJSON_GetObjectItem(in, "IntegrationHttpMethod")->valuestring, "POST");
-    assert_text(cJSON_GetObjectItem(in, "Uri"),
+    tt_assert_text(cJSON_GetObjectItem(in, "Uri"),
                 "!Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartSyncExecution");
-    assert_text(cJSON_GetObjectItem(in, "Credentials"), "CreateQuoteApiRole.Arn");
-    assert_text(cJSON_GetObjectItem(cJSON_GetObjectItem(in, "RequestTemplates"), "application/json"),
+    tt_assert_text(cJSON_GetObjectItem(in, "Credentials"), "CreateQuoteApiRole.Arn");
+    tt_assert_text(cJSON_GetObjectItem(cJSON_GetObjectItem(in, "RequestTemplates"), "application/json"),
                 "!Sub {\"stateMachineArn\": \"${CreateQuoteStateMachine}\", \"input\": "
                 "\"$util.escapeJavaScript($input.json('$')).replaceAll(\"\\\\'\", \"'\")\"}");
     const cJSON *ir = cJSON_GetArrayItem(cJSON_GetObjectItem(in, "IntegrationResponses"), 0);
@@ -298,7 +280,7 @@ static void test_template_dev(void **state)
     assert_string_equal(tt_prop(t, "CreateQuoteRoute", "RouteKey")->valuestring, "POST /quotes");
     assert_string_equal(tt_prop(t, "CreateQuoteIntegration", "IntegrationType")->valuestring, "HTTP_PROXY");
     assert_string_equal(tt_prop(t, "CreateQuoteIntegration", "IntegrationMethod")->valuestring, "POST");
-    assert_text(tt_prop(t, "CreateQuoteIntegration", "IntegrationUri"),
+    tt_assert_text(tt_prop(t, "CreateQuoteIntegration", "IntegrationUri"),
                 "!Sub https://${SyncApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/dev/quotes");
     assert_string_equal(tt_prop(t, "SyncApiStage", "StageName")->valuestring, "dev");
     free_template(t, svc, &parts);
@@ -323,7 +305,7 @@ static void test_template_dev_deployment(void **state)
     assert_int_equal(cJSON_GetArraySize(deps), 1);
     assert_string_equal(cJSON_GetArrayItem(deps, 0)->valuestring, "CreateQuoteSyncMethod");
     char *want = stc_xasprintf("!Ref %s", dep->string);
-    assert_text(tt_prop(t, "SyncApiStage", "DeploymentId"), want);
+    tt_assert_text(tt_prop(t, "SyncApiStage", "DeploymentId"), want);
     free(want);
     /* a Standard service has none of it */
     stc_service *people;
@@ -367,7 +349,7 @@ static void test_explicit_off(void **state)
 {
     (void)state;
     const char *src = "class S:\n    async def _wf(self):\n        return 1\n";
-    stc_service *svc = compile_text(src);
+    stc_service *svc = tt_compile_text("svc.py", src);
     stc_diags d = STC_DIAGS_INIT;
     stc_template_parts parts;
     memset(&parts, 0, sizeof parts);

@@ -7,26 +7,6 @@
 #include "core/aws/iam.h"
 #include "core/resources.h"
 
-static stc_service *compile(const char *src)
-{
-    return stc_service_compile_source("svc.py", src, strlen(src), NULL);
-}
-
-static unsigned ops_of(const stc_service *svc, const char *unit, const char *res)
-{
-    const stc_resources *r = svc->resources;
-    for (size_t u = 0; u < r->nunits; u++) {
-        if (strcmp(r->units[u].unit->method->name, unit) != 0)
-            continue;
-        for (size_t i = 0; i < r->units[u].naccesses; i++)
-            if (!strcmp(r->resources[r->units[u].accesses[i].resource].attr, res))
-                return r->units[u].accesses[i].ops;
-        return 0;
-    }
-    fail_msg("no unit %s", unit);
-    return 0;
-}
-
 #define B(x) (1u << STC_OP_##x)
 
 static const stc_unit_access *ua_of(const stc_service *svc, const char *unit)
@@ -99,7 +79,7 @@ static const char *const src_ops =
 static void test_params_and_resources(void **state)
 {
     (void)state;
-    stc_service *svc = compile(src_ops);
+    stc_service *svc = tt_compile_text("svc.py", src_ops);
     const stc_resources *r = svc->resources;
     assert_non_null(r);
     assert_int_equal(r->nparams, 4);
@@ -133,25 +113,25 @@ static void test_params_and_resources(void **state)
 static void test_operations(void **state)
 {
     (void)state;
-    stc_service *svc = compile(src_ops);
+    stc_service *svc = tt_compile_text("svc.py", src_ops);
     for (size_t i = 0; i < svc->diags.count; i++)
         assert_int_not_equal(svc->diags.items[i].severity, STC_SEV_ERROR);
-    assert_int_equal(ops_of(svc, "get_item", "items"), B(GET));
-    assert_int_equal(ops_of(svc, "list_items", "items"), B(SCAN));
-    assert_int_equal(ops_of(svc, "count_item", "items"), B(SCAN) | B(GET));
-    assert_int_equal(ops_of(svc, "put_blob", "blobs"), B(PUT));
+    assert_int_equal(tt_ops_of(svc, "get_item", "items"), B(GET));
+    assert_int_equal(tt_ops_of(svc, "list_items", "items"), B(SCAN));
+    assert_int_equal(tt_ops_of(svc, "count_item", "items"), B(SCAN) | B(GET));
+    assert_int_equal(tt_ops_of(svc, "put_blob", "blobs"), B(PUT));
     /* the runtime checks the object exists before deleting it */
-    assert_int_equal(ops_of(svc, "delete_blob", "blobs"), B(GET) | B(DELETE));
-    assert_int_equal(ops_of(svc, "list_blobs", "blobs"), B(SCAN));
+    assert_int_equal(tt_ops_of(svc, "delete_blob", "blobs"), B(GET) | B(DELETE));
+    assert_int_equal(tt_ops_of(svc, "list_blobs", "blobs"), B(SCAN));
     /* clear() = popitem() until empty: list, read, delete */
-    assert_int_equal(ops_of(svc, "_drain", "items"), B(SCAN) | B(GET) | B(DELETE));
+    assert_int_equal(tt_ops_of(svc, "_drain", "items"), B(SCAN) | B(GET) | B(DELETE));
     /* _enqueue sends, and its helpers (transitively) update counts and pop a blob */
-    assert_int_equal(ops_of(svc, "_enqueue", "jobs"), B(SEND));
-    assert_int_equal(ops_of(svc, "_enqueue", "counts"), B(GET) | B(PUT));
-    assert_int_equal(ops_of(svc, "_enqueue", "blobs"), B(GET) | B(DELETE));
+    assert_int_equal(tt_ops_of(svc, "_enqueue", "jobs"), B(SEND));
+    assert_int_equal(tt_ops_of(svc, "_enqueue", "counts"), B(GET) | B(PUT));
+    assert_int_equal(tt_ops_of(svc, "_enqueue", "blobs"), B(GET) | B(DELETE));
     /* through the alias t = self.items */
-    assert_int_equal(ops_of(svc, "_work", "items"), B(PUT));
-    assert_int_equal(ops_of(svc, "_work", "jobs"), B(RECEIVE) | B(INSPECT));
+    assert_int_equal(tt_ops_of(svc, "_work", "items"), B(PUT));
+    assert_int_equal(tt_ops_of(svc, "_work", "jobs"), B(RECEIVE) | B(INSPECT));
     const stc_unit_access *ua = ua_of(svc, "on_message");
     assert_true(ua->posts_to_connections);
     assert_int_equal(ua->ninvokes, 1);
@@ -213,7 +193,7 @@ static void test_mistakes(void **state)
          "    def _tell(self, url: str, cid: str):\n        post(url, cid, 1)\n", "STC511", 4, 9},
     };
     for (size_t i = 0; i < STC_ARRAY_LEN(cases); i++) {
-        stc_service *svc = compile(cases[i].src);
+        stc_service *svc = tt_compile_text("svc.py", cases[i].src);
         const stc_diag *hit = NULL;
         for (size_t j = 0; j < svc->diags.count; j++)
             if (!strcmp(svc->diags.items[j].code, cases[i].code))
@@ -233,7 +213,7 @@ static void test_mistakes(void **state)
                       "        self.t: MutableMapping[str, dict] = {\"a\": {}}\n"
                       "    def get_t(self, t_id: str):\n        self.last = t_id\n        return self.helpme()\n"
                       "    def helpme(self):\n        return 1\n";
-    stc_service *svc = compile(src);
+    stc_service *svc = tt_compile_text("svc.py", src);
     const char *want[] = {"STC502", "STC507", "STC509"};
     for (size_t k = 0; k < 3; k++) {
         bool found = false;

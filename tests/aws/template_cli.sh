@@ -1,22 +1,7 @@
 #!/usr/bin/env bash
 # spec, template and diff on the command line: output shapes and exit codes
 # (shared/cli.md: 0 done, 1 input errors, 2 usage, 3 unreadable file).
-set -u
-: "${STC_BIN:?}" "${STC_TEST_DATA:?}"
-ex="$STC_TEST_DATA/../examples"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-expect() { # expect CODE DESCRIPTION -- command...
-    local want=$1 what=$2; shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL: $what: exit $got, expected $want" >&2
-        cat "$tmp/err" >&2
-        fail=1
-    fi
-}
+. "$(dirname "$0")/../cli_lib.sh"
 expect 0 "template yaml" -- "$STC_BIN" template "$ex/people.py"
 head -1 "$tmp/out" | grep -qx "AWSTemplateFormatVersion: '2010-09-09'" || { echo "FAIL: yaml head" >&2; fail=1; }
 grep -q "Role: !GetAtt RegisterPersonFunctionRole.Arn" "$tmp/out" || { echo "FAIL: !GetAtt short form" >&2; fail=1; }

@@ -1,6 +1,7 @@
-/* template_test_util.h - helpers shared by the template_* tests: compile an
- * example, build its template for a mode, and read a role's permissions back
- * as sorted "action resource" lines. */
+/* template_test_util.h - helpers shared by the template and resource tests:
+ * compile an example or a module's text, build its template for a mode, read
+ * a role's permissions back as sorted "action resource" lines, and a unit's
+ * operations on an attribute. */
 #ifndef STC_TEMPLATE_TEST_UTIL_H
 #define STC_TEMPLATE_TEST_UTIL_H
 
@@ -15,6 +16,7 @@
 
 #include "core/aws/template.h"
 #include "core/parse.h"
+#include "core/resources.h"
 #include "core/service.h"
 #include "core/util.h"
 
@@ -45,6 +47,25 @@ static inline cJSON *tt_template(const char *name, const char *mode, stc_service
     return t;
 }
 
+/* Compile a module's text as `file` (no options). */
+static inline stc_service *tt_compile_text(const char *file, const char *src)
+{
+    return stc_service_compile_source(file, src, strlen(src), NULL);
+}
+
+/* The template of a compiled service for `mode` (no config file). */
+static inline cJSON *tt_text_template(stc_service *svc, const char *mode, stc_template_parts *parts)
+{
+    stc_diags d = STC_DIAGS_INIT;
+    bool io = false;
+    cJSON *t = stc_template_generate(svc, mode, NULL, parts, &d, &io);
+    if (!t)
+        stc_diags_print(&d, stderr, NULL);
+    assert_non_null(t);
+    stc_diags_free(&d);
+    return t;
+}
+
 static inline char *tt_res_text(const cJSON *r)
 {
     if (cJSON_IsString(r))
@@ -58,6 +79,31 @@ static inline char *tt_res_text(const cJSON *r)
         return stc_xasprintf("!Sub %s", c->valuestring);
     char *s = cJSON_PrintUnformatted(r);
     return s;
+}
+
+/* v written the way tt_res_text writes it equals want. */
+static inline void tt_assert_text(const cJSON *v, const char *want)
+{
+    assert_non_null(v);
+    char *got = tt_res_text(v);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* The operations (1u << STC_OP_...) unit `unit` performs on attribute `res`. */
+static inline unsigned tt_ops_of(const stc_service *svc, const char *unit, const char *res)
+{
+    const stc_resources *r = svc->resources;
+    for (size_t u = 0; u < r->nunits; u++) {
+        if (strcmp(r->units[u].unit->method->name, unit) != 0)
+            continue;
+        for (size_t i = 0; i < r->units[u].naccesses; i++)
+            if (!strcmp(r->resources[r->units[u].accesses[i].resource].attr, res))
+                return r->units[u].accesses[i].ops;
+        return 0;
+    }
+    fail_msg("no unit %s", unit);
+    return 0;
 }
 
 static inline int tt_cmp(const void *a, const void *b)

@@ -5,25 +5,7 @@
 # --run-local runs the real methods: the replies the workflow sends through
 # _reply carry the url and connection_id of its input. (Its template is
 # linted with the other examples by template_cfnlint.)
-set -u
-: "${STC_BIN:?}" "${STC_TEST_DATA:?}"
-ex="$STC_TEST_DATA/../examples"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-expect() { # expect CODE DESCRIPTION -- command...
-    local want=$1 what=$2; shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL: $what: exit $got, expected $want" >&2
-        cat "$tmp/err" >&2
-        fail=1
-    fi
-}
-py() { # py DESCRIPTION PYTHON: run on $tmp/out loaded as d
-    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$tmp/out" || { echo "FAIL: $1" >&2; fail=1; }
-}
+. "$(dirname "$0")/../cli_lib.sh"
 expect 0 "check" -- "$STC_BIN" check "$ex/helpdesk.py"
 grep -qx ".*helpdesk.py: 0 errors, 0 warnings" "$tmp/err" || { echo "FAIL: helpdesk.py is not clean" >&2; cat "$tmp/err" >&2; fail=1; }
 expect 0 "routes --json" -- "$STC_BIN" routes "$ex/helpdesk.py" --json

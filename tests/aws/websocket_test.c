@@ -5,31 +5,6 @@
  * modules written here; the expected values are worked out from them. */
 #include "template_test_util.h"
 
-static stc_service *compile_text(const char *src)
-{
-    return stc_service_compile_source("ws.py", src, strlen(src), NULL);
-}
-
-static cJSON *text_template(stc_service *svc, const char *mode, stc_template_parts *parts)
-{
-    stc_diags d = STC_DIAGS_INIT;
-    bool io = false;
-    cJSON *t = stc_template_generate(svc, mode, NULL, parts, &d, &io);
-    if (!t)
-        stc_diags_print(&d, stderr, NULL);
-    assert_non_null(t);
-    stc_diags_free(&d);
-    return t;
-}
-
-static void assert_text(const cJSON *v, const char *want)
-{
-    assert_non_null(v);
-    char *got = tt_res_text(v);
-    assert_string_equal(got, want);
-    free(got);
-}
-
 /* The integration's request template, written out by hand: the first two
  * parameters from the connection, then each message field the message has. */
 static const char *const on_ask_request =
@@ -51,22 +26,22 @@ static void test_helpdesk(void **state)
     cJSON *t = tt_template("helpdesk.py", "dev", &svc, &parts);
     /* the route: key "ask", to the integration */
     assert_string_equal(tt_prop(t, "OnAskWebSocketRoute", "RouteKey")->valuestring, "ask");
-    assert_text(tt_prop(t, "OnAskWebSocketRoute", "ApiId"), "!Ref WebSocketApi");
-    assert_text(tt_prop(t, "OnAskWebSocketRoute", "Target"), "!Sub integrations/${OnAskWebSocketIntegration}");
+    tt_assert_text(tt_prop(t, "OnAskWebSocketRoute", "ApiId"), "!Ref WebSocketApi");
+    tt_assert_text(tt_prop(t, "OnAskWebSocketRoute", "Target"), "!Sub integrations/${OnAskWebSocketIntegration}");
     assert_string_equal(tt_prop(t, "OnAskWebSocketRoute", "AuthorizationType")->valuestring, "NONE");
     /* the integration: AWS service integration with Step Functions StartExecution */
     assert_string_equal(tt_prop(t, "OnAskWebSocketIntegration", "IntegrationType")->valuestring, "AWS");
     assert_string_equal(tt_prop(t, "OnAskWebSocketIntegration", "IntegrationMethod")->valuestring, "POST");
-    assert_text(tt_prop(t, "OnAskWebSocketIntegration", "IntegrationUri"),
+    tt_assert_text(tt_prop(t, "OnAskWebSocketIntegration", "IntegrationUri"),
                 "!Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartExecution");
-    assert_text(tt_prop(t, "OnAskWebSocketIntegration", "CredentialsArn"), "OnAskApiRole.Arn");
+    tt_assert_text(tt_prop(t, "OnAskWebSocketIntegration", "CredentialsArn"), "OnAskApiRole.Arn");
     assert_string_equal(tt_prop(t, "OnAskWebSocketIntegration", "TemplateSelectionExpression")->valuestring,
                         "\\$default");
     assert_string_equal(tt_prop(t, "OnAskWebSocketIntegration", "PassthroughBehavior")->valuestring, "NEVER");
     const cJSON *rt = tt_prop(t, "OnAskWebSocketIntegration", "RequestTemplates");
     assert_int_equal(cJSON_GetArraySize(rt), 1);
     char *want = stc_xasprintf("!Sub %s", on_ask_request);
-    assert_text(cJSON_GetObjectItem(rt, "$default"), want);
+    tt_assert_text(cJSON_GetObjectItem(rt, "$default"), want);
     free(want);
     /* its own role may start exactly this machine */
     TT_ASSERT_PERMS(t, "OnAskApiRole", "states:StartExecution !Ref OnAskStateMachine");
@@ -109,15 +84,15 @@ static void test_connect_and_mixed(void **state)
                       "        self._hello(url, connection_id, name)\n"
                       "    def on_message(self, url: str, connection_id: str, text: str) -> None:\n"
                       "        post_to_connection(url, connection_id, text)\n";
-    stc_service *svc = compile_text(src);
+    stc_service *svc = tt_compile_text("ws.py", src);
     for (size_t i = 0; i < svc->diags.count; i++)
         assert_string_not_equal(svc->diags.items[i].code, "STC556");
     assert_false(stc_diags_has_errors(&svc->diags));
     stc_template_parts parts;
-    cJSON *t = text_template(svc, "prod", &parts);
+    cJSON *t = tt_text_template(svc, "prod", &parts);
     assert_string_equal(tt_prop(t, "OnConnectWebSocketRoute", "RouteKey")->valuestring, "$connect");
     const cJSON *rt = tt_prop(t, "OnConnectWebSocketIntegration", "RequestTemplates");
-    assert_text(cJSON_GetObjectItem(rt, "$default"),
+    tt_assert_text(cJSON_GetObjectItem(rt, "$default"),
                 "!Sub {\"stateMachineArn\": \"${OnConnectStateMachine}\", \"input\": \"{"
                 "\\\"url\\\": \\\"https://$context.domainName/$context.stage\\\", "
                 "\\\"connection_id\\\": \\\"$context.connectionId\\\""
@@ -152,7 +127,7 @@ static void test_express_ws(void **state)
                       "        pass\n"
                       "    async def on_note(self, url: str, connection_id: str, text: str):\n"
                       "        self._note(text)\n";
-    stc_service *svc = compile_text(src);
+    stc_service *svc = tt_compile_text("ws.py", src);
     stc_diags d = STC_DIAGS_INIT;
     const char *yaml = "defaults:\n  workflow_type: express\n";
     stc_config *c = stc_config_load(stc_aws_config_schema(), "dev", "ws.stc.yaml", yaml, strlen(yaml), svc->units,
@@ -164,7 +139,7 @@ static void test_express_ws(void **state)
     cJSON *t = stc_template_build(parts.spec, c, &d);
     assert_non_null(t);
     assert_string_equal(tt_prop(t, "OnNoteStateMachine", "StateMachineType")->valuestring, "EXPRESS");
-    assert_text(tt_prop(t, "OnNoteWebSocketIntegration", "IntegrationUri"),
+    tt_assert_text(tt_prop(t, "OnNoteWebSocketIntegration", "IntegrationUri"),
                 "!Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartExecution");
     assert_null(tt_res(t, "SyncApi")); /* no HTTP route: no REST API */
     cJSON_Delete(t);

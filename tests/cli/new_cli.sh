@@ -6,28 +6,8 @@
 # workbench opens it; _report simulates with the mocks file and with the real
 # methods; existing files are never touched (exit 3); bad lists are usage
 # errors (exit 2) naming the character. FAILS when cfn-lint is missing.
-set -u
-: "${STC_BIN:?}" "${STC_TEST_DATA:?}"
-if ! command -v cfn-lint >/dev/null 2>&1; then
-    echo "FAIL: cfn-lint is not on PATH (pip install cfn-lint)" >&2
-    exit 1
-fi
-tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
-fail=0
-expect() { # expect CODE DESCRIPTION -- command...
-    local want=$1 what=$2; shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL: $what: exit $got, expected $want" >&2
-        cat "$tmp/err" >&2
-        fail=1
-    fi
-}
-py() { # py DESCRIPTION PYTHON: run on $tmp/out loaded as d
-    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$tmp/out" || { echo "FAIL: $1" >&2; fail=1; }
-}
+. "$(dirname "$0")/../cli_lib.sh"
+need_tool cfn-lint "pip install cfn-lint"
 
 # ---- the list of the issue: book, shelf/book, person -------------------------
 mkdir "$tmp/a"
@@ -67,16 +47,7 @@ assert k["_report"] == ("function", "state_machine") and k["_count_shelf_books"]
 assert len(d["methods"]) == 1 + 15 + 3 + 1, len(d["methods"])'
 
 # cfn-lint: every mode, YAML and JSON (the configuration beside the module applies)
-n=0
-for mode in dev test stage prod; do
-    for fmt in yaml json; do
-        if "$STC_BIN" template "$tmp/a/library.py" --mode "$mode" --format "$fmt" >"$tmp/t-$mode.$fmt" 2>"$tmp/err"; then
-            n=$((n + 1))
-        else
-            echo "FAIL: template --mode $mode --format $fmt" >&2; cat "$tmp/err" >&2; fail=1
-        fi
-    done
-done
+templates "$tmp/a/library.py" t
 grep -q "StateMachineType: EXPRESS" "$tmp/t-dev.yaml" || { echo "FAIL: _report is Express (library.stc.yaml)" >&2; fail=1; }
 grep -q "RetentionInDays: 14" "$tmp/t-prod.yaml" || { echo "FAIL: log_retention 14 (library.stc.yaml)" >&2; fail=1; }
 

@@ -20,6 +20,8 @@
 #include "stepsim/mocks.h"
 #include "stepsim/sim.h"
 
+#include "sim_test_util.h"
+
 /* ---- helpers ---- */
 
 static void assert_json(const cJSON *actual, const char *expected)
@@ -70,44 +72,13 @@ static void expect_error(const char *expr, const char *input, const char *error)
     stc_rterr_clear(&err);
 }
 
-typedef struct run {
-    stc_machine *m;
-    stc_mocks *mocks;
-    stc_sim *sim;
-} run;
-
 static run start(const char *asl, const char *input, const char *mocks_yaml, bool undo)
 {
-    run r = {0};
-    char *err = NULL;
-    r.m = stc_machine_load_text(asl, &err);
-    if (!r.m)
-        print_error("machine: %s\n", err);
-    assert_non_null(r.m);
-    if (mocks_yaml) {
-        assert_int_equal(stc_mocks_parse(mocks_yaml, "mocks", &r.mocks, &err), 0);
-    } else {
-        r.mocks = stc_mocks_new();
-    }
     stc_sim_options o;
     stc_sim_options_init(&o);
     o.undo = undo;
-    o.task = stc_mocks_task_handler;
-    o.task_ctx = r.mocks;
     o.max_transitions = 1000;
-    r.sim = stc_sim_new(r.m, &o);
-    cJSON *in = cJSON_Parse(input);
-    assert_non_null(in);
-    stc_sim_start(r.sim, in);
-    cJSON_Delete(in);
-    return r;
-}
-
-static void finish(run *r)
-{
-    stc_sim_free(r->sim);
-    stc_mocks_free(r->mocks);
-    stc_machine_free(r->m);
+    return sim_test_start(asl, input, mocks_yaml, &o);
 }
 
 static char *history_text(const stc_sim *sim)

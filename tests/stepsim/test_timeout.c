@@ -19,39 +19,15 @@
 #include "stepsim/mocks.h"
 #include "stepsim/sim.h"
 
-typedef struct run {
-    stc_machine *m;
-    stc_mocks *mocks;
-    stc_sim *sim;
-} run;
+#include "sim_test_util.h"
 
 static run start(const char *asl, long limit_s, bool undo)
 {
-    run r = {0};
-    char *err = NULL;
-    r.m = stc_machine_load_text(asl, &err);
-    if (!r.m)
-        print_error("machine: %s\n", err);
-    assert_non_null(r.m);
-    r.mocks = stc_mocks_new();
     stc_sim_options o;
     stc_sim_options_init(&o);
     o.undo = undo;
-    o.task = stc_mocks_task_handler;
-    o.task_ctx = r.mocks;
     o.time_limit_s = limit_s;
-    r.sim = stc_sim_new(r.m, &o);
-    cJSON *in = cJSON_CreateObject();
-    stc_sim_start(r.sim, in);
-    cJSON_Delete(in);
-    return r;
-}
-
-static void finish(run *r)
-{
-    stc_sim_free(r->sim);
-    stc_mocks_free(r->mocks);
-    stc_machine_free(r->m);
+    return sim_test_start(asl, "{}", NULL, &o);
 }
 
 /* Seconds since the start on the virtual clock. */
