@@ -110,7 +110,7 @@ typedef enum jn_func_kind {
     JN_FN_NATIVE,    /* C function */
     JN_FN_LAMBDA,    /* function($x){...}: impl is the evaluator's closure */
     JN_FN_PARTIAL,   /* partial application: impl is the evaluator's */
-    JN_FN_REGEX,     /* a regex literal /.../flags: impl is a jn_regex */
+    JN_FN_REGEX,     /* a regex literal /.../flags or a match's next: impl is a jn_regex */
     JN_FN_TRANSFORM, /* | ... | ... |: impl is the evaluator's */
 } jn_func_kind;
 
@@ -271,7 +271,7 @@ int jn_func_arity(const jn_val *fn);
 
 /* ---- regular expressions (regex.c, PCRE2 with JavaScript's meaning) ----
  * A regex literal compiles once with its expression; matching allocates its
- * match data per call (registered with jn_defer). Offsets are in bytes. */
+ * match data per call (and frees it before returning). Offsets are in bytes. */
 typedef struct jn_regex jn_regex;
 typedef struct jn_match {
     size_t start, end;    /* bytes */
@@ -279,14 +279,39 @@ typedef struct jn_match {
     size_t *gstart, *gend; /* arena arrays of ngroups; (size_t)-1 for an unset group */
 } jn_match;
 /* Compile a JavaScript-syntax pattern with flags ("i", "m", both, or "");
- * NULL with *err (heap, the caller frees) when it does not compile. The
- * result is owned by the caller (jn_regex_free). */
+ * NULL with *err (heap, the caller frees) when it does not compile: V8's
+ * message, "Invalid regular expression: /a{2,1}/g: numbers out of order in {}
+ * quantifier" (the reference lets that SyntaxError through without a code). The result is
+ * owned by the caller (jn_regex_free). */
 jn_regex *jn_regex_compile(const char *pattern, size_t len, const char *flags, char **err);
 void jn_regex_free(jn_regex *re);
-/* The source text and flags, for printing. */
+/* JavaScript's RegExp#source of the pattern (`/` escaped), the value of D1004. */
 const char *jn_regex_source(const jn_regex *re);
-/* Find the first match at or after byte offset `from`; false when none. */
+/* Find the first match at or after byte offset `from`; false when none. The
+ * subject's UTF-8 is checked when from is 0 (text that is not UTF-8 never
+ * matches); a search from a later offset continues one begun at 0 and must
+ * start on a character boundary. A runaway backtracking search throws U1001. */
 bool jn_regex_exec(jn_ctx *cx, const jn_regex *re, const char *s, size_t len, size_t from,
                    jn_match *m);
+/* The function value of a regex literal (kind JN_FN_REGEX, arity 2, borrowing
+ * re): the reference's closure(str, fromIndex). */
+jn_val *jn_regex_value(jn_ctx *cx, const jn_regex *re);
+/* The regex of a regex literal's function value; NULL for anything else
+ * (including the `next` of a match object). */
+const jn_regex *jn_regex_of(const jn_val *fn);
+/* Call a JN_FN_REGEX function value as the reference calls its closure
+ * (jn_apply does this for the evaluator): a regex literal's gives the match
+ * object {match, start, end, groups, next} of the first match at or after
+ * UTF-16 index argv[1] (0 when absent) in String(argv[0]), or undefined;
+ * `next` (also JN_FN_REGEX, arity 0) gives the following match, undefined at
+ * the end, and throws D1004 when that match is empty (it would never
+ * progress). start/end count UTF-16 units, as JavaScript's indices do; a
+ * group that took no part is null in `groups`. */
+jn_val *jn_regex_apply(jn_ctx *cx, jn_val *fn, jn_val **argv, int argc);
+/* UTF-16 units in s[0..len): the reference's string lengths and indices. */
+size_t jn_str_u16len(const char *s, size_t len);
+/* Byte offset of UTF-16 index i (clamped to len; inside a surrogate pair,
+ * the end of that character). */
+size_t jn_str_u16offset(const char *s, size_t len, double i);
 
 #endif
