@@ -1069,7 +1069,7 @@ const jn_regex *jn_regex_of(const jn_val *fn)
     return re && !re->base ? re : NULL;
 }
 
-/* JavaScript's String(v) for what a regex closure may be handed. */
+/* JavaScript's String(v) as text. */
 static void js_string(jn_ctx *cx, const jn_val *v, const char **s, size_t *len)
 {
     if (!v) {
@@ -1116,6 +1116,71 @@ static void js_string(jn_ctx *cx, const jn_val *v, const char **s, size_t *len)
         *s = "", *len = 0;
         return;
     }
+}
+
+/* JavaScript's ToNumber (NaN for objects and functions). */
+static double js_to_number(jn_ctx *cx, const jn_val *v)
+{
+    if (!v)
+        return NAN;
+    switch ((jn_type)v->type) {
+    case JN_NUM:
+        return v->u.n;
+    case JN_BOOL:
+        return v->u.b ? 1 : 0;
+    case JN_NULL:
+        return 0;
+    case JN_OBJ:
+    case JN_FUNC:
+        return NAN;
+    case JN_STR:
+    case JN_ARR:
+        break;
+    }
+    const char *s;
+    size_t len;
+    js_string(cx, v, &s, &len);
+    /* StringToNumber: white space around a decimal, 0x/0o/0b or Infinity
+     * literal; empty is 0 */
+    size_t a = 0, b = len;
+    while (a < b && s[a] && strchr(" \t\n\v\f\r", s[a]))
+        a++;
+    while (b > a && s[b - 1] && strchr(" \t\n\v\f\r", s[b - 1]))
+        b--;
+    if (a == b)
+        return 0;
+    char *t = jn_strndup(cx, s + a, b - a), *end;
+    size_t n = b - a;
+    if (n > 2 && t[0] == '0' && strchr("xXoObB", t[1])) {
+        int radix = (t[1] | 0x20) == 'x' ? 16 : (t[1] | 0x20) == 'o' ? 8 : 2;
+        double d = 0;
+        for (size_t i = 2; i < n; i++) {
+            int dv = t[i] >= '0' && t[i] <= '9' ? t[i] - '0'
+                     : (t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'f' ? (t[i] | 0x20) - 'a' + 10
+                                                                     : 99;
+            if (dv >= radix)
+                return NAN;
+            d = d * radix + dv;
+        }
+        return d;
+    }
+    const char *u = t + (t[0] == '+' || t[0] == '-');
+    if (!strcmp(u, "Infinity"))
+        return t[0] == '-' ? -INFINITY : INFINITY;
+    if (!((*u >= '0' && *u <= '9') || (*u == '.' && u[1] >= '0' && u[1] <= '9')))
+        return NAN; /* strtod would take "inf", "nan" and hexadecimal floats */
+    double d = strtod(t, &end);
+    return *end ? NAN : d;
+}
+
+jn_val *jn_js_string(jn_ctx *cx, const jn_val *v)
+{
+    if (jn_is_str(v))
+        return (jn_val *)v;
+    const char *s;
+    size_t len;
+    js_string(cx, v, &s, &len);
+    return jn_str(cx, s, len);
 }
 
 /* The match object {match, start, end, groups, next} of m in subj. */
@@ -1169,9 +1234,8 @@ jn_val *jn_regex_apply(jn_ctx *cx, jn_val *fn, jn_val **argv, int argc)
     size_t len;
     js_string(cx, argc > 0 ? argv[0] : NULL, &s, &len);
     /* lastIndex = ToLength(fromIndex || 0); past the end: no match */
-    double from16 = 0;
-    if (argc > 1 && jn_is_num(argv[1]) && argv[1]->u.n > 0)
-        from16 = floor(argv[1]->u.n);
+    double from16 = argc > 1 ? js_to_number(cx, argv[1]) : 0;
+    from16 = from16 > 0 ? floor(from16) : 0;
     size_t from = 0;
     if (from16 > 0) {
         if (from16 > (double)jn_str_u16len(s, len))

@@ -308,6 +308,10 @@ const jn_regex *jn_regex_of(const jn_val *fn);
  * progress). start/end count UTF-16 units, as JavaScript's indices do; a
  * group that took no part is null in `groups`. */
 jn_val *jn_regex_apply(jn_ctx *cx, jn_val *fn, jn_val **argv, int argc);
+/* JavaScript's String(v): "undefined" for undefined, numbers as
+ * Number#toString, arrays joined with ",", "[object Object]" for objects (the
+ * reference's string coercions of a pattern or replacement; regex.c). */
+jn_val *jn_js_string(jn_ctx *cx, const jn_val *v);
 /* UTF-16 units in s[0..len): the reference's string lengths and indices. */
 size_t jn_str_u16len(const char *s, size_t len);
 /* Byte offset of UTF-16 index i (clamped to len; inside a surrogate pair,
