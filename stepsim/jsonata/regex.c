@@ -244,6 +244,7 @@ typedef struct tr {
     gname *names;
     size_t nnames;
     int depth;
+    size_t dup_at;    /* where a group repeats an earlier name (reported there) */
     const char *err;  /* JavaScript's reason, when the pattern is refused */
 } tr;
 
@@ -552,11 +553,14 @@ static bool tr_prescan(tr *t)
                 char *name = group_name(&sub);
                 if (!name)
                     return tr_fail(t, "Invalid capture group name");
-                for (size_t k = 0; k < t->nnames; k++) {
-                    if (!strcmp(t->names[k].name, name)) {
-                        free(name);
-                        return tr_fail(t, "Duplicate capture group name");
-                    }
+                bool dup = false;
+                for (size_t k = 0; k < t->nnames && !dup; k++)
+                    dup = !strcmp(t->names[k].name, name);
+                if (dup) {
+                    if (t->dup_at == (size_t)-1)
+                        t->dup_at = i;
+                    free(name);
+                    continue;
                 }
                 t->names = stc_xrealloc(t->names, (t->nnames + 1) * sizeof *t->names);
                 t->names[t->nnames].name = name;
@@ -733,6 +737,7 @@ static bool parse_group(tr *t, bool *quantifiable)
 {
     uint32_t c1 = tr_at(t, t->i + 1), c2 = tr_at(t, t->i + 2);
     const char *close = ")";
+    bool dup = false;
     if (c1 != '?') {
         t->i++;
         stc_buf_putc(&t->out, '(');
@@ -749,6 +754,7 @@ static bool parse_group(tr *t, bool *quantifiable)
         t->i += 4;
         *quantifiable = false;
     } else if (c2 == '<') {
+        dup = t->i == t->dup_at; /* V8 says so when the group closes */
         t->i += 2;
         char *name = group_name(t); /* checked by the prescan */
         if (!name)
@@ -762,6 +768,8 @@ static bool parse_group(tr *t, bool *quantifiable)
         return false;
     if (tr_at(t, t->i) != ')')
         return tr_fail(t, "Unterminated group");
+    if (dup)
+        return tr_fail(t, "Duplicate capture group name");
     t->i++;
     stc_buf_puts(&t->out, close);
     return true;
@@ -931,6 +939,7 @@ jn_regex *jn_regex_compile(const char *pattern, size_t len, const char *flags, c
         cps[t.n++] = cp;
     }
     t.p = cps;
+    t.dup_at = (size_t)-1;
     t.icase = icase;
     t.multiline = multiline;
     bool ok = tr_prescan(&t) && parse_disjunction(&t);
