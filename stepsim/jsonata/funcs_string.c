@@ -217,12 +217,16 @@ static jn_val *change_case(jn_ctx *cx, const jn_val *s, bool upper)
     UChar *u = jn_alloc(cx, ((size_t)ulen + 1) * sizeof(UChar));
     st = U_ZERO_ERROR;
     u_strFromUTF8WithSub(u, ulen + 1, &ulen, p, (int32_t)n, 0xFFFD, NULL, &st);
-    /* full case mappings grow a string by at most three units per unit */
-    int32_t cap = ulen * 3 + 1;
-    UChar *m = jn_alloc(cx, (size_t)cap * sizeof(UChar));
-    st = U_ZERO_ERROR;
-    int32_t mlen = upper ? u_strToUpper(m, cap, u, ulen, "", &st)
-                         : u_strToLower(m, cap, u, ulen, "", &st);
+    /* full case mappings grow a string by at most three units per unit;
+     * ICU says how much it needs if ever more */
+    int32_t cap = ulen * 3 + 1, mlen;
+    UChar *m;
+    do {
+        m = jn_alloc(cx, (size_t)cap * sizeof(UChar));
+        st = U_ZERO_ERROR;
+        mlen = upper ? u_strToUpper(m, cap, u, ulen, "", &st) : u_strToLower(m, cap, u, ulen, "", &st);
+        cap = mlen + 1;
+    } while (st == U_BUFFER_OVERFLOW_ERROR);
     int32_t olen = 0;
     st = U_ZERO_ERROR;
     u_strToUTF8(NULL, 0, &olen, m, mlen, &st);
