@@ -523,22 +523,29 @@ static jn_val *fn_each(jn_ctx *cx, jn_val **argv, int argc)
 
 /* ---- arrays and objects ---- */
 
+/* The objects of array a merged into one, later keys replacing earlier ones
+ * (JavaScript's key order); with `mark`, every value is true. */
+static jn_val *merge_objects(jn_ctx *cx, const jn_val *a, bool mark)
+{
+    jn_val *result = jn_obj(cx, 0);
+    for (size_t i = 0; i < a->u.a.len; i++) {
+        const jn_val *o = a->u.a.items[i];
+        if (!jn_is_obj(o))
+            continue;
+        for (size_t k = 0; k < o->u.o.len; k++) {
+            const jn_objent *e = &o->u.o.ents[k];
+            jn_obj_set_borrow(cx, result, e->key, e->klen, mark ? jn_true() : e->val);
+        }
+    }
+    return result;
+}
+
 static jn_val *fn_keys(jn_ctx *cx, jn_val **argv, int argc)
 {
     jn_val *v = ARG(0);
     jn_val *result = jn_seq(cx, 0);
-    if (jn_is_arr(v)) {
-        /* the keys of every member, merged in an object (JavaScript's order) */
-        jn_val *merged = jn_obj(cx, 0);
-        for (size_t i = 0; i < v->u.a.len; i++) {
-            jn_val *m = v->u.a.items[i];
-            if (!jn_is_obj(m))
-                continue;
-            for (size_t k = 0; k < m->u.o.len; k++)
-                jn_obj_set_borrow(cx, merged, m->u.o.ents[k].key, m->u.o.ents[k].klen, jn_true());
-        }
-        v = merged;
-    }
+    if (jn_is_arr(v)) /* the keys of every member, merged */
+        v = merge_objects(cx, v, true);
     if (jn_is_obj(v))
         for (size_t k = 0; k < v->u.o.len; k++)
             jn_arr_push(cx, result, jn_str_borrow(cx, v->u.o.ents[k].key, v->u.o.ents[k].klen));
@@ -625,17 +632,7 @@ static jn_val *fn_spread(jn_ctx *cx, jn_val **argv, int argc) { return spread(cx
 static jn_val *fn_merge(jn_ctx *cx, jn_val **argv, int argc)
 {
     jn_val *a = ARG(0);
-    if (!a)
-        return NULL;
-    jn_val *result = jn_obj(cx, 0);
-    for (size_t i = 0; i < a->u.a.len; i++) {
-        jn_val *o = a->u.a.items[i];
-        if (!jn_is_obj(o))
-            continue;
-        for (size_t k = 0; k < o->u.o.len; k++)
-            jn_obj_set_borrow(cx, result, o->u.o.ents[k].key, o->u.o.ents[k].klen, o->u.o.ents[k].val);
-    }
-    return result;
+    return a ? merge_objects(cx, a, false) : NULL;
 }
 
 static jn_val *fn_reverse(jn_ctx *cx, jn_val **argv, int argc)

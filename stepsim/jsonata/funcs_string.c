@@ -430,6 +430,18 @@ static void js_substring(const jn_val *s, double a, double b, abuf *out)
 
 static double num_or_nan(const jn_val *v) { return jn_is_num(v) ? v->u.n : NAN; }
 
+/* The optional limit of $match, $replace and $split: +Infinity when absent,
+ * `code` when negative. */
+static double limit_arg(jn_ctx *cx, jn_val *limit, const char *code, int index)
+{
+    double lim = limit ? num_or_nan(limit) : INFINITY;
+    if (lim < 0) {
+        jn_errinfo info = {.position = -1, .value = limit, .index = index};
+        jn_throw_x(cx, code, &info);
+    }
+    return lim;
+}
+
 /* ---- $contains, $match ---- */
 
 static jn_val *fn_contains(jn_ctx *cx, jn_val **argv, int argc)
@@ -449,11 +461,7 @@ static jn_val *fn_match(jn_ctx *cx, jn_val **argv, int argc)
     jn_val *s = ARG(0), *limit = ARG(2);
     if (!s)
         return NULL;
-    double lim = limit ? num_or_nan(limit) : INFINITY;
-    if (lim < 0) {
-        jn_errinfo info = {.position = -1, .value = limit, .index = 3};
-        jn_throw_x(cx, "D3040", &info);
-    }
+    double lim = limit_arg(cx, limit, "D3040", 3);
     jn_val *result = jn_seq(cx, 0);
     if (!(lim > 0))
         return result;
@@ -606,11 +614,7 @@ static jn_val *fn_replace(jn_ctx *cx, jn_val **argv, int argc)
         jn_errinfo info = {.position = -1, .value = pattern, .index = 2};
         jn_throw_x(cx, "D3010", &info);
     }
-    double lim = limit ? num_or_nan(limit) : INFINITY;
-    if (lim < 0) {
-        jn_errinfo info = {.position = -1, .value = limit, .index = 4};
-        jn_throw_x(cx, "D3011", &info);
-    }
+    double lim = limit_arg(cx, limit, "D3011", 4);
     if (!(lim > 0))
         return s;
     if (!jn_is_str(rep) && !jn_is_func(rep))
@@ -691,11 +695,7 @@ static jn_val *fn_split(jn_ctx *cx, jn_val **argv, int argc)
     jn_val *s = ARG(0), *sep = ARG(1), *limit = ARG(2);
     if (!s)
         return NULL;
-    double lim = limit ? num_or_nan(limit) : INFINITY;
-    if (lim < 0) {
-        jn_errinfo info = {.position = -1, .value = limit, .index = 3};
-        jn_throw_x(cx, "D3020", &info);
-    }
+    double lim = limit_arg(cx, limit, "D3020", 3);
     jn_val *result = jn_arr(cx, 0);
     if (limit && !(lim > 0))
         return result;
