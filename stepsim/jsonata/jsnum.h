@@ -1,0 +1,40 @@
+/* jsnum.h - JavaScript's number conversions, as V8 performs them, that the
+ * reference's formatting functions rely on (internal to stepsim/jsonata/):
+ * Math.round, the reference's own round (functions.js: half to even at a
+ * decimal precision), Number.prototype.toFixed, Number.prototype.toString
+ * with a radix, and parseInt.
+ *
+ * Ownership: strings are returned in the context's arena.
+ */
+#ifndef STC_JSONATA_JSNUM_H
+#define STC_JSONATA_JSNUM_H
+
+#include <stddef.h>
+
+#include "stepsim/jsonata/value.h"
+
+/* The code of an error the reference raises as a plain JavaScript exception
+ * (a TypeError or RangeError, which carries no JSONata code): thrown with
+ * jn_throw_x and the JavaScript message. */
+#define JN_JS_ERROR ""
+
+/* Math.round: the nearest integer, halves toward +Infinity (-0.4 is -0). */
+double jn_js_math_round(double x);
+/* The reference's round(arg, precision) (functions.js, $round): half to even
+ * at `precision` decimal places (0: at the units), the decimal point shifted
+ * in the number's text as the reference shifts it; -0 becomes 0. */
+double jn_num_round_half_even(double x, int precision);
+/* x.toFixed(digits), digits 0..100: the exact decimal value rounded half up;
+ * |x| >= 1e21 as String(x). */
+char *jn_num_to_fixed(jn_ctx *cx, double x, int digits);
+/* x.toString(radix), radix 2..36 (V8's DoubleToRadixCString). */
+char *jn_num_to_radix(jn_ctx *cx, double x, int radix);
+/* parseInt(s) with no radix: leading JavaScript white space, a sign, "0x"
+ * for hexadecimal, then digits up to the first other character; NaN when
+ * there are none. s is UTF-8. */
+double jn_js_parse_int(const char *s, size_t len);
+/* JavaScript's white space and line terminators (\s in a regular expression,
+ * String.prototype.trim, parseInt's leading space). */
+bool jn_js_is_space(uint32_t cp);
+
+#endif
