@@ -39,8 +39,6 @@
 #define DT_MAX_LEN (1L << 24)
 #define MS_PER_DAY 86400000.0
 
-static const jn_u16 EMPTY = {NULL, 0};
-
 static _Noreturn void js_error(jn_ctx *cx, const char *message)
 {
     jn_throw_x(cx, JN_JS_ERROR, &(jn_errinfo){.position = -1, .message = message});
@@ -485,7 +483,7 @@ static jn_u16 u16_substr(jn_u16 s, long start, long length)
 /* formattedInteger.substr(0, pos) + separator + formattedInteger.substr(pos) */
 static jn_u16 insert_separator(jn_ctx *cx, jn_u16 s, long pos, jn_u16 sep)
 {
-    jn_u16 head = pos > 0 ? u16_substr(s, 0, pos) : EMPTY;
+    jn_u16 head = pos > 0 ? u16_substr(s, 0, pos) : JN_U16_EMPTY;
     return jn_u16_cat3(cx, head, sep, u16_substr(s, pos, -1));
 }
 
@@ -514,7 +512,7 @@ static jn_u16 format_integer_with(jn_ctx *cx, double value, int_format *f)
 {
     bool negative = value < 0;
     value = fabs(value);
-    jn_u16 out = EMPTY;
+    jn_u16 out = JN_U16_EMPTY;
     stc_buf b = {0};
     switch (f->primary) {
     case PF_LETTERS:
@@ -929,7 +927,7 @@ static void analyse_marker(jn_ctx *cx, dt_picture *pic, jn_u16 marker)
         jn_u16 width = jn_u16_substring(marker, comma + 1, marker.n);
         jn_u16 dash_s = {(const uint16_t[]){'-'}, 1};
         long dash = jn_u16_index_of(width, dash_s, 0);
-        jn_u16 min = width, max = EMPTY;
+        jn_u16 min = width, max = JN_U16_EMPTY;
         bool has_max = false;
         if (dash != -1) {
             min = jn_u16_substring(width, 0, dash);
@@ -1208,10 +1206,10 @@ static double parse_integer_with(jn_ctx *cx, const int_format *f, jn_u16 value)
         if (f->ordinal) /* strip the suffix */
             digits = jn_u16_substring(value, 0, value.n - 2);
         if (f->regular) {
-            digits = jn_u16_replace_all(cx, digits, u16_ascii(cx, ","), EMPTY);
+            digits = jn_u16_replace_all(cx, digits, u16_ascii(cx, ","), JN_U16_EMPTY);
         } else {
             for (long i = 0; i < f->nseps; i++)
-                digits = jn_u16_replace_all(cx, digits, jn_u16_from_cp(cx, f->seps[i].cp), EMPTY);
+                digits = jn_u16_replace_all(cx, digits, jn_u16_from_cp(cx, f->seps[i].cp), JN_U16_EMPTY);
         }
         if (f->zero_code != 0x30) {
             /* each code unit moved back from the family */

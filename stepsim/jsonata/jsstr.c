@@ -4,7 +4,9 @@
 
 #include "stepsim/jsonata/jsstr.h"
 
-static const jn_u16 EMPTY = {NULL, 0};
+static const uint16_t no_units[1] = {0};
+const jn_u16 JN_U16_EMPTY = {no_units, 0};
+#define EMPTY JN_U16_EMPTY
 
 jn_u16 jn_u16_from_utf8(jn_ctx *cx, const char *s, size_t len)
 {

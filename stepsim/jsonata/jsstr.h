@@ -24,6 +24,9 @@ typedef struct jn_u16 {
     long n;
 } jn_u16;
 
+/* The empty string (its pointer is not NULL, so views of it can be offset). */
+extern const jn_u16 JN_U16_EMPTY;
+
 jn_u16 jn_u16_from_utf8(jn_ctx *cx, const char *s, size_t len);
 /* A string value's code units. */
 jn_u16 jn_u16_of(jn_ctx *cx, const jn_val *str);

@@ -26,8 +26,6 @@
 #include "stepsim/jsonata/jsstr.h"
 #include "stepsim/jsonata/value.h"
 
-static const jn_u16 U16_EMPTY = {NULL, 0};
-
 /* ---- the properties (the XPath decimal format) ---- */
 
 typedef struct nf_props {
@@ -144,14 +142,14 @@ static long count_digits(const nf_props *pr, jn_u16 s, bool optional_too)
 
 static nf_parts split_parts(const nf_props *pr, jn_u16 sub)
 {
-    nf_parts pa = {.sub = sub};
-    pa.prefix = U16_EMPTY;
+    nf_parts pa = {.sub = sub, .exponent = JN_U16_EMPTY};
+    pa.prefix = JN_U16_EMPTY;
     for (long i = 0; i < sub.n; i++)
         if (is_active(pr, sub.p[i]) && !jn_u16_is_unit(pr->exponent, sub.p[i])) {
             pa.prefix = jn_u16_substring(sub, 0, i);
             break;
         }
-    pa.suffix = U16_EMPTY;
+    pa.suffix = JN_U16_EMPTY;
     for (long i = sub.n - 1; i >= 0; i--)
         if (is_active(pr, sub.p[i]) && !jn_u16_is_unit(pr->exponent, sub.p[i])) {
             pa.suffix = jn_u16_substring(sub, i + 1, sub.n);
@@ -434,7 +432,7 @@ static jn_val *format_number(jn_ctx *cx, double value, const jn_val *picture,
         long pad = pic->min_exp - exp_str.n;
         if (pad > 0)
             exp_str = jn_u16_cat2(cx, jn_u16_repeat(cx, pr.zero, pad), exp_str);
-        jn_u16 parts4[4] = {str, pr.exponent, exponent < 0 ? pr.minus : U16_EMPTY, exp_str};
+        jn_u16 parts4[4] = {str, pr.exponent, exponent < 0 ? pr.minus : JN_U16_EMPTY, exp_str};
         str = jn_u16_cat(cx, parts4, 4);
     }
     return jn_u16_to_val(cx, jn_u16_cat3(cx, pic->prefix, str, pic->suffix));
