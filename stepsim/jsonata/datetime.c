@@ -561,7 +561,10 @@ static jn_u16 format_integer_with(jn_ctx *cx, double value, int_format *f)
         }
         if (f->ordinal) {
             uint16_t last = out.p[out.n - 1];
-            const char *suffix = last == '1' ? "st" : last == '2' ? "nd" : last == '3' ? "rd" : NULL;
+            const char *suffix = last == '1'   ? "st"
+                                 : last == '2' ? "nd"
+                                 : last == '3' ? "rd"
+                                               : NULL;
             if (!suffix || (out.n > 1 && out.p[out.n - 2] == '1'))
                 suffix = "th";
             out = jn_u16_cat2(cx, out, u16_ascii(cx, suffix));
@@ -609,7 +612,8 @@ static double make_day(double year, double month, double date)
     const int64_t delta = 399999; /* keeps the divisions on positive numbers */
     int64_t base = 365 * (1970 + delta) + (1970 + delta) / 4 - (1970 + delta) / 100 +
                    (1970 + delta) / 400;
-    int64_t day = 365 * (y + delta) + (y + delta) / 4 - (y + delta) / 100 + (y + delta) / 400 - base;
+    int64_t yd = y + delta;
+    int64_t day = 365 * yd + yd / 4 - yd / 100 + yd / 400 - base;
     bool leap = !((y % 4 != 0) || (y % 100 == 0 && y % 400 != 0));
     day += from_month[leap][m];
     return (double)(day - 1) + to_integer(date);
@@ -1209,7 +1213,8 @@ static double parse_integer_with(jn_ctx *cx, const int_format *f, jn_u16 value)
             digits = jn_u16_replace_all(cx, digits, u16_ascii(cx, ","), JN_U16_EMPTY);
         } else {
             for (long i = 0; i < f->nseps; i++)
-                digits = jn_u16_replace_all(cx, digits, jn_u16_from_cp(cx, f->seps[i].cp), JN_U16_EMPTY);
+                digits = jn_u16_replace_all(cx, digits, jn_u16_from_cp(cx, f->seps[i].cp),
+                                            JN_U16_EMPTY);
         }
         if (f->zero_code != 0x30) {
             /* each code unit moved back from the family */
@@ -1371,8 +1376,8 @@ static PCRE2_SIZE *re_exec(jn_ctx *cx, const pcre2_code *shared, const char *pat
     if (!code) {
         int err;
         PCRE2_SIZE off;
-        m->code = pcre2_compile((PCRE2_SPTR)pattern, plen, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &err,
-                                &off, NULL);
+        uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY;
+        m->code = pcre2_compile((PCRE2_SPTR)pattern, plen, options, &err, &off, NULL);
         if (!m->code)
             js_error(cx, "Invalid regular expression");
         code = m->code;
@@ -1482,6 +1487,12 @@ static jn_val *parse_datetime(jn_ctx *cx, const jn_val *timestamp, const jn_val 
                 re_put_caseless(&re, "GMT");
             stc_buf_puts(&re, "[-+][0-9]+");
             if (mp->has_separator) {
+                /* the separator goes in unescaped: '+' after "[0-9]+" is a
+                 * syntax error in JavaScript (PCRE2 would read ++ as possessive) */
+                if (mp->separator == '+') {
+                    stc_buf_free(&re);
+                    js_error(cx, "Invalid regular expression: Nothing to repeat");
+                }
                 re_put_text(cx, &re, jn_u16_from_cp(cx, mp->separator), true);
                 stc_buf_puts(&re, "[0-9]+");
             }
@@ -1624,10 +1635,10 @@ static jn_val *parse_datetime(jn_ctx *cx, const jn_val *timestamp, const jn_val 
         if (comps['P'].v == 1)
             comps['H'].v += 12;
     }
-    double millis = date_utc(comps['Y'].set ? comps['Y'].v : NAN, cM->v,
-                             comps['D'].set ? comps['D'].v : NAN, comps['H'].set ? comps['H'].v : NAN,
-                             comps['m'].set ? comps['m'].v : NAN, comps['s'].set ? comps['s'].v : NAN,
-                             comps['f'].set ? comps['f'].v : NAN);
+#define COMP(c) (comps[c].set ? comps[c].v : NAN) /* undefined reads as NaN */
+    double millis =
+        date_utc(COMP('Y'), cM->v, COMP('D'), COMP('H'), COMP('m'), COMP('s'), COMP('f'));
+#undef COMP
     dt_value z = comps['Z'];
     if (!(z.set && z.v != 0 && !isnan(z.v)))
         z = comps['z'];
@@ -2052,7 +2063,8 @@ static double date_parse(const char *s, size_t len)
             } else if (time_expecting(&time, n)) {
                 time_add_final(&time, n);
                 dp_token peek = sc.next;
-                if (peek.tag != TK_END && peek.tag != TK_SPACE && !tk_is_z(peek) && !tk_is_sign(peek))
+                if (peek.tag != TK_END && peek.tag != TK_SPACE && !tk_is_z(peek) &&
+                    !tk_is_sign(peek))
                     return NAN;
             } else {
                 if (!day_add(&day, n))

@@ -64,10 +64,8 @@ void jn_u16_put_utf8(stc_buf *b, jn_u16 s)
         if (is_high(c) && i + 1 < s.n && is_low(s.p[i + 1])) {
             c = 0x10000 + ((c - 0xD800) << 10) + (s.p[i + 1] - 0xDC00u);
             i++;
-        } else if (c >= 0xD800 && c < 0xE000) {
-            c = 0xFFFD;
         }
-        jn_utf8_put(b, c);
+        jn_utf8_put(b, c); /* a lone surrogate keeps its 3-byte form */
     }
 }
 

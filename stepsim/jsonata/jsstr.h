@@ -3,9 +3,10 @@
  * substring, slice, split and replace (internal to stepsim/jsonata/).
  *
  * A jn_u16 is a view: p points into the arena (or into another view) and is
- * not NUL-terminated. Conversions from UTF-8 pair astral characters into
- * surrogates; conversions back pair them again, and a lone surrogate
- * becomes U+FFFD.
+ * not NUL-terminated. Conversions from UTF-8 split astral characters into
+ * surrogate pairs; conversions back join the pairs again, and a lone
+ * surrogate keeps its 3-byte form (as the engine's strings hold one, and as
+ * JSON.stringify then escapes it).
  *
  * Ownership: every string these functions build lives in the context's
  * arena.

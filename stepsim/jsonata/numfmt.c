@@ -9,9 +9,8 @@
  * UTF-16 code units (charAt, indexOf, substring, split('')), and its corners
  * follow from that: so does this port. The picture and the properties are
  * converted to UTF-16 once, every step is the reference's own on code units,
- * and the result is converted back to UTF-8 (a lone surrogate becomes
- * U+FFFD). A property given as another JSON type is read as JavaScript's
- * String() reads it.
+ * and the result is converted back to UTF-8. A property given as another
+ * JSON type is read as JavaScript's String() reads it.
  *
  * $formatBase(number, radix) is the reference's: both rounded as $round
  * rounds (half to even), then Number.prototype.toString(radix).
@@ -45,8 +44,9 @@ static bool in_family(const nf_props *pr, uint16_t c)
 /* activeChars.indexOf(ch) !== -1 */
 static bool is_active(const nf_props *pr, uint16_t c)
 {
-    return in_family(pr, c) || jn_u16_is_unit(pr->decimal, c) || jn_u16_is_unit(pr->exponent, c) ||
-           jn_u16_is_unit(pr->grouping, c) || jn_u16_is_unit(pr->digit, c) || jn_u16_is_unit(pr->patsep, c);
+    return in_family(pr, c) || jn_u16_is_unit(pr->decimal, c) ||
+           jn_u16_is_unit(pr->exponent, c) || jn_u16_is_unit(pr->grouping, c) ||
+           jn_u16_is_unit(pr->digit, c) || jn_u16_is_unit(pr->patsep, c);
 }
 
 /* JavaScript's String(v) for an option value. */
@@ -212,7 +212,8 @@ static void validate(jn_ctx *cx, const nf_props *pr, const nf_parts *pa)
     if (opt != -1 && count_digits(pr, jn_u16_substring(pa->integer, 0, opt), false) > 0)
         error = "D3090";
     opt = jn_u16_last_index_of(pa->fraction, pr->digit);
-    if (opt != -1 && count_digits(pr, jn_u16_substring(pa->fraction, opt, pa->fraction.n), false) > 0)
+    if (opt != -1 &&
+        count_digits(pr, jn_u16_substring(pa->fraction, opt, pa->fraction.n), false) > 0)
         error = "D3091";
     if (pa->has_exponent && pa->exponent.n > 0 &&
         (jn_u16_index_of(sub, pr->percent, 0) != -1 || jn_u16_index_of(sub, pr->permille, 0) != -1))
@@ -243,7 +244,8 @@ static long grouping_positions(jn_ctx *cx, const nf_props *pr, const nf_parts *p
     *out = jn_alloc(cx, (size_t)cap * sizeof **out);
     long pos = jn_u16_index_of(part, pr->grouping, 0);
     while (pos != -1) {
-        jn_u16 side = to_left ? jn_u16_substring(part, 0, pos) : jn_u16_substring(part, pos, part.n);
+        jn_u16 side =
+            to_left ? jn_u16_substring(part, 0, pos) : jn_u16_substring(part, pos, part.n);
         if (n == cap) {
             long *grown = jn_alloc(cx, (size_t)cap * 2 * sizeof *grown);
             memcpy(grown, *out, (size_t)cap * sizeof *grown);
@@ -409,7 +411,8 @@ static jn_val *format_number(jn_ctx *cx, double value, const jn_val *picture,
     long dec_pos = jn_u16_index_of(str, pr.decimal, 0);
     long pad_left = pic->min_int - dec_pos;
     long pad_right = pic->min_frac - (str.n - dec_pos - 1);
-    str = jn_u16_cat3(cx, jn_u16_repeat(cx, pr.zero, pad_left), str, jn_u16_repeat(cx, pr.zero, pad_right));
+    str = jn_u16_cat3(cx, jn_u16_repeat(cx, pr.zero, pad_left), str,
+                      jn_u16_repeat(cx, pr.zero, pad_right));
     dec_pos = jn_u16_index_of(str, pr.decimal, 0);
     if (pic->regular > 0) {
         long groups = (long)floor((double)(dec_pos - 1) / (double)pic->regular);
