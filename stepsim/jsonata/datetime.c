@@ -18,9 +18,10 @@
  *
  * Where the reference fails with a plain JavaScript exception (a recursion
  * too deep for V8's stack, a string longer than V8 allows, a property read
- * on undefined), the engine throws JN_JS_ERROR with JavaScript's message.
- * Strings these functions build are limited to DT_MAX_LEN code units (the
- * engine's limit, below V8's 2^29 - 24, to keep one call's memory bounded).
+ * on undefined), the engine throws JN_JS_ERROR (D3150) with JavaScript's
+ * message. Strings these functions build are limited to DT_MAX_LEN code
+ * units (the engine's limit, below V8's 2^29 - 24, to keep one call's memory
+ * bounded).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 

@@ -13,10 +13,12 @@
 
 #include "stepsim/jsonata/value.h"
 
-/* The code of an error the reference raises as a plain JavaScript exception
- * (a TypeError or RangeError, which carries no JSONata code): thrown with
- * jn_throw_x and the JavaScript message. */
-#define JN_JS_ERROR ""
+/* The engine's code for a failure of the formatting functions that the
+ * reference raises as a plain JavaScript exception without a code (a
+ * RangeError: recursion too deep, a string too long, toFixed's digits; a
+ * TypeError: a property read on undefined): thrown with jn_throw_x and
+ * JavaScript's message. */
+#define JN_JS_ERROR "D3150"
 
 /* Math.round: the nearest integer, halves toward +Infinity (-0.4 is -0). */
 double jn_js_math_round(double x);
