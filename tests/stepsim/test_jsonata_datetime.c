@@ -627,6 +627,44 @@ static void test_now_entry(void **state)
     jn_ctx_dispose(&cx);
 }
 
+/* The messages: the reference's templates with the value filled in, and
+ * JavaScript's own message where the reference has no code (D3150). */
+static void test_messages(void **state)
+{
+    (void)state;
+    static const struct {
+        row call;
+        const char *message;
+    } cases[] = {
+        {{"formatBase", "[100, 37]", NULL},
+         "The radix of the formatBase function must be between 2 and 36.  It was given 37"},
+        {{"toMillis", "[\"01-02-2018\"]", NULL},
+         "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given "
+         "\"01-02-2018\""},
+        {{"formatInteger", "[5, \"#\"]", NULL},
+         "Formatting or parsing an integer as a sequence starting with \"#\" is not supported by "
+         "this implementation"},
+        {{"fromMillis", "[0, \"[q]\"]", NULL},
+         "Unknown component specifier \"q\" in date/time picture string"},
+        {{"fromMillis", "[0, \"[YN]\"]", NULL},
+         "The 'name' modifier can only be applied to months and days in the date/time picture "
+         "string, not \"Y\""},
+        {{"formatInteger", "[1e9, \"I\"]", NULL}, "Maximum call stack size exceeded"},
+        {{"formatNumber", "[1]", NULL}, "Cannot read properties of undefined (reading 'split')"},
+    };
+    jn_ctx cx;
+    jn_ctx_init(&cx);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char got[256];
+        outcome(&cx, &cases[i].call, got, sizeof got);
+        assert_true(!strncmp(got, "ERR ", 4));
+        assert_non_null(cx.err_message);
+        assert_string_equal(cx.err_message, cases[i].message);
+        jn_ctx_reset(&cx);
+    }
+    jn_ctx_dispose(&cx);
+}
+
 /* ---- the JavaScript conversions ---- */
 
 static void test_js_numbers(void **state)
@@ -680,6 +718,7 @@ int main(void)
         cmocka_unit_test(test_integer_round_trip), cmocka_unit_test(test_from_millis),
         cmocka_unit_test(test_to_millis),       cmocka_unit_test(test_date_round_trip),
         cmocka_unit_test(test_iso_weeks),       cmocka_unit_test(test_now_entry),
+        cmocka_unit_test(test_messages),
         cmocka_unit_test(test_js_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
