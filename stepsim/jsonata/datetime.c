@@ -358,35 +358,17 @@ static bool u16_is_ascii(jn_u16 s, const char *ascii)
     return true;
 }
 
-static long gcd(long a, long b)
-{
-    while (b != 0) {
-        long t = a % b;
-        a = b, b = t;
-    }
-    return a;
-}
-
 /* regularRepeat: the interval when every separator is the same character
  * at every multiple of the positions' gcd, else 0 */
-static long regular_repeat(const int_sep *seps, long n)
+static long regular_repeat(jn_ctx *cx, const int_sep *seps, long n)
 {
-    if (n == 0)
-        return 0;
     for (long i = 1; i < n; i++)
         if (seps[i].cp != seps[0].cp)
             return 0;
-    long factor = seps[0].position;
-    for (long i = 1; i < n; i++)
-        factor = gcd(factor, seps[i].position);
-    for (long k = 1; k <= n; k++) {
-        bool found = false;
-        for (long i = 0; i < n && !found; i++)
-            found = seps[i].position == k * factor;
-        if (!found)
-            return 0;
-    }
-    return factor;
+    long *positions = jn_alloc(cx, ((size_t)n + 1) * sizeof *positions);
+    for (long i = 0; i < n; i++)
+        positions[i] = seps[i].position;
+    return jn_grouping_interval(positions, n);
 }
 
 /* analyseIntegerPicture */
@@ -454,7 +436,7 @@ static void analyse_integer_picture(jn_ctx *cx, jn_u16 picture, int_format *f)
             f->zero_code = zero;
             f->mandatory = (double)mandatory;
             f->optional = (double)optional;
-            long regular = regular_repeat(seps, nseps);
+            long regular = regular_repeat(cx, seps, nseps);
             if (regular > 0) {
                 f->regular = true;
                 f->regular_sep = (int_sep){regular, seps[0].cp};

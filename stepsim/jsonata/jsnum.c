@@ -181,6 +181,32 @@ char *jn_num_to_radix(jn_ctx *cx, double value, int radix)
     return jn_strndup(cx, buffer + integer_cursor, (size_t)(fraction_cursor - integer_cursor));
 }
 
+static long gcd(long a, long b)
+{
+    while (b != 0) {
+        long t = a % b;
+        a = b, b = t;
+    }
+    return a;
+}
+
+long jn_grouping_interval(const long *positions, long n)
+{
+    if (n == 0)
+        return 0;
+    long factor = positions[0];
+    for (long i = 1; i < n; i++)
+        factor = gcd(factor, positions[i]);
+    for (long k = 1; k <= n; k++) {
+        bool found = false;
+        for (long i = 0; i < n && !found; i++)
+            found = positions[i] == k * factor;
+        if (!found)
+            return 0;
+    }
+    return factor;
+}
+
 bool jn_js_is_space(uint32_t c)
 {
     switch (c) {

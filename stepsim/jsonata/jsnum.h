@@ -35,6 +35,11 @@ char *jn_num_to_radix(jn_ctx *cx, double x, int radix);
  * for hexadecimal, then digits up to the first other character; NaN when
  * there are none. s is UTF-8. */
 double jn_js_parse_int(const char *s, size_t len);
+/* The reference's test of regular grouping separators (formatNumber's and
+ * formatInteger's): the positions' greatest common divisor when every
+ * multiple of it, up to their count, is one of them; else 0 (and 0 for no
+ * positions). */
+long jn_grouping_interval(const long *positions, long n);
 /* JavaScript's white space and line terminators (\s in a regular expression,
  * String.prototype.trim, parseInt's leading space). */
 bool jn_js_is_space(uint32_t cp);

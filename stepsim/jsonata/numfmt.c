@@ -257,38 +257,11 @@ static long grouping_positions(jn_ctx *cx, const nf_props *pr, const nf_parts *p
     return n;
 }
 
-static long gcd(long a, long b)
-{
-    while (b != 0) {
-        long t = a % b;
-        a = b, b = t;
-    }
-    return a;
-}
-
-/* Are the grouping positions regular (every multiple of their gcd)? */
-static long regular_grouping(const long *idx, long n)
-{
-    if (n == 0)
-        return 0;
-    long factor = idx[0];
-    for (long i = 1; i < n; i++)
-        factor = gcd(factor, idx[i]);
-    for (long k = 1; k <= n; k++) {
-        bool found = false;
-        for (long i = 0; i < n && !found; i++)
-            found = idx[i] == k * factor;
-        if (!found)
-            return 0;
-    }
-    return factor;
-}
-
 static nf_pic analyse(jn_ctx *cx, const nf_props *pr, const nf_parts *pa)
 {
     nf_pic pic = {0};
     pic.n_int_groups = grouping_positions(cx, pr, pa, pa->integer, false, &pic.int_groups);
-    pic.regular = regular_grouping(pic.int_groups, pic.n_int_groups);
+    pic.regular = jn_grouping_interval(pic.int_groups, pic.n_int_groups);
     pic.n_frac_groups = grouping_positions(cx, pr, pa, pa->fraction, true, &pic.frac_groups);
     pic.min_int = count_digits(pr, pa->integer, false);
     pic.scaling = pic.min_int;
