@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "stepsim/jsonata/context.h"
+#include "stepsim/jsonata/jsnum.h"
 #include "stepsim/jsonata/value.h"
 
 #define ARG(i) ((i) < argc ? argv[(i)] : NULL)
@@ -227,68 +228,12 @@ static jn_val *fn_ceil(jn_ctx *cx, jn_val **argv, int argc)
     return ARG(0) ? num(cx, ceil(ARG(0)->u.n)) : NULL;
 }
 
-/* Number(text) for the texts $round builds: "<mantissa>e<exponent>", where
- * the exponent may have been printed as NaN, Infinity or with a fraction
- * (then JavaScript's Number() gives NaN). */
-static double js_number_e(const char *mant, double exp10)
-{
-    if (!isfinite(exp10) || exp10 != trunc(exp10))
-        return NAN;
-    char e[32], t[96];
-    jn_num_format(exp10, e);
-    if (strchr(e, 'e')) /* an exponent like 1e+21 is not decimal digits */
-        return NAN;
-    snprintf(t, sizeof t, "%se%s", mant, e);
-    return strtod(t, NULL);
-}
-
-/* Shift the decimal point of d by `by` places the way the reference does, in
- * text: split d.toString() at 'e' and add to the exponent. */
-static double shift_decimal(double d, double by)
-{
-    char s[32];
-    jn_num_format(d, s);
-    char *e = strchr(s, 'e');
-    double exp10 = by;
-    if (e) {
-        *e = '\0';
-        exp10 = strtod(e + 1, NULL) + by;
-    }
-    return js_number_e(s, exp10);
-}
-
-/* Math.round: the nearest integer, a tie toward +Infinity. */
-static double js_round(double x)
-{
-    if (!isfinite(x) || x == trunc(x))
-        return x;
-    double r = floor(x);
-    return x - r >= 0.5 ? r + 1 : r;
-}
-
-/* Round half to even, at `precision` decimal places. */
-static double round_half_even(double arg, double precision)
-{
-    bool shifted = precision != 0 && !isnan(precision);
-    if (shifted)
-        arg = shift_decimal(arg, precision);
-    double result = js_round(arg);
-    double diff = result - arg;
-    if (fabs(diff) == 0.5 && fabs(fmod(result, 2)) == 1)
-        result = result - 1;
-    if (shifted)
-        result = shift_decimal(result, -precision);
-    if (result == 0)
-        result = 0; /* JSON has no -0 */
-    return result;
-}
-
 static jn_val *fn_round(jn_ctx *cx, jn_val **argv, int argc)
 {
     if (!ARG(0))
         return NULL;
     double precision = jn_is_num(ARG(1)) ? ARG(1)->u.n : 0;
-    return num(cx, round_half_even(ARG(0)->u.n, precision));
+    return num(cx, jn_num_round_half_even(ARG(0)->u.n, precision));
 }
 
 static jn_val *fn_sqrt(jn_ctx *cx, jn_val **argv, int argc)

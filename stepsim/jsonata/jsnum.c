@@ -21,32 +21,40 @@ double jn_js_math_round(double x)
 }
 
 /* +(mantissa + 'e' + (exponent + by)) on the number's text, as the
- * reference shifts the decimal point: value.toString().split('e'). */
-static double shift_decimal(double v, int by)
+ * reference shifts the decimal point: value.toString().split('e'). The
+ * text is NaN when either part is not a decimal integer's digits ("NaNe2",
+ * "12e1.5", "12e1e+21"). */
+static double shift_decimal(double v, double by)
 {
-    if (!isfinite(v)) /* "NaNe2", "Infinitye2" read back as NaN */
+    if (!isfinite(v))
         return NAN;
-    char text[32], shifted[64];
+    char text[32], exp_text[32], shifted[96];
     jn_num_format(v, text);
     char *e = strchr(text, 'e');
-    long exp = by;
+    double exp10 = by;
     if (e) {
         *e = '\0';
-        exp += strtol(e + 1, NULL, 10);
+        exp10 = strtod(e + 1, NULL) + by;
     }
-    snprintf(shifted, sizeof shifted, "%se%ld", text, exp);
+    if (!isfinite(exp10) || exp10 != trunc(exp10))
+        return NAN;
+    jn_num_format(exp10, exp_text);
+    if (strchr(exp_text, 'e'))
+        return NAN;
+    snprintf(shifted, sizeof shifted, "%se%s", text, exp_text);
     return strtod(shifted, NULL);
 }
 
-double jn_num_round_half_even(double x, int precision)
+double jn_num_round_half_even(double x, double precision)
 {
-    if (precision)
+    bool shifted = precision != 0 && !isnan(precision); /* the reference's `if (precision)` */
+    if (shifted)
         x = shift_decimal(x, precision);
     double result = jn_js_math_round(x);
     double diff = result - x;
     if (fabs(diff) == 0.5 && fabs(fmod(result, 2)) == 1)
         result = result - 1;
-    if (precision)
+    if (shifted)
         result = shift_decimal(result, -precision);
     if (result == 0) /* JSON has no -0 */
         result = 0;

@@ -22,10 +22,11 @@
 
 /* Math.round: the nearest integer, halves toward +Infinity (-0.4 is -0). */
 double jn_js_math_round(double x);
-/* The reference's round(arg, precision) (functions.js, $round): half to even
- * at `precision` decimal places (0: at the units), the decimal point shifted
- * in the number's text as the reference shifts it; -0 becomes 0. */
-double jn_num_round_half_even(double x, int precision);
+/* The reference's round(arg, precision) (functions.js: $round, and the
+ * rounding of $formatNumber and $formatBase): half to even at `precision`
+ * decimal places (0 or NaN: at the units), the decimal point shifted in the
+ * number's text as the reference shifts it; -0 becomes 0. */
+double jn_num_round_half_even(double x, double precision);
 /* x.toFixed(digits), digits 0..100: the exact decimal value rounded half up;
  * |x| >= 1e21 as String(x). */
 char *jn_num_to_fixed(jn_ctx *cx, double x, int digits);

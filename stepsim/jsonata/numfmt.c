@@ -368,7 +368,7 @@ static jn_val *format_number(jn_ctx *cx, double value, const jn_val *picture,
                 mantissa /= 10, exponent += 1;
         }
     }
-    double rounded = jn_num_round_half_even(mantissa, (int)pic->max_frac);
+    double rounded = jn_num_round_half_even(mantissa, (double)pic->max_frac);
 
     jn_u16 str = make_string(cx, &pr, rounded, pic->max_frac);
     jn_u16 dot = {(const uint16_t[]){'.'}, 1};
