@@ -260,8 +260,10 @@ static int svc_function(stc_svcmode *sm, stc_sim *counter, const char *fn, const
         } else {
             value = e.ret ? cJSON_Duplicate(e.ret, true) : cJSON_CreateNull();
         }
-    } else if (sm->opt.local) {
-        switch (stc_pyrun_call(sm->opt.local, fn, payload, &value, &err_name, &message)) {
+    } else if (sm->opt.local || sm->opt.call) {
+        int got = sm->opt.local ? stc_pyrun_call(sm->opt.local, fn, payload, &value, &err_name, &message)
+                                : sm->opt.call(sm->opt.call_ctx, fn, payload, &value, &err_name, &message);
+        switch (got) {
         case STC_PYRUN_OK: break;
         case STC_PYRUN_RAISED: rc = STC_TASK_FAILED; break;
         default: rc = STC_TASK_ABORT; break;

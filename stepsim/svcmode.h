@@ -6,7 +6,7 @@
  *
  *   - an internal function `_fn` (arn:aws:states:::lambda:invoke): the mock
  *     `_fn` (call by call), else with --run-local the real Python method
- *     (core/pyrun.h), else the simulation stops (STC_TASK_ABORT) with
+ *     (core/pyrun.h) or the options' call hook, else the simulation stops (STC_TASK_ABORT) with
  *     "no mock for _fn ...". The result is what the optimised Lambda
  *     integration returns, {"ExecutedVersion", "Payload", "SdkHttpMetadata",
  *     "SdkResponseMetadata", "StatusCode": 200}; an error E with cause C fails
@@ -59,6 +59,11 @@ typedef struct stc_svcmode_options {
     const char *const *express;     /* the workflows that are Express in the simulated mode,
                                        NULL-terminated (NULL: none): a nested execution of one
                                        times out at 300 s (core/aws/express.h) */
+    /* Without a mock and without `local`: run the function through this
+     * hook (stc-tui serve: the function's own handler), answering with the
+     * STC_PYRUN_* codes and results of stc_pyrun_call; NULL: none. */
+    int (*call)(void *ctx, const char *fn, const cJSON *payload, cJSON **result, char **error, char **message);
+    void *call_ctx;
 } stc_svcmode_options;
 
 /* A handler context for the machine of `wf` (borrowed; NULL: every Task is

@@ -36,7 +36,7 @@ import collections.abc as _abc
 
 __all__ = [
     "Table", "Bucket", "Queue", "post_to_connection", "local_functions", "sent",
-    "executions", "gone", "reset", "mode", "InvalidArguments", "RemoteError",
+    "executions", "gone", "host", "reset", "mode", "InvalidArguments", "RemoteError",
     "build_service", "dispatch", "Mapping", "MutableMapping", "Channel", "jdict",
     "published", "install_compat",
 ]
@@ -89,6 +89,12 @@ published = []     # Channel.send calls in memory: {"channel", "message", "subje
 gone = set()       # connection ids that answer "gone" locally
 executions = []    # state machine starts: {"state_machine", "input", "execution_arn"}
 local_functions = {}  # name -> callable(**arguments), for calls between units locally
+# A local host standing in for the cloud (stc-tui serve sets it): Lambda
+# (invoke(name, payload_json) -> (payload, function_error)), Step Functions
+# (start_execution(name, input_json) -> {"executionArn", "startDate"}) and
+# the WebSocket management API (post_to_connection(url, connection_id, data),
+# raising an error whose response says GoneException for a gone client).
+host = None
 
 
 def reset():
@@ -598,14 +604,18 @@ def post_to_connection(url, connection_id, data):
         payload = data.encode("utf-8")
     else:
         payload = to_json(data).encode("utf-8")
-    if mode() != "aws":
+    aws = mode() == "aws"
+    if not aws and host is None:
         if connection_id in gone:
             return False
         sent.append({"url": url, "connection_id": connection_id, "data": data})
         return True
-    client = _client("apigatewaymanagementapi", endpoint_url=url)
     try:
-        client.post_to_connection(ConnectionId=connection_id, Data=payload)
+        if aws:
+            _client("apigatewaymanagementapi", endpoint_url=url).post_to_connection(
+                ConnectionId=connection_id, Data=payload)
+        else:
+            host.post_to_connection(url, connection_id, payload)
     except Exception as exc:
         if _error_code(exc) == "GoneException":
             return False
@@ -896,6 +906,9 @@ class FunctionProxy:
 
     def __call__(self, *args, **kwargs):
         arguments = _arguments(self.name, self.params, args, kwargs)
+        if mode() != "aws" and host is not None:
+            payload, failed = host.invoke(self.name, to_json(arguments))
+            return self._answer(payload, failed)
         if mode() != "aws":
             fn = local_functions.get(self.name)
             if fn is None:
@@ -908,7 +921,12 @@ class FunctionProxy:
         got = _client("lambda").invoke(FunctionName=function_name, InvocationType="RequestResponse",
                                        Payload=to_json(arguments).encode("utf-8"))
         payload = json.loads(got["Payload"].read() or b"null")
-        if got.get("FunctionError"):
+        return self._answer(payload, bool(got.get("FunctionError")))
+
+    def _answer(self, payload, failed):
+        """The invoked function's payload, or its error raised as the class
+        of that name in this module when there is one (Lambda's FunctionError)."""
+        if failed:
             payload = payload if isinstance(payload, dict) else {}
             raise _remote_exception(self.namespace, payload.get("errorType", "RemoteError"),
                                     payload.get("errorMessage", ""))
@@ -924,6 +942,8 @@ class StateMachineProxy:
 
     def __call__(self, *args, **kwargs):
         arguments = _arguments(self.name, self.params, args, kwargs)
+        if mode() != "aws" and host is not None:
+            return host.start_execution(self.name, to_json(arguments))["executionArn"]
         if mode() != "aws":
             arn = "arn:stc:memory:execution:%s:%d" % (self.name, len(executions) + 1)
             executions.append({"state_machine": self.name, "input": json.loads(to_json(arguments)),
