@@ -404,7 +404,6 @@ int stc_apigw_http_response(const cJSON *result, const char *request_id, stc_htt
             return -1;
         out->status = (int)d;
         const cJSON *hs = cJSON_GetObjectItemCaseSensitive(result, "headers");
-        bool has_type = false;
         for (const cJSON *h = cJSON_IsObject(hs) ? hs->child : NULL; h; h = h->next) {
             char *v = stc_apigw_header_text(h);
             if (!v)
@@ -413,7 +412,6 @@ int stc_apigw_http_response(const cJSON *result, const char *request_id, stc_htt
             for (char *p = name; *p; p++)
                 *p = (char)tolower((unsigned char)*p);
             if (stc_apigw_header_ok(name, v) && strcmp(name, "content-length") != 0) {
-                has_type = has_type || strcmp(name, "content-type") == 0;
                 stc_http_pair_add(&out->headers, &out->nheaders, name, v);
             }
             free(name);
@@ -440,8 +438,6 @@ int stc_apigw_http_response(const cJSON *result, const char *request_id, stc_htt
             out->body = cJSON_PrintUnformatted(body);
             out->body_len = strlen(out->body);
         }
-        if (!has_type && out->body_len)
-            stc_http_pair_add(&out->headers, &out->nheaders, "content-type", "text/plain; charset=utf-8");
     }
     if (request_id)
         stc_http_pair_add(&out->headers, &out->nheaders, "apigw-requestid", request_id);

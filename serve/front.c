@@ -36,6 +36,7 @@ typedef struct stc_pss {
     stc_msg *answer;       /* being written */
     size_t written;
     bool headers_sent;
+    bool close_after;      /* the connection cannot carry another request */
     /* WebSocket */
     char id[17];
     stc_msg *upgrade;      /* the upgrade request, until $connect is sent */
@@ -179,9 +180,13 @@ static char *stc_front_hdr(struct lws *wsi, enum lws_token_indexes tok)
 /* Headers libwebsockets does not know by name, looked up one by one (it
  * keeps them, but 4.1 has no way to list them). */
 static const char *const stc_front_custom[] = {
-    "x-amz-date:", "x-amz-security-token:", "x-amz-content-sha256:", "x-api-key:", "x-request-id:",
-    "x-correlation-id:", "traceparent:", "tracestate:", "x-amzn-trace-id:", "x-forwarded-proto:",
-    "x-forwarded-port:", "x-requested-with:", "sec-websocket-extensions:",
+    "x-amz-date:", "x-amz-security-token:", "x-amz-content-sha256:", "x-amz-user-agent:", "x-amz-target:",
+    "x-amzn-trace-id:", "x-api-key:", "x-request-id:", "x-correlation-id:", "x-trace-id:", "traceparent:",
+    "tracestate:", "x-forwarded-proto:", "x-forwarded-port:", "x-forwarded-host:", "x-requested-with:",
+    "x-csrf-token:", "x-xsrf-token:", "idempotency-key:", "x-idempotency-key:", "x-client-id:",
+    "x-tenant-id:", "x-user-id:", "x-session-id:", "x-device-id:", "x-app-version:", "x-signature:",
+    "x-hub-signature:", "x-hub-signature-256:", "sec-websocket-extensions:", "sec-fetch-mode:",
+    "sec-fetch-site:", "sec-fetch-dest:", "sec-ch-ua:", "dnt:", "purpose:",
 };
 
 static void stc_front_headers(struct lws *wsi, stc_http_request *rq)
@@ -344,7 +349,7 @@ static int stc_front_write_answer(stc_front *f, struct lws *wsi, stc_pss *pss)
                                               (int)strlen(v), &p, end) != 0;
             free(name);
         }
-        if (!bad && f->draining)
+        if (!bad && (f->draining || pss->close_after))
             bad = lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
                                               (const unsigned char *)"close", 5, &p, end) != 0;
         if (!bad)
@@ -374,7 +379,7 @@ static int stc_front_write_answer(stc_front *f, struct lws *wsi, stc_pss *pss)
     }
     stc_msg_free(m);
     pss->answer = NULL;
-    if (f->draining)
+    if (f->draining || pss->close_after)
         return -1;
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
@@ -565,10 +570,27 @@ static int stc_front_callback(struct lws *wsi, enum lws_callback_reasons reason,
             return 0;
         }
         char *cl = stc_front_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
-        long long clen = cl ? atoll(cl) : -1;
+        bool cl_ok = !cl || (*cl && strspn(cl, "0123456789") == strlen(cl) && strlen(cl) < 16);
+        long long clen = cl && cl_ok ? atoll(cl) : -1;
         free(cl);
+        if (!cl_ok) {
+            /* the body's end cannot be known: answer and close */
+            pss->close_after = true;
+            stc_front_answer(f, wsi, pss, m, 400, "Bad Request");
+            return 0;
+        }
         if (clen > STC_APIGW_MAX_BODY) {
             stc_front_answer(f, wsi, pss, m, 413, "Request Entity Too Large");
+            return 0;
+        }
+        char *te = stc_front_hdr(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING);
+        bool chunked = te && strstr(te, "chunked");
+        free(te);
+        if (chunked) {
+            /* libwebsockets 4.1 does not read chunked request bodies: the
+             * length must be given (docs/serve.md) */
+            pss->close_after = true;
+            stc_front_answer(f, wsi, pss, m, 411, "Length Required");
             return 0;
         }
         pss->req = m;

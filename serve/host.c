@@ -169,6 +169,7 @@ static const char HOST[] =
     "        timeout = _sources.get((gen, unit), (0, 0, 0, 0))[3]\n"
     "        kind, a, b = 1, 'Sandbox.Timedout', 'Task timed out after %.2f seconds' % timeout\n"
     "        timed_out = True\n"
+    "        (buf if capture else _err).write('%s %s: %s\\n' % (request_id, unit, b))\n"
     "    finally:\n"
     "        if capture:\n"
     "            sys.stdout = sys.stderr = _err\n"
