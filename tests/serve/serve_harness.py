@@ -116,8 +116,9 @@ class Server:
             return "".join(self.err)
 
     def stop(self, sig=signal.SIGINT, timeout=30):
-        """Send sig and wait; the exit status (None if it had to be killed)."""
-        if self.proc.poll() is None:
+        """Send sig (None: it was sent already) and wait; the exit status
+        (None if it had to be killed)."""
+        if sig is not None and self.proc.poll() is None:
             self.proc.send_signal(sig)
         try:
             rc = self.proc.wait(timeout * SLOW)
