@@ -2,11 +2,15 @@
  * WebSocket; its per-connection data is a stc_pss. */
 #include "serve/front.h"
 
+#include <errno.h>
 #include <libwebsockets.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "serve/apigw.h"
@@ -734,8 +738,41 @@ static void stc_front_lws_log(int level, const char *line)
         stc_front_last_error[--n] = '\0';
 }
 
+/* Can host:port be bound? libwebsockets reports a failed bind only as
+ * "Failed to create default vhost"; this says why (the port is in use, the
+ * address is not local). 0, or an errno. */
+static int stc_front_can_bind(const char *host, int port)
+{
+    struct addrinfo hints, *ai = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    if (getaddrinfo(host, service, &hints, &ai) != 0 || !ai)
+        return EADDRNOTAVAIL;
+    int rc = 0;
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        rc = errno;
+    } else {
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0)
+            rc = errno;
+        close(fd);
+    }
+    freeaddrinfo(ai);
+    return rc;
+}
+
 stc_front *stc_front_new(const char *host, int port, stc_bus *bus, char **err)
 {
+    int busy = port ? stc_front_can_bind(host, port) : 0;
+    if (busy) {
+        *err = stc_xasprintf("cannot listen on %s:%d: %s", host, port, strerror(busy));
+        return NULL;
+    }
     stc_front *f = stc_xcalloc(1, sizeof *f);
     f->bus = bus;
     f->wbuf = stc_xmalloc(LWS_PRE + STC_FRONT_CHUNK);

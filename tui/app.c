@@ -30,6 +30,7 @@
 #include "tui/listview.h"
 #include "tui/mockdlg.h"
 #include "tui/screen.h"
+#include "tui/servectl.h"
 
 const char *const stc_app_mode_names[STC_APP_MODES] = {"dev", "test", "stage", "prod"};
 
@@ -114,8 +115,53 @@ static void stc_app_tmpl_done(stc_app *app, stc_bg_job *j)
     app->needs_redraw = true;
 }
 
+/* The served module's new requests (tui/servectl.h). */
+static void stc_app_serve_poll(stc_app *app)
+{
+    if (!stc_servectl_poll(app->serve))
+        return;
+    stc_pane *p = &app->panes[STC_PANE_REQUESTS];
+    if (p->ops->reload)
+        p->ops->reload(p->st, app);
+    const char *err = stc_servectl_error(app->serve);
+    if (err && !stc_servectl_running(app->serve))
+        stc_app_message(app, STC_EL_MESSAGE_ERROR, "%s", err);
+    app->needs_redraw = true;
+}
+
+static void stc_app_show_tab(stc_app *app, int want, int step);
+
+/* S: serve the module (a child `stc-tui serve`, on $STC_SERVE_PORT or
+ * 8080), or stop serving it. */
+static void stc_app_serve(stc_app *app)
+{
+    if (stc_servectl_running(app->serve)) {
+        stc_servectl_stop(app->serve);
+        stc_app_message(app, STC_EL_MESSAGE, "stopped serving %s", app->path);
+        return;
+    }
+    if (!app->path) {
+        stc_app_message(app, STC_EL_MESSAGE_ERROR, "serving needs a module (this is a state machine file)");
+        return;
+    }
+    const char *env = getenv("STC_SERVE_PORT");
+    int port = env && *env ? atoi(env) : 8080;
+    char *err = NULL;
+    if (stc_servectl_start(app->serve, "/proc/self/exe", app->path, stc_app_mode(app), app->config, port, &err) !=
+        0) {
+        stc_app_message(app, STC_EL_MESSAGE_ERROR, "%s", err);
+        free(err);
+        return;
+    }
+    app->panes[STC_PANE_REQUESTS].ops->reload(app->panes[STC_PANE_REQUESTS].st, app);
+    stc_app_show_tab(app, STC_PANE_REQUESTS, 0);
+    stc_app_message(app, STC_EL_MESSAGE, "serving %s in mode %s on port %d (this runs the module's code); S stops",
+                    app->path, stc_app_mode(app), port);
+}
+
 void stc_app_background(stc_app *app)
 {
+    stc_app_serve_poll(app);
     stc_bg_job *j;
     while ((j = stc_bg_take(app->bg))) {
         if (j->kind == STC_BG_TEMPLATE)
@@ -300,6 +346,7 @@ stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
     app->learn_reset = opt->learn_reset;
     app->learn_seed = opt->learn_seed ? stc_xstrdup(opt->learn_seed) : NULL;
     app->sim = stc_simctl_new();
+    app->serve = stc_servectl_new();
     app->bg = stc_bg_new();
     for (int m = 0; m < STC_APP_MODES; m++)
         if (opt->mode && strcmp(opt->mode, stc_app_mode_names[m]) == 0)
@@ -390,6 +437,7 @@ void stc_app_free(stc_app *app)
     stc_tmpl_free(&app->tmpl);
     stc_diags_free(&app->emit_diags);
     stc_simctl_free(app->sim);
+    stc_servectl_free(app->serve);
     cJSON_Delete(app->asl_doc);
     free(app->asl_text);
     free(app->workflow);
@@ -1256,6 +1304,10 @@ void stc_app_next_mode(stc_app *app)
     app->prev_mode = app->mode;
     app->mode = (app->mode + 1) % STC_APP_MODES;
     stc_app_compile(app);
+    if (stc_servectl_running(app->serve)) { /* serve the new mode */
+        stc_servectl_stop(app->serve);
+        stc_app_serve(app);
+    }
     int a, r, c;
     stc_tmpl_counts(&app->tmpl, &a, &r, &c);
     if (app->tmpl.tree)
@@ -1283,6 +1335,8 @@ static void stc_app_global(stc_app *app, stc_action a)
     case STC_ACT_TAB_ROUTES: stc_app_show_tab(app, STC_PANE_ROUTES, 0); break;
     case STC_ACT_TAB_GRAPH: stc_app_show_tab(app, STC_PANE_GRAPH, 0); break;
     case STC_ACT_TAB_TEMPLATE: stc_app_show_tab(app, STC_PANE_TEMPLATE, 0); break;
+    case STC_ACT_TAB_REQUESTS: stc_app_show_tab(app, STC_PANE_REQUESTS, 0); break;
+    case STC_ACT_SERVE: stc_app_serve(app); break;
     case STC_ACT_SIMULATE: stc_app_sim_action(app, a, NULL); break;
     case STC_ACT_LEARN: stc_learnui_open(app); break;
     case STC_ACT_RELOAD:

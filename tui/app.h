@@ -133,6 +133,7 @@ struct stc_app {
     unsigned source_moved_seen;
     char *workflow;     /* the workflow shown in the graph and simulated (method name) */
     struct stc_simctl *sim;
+    struct stc_servectl *serve; /* the module served by S (tui/servectl.h) */
     struct cJSON *asl_doc; /* --asl: the state machine */
     char *asl_text;        /* --asl: its text, shown in the source pane */
     /* input state */

@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/util.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
+#include "tui/servectl.h"
 
 void stc_script_frame(stc_app *app)
 {
@@ -114,6 +116,22 @@ static int stc_script_command(stc_app *app, stc_watch *watch, char *line, char *
     }
     if (strcmp(cmd, ":write-file") == 0 && argc == 3)
         return stc_script_copy(argv[1], argv[2], err);
+    if (strcmp(cmd, ":wait-served") == 0 && argc == 2) {
+        /* the served module (S) is ready and has answered N requests; what
+         * follows them in its log (their executions) is read too */
+        if (!stc_servectl_wait(app->serve, atoi(argv[1]), 30000)) {
+            *err = stc_xasprintf("':wait-served': no %s requests within 30 s (%s)", argv[1],
+                                 stc_servectl_error(app->serve) ? stc_servectl_error(app->serve) : "still waiting");
+            return -1;
+        }
+        struct timespec d = {0, 300 * 1000000};
+        nanosleep(&d, NULL);
+        stc_servectl_poll(app->serve);
+        stc_pane *p = &app->panes[STC_PANE_REQUESTS];
+        p->ops->reload(p->st, app);
+        stc_script_frame(app);
+        return 0;
+    }
     if (strcmp(cmd, ":wait-reload") == 0 && argc == 1) {
         if (!stc_watch_changed(watch, 10000)) {
             *err = stc_xstrdup("':wait-reload': the module did not change within 10 s");

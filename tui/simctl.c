@@ -702,6 +702,38 @@ int stc_simctl_load_mocks(stc_simctl *s, const char *path, char **err)
     return stc_simctl_launch(s, err);
 }
 
+const char *stc_simctl_replay(stc_simctl *s, const char *name, const cJSON *asl, const stc_workflow *wf,
+                              const stc_workflows *workflows, const char *input, const cJSON *mocks,
+                              const char *label, char **err)
+{
+    stc_mocks *m = NULL;
+    cJSON *in = cJSON_Parse(input ? input : "{}");
+    if (!in) {
+        *err = stc_xstrdup("the execution's input is not JSON");
+        return NULL;
+    }
+    cJSON_Delete(in);
+    if (stc_mocks_from_json(mocks, &m, err) != 0)
+        return NULL;
+    if (stc_simctl_start(s, name, asl, wf, workflows, err) != 0) {
+        stc_mocks_free(m);
+        return NULL;
+    }
+    stc_mocks_free(s->mocks);
+    s->mocks = m;
+    free(s->mocks_path);
+    s->mocks_path = stc_xstrdup(label);
+    cJSON_Delete(s->answers);
+    s->answers = cJSON_CreateObject();
+    stc_mocks_free(s->answer_mocks);
+    s->answer_mocks = stc_mocks_new();
+    free(s->input);
+    s->input = stc_xstrdup(input ? input : "{}");
+    if (stc_simctl_launch(s, err) != 0)
+        return NULL;
+    return stc_simctl_run(s);
+}
+
 const char *stc_simctl_mocks_path(const stc_simctl *s)
 {
     return s->mocks_path;

@@ -105,6 +105,16 @@ int stc_simctl_set_input(stc_simctl *s, const char *json, char **err);
 int stc_simctl_load_mocks(stc_simctl *s, const char *path, char **err);
 const char *stc_simctl_mocks_path(const stc_simctl *s);
 
+/* Replay an execution of `stc-tui serve` (tui/servectl.h): start `name`
+ * as stc_simctl_start() does, with `input` (JSON text) and `mocks` (a mocks
+ * object: the results its Tasks got, call by call; copied) in place of the
+ * mocks file, shown as `label`; then run to the end (or to a Task the
+ * execution had not reached). Returns the status message, or NULL with
+ * *err. */
+const char *stc_simctl_replay(stc_simctl *s, const char *name, const cJSON *asl, const stc_workflow *wf,
+                              const stc_workflows *workflows, const char *input, const cJSON *mocks,
+                              const char *label, char **err);
+
 /* The starting input of method `m` (NULL: "{}") as JSON text (the caller
  * owns it): each parameter's default when it is a JSON literal (None, True,
  * False, numbers, strings, lists, dicts), else an example value from its

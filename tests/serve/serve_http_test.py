@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_harness import (DATA, EXAMPLES, READY, SLOW, Server, Tally, curl, curl_json,  # noqa: E402
-                           log_line)
+                           log_line, wait_until)
 
 T = Tally()
 PEOPLE = os.path.join(EXAMPLES, "people.py")
@@ -210,7 +210,7 @@ def errors_500():
     with Server(module) as srv:
         T.check("cold start fails: 500", curl_json(srv.url("/tokens/a")), (500, {"message": "Internal Server Error"}))
         T.ok("cold start fails: the traceback on stderr",
-             "service parameter 'token' is not set" in srv.stderr(), srv.stderr()[-400:])
+             wait_until(lambda: "service parameter 'token' is not set" in srv.stderr(), 10), srv.stderr()[-400:])
         T.check("stop", srv.stop(), 0)
     with Server(module, env={"STC_PARAM_TOKEN": "t0k"}) as srv:
         T.check("with its parameter: 200", curl_json(srv.url("/tokens/a")), (200, {"id": "a", "token": "t0k"}))

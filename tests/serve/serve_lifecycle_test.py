@@ -11,7 +11,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_harness import BIN, DATA, EXAMPLES, SLOW, Server, Tally, curl, curl_json  # noqa: E402
+from serve_harness import BIN, DATA, EXAMPLES, SLOW, Server, Tally, curl, curl_json, wait_until  # noqa: E402
 
 T = Tally()
 PEOPLE = os.path.join(EXAMPLES, "people.py")
@@ -78,7 +78,8 @@ def timeouts():
                 (500, {"message": "Internal Server Error"}))
         took = time.monotonic() - start
         T.ok("... after about 2 s", 1.9 <= took < 2 + 5 * SLOW, "%.2f s" % took)
-        T.ok("... Task timed out on stderr", "get_item: Task timed out after 2.00 seconds" in srv.stderr(),
+        T.ok("... Task timed out on stderr",
+             wait_until(lambda: "get_item: Task timed out after 2.00 seconds" in srv.stderr(), 10),
              srv.stderr()[-300:])
         T.check("the server goes on", curl_json(srv.url("/items/a")), (200, {"id": "a"}))
         T.check("stop", srv.stop(), 0)

@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_harness import EXAMPLES, Server, Tally, curl_json  # noqa: E402
+from serve_harness import EXAMPLES, Server, Tally, curl_json, wait_until  # noqa: E402
 
 T = Tally()
 
@@ -44,7 +44,8 @@ def main():
             line = srv.wait_line(lambda l: " RELOAD " in l and "error" in l, 15)
             T.ok("a syntax error: reported, generation 2 still serves",
                  line and line.endswith("has 1 error: still serving generation 2"), line)
-            T.ok("the diagnostic on stderr", re.search(r"svc\.py:\d+:\d+: error: STC001", srv.stderr()),
+            T.ok("the diagnostic on stderr",
+                 wait_until(lambda: re.search(r"svc\.py:\d+:\d+: error: STC001", srv.stderr()), 10),
                  srv.stderr()[-300:])
             T.check("still the last good code", curl_json(srv.url("/people")), (200, ["Ann"]))
             write(svc, original)
@@ -54,8 +55,8 @@ def main():
             write(os.path.join(work, "svc.stc.yaml"), "functions:\n  list_people:\n    timeout: nope\n")
             line = srv.wait_line(lambda l: " RELOAD " in l and "error" in l and "generation 4" in l, 15)
             T.ok("a bad configuration: reported, generation 4 still serves", line, srv.lines()[-3:])
-            T.ok("the configuration's diagnostic", "svc.stc.yaml:3:14: error: STC522" in srv.stderr(),
-                 srv.stderr()[-300:])
+            T.ok("the configuration's diagnostic",
+                 wait_until(lambda: "svc.stc.yaml:3:14: error: STC522" in srv.stderr(), 10), srv.stderr()[-300:])
             write(os.path.join(work, "svc.stc.yaml"), "functions:\n  list_people:\n    timeout: 5\n")
             T.ok("a good configuration: generation 6", srv.wait_line(reload_line(6), 15))
             # compiles, but its import fails at the cold start
@@ -63,7 +64,8 @@ def main():
             T.ok("an import error: generation 7", srv.wait_line(reload_line(7), 15))
             T.check("... the cold start fails: 500", curl_json(srv.url("/people")),
                     (500, {"message": "Internal Server Error"}))
-            T.ok("... and the reason is on stderr", "No module named 'stc_no_such_module'" in srv.stderr())
+            T.ok("... and the reason is on stderr",
+                 wait_until(lambda: "No module named 'stc_no_such_module'" in srv.stderr(), 10))
             T.check("stop", srv.stop(), 0)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -59,7 +59,8 @@ def orders():
         st, body = curl_json(srv.url("/payments"), "POST", {"order_id": oid, "amount": -1})
         e = finished(srv, ARN.match(body["executionArn"]).group(2), 10)
         T.check("declined: the workflow caught PaymentDeclined", e["output"], {"order_id": oid, "status": "declined"})
-        T.ok("declined: the function's traceback on stderr", "PaymentDeclined: amount must be positive" in srv.stderr())
+        T.ok("declined: the function's traceback on stderr",
+             wait_until(lambda: "PaymentDeclined: amount must be positive" in srv.stderr(), 10))
         st, err = curl_json(srv.url("/payments"), "POST", "{not json")
         T.check("async route: input that is not JSON -> 400 InvalidExecutionInput",
                 (st, err["__type"]), (400, "com.amazonaws.swf.service.v2.model#InvalidExecutionInput"))
