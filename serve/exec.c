@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/aws/express.h"
 #include "core/pyrun.h"
 #include "core/util.h"
 #include "serve/apigw.h"
@@ -24,6 +25,7 @@ const char *stc_exec_status_name(stc_exec_status s)
     case STC_EXEC_RUNNING: return "RUNNING";
     case STC_EXEC_SUCCEEDED: return "SUCCEEDED";
     case STC_EXEC_FAILED: return "FAILED";
+    case STC_EXEC_TIMED_OUT: return "TIMED_OUT";
     }
     return "FAILED";
 }
@@ -57,6 +59,7 @@ static void stc_exec_free(stc_exec *e)
     free(e->error);
     free(e->cause);
     cJSON_Delete(e->calls);
+    free(e->express_units);
     free(e);
 }
 
@@ -140,8 +143,10 @@ stc_exec *stc_execs_start(stc_execs *x, stc_gen *g, const char *name, const cJSO
     box->ctx.x = x;
     box->ctx.e = e;
     stc_ids_uuid(e->name);
-    e->arn = stc_xasprintf("arn:aws:states:" STC_APIGW_REGION ":" STC_APIGW_ACCOUNT ":execution:%s:%s", name,
-                           e->name);
+    e->express = stc_express(g->svc->config, name);
+    e->express_units = stc_express_units(g->svc, g->svc->config);
+    e->arn = stc_xasprintf("arn:aws:states:" STC_APIGW_REGION ":" STC_APIGW_ACCOUNT ":%s:%s:%s",
+                           e->express ? "express" : "execution", name, e->name);
     e->machine = stc_xstrdup(name);
     e->gen = stc_gen_ref(g);
     e->wf = wf;
@@ -151,13 +156,15 @@ stc_exec *stc_execs_start(stc_execs *x, stc_gen *g, const char *name, const cJSO
     e->request = request;
     e->status = STC_EXEC_RUNNING;
     stc_svcmode_options so = {.workflows = g->svc->workflows, .mocks = NULL, .local = NULL,
-                              .call = stc_exec_task, .call_ctx = &box->ctx};
+                              .express = e->express_units, .call = stc_exec_task, .call_ctx = &box->ctx};
     e->sm = stc_svcmode_new(wf, &so);
     stc_sim_options o;
     stc_sim_options_init(&o);
     o.undo = false;
     o.history = false;
     o.start_time_ms = now_ms;
+    if (e->express)
+        o.time_limit_s = STC_EXPRESS_MAX_SECONDS;
     o.execution_name = e->name;
     o.state_machine_name = name;
     o.task = stc_svcmode_task;
@@ -227,8 +234,8 @@ static void stc_exec_finish(stc_execs *x, stc_exec *e, stc_sim_status st, int64_
         e->status = STC_EXEC_SUCCEEDED;
         const cJSON *out = stc_sim_output(e->sim);
         e->output = out ? cJSON_Duplicate(out, true) : cJSON_CreateNull();
-    } else if (st == STC_SIM_FAILED) {
-        e->status = STC_EXEC_FAILED;
+    } else if (st == STC_SIM_FAILED || st == STC_SIM_TIMED_OUT) {
+        e->status = st == STC_SIM_FAILED ? STC_EXEC_FAILED : STC_EXEC_TIMED_OUT;
         e->error = stc_sim_error(e->sim) ? stc_xstrdup(stc_sim_error(e->sim)) : NULL;
         e->cause = stc_sim_cause(e->sim) ? stc_xstrdup(stc_sim_cause(e->sim)) : NULL;
     } else {

@@ -17,9 +17,11 @@
  *
  * What GET /_stc/executions/NAME answers (shared/cli.md): {"status",
  * "input", "output", "error", "cause", "transitions"}; status RUNNING,
- * SUCCEEDED or FAILED (a simulation that cannot go on -- the transition
- * bound, a function that cannot be called -- FAILED with error
- * States.Runtime and the reason as the cause).
+ * SUCCEEDED, FAILED or TIMED_OUT (States.Timeout: the machine's
+ * TimeoutSeconds, or 5 minutes for an Express workflow of the served mode,
+ * core/aws/express.h); a simulation that cannot go on -- the transition
+ * bound, a function that cannot be called -- is FAILED with error
+ * States.Runtime and the reason as the cause.
  *
  * Every Task call is recorded (function, return value or error and cause),
  * so that the workbench can replay the execution in its Simulator pane with
@@ -48,6 +50,7 @@ typedef enum stc_exec_status {
     STC_EXEC_RUNNING,
     STC_EXEC_SUCCEEDED,
     STC_EXEC_FAILED,
+    STC_EXEC_TIMED_OUT, /* past the machine's TimeoutSeconds or an Express execution's 5 minutes */
 } stc_exec_status;
 
 typedef struct stc_exec {
@@ -66,6 +69,9 @@ typedef struct stc_exec {
     int64_t start_ms, stop_ms; /* epoch ms */
     double wake;             /* monotonic ms: the next step not before */
     uint64_t request;        /* the request that started it (0: none) */
+    bool express;            /* an Express workflow in the served mode: 5 minutes at most */
+    const char **express_units; /* the mode's Express workflows (nested ones time out too) */
+    void *waiter;            /* the worker's: a request waiting for the end (Express) */
     cJSON *calls;            /* [{"function", "return"} | {"function", "raise", "cause"}] */
 } stc_exec;
 

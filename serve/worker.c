@@ -64,7 +64,12 @@ struct stc_worker {
     /* the request being handled, and the executions it started */
     uint64_t current;
     cJSON *started;
-    bool draining;
+    /* requests of Express routes waiting for their executions */
+    struct stc_sync {
+        stc_msg *m;
+        stc_exec *e;
+    } *sync;
+    size_t nsync;
 };
 
 /* ---- small helpers --------------------------------------------------------------- */
@@ -254,6 +259,98 @@ static int stc_worker_exec_invoke(void *ctx, stc_gen *g, const char *fn, const c
     return rc;
 }
 
+static void stc_worker_log_http(stc_worker *w, stc_msg *m, const char *unit, const cJSON *event, char *logs,
+                                const cJSON *executions);
+
+/* The answer of an Express route, as the template's response mapping gives
+ * it (core/aws/template.c, stc_tb_sync_response): the output, or an error
+ * document as the Lambda runtime writes one. */
+static void stc_worker_express_answer(stc_worker *w, stc_msg *m, const stc_exec *e)
+{
+    cJSON *o = NULL;
+    int status = 200;
+    if (e->status == STC_EXEC_SUCCEEDED) {
+        char *t = e->output ? cJSON_PrintUnformatted(e->output) : stc_xstrdup("null");
+        stc_apigw_json(&m->rs, 200, t);
+        free(t);
+    } else {
+        o = cJSON_CreateObject();
+        const char *error = e->error ? e->error : "";
+        const char *cause = e->cause ? e->cause : "";
+        bool module_class = false;
+        const stc_module *mod = w->gen->svc->module;
+        for (size_t i = 0; mod && i < mod->nclasses; i++)
+            if (&mod->classes[i] != mod->service && strcmp(mod->classes[i].name, error) == 0)
+                module_class = true;
+        if (e->status == STC_EXEC_TIMED_OUT) {
+            status = 504;
+            cJSON_AddStringToObject(o, "error", "Timeout");
+            char *msg = stc_xasprintf("%s ran past the 5-minute limit of an Express execution", e->machine);
+            cJSON_AddStringToObject(o, "message", msg);
+            free(msg);
+        } else if (module_class) {
+            status = 400;
+            cJSON_AddStringToObject(o, "error", error);
+            cJSON_AddStringToObject(o, "message", cause);
+        } else if (strcmp(error, "KeyError") == 0) {
+            status = 404;
+            cJSON_AddStringToObject(o, "error", "NotFound");
+            cJSON_AddStringToObject(o, "message", cause);
+        } else {
+            status = 500;
+            cJSON_AddStringToObject(o, "error", "InternalServerError");
+            char *msg = stc_xasprintf("%s failed; see the state machine's log", e->machine);
+            cJSON_AddStringToObject(o, "message", msg);
+            free(msg);
+        }
+        char *t = cJSON_PrintUnformatted(o);
+        stc_apigw_json(&m->rs, status, t);
+        free(t);
+        cJSON_Delete(o);
+    }
+    stc_http_pair_add(&m->rs.headers, &m->rs.nheaders, "apigw-requestid", m->rq.request_id);
+}
+
+/* Answer waiting request k (the execution ended, or the REST API's 29 s
+ * passed) and let it go. */
+static void stc_worker_sync_done(stc_worker *w, size_t k, bool timed_out)
+{
+    stc_msg *m = w->sync[k].m;
+    stc_exec *e = w->sync[k].e;
+    if (timed_out)
+        stc_apigw_error(&m->rs, 504, "Endpoint request timed out");
+    else
+        stc_worker_express_answer(w, m, e);
+    e->waiter = NULL;
+    cJSON *ex = cJSON_CreateArray();
+    cJSON_AddItemToArray(ex, cJSON_CreateString(e->arn));
+    stc_worker_log_http(w, m, e->machine, NULL, NULL, ex);
+    cJSON_Delete(ex);
+    w->sync[k] = w->sync[--w->nsync];
+    m->kind = STC_MSG_HTTP_DONE;
+    stc_bus_to_front(w->bus, m);
+}
+
+/* Express requests past API Gateway's 29 s. */
+static void stc_worker_sync_timeouts(stc_worker *w)
+{
+    double now = stc_ids_mono_ms();
+    for (size_t k = w->nsync; k-- > 0;)
+        if (now - w->sync[k].m->t0 > 29000.0)
+            stc_worker_sync_done(w, k, true);
+}
+
+/* An Express execution ended: its request is answered. */
+static void stc_worker_exec_answer(stc_worker *w, const stc_exec *e)
+{
+    if (e->status != STC_EXEC_RUNNING && e->waiter)
+        for (size_t k = 0; k < w->nsync; k++)
+            if (w->sync[k].e == e) {
+                stc_worker_sync_done(w, k, false);
+                break;
+            }
+}
+
 static void stc_worker_exec_changed(void *ctx, const stc_exec *e)
 {
     stc_worker *w = ctx;
@@ -270,6 +367,7 @@ static void stc_worker_exec_changed(void *ctx, const stc_exec *e)
         }
         cJSON_Delete(rec);
         stc_worker_log_json(w, o);
+        stc_worker_exec_answer(w, e);
         return;
     }
     if (e->status == STC_EXEC_RUNNING)
@@ -277,8 +375,9 @@ static void stc_worker_exec_changed(void *ctx, const stc_exec *e)
     else if (e->status == STC_EXEC_SUCCEEDED)
         stc_worker_logf(w, "EXECUTION %s %s SUCCEEDED %ld transitions", e->machine, e->name, e->transitions);
     else
-        stc_worker_logf(w, "EXECUTION %s %s FAILED %s: %s", e->machine, e->name, e->error ? e->error : "",
-                        e->cause ? e->cause : "");
+        stc_worker_logf(w, "EXECUTION %s %s %s %s: %s", e->machine, e->name, stc_exec_status_name(e->status),
+                        e->error ? e->error : "", e->cause ? e->cause : "");
+    stc_worker_exec_answer(w, e);
 }
 
 /* ---- generations --------------------------------------------------------------------- */
@@ -401,9 +500,10 @@ static void stc_worker_lambda_route(stc_worker *w, stc_msg *m, const char *unit,
     stc_host_result_free(&r);
 }
 
-/* An async route: StartExecution with the body as input, 202. (An Express
- * workflow would answer its output here: StartSyncExecution.) */
-static void stc_worker_start_route(stc_worker *w, stc_msg *m, const stc_route *rt)
+/* An async route: StartExecution with the body as input, 202; an Express
+ * workflow's route answers when its execution ends (StartSyncExecution
+ * behind a REST API, docs/template.md): true when the answer waits. */
+static bool stc_worker_start_route(stc_worker *w, stc_msg *m, const stc_route *rt)
 {
     const stc_http_request *rq = &m->rq;
     /* StartExecution takes the body's text as the input. */
@@ -416,7 +516,7 @@ static void stc_worker_start_route(stc_worker *w, stc_msg *m, const stc_route *r
         cJSON_Delete(o);
         stc_apigw_json(&m->rs, 400, t);
         free(t);
-        return;
+        return false;
     }
     char *err = NULL;
     stc_exec *e = stc_execs_start(w->execs, w->gen, rt->function, input, m->seq, stc_ids_now_ms(), &err);
@@ -425,7 +525,15 @@ static void stc_worker_start_route(stc_worker *w, stc_msg *m, const stc_route *r
         fprintf(stderr, "stc-tui: %s: %s\n", rt->function, err);
         free(err);
         stc_apigw_error(&m->rs, 500, "Internal Server Error");
-        return;
+        return false;
+    }
+    if (e->express) {
+        w->sync = stc_xrealloc(w->sync, (w->nsync + 1) * sizeof *w->sync);
+        w->sync[w->nsync].m = m;
+        w->sync[w->nsync].e = e;
+        w->nsync++;
+        e->waiter = m;
+        return true;
     }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "executionArn", e->arn);
@@ -437,6 +545,7 @@ static void stc_worker_start_route(stc_worker *w, stc_msg *m, const stc_route *r
     free(m->rs.headers[0].value);
     m->rs.headers[0].value = stc_xstrdup("application/x-amz-json-1.0");
     stc_http_pair_add(&m->rs.headers, &m->rs.nheaders, "apigw-requestid", rq->request_id);
+    return false;
 }
 
 static void stc_worker_answer_json(stc_http_response *rs, int status, cJSON *o)
@@ -567,7 +676,8 @@ static const char *stc_worker_connections_path(const char *path)
     return *id && !strchr(id, '/') ? id : NULL;
 }
 
-static void stc_worker_log_http(stc_worker *w, stc_msg *m, const char *unit, const cJSON *event, char *logs)
+static void stc_worker_log_http(stc_worker *w, stc_msg *m, const char *unit, const cJSON *event, char *logs,
+                                const cJSON *executions)
 {
     double ms = stc_ids_mono_ms() - m->t0;
     if (!w->opt->json) {
@@ -592,7 +702,7 @@ static void stc_worker_log_http(stc_worker *w, stc_msg *m, const char *unit, con
         cJSON_AddStringToObject(h, m->rs.headers[i].name, m->rs.headers[i].value ? m->rs.headers[i].value : "");
     stc_worker_json_text(r, "body", m->rs.body, m->rs.body_len);
     stc_worker_json_text(o, "logs", logs, logs ? strlen(logs) : 0);
-    cJSON_AddItemToObject(o, "executions", w->started ? cJSON_Duplicate(w->started, true) : cJSON_CreateArray());
+    cJSON_AddItemToObject(o, "executions", executions ? cJSON_Duplicate(executions, true) : cJSON_CreateArray());
     stc_worker_log_json(w, o);
 }
 
@@ -603,6 +713,7 @@ static void stc_worker_http(stc_worker *w, stc_msg *m)
     cJSON *event = NULL;
     char *logs = NULL;
     const char *conn_id = stc_worker_connections_path(rq->path);
+    bool deferred = false;
     w->current = m->seq;
     w->started = cJSON_CreateArray();
     if (strcmp(rq->path, "/_stc") == 0 || strncmp(rq->path, "/_stc/", 6) == 0) {
@@ -616,7 +727,7 @@ static void stc_worker_http(stc_worker *w, stc_msg *m)
             stc_apigw_error(&m->rs, 404, "Not Found");
         } else if (rt->is_async) {
             unit = rt->function;
-            stc_worker_start_route(w, m, rt);
+            deferred = stc_worker_start_route(w, m, rt);
         } else {
             unit = rt->function;
             event = stc_apigw_http_event(rq, rt, params, stc_worker_domain(w, rq));
@@ -624,14 +735,17 @@ static void stc_worker_http(stc_worker *w, stc_msg *m)
         }
         cJSON_Delete(params);
     }
-    stc_worker_log_http(w, m, unit, event, logs);
+    if (!deferred)
+        stc_worker_log_http(w, m, unit, event, logs, w->started);
     cJSON_Delete(event);
     free(logs);
     cJSON_Delete(w->started);
     w->started = NULL;
     w->current = 0;
-    m->kind = STC_MSG_HTTP_DONE;
-    stc_bus_to_front(w->bus, m);
+    if (!deferred) {
+        m->kind = STC_MSG_HTTP_DONE;
+        stc_bus_to_front(w->bus, m);
+    }
 }
 
 /* ---- WebSocket --------------------------------------------------------------------------- */
@@ -891,6 +1005,9 @@ static double stc_worker_deadline(stc_worker *w)
         return 0;
     if (next >= 0 && next < until)
         until = next;
+    for (size_t k = 0; k < w->nsync; k++)
+        if (w->sync[k].m->t0 + 29000.0 < until)
+            until = w->sync[k].m->t0 + 29000.0;
     int64_t now_ms = stc_ids_now_ms();
     int64_t due = stc_trig_due(w->trig, w->store, now_ms);
     if (due == 0)
@@ -905,8 +1022,12 @@ static double stc_worker_deadline(stc_worker *w)
 static void stc_worker_loop(stc_worker *w)
 {
     int burst = 0;
-    bool deliveries_first = true;
+    bool deliveries_first = true, draining = false;
     for (;;) {
+        /* stopping: the requests of Express routes still wait for their
+         * executions (29 s at most) */
+        if (draining && w->nsync == 0)
+            return;
         double until = stc_worker_deadline(w);
         stc_msg *m;
         if (until == 0) {
@@ -924,12 +1045,13 @@ static void stc_worker_loop(stc_worker *w)
             case STC_MSG_WS_CONNECT: stc_worker_ws_connect(w, m); stc_msg_free(m); break;
             case STC_MSG_WS_MESSAGE: stc_worker_ws_message(w, m); break;
             case STC_MSG_WS_DISCONNECT: stc_worker_ws_disconnect(w, m); stc_msg_free(m); break;
-            case STC_MSG_DRAIN: stc_msg_free(m); return;
+            case STC_MSG_DRAIN: stc_msg_free(m); draining = true; break;
             default: stc_msg_free(m); break;
             }
             burst++;
         }
         stc_worker_watch(w, stc_ids_mono_ms());
+        stc_worker_sync_timeouts(w);
         if (!m || burst >= STC_WORKER_BURST) {
             burst = 0;
             if (stc_worker_background(w, deliveries_first))
@@ -1049,6 +1171,9 @@ void stc_worker_join(stc_worker *w)
     stc_store_close(w->store);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cv);
+    for (size_t k = 0; k < w->nsync; k++)
+        stc_msg_free(w->sync[k].m);
+    free(w->sync);
     free(w->start_err);
     free(w->config_path);
     free(w->domain);

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -113,7 +114,51 @@ def waits(fast):
         T.check(label + ": stop", srv.stop(), 0)
 
 
+def express():
+    """An Express workflow's route answers synchronously, as the template's
+    REST API mapping does (docs/template.md): the output with 200, the
+    failure as the runtime's error document, the 5-minute limit 504."""
+    quotes = os.path.join(DATA, "quotes.py")
+    with Server(quotes, "--fast") as srv:
+        curl_json(srv.url("/prices"), "POST", {"item": "pen", "unit": 3})
+        st, h, body = curl(srv.url("/quotes"), "POST", json.dumps({"item": "pen", "qty": 2}))
+        T.check("express: 200 and the output (3 x 2)", (st, json.loads(body)), (200, {"item": "pen", "total": 6}))
+        T.check("express: JSON", h.get("content-type"), "application/json")
+        T.check("express: the module's exception -> 400", curl_json(srv.url("/quotes"), "POST", {"item": "pen", "qty": 0}),
+                (400, {"error": "QuoteRefused", "message": "quantity must be positive"}))
+        T.check("express: KeyError -> 404", curl_json(srv.url("/quotes"), "POST", {"item": "nope", "qty": 1}),
+                (404, {"error": "NotFound", "message": "'nope'"}))
+        T.check("express: another exception -> 500, no details",
+                curl_json(srv.url("/quotes"), "POST", {"item": "boom", "qty": 1}),
+                (500, {"error": "InternalServerError", "message": "create_quote failed; see the state machine's log"}))
+        T.check("express: past 5 minutes (--fast) -> 504",
+                curl_json(srv.url("/quotes"), "POST", {"item": "pen", "qty": 1, "wait": 400}),
+                (504, {"error": "Timeout", "message": "create_quote ran past the 5-minute limit of an Express execution"}))
+        st, lst = curl_json(srv.url("/_stc/executions"))
+        T.check("express: the executions, newest first", [x["status"] for x in lst["executions"]],
+                ["TIMED_OUT", "FAILED", "FAILED", "FAILED", "SUCCEEDED"])
+        T.ok("express: an express ARN", lst["executions"][0]["executionArn"].startswith(
+            "arn:aws:states:us-east-1:123456789012:express:create_quote:"))
+        T.check("stop", srv.stop(), 0)
+    with Server(quotes) as srv:
+        curl_json(srv.url("/prices"), "POST", {"item": "pen", "unit": 3})
+        got = {}
+        t = threading.Thread(target=lambda: got.update(r=curl_json(srv.url("/quotes"), "POST",
+                                                                    {"item": "pen", "qty": 1, "wait": 2})))
+        start = time.monotonic()
+        t.start()
+        time.sleep(0.3 * SLOW)
+        T.check("express: other requests are answered while one waits", curl_json(srv.url("/prices"), "POST",
+                                                                                   {"item": "ink", "unit": 1})[0], 200)
+        t.join(30 * SLOW)
+        took = time.monotonic() - start
+        T.check("express: the waiting request's answer", got.get("r"), (200, {"item": "pen", "total": 3}))
+        T.ok("express: after the real 2 s wait", took >= 2.0, "%.2f s" % took)
+        T.check("stop", srv.stop(), 0)
+
+
 orders()
 waits(False)
 waits(True)
+express()
 T.finish()
