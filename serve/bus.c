@@ -71,13 +71,6 @@ void stc_bus_to_worker(stc_bus *b, stc_msg *m)
     pthread_mutex_unlock(&b->mu);
 }
 
-void stc_bus_wake_worker(stc_bus *b)
-{
-    pthread_mutex_lock(&b->mu);
-    pthread_cond_signal(&b->cv);
-    pthread_mutex_unlock(&b->mu);
-}
-
 stc_msg *stc_bus_worker_take(stc_bus *b, double until_mono_ms)
 {
     pthread_mutex_lock(&b->mu);
@@ -105,14 +98,6 @@ stc_msg *stc_bus_worker_take(stc_bus *b, double until_mono_ms)
     }
     pthread_mutex_unlock(&b->mu);
     return m;
-}
-
-size_t stc_bus_worker_pending(stc_bus *b)
-{
-    pthread_mutex_lock(&b->mu);
-    size_t n = b->in_count;
-    pthread_mutex_unlock(&b->mu);
-    return n;
 }
 
 void stc_bus_to_front(stc_bus *b, stc_msg *m)
@@ -225,19 +210,6 @@ void stc_bus_conn_touch(stc_bus *b, const char *id, int64_t now_ms)
     if (c)
         c->last_active = now_ms;
     pthread_mutex_unlock(&b->mu);
-}
-
-size_t stc_bus_conn_list(stc_bus *b, int state, char (**ids)[17])
-{
-    pthread_mutex_lock(&b->mu);
-    size_t n = 0;
-    char(*v)[17] = stc_xcalloc(b->nconns + 1, sizeof *v);
-    for (size_t i = 0; i < b->nconns; i++)
-        if (b->conns[i].state == state)
-            memcpy(v[n++], b->conns[i].id, 17);
-    pthread_mutex_unlock(&b->mu);
-    *ids = v;
-    return n;
 }
 
 void stc_bus_log(stc_bus *b, const char *line)

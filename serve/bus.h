@@ -102,9 +102,6 @@ void stc_bus_to_worker(stc_bus *b, stc_msg *m);
 /* The next message for the worker, or NULL; waits until `until_mono_ms`
  * (monotonic ms; < 0: forever, 0: do not wait) when there is none. */
 stc_msg *stc_bus_worker_take(stc_bus *b, double until_mono_ms);
-size_t stc_bus_worker_pending(stc_bus *b);
-/* Wake the worker without a message (a timer changed). */
-void stc_bus_wake_worker(stc_bus *b);
 
 /* Queue m for the front and wake its event loop. */
 void stc_bus_to_front(stc_bus *b, stc_msg *m);
@@ -123,8 +120,6 @@ void stc_bus_conn_remove(stc_bus *b, const char *id);
 /* A copy of the connection (user_agent allocated); false when unknown. */
 bool stc_bus_conn_get(stc_bus *b, const char *id, stc_conn *out);
 void stc_bus_conn_touch(stc_bus *b, const char *id, int64_t now_ms);
-/* The ids of the connections in `state` (allocated array of copies). */
-size_t stc_bus_conn_list(stc_bus *b, int state, char (**ids)[17]);
 
 /* Print one log line to stdout (whole, with a newline); safe from both
  * threads. */

@@ -641,6 +641,16 @@ static int stc_front_callback(struct lws *wsi, enum lws_callback_reasons reason,
         return 0;
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
         stc_front *f = stc_front_of(wsi);
+        if (strcmp((const char *)in, "h2c") == 0 && !f->draining) {
+            /* HTTP/2 over cleartext: libwebsockets serves the request as
+             * stream 1, but loses a body sent with the upgrade */
+            if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 ||
+                lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+                lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST, NULL);
+                return 1;
+            }
+            return 0;
+        }
         char *uri = stc_front_hdr(wsi, WSI_TOKEN_GET_URI);
         bool ok = uri && stc_front_ws_path(uri) && strcmp((const char *)in, "websocket") == 0 && !f->draining;
         free(uri);

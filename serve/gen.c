@@ -45,12 +45,6 @@ stc_gen *stc_gen_compile(unsigned id, const char *path, const char *mode, const 
     return g;
 }
 
-const stc_unit_info *stc_gen_lambda(const stc_gen *g, const char *name)
-{
-    const stc_unit_info *u = name ? stc_service_unit(g->svc, name) : NULL;
-    return u && u->unit == STC_UNIT_LAMBDA ? u : NULL;
-}
-
 int stc_gen_timeout(const stc_gen *g, const char *unit)
 {
     long long t = stc_config_int(g->svc->config, unit, STC_SET_TIMEOUT);

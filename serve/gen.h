@@ -65,7 +65,4 @@ const stc_machine *stc_gen_machine(stc_gen *g, const char *name, const stc_workf
 int stc_gen_timeout(const stc_gen *g, const char *unit);
 int stc_gen_memory(const stc_gen *g, const char *unit);
 
-/* The unit of method `name` when it is a Lambda unit, else NULL. */
-const stc_unit_info *stc_gen_lambda(const stc_gen *g, const char *name);
-
 #endif

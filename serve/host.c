@@ -440,18 +440,6 @@ void stc_host_drop(unsigned gen)
     stc_py_leave();
 }
 
-unsigned stc_host_current_gen(void)
-{
-    stc_py_enter();
-    PyObject *cur = PyDict_GetItemString(stc_host_ns, "_current"); /* borrowed */
-    PyObject *v = cur ? PyList_GetItem(cur, 0) : NULL;
-    unsigned g = v ? (unsigned)PyLong_AsUnsignedLong(v) : 0;
-    if (PyErr_Occurred())
-        PyErr_Clear();
-    stc_py_leave();
-    return g;
-}
-
 static char *stc_host_text(PyObject *o)
 {
     if (!o || o == Py_None)

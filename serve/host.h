@@ -97,7 +97,4 @@ int stc_host_invoke(unsigned gen, const char *unit, const char *event, const cha
                     stc_host_result *out);
 void stc_host_result_free(stc_host_result *r);
 
-/* The generation of the call in progress (the one nested calls use). */
-unsigned stc_host_current_gen(void);
-
 #endif

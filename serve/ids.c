@@ -1,6 +1,7 @@
 /* ids.c - see ids.h. */
 #include "serve/ids.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -39,13 +40,27 @@ void stc_ids_uuid(char out[37])
 
 void stc_ids_short(char out[17])
 {
-    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     unsigned char b[15];
     stc_ids_random(b, sizeof b);
     for (int i = 0; i < 15; i++)
         out[i] = abc[b[i] & 63];
     out[15] = '=';
     out[16] = '\0';
+}
+
+void stc_ids_md5(const void *data, size_t len, char out[33])
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_Digest(data, len, md, &n, EVP_md5(), NULL) != 1)
+        n = 0;
+    for (unsigned int i = 0; i < n && i < 16; i++) {
+        out[2 * i] = digits[md[i] >> 4];
+        out[2 * i + 1] = digits[md[i] & 15];
+    }
+    out[n ? 32 : 0] = '\0';
 }
 
 int64_t stc_ids_now_ms(void)

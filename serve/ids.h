@@ -1,7 +1,7 @@
 /* ids.h - identifiers of the local service, in the shapes AWS gives them:
  * UUIDs (execution names, SQS message ids, EventBridge event ids), API
- * Gateway request ids and WebSocket connection ids, and the timestamp
- * formats of the events. Random bits come from getrandom(2).
+ * Gateway request ids and WebSocket connection ids, MD5 digests, and the
+ * timestamp formats of the events. Random bits come from getrandom(2).
  *
  * Every function writes into the caller's buffer.
  */
@@ -14,10 +14,15 @@
 /* A random UUID (version 4), lower case: 36 characters + NUL. */
 void stc_ids_uuid(char out[37]);
 
-/* 16 characters from the base64 alphabet ending in '=', like API Gateway's
- * request ids ("JKJaXmPLvHcESHA=") and connection ids ("L0SM9cOFvHcCIhw=").
+/* 16 characters ending in '=', like API Gateway's request ids
+ * ("JKJaXmPLvHcESHA=") and connection ids ("L0SM9cOFvHcCIhw="), from the
+ * URL-safe base64 alphabet (a connection id goes into /@connections/ID).
  * + NUL. */
 void stc_ids_short(char out[17]);
+
+/* The MD5 of len bytes in lower-case hex (an S3 ETag, an SQS md5OfBody):
+ * 32 characters + NUL. */
+void stc_ids_md5(const void *data, size_t len, char out[33]);
 
 /* Wall clock, epoch milliseconds; monotonic clock, milliseconds. */
 int64_t stc_ids_now_ms(void);

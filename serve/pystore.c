@@ -4,7 +4,6 @@
 
 #include "serve/pystore.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,18 +13,24 @@
 static stc_store *stc_py_store;
 static const stc_host_hooks *stc_py_hooks;
 
-typedef struct {
-    PyObject_HEAD
-    char *store; /* "<kind>:<name>" in the database */
-    char *name;
-    bool bucket;
-} stc_py_items;
-
+/* Both types: the store's name in the database ("<kind>:<name>") and the
+ * resource's. */
 typedef struct {
     PyObject_HEAD
     char *store;
     char *name;
-} stc_py_messages;
+    bool bucket;
+} stc_py_items;
+
+typedef stc_py_items stc_py_messages;
+
+static void stc_py_store_dealloc(PyObject *self)
+{
+    stc_py_items *it = (stc_py_items *)self;
+    free(it->store);
+    free(it->name);
+    Py_TYPE(self)->tp_free(self);
+}
 
 static PyObject *stc_py_db_error(char *err)
 {
@@ -71,14 +76,6 @@ static PyObject *stc_py_key_object(const stc_store_key *k)
 
 /* ---- Items ------------------------------------------------------------------ */
 
-static void stc_py_items_dealloc(PyObject *self)
-{
-    stc_py_items *it = (stc_py_items *)self;
-    free(it->store);
-    free(it->name);
-    Py_TYPE(self)->tp_free(self);
-}
-
 static Py_ssize_t stc_py_items_len(PyObject *self)
 {
     int64_t n = 0;
@@ -108,20 +105,6 @@ static PyObject *stc_py_items_get(PyObject *self, PyObject *key)
                             : PyUnicode_DecodeUTF8(v.data, (Py_ssize_t)v.len, "surrogatepass");
     stc_store_value_free(&v);
     return r;
-}
-
-static void stc_py_md5(const void *data, size_t len, char hex[33])
-{
-    static const char digits[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    if (EVP_Digest(data, len, md, &n, EVP_md5(), NULL) != 1)
-        n = 0;
-    for (unsigned int i = 0; i < n && i < 16; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[n ? 32 : 0] = '\0';
 }
 
 static int stc_py_items_set(PyObject *self, PyObject *key, PyObject *value)
@@ -159,7 +142,7 @@ static int stc_py_items_set(PyObject *self, PyObject *key, PyObject *value)
         rc = stc_store_put(stc_py_store, it->store, &k, view.buf, (size_t)view.len, true, &err);
         if (rc == 0 && it->bucket && stc_py_hooks && stc_py_hooks->object_event && !k.is_int) {
             char etag[33];
-            stc_py_md5(view.buf, (size_t)view.len, etag);
+            stc_ids_md5(view.buf, (size_t)view.len, etag);
             stc_py_hooks->object_event(stc_py_hooks->ctx, it->name, k.s, k.len, true, (int64_t)view.len, etag);
         }
         PyBuffer_Release(&view);
@@ -259,7 +242,7 @@ static PyMethodDef stc_py_items_methods[] = {
 static PyTypeObject stc_py_items_type = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "_stc_serve.Items",
     .tp_basicsize = sizeof(stc_py_items),
-    .tp_dealloc = stc_py_items_dealloc,
+    .tp_dealloc = stc_py_store_dealloc,
     .tp_repr = stc_py_items_repr,
     .tp_as_mapping = &stc_py_items_mapping,
     .tp_as_sequence = &stc_py_items_sequence,
@@ -270,14 +253,6 @@ static PyTypeObject stc_py_items_type = {
 };
 
 /* ---- Messages ---------------------------------------------------------------- */
-
-static void stc_py_messages_dealloc(PyObject *self)
-{
-    stc_py_messages *q = (stc_py_messages *)self;
-    free(q->store);
-    free(q->name);
-    Py_TYPE(self)->tp_free(self);
-}
 
 static Py_ssize_t stc_py_messages_len(PyObject *self)
 {
@@ -344,7 +319,7 @@ static PyMethodDef stc_py_messages_methods[] = {
 static PyTypeObject stc_py_messages_type = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "_stc_serve.Messages",
     .tp_basicsize = sizeof(stc_py_messages),
-    .tp_dealloc = stc_py_messages_dealloc,
+    .tp_dealloc = stc_py_store_dealloc,
     .tp_repr = stc_py_messages_repr,
     .tp_as_sequence = &stc_py_messages_sequence,
     .tp_flags = Py_TPFLAGS_DEFAULT,
@@ -374,6 +349,7 @@ void *stc_pystore_new(const char *kind, const char *name)
             return NULL;
         q->store = stc_xasprintf("queue:%s", name);
         q->name = stc_xstrdup(name);
+        q->bucket = false;
         return q;
     }
     stc_py_items *it = PyObject_New(stc_py_items, &stc_py_items_type);

@@ -1,7 +1,6 @@
 /* trig.c - see trig.h. */
 #include "serve/trig.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,20 +288,6 @@ void stc_trig_message(stc_trig *t, const char *queue)
             t->v[i].poll = true;
 }
 
-static void stc_trig_md5(const char *data, size_t len, char hex[33])
-{
-    static const char digits[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    if (EVP_Digest(data, len, md, &n, EVP_md5(), NULL) != 1)
-        n = 0;
-    for (unsigned int i = 0; i < n && i < 16; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[n ? 32 : 0] = '\0';
-}
-
 /* A batch of the queue's visible messages, as an SQS event. */
 static stc_delivery *stc_trig_queue_batch(stc_tentry *e, stc_store *store, int64_t now_ms)
 {
@@ -343,7 +328,7 @@ static stc_delivery *stc_trig_queue_batch(stc_tentry *e, stc_store *store, int64
         snprintf(num, sizeof num, "%lld", (long long)now_ms);
         cJSON_AddStringToObject(a, "ApproximateFirstReceiveTimestamp", num);
         cJSON_AddObjectToObject(r, "messageAttributes");
-        stc_trig_md5(msgs[i].body, msgs[i].len, md5);
+        stc_ids_md5(msgs[i].body, msgs[i].len, md5);
         cJSON_AddStringToObject(r, "md5OfBody", md5);
         cJSON_AddStringToObject(r, "eventSource", "aws:sqs");
         cJSON_AddStringToObject(r, "eventSourceARN", arn);

@@ -105,6 +105,26 @@ def chat():
             recv_json(a)
         want = sorted("%d-%d" % (i, n) for i in range(8) for n in range(5))
         T.check("8 clients x 5 messages: each client got all 40", [sorted(got[i]) for i in range(8)], [want] * 8)
+        # a client that never reads holds up nobody: 100 broadcasts of 10 KB
+        # pile up for it while the others get theirs
+        deaf = srv.ws()
+        time.sleep(0.2 * SLOW)
+        start = time.monotonic()
+        for n in range(100):
+            a.send(json.dumps({"action": "message", "text": "%d:" % n + "y" * 10000}))
+        heard = [recv_json(clients[0])["text"].split(":")[0] for _ in range(100)]
+        for ws in clients[1:]:
+            for _ in range(100):
+                ws.recv()
+        for _ in range(100):
+            a.recv()
+        took = time.monotonic() - start
+        T.check("a deaf client: the others get every broadcast, in order", heard, [str(n) for n in range(100)])
+        T.ok("... promptly", took < 20 * SLOW, "%.1f s" % took)
+        gone = sum(" WS $disconnect " in l for l in srv.lines())
+        deaf.sock.close()  # it goes away without a word: $disconnect runs all the same
+        T.ok("a client that vanishes: $disconnect", wait_until(
+            lambda: sum(" WS $disconnect " in l for l in srv.lines()) == gone + 1, 10))
         # stopping: every client gets 1001, going away, and $disconnect runs
         before = sum(" WS $disconnect " in l for l in srv.lines())
         stopper = threading.Thread(target=lambda: srv.stop())
