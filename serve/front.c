@@ -776,9 +776,34 @@ static int stc_front_can_bind(const char *host, int port)
     return rc;
 }
 
+/* The numeric address of host (libwebsockets takes an address or an
+ * interface name, not a host name): IPv4 first. */
+static bool stc_front_numeric(const char *host, char *out, size_t n)
+{
+    struct addrinfo hints, *ai = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, NULL, &hints, &ai) != 0 || !ai)
+        return false;
+    const struct addrinfo *pick = ai;
+    for (const struct addrinfo *a = ai; a; a = a->ai_next)
+        if (a->ai_family == AF_INET) {
+            pick = a;
+            break;
+        }
+    bool ok = getnameinfo(pick->ai_addr, pick->ai_addrlen, out, (socklen_t)n, NULL, 0, NI_NUMERICHOST) == 0;
+    freeaddrinfo(ai);
+    return ok;
+}
+
 stc_front *stc_front_new(const char *host, int port, stc_bus *bus, char **err)
 {
-    int busy = port ? stc_front_can_bind(host, port) : 0;
+    char numeric[64];
+    if (!stc_front_numeric(host, numeric, sizeof numeric)) {
+        *err = stc_xasprintf("cannot listen on %s:%d: no such address", host, port);
+        return NULL;
+    }
+    int busy = port ? stc_front_can_bind(numeric, port) : 0;
     if (busy) {
         *err = stc_xasprintf("cannot listen on %s:%d: %s", host, port, strerror(busy));
         return NULL;
@@ -791,11 +816,11 @@ stc_front *stc_front_new(const char *host, int port, stc_bus *bus, char **err)
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     info.port = port;
-    info.iface = host;
+    info.iface = numeric;
     info.protocols = stc_front_protocols;
     info.user = f;
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
-    if (host && strchr(host, '.') && !strchr(host, ':'))
+    if (!strchr(numeric, ':'))
         info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
     info.max_http_header_data = 16384;
     info.keepalive_timeout = 30;

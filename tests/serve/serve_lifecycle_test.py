@@ -3,6 +3,7 @@ of shared/cli.md (2 usage, 1 errors in the module, 3 a file or the address);
 SIGINT and SIGTERM finish the request in flight and exit 0; a function past its
 timeout answers 500 and the server goes on."""
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,6 +46,15 @@ def cli():
         T.check("a module with errors: exit 1", r.returncode, 1)
         T.ok("... with its diagnostic", "bad.py:2:" in r.stderr and "error: STC001" in r.stderr, r.stderr)
         T.check("... and no ready line", r.stdout, "")
+    r = run(PEOPLE, "--host", "nohost.invalid", "--port", "0")
+    T.check("a host that does not resolve: exit 3", (r.returncode, "no such address" in r.stderr), (3, True))
+    srv = Server(PEOPLE, "--host", "localhost", ready=False)
+    line = srv.wait_line(lambda l: l.startswith("serving "), 60 * SLOW) or ""
+    m = re.match(r"^serving \S+ on http://localhost:(\d+) and ws://localhost:(\d+)/$", line)
+    T.ok("--host localhost: the ready line names it", m, line)
+    if m:
+        T.check("--host localhost: answers", curl("http://127.0.0.1:%s/people" % m.group(1))[0], 200)
+    T.check("--host localhost: stop", srv.stop(), 0)
     r = run(PEOPLE, "--config", "/no/such/config.stc.yaml", "--port", "0")
     T.check("a missing --config: exit 3", r.returncode, 3)
     with Server(PEOPLE) as a:
