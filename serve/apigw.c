@@ -551,6 +551,51 @@ cJSON *stc_apigw_ws_disconnect_event(const stc_ws_conn_info *c, int status, cons
     return ev;
 }
 
+static const char *stc_apigw_pair_find(const stc_http_pair *v, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].name, name) == 0)
+            return v[i].value ? v[i].value : "";
+    return NULL;
+}
+
+cJSON *stc_apigw_ws_input(const stc_ws_route *rt, const stc_ws_conn_info *c, const stc_http_request *upgrade,
+                          const char *body, size_t len)
+{
+    cJSON *in = cJSON_CreateObject();
+    const stc_method *m = rt->method;
+    const char *first[2] = {NULL, NULL};
+    for (size_t i = 0, k = 0; i < m->nparams && k < 2; i++)
+        if (!m->params[i].vararg && !m->params[i].kwarg)
+            first[k++] = m->params[i].name;
+    if (first[0]) {
+        char *url = stc_xasprintf("https://%s/%s", c->domain, c->stage);
+        cJSON_AddStringToObject(in, first[0], url);
+        free(url);
+    }
+    if (first[1])
+        cJSON_AddStringToObject(in, first[1], c->connection_id);
+    cJSON *message = !upgrade && body ? cJSON_ParseWithLength(body, len) : NULL;
+    for (size_t i = 0; i < rt->nparams; i++) {
+        const char *f = rt->params[i].name;
+        if ((first[0] && strcmp(f, first[0]) == 0) || (first[1] && strcmp(f, first[1]) == 0))
+            continue;
+        if (upgrade) {
+            const char *v = stc_apigw_pair_find(upgrade->args, upgrade->nargs, f);
+            if (!v)
+                v = stc_apigw_pair_find(upgrade->headers, upgrade->nheaders, f);
+            if (v && *v)
+                cJSON_AddStringToObject(in, f, v);
+        } else if (cJSON_IsObject(message)) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(message, f);
+            if (v)
+                cJSON_AddItemToObject(in, f, cJSON_Duplicate(v, true));
+        }
+    }
+    cJSON_Delete(message);
+    return in;
+}
+
 char *stc_apigw_ws_error(const char *what, const char *connection_id, const char *request_id)
 {
     cJSON *o = cJSON_CreateObject();

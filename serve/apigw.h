@@ -126,6 +126,16 @@ cJSON *stc_apigw_ws_message_event(const stc_ws_conn_info *c, const char *route_k
                                   int64_t now_ms);
 cJSON *stc_apigw_ws_disconnect_event(const stc_ws_conn_info *c, int status, const char *reason, int64_t now_ms);
 
+/* The execution input an async WebSocket handler's route starts its
+ * workflow with, as the template's Step Functions integration builds it
+ * (docs/template.md, "WebSocket workflows"): the method's first two
+ * parameters get the callback URL (https://DOMAIN/STAGE) and the
+ * connection id; then each message field the JSON message `body` has, as
+ * its JSON; for $connect (`upgrade` given, no body) each field a query
+ * argument (else a header) of that name gives, as text, unless empty. */
+cJSON *stc_apigw_ws_input(const stc_ws_route *rt, const stc_ws_conn_info *c, const stc_http_request *upgrade,
+                          const char *body, size_t len);
+
 /* The message API Gateway sends a WebSocket client when the route's
  * integration failed (`what`: "Internal server error") or no route took
  * the message ("Forbidden"). Allocated JSON text. */

@@ -8,11 +8,14 @@
 #include "core/aws/handler.h"
 #include "core/aws/package.h"
 #include "core/aws/template.h"
+#include "core/bindings.h"
 #include "core/config.h"
 #include "core/util.h"
+#include "serve/apigw.h"
 #include "serve/host.h"
 
 static void stc_gen_package(stc_gen *g);
+static void stc_gen_bindings(stc_gen *g);
 
 stc_gen *stc_gen_compile(unsigned id, const char *path, const char *mode, const char *config, stc_service **broken)
 {
@@ -42,7 +45,81 @@ stc_gen *stc_gen_compile(unsigned id, const char *path, const char *mode, const 
     g->folder = stc_xstrdup(dirname(copy));
     free(copy);
     stc_gen_package(g);
+    stc_gen_bindings(g);
     return g;
+}
+
+static void stc_gen_setenv(stc_gen *g, const char *name, char *value)
+{
+    g->env = stc_xrealloc(g->env, (g->nenv + 1) * sizeof *g->env);
+    g->env[g->nenv].name = stc_xstrdup(name);
+    g->env[g->nenv].value = value;
+    g->nenv++;
+}
+
+/* The value of binding parameter `sp` as serve backs it (the template's
+ * counterpart: core/aws/template.c, stc_tb_binding_env). */
+static char *stc_gen_binding(stc_gen *g, const stc_service_param *sp, const stc_binding_mode *bm)
+{
+    const stc_resource *r = &g->svc->resources->resources[sp->resource];
+    const char *existing = bm ? bm->existing : NULL;
+    if (r->kind == STC_RES_TOPIC) {
+        const cJSON *given = bm && bm->value ? bm->value : NULL;
+        cJSON *config = given ? cJSON_Duplicate(given, true) : sp->default_value ? cJSON_Parse(sp->default_value) : NULL;
+        if (!cJSON_IsObject(config)) {
+            cJSON_Delete(config);
+            config = cJSON_CreateObject();
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(config, "topic");
+        char *arn = existing ? stc_xstrdup(existing)
+                             : stc_xasprintf("arn:aws:sns:" STC_APIGW_REGION ":" STC_APIGW_ACCOUNT ":%s", r->logical);
+        cJSON_AddStringToObject(config, "topic", arn);
+        free(arn);
+        char *text = cJSON_PrintUnformatted(config);
+        cJSON_Delete(config);
+        return text;
+    }
+    bool bucket = bm && bm->store == STC_STORE_BUCKET;
+    char *name, *value;
+    if (!bucket) {
+        name = stc_xstrdup(existing ? existing : sp->name);
+        value = stc_xasprintf("dynamodb://%s", name);
+    } else {
+        /* "bucket/a/b" -> the bucket "bucket", its objects under "a/b/" */
+        const char *slash = existing ? strchr(existing, '/') : NULL;
+        name = existing ? slash ? stc_xstrndup(existing, (size_t)(slash - existing)) : stc_xstrdup(existing)
+                        : stc_xstrdup(sp->name);
+        const char *pre = slash ? slash + 1 : "";
+        size_t n = strlen(pre);
+        value = stc_xasprintf("s3://%s/%s%s", name, pre, n && pre[n - 1] != '/' ? "/" : "");
+    }
+    bool known = false;
+    for (size_t i = 0; i < g->nstores; i++)
+        known = known || strcmp(g->stores[i].name, name) == 0;
+    if (known) {
+        free(name);
+    } else {
+        g->stores = stc_xrealloc(g->stores, (g->nstores + 1) * sizeof *g->stores);
+        g->stores[g->nstores].kind = bucket ? "bucket" : "table";
+        g->stores[g->nstores].name = name;
+        g->nstores++;
+    }
+    return value;
+}
+
+static void stc_gen_bindings(stc_gen *g)
+{
+    const stc_resources *res = g->svc->resources;
+    const stc_config *cfg = g->svc->config;
+    for (size_t i = 0; res && i < res->nparams; i++) {
+        const stc_service_param *sp = &res->params[i];
+        const stc_binding_cfg *c = stc_bindings_find(cfg->bindings, sp->name);
+        const stc_binding_mode *bm = c && cfg->mode < STC_BINDINGS_MAX_MODES ? &c->modes[cfg->mode] : NULL;
+        if (sp->type == STC_PARAM_BINDING && sp->resource >= 0)
+            stc_gen_setenv(g, sp->env, stc_gen_binding(g, sp, bm));
+        else if (sp->type == STC_PARAM_JSON && bm && bm->value)
+            stc_gen_setenv(g, sp->env, cJSON_PrintUnformatted(bm->value));
+    }
 }
 
 int stc_gen_timeout(const stc_gen *g, const char *unit)
@@ -130,6 +207,14 @@ void stc_gen_unref(stc_gen *g)
         free(g->units[i].service);
     }
     free(g->units);
+    for (size_t i = 0; i < g->nstores; i++)
+        free(g->stores[i].name);
+    free(g->stores);
+    for (size_t i = 0; i < g->nenv; i++) {
+        free(g->env[i].name);
+        free(g->env[i].value);
+    }
+    free(g->env);
     stc_spec_free(g->spec);
     stc_service_free(g->svc);
     free(g->mode);

@@ -42,6 +42,25 @@ typedef struct stc_gen {
     char *runtime;             /* the runtime's text, as every package ships it */
     size_t runtime_len;
     bool defined;              /* the units are defined in the host */
+    /* The stores behind the bindings of __init__ (core/bindings.h), as
+     * serve backs them in the mode: `kind` "table" or "bucket", `name` the
+     * existing table or bucket the configuration names, else the
+     * parameter's name. */
+    struct stc_gen_store {
+        const char *kind;      /* static */
+        char *name;
+    } *stores;
+    size_t nstores;
+    /* The environment the template fixes, as the functions get it: a
+     * binding parameter's dynamodb://TABLE, s3://BUCKET/PREFIX or channel
+     * configuration with its topic (an existing ARN, else
+     * arn:aws:sns:REGION:ACCOUNT:<Logical>), a jdict parameter's configured
+     * value. */
+    struct stc_gen_env {
+        char *name;            /* "STC_PARAM_SERVICE_STORAGE" */
+        char *value;
+    } *env;
+    size_t nenv;
 } stc_gen;
 
 /* Compile `path` for `mode` with `config` (NULL: SERVICE.stc.yaml beside

@@ -51,6 +51,8 @@ static const char HOST[] =
     "    def post_to_connection(self, url, connection_id, data):\n"
     "        if not _stc_serve.post(connection_id, bytes(data)):\n"
     "            raise GoneException(connection_id)\n"
+    "    def publish(self, topic, text, subject):\n"
+    "        return _stc_serve.publish(topic, text, subject)\n"
     "\n"
     "class _Context:\n"
     "    '''The Lambda context object.'''\n"
@@ -82,6 +84,9 @@ static const char HOST[] =
     "def bind(kind, name, store):\n"
     "    {'table': runtime._tables, 'bucket': runtime._buckets, 'queue': runtime._queues}[kind][name] = store\n"
     "\n"
+    "def setenv(name, value):\n"
+    "    os.environ[name] = value\n"
+    "\n"
     "def define(gen, unit, handler, service, folder, timeout, memory):\n"
     "    _sources[(gen, unit)] = (handler, service, folder, timeout, memory)\n"
     "\n"
@@ -91,6 +96,27 @@ static const char HOST[] =
     "    for k in [k for k in _handlers if k[0] == gen]:\n"
     "        mod = _handlers.pop(k)\n"
     "        sys.modules.pop(getattr(mod, '_stc_slice', ''), None)\n"
+    "\n"
+    "class _Slice:\n"
+    "    # The import of `service` while a handler loads: its unit's slice, under\n"
+    "    # a module name of its own (the handler may run code before importing it).\n"
+    "    text = filename = modname = None\n"
+    "    @classmethod\n"
+    "    def find_spec(cls, name, path=None, target=None):\n"
+    "        if name != 'service' or cls.text is None:\n"
+    "            return None\n"
+    "        import importlib.util\n"
+    "        return importlib.util.spec_from_loader(name, cls)\n"
+    "    @classmethod\n"
+    "    def create_module(cls, spec):\n"
+    "        mod = types.ModuleType(cls.modname)\n"
+    "        mod.__file__ = cls.filename\n"
+    "        sys.modules[cls.modname] = mod\n"
+    "        return mod\n"
+    "    @classmethod\n"
+    "    def exec_module(cls, mod):\n"
+    "        exec(compile(cls.text, cls.filename, 'exec'), mod.__dict__)\n"
+    "sys.meta_path.insert(0, _Slice)\n"
     "\n"
     "def _load(gen, unit):\n"
     "    h = _handlers.get((gen, unit))\n"
@@ -103,24 +129,20 @@ static const char HOST[] =
     "    _cache(sname, service)\n"
     "    _cache(hname, handler)\n"
     "    modname = '_stc_serve_%d_%s' % (gen, unit)\n"
-    "    svc = types.ModuleType(modname)\n"
-    "    svc.__file__ = sname\n"
-    "    sys.modules[modname] = svc\n"
-    "    saved = sys.modules.get('service')\n"
+    "    saved = sys.modules.pop('service', None)\n"
+    "    _Slice.text, _Slice.filename, _Slice.modname = service, sname, modname\n"
     "    try:\n"
-    "        exec(compile(service, sname, 'exec'), svc.__dict__)\n"
     "        h = types.ModuleType('handler')\n"
     "        h.__file__ = hname\n"
     "        h._stc_slice = modname\n"
-    "        sys.modules['service'] = svc\n"
     "        exec(compile(handler, hname, 'exec'), h.__dict__)\n"
     "    except BaseException:\n"
     "        sys.modules.pop(modname, None)\n"
     "        raise\n"
     "    finally:\n"
-    "        if saved is None:\n"
-    "            sys.modules.pop('service', None)\n"
-    "        else:\n"
+    "        _Slice.text = None\n"
+    "        sys.modules.pop('service', None)\n"
+    "        if saved is not None:\n"
     "            sys.modules['service'] = saved\n"
     "    _handlers[(gen, unit)] = h\n"
     "    return h\n"
@@ -278,6 +300,21 @@ static PyObject *stc_py_post(PyObject *self, PyObject *args)
     return PyBool_FromLong(rc == 0);
 }
 
+static PyObject *stc_py_publish(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *topic, *text, *subject = NULL;
+    Py_ssize_t len;
+    if (!PyArg_ParseTuple(args, "ss#z", &topic, &text, &len, &subject))
+        return NULL;
+    char *id = stc_host_hooks_v.publish
+                   ? stc_host_hooks_v.publish(stc_host_hooks_v.ctx, topic, text, (size_t)len, subject)
+                   : NULL;
+    PyObject *r = PyUnicode_FromString(id ? id : "");
+    free(id);
+    return r;
+}
+
 static PyObject *stc_py_new_store(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -290,6 +327,7 @@ static PyObject *stc_py_new_store(PyObject *self, PyObject *args)
 static PyMethodDef stc_py_serve_methods[] = {
     {"start_execution", stc_py_start_execution, METH_VARARGS, "start a workflow: (execution ARN, start date)"},
     {"post", stc_py_post, METH_VARARGS, "send a frame to a WebSocket client: False when it is gone"},
+    {"publish", stc_py_publish, METH_VARARGS, "publish a message to a topic: its message id"},
     {"store", stc_py_new_store, METH_VARARGS, "the store object of a resource"},
     {NULL, NULL, 0, NULL},
 };
@@ -416,6 +454,15 @@ int stc_host_bind(const char *kind, const char *name, char **err)
         *err = stc_xasprintf("binding %s %s: %s", kind, name, why);
         free(why);
     }
+    Py_XDECREF(r);
+    stc_py_leave();
+    return r ? 0 : -1;
+}
+
+int stc_host_setenv(const char *name, const char *value, char **err)
+{
+    stc_py_enter();
+    PyObject *r = stc_host_helper("setenv", Py_BuildValue("(ss)", name, value), err);
     Py_XDECREF(r);
     stc_py_leave();
     return r ? 0 : -1;

@@ -19,7 +19,8 @@
  * through hooks->start_execution) and API Gateway's management API
  * (post_to_connection sends a frame through hooks->post; a gone client
  * raises a GoneException with HTTP status 410, which the runtime turns into
- * False as it does on AWS). Its tables, buckets and queues are bound to the
+ * False as it does on AWS) and SNS (a channel's send publishes through
+ * hooks->publish). Its tables, buckets and queues are bound to the
  * SQLite stores (serve/store.h): a write to a bucket or a queue is reported
  * to hooks->object_event / hooks->message_sent for the local triggers.
  *
@@ -54,6 +55,9 @@ typedef struct stc_host_hooks {
                          const char *etag);
     /* a message was sent to a queue */
     void (*message_sent)(void *ctx, const char *queue);
+    /* Channel.send on a topic (SNS Publish): deliver it to the topic's
+     * subscribers; returns the message id (allocated). */
+    char *(*publish)(void *ctx, const char *topic, const char *text, size_t len, const char *subject);
     void *ctx;
 } stc_host_hooks;
 
@@ -67,6 +71,9 @@ void stc_host_stop(void);
 /* Bind the resource `name` of kind "table", "bucket" or "queue" to the
  * store (again after a reload: the same data). */
 int stc_host_bind(const char *kind, const char *name, char **err);
+
+/* Set the environment variable `name` (os.environ) to `value`. */
+int stc_host_setenv(const char *name, const char *value, char **err);
 
 /* Define unit `unit` of generation `gen`: its handler and slice texts, the
  * module's folder (first on sys.path), its timeout and memory. */

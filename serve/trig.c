@@ -447,13 +447,22 @@ int stc_trig_publish(stc_trig *t, const cJSON *req, int64_t now_ms, char **err)
         return -1;
     }
     char *text = cJSON_IsString(msg) ? stc_xstrdup(msg->valuestring) : cJSON_PrintUnformatted(msg);
+    char id[37];
+    int n = stc_trig_publish_text(t, topic, text, cJSON_IsString(subject) ? subject->valuestring : NULL, now_ms, id);
+    free(text);
+    return n;
+}
+
+int stc_trig_publish_text(stc_trig *t, const char *topic, const char *text, const char *subject, int64_t now_ms,
+                          char id[37])
+{
+    stc_ids_uuid(id);
     int n = 0;
     for (size_t i = 0; i < t->n; i++) {
         stc_tentry *e = &t->v[i];
         if (e->kind != STC_TRIGGER_TOPIC || strcmp(e->source, topic) != 0)
             continue;
-        char id[37], sub[37], when[40];
-        stc_ids_uuid(id);
+        char sub[37], when[40];
         stc_ids_uuid(sub);
         stc_ids_iso8601_ms(now_ms, when, sizeof when);
         cJSON *ev = cJSON_CreateObject();
@@ -468,8 +477,8 @@ int stc_trig_publish(stc_trig *t, const cJSON *req, int64_t now_ms, char **err)
         cJSON_AddStringToObject(sns, "Type", "Notification");
         cJSON_AddStringToObject(sns, "MessageId", id);
         cJSON_AddStringToObject(sns, "TopicArn", topic);
-        if (cJSON_IsString(subject))
-            cJSON_AddStringToObject(sns, "Subject", subject->valuestring);
+        if (subject)
+            cJSON_AddStringToObject(sns, "Subject", subject);
         else
             cJSON_AddNullToObject(sns, "Subject");
         cJSON_AddStringToObject(sns, "Message", text);
@@ -479,7 +488,6 @@ int stc_trig_publish(stc_trig *t, const cJSON *req, int64_t now_ms, char **err)
         stc_trig_push(t, stc_delivery_new(e, ev, stc_xasprintf("topic %s", topic)));
         n++;
     }
-    free(text);
     return n;
 }
 

@@ -14,8 +14,9 @@
  *                    batchItemFailures (or all of them when the call fails)
  *                    come back after the visibility timeout, with their
  *                    receive counts raised; the others are deleted;
- *   topic            only on request: POST /_stc/publish (the topic is
- *                    outside the service).
+ *   topic            when the service sends on a channel bound to the
+ *                    topic (Channel.send), and on request: POST
+ *                    /_stc/publish (a topic outside the service).
  *
  * What the target gets is what it gets on AWS (the template's rule
  * targets): a function the event itself (EventBridge's Scheduled Event or
@@ -97,6 +98,10 @@ size_t stc_trig_fire(stc_trig *t, const char *name, int64_t now_ms);
  * each function subscribed to the topic. Returns how many, or -1 with
  * *err when the request is malformed. */
 int stc_trig_publish(stc_trig *t, const cJSON *req, int64_t now_ms, char **err);
+/* A message published to `topic` (subject may be NULL): the same deliveries;
+ * `id` gets the message's id. Returns how many. */
+int stc_trig_publish_text(stc_trig *t, const char *topic, const char *text, const char *subject, int64_t now_ms,
+                          char id[37]);
 
 /* GET /_stc/schedules: {"schedules": [{"name", "expression", "target",
  * "next"}]}. */

@@ -19,6 +19,7 @@
 #include "serve/exec.h"
 #include "serve/host.h"
 #include "serve/ids.h"
+#include "serve/storeapi.h"
 #include "serve/trig.h"
 
 /* How often the module and its configuration are looked at (ms), and how
@@ -212,6 +213,32 @@ static void stc_worker_message_hook(void *ctx, const char *queue)
     stc_trig_message(((stc_worker *)ctx)->trig, queue);
 }
 
+/* Channel.send: SNS delivers the message to the topic's subscriptions; the
+ * log shows what was sent (a mail, say), since nothing leaves the machine. */
+static char *stc_worker_publish_hook(void *ctx, const char *topic, const char *text, size_t len, const char *subject)
+{
+    stc_worker *w = ctx;
+    char id[37];
+    char *body = stc_xstrndup(text, len);
+    int n = stc_trig_publish_text(w->trig, topic, body, subject, stc_ids_now_ms(), id);
+    if (w->opt->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "type", "publish");
+        cJSON_AddStringToObject(o, "topic", topic);
+        cJSON_AddStringToObject(o, "messageId", id);
+        if (subject)
+            cJSON_AddStringToObject(o, "subject", subject);
+        stc_worker_json_text(o, "message", body, len);
+        cJSON_AddNumberToObject(o, "delivered", n);
+        stc_worker_log_json(w, o);
+    } else {
+        stc_worker_logf(w, "PUBLISH %s %s%s%s%.*s (%d subscriber%s)", topic, subject ? "[" : "", subject ? subject : "",
+                        subject ? "] " : "", len > 400 ? 400 : (int)len, body, n, n == 1 ? "" : "s");
+    }
+    free(body);
+    return stc_xstrdup(id);
+}
+
 /* ---- running functions -------------------------------------------------------------- */
 
 static int stc_worker_invoke(stc_worker *w, stc_gen *g, const char *unit, const char *event, const char *rid,
@@ -385,8 +412,8 @@ static void stc_worker_exec_changed(void *ctx, const stc_exec *e)
 static int stc_worker_adopt(stc_worker *w, stc_gen *g, char **err)
 {
     if (!w->host_started && g->runtime) {
-        stc_host_hooks hooks = {stc_worker_start_hook, stc_worker_post_hook, stc_worker_object_hook,
-                                stc_worker_message_hook, w};
+        stc_host_hooks hooks = {stc_worker_start_hook,   stc_worker_post_hook,    stc_worker_object_hook,
+                                stc_worker_message_hook, stc_worker_publish_hook, w};
         if (stc_host_start(&hooks, w->store, w->opt->json, g->runtime, g->runtime_len, err) != 0)
             return -1;
         w->host_started = true;
@@ -394,7 +421,14 @@ static int stc_worker_adopt(stc_worker *w, stc_gen *g, char **err)
     if (w->host_started) {
         const stc_resources *res = g->svc->resources;
         for (size_t i = 0; res && i < res->nresources; i++)
-            if (stc_host_bind(stc_resource_kind_json(res->resources[i].kind), res->resources[i].attr, err) != 0)
+            if (res->resources[i].binding == STC_BIND_NONE &&
+                stc_host_bind(stc_resource_kind_json(res->resources[i].kind), res->resources[i].attr, err) != 0)
+                return -1;
+        for (size_t i = 0; i < g->nstores; i++)
+            if (stc_host_bind(g->stores[i].kind, g->stores[i].name, err) != 0)
+                return -1;
+        for (size_t i = 0; i < g->nenv; i++)
+            if (stc_host_setenv(g->env[i].name, g->env[i].value, err) != 0)
                 return -1;
         if (stc_gen_define(g, err) != 0)
             return -1;
@@ -567,7 +601,10 @@ static void stc_worker_admin(stc_worker *w, stc_msg *m)
     bool execution = !executions && strncmp(p, "/executions/", 12) == 0;
     bool schedules = strcmp(p, "/schedules") == 0 || strncmp(p, "/schedules/", 11) == 0;
     bool publish = strcmp(p, "/publish") == 0;
-    if (!executions && !execution && !schedules && !publish) {
+    bool stores = strcmp(p, "/stores") == 0 || strncmp(p, "/stores/", 8) == 0;
+    if (stores) {
+        stc_storeapi_handle(w->store, w->trig, w->gen, rq, p + 7, now, &m->rs);
+    } else if (!executions && !execution && !schedules && !publish) {
         stc_apigw_error(&m->rs, 404, "Not Found");
     } else if ((executions || execution) && !get) {
         stc_apigw_error(&m->rs, 405, "Method Not Allowed");
@@ -774,10 +811,10 @@ static int stc_worker_ws_status(const stc_host_result *r)
     return s;
 }
 
-static void stc_worker_log_ws(stc_worker *w, const char *route, int status, const char *unit, double t0,
+static void stc_worker_log_ws(stc_worker *w, const char *route, int status, const char *unit, const stc_msg *m,
                               const cJSON *event, const stc_host_result *r)
 {
-    double ms = stc_ids_mono_ms() - t0;
+    double ms = stc_ids_mono_ms() - m->t0;
     if (!w->opt->json) {
         stc_worker_logf(w, "WS %s %d %s %.2f ms", route, status, unit, ms);
         if (r && r->logs && *r->logs)
@@ -786,6 +823,7 @@ static void stc_worker_log_ws(stc_worker *w, const char *route, int status, cons
     }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "type", "websocket");
+    cJSON_AddNumberToObject(o, "seq", (double)m->seq);
     cJSON_AddStringToObject(o, "method", "WS");
     cJSON_AddStringToObject(o, "path", route);
     cJSON_AddNumberToObject(o, "status", status);
@@ -795,24 +833,47 @@ static void stc_worker_log_ws(stc_worker *w, const char *route, int status, cons
     cJSON *res = r && r->json ? cJSON_Parse(r->json) : NULL;
     cJSON_AddItemToObject(o, "response", res ? res : cJSON_CreateNull());
     stc_worker_json_text(o, "logs", r ? r->logs : NULL, r && r->logs ? strlen(r->logs) : 0);
+    cJSON_AddItemToObject(o, "executions", w->started ? cJSON_Duplicate(w->started, true) : cJSON_CreateArray());
     stc_worker_log_json(w, o);
 }
 
-/* Run a WebSocket route's function; the status it answers. */
-static int stc_worker_ws_call(stc_worker *w, const stc_ws_route *rt, cJSON *event, const char *route,
-                              double t0)
+/* Run a WebSocket route: a sync handler's function, or an async handler's
+ * workflow, started with the input the route's Step Functions integration
+ * gives it (200 when it started; one way, nothing is answered). `upgrade`
+ * is the request of a $connect, `body` a message's text. The status. */
+static int stc_worker_ws_call(stc_worker *w, const stc_ws_route *rt, const stc_ws_conn_info *info, cJSON *event,
+                              const char *route, const stc_msg *m, const stc_http_request *upgrade,
+                              const char *body, size_t len)
 {
-    char *text = cJSON_PrintUnformatted(event);
-    const char *rid = cJSON_GetStringValue(
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(event, "requestContext"), "requestId"));
-    stc_host_result r;
-    stc_worker_invoke(w, w->gen, rt->function, text, rid, &r);
-    free(text);
-    int status = stc_worker_ws_status(&r);
-    if (r.kind == STC_HOST_FAILED)
-        fprintf(stderr, "stc-tui: %s: %s\n", rt->function, r.message ? r.message : "cannot run");
-    stc_worker_log_ws(w, route, status, rt->function, t0, event, &r);
-    stc_host_result_free(&r);
+    int status;
+    w->current = m->seq;
+    w->started = cJSON_CreateArray();
+    if (rt->is_async) {
+        cJSON *input = stc_apigw_ws_input(rt, info, upgrade, body, len);
+        char *err = NULL;
+        status = stc_execs_start(w->execs, w->gen, rt->function, input, m->seq, stc_ids_now_ms(), &err) ? 200 : 500;
+        if (err) {
+            fprintf(stderr, "stc-tui: %s: %s\n", rt->function, err);
+            free(err);
+        }
+        cJSON_Delete(input);
+        stc_worker_log_ws(w, route, status, rt->function, m, event, NULL);
+    } else {
+        char *text = cJSON_PrintUnformatted(event);
+        const char *rid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(event, "requestContext"), "requestId"));
+        stc_host_result r;
+        stc_worker_invoke(w, w->gen, rt->function, text, rid, &r);
+        free(text);
+        status = stc_worker_ws_status(&r);
+        if (r.kind == STC_HOST_FAILED)
+            fprintf(stderr, "stc-tui: %s: %s\n", rt->function, r.message ? r.message : "cannot run");
+        stc_worker_log_ws(w, route, status, rt->function, m, event, &r);
+        stc_host_result_free(&r);
+    }
+    cJSON_Delete(w->started);
+    w->started = NULL;
+    w->current = 0;
     return status;
 }
 
@@ -827,10 +888,10 @@ static void stc_worker_ws_connect(stc_worker *w, stc_msg *m)
         stc_ws_conn_info info;
         stc_worker_conn_info(w, &c, &info);
         cJSON *ev = stc_apigw_ws_connect_event(&info, &m->rq, stc_ids_now_ms());
-        status = stc_worker_ws_call(w, rt, ev, "$connect", m->t0);
+        status = stc_worker_ws_call(w, rt, &info, ev, "$connect", m, &m->rq, NULL, 0);
         cJSON_Delete(ev);
     } else {
-        stc_worker_log_ws(w, "$connect", 200, "-", m->t0, NULL, NULL);
+        stc_worker_log_ws(w, "$connect", 200, "-", m, NULL, NULL);
     }
     if (status >= 200 && status < 300) {
         stc_bus_conn_accept(w->bus, m->connection_id);
@@ -869,12 +930,12 @@ static void stc_worker_ws_message(stc_worker *w, stc_msg *m)
             stc_ids_short(rid);
             if (!rt) {
                 stc_worker_ws_send_text(w, c.serial, stc_apigw_ws_error("Forbidden", c.id, rid));
-                stc_worker_log_ws(w, "-", 403, "-", m->t0, NULL, NULL);
+                stc_worker_log_ws(w, "-", 403, "-", m, NULL, NULL);
             } else {
                 stc_ws_conn_info info;
                 stc_worker_conn_info(w, &c, &info);
                 cJSON *ev = stc_apigw_ws_message_event(&info, key, m->text, m->len, stc_ids_now_ms());
-                int status = stc_worker_ws_call(w, rt, ev, key, m->t0);
+                int status = stc_worker_ws_call(w, rt, &info, ev, key, m, NULL, m->text, m->len);
                 if (status >= 500) {
                     const char *erid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
                         cJSON_GetObjectItemCaseSensitive(ev, "requestContext"), "requestId"));
@@ -902,10 +963,10 @@ static void stc_worker_ws_disconnect(stc_worker *w, stc_msg *m)
         stc_ws_conn_info info;
         stc_worker_conn_info(w, &c, &info);
         cJSON *ev = stc_apigw_ws_disconnect_event(&info, m->code, m->text, stc_ids_now_ms());
-        stc_worker_ws_call(w, rt, ev, "$disconnect", m->t0);
+        stc_worker_ws_call(w, rt, &info, ev, "$disconnect", m, NULL, NULL, 0);
         cJSON_Delete(ev);
     } else if (c.accepted) {
-        stc_worker_log_ws(w, "$disconnect", 200, "-", m->t0, NULL, NULL);
+        stc_worker_log_ws(w, "$disconnect", 200, "-", m, NULL, NULL);
     }
     stc_bus_conn_remove(w->bus, m->connection_id);
     free(c.user_agent);

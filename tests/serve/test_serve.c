@@ -327,6 +327,74 @@ static void test_ws_routes(void **state)
     free(err);
 }
 
+/* An async handler's execution input (docs/template.md, "WebSocket
+ * workflows"): on_ask(self, url, connection_id, question, patience=3). */
+static void test_ws_input(void **state)
+{
+    (void)state;
+    stc_param mp[4];
+    memset(mp, 0, sizeof mp);
+    mp[0].name = "url";
+    mp[1].name = "connection_id";
+    mp[2].name = "question";
+    mp[3].name = "patience";
+    stc_method m;
+    memset(&m, 0, sizeof m);
+    m.params = mp;
+    m.nparams = 4;
+    stc_route_param rp[2];
+    memset(rp, 0, sizeof rp);
+    rp[0].name = "question";
+    rp[1].name = "patience";
+    stc_ws_route rt;
+    memset(&rt, 0, sizeof rt);
+    rt.method = &m;
+    rt.params = rp;
+    rt.nparams = 2;
+    stc_ws_conn_info c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.connection_id, sizeof c.connection_id, "L0SM9cOFvHcCIhw=");
+    c.stage = "dev";
+    c.domain = "127.0.0.1:8080";
+    /* a message: the fields it has, as their JSON; the others (action, and a
+     * url or connection_id of its own) stay out */
+    const char *msg = "{\"action\": \"ask\", \"question\": {\"q\": [1, 2]}, \"url\": \"x\", \"other\": 1}";
+    cJSON *in = stc_apigw_ws_input(&rt, &c, NULL, msg, strlen(msg));
+    char *t = cJSON_PrintUnformatted(in);
+    assert_string_equal(t, "{\"url\":\"https://127.0.0.1:8080/dev\",\"connection_id\":\"L0SM9cOFvHcCIhw=\","
+                           "\"question\":{\"q\":[1,2]}}");
+    free(t);
+    cJSON_Delete(in);
+    /* not a JSON object: the connection only */
+    in = stc_apigw_ws_input(&rt, &c, NULL, "[1]", 3);
+    t = cJSON_PrintUnformatted(in);
+    assert_string_equal(t, "{\"url\":\"https://127.0.0.1:8080/dev\",\"connection_id\":\"L0SM9cOFvHcCIhw=\"}");
+    free(t);
+    cJSON_Delete(in);
+    /* $connect: the query argument, else a header, as text; empty ones left out */
+    stc_http_pair args[2] = {{"question", "why"}, {"patience", ""}};
+    stc_http_pair heads[1] = {{"patience", "7"}};
+    stc_http_request up;
+    memset(&up, 0, sizeof up);
+    up.args = args;
+    up.nargs = 2;
+    in = stc_apigw_ws_input(&rt, &c, &up, NULL, 0);
+    t = cJSON_PrintUnformatted(in);
+    assert_string_equal(t, "{\"url\":\"https://127.0.0.1:8080/dev\",\"connection_id\":\"L0SM9cOFvHcCIhw=\","
+                           "\"question\":\"why\"}");
+    free(t);
+    cJSON_Delete(in);
+    up.nargs = 1;
+    up.headers = heads;
+    up.nheaders = 1;
+    in = stc_apigw_ws_input(&rt, &c, &up, NULL, 0);
+    t = cJSON_PrintUnformatted(in);
+    assert_string_equal(t, "{\"url\":\"https://127.0.0.1:8080/dev\",\"connection_id\":\"L0SM9cOFvHcCIhw=\","
+                           "\"question\":\"why\",\"patience\":\"7\"}");
+    free(t);
+    cJSON_Delete(in);
+}
+
 /* ---- schedules -------------------------------------------------------------------- */
 
 static int64_t stc_next(const char *expr, int64_t after, int64_t base)
@@ -563,7 +631,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_route_match),    cmocka_unit_test(test_http_event), cmocka_unit_test(test_text_types),
-        cmocka_unit_test(test_http_response), cmocka_unit_test(test_base64),     cmocka_unit_test(test_ws_routes),
+        cmocka_unit_test(test_http_response), cmocka_unit_test(test_base64),     cmocka_unit_test(test_ws_routes), cmocka_unit_test(test_ws_input),
         cmocka_unit_test(test_sched),          cmocka_unit_test(test_store_memory_and_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,7 +93,8 @@ local_functions = {}  # name -> callable(**arguments), for calls between units l
 # (invoke(name, payload_json) -> (payload, function_error)), Step Functions
 # (start_execution(name, input_json) -> {"executionArn", "startDate"}) and
 # the WebSocket management API (post_to_connection(url, connection_id, data),
-# raising an error whose response says GoneException for a gone client).
+# raising an error whose response says GoneException for a gone client) and
+# SNS (publish(topic_arn, text, subject) -> message id, for Channel.send).
 host = None
 
 
@@ -514,7 +515,8 @@ class Channel:
     """A notification channel: an SNS topic in the cloud. Channel.get_channel(config)
     binds one from its configuration (a jdict whose "topic" is the topic's ARN,
     which the template sets); without a topic it is an in-memory channel, and
-    what it sends is kept in stc_runtime.published."""
+    what it sends is kept in stc_runtime.published (under stc-tui serve, a
+    channel with a topic publishes to the local host)."""
 
     def __init__(self, topic=None, name=None):
         self.topic, self.name = topic, name or topic or "channel"
@@ -539,6 +541,8 @@ class Channel:
         """Publish a message (str as it is, anything else as JSON); returns
         the message id."""
         text = message if isinstance(message, str) else to_json(message)
+        if not self._aws and host is not None and self.topic:
+            return host.publish(self.topic, text, str(subject)[:100] if subject else None)
         if not self._aws:
             published.append({"channel": self.name, "message": json.loads(to_json(message)), "subject": subject})
             return "memory-%d" % len(published)
