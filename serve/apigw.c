@@ -68,6 +68,14 @@ void stc_apigw_json(stc_http_response *out, int status, const char *json)
     out->body = stc_xstrndup(json, out->body_len);
 }
 
+void stc_apigw_json_value(stc_http_response *out, int status, cJSON *value)
+{
+    char *t = cJSON_PrintUnformatted(value);
+    cJSON_Delete(value);
+    stc_apigw_json(out, status, t);
+    free(t);
+}
+
 void stc_apigw_error(stc_http_response *out, int status, const char *message)
 {
     cJSON *o = cJSON_CreateObject();

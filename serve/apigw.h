@@ -71,6 +71,8 @@ const char *stc_http_header(const stc_http_pair *h, size_t n, const char *name);
 void stc_apigw_error(stc_http_response *out, int status, const char *message);
 /* A JSON answer with the given body (copied). */
 void stc_apigw_json(stc_http_response *out, int status, const char *json);
+/* The same with a JSON value as the body (taken: freed here). */
+void stc_apigw_json_value(stc_http_response *out, int status, cJSON *value);
 
 /* The HTTP route for method + path: the one whose path template matches,
  * literal segments winning over parameters from the left (as an HTTP API

@@ -39,14 +39,6 @@ static size_t stc_sa_stores(const stc_gen *g, stc_sa_store **out)
     return n;
 }
 
-static void stc_sa_json(stc_http_response *rs, int status, cJSON *o)
-{
-    char *t = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    stc_apigw_json(rs, status, t);
-    free(t);
-}
-
 static void stc_sa_fail(stc_http_response *rs, int status, char *message)
 {
     stc_apigw_error(rs, status, message);
@@ -98,7 +90,7 @@ static void stc_sa_list(stc_store *store, const stc_sa_store *v, size_t n, int64
         cJSON_AddNumberToObject(s, strcmp(v[i].kind, "queue") == 0 ? "messages" : "items", (double)count);
         cJSON_AddItemToArray(a, s);
     }
-    stc_sa_json(rs, 200, o);
+    stc_apigw_json_value(rs, 200, o);
 }
 
 /* NAME alone: the keys, or the queue's count; POST to a queue sends. */
@@ -117,7 +109,7 @@ static void stc_sa_store_root(stc_store *store, stc_trig *trig, const stc_sa_sto
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "MessageId", id);
         free(id);
-        stc_sa_json(rs, 200, o);
+        stc_apigw_json_value(rs, 200, o);
         return;
     }
     if (strcmp(rq->method, "GET") != 0) {
@@ -143,7 +135,7 @@ static void stc_sa_store_root(stc_store *store, stc_trig *trig, const stc_sa_sto
         stc_sa_fail(rs, 500, err);
         return;
     }
-    stc_sa_json(rs, 200, o);
+    stc_apigw_json_value(rs, 200, o);
 }
 
 /* NAME/KEY: one item. */

@@ -330,10 +330,7 @@ static void stc_worker_express_answer(stc_worker *w, stc_msg *m, const stc_exec 
             cJSON_AddStringToObject(o, "message", msg);
             free(msg);
         }
-        char *t = cJSON_PrintUnformatted(o);
-        stc_apigw_json(&m->rs, status, t);
-        free(t);
-        cJSON_Delete(o);
+        stc_apigw_json_value(&m->rs, status, o);
     }
     stc_http_pair_add(&m->rs.headers, &m->rs.nheaders, "apigw-requestid", m->rq.request_id);
 }
@@ -546,10 +543,7 @@ static bool stc_worker_start_route(stc_worker *w, stc_msg *m, const stc_route *r
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "__type", "com.amazonaws.swf.service.v2.model#InvalidExecutionInput");
         cJSON_AddStringToObject(o, "message", "Invalid State Machine Execution Input: the body is not JSON");
-        char *t = cJSON_PrintUnformatted(o);
-        cJSON_Delete(o);
-        stc_apigw_json(&m->rs, 400, t);
-        free(t);
+        stc_apigw_json_value(&m->rs, 400, o);
         return false;
     }
     char *err = NULL;
@@ -572,22 +566,11 @@ static bool stc_worker_start_route(stc_worker *w, stc_msg *m, const stc_route *r
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "executionArn", e->arn);
     cJSON_AddNumberToObject(o, "startDate", (double)e->start_ms / 1000.0);
-    char *t = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    stc_apigw_json(&m->rs, 202, t);
-    free(t);
+    stc_apigw_json_value(&m->rs, 202, o);
     free(m->rs.headers[0].value);
     m->rs.headers[0].value = stc_xstrdup("application/x-amz-json-1.0");
     stc_http_pair_add(&m->rs.headers, &m->rs.nheaders, "apigw-requestid", rq->request_id);
     return false;
-}
-
-static void stc_worker_answer_json(stc_http_response *rs, int status, cJSON *o)
-{
-    char *t = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    stc_apigw_json(rs, status, t);
-    free(t);
 }
 
 /* The server's own endpoints under /_stc (docs/serve.md). */
@@ -609,11 +592,11 @@ static void stc_worker_admin(stc_worker *w, stc_msg *m)
     } else if ((executions || execution) && !get) {
         stc_apigw_error(&m->rs, 405, "Method Not Allowed");
     } else if (executions) {
-        stc_worker_answer_json(&m->rs, 200, stc_execs_list(w->execs));
+        stc_apigw_json_value(&m->rs, 200, stc_execs_list(w->execs));
     } else if (execution) {
         const stc_exec *e = stc_execs_find(w->execs, p + 12);
         if (e) {
-            stc_worker_answer_json(&m->rs, 200, stc_exec_describe(e));
+            stc_apigw_json_value(&m->rs, 200, stc_exec_describe(e));
         } else {
             char *msg = stc_xasprintf("Execution Does Not Exist: '%s'", p + 12);
             stc_apigw_error(&m->rs, 404, msg);
@@ -622,7 +605,7 @@ static void stc_worker_admin(stc_worker *w, stc_msg *m)
     } else if (schedules) {
         const char *name = p[10] == '/' && p[11] ? p + 11 : NULL;
         if (get && !name) {
-            stc_worker_answer_json(&m->rs, 200, stc_trig_schedules_json(w->trig));
+            stc_apigw_json_value(&m->rs, 200, stc_trig_schedules_json(w->trig));
         } else if (!post) {
             stc_apigw_error(&m->rs, 405, "Method Not Allowed");
         } else {
@@ -634,7 +617,7 @@ static void stc_worker_admin(stc_worker *w, stc_msg *m)
             } else {
                 cJSON *o = cJSON_CreateObject();
                 cJSON_AddNumberToObject(o, "fired", (double)n);
-                stc_worker_answer_json(&m->rs, 202, o);
+                stc_apigw_json_value(&m->rs, 202, o);
             }
         }
     } else if (!post) {
@@ -650,7 +633,7 @@ static void stc_worker_admin(stc_worker *w, stc_msg *m)
         } else {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddNumberToObject(o, "delivered", n);
-            stc_worker_answer_json(&m->rs, 202, o);
+            stc_apigw_json_value(&m->rs, 202, o);
         }
     }
 }
@@ -684,7 +667,7 @@ static void stc_worker_manage(stc_worker *w, stc_msg *m, const char *id)
         cJSON_AddStringToObject(idn, "SourceIp", c.source_ip);
         cJSON_AddStringToObject(idn, "UserAgent", c.user_agent ? c.user_agent : "");
         cJSON_AddStringToObject(o, "LastActiveAt", b);
-        stc_worker_answer_json(&m->rs, 200, o);
+        stc_apigw_json_value(&m->rs, 200, o);
     } else if (strcmp(rq->method, "DELETE") == 0) {
         stc_msg *x = stc_msg_new(STC_MSG_WS_CLOSE);
         x->serial = c.serial;
