@@ -10,6 +10,9 @@ import subprocess
 import sys
 import zipfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tally import Tally  # noqa: E402,F401  (the tests import it from here)
+
 BIN = os.environ["STC_BIN"]
 TESTS = os.environ["STC_TEST_DATA"]
 ROOT = os.path.dirname(TESTS.rstrip("/"))
@@ -17,24 +20,6 @@ os.environ["STC_RUNTIME"] = "memory"
 for k in list(os.environ):
     if k.startswith(("STC_PARAM_", "STC_TABLE_", "STC_BUCKET_", "STC_QUEUE_", "STC_FUNCTION_")):
         del os.environ[k]
-
-
-class Tally:
-    """Counts checks; finish() prints the 'N passed, N failed' line and exits."""
-
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, what, got, want):
-        if got == want:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL %s\n  got:  %r\n  want: %r" % (what, got, want))
-
-    def finish(self):
-        print("%d passed, %d failed" % (self.passed, self.failed))
-        sys.exit(1 if self.failed else 0)
 
 
 def emit(work, module, name, mode=None):

@@ -14,6 +14,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tally import Tally  # noqa: E402,F401  (the tests import it from here)
+
 BIN = os.environ["STC_BIN"]
 TESTS = os.environ["STC_TEST_DATA"]
 ROOT = os.path.dirname(TESTS.rstrip("/"))
@@ -33,27 +36,6 @@ except ImportError:
     sys.exit(1)
 
 READY = re.compile(r"^serving (\S+) on http://127\.0\.0\.1:(\d+) and ws://127\.0\.0\.1:(\d+)/$")
-
-
-class Tally:
-    """Counts checks; finish() prints the 'N passed, N failed' line and exits."""
-
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, what, got, want):
-        if got == want:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL %s\n  got:  %r\n  want: %r" % (what, got, want), flush=True)
-
-    def ok(self, what, cond, detail=""):
-        self.check(what + (" (%s)" % detail if detail and not cond else ""), bool(cond), True)
-
-    def finish(self):
-        print("%d passed, %d failed" % (self.passed, self.failed))
-        sys.exit(1 if self.failed else 0)
 
 
 class Server:
