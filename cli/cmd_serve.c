@@ -36,7 +36,8 @@ static const char stc_serve_help[] =
     "one line per request. The module and its configuration are reloaded when they change.\n"
     "SIGINT or SIGTERM: finish what is in flight, close the clients, exit 0.\n"
     "Local endpoints: GET /_stc/executions[/NAME], GET|POST /_stc/schedules[/NAME],\n"
-    "POST /_stc/publish, POST|GET|DELETE /@connections/ID (see docs/serve.md).\n";
+    "POST /_stc/publish, GET|PUT|DELETE|POST /_stc/stores[/NAME[/KEY]],\n"
+    "POST|GET|DELETE /@connections/ID (see docs/serve.md).\n";
 
 static void stc_serve_print_diags(const stc_service *svc)
 {
