@@ -6,7 +6,7 @@
  * internal function results, the execution output equals what the Python
  * method returns, and an escaping exception fails the execution with the
  * class name as error and the message as cause. What cannot keep the promise
- * is refused with a diagnostic (codes STC200-STC249, core/workflow_codes.def)
+ * is refused with a diagnostic (codes STC200-STC249, core/workflow/codes.def)
  * at the exact line and column. docs/workflow-compiler.md documents the
  * translation, the data layout, state names and error shapes.
  *

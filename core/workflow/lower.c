@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "core/workflow_int.h"
+#include "core/workflow/wf.h"
 
 #define WF_TEXT_MAX 40
 

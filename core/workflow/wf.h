@@ -21,7 +21,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/asl_build.h"
+#include "core/workflow/asl_build.h"
 #include "core/diag.h"
 #include "core/ir.h"
 #include "core/util.h"
@@ -29,7 +29,7 @@
 
 enum wf_code {
 #define WF_CODE(id, code, what) WF_E_##id,
-#include "core/workflow_codes.def"
+#include "core/workflow/codes.def"
 #undef WF_CODE
 };
 

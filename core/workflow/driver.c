@@ -9,14 +9,14 @@
 
 #include "core/parse.h"
 #include "core/util.h"
-#include "core/workflow_int.h"
+#include "core/workflow/wf.h"
 
 /* ASL limits a state name to 80 characters. */
 #define WF_NAME_MAX 80
 
 static const char *const wf_codes[] = {
 #define WF_CODE(id, code, what) code,
-#include "core/workflow_codes.def"
+#include "core/workflow/codes.def"
 #undef WF_CODE
 };
 

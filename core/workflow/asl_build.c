@@ -1,5 +1,5 @@
 /* asl_build.c - see asl_build.h. */
-#include "core/asl_build.h"
+#include "core/workflow/asl_build.h"
 
 #include <ctype.h>
 #include <stdlib.h>
