@@ -1,5 +1,5 @@
-/* workflow.c - the workflow compiler's driver and public API, state emission,
- * state names and the error plumbing. See workflow.h and workflow_int.h. */
+/* driver.c - the workflow compiler's driver and public API, state emission,
+ * state names and the error plumbing. See workflow.h and wf.h. */
 #include "core/workflow.h"
 
 #include <ctype.h>

@@ -1,6 +1,6 @@
-/* workflow_expr.c - Python expressions -> ASL paths, intrinsic functions,
+/* jsonpath_expr.c - Python expressions -> ASL paths, intrinsic functions,
  * Parameters templates and Choice rules; calls -> Task, Parallel, Map, Wait.
- * See workflow_int.h and docs/workflow-compiler.md. */
+ * See wf.h and docs/workflow-compiler.md. */
 #include <math.h>
 #include <sys/types.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* workflow_stmt.c - Python statements -> ASL states. See workflow_int.h and
+/* lower.c - Python statements -> ASL states. See wf.h and
  * docs/workflow-compiler.md (the translation table). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,9 @@
-/* workflow_int.h - what the workflow compiler's modules share (not a public
+/* wf.h - what the workflow compiler's modules share (not a public
  * API): the compile context, expression values, state emission.
  *
- *   workflow.c       driver, public API, state emission and names, errors
- *   workflow_expr.c  expressions -> paths, intrinsics, templates, Choice rules
- *   workflow_stmt.c  statements -> states
+ *   driver.c         driver, public API, state emission and names, errors
+ *   jsonpath_expr.c  expressions -> paths, intrinsics, templates, Choice rules
+ *   lower.c          statements -> states
  *   asl_build.c      ASL JSON helpers
  *
  * Data layout of a running machine (docs/workflow-compiler.md):
@@ -154,7 +154,7 @@ typedef struct wf_ctx {
     int errors;
 } wf_ctx;
 
-/* workflow.c: states and names */
+/* driver.c: states and names */
 /* Append the vsnprintf text to b. %s, %d, %zu, %lld and %% are formatted by hand:
  * the compiler formats names and paths for every state, and glibc's printf
  * machinery cost more than all the rest of a name. Other formats go to
@@ -194,7 +194,7 @@ char *wf_temp(wf_ctx *c);
 bool wf_is_local(const wf_ctx *c, const char *name);
 const stc_unit_info *wf_unit(const wf_ctx *c, const char *name);
 
-/* workflow_expr.c */
+/* jsonpath_expr.c */
 void wf_ev_free(wf_ev *ev);
 wf_ev wf_ev_const(cJSON *take);
 wf_ev wf_ev_path(char *take, wf_type t);
@@ -225,7 +225,7 @@ char *wf_qualname(const wf_ctx *c, const stc_node *n);
  * unless it is a string already). */
 wf_ev wf_ev_str(wf_ctx *c, wf_ev *ev);
 
-/* workflow_stmt.c */
+/* lower.c */
 void wf_block(wf_ctx *c, const stc_list *body);
 void wf_collect_locals(wf_ctx *c, const stc_list *body);
 /* True when `m` (a method of c's module) has a `while True:` loop that
