@@ -1,5 +1,5 @@
-/* driver.c - the workflow compiler's driver and public API, state emission,
- * state names and the error plumbing. See workflow.h and wf.h. */
+/* driver.c - the workflow compiler's driver and public API, state emission
+ * and state names. See workflow.h and wf.h. */
 #include "core/workflow.h"
 
 #include <ctype.h>
@@ -358,11 +358,6 @@ bool wf_live(const wf_ctx *c)
     return c->scope->dangling.count > 0;
 }
 
-char *wf_temp(wf_ctx *c)
-{
-    return wf_strf("$.sys.t%d", ++c->ntemp);
-}
-
 bool wf_is_local(const wf_ctx *c, const char *name)
 {
     for (size_t i = 0; i < c->nlocals; i++)
@@ -385,130 +380,7 @@ const char *wf_raise_target(wf_ctx *c)
         *c->errto_used = true;
         return c->errto->name;
     }
-    wf_scope *sc = c->scope;
-    if (!sc->fail) {
-        cJSON *f = wf_state("Fail");
-        stc_asl_add_lit(f, "ErrorPath", "$.sys.error.Error");
-        stc_asl_add_lit(f, "CausePath", "$.sys.error.Cause");
-        sc->fail = wf_add_late(c, f, wf_name(c, "Fail with the exception%s", sc->where));
-    }
-    return sc->fail;
-}
-
-static cJSON *wf_cause_rule(const char *pattern)
-{
-    cJSON *r[3] = {stc_asl_rule_bool("$.sys.error.Cause", "IsPresent", true),
-                   stc_asl_rule_bool("$.sys.error.Cause", "IsString", true),
-                   stc_asl_rule_str("$.sys.error.Cause", "StringMatches", pattern)};
-    return stc_asl_rule_join("And", r, 3);
-}
-
-static cJSON *wf_pass_error(const char *error_path, const char *cause_path, const char *detail_fn,
-                            const char *next)
-{
-    cJSON *p = wf_state("Pass");
-    cJSON *par = stc_asl_add_obj(p, "Parameters");
-    stc_asl_add_str(par, "Error.$", error_path);
-    if (cause_path)
-        stc_asl_add_str(par, "Cause.$", cause_path);
-    if (detail_fn)
-        stc_asl_add_str(par, "Detail.$", detail_fn);
-    stc_asl_add_lit(p, "ResultPath", "$.sys.error");
-    if (next)
-        stc_asl_add_str(p, "Next", next);
-    return p;
-}
-
-/* The states that turn an AWS task error into {"Error", "Cause"} and go on
- * to `target`; returns the first one's name. */
-static const char *wf_make_norm(wf_ctx *c, wf_norm_kind kind, const char *target)
-{
-    const char *parse, *take;
-    cJSON *choice = wf_state("Choice");
-    cJSON *choices = stc_asl_add_arr(choice, "Choices");
-    const char *first;
-    if (kind == WF_NORM_LAMBDA) {
-        first = wf_name(c, "Lambda error? -> %s", target);
-        parse = wf_name(c, "Parse Lambda error -> %s", target);
-        take = wf_name(c, "Take errorMessage -> %s", target);
-        cJSON *r = wf_cause_rule("{\"errorMessage\"*");
-        stc_asl_add_str(r, "Next", parse);
-        cJSON_AddItemToArray(choices, r);
-        stc_asl_add_str(choice, "Default", target);
-        wf_add_late(c, choice, first);
-        wf_add_late(c,
-                    wf_pass_error("$.sys.error.Error", NULL,
-                                  "States.StringToJson($.sys.error.Cause)", take),
-                    parse);
-        wf_add_late(c,
-                    wf_pass_error("$.sys.error.Error", "$.sys.error.Detail.errorMessage", NULL,
-                                  target),
-                    take);
-        return first;
-    }
-    first = wf_name(c, "Workflow error? -> %s", target);
-    parse = wf_name(c, "Parse workflow error -> %s", target);
-    const char *child = wf_name(c, "Child error? -> %s", target);
-    take = wf_name(c, "Take child error -> %s", target);
-    cJSON *r = wf_cause_rule("{*");
-    stc_asl_add_str(r, "Next", parse);
-    cJSON_AddItemToArray(choices, r);
-    stc_asl_add_str(choice, "Default", target);
-    wf_add_late(c, choice, first);
-    wf_add_late(c,
-                wf_pass_error("$.sys.error.Error", "$.sys.error.Cause",
-                              "States.StringToJson($.sys.error.Cause)", child),
-                parse);
-    cJSON *ch = wf_state("Choice");
-    cJSON *chs = stc_asl_add_arr(ch, "Choices");
-    cJSON *both[2] = {stc_asl_rule_bool("$.sys.error.Detail.Error", "IsString", true),
-                      stc_asl_rule_bool("$.sys.error.Detail.Cause", "IsString", true)};
-    cJSON *rr = stc_asl_rule_join("And", both, 2);
-    /* IsString on a missing field is an error: guard with IsPresent first. */
-    cJSON *guard[3] = {stc_asl_rule_bool("$.sys.error.Detail.Error", "IsPresent", true),
-                       stc_asl_rule_bool("$.sys.error.Detail.Cause", "IsPresent", true), rr};
-    cJSON *g = stc_asl_rule_join("And", guard, 3);
-    stc_asl_add_str(g, "Next", take);
-    cJSON_AddItemToArray(chs, g);
-    stc_asl_add_str(ch, "Default", target);
-    wf_add_late(c, ch, child);
-    wf_add_late(c,
-                wf_pass_error("$.sys.error.Detail.Error", "$.sys.error.Detail.Cause", NULL, target),
-                take);
-    return first;
-}
-
-const char *wf_err_next(wf_ctx *c, wf_norm_kind kind)
-{
-    if (kind == WF_NORM_PLAIN && !c->errto)
-        return NULL;
-    const char *target = wf_raise_target(c);
-    if (kind == WF_NORM_PLAIN)
-        return target;
-    wf_scope *sc = c->scope;
-    for (size_t i = 0; i < sc->nnorms; i++)
-        if (sc->norms[i].kind == kind && strcmp(sc->norms[i].target, target) == 0)
-            return sc->norms[i].name;
-    sc->norms = stc_xrealloc(sc->norms, (sc->nnorms + 1) * sizeof *sc->norms);
-    wf_norm *n = &sc->norms[sc->nnorms++];
-    n->kind = kind;
-    n->target = stc_xstrdup(target);
-    n->name = wf_make_norm(c, kind, target);
-    return n->name;
-}
-
-void wf_add_catch(wf_ctx *c, cJSON *st, wf_norm_kind kind)
-{
-    const char *next = wf_err_next(c, kind);
-    if (!next)
-        return;
-    cJSON *catch = stc_asl_add_arr(st, "Catch");
-    cJSON *k = cJSON_CreateObject();
-    cJSON *eq = stc_asl_add_arr(k, "ErrorEquals");
-    cJSON_AddItemToArray(eq, cJSON_CreateString("States.ALL"));
-    stc_asl_add_lit(k, "ResultPath", "$.sys.error");
-    stc_asl_add_str(k, "Next", next);
-    cJSON_AddItemToArray(catch, k);
+    return c->be->uncaught(c);
 }
 
 /* ---- one method ---- */
@@ -523,90 +395,28 @@ static void wf_scope_free(wf_scope *sc)
     free(sc->where);
 }
 
-static bool wf_ascii_ident(const char *s)
+void wf_scope_enter(wf_ctx *c, wf_scope *sc, cJSON *obj, char *where, wf_scope_save *save)
 {
-    return stc_asl_plain_key(s);
+    memset(sc, 0, sizeof *sc);
+    sc->obj = obj;
+    stc_asl_add_str(obj, "StartAt", "");
+    sc->states = stc_asl_add_obj(obj, "States");
+    sc->where = where;
+    save->scope = c->scope;
+    save->errto = c->errto;
+    save->errto_used = c->errto_used;
+    c->scope = sc;
+    c->errto = NULL;
+    c->errto_used = NULL;
 }
 
-/* Parameters -> the Init state ($.vars), with a Choice + Pass per parameter
- * that has a default, for inputs that leave it out. */
-static void wf_params(wf_ctx *c)
+void wf_scope_leave(wf_ctx *c, wf_scope *sc, const wf_scope_save *save)
 {
-    const stc_method *mt = c->method;
-    c->pos = mt->pos;
-    bool restarts = wf_method_restarts(c, mt);
-    for (size_t i = 0; i < mt->nparams; i++) {
-        const stc_param *p = &mt->params[i];
-        stc_node at = {0};
-        at.pos = p->pos;
-        if (restarts && strcmp(p->name, "sys") == 0) {
-            /* a continued execution's input is {"vars": ..., "sys": {"resume": ...}} */
-            stc_diag *dg = wf_diag(c, &at, WF_E_PARAMETER,
-                                   "a workflow that continues as new reads '$.sys' of its input "
-                                   "as the continuation; a parameter cannot be named 'sys'");
-            stc_diag_set_hint(dg, "rename the parameter");
-            continue;
-        }
-        if (p->vararg || p->kwarg) {
-            wf_diag(c, &at, WF_E_PARAMETER,
-                    "'%s%s' cannot come from a workflow's input; the input is a JSON object of named "
-                    "parameters",
-                    p->vararg ? "*" : "**", p->name);
-            continue;
-        }
-        if (!wf_ascii_ident(p->name)) {
-            wf_diag(c, &at, WF_E_PARAMETER,
-                    "parameter '%s' cannot be a key of the workflow's input paths; use ASCII letters, "
-                    "digits and '_'",
-                    p->name);
-            continue;
-        }
-        if (!p->default_node)
-            continue;
-        c->ntemp = 0;
-        wf_ev ev = wf_expr(c, p->default_node);
-        if (ev.kind != WF_EV_CONST) {
-            wf_diag(c, p->default_node, WF_E_PARAMETER,
-                    "the default of '%s' must be a constant in a workflow", p->name);
-            wf_ev_free(&ev);
-            continue;
-        }
-        cJSON *ch = wf_state("Choice");
-        cJSON *chs = stc_asl_add_arr(ch, "Choices");
-        char *path = wf_strf("$.%s", p->name);
-        cJSON *r = stc_asl_rule_bool(path, "IsPresent", false);
-        cJSON_AddItemToArray(chs, r);
-        c->pos = p->pos;
-        wf_emit(c, ch, wf_name(c, "Has %s? (line %d)", p->name, p->pos.line), STC_WF_CALL_NONE,
-                NULL);
-        stc_asl_exits_add(&c->scope->dangling, r, "Next");
-        cJSON *pass = wf_state("Pass");
-        stc_asl_add(pass, "Result", ev.json);
-        ev.json = NULL;
-        stc_asl_add_str(pass, "ResultPath", path);
-        const char *dt = p->default_text ? p->default_text : "";
-        wf_emit(c, pass, wf_name(c, "Default %s = %s (line %d)", p->name, dt, p->pos.line),
-                STC_WF_CALL_NONE, NULL);
-        wf_then(c, pass);
-        stc_asl_exits_add(&c->scope->dangling, ch, "Default");
-        free(path);
-    }
-    cJSON *init = wf_state("Pass");
-    cJSON *par = stc_asl_add_obj(init, "Parameters");
-    cJSON *vars = stc_asl_add_obj(par, "vars");
-    for (size_t i = 0; i < mt->nparams; i++) {
-        const stc_param *p = &mt->params[i];
-        if (p->vararg || p->kwarg || !wf_ascii_ident(p->name))
-            continue;
-        cJSON *slot = cJSON_AddObjectToObject(vars, p->name);
-        char *path = wf_strf("$.%s", p->name);
-        stc_asl_add_str(slot, "value.$", path);
-        free(path);
-    }
-    stc_asl_add_obj(par, "sys");
-    c->pos = mt->name_pos.line ? mt->name_pos : mt->pos;
-    wf_emit(c, init, wf_name(c, "Start %s", mt->name), STC_WF_CALL_NONE, NULL);
-    wf_then(c, init);
+    wf_scope_close(sc);
+    wf_scope_free(sc);
+    c->scope = save->scope;
+    c->errto = save->errto;
+    c->errto_used = save->errto_used;
 }
 
 static const char *wf_basename(const char *path)
@@ -620,6 +430,7 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
                               wf_name_set *names, stc_diags *d)
 {
     wf_ctx c = {0};
+    c.be = &wf_jsonpath;
     c.name_set = names;
     c.m = m;
     c.method = wf->method;
@@ -646,19 +457,9 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
         c.locals[c.nlocals++] = stc_xstrdup(wf->method->params[i].name);
     }
     wf_collect_locals(&c, wf->method->body);
-    wf_params(&c);
+    c.be->start(&c);
     wf_block(&c, wf->method->body);
-    if (wf_live(&c)) {
-        cJSON *ret = wf_state("Pass");
-        cJSON *par = stc_asl_add_obj(ret, "Parameters");
-        stc_asl_add_null(par, "value");
-        stc_asl_add_lit(ret, "OutputPath", "$.value");
-        stc_asl_add_bool(ret, "End", true);
-        c.pos = wf->method->name_pos.line ? wf->method->name_pos : wf->method->pos;
-        wf_emit(&c, ret, wf_name(&c, "Return None (end of %s)", wf->method->name),
-                STC_WF_CALL_NONE, NULL);
-    }
-    wf_resume_dispatch(&c);
+    c.be->finish(&c);
     wf_scope_close(&main);
     if (c.errors)
         cJSON_Delete(asl);

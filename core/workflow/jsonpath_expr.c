@@ -1,13 +1,13 @@
-/* jsonpath_expr.c - Python expressions -> ASL paths, intrinsic functions,
- * Parameters templates and Choice rules; calls -> Task, Parallel, Map, Wait.
- * See wf.h and docs/workflow-compiler.md. */
+/* jsonpath_expr.c - the JSONPath back end's expressions: Python expressions
+ * -> ASL paths, intrinsic functions, Parameters templates and Choice rules.
+ * See jsonpath.h and docs/workflow-compiler.md. */
 #include <math.h>
 #include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
-#include "core/workflow/wf.h"
+#include "core/workflow/jsonpath.h"
 
 #define WF_TEXT_MAX 40
 
@@ -87,6 +87,11 @@ static void wf_num_text(stc_buf *b, double v)
         wf_bprintf(b, "%.17g", v);
 }
 
+char *wf_temp(wf_ctx *c)
+{
+    return wf_strf("$.sys.t%d", ++c->ntemp);
+}
+
 /* A Pass that computes `ev` into a temporary; returns its path. */
 static char *wf_materialize(wf_ctx *c, wf_ev *ev, const char *what)
 {
@@ -161,139 +166,6 @@ void wf_store(wf_ctx *c, const char *slot, wf_ev *ev, const char *name)
     wf_then(c, p);
 }
 
-/* ---- names and types ---- */
-
-char *wf_qualname(const wf_ctx *c, const stc_node *n)
-{
-    if (n->kind == STC_N_ATTRIBUTE) {
-        char *base = wf_qualname(c, n->a);
-        if (!base)
-            return NULL;
-        char *q = wf_strf("%s.%s", base, n->id);
-        free(base);
-        return q;
-    }
-    if (n->kind != STC_N_NAME || wf_is_local(c, n->id))
-        return NULL;
-    for (size_t i = 0; i < c->m->imports.count; i++) {
-        const stc_node *imp = c->m->imports.items[i];
-        for (size_t k = 0; k < imp->l1.count; k++) {
-            const stc_node *al = imp->l1.items[k];
-            const char *bound = al->sval ? al->sval : al->id;
-            if (imp->kind == STC_N_IMPORT) {
-                /* import a.b binds a; import a.b as c binds c = a.b */
-                if (!al->sval) {
-                    size_t len = strcspn(al->id, ".");
-                    if (strlen(n->id) == len && strncmp(al->id, n->id, len) == 0)
-                        return stc_xstrdup(n->id);
-                } else if (strcmp(bound, n->id) == 0) {
-                    return stc_xstrdup(al->id);
-                }
-            } else if (strcmp(bound, n->id) == 0 && imp->sval) {
-                return wf_strf("%s.%s", imp->sval, al->id);
-            }
-        }
-    }
-    return wf_strf("builtins.%s", n->id);
-}
-
-static wf_type wf_annotation_type(const char *a)
-{
-    if (!a)
-        return WF_T_ANY;
-    if (strncmp(a, "typing.", 7) == 0)
-        a += 7;
-    static const struct {
-        const char *prefix;
-        wf_type t;
-    } map[] = {{"list", WF_T_LIST},  {"List", WF_T_LIST},     {"Sequence", WF_T_LIST},
-               {"tuple", WF_T_LIST}, {"Tuple", WF_T_LIST},    {"dict", WF_T_DICT},
-               {"Dict", WF_T_DICT},  {"Mapping", WF_T_DICT},  {"MutableMapping", WF_T_DICT},
-               {"str", WF_T_STR},    {"int", WF_T_NUM},       {"bool", WF_T_BOOL}};
-    for (size_t i = 0; i < STC_ARRAY_LEN(map); i++) {
-        size_t n = strlen(map[i].prefix);
-        if (strncmp(a, map[i].prefix, n) == 0 && (a[n] == 0 || a[n] == '['))
-            return map[i].t;
-    }
-    return WF_T_ANY;
-}
-
-static wf_type wf_node_literal_type(const stc_node *v)
-{
-    switch (v->kind) {
-    case STC_N_LIST:
-    case STC_N_LIST_COMP:
-        return WF_T_LIST;
-    case STC_N_DICT:
-        return WF_T_DICT;
-    case STC_N_JOINED_STR:
-        return WF_T_STR;
-    case STC_N_CONSTANT:
-        return v->cval.kind == STC_CONST_STR ? WF_T_STR : WF_T_ANY;
-    default:
-        return WF_T_ANY;
-    }
-}
-
-static void wf_scan_type(const stc_list *body, const char *name, wf_type *t, bool *mixed)
-{
-    for (size_t i = 0; i < body->count; i++) {
-        const stc_node *s = body->items[i];
-        if (!s)
-            continue;
-        wf_type here = WF_T_ANY;
-        bool hit = false;
-        if (s->kind == STC_N_ASSIGN && s->l1.count == 1 && s->l1.items[0]->kind == STC_N_NAME &&
-            strcmp(s->l1.items[0]->id, name) == 0) {
-            hit = true;
-            here = wf_node_literal_type(s->a);
-        } else if (s->kind == STC_N_ANN_ASSIGN && s->a->kind == STC_N_NAME &&
-                   strcmp(s->a->id, name) == 0) {
-            hit = true;
-            here = s->b && s->b->kind == STC_N_NAME ? wf_annotation_type(s->b->id)
-                   : s->b && s->b->kind == STC_N_SUBSCRIPT && s->b->a->kind == STC_N_NAME
-                       ? wf_annotation_type(s->b->a->id)
-                       : WF_T_ANY;
-        }
-        if (hit) {
-            if (*t == WF_T_ANY && !*mixed)
-                *t = here;
-            else if (*t != here)
-                *mixed = true;
-        }
-        wf_scan_type(&s->l0, name, t, mixed);
-        if (s->kind == STC_N_IF || s->kind == STC_N_WHILE || s->kind == STC_N_FOR)
-            wf_scan_type(&s->l1, name, t, mixed);
-        if (s->kind == STC_N_TRY) {
-            wf_scan_type(&s->l2, name, t, mixed);
-            wf_scan_type(&s->l3, name, t, mixed);
-            for (size_t k = 0; k < s->l1.count; k++)
-                wf_scan_type(&s->l1.items[k]->l0, name, t, mixed);
-        }
-    }
-}
-
-/* The type a name is declared or always assigned with. */
-static wf_type wf_declared_type(wf_ctx *c, const char *name)
-{
-    for (size_t i = 0; i < c->method->nparams; i++)
-        if (strcmp(c->method->params[i].name, name) == 0)
-            return wf_annotation_type(c->method->params[i].annotation);
-    /* each scan walks the whole body: remember the answers */
-    for (size_t i = 0; i < c->ntypes; i++)
-        if (strcmp(c->types[i].name, name) == 0)
-            return c->types[i].type;
-    wf_type t = WF_T_ANY;
-    bool mixed = false;
-    wf_scan_type(c->method->body, name, &t, &mixed);
-    if (mixed)
-        t = WF_T_ANY;
-    c->types = stc_xrealloc(c->types, (c->ntypes + 1) * sizeof *c->types);
-    c->types[c->ntypes].name = name;
-    c->types[c->ntypes++].type = t;
-    return t;
-}
-
 /* What the compiler can rely on to pick an operator (a declared type counts
  * here; Python would raise TypeError on a value of another type). */
 static wf_type wf_static_type(wf_ctx *c, const stc_node *n, const wf_ev *ev)
@@ -314,81 +186,6 @@ static void wf_note_ref(wf_ctx *c, const char *name)
             return;
     c->refs = stc_xrealloc(c->refs, (c->nrefs + 1) * sizeof *c->refs);
     c->refs[c->nrefs++] = stc_xstrdup(name);
-}
-
-/* ---- constants ---- */
-
-static cJSON *wf_const_json(wf_ctx *c, const stc_node *n)
-{
-    const stc_const *k = &n->cval;
-    switch (k->kind) {
-    case STC_CONST_NONE:
-        return cJSON_CreateNull();
-    case STC_CONST_BOOL:
-        return cJSON_CreateBool(k->bval);
-    case STC_CONST_INT:
-        if (k->ival > 9007199254740992LL || k->ival < -9007199254740992LL)
-            break;
-        return cJSON_CreateNumber((double)k->ival);
-    case STC_CONST_FLOAT:
-        if (!isfinite(k->fval))
-            break;
-        return cJSON_CreateNumber(k->fval);
-    case STC_CONST_STR:
-        if (strlen(n->sval) != n->slen)
-            break;
-        return cJSON_CreateString(n->sval);
-    default:
-        break;
-    }
-    char *t = wf_text(c, n, WF_TEXT_MAX);
-    wf_diag(c, n, WF_E_EXPRESSION, "the constant %s has no exact JSON form in a state machine", t);
-    free(t);
-    return NULL;
-}
-
-/* A module-level `NAME = <literal>`: its constant value, or NULL. */
-static const stc_node *wf_global_value(const wf_ctx *c, const char *name)
-{
-    const stc_node *found = NULL;
-    for (size_t i = 0; i < c->m->globals.count; i++) {
-        const stc_node *g = c->m->globals.items[i];
-        if (g->kind == STC_N_ASSIGN) {
-            for (size_t k = 0; k < g->l1.count; k++)
-                if (g->l1.items[k]->kind == STC_N_NAME && strcmp(g->l1.items[k]->id, name) == 0)
-                    found = g->a;
-        } else if (g->kind == STC_N_ANN_ASSIGN && g->a->kind == STC_N_NAME &&
-                   strcmp(g->a->id, name) == 0 && g->c) {
-            found = g->c;
-        }
-    }
-    return found;
-}
-
-static bool wf_literal(const stc_node *n)
-{
-    if (!n)
-        return false;
-    switch (n->kind) {
-    case STC_N_CONSTANT:
-        return true;
-    case STC_N_UNARY_OP:
-        return strcmp(n->id, "-") == 0 && n->a->kind == STC_N_CONSTANT;
-    case STC_N_LIST:
-    case STC_N_TUPLE:
-        for (size_t i = 0; i < n->l1.count; i++)
-            if (!wf_literal(n->l1.items[i]))
-                return false;
-        return true;
-    case STC_N_DICT:
-        for (size_t i = 0; i < n->l1.count; i++)
-            if (!n->l1.items[i] || n->l1.items[i]->kind != STC_N_CONSTANT ||
-                !wf_literal(n->l2.items[i]))
-                return false;
-        return true;
-    default:
-        return false;
-    }
 }
 
 /* ---- expressions ---- */
@@ -768,7 +565,7 @@ static wf_ev wf_bool_value(wf_ctx *c, const stc_node *n)
     char *slot = wf_temp(c);
     char *t = wf_text(c, n, WF_TEXT_MAX);
     stc_asl_exits te = {0}, fe = {0}, done = {0};
-    wf_cond(c, n, &te, &fe);
+    wf_jp_cond(c, n, &te, &fe);
     stc_asl_exits_move(&c->scope->dangling, &te);
     wf_ev v = wf_ev_const(cJSON_CreateTrue());
     wf_store(c, slot, &v, wf_name(c, "True: %s (line %d)", t, c->pos.line));
@@ -794,7 +591,7 @@ static wf_ev wf_ifexp(wf_ctx *c, const stc_node *n)
     char *slot = wf_temp(c);
     char *t = wf_text(c, n->a, WF_TEXT_MAX);
     stc_asl_exits te = {0}, fe = {0}, done = {0};
-    wf_cond(c, n->a, &te, &fe);
+    wf_jp_cond(c, n->a, &te, &fe);
     stc_asl_exits_move(&c->scope->dangling, &te);
     wf_type types[2] = {WF_T_ANY, WF_T_ANY};
     bool live[2] = {false, false};
@@ -858,13 +655,6 @@ static wf_ev wf_boolop_value(wf_ctx *c, const stc_node *n)
     char *p = wf_strf("%s.value", slot);
     free(slot);
     return wf_ev_path(p, WF_T_ANY);
-}
-
-static bool wf_is_self_call(const wf_ctx *c, const stc_node *n)
-{
-    return n && n->kind == STC_N_CALL && n->a->kind == STC_N_ATTRIBUTE &&
-           n->a->a->kind == STC_N_NAME && c->method->self_name &&
-           strcmp(n->a->a->id, c->method->self_name) == 0;
 }
 
 static wf_ev wf_builtin_call(wf_ctx *c, const stc_node *n);
@@ -1629,10 +1419,10 @@ static cJSON *wf_rule(wf_ctx *c, const stc_node *n, int *konst)
     return r;
 }
 
-void wf_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f)
+void wf_jp_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f)
 {
     if (n->kind == STC_N_UNARY_OP && strcmp(n->id, "not") == 0 && !wf_pure(c, n)) {
-        wf_cond(c, n->a, f, t);
+        wf_jp_cond(c, n->a, f, t);
         return;
     }
     if (n->kind == STC_N_BOOL_OP && !wf_pure(c, n)) {
@@ -1641,14 +1431,14 @@ void wf_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f)
             if (!wf_live(c))
                 return;
             if (i + 1 == n->l1.count) {
-                wf_cond(c, n->l1.items[i], t, f);
+                wf_jp_cond(c, n->l1.items[i], t, f);
                 return;
             }
             stc_asl_exits go_on = {0};
             if (is_and)
-                wf_cond(c, n->l1.items[i], &go_on, f);
+                wf_jp_cond(c, n->l1.items[i], &go_on, f);
             else
-                wf_cond(c, n->l1.items[i], t, &go_on);
+                wf_jp_cond(c, n->l1.items[i], t, &go_on);
             stc_asl_exits_move(&c->scope->dangling, &go_on);
             stc_asl_exits_free(&go_on);
         }
@@ -1677,514 +1467,4 @@ void wf_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f)
     free(txt);
     stc_asl_exits_add(t, rule, "Next");
     stc_asl_exits_add(f, ch, "Default");
-}
-
-/* ---- calls: Task, Parallel, Map, Wait ---- */
-
-/* The unit of `self.name(...)` when a workflow may call it; else a diagnostic
- * and NULL. */
-static const stc_unit_info *wf_callee(wf_ctx *c, const stc_node *call)
-{
-    const char *name = call->a->id;
-    const stc_unit_info *u = wf_unit(c, name);
-    if (!u) {
-        wf_diag(c, call, WF_E_CALL, "'%s.%s' is not a method of %s", call->a->a->id, name,
-                c->m->service->name);
-        return NULL;
-    }
-    if (u->kind == STC_KIND_HELPER) {
-        stc_diag *dg = wf_diag(c, call, WF_E_HELPER,
-                               "the helper '%s' cannot be called inside a workflow: a state machine "
-                               "runs no Python",
-                               name);
-        stc_diag_set_hint(dg, "call it from an internal function such as _%s(...), or rename it to "
-                              "_%s to make it an internal function",
-                          name + 2, name + 2);
-        return NULL;
-    }
-    if (u->unit == STC_UNIT_STATE_MACHINE && u->method->is_async)
-        return u;
-    if (u->kind == STC_KIND_FUNCTION && !u->method->is_async)
-        return u;
-    stc_diag *dg = wf_diag(c, call, WF_E_CALL,
-                           "'%s' is a %s method, not an internal function: a workflow can call "
-                           "internal functions (_name) and workflows only",
-                           name, stc_kind_json(u->kind));
-    stc_diag_set_hint(dg, "move the shared code into an internal function such as _%s(...) and "
-                          "call that",
-                      name[0] == '_' ? name + 1 : name);
-    return NULL;
-}
-
-static ssize_t wf_param_index(const stc_method *m, const char *name)
-{
-    for (size_t i = 0; i < m->nparams; i++)
-        if (strcmp(m->params[i].name, name) == 0 && !m->params[i].vararg && !m->params[i].kwarg)
-            return (ssize_t)i;
-    return -1;
-}
-
-/* The arguments of a call as a JSON object keyed by the callee's parameter
- * names (args compiled in the current scope). */
-static cJSON *wf_payload(wf_ctx *c, const stc_node *call, const stc_method *callee)
-{
-    cJSON *payload = cJSON_CreateObject();
-    bool *given = stc_xcalloc(callee->nparams + 1, sizeof *given);
-    size_t next = 0;
-    for (size_t i = 0; i < call->l1.count; i++) {
-        const stc_node *a = call->l1.items[i];
-        if (a->kind == STC_N_STARRED) {
-            wf_diag(c, a, WF_E_ARGUMENTS,
-                    "'*' arguments cannot be mapped onto '%s' parameter names; pass each argument",
-                    callee->name);
-            continue;
-        }
-        while (next < callee->nparams &&
-               (callee->params[next].kwonly || callee->params[next].vararg ||
-                callee->params[next].kwarg))
-            next++;
-        if (next >= callee->nparams) {
-            wf_diag(c, a, WF_E_ARGUMENTS, "too many arguments: '%s' takes %zu", callee->name,
-                    callee->nparams);
-            continue;
-        }
-        wf_ev ev = wf_expr(c, a);
-        wf_ev_put(payload, callee->params[next].name, &ev);
-        given[next++] = true;
-    }
-    for (size_t i = 0; i < call->l2.count; i++) {
-        const stc_node *k = call->l2.items[i];
-        if (!k->id) {
-            wf_diag(c, k, WF_E_ARGUMENTS,
-                    "'**' arguments cannot be mapped onto '%s' parameter names; pass each by name",
-                    callee->name);
-            continue;
-        }
-        ssize_t idx = wf_param_index(callee, k->id);
-        if (idx < 0 || callee->params[idx].posonly) {
-            stc_diag *dg = wf_diag(c, k, WF_E_ARGUMENTS, "'%s' has no parameter '%s'",
-                                   callee->name, k->id);
-            int best = 3;
-            const char *sug = NULL;
-            for (size_t p = 0; p < callee->nparams; p++) {
-                int dd = stc_edit_distance(k->id, callee->params[p].name);
-                if (dd < best) {
-                    best = dd;
-                    sug = callee->params[p].name;
-                }
-            }
-            if (sug)
-                stc_diag_set_hint(dg, "did you mean '%s'?", sug);
-            continue;
-        }
-        if (given[idx]) {
-            wf_diag(c, k, WF_E_ARGUMENTS, "'%s' gets '%s' twice", callee->name, k->id);
-            continue;
-        }
-        wf_ev ev = wf_expr(c, k->a);
-        wf_ev_put(payload, k->id, &ev);
-        given[idx] = true;
-    }
-    for (size_t i = 0; i < callee->nparams; i++) {
-        const stc_param *p = &callee->params[i];
-        if (!given[i] && !p->default_node && !p->vararg && !p->kwarg)
-            wf_diag(c, call, WF_E_ARGUMENTS, "'%s' needs the argument '%s'", callee->name,
-                    p->name);
-    }
-    free(given);
-    return payload;
-}
-
-static cJSON *wf_task(wf_ctx *c, const stc_node *call, const stc_unit_info *u)
-{
-    bool workflow = u->method->is_async;
-    if (workflow && wf_method_restarts(c, u->method)) {
-        stc_diag *dg = wf_diag(c, call, WF_E_FOREVER,
-                               "'%s' runs forever and continues as new; awaiting it would go on "
-                               "when its first execution hands over, which Python never does",
-                               u->method->name);
-        stc_diag_set_hint(dg, "start '%s' with a schedule or event trigger (SERVICE.stc.yaml) "
-                              "instead of awaiting it",
-                          u->method->name);
-    }
-    cJSON *payload = wf_payload(c, call, u->method);
-    cJSON *st = wf_state("Task");
-    char *ph = stc_workflow_placeholder(u->method->name,
-                                        workflow ? STC_WF_CALL_WORKFLOW : STC_WF_CALL_FUNCTION);
-    char *ref = wf_strf("${%s}", ph);
-    /* A nested state machine (run to its end) or a Lambda function: the same
-     * Task with the integration's own field names. */
-    stc_asl_add_lit(st, "Resource", workflow ? "arn:aws:states:::states:startExecution.sync:2"
-                                             : "arn:aws:states:::lambda:invoke");
-    cJSON *par = stc_asl_add_obj(st, "Parameters");
-    stc_asl_add_str(par, workflow ? "StateMachineArn" : "FunctionName", ref);
-    stc_asl_add(par, workflow ? "Input" : "Payload", payload);
-    cJSON *sel = stc_asl_add_obj(st, "ResultSelector");
-    stc_asl_add_lit(sel, "value.$", workflow ? "$.Output" : "$.Payload");
-    free(ref);
-    free(ph);
-    return st;
-}
-
-/* Retry and Catch, then emit the Task into the current scope. */
-static void wf_task_finish(wf_ctx *c, cJSON *st, const stc_unit_info *u, const stc_node *call)
-{
-    bool workflow = u->method->is_async;
-    if (!workflow)
-        stc_asl_add(st, "Retry", stc_asl_lambda_retry());
-    stc_pos saved = c->pos;
-    c->pos = call->pos;
-    wf_add_catch(c, st, workflow ? WF_NORM_WORKFLOW : WF_NORM_LAMBDA);
-    const char *where = c->scope->where;
-    const char *name = where[0] ? wf_name(c, "%s %s%s", workflow ? "Run" : "Call", u->method->name,
-                                          where)
-                                : wf_name(c, "%s %s (line %d)", workflow ? "Run" : "Call",
-                                          u->method->name, call->pos.line);
-    wf_emit(c, st, name, workflow ? STC_WF_CALL_WORKFLOW : STC_WF_CALL_FUNCTION, u->method->name);
-    c->pos = saved;
-}
-
-static void wf_result_path(cJSON *st, const char *slot)
-{
-    if (slot)
-        stc_asl_add_str(st, "ResultPath", slot);
-    else
-        stc_asl_add_null(st, "ResultPath");
-}
-
-/* A single Task state ending a branch or item processor: its output is the value. */
-static void wf_branch_task(wf_ctx *c, const stc_node *call, const stc_unit_info *u)
-{
-    cJSON *st = wf_task(c, call, u);
-    stc_asl_add_lit(st, "OutputPath", "$.value");
-    stc_asl_add_bool(st, "End", true);
-    wf_task_finish(c, st, u, call);
-}
-
-static void wf_enter(wf_ctx *c, wf_scope *sc, cJSON *obj, char *where, wf_scope **saved_scope,
-                     wf_errto **saved_errto, bool **saved_used)
-{
-    memset(sc, 0, sizeof *sc);
-    sc->obj = obj;
-    stc_asl_add_str(obj, "StartAt", "");
-    sc->states = stc_asl_add_obj(obj, "States");
-    sc->where = where;
-    *saved_scope = c->scope;
-    *saved_errto = c->errto;
-    *saved_used = c->errto_used;
-    c->scope = sc;
-    c->errto = NULL;
-    c->errto_used = NULL;
-}
-
-static void wf_leave(wf_ctx *c, wf_scope *sc, wf_scope *saved_scope, wf_errto *saved_errto,
-                     bool *saved_used)
-{
-    wf_scope_close(sc);
-    for (size_t i = 0; i < sc->nnorms; i++)
-        free(sc->norms[i].target);
-    free(sc->norms);
-    stc_asl_exits_free(&sc->dangling);
-    free(sc->where);
-    c->scope = saved_scope;
-    c->errto = saved_errto;
-    c->errto_used = saved_used;
-}
-
-/* A call allowed as a branch or Map item: self._fn(...) or an un-awaited
- * self._workflow(...) coroutine. */
-static const stc_unit_info *wf_item_call(wf_ctx *c, const stc_node *n)
-{
-    if (!wf_is_self_call(c, n)) {
-        char *t = wf_text(c, n, WF_TEXT_MAX);
-        wf_diag(c, n, WF_E_COMPREHENSION,
-                "'%s' is not a call of an internal function or workflow, so it cannot become a "
-                "Parallel branch or a Map item",
-                t);
-        free(t);
-        return NULL;
-    }
-    return wf_callee(c, n);
-}
-
-static void wf_map(wf_ctx *c, const stc_node *comp, const char *slot, bool concurrent)
-{
-    const stc_node *gen = comp->l1.count == 1 ? comp->l1.items[0] : NULL;
-    if (!gen || gen->l1.count || gen->level || gen->a->kind != STC_N_NAME) {
-        stc_diag *dg = wf_diag(c, comp, WF_E_COMPREHENSION,
-                               "only '[self._fn(...) for x in xs]' (one 'for', no 'if') becomes a "
-                               "Map");
-        stc_diag_set_hint(dg, "filter or combine the items in an internal function");
-        return;
-    }
-    if (c->capture) {
-        wf_diag(c, comp, WF_E_COMPREHENSION, "a Map inside a Map item is not supported; call an "
-                                             "internal function that does the inner loop");
-        return;
-    }
-    const stc_node *elt = comp->a;
-    const stc_unit_info *u = wf_item_call(c, elt);
-    if (!u)
-        return;
-    if (u->method->is_async && !concurrent) {
-        wf_diag(c, elt, WF_E_AWAIT,
-                "a list of '%s(...)' coroutines is never awaited: write 'await gather(*[...])'",
-                u->method->name);
-        return;
-    }
-    char *items_text = wf_text(c, gen->b, WF_TEXT_MAX);
-    wf_ev items = wf_expr(c, gen->b);
-    char *items_path = wf_ev_as_path(c, &items, items_text);
-    const char *var = gen->a->id;
-
-    cJSON *proc = cJSON_CreateObject();
-    cJSON *cfg = stc_asl_add_obj(proc, "ProcessorConfig");
-    stc_asl_add_lit(cfg, "Mode", "INLINE");
-    wf_scope sc, *saved;
-    wf_errto *serr;
-    bool *sused;
-    wf_enter(c, &sc, proc, wf_strf(" (line %d, each %s)", comp->pos.line, var), &saved,
-             &serr, &sused);
-    bool added_local = !wf_is_local(c, var);
-    if (added_local) {
-        c->locals = stc_xrealloc(c->locals, (c->nlocals + 1) * sizeof *c->locals);
-        c->locals[c->nlocals++] = stc_xstrdup(var);
-    }
-    c->capture = true;
-    wf_branch_task(c, elt, u);
-    c->capture = false;
-    if (added_local)
-        free(c->locals[--c->nlocals]);
-    wf_leave(c, &sc, saved, serr, sused);
-
-    cJSON *map = wf_state("Map");
-    stc_asl_add(map, "ItemProcessor", proc);
-    stc_asl_add_str(map, "ItemsPath", items_path);
-    cJSON *sel = stc_asl_add_obj(map, "ItemSelector");
-    cJSON *vars = stc_asl_add_obj(sel, "vars");
-    cJSON *iv = cJSON_AddObjectToObject(vars, var);
-    stc_asl_add_lit(iv, "value.$", "$$.Map.Item.Value");
-    for (size_t i = 0; i < c->nrefs; i++) {
-        if (strcmp(c->refs[i], var) != 0) {
-            cJSON *o = cJSON_AddObjectToObject(vars, c->refs[i]);
-            stc_buf b = STC_BUF_INIT;
-            stc_buf_puts(&b, "$.vars");
-            stc_asl_path_key(&b, c->refs[i]);
-            stc_buf_puts(&b, ".value");
-            stc_asl_add_str(o, "value.$", stc_buf_cstr(&b));
-            stc_buf_free(&b);
-        }
-        free(c->refs[i]);
-    }
-    c->nrefs = 0;
-    stc_asl_add_obj(sel, "sys");
-    if (!concurrent)
-        stc_asl_add_num(map, "MaxConcurrency", 1);
-    cJSON *rs = stc_asl_add_obj(map, "ResultSelector");
-    stc_asl_add_lit(rs, "value.$", "$");
-    wf_result_path(map, slot);
-    wf_add_catch(c, map, WF_NORM_PLAIN);
-    wf_emit(c, map, wf_name(c, "Map %s over %s (line %d)", u->method->name, items_text,
-                            comp->pos.line),
-            STC_WF_CALL_NONE, NULL);
-    wf_then(c, map);
-    free(items_path);
-    free(items_text);
-}
-
-bool wf_parallel(wf_ctx *c, const stc_node *gather, const char *slot, const stc_list *targets)
-{
-    if (gather->l2.count) {
-        wf_diag(c, gather->l2.items[0], WF_E_ARGUMENTS,
-                "gather() options have no Parallel equivalent; remove them");
-        return false;
-    }
-    if (gather->l1.count == 1 && gather->l1.items[0]->kind == STC_N_STARRED) {
-        const stc_node *inner = gather->l1.items[0]->a;
-        if (inner->kind != STC_N_LIST_COMP && inner->kind != STC_N_GENERATOR_EXP) {
-            wf_diag(c, inner, WF_E_COMPREHENSION,
-                    "gather(*...) becomes a Map only over '[self._fn(x) for x in xs]'");
-            return false;
-        }
-        if (targets) {
-            wf_diag(c, gather, WF_E_TARGET,
-                    "the results of gather(*[...]) are a list of unknown length; assign it to one "
-                    "name");
-            return false;
-        }
-        wf_map(c, inner, slot, true);
-        return true;
-    }
-    if (!gather->l1.count) {
-        wf_diag(c, gather, WF_E_ARGUMENTS, "gather() with nothing to run");
-        return false;
-    }
-    if (targets && targets->count != gather->l1.count) {
-        wf_diag(c, gather, WF_E_TARGET, "%zu names for the %zu results of gather()",
-                targets->count, gather->l1.count);
-        return false;
-    }
-    const stc_unit_info **us = stc_xcalloc(gather->l1.count, sizeof *us);
-    for (size_t i = 0; i < gather->l1.count; i++) {
-        us[i] = wf_item_call(c, gather->l1.items[i]);
-        if (!us[i]) {
-            free(us);
-            return false;
-        }
-    }
-    cJSON *par = wf_state("Parallel");
-    cJSON *branches = stc_asl_add_arr(par, "Branches");
-    stc_buf names = STC_BUF_INIT;
-    for (size_t i = 0; i < gather->l1.count; i++) {
-        cJSON *br = cJSON_CreateObject();
-        wf_scope sc, *saved;
-        wf_errto *serr;
-        bool *sused;
-        wf_enter(c, &sc, br, wf_strf(" (line %d, branch %zu)", gather->pos.line, i + 1),
-                 &saved, &serr, &sused);
-        wf_branch_task(c, gather->l1.items[i], us[i]);
-        wf_leave(c, &sc, saved, serr, sused);
-        cJSON_AddItemToArray(branches, br);
-        wf_bprintf(&names, "%s%s", i ? ", " : "", us[i]->method->name);
-    }
-    free(us);
-    cJSON *rs = stc_asl_add_obj(par, "ResultSelector");
-    if (targets) {
-        for (size_t i = 0; i < targets->count; i++) {
-            cJSON *o = cJSON_AddObjectToObject(rs, targets->items[i]->id);
-            char *p = wf_strf("$[%zu]", i);
-            stc_asl_add_str(o, "value.$", p);
-            free(p);
-        }
-        stc_asl_add_lit(par, "ResultPath", "$.sys.unpack");
-    } else {
-        stc_asl_add_lit(rs, "value.$", "$");
-        wf_result_path(par, slot);
-    }
-    wf_add_catch(c, par, WF_NORM_PLAIN);
-    wf_emit(c, par, wf_name(c, "Gather %s (line %d)", stc_buf_cstr(&names), gather->pos.line),
-            STC_WF_CALL_NONE, NULL);
-    wf_then(c, par);
-    stc_buf_free(&names);
-    return true;
-}
-
-static void wf_wait(wf_ctx *c, const stc_node *call)
-{
-    if (call->l1.count != 1 || call->l2.count) {
-        wf_diag(c, call, WF_E_SLEEP, "sleep() takes one duration in seconds here");
-        return;
-    }
-    const stc_node *arg = call->l1.items[0];
-    wf_ev ev = wf_expr(c, arg);
-    cJSON *w = wf_state("Wait");
-    if (ev.kind == WF_EV_CONST) {
-        if (!cJSON_IsNumber(ev.json) || ev.json->valuedouble < 0 ||
-            ev.json->valuedouble != floor(ev.json->valuedouble) || ev.json->valuedouble > 31536000) {
-            stc_diag *dg = wf_diag(c, arg, WF_E_SLEEP,
-                                   "a Wait state waits a whole number of seconds from 0 to a year");
-            stc_diag_set_hint(dg, "write a whole number such as sleep(10)");
-            wf_ev_free(&ev);
-            cJSON_Delete(w);
-            return;
-        }
-        if (ev.json->valuedouble == 0) { /* sleep(0) only yields: no Wait */
-            wf_ev_free(&ev);
-            cJSON_Delete(w);
-            return;
-        }
-        stc_asl_add_num(w, "Seconds", ev.json->valuedouble);
-        wf_ev_free(&ev);
-    } else {
-        char *p = wf_ev_as_path(c, &ev, "duration");
-        stc_asl_add_str(w, "SecondsPath", p);
-        free(p);
-    }
-    char *t = wf_text(c, arg, WF_TEXT_MAX);
-    stc_pos saved = c->pos;
-    c->pos = call->pos;
-    wf_emit(c, w, wf_name(c, "Sleep %s (line %d)", t, call->pos.line), STC_WF_CALL_NONE, NULL);
-    c->pos = saved;
-    wf_then(c, w);
-    free(t);
-}
-
-bool wf_call_stmt(wf_ctx *c, const stc_node *n, const char *slot, const char *label)
-{
-    (void)label;
-    const stc_node *inner = n;
-    bool awaited = false;
-    if (n->kind == STC_N_AWAIT) {
-        inner = n->a;
-        awaited = true;
-    }
-    if (inner->kind == STC_N_LIST_COMP || inner->kind == STC_N_GENERATOR_EXP) {
-        if (awaited) {
-            wf_diag(c, n, WF_E_AWAIT, "a list cannot be awaited; write 'await gather(*[...])'");
-            return true;
-        }
-        wf_map(c, inner, slot, false);
-        return true;
-    }
-    if (inner->kind != STC_N_CALL) {
-        if (awaited) {
-            wf_diag(c, n, WF_E_AWAIT,
-                    "only workflows, sleep(...) and gather(...) can be awaited in a workflow");
-            return true;
-        }
-        return false;
-    }
-    if (wf_is_self_call(c, inner)) {
-        const stc_unit_info *u = wf_callee(c, inner);
-        if (!u)
-            return true;
-        if (u->method->is_async && !awaited) {
-            wf_diag(c, inner, WF_E_AWAIT,
-                    "'%s' is a workflow: write 'await self.%s(...)' to run it and wait for its "
-                    "result",
-                    u->method->name, u->method->name);
-            return true;
-        }
-        if (!u->method->is_async && awaited) {
-            wf_diag(c, n, WF_E_AWAIT, "'%s' is an internal function, not a coroutine: drop 'await'",
-                    u->method->name);
-            return true;
-        }
-        cJSON *st = wf_task(c, inner, u);
-        wf_result_path(st, slot);
-        wf_task_finish(c, st, u, inner);
-        wf_then(c, st);
-        return true;
-    }
-    char *q = wf_qualname(c, inner->a);
-    bool is_sleep = q && strcmp(q, "asyncio.sleep") == 0;
-    bool is_gather = q && strcmp(q, "asyncio.gather") == 0;
-    free(q);
-    if (!is_sleep && !is_gather) {
-        if (awaited) {
-            char *t = wf_text(c, inner->a, WF_TEXT_MAX);
-            wf_diag(c, n, WF_E_AWAIT,
-                    "'await %s(...)' cannot run in a workflow; only workflows (self._name), "
-                    "sleep(...) and gather(...) can be awaited",
-                    t);
-            free(t);
-            return true;
-        }
-        return false;
-    }
-    if (!awaited) {
-        wf_diag(c, inner, WF_E_AWAIT, "'%s(...)' does nothing unless awaited: write 'await %s(...)'",
-                is_sleep ? "sleep" : "gather", is_sleep ? "sleep" : "gather");
-        return true;
-    }
-    if (is_sleep) {
-        wf_wait(c, inner);
-        if (slot) {
-            wf_ev none = wf_null();
-            wf_store(c, slot, &none, wf_name(c, "None from sleep (line %d)", inner->pos.line));
-        }
-        return true;
-    }
-    wf_parallel(c, inner, slot, NULL);
-    return true;
 }

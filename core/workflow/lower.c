@@ -1,4 +1,7 @@
-/* lower.c - Python statements -> ASL states. See wf.h and
+/* lower.c - the front of the workflow compiler: Python statements ->
+ * control flow (blocks, if, while, for, try, raise, return, break,
+ * continue, loops that continue as new), the same for every back end. The
+ * back end (c->be) writes the states of each step. See wf.h and
  * docs/workflow-compiler.md (the translation table). */
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +11,13 @@
 
 #define WF_TEXT_MAX 40
 
-static void wf_add_local(wf_ctx *c, const char *name)
+void wf_settle(wf_ctx *c)
+{
+    if (c->be->settle)
+        c->be->settle(c);
+}
+
+void wf_add_local(wf_ctx *c, const char *name)
 {
     if (!name || wf_is_local(c, name))
         return;
@@ -67,181 +76,6 @@ void wf_collect_locals(wf_ctx *c, const stc_list *body)
     }
 }
 
-static char *wf_var_slot(const char *name)
-{
-    stc_buf b = STC_BUF_INIT;
-    stc_buf_puts(&b, "$.vars");
-    stc_asl_path_key(&b, name);
-    return stc_buf_take(&b);
-}
-
-/* ---- assignments ---- */
-
-static void wf_assign_name(wf_ctx *c, const stc_node *target, const stc_node *value,
-                           const stc_node *stmt)
-{
-    char *slot = wf_var_slot(target->id);
-    char *t = wf_text(c, stmt, WF_TEXT_MAX);
-    if (!wf_call_stmt(c, value, slot, t)) {
-        wf_ev ev = wf_expr(c, value);
-        wf_store(c, slot, &ev, wf_name(c, "%s (line %d)", t, stmt->pos.line));
-    }
-    free(t);
-    free(slot);
-}
-
-/* $.sys.unpack holds {name: {"value": v}}: merge it into $.vars. */
-static void wf_merge_unpack(wf_ctx *c, const stc_node *stmt, const stc_list *targets)
-{
-    cJSON *p = wf_state("Pass");
-    cJSON *par = stc_asl_add_obj(p, "Parameters");
-    stc_asl_add_lit(par, "vars.$", "States.JsonMerge($.vars, $.sys.unpack, false)");
-    stc_asl_add_lit(par, "sys.$", "$.sys");
-    stc_buf names = STC_BUF_INIT;
-    for (size_t i = 0; i < targets->count; i++)
-        wf_bprintf(&names, "%s%s", i ? ", " : "", targets->items[i]->id);
-    if (wf_live(c)) {
-        wf_emit(c, p, wf_name(c, "Unpack %s (line %d)", stc_buf_cstr(&names), stmt->pos.line),
-                STC_WF_CALL_NONE, NULL);
-        wf_then(c, p);
-    } else {
-        cJSON_Delete(p);
-    }
-    stc_buf_free(&names);
-}
-
-static void wf_assign_tuple(wf_ctx *c, const stc_node *target, const stc_node *value,
-                            const stc_node *stmt)
-{
-    const stc_list *ts = &target->l1;
-    for (size_t i = 0; i < ts->count; i++) {
-        if (ts->items[i]->kind != STC_N_NAME) {
-            wf_diag(c, ts->items[i], WF_E_TARGET,
-                    "only plain names can be unpacked in a workflow");
-            return;
-        }
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(ts->items[k]->id, ts->items[i]->id) == 0) {
-                wf_diag(c, ts->items[i], WF_E_TARGET, "'%s' is assigned twice in one unpacking",
-                        ts->items[i]->id);
-                return;
-            }
-    }
-    if (value->kind == STC_N_AWAIT && value->a->kind == STC_N_CALL) {
-        char *q = wf_qualname(c, value->a->a);
-        bool gather = q && strcmp(q, "asyncio.gather") == 0;
-        free(q);
-        if (gather) {
-            if (wf_parallel(c, value->a, NULL, ts))
-                wf_merge_unpack(c, stmt, ts);
-            return;
-        }
-    }
-    cJSON *p = wf_state("Pass");
-    cJSON *par = stc_asl_add_obj(p, "Parameters");
-    if ((value->kind == STC_N_TUPLE || value->kind == STC_N_LIST) && value->l1.count == ts->count) {
-        wf_ev *evs = stc_xcalloc(ts->count, sizeof *evs);
-        for (size_t i = 0; i < ts->count; i++)
-            evs[i] = wf_expr(c, value->l1.items[i]);
-        for (size_t i = 0; i < ts->count; i++) {
-            cJSON *o = cJSON_AddObjectToObject(par, ts->items[i]->id);
-            wf_ev_put(o, "value", &evs[i]);
-        }
-        free(evs);
-    } else if (value->kind == STC_N_TUPLE || value->kind == STC_N_LIST) {
-        cJSON_Delete(p);
-        wf_diag(c, value, WF_E_TARGET, "%zu names for %zu values", ts->count, value->l1.count);
-        return;
-    } else {
-        wf_ev ev = wf_expr(c, value);
-        char *path = wf_ev_as_path(c, &ev, "value to unpack");
-        for (size_t i = 0; i < ts->count; i++) {
-            cJSON *o = cJSON_AddObjectToObject(par, ts->items[i]->id);
-            char *fn = wf_strf("States.ArrayGetItem(%s, %zu)", path, i);
-            stc_asl_add_str(o, "value.$", fn);
-            free(fn);
-        }
-        free(path);
-    }
-    stc_asl_add_lit(p, "ResultPath", "$.sys.unpack");
-    char *t = wf_text(c, value, WF_TEXT_MAX);
-    if (wf_live(c)) {
-        wf_emit(c, p, wf_name(c, "Values of %s (line %d)", t, stmt->pos.line), STC_WF_CALL_NONE,
-                NULL);
-        wf_then(c, p);
-        wf_merge_unpack(c, stmt, ts);
-    } else {
-        cJSON_Delete(p);
-    }
-    free(t);
-}
-
-static bool wf_target_ok(wf_ctx *c, const stc_node *t)
-{
-    if (t->kind == STC_N_NAME || t->kind == STC_N_TUPLE || t->kind == STC_N_LIST)
-        return true;
-    char *txt = wf_text(c, t, WF_TEXT_MAX);
-    stc_diag *dg = wf_diag(c, t, WF_E_TARGET,
-                           "cannot assign to '%s' in a workflow: state machine values are "
-                           "immutable",
-                           txt);
-    if (t->kind == STC_N_SUBSCRIPT)
-        stc_diag_set_hint(dg, "build a new dict instead, e.g. d = {**d, \"key\": value}");
-    else
-        stc_diag_set_hint(dg, "assign to a plain name");
-    free(txt);
-    return false;
-}
-
-static void wf_assign(wf_ctx *c, const stc_node *s)
-{
-    const stc_node *first = s->l1.items[0];
-    for (size_t i = 0; i < s->l1.count; i++)
-        if (!wf_target_ok(c, s->l1.items[i]))
-            return;
-    if (first->kind == STC_N_NAME)
-        wf_assign_name(c, first, s->a, s);
-    else
-        wf_assign_tuple(c, first, s->a, s);
-    /* a = b = value: copy the first target into the others */
-    for (size_t i = 1; i < s->l1.count; i++) {
-        const stc_node *t = s->l1.items[i];
-        if (first->kind != STC_N_NAME || t->kind != STC_N_NAME) {
-            wf_diag(c, t, WF_E_TARGET, "chained assignment works with plain names only");
-            return;
-        }
-        char *from = wf_var_slot(first->id);
-        char *path = wf_strf("%s.value", from);
-        char *slot = wf_var_slot(t->id);
-        wf_ev ev = wf_ev_path(path, WF_T_ANY);
-        wf_store(c, slot, &ev, wf_name(c, "%s = %s (line %d)", t->id, first->id, s->pos.line));
-        free(from);
-        free(slot);
-    }
-}
-
-static void wf_aug_assign(wf_ctx *c, const stc_node *s)
-{
-    if (s->a->kind != STC_N_NAME) {
-        wf_target_ok(c, s->a);
-        if (s->a->kind == STC_N_TUPLE || s->a->kind == STC_N_LIST)
-            wf_diag(c, s->a, WF_E_TARGET, "augmented assignment needs a plain name");
-        return;
-    }
-    stc_node bin = {0};
-    bin.kind = STC_N_BIN_OP;
-    bin.pos = s->pos;
-    bin.id = s->id;
-    bin.a = s->a;
-    bin.b = s->b;
-    wf_ev ev = wf_expr(c, &bin);
-    char *slot = wf_var_slot(s->a->id);
-    char *t = wf_text(c, s, WF_TEXT_MAX);
-    wf_store(c, slot, &ev, wf_name(c, "%s (line %d)", t, s->pos.line));
-    free(t);
-    free(slot);
-}
-
 /* ---- return, raise, assert ---- */
 
 static void wf_return(wf_ctx *c, const stc_node *s)
@@ -252,109 +86,40 @@ static void wf_return(wf_ctx *c, const stc_node *s)
         stc_diag_set_hint(dg, "set a variable, leave the try statement, and return after it");
         return;
     }
-    wf_ev ev;
-    if (!s->a) {
-        ev = wf_ev_const(cJSON_CreateNull());
-    } else {
-        char *slot = wf_temp(c);
-        if (wf_call_stmt(c, s->a, slot, NULL))
-            ev = wf_ev_path(wf_strf("%s.value", slot), WF_T_ANY);
-        else
-            ev = wf_expr(c, s->a);
-        free(slot);
-    }
-    if (!wf_live(c)) {
-        wf_ev_free(&ev);
-        return;
-    }
-    cJSON *p = wf_state("Pass");
-    if (ev.kind == WF_EV_CONST) {
-        cJSON *r = stc_asl_add_obj(p, "Result");
-        stc_asl_add(r, "value", ev.json);
-        ev.json = NULL;
-        wf_ev_free(&ev);
-    } else {
-        cJSON *par = stc_asl_add_obj(p, "Parameters");
-        wf_ev_put(par, "value", &ev);
-    }
-    stc_asl_add_lit(p, "OutputPath", "$.value");
-    stc_asl_add_bool(p, "End", true);
-    char *t = s->a ? wf_text(c, s->a, WF_TEXT_MAX) : stc_xstrdup("None");
-    wf_emit(c, p, wf_name(c, "Return %s (line %d)", t, s->pos.line), STC_WF_CALL_NONE, NULL);
-    free(t);
-}
-
-/* A Pass that sets $.sys.error and jumps to the raise target. `cause` is consumed. */
-static void wf_raise_with(wf_ctx *c, const char *error, wf_ev *cause, const char *error_path,
-                          const char *label, int line)
-{
-    if (!wf_live(c)) {
-        wf_ev_free(cause);
-        return;
-    }
-    cJSON *p = wf_state("Pass");
-    cJSON *par = stc_asl_add_obj(p, "Parameters");
-    if (error_path)
-        stc_asl_add_str(par, "Error.$", error_path);
-    else
-        stc_asl_add_str(par, "Error", error);
-    wf_ev_put(par, "Cause", cause);
-    stc_asl_add_lit(p, "ResultPath", "$.sys.error");
-    const char *name = wf_name(c, "%s (line %d)", label, line);
-    wf_emit(c, p, name, STC_WF_CALL_NONE, NULL);
-    stc_asl_add_str(p, "Next", wf_raise_target(c));
-}
-
-static const char *wf_class_name(const stc_node *n)
-{
-    if (n->kind == STC_N_NAME)
-        return n->id;
-    if (n->kind == STC_N_ATTRIBUTE)
-        return n->id;
-    return NULL;
+    c->be->ret(c, s);
 }
 
 static void wf_raise(wf_ctx *c, const stc_node *s)
 {
     const stc_node *e = s->a;
     if (!e) {
-        /* bare raise inside an except block: the error is still at $.sys.error */
+        /* bare raise inside an except block: the exception being handled */
         if (!c->handler_depth) {
             wf_diag(c, s, WF_E_RAISE, "a bare 'raise' re-raises only inside an except block");
             return;
         }
         if (!wf_live(c))
             return;
-        stc_asl_exits_patch(&c->scope->dangling, wf_raise_target(c));
+        c->be->reraise(c);
         return;
     }
     if (e->kind == STC_N_NAME && wf_is_local(c, e->id)) {
         /* raise e, where `except ... as e` bound it */
-        char *ep = wf_strf("$.vars.%s.value.Error", e->id);
-        char *cp = wf_strf("$.vars.%s.value.Cause", e->id);
-        wf_ev cause = wf_ev_path(cp, WF_T_STR);
-        char *label = wf_strf("Raise %s again", e->id);
-        wf_raise_with(c, NULL, &cause, ep, label, s->pos.line);
-        free(label);
-        free(ep);
+        c->be->raise_var(c, e->id, s->pos.line);
         return;
     }
     const char *cls = NULL;
-    wf_ev cause = wf_ev_const(cJSON_CreateString(""));
+    const stc_node *msg = NULL;
     if (e->kind == STC_N_CALL) {
         cls = wf_class_name(e->a);
         if (cls && (e->l1.count > 1 || e->l2.count)) {
             wf_diag(c, e, WF_E_RAISE,
                     "an exception with more than one argument has no single message; pass one "
                     "string");
-            wf_ev_free(&cause);
             return;
         }
-        if (cls && e->l1.count == 1) {
-            wf_ev_free(&cause);
-            wf_ev v = wf_expr(c, e->l1.items[0]);
-            cause = wf_ev_str(c, &v);
-        }
+        if (cls && e->l1.count == 1)
+            msg = e->l1.items[0];
     } else {
         cls = wf_class_name(e);
     }
@@ -364,11 +129,10 @@ static void wf_raise(wf_ctx *c, const stc_node *s)
                                   "SomeError(\"message\")'",
                 t);
         free(t);
-        wf_ev_free(&cause);
         return;
     }
     char *label = wf_strf("Raise %s", cls);
-    wf_raise_with(c, cls, &cause, NULL, label, s->pos.line);
+    c->be->raise_new(c, cls, msg, label, s->pos.line);
     free(label);
 }
 
@@ -376,16 +140,10 @@ static void wf_assert(wf_ctx *c, const stc_node *s)
 {
     stc_asl_exits t = {0}, f = {0};
     c->cond_label = "Assert";
-    wf_cond(c, s->a, &t, &f);
+    c->be->cond(c, s->a, &t, &f);
     c->cond_label = NULL;
     stc_asl_exits_move(&c->scope->dangling, &f);
-    wf_ev cause = wf_ev_const(cJSON_CreateString(""));
-    if (s->b) {
-        wf_ev_free(&cause);
-        wf_ev v = wf_expr(c, s->b);
-        cause = wf_ev_str(c, &v);
-    }
-    wf_raise_with(c, "AssertionError", &cause, NULL, "Raise AssertionError", s->pos.line);
+    c->be->raise_new(c, "AssertionError", s->b, "Raise AssertionError", s->pos.line);
     stc_asl_exits_move(&c->scope->dangling, &t);
     stc_asl_exits_free(&t);
     stc_asl_exits_free(&f);
@@ -398,15 +156,17 @@ static void wf_if(wf_ctx *c, const stc_node *s)
     stc_asl_exits t = {0}, f = {0}, done = {0};
     c->cond_label = "If";
     c->pos = s->a->pos; /* the test's states map to the test, not the whole if */
-    wf_cond(c, s->a, &t, &f);
+    c->be->cond(c, s->a, &t, &f);
     c->cond_label = NULL;
     stc_asl_exits_move(&c->scope->dangling, &t);
     if (wf_live(c))
         wf_block(c, &s->l0);
+    wf_settle(c);
     stc_asl_exits_move(&done, &c->scope->dangling);
     stc_asl_exits_move(&c->scope->dangling, &f);
     if (wf_live(c))
         wf_block(c, &s->l1);
+    wf_settle(c);
     stc_asl_exits_move(&c->scope->dangling, &done);
     stc_asl_exits_free(&t);
     stc_asl_exits_free(&f);
@@ -470,7 +230,6 @@ static bool wf_leaves(const stc_node *n, bool nested)
     }
     return false;
 }
-
 
 /* ---- while True: running forever (continue-as-new) ---- */
 
@@ -633,7 +392,7 @@ static long wf_events(const stc_workflow *wf, size_t from, size_t to)
 }
 
 /* while True: ... with a sleep on every round and no way out but an
- * exception. The states:
+ * exception: the back end's states around the body (in JSONPath:
  *
  *   Start while True (line L)   Pass   $.sys.loop<K> = {"i": 0}
  *   While True (line L)         Choice i >= bound -> Prepare new execution
@@ -642,146 +401,45 @@ static long wf_events(const stc_workflow *wf, size_t from, size_t to)
  *   Continue as new (line L)    Task   states:startExecution of $$.StateMachine.Id
  *                                      with {"vars", "sys"}; ends the execution
  *
- * and, at the machine's start, the resume dispatch (wf_resume_dispatch). */
+ * ) and, at the machine's start, the resume dispatch. The bound keeps a
+ * round's history events, after those before the loop, under
+ * WF_FOREVER_EVENTS. */
 static void wf_while_forever(wf_ctx *c, const stc_node *s)
 {
     wf_scope *sc = c->scope;
-    int k = ++c->nloop;
-    char *loop = wf_strf("$.sys.loop%d", k);
-    char *ipath = wf_strf("$.sys.loop%d.i", k);
-    stc_pos header = {s->pos.line, s->pos.col, s->a->pos.end_line, s->a->pos.end_col};
-    int line = s->pos.line;
-    c->pos = header;
-    char *test = wf_text(c, s->a, WF_TEXT_MAX);
+    wf_forever fv = {0};
+    fv.k = ++c->nloop;
+    fv.header = (stc_pos){s->pos.line, s->pos.col, s->a->pos.end_line, s->a->pos.end_col};
+    c->pos = fv.header;
+    fv.test = wf_text(c, s->a, WF_TEXT_MAX);
     long before = wf_events(c->wf, 0, c->wf->nstates);
-
-    cJSON *init = wf_state("Pass");
-    cJSON *zero = stc_asl_add_obj(init, "Result");
-    stc_asl_add_num(zero, "i", 0);
-    stc_asl_add_str(init, "ResultPath", loop);
-    wf_emit(c, init, wf_name(c, "Start while %s (line %d)", test, line), STC_WF_CALL_NONE, NULL);
-    wf_then(c, init);
-
-    cJSON *head = wf_state("Choice");
-    cJSON *chs = stc_asl_add_arr(head, "Choices");
-    cJSON *rule = stc_asl_rule_num(ipath, "NumericGreaterThanEquals", WF_FOREVER_ROUNDS);
-    cJSON_AddItemToArray(chs, rule);
-    const char *hname = wf_emit(c, head, wf_name(c, "While %s (line %d)", test, line),
-                                STC_WF_CALL_NONE, NULL);
-    const char *prep = wf_name(c, "Prepare new execution (line %d)", line);
-    const char *task = wf_name(c, "Continue as new (line %d)", line);
-    stc_asl_add_str(rule, "Next", prep);
-    stc_asl_exits_add(&sc->dangling, head, "Default");
-
-    cJSON *count = wf_state("Pass");
-    cJSON *cp = stc_asl_add_obj(count, "Parameters");
-    char *inc = wf_strf("States.MathAdd(%s, 1)", ipath);
-    stc_asl_add_str(cp, "i.$", inc);
-    free(inc);
-    stc_asl_add_str(count, "ResultPath", loop);
-    wf_emit(c, count, wf_name(c, "Count round (line %d)", line), STC_WF_CALL_NONE, NULL);
-    wf_then(c, count);
+    c->be->forever_begin(c, s, &fv);
 
     size_t body_from = c->wf->nstates;
     wf_loop l;
     wf_loop_enter(c, &l);
     wf_block(c, &s->l0);
+    wf_settle(c);
     stc_asl_exits_move(&sc->dangling, &l.cont);
-    stc_asl_exits_patch(&sc->dangling, hname);
-    /* the bound: rounds whose events, after those before the loop, stay
-     * under WF_FOREVER_EVENTS */
+    stc_asl_exits_patch(&sc->dangling, fv.head);
     long round = 4 + wf_events(c->wf, body_from, c->wf->nstates);
     long bound = (WF_FOREVER_EVENTS - before) / round;
     if (bound > WF_FOREVER_ROUNDS)
         bound = WF_FOREVER_ROUNDS;
     if (bound < 1)
         bound = 1;
-    cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(rule, "NumericGreaterThanEquals"),
-                         (double)bound);
-
-    c->pos = header;
-    cJSON *p = wf_state("Pass");
-    cJSON *pp = stc_asl_add_obj(p, "Parameters");
-    stc_asl_add_str(pp, "at", hname);
-    stc_asl_add_lit(pp, "name.$", "States.UUID()");
-    stc_asl_add_lit(p, "ResultPath", "$.sys.resume");
-    stc_asl_add_str(p, "Next", task);
-    wf_add(c, p, prep, STC_WF_CALL_NONE, NULL);
-
-    cJSON *t = wf_state("Task");
-    stc_asl_add_lit(t, "Resource", "arn:aws:states:::states:startExecution");
-    cJSON *tp = stc_asl_add_obj(t, "Parameters");
-    stc_asl_add_lit(tp, "StateMachineArn.$", "$$.StateMachine.Id");
-    /* a name of its own makes a retried start idempotent */
-    stc_asl_add_lit(tp, "Name.$", "$.sys.resume.name");
-    cJSON *in = stc_asl_add_obj(tp, "Input");
-    stc_asl_add_lit(in, "vars.$", "$.vars");
-    stc_asl_add_lit(in, "sys.$", "$.sys");
-    cJSON *sel = stc_asl_add_obj(t, "ResultSelector");
-    stc_asl_add_lit(sel, "ContinuedAs.$", "$.ExecutionArn");
-    stc_asl_add_lit(t, "ResultPath", "$");
-    cJSON *retry = stc_asl_add_arr(t, "Retry");
-    cJSON *r = cJSON_CreateObject();
-    cJSON *eq = stc_asl_add_arr(r, "ErrorEquals");
-    cJSON_AddItemToArray(eq, cJSON_CreateString("States.ALL"));
-    stc_asl_add_num(r, "IntervalSeconds", 1);
-    stc_asl_add_num(r, "MaxAttempts", 3);
-    stc_asl_add_num(r, "BackoffRate", 2);
-    cJSON_AddItemToArray(retry, r);
-    stc_asl_add_bool(t, "End", true);
-    wf_add(c, t, task, STC_WF_CALL_RESTART, NULL);
+    c->pos = fv.header;
+    c->be->forever_end(c, s, &fv, bound);
 
     c->restarts = stc_xrealloc(c->restarts, (c->nrestarts + 1) * sizeof *c->restarts);
-    c->restarts[c->nrestarts++] = (wf_restart){hname, k, header};
+    c->restarts[c->nrestarts++] = (wf_restart){fv.head, fv.k, fv.header};
 
     /* Python never runs the else block of an endless loop (STC218 if any) */
     c->pos = s->pos;
     if (s->l1.count)
         wf_block(c, &s->l1);
     wf_loop_leave(c, &l);
-    free(test);
-    free(ipath);
-    free(loop);
-}
-
-void wf_resume_dispatch(wf_ctx *c)
-{
-    if (!c->nrestarts)
-        return;
-    wf_scope *sc = c->scope;
-    cJSON *startat = cJSON_GetObjectItemCaseSensitive(sc->obj, "StartAt");
-    char *normal = stc_xstrdup(cJSON_GetStringValue(startat));
-    cJSON *ch = wf_state("Choice");
-    cJSON *chs = stc_asl_add_arr(ch, "Choices");
-    stc_asl_add_str(ch, "Default", normal);
-    const stc_method *mt = c->method;
-    c->pos = mt->name_pos.line ? mt->name_pos : mt->pos;
-    const char *name = wf_name(c, "Continued?");
-    wf_add(c, ch, name, STC_WF_CALL_NONE, NULL);
-    /* first in States, and where the machine starts */
-    cJSON_DetachItemViaPointer(sc->states, ch);
-    cJSON_InsertItemInArray(sc->states, 0, ch);
-    cJSON_SetValuestring(startat, name);
-    for (size_t i = 0; i < c->nrestarts; i++) {
-        const wf_restart *rs = &c->restarts[i];
-        cJSON *g[3] = {stc_asl_rule_bool("$.sys.resume.at", "IsPresent", true),
-                       stc_asl_rule_bool("$.sys.resume.at", "IsString", true),
-                       stc_asl_rule_str("$.sys.resume.at", "StringEquals", rs->head)};
-        cJSON *rule = stc_asl_rule_join("And", g, 3);
-        c->pos = rs->pos;
-        const char *resume = wf_name(c, "Resume %s", rs->head);
-        stc_asl_add_str(rule, "Next", resume);
-        cJSON_AddItemToArray(chs, rule);
-        cJSON *p = wf_state("Pass");
-        cJSON *zero = stc_asl_add_obj(p, "Result");
-        stc_asl_add_num(zero, "i", 0);
-        char *slot = wf_strf("$.sys.loop%d", rs->loop);
-        stc_asl_add_str(p, "ResultPath", slot);
-        free(slot);
-        stc_asl_add_str(p, "Next", rs->head);
-        wf_add(c, p, resume, STC_WF_CALL_NONE, NULL);
-    }
-    free(normal);
+    free(fv.test);
 }
 
 /* Refuse an endless loop that does not qualify for continue-as-new. Returns
@@ -835,7 +493,8 @@ static void wf_while(wf_ctx *c, const stc_node *s)
     stc_asl_exits t = {0}, f = {0};
     c->cond_label = "While";
     c->pos = s->a->pos;
-    wf_cond(c, s->a, &t, &f);
+    wf_settle(c); /* the head is reached from here and from the body's end */
+    c->be->cond(c, s->a, &t, &f);
     c->cond_label = NULL;
     wf_loop l;
     wf_loop_enter(c, &l);
@@ -843,6 +502,7 @@ static void wf_while(wf_ctx *c, const stc_node *s)
     if (wf_live(c))
         wf_block(c, &s->l0);
     const char *head = sc->first_emit;
+    wf_settle(c);
     stc_asl_exits_move(&sc->dangling, &l.cont);
     if (wf_live(c)) {
         if (!head) {
@@ -861,6 +521,7 @@ static void wf_while(wf_ctx *c, const stc_node *s)
     stc_asl_exits_move(&sc->dangling, &f);
     if (wf_live(c))
         wf_block(c, &s->l1);
+    wf_settle(c);
     stc_asl_exits_move(&sc->dangling, &l.brk);
     wf_loop_leave(c, &l);
     stc_asl_exits_free(&t);
@@ -874,77 +535,29 @@ static void wf_for(wf_ctx *c, const stc_node *s)
                 "a workflow's for loop takes one plain name; unpack the item inside the loop");
         return;
     }
-    int k = ++c->nloop;
-    char *loop = wf_strf("$.sys.loop%d", k);
-    stc_pos header = {s->pos.line, s->pos.col, s->b->pos.end_line, s->b->pos.end_col};
-    c->pos = header;
-    char *iter_text = wf_text(c, s->b, WF_TEXT_MAX);
-    const char *var = s->a->id;
-    wf_ev items = wf_expr(c, s->b);
-    char *ip = wf_ev_as_path(c, &items, iter_text);
-
-    cJSON *init = wf_state("Pass");
-    cJSON *par = stc_asl_add_obj(init, "Parameters");
-    stc_asl_add_str(par, "items.$", ip);
-    char *len = wf_strf("States.ArrayLength(%s)", ip);
-    stc_asl_add_str(par, "n.$", len);
-    free(len);
-    stc_asl_add_num(par, "i", 0);
-    stc_asl_add_str(init, "ResultPath", loop);
-    wf_emit(c, init, wf_name(c, "Start for %s in %s (line %d)", var, iter_text, s->pos.line),
-            STC_WF_CALL_NONE, NULL);
-    wf_then(c, init);
-
-    cJSON *check = wf_state("Choice");
-    cJSON *chs = stc_asl_add_arr(check, "Choices");
-    char *ipath = wf_strf("%s.i", loop), *npath = wf_strf("%s.n", loop);
-    cJSON *rule = stc_asl_rule(ipath, "NumericLessThanPath", cJSON_CreateString(npath));
-    cJSON_AddItemToArray(chs, rule);
-    const char *head = wf_emit(c, check, wf_name(c, "For %s in %s (line %d)", var, iter_text,
-                                                 s->pos.line),
-                               STC_WF_CALL_NONE, NULL);
-    stc_asl_exits_add(&c->scope->dangling, rule, "Next");
-
-    cJSON *take = wf_state("Pass");
-    cJSON *tp = stc_asl_add_obj(take, "Parameters");
-    char *get = wf_strf("States.ArrayGetItem(%s.items, %s)", loop, ipath);
-    stc_asl_add_str(tp, "value.$", get);
-    free(get);
-    char *slot = wf_var_slot(var);
-    stc_asl_add_str(take, "ResultPath", slot);
-    free(slot);
-    wf_emit(c, take, wf_name(c, "Take %s (line %d)", var, s->pos.line), STC_WF_CALL_NONE, NULL);
-    wf_then(c, take);
+    wf_for_loop fl = {0};
+    fl.k = ++c->nloop;
+    fl.header = (stc_pos){s->pos.line, s->pos.col, s->b->pos.end_line, s->b->pos.end_col};
+    c->pos = fl.header;
+    fl.text = wf_text(c, s->b, WF_TEXT_MAX);
+    c->be->for_begin(c, s, &fl);
 
     wf_loop l;
     wf_loop_enter(c, &l);
     wf_block(c, &s->l0);
+    wf_settle(c);
     stc_asl_exits_move(&c->scope->dangling, &l.cont);
-    c->pos = header;
-    if (wf_live(c)) {
-        cJSON *inc = wf_state("Pass");
-        cJSON *ipar = stc_asl_add_obj(inc, "Parameters");
-        char *a = wf_strf("%s.items", loop), *b = wf_strf("States.MathAdd(%s, 1)", ipath);
-        stc_asl_add_str(ipar, "items.$", a);
-        stc_asl_add_str(ipar, "n.$", npath);
-        stc_asl_add_str(ipar, "i.$", b);
-        free(a);
-        free(b);
-        stc_asl_add_str(inc, "ResultPath", loop);
-        stc_asl_add_str(inc, "Next", head);
-        wf_emit(c, inc, wf_name(c, "Next %s (line %d)", var, s->pos.line), STC_WF_CALL_NONE, NULL);
-    }
-    stc_asl_exits_add(&c->scope->dangling, check, "Default");
+    c->pos = fl.header;
+    if (wf_live(c))
+        c->be->for_next(c, s, &fl);
+    stc_asl_exits_add(&c->scope->dangling, fl.head_state, "Default");
     c->pos = s->pos;
     if (s->l1.count)
         wf_block(c, &s->l1);
+    wf_settle(c);
     stc_asl_exits_move(&c->scope->dangling, &l.brk);
     wf_loop_leave(c, &l);
-    free(ipath);
-    free(npath);
-    free(ip);
-    free(iter_text);
-    free(loop);
+    free(fl.text);
 }
 
 static void wf_jump(wf_ctx *c, const stc_node *s, bool is_break)
@@ -958,6 +571,7 @@ static void wf_jump(wf_ctx *c, const stc_node *s, bool is_break)
         stc_diag_set_hint(dg, "set a flag and test it after the try statement");
         return;
     }
+    wf_settle(c);
     stc_asl_exits_move(is_break ? &c->loop->brk : &c->loop->cont, &c->scope->dangling);
 }
 
@@ -982,8 +596,7 @@ static const char *const wf_builtin_sub[][2] = {
     {"RuntimeError", "RecursionError"},
 };
 
-/* Every class name an `except cls` catches: cls and its known subclasses. */
-static size_t wf_catches(const wf_ctx *c, const char *cls, const char **out, size_t max)
+size_t wf_catches(const wf_ctx *c, const char *cls, const char **out, size_t max)
 {
     size_t n = 0;
     out[n++] = cls;
@@ -1005,75 +618,19 @@ static size_t wf_catches(const wf_ctx *c, const char *cls, const char **out, siz
     return n;
 }
 
-static bool wf_is_catch_all(const char *cls)
+bool wf_is_catch_all(const char *cls)
 {
     return strcmp(cls, "Exception") == 0 || strcmp(cls, "BaseException") == 0;
 }
 
+/* The handlers of a try: the back end's dispatch, then each handler's
+ * block (its exits join `out`). */
 static void wf_handlers(wf_ctx *c, const stc_node *s, const char *dispatch, stc_asl_exits *out)
 {
-    cJSON *ch = wf_state("Choice");
-    cJSON *chs = stc_asl_add_arr(ch, "Choices");
     stc_asl_exits entries[64];
     size_t nh = s->l1.count < 64 ? s->l1.count : 64;
-    bool has_default = false;
-    for (size_t i = 0; i < nh; i++) {
-        memset(&entries[i], 0, sizeof entries[i]);
-        const stc_node *h = s->l1.items[i];
-        if (has_default)
-            continue;
-        const stc_node *types[32];
-        size_t nt = 0;
-        if (!h->a) {
-            has_default = true;
-        } else if (h->a->kind == STC_N_TUPLE) {
-            for (size_t k = 0; k < h->a->l1.count && nt < 32; k++)
-                types[nt++] = h->a->l1.items[k];
-        } else {
-            types[nt++] = h->a;
-        }
-        const char *names[128];
-        size_t nn = 0;
-        for (size_t k = 0; k < nt; k++) {
-            const char *cls = wf_class_name(types[k]);
-            if (!cls) {
-                wf_diag(c, types[k], WF_E_STATEMENT, "an except clause names exception classes");
-                continue;
-            }
-            if (wf_is_catch_all(cls))
-                has_default = true;
-            else
-                nn += wf_catches(c, cls, names + nn, 128 - nn);
-        }
-        if (has_default) {
-            stc_asl_exits_add(&entries[i], ch, "Default");
-            continue;
-        }
-        if (!nn)
-            continue;
-        cJSON *rules[128];
-        for (size_t k = 0; k < nn; k++)
-            rules[k] = stc_asl_rule_str("$.sys.error.Error", "StringEquals", names[k]);
-        cJSON *r = stc_asl_rule_join("Or", rules, nn);
-        cJSON_AddItemToArray(chs, r);
-        stc_asl_exits_add(&entries[i], r, "Next");
-    }
-    if (!cJSON_GetArraySize(chs)) {
-        /* only a catch-all: a Choice needs a rule; jump straight to the handler */
-        cJSON_Delete(ch);
-        ch = wf_state("Pass");
-        for (size_t i = 0; i < nh; i++)
-            if (entries[i].count) {
-                stc_asl_exits_free(&entries[i]);
-                stc_asl_exits_add(&entries[i], ch, "Next");
-            }
-    } else if (!has_default) {
-        stc_asl_add_str(ch, "Default", wf_raise_target(c));
-    }
-    c->pos = s->l1.items[0]->pos;
-    c->pos.end_line = c->pos.line; /* the first except line */
-    c->pos.end_col = c->pos.col + 6;
-    wf_add(c, ch, dispatch, STC_WF_CALL_NONE, NULL);
+    memset(entries, 0, sizeof entries);
+    c->be->dispatch(c, s, dispatch, entries, nh);
     for (size_t i = 0; i < nh; i++) {
         const stc_node *h = s->l1.items[i];
         stc_asl_exits_move(&c->scope->dangling, &entries[i]);
@@ -1081,15 +638,12 @@ static void wf_handlers(wf_ctx *c, const stc_node *s, const char *dispatch, stc_
         if (!wf_live(c))
             continue;
         c->pos = h->pos;
-        if (h->id) {
-            char *slot = wf_var_slot(h->id);
-            wf_ev ev = wf_ev_path(stc_xstrdup("$.sys.error"), WF_T_DICT);
-            wf_store(c, slot, &ev, wf_name(c, "Bind %s (line %d)", h->id, h->pos.line));
-            free(slot);
-        }
+        if (h->id)
+            c->be->bind(c, h);
         c->handler_depth++;
         wf_block(c, &h->l0);
         c->handler_depth--;
+        wf_settle(c);
         stc_asl_exits_move(out, &c->scope->dangling);
     }
 }
@@ -1124,6 +678,7 @@ static void wf_try(wf_ctx *c, const stc_node *s)
     c->errto_used = around_used;
     if (wf_live(c) && s->l2.count)
         wf_block(c, &s->l2);
+    wf_settle(c);
     stc_asl_exits done = {0};
     stc_asl_exits_move(&done, &c->scope->dangling);
     if (s->l1.count && disp_used)
@@ -1139,32 +694,15 @@ static void wf_try(wf_ctx *c, const stc_node *s)
         wf_block(c, &s->l3);
     if (!fin_used)
         return;
+    wf_settle(c);
     stc_asl_exits normal = {0};
     stc_asl_exits_move(&normal, &c->scope->dangling);
-    char *keep = wf_strf("$.sys.fin%d", k);
-    cJSON *save = wf_state("Pass");
-    cJSON *par = stc_asl_add_obj(save, "Parameters");
-    stc_asl_add_lit(par, "value.$", "$.sys.error");
-    stc_asl_add_str(save, "ResultPath", keep);
     c->pos = s->pos;
-    wf_add(c, save, fin.name, STC_WF_CALL_NONE, NULL);
-    wf_then(c, save);
+    c->be->finally_save(c, s, k, fin.name);
     wf_block(c, &s->l3);
-    if (wf_live(c)) {
-        cJSON *re = wf_state("Pass");
-        cJSON *rp = stc_asl_add_obj(re, "Parameters");
-        char *e = wf_strf("%s.value.Error", keep), *cs = wf_strf("%s.value.Cause", keep);
-        stc_asl_add_str(rp, "Error.$", e);
-        stc_asl_add_str(rp, "Cause.$", cs);
-        free(e);
-        free(cs);
-        stc_asl_add_lit(re, "ResultPath", "$.sys.error");
-        c->pos = s->pos;
-        wf_emit(c, re, wf_name(c, "Raise again after finally (line %d)", s->pos.line),
-                STC_WF_CALL_NONE, NULL);
-        stc_asl_add_str(re, "Next", wf_raise_target(c));
-    }
-    free(keep);
+    if (wf_live(c))
+        c->be->finally_reraise(c, s, k);
+    wf_settle(c);
     stc_asl_exits_move(&c->scope->dangling, &normal);
     stc_asl_exits_free(&normal);
 }
@@ -1184,24 +722,16 @@ static void wf_stmt(wf_ctx *c, const stc_node *s)
     case STC_N_EXPR:
         if (s->a->kind == STC_N_CONSTANT)
             return; /* docstring */
-        if (!wf_call_stmt(c, s->a, NULL, NULL)) {
-            wf_ev ev = wf_expr(c, s->a);
-            wf_ev_free(&ev);
-        }
+        c->be->expr_stmt(c, s);
         return;
     case STC_N_ASSIGN:
-        wf_assign(c, s);
+        c->be->assign(c, s);
         return;
     case STC_N_AUG_ASSIGN:
-        wf_aug_assign(c, s);
+        c->be->aug_assign(c, s);
         return;
     case STC_N_ANN_ASSIGN:
-        if (s->a->kind != STC_N_NAME) {
-            wf_target_ok(c, s->a);
-            return;
-        }
-        if (s->c)
-            wf_assign_name(c, s->a, s->c, s);
+        c->be->ann_assign(c, s);
         return;
     case STC_N_RETURN:
         wf_return(c, s);
@@ -1248,7 +778,10 @@ static void wf_stmt(wf_ctx *c, const stc_node *s)
         wf_refuse_stmt(c, s, "async for", "use a plain 'for' over a list");
         return;
     case STC_N_DELETE:
-        wf_refuse_stmt(c, s, "del", "assign a new value instead");
+        if (c->be->del)
+            c->be->del(c, s);
+        else
+            wf_refuse_stmt(c, s, "del", "assign a new value instead");
         return;
     case STC_N_IMPORT:
     case STC_N_IMPORT_FROM:

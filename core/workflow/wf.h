@@ -1,19 +1,23 @@
-/* wf.h - what the workflow compiler's modules share (not a public
- * API): the compile context, expression values, state emission.
+/* wf.h - what the workflow compiler's modules share (not a public API):
+ * the compile context, state emission and names, the front's analyses, and
+ * the table of functions a back end (one per ASL dialect) provides.
  *
- *   driver.c         driver, public API, state emission and names, errors
- *   jsonpath_expr.c  expressions -> paths, intrinsics, templates, Choice rules
- *   lower.c          statements -> states
+ *   driver.c         public API, the driver, state emission and names
+ *   lower.c          the front: statements -> control flow (if, while, for,
+ *                    try, raise, return, break, continue, endless loops),
+ *                    calling the back end for what each dialect writes
+ *   types.c          what the front knows of names: imports, module
+ *                    constants, declared and literal types, constants as JSON
+ *   calls.c          calls of internal functions and workflows: the callee,
+ *                    arguments by parameter name, gather and Map shapes
+ *   jsonpath*.c      the JSONPath back end (paths, intrinsics, Choice rules)
  *   asl_build.c      ASL JSON helpers
  *
- * Data layout of a running machine (docs/workflow-compiler.md):
- *   $.vars.<name>.value   a Python parameter or local variable
- *   $.sys                 bookkeeping: temporaries t<N>, loops loop<N>, the
- *                         current error, unpacking scratch, the resume
- *                         marker of a continued execution
+ * The front owns the order in which states are emitted and named; a back end
+ * builds each state's fields. docs/workflow-compiler.md has the translation.
  */
-#ifndef STC_WORKFLOW_INT_H
-#define STC_WORKFLOW_INT_H
+#ifndef STC_WORKFLOW_WF_H
+#define STC_WORKFLOW_WF_H
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -21,11 +25,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/workflow/asl_build.h"
 #include "core/diag.h"
 #include "core/ir.h"
 #include "core/util.h"
 #include "core/workflow.h"
+#include "core/workflow/asl_build.h"
 
 enum wf_code {
 #define WF_CODE(id, code, what) WF_E_##id,
@@ -33,34 +37,20 @@ enum wf_code {
 #undef WF_CODE
 };
 
-/* An expression's value, as ASL can carry it. */
-typedef enum wf_ev_kind {
-    WF_EV_CONST, /* json: a constant */
-    WF_EV_PATH,  /* text: a reference path such as $.vars.x.value */
-    WF_EV_FN,    /* text: an intrinsic call such as States.MathAdd(...) */
-    WF_EV_OBJ,   /* json: a Parameters template object ("k.$" keys) */
-} wf_ev_kind;
-
 /* What the compiler knows for sure about a value's Python type. */
 typedef enum wf_type {
     WF_T_ANY, WF_T_NONE, WF_T_BOOL, WF_T_NUM, WF_T_STR, WF_T_LIST, WF_T_DICT,
 } wf_type;
 
-typedef struct wf_ev {
-    wf_ev_kind kind;
-    wf_type type;
-    cJSON *json;
-    char *text;
-} wf_ev;
-
 /* Error normalizers (docs: "Errors"): turn an AWS task error into
- * {"Error": class name, "Cause": message} at $.sys.error. */
+ * {"Error": class name, "Cause": message}. */
 typedef enum wf_norm_kind {
     WF_NORM_PLAIN,    /* already normalized (Parallel, Map, our own raise) */
     WF_NORM_LAMBDA,   /* lambda:invoke: Cause is the Lambda's error JSON */
     WF_NORM_WORKFLOW, /* startExecution.sync:2: Cause is the execution JSON */
 } wf_norm_kind;
 
+/* A back end's shared error states of one scope, by kind and target. */
 typedef struct wf_norm {
     wf_norm_kind kind;
     char *target;
@@ -98,7 +88,7 @@ typedef struct wf_loop {
  * "Running forever"): its head and its counter, for the resume dispatch. */
 typedef struct wf_restart {
     const char *head;  /* the loop head Choice (a name owned by the context) */
-    int loop;          /* N of $.sys.loop<N> */
+    int loop;          /* the loop's number (N of $.sys.loop<N> in JSONPath) */
     stc_pos pos;       /* the `while True` header */
 } wf_restart;
 
@@ -117,7 +107,89 @@ typedef struct wf_name_set {
     stc_buf text;  /* and cleans it */
 } wf_name_set;
 
-typedef struct wf_ctx {
+/* A for loop between the back end's hooks: the head Choice the loop goes
+ * back to, and what the back end keeps of it. */
+typedef struct wf_for_loop {
+    int k;              /* the loop's number */
+    stc_pos header;     /* `for x in xs` */
+    const char *head;   /* the head state's name */
+    cJSON *head_state;  /* its Choice: the loop ends through its Default */
+    char *text;         /* the iterable's source text (owned) */
+} wf_for_loop;
+
+/* A loop that continues as new between the back end's hooks. */
+typedef struct wf_forever {
+    int k;
+    stc_pos header;
+    char *test;         /* the test's source text (owned) */
+    const char *head;   /* the head Choice */
+    const char *prep;   /* "Prepare new execution" */
+    const char *task;   /* "Continue as new" */
+    cJSON *rule;        /* the head's bound rule */
+} wf_forever;
+
+typedef struct wf_ctx wf_ctx;
+
+/* A back end: how one ASL dialect writes what the front lowers. Every hook
+ * emits its states through wf_emit/wf_add (so the front's order of states
+ * and names holds) and leaves the exits to go on from in the scope's
+ * dangling list. */
+typedef struct wf_backend {
+    const char *name; /* "jsonpath" */
+    /* The machine's first states (the execution input -> the parameters). */
+    void (*start)(wf_ctx *c);
+    /* After the body: return None when it falls off the end, the resume
+     * dispatch of loops that continue as new. */
+    void (*finish)(wf_ctx *c);
+    void (*expr_stmt)(wf_ctx *c, const stc_node *s);
+    void (*assign)(wf_ctx *c, const stc_node *s);     /* x = ..., a, b = ..., a = b = ... */
+    void (*ann_assign)(wf_ctx *c, const stc_node *s); /* x: T = ... */
+    void (*aug_assign)(wf_ctx *c, const stc_node *s); /* x += ... */
+    /* `del ...`; NULL: refused (STC201). */
+    void (*del)(wf_ctx *c, const stc_node *s);
+    /* `return [e]` (the front refused it inside try ... finally). */
+    void (*ret)(wf_ctx *c, const stc_node *s);
+    /* raise cls(msg) (msg NULL: an empty message), named `label (line N)`. */
+    void (*raise_new)(wf_ctx *c, const char *cls, const stc_node *msg, const char *label,
+                      int line);
+    /* raise e, where `except ... as e` bound e. */
+    void (*raise_var)(wf_ctx *c, const char *var, int line);
+    /* A bare raise in an except block: the exception being handled again. */
+    void (*reraise)(wf_ctx *c);
+    /* A condition into jumps: the true and false exits are added to t and
+     * f; on return the scope has no dangling exits. */
+    void (*cond)(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f);
+    /* `for x in xs:` up to the body (fl->head, fl->head_state set), and
+     * after it: the step to the next item, back to the head. */
+    void (*for_begin)(wf_ctx *c, const stc_node *s, wf_for_loop *fl);
+    void (*for_next)(wf_ctx *c, const stc_node *s, wf_for_loop *fl);
+    /* A loop that continues as new: its states up to the body (fv->head,
+     * prep, task, rule set), and after it with the round bound. */
+    void (*forever_begin)(wf_ctx *c, const stc_node *s, wf_forever *fv);
+    void (*forever_end)(wf_ctx *c, const stc_node *s, wf_forever *fv, long bound);
+    /* The dispatch of a try's handlers, named `dispatch`: entries[i] gets
+     * the exits that start handler i (empty when an earlier catch-all
+     * makes it unreachable). */
+    void (*dispatch)(wf_ctx *c, const stc_node *s, const char *dispatch, stc_asl_exits *entries,
+                     size_t nh);
+    /* `except E as name`: bind the exception being handled. */
+    void (*bind)(wf_ctx *c, const stc_node *h);
+    /* finally on the error path: keep the exception (the state named `name`,
+     * reached only by name), and raise it again after the block. */
+    void (*finally_save)(wf_ctx *c, const stc_node *s, int k, const char *name);
+    void (*finally_reraise)(wf_ctx *c, const stc_node *s, int k);
+    /* The Fail of an exception nobody catches in the current scope. */
+    const char *(*uncaught)(wf_ctx *c);
+    /* Before the front moves the dangling exits (a branch ends, a loop jumps
+     * back, break, continue): settle what the back end keeps pending. NULL:
+     * nothing is ever pending. */
+    void (*settle)(wf_ctx *c);
+} wf_backend;
+
+extern const wf_backend wf_jsonpath;
+
+struct wf_ctx {
+    const wf_backend *be;
     const stc_module *m;
     const stc_method *method;
     const stc_unit_info *units;
@@ -151,10 +223,12 @@ typedef struct wf_ctx {
     size_t ntypes;
     wf_restart *restarts; /* loops that continue as new, in emission order */
     size_t nrestarts;
+    void *bx;             /* the back end's own state for this machine */
     int errors;
-} wf_ctx;
+};
 
-/* driver.c: states and names */
+/* ---- driver.c: diagnostics, states and names ---- */
+
 /* Append the vsnprintf text to b. %s, %d, %zu, %lld and %% are formatted by hand:
  * the compiler formats names and paths for every state, and glibc's printf
  * machinery cost more than all the rest of a name. Other formats go to
@@ -180,59 +254,82 @@ const char *wf_add(wf_ctx *c, cJSON *st, const char *name, stc_wf_call call, con
 const char *wf_add_late(wf_ctx *c, cJSON *st, const char *name);
 /* Move the late states to the end of the scope's States. */
 void wf_scope_close(wf_scope *sc);
+/* Enter a nested state list (a Parallel branch or a Map item processor)
+ * held by `obj`; `where` (taken) is its name suffix. Inside, raises go to
+ * the scope's own uncaught Fail. wf_scope_leave restores the outer scope. */
+typedef struct wf_scope_save {
+    wf_scope *scope;
+    wf_errto *errto;
+    bool *errto_used;
+} wf_scope_save;
+void wf_scope_enter(wf_ctx *c, wf_scope *sc, cJSON *obj, char *where, wf_scope_save *save);
+void wf_scope_leave(wf_ctx *c, wf_scope *sc, const wf_scope_save *save);
 /* The state falls through: its Next is the next emitted state. */
 void wf_then(wf_ctx *c, cJSON *st);
 bool wf_live(const wf_ctx *c);
-/* Where a state that may fail sends its error (Catch Next), or NULL when no
- * Catch is needed (a PLAIN error outside any try fails the execution as it is). */
-const char *wf_err_next(wf_ctx *c, wf_norm_kind kind);
-void wf_add_catch(wf_ctx *c, cJSON *st, wf_norm_kind kind);
-/* Where a normalized error at $.sys.error goes (a try's dispatch or the Fail). */
+/* Where a raised exception goes: the innermost try's dispatch, or the
+ * scope's uncaught Fail (the back end's). */
 const char *wf_raise_target(wf_ctx *c);
-/* A new temporary: "$.sys.t<N>" (allocated). */
-char *wf_temp(wf_ctx *c);
 bool wf_is_local(const wf_ctx *c, const char *name);
+void wf_add_local(wf_ctx *c, const char *name);
 const stc_unit_info *wf_unit(const wf_ctx *c, const char *name);
 
-/* jsonpath_expr.c */
-void wf_ev_free(wf_ev *ev);
-wf_ev wf_ev_const(cJSON *take);
-wf_ev wf_ev_path(char *take, wf_type t);
-/* Compile an expression (may emit states before the consumer). On error a
- * diagnostic is added and a null constant returned. */
-wf_ev wf_expr(wf_ctx *c, const stc_node *n);
-/* Put a value into a Parameters-like object under `key` (consumes ev). */
-void wf_ev_put(cJSON *obj, const char *key, wf_ev *ev);
-/* The value as a path, through a temporary Pass when needed (consumes ev). */
-char *wf_ev_as_path(wf_ctx *c, wf_ev *ev, const char *what);
-/* Store a value into a slot ({"value": v} at `slot`, e.g. $.vars.x) with one
- * Pass (consumes ev). */
-void wf_store(wf_ctx *c, const char *slot, wf_ev *ev, const char *name);
-/* Compile a condition into jumps: the true and false exits are added to t
- * and f; on return the scope has no dangling exits. */
-void wf_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f);
-/* A call statement or right-hand side that becomes a Task, Parallel or Map:
- * returns true when `n` is one (and emitted it, storing the result at
- * `slot` or discarding it when slot is NULL). */
-bool wf_call_stmt(wf_ctx *c, const stc_node *n, const char *slot, const char *label);
-/* `await gather(...)`: a Parallel (or a Map for gather(*[...])). With
- * `targets` (NAME nodes) the results go to $.sys.unpack as {name: {value}}. */
-bool wf_parallel(wf_ctx *c, const stc_node *gather, const char *slot, const stc_list *targets);
+/* ---- types.c: names, types and constants ---- */
+
 /* The qualified name a Name or Attribute refers to through the module's
  * imports ("asyncio.sleep"), or NULL. Allocated. */
 char *wf_qualname(const wf_ctx *c, const stc_node *n);
-/* The string form of a value for a message or cause (States.Format('{}', v)
- * unless it is a string already). */
-wf_ev wf_ev_str(wf_ctx *c, wf_ev *ev);
+/* The type of an annotation's text ("list[str]" -> WF_T_LIST). */
+wf_type wf_annotation_type(const char *a);
+/* The type a name is declared or always assigned with. */
+wf_type wf_declared_type(wf_ctx *c, const char *name);
+/* A constant as JSON, or NULL with a diagnostic (no exact JSON form). */
+cJSON *wf_const_json(wf_ctx *c, const stc_node *n);
+/* A module-level `NAME = <literal>`: its value node, or NULL. */
+const stc_node *wf_global_value(const wf_ctx *c, const char *name);
+/* A literal: constants, negative numbers, lists, tuples and dicts of them. */
+bool wf_literal(const stc_node *n);
+/* `self.name(...)` */
+bool wf_is_self_call(const wf_ctx *c, const stc_node *n);
+/* The class name a raise or an except clause names (E or mod.E), or NULL. */
+const char *wf_class_name(const stc_node *n);
 
-/* lower.c */
+/* ---- calls.c: calls of internal functions and workflows ---- */
+
+/* The unit of `self.name(...)` when a workflow may call it; else a
+ * diagnostic and NULL. */
+const stc_unit_info *wf_callee(wf_ctx *c, const stc_node *call);
+/* The arguments of a call by the callee's parameter names: `each` gets
+ * every argument that maps onto a parameter, in the call's order;
+ * arguments that do not fit get a diagnostic (STC206). */
+void wf_call_args(wf_ctx *c, const stc_node *call, const stc_method *callee,
+                  void (*each)(wf_ctx *c, void *ud, const char *param, const stc_node *arg),
+                  void *ud);
+/* A call allowed as a Parallel branch or a Map item: self._fn(...) or an
+ * un-awaited self._workflow(...) coroutine; else a diagnostic and NULL. */
+const stc_unit_info *wf_item_call(wf_ctx *c, const stc_node *n);
+/* `[self._f(x) for x in xs]` (concurrent: inside gather(*...)): the unit
+ * called for each item, or NULL after a diagnostic. `nested`: already
+ * inside a Map item. */
+const stc_unit_info *wf_map_shape(wf_ctx *c, const stc_node *comp, bool concurrent, bool nested);
+/* `gather(...)` as a Parallel: the unit of each argument (allocated, count
+ * = the arguments), or NULL after a diagnostic. For gather(*[...]) *comp
+ * is set and NULL returned without a diagnostic when it is well formed.
+ * `ntargets`: names the results go to (0: one value). */
+const stc_unit_info **wf_gather_shape(wf_ctx *c, const stc_node *gather, size_t ntargets,
+                                      const stc_node **comp, bool *ok);
+
+/* ---- lower.c: the front ---- */
+
 void wf_block(wf_ctx *c, const stc_list *body);
 void wf_collect_locals(wf_ctx *c, const stc_list *body);
 /* True when `m` (a method of c's module) has a `while True:` loop that
  * continues as new: a workflow that never returns. */
 bool wf_method_restarts(const wf_ctx *c, const stc_method *m);
-/* The resume dispatch at the machine's start, once the body is compiled
- * (nothing when no loop continues as new). */
-void wf_resume_dispatch(wf_ctx *c);
+/* Every class name an `except cls` catches: cls and its known subclasses. */
+size_t wf_catches(const wf_ctx *c, const char *cls, const char **out, size_t max);
+bool wf_is_catch_all(const char *cls);
+/* The exits stay where they are; the back end settles what is pending. */
+void wf_settle(wf_ctx *c);
 
 #endif
