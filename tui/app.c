@@ -115,35 +115,59 @@ static void stc_app_tmpl_done(stc_app *app, stc_bg_job *j)
     app->needs_redraw = true;
 }
 
-/* The served module's new requests (tui/servectl.h). */
+static void stc_app_show_tab(stc_app *app, int want, int step);
+static void stc_app_serve(stc_app *app);
+
+/* The served module's new requests (tui/servectl.h), and its end: by
+ * itself (an error), or after a stop that S or a new mode asked for (the
+ * new mode is then served). */
 static void stc_app_serve_poll(stc_app *app)
 {
-    if (!stc_servectl_poll(app->serve))
+    bool changed = stc_servectl_poll(app->serve);
+    if (changed) {
+        stc_pane *p = &app->panes[STC_PANE_REQUESTS];
+        if (p->ops->reload)
+            p->ops->reload(p->st, app);
+        app->needs_redraw = true;
+    }
+    if (stc_servectl_running(app->serve))
         return;
-    stc_pane *p = &app->panes[STC_PANE_REQUESTS];
-    if (p->ops->reload)
-        p->ops->reload(p->st, app);
     const char *err = stc_servectl_error(app->serve);
-    if (err && !stc_servectl_running(app->serve))
+    if (app->serve_stop_asked) {
+        bool again = app->serve_again;
+        app->serve_stop_asked = app->serve_again = false;
+        app->needs_redraw = true;
+        if (err)
+            stc_app_message(app, STC_EL_MESSAGE_ERROR, "%s", err);
+        else if (again)
+            stc_app_serve(app);
+        else
+            stc_app_message(app, STC_EL_MESSAGE, "stopped serving %s", app->path);
+    } else if (changed && err) {
         stc_app_message(app, STC_EL_MESSAGE_ERROR, "%s", err);
-    app->needs_redraw = true;
+    }
 }
 
-static void stc_app_show_tab(stc_app *app, int want, int step);
-
 /* S: serve the module (a child `stc-tui serve`, on $STC_SERVE_PORT or
- * 8080), or stop serving it. */
+ * 8080), or stop serving it. A stop does not wait: the child finishes what
+ * is in flight while the workbench goes on (stc_app_serve_poll sees it
+ * end). */
 static void stc_app_serve(stc_app *app)
 {
     if (stc_servectl_running(app->serve)) {
-        stc_servectl_stop(app->serve);
-        stc_app_message(app, STC_EL_MESSAGE, "stopped serving %s", app->path);
+        bool already = stc_servectl_stopping(app->serve);
+        stc_servectl_stop_begin(app->serve);
+        app->serve_stop_asked = true;
+        app->serve_again = false;
+        stc_app_message(app, STC_EL_MESSAGE, "%s serving %s (it finishes what is in flight)",
+                        already ? "still stopping" : "stopping", app->path);
         return;
     }
     if (!app->path) {
         stc_app_message(app, STC_EL_MESSAGE_ERROR, "serving needs a module (this is a state machine file)");
         return;
     }
+    app->serve_stop_asked = app->serve_again = false;
     const char *env = getenv("STC_SERVE_PORT");
     int port = env && *env ? atoi(env) : 8080;
     char *err = NULL;
@@ -1304,9 +1328,9 @@ void stc_app_next_mode(stc_app *app)
     app->prev_mode = app->mode;
     app->mode = (app->mode + 1) % STC_APP_MODES;
     stc_app_compile(app);
-    if (stc_servectl_running(app->serve)) { /* serve the new mode */
-        stc_servectl_stop(app->serve);
-        stc_app_serve(app);
+    if (stc_servectl_running(app->serve) && (!stc_servectl_stopping(app->serve) || app->serve_again)) {
+        stc_servectl_stop_begin(app->serve); /* then serve the new mode: stc_app_serve_poll */
+        app->serve_stop_asked = app->serve_again = true;
     }
     int a, r, c;
     stc_tmpl_counts(&app->tmpl, &a, &r, &c);

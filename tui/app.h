@@ -134,6 +134,8 @@ struct stc_app {
     char *workflow;     /* the workflow shown in the graph and simulated (method name) */
     struct stc_simctl *sim;
     struct stc_servectl *serve; /* the module served by S (tui/servectl.h) */
+    bool serve_stop_asked;      /* S (or a new mode) stopped it: say so when it has ended */
+    bool serve_again;           /* ... then serve again (the new mode) */
     struct cJSON *asl_doc; /* --asl: the state machine */
     char *asl_text;        /* --asl: its text, shown in the source pane */
     /* input state */

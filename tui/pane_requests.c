@@ -69,6 +69,8 @@ static void stc_reqpane_draw(void *st, stc_app *app, stc_cells *c, bool focused)
         const char *err = stc_servectl_error(app->serve);
         if (url)
             stc_cells_putf(c, 1, 0, c->w - 1, STC_EL_DIM, "Serving on %s: no requests yet.", url);
+        else if (stc_servectl_stopping(app->serve))
+            stc_cells_put(c, 1, 0, "Stopping the server: it finishes what is in flight...", c->w - 1, STC_EL_DIM);
         else if (stc_servectl_running(app->serve))
             stc_cells_put(c, 1, 0, "Starting the server...", c->w - 1, STC_EL_DIM);
         else
@@ -267,6 +269,8 @@ static const char *stc_reqpane_title(void *st, stc_app *app)
     size_t n = stc_servectl_count(app->serve);
     if (url)
         snprintf(buf, sizeof buf, "(%zu) %s", n, url);
+    else if (stc_servectl_stopping(app->serve))
+        snprintf(buf, sizeof buf, "(%zu) stopping", n);
     else
         snprintf(buf, sizeof buf, "(%zu)", n);
     return buf;

@@ -65,6 +65,25 @@ static int stc_script_copy(const char *dest, const char *src, char **err)
     return r;
 }
 
+/* Poll the served module (S) as the workbench's loop does, up to
+ * timeout_ms, until it is ready and has answered `requests` requests, or
+ * (requests < 0) until it has stopped. False on the timeout, or when it
+ * ended while it was awaited ready. */
+static bool stc_script_serve_until(stc_app *app, int requests, int timeout_ms)
+{
+    for (int waited = 0;; waited += 20) {
+        stc_app_background(app);
+        bool running = stc_servectl_running(app->serve);
+        if (requests < 0 ? !running
+                         : stc_servectl_url(app->serve) && (int)stc_servectl_count(app->serve) >= requests)
+            return true;
+        if ((requests >= 0 && !running) || waited >= timeout_ms)
+            return false;
+        struct timespec d = {0, 20 * 1000000};
+        nanosleep(&d, NULL);
+    }
+}
+
 static int stc_script_command(stc_app *app, stc_watch *watch, char *line, char **err)
 {
     char *argv[4] = {0};
@@ -118,17 +137,27 @@ static int stc_script_command(stc_app *app, stc_watch *watch, char *line, char *
         return stc_script_copy(argv[1], argv[2], err);
     if (strcmp(cmd, ":wait-served") == 0 && argc == 2) {
         /* the served module (S) is ready and has answered N requests; what
-         * follows them in its log (their executions) is read too */
-        if (!stc_servectl_wait(app->serve, atoi(argv[1]), 30000)) {
+         * follows them in its log (their executions) is read too. The
+         * workbench polls it as its loop does (a new mode serves again
+         * once the old server has stopped). */
+        int want = atoi(argv[1]);
+        if (!stc_script_serve_until(app, want, 30000)) {
             *err = stc_xasprintf("':wait-served': no %s requests within 30 s (%s)", argv[1],
                                  stc_servectl_error(app->serve) ? stc_servectl_error(app->serve) : "still waiting");
             return -1;
         }
         struct timespec d = {0, 300 * 1000000};
         nanosleep(&d, NULL);
-        stc_servectl_poll(app->serve);
-        stc_pane *p = &app->panes[STC_PANE_REQUESTS];
-        p->ops->reload(p->st, app);
+        stc_app_background(app);
+        stc_script_frame(app);
+        return 0;
+    }
+    if (strcmp(cmd, ":wait-serve-stopped") == 0 && argc == 1) {
+        /* the served module that S stopped has ended */
+        if (!stc_script_serve_until(app, -1, 30000)) {
+            *err = stc_xstrdup("':wait-serve-stopped': still serving after 30 s");
+            return -1;
+        }
         stc_script_frame(app);
         return 0;
     }

@@ -15,6 +15,8 @@
 
 /* Requests kept (the oldest go first). */
 #define STC_SERVECTL_KEEP 1000
+/* How long a stop asked for may take before SIGKILL. */
+#define STC_SERVECTL_STOP_MS 5000
 
 struct stc_servectl {
     pid_t pid;             /* 0: none */
@@ -26,7 +28,17 @@ struct stc_servectl {
     stc_serve_req **reqs;  /* oldest first */
     size_t n, cap;
     cJSON *execs;          /* {arn: record} */
+    bool stopping;         /* SIGINT sent by stc_servectl_stop_begin */
+    bool killed;           /* ... and SIGKILL after STC_SERVECTL_STOP_MS */
+    long long kill_at;     /* monotonic ms */
 };
+
+static long long stc_servectl_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 stc_servectl *stc_servectl_new(void)
 {
@@ -86,6 +98,11 @@ void stc_servectl_free(stc_servectl *s)
 bool stc_servectl_running(const stc_servectl *s)
 {
     return s && s->pid > 0;
+}
+
+bool stc_servectl_stopping(const stc_servectl *s)
+{
+    return s && s->pid > 0 && s->stopping;
 }
 
 const char *stc_servectl_url(const stc_servectl *s)
@@ -273,6 +290,7 @@ int stc_servectl_start(stc_servectl *s, const char *exe, const char *path, const
     close(out[1]);
     close(errp[1]);
     s->pid = pid;
+    s->stopping = s->killed = false;
     s->out_fd = out[0];
     s->err_fd = errp[0];
     fcntl(s->out_fd, F_SETFL, fcntl(s->out_fd, F_GETFL) | O_NONBLOCK);
@@ -342,53 +360,65 @@ bool stc_servectl_poll(stc_servectl *s)
         s->pid = 0;
         stc_servectl_close_fds(s);
         free(s->error);
-        if (WIFEXITED(st))
+        s->error = NULL;
+        bool asked = s->stopping && WIFEXITED(st) && WEXITSTATUS(st) == 0; /* not an error */
+        if (s->killed)
+            s->error = stc_xasprintf("serving did not stop within %d s: killed", STC_SERVECTL_STOP_MS / 1000);
+        else if (!asked && WIFEXITED(st))
             s->error = stc_xasprintf("serving stopped (exit %d)%s%s", WEXITSTATUS(st), s->last_err ? ": " : "",
                                      s->last_err ? s->last_err : "");
-        else
+        else if (!asked)
             s->error = stc_xasprintf("serving stopped (signal %d)", WTERMSIG(st));
         free(s->url);
         s->url = NULL;
+        s->stopping = s->killed = false;
         changed = true;
+    } else if (s->stopping && !s->killed && stc_servectl_now_ms() >= s->kill_at) {
+        kill(s->pid, SIGKILL);
+        s->killed = true;
     }
     return changed;
 }
 
-bool stc_servectl_wait(stc_servectl *s, int requests, int timeout_ms)
+/* Poll until the child has ended, up to timeout_ms; true when it has. */
+static bool stc_servectl_wait_end(stc_servectl *s, int timeout_ms)
 {
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long long end = stc_servectl_now_ms() + timeout_ms;
     for (;;) {
         stc_servectl_poll(s);
-        if (s->url && (int)s->n >= requests)
-            return true;
         if (s->pid <= 0)
-            return false;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 > timeout_ms)
+            return true;
+        if (stc_servectl_now_ms() > end)
             return false;
         struct timespec d = {0, 20 * 1000000};
         nanosleep(&d, NULL);
     }
 }
 
+void stc_servectl_stop_begin(stc_servectl *s)
+{
+    if (!s || s->pid <= 0 || s->stopping)
+        return;
+    kill(s->pid, SIGINT);
+    s->stopping = true;
+    s->killed = false;
+    s->kill_at = stc_servectl_now_ms() + STC_SERVECTL_STOP_MS;
+    free(s->url); /* it takes no new requests */
+    s->url = NULL;
+}
+
 void stc_servectl_stop(stc_servectl *s)
 {
     if (!s || s->pid <= 0)
         return;
-    kill(s->pid, SIGINT);
-    for (int i = 0; i < 250 && s->pid > 0; i++) {
-        stc_servectl_poll(s);
-        if (s->pid > 0) {
-            struct timespec d = {0, 20 * 1000000};
-            nanosleep(&d, NULL);
-        }
-    }
-    if (s->pid > 0) {
+    stc_servectl_stop_begin(s);
+    /* the poll sends SIGKILL at kill_at; a killed child ends at once */
+    if (!stc_servectl_wait_end(s, STC_SERVECTL_STOP_MS + 5000)) {
         kill(s->pid, SIGKILL);
         waitpid(s->pid, NULL, 0);
         s->pid = 0;
         stc_servectl_close_fds(s);
+        s->stopping = s->killed = false;
     }
     free(s->url);
     s->url = NULL;

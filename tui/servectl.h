@@ -51,16 +51,21 @@ void stc_servectl_free(stc_servectl *s);
  * Returns 0, or -1 with *err. */
 int stc_servectl_start(stc_servectl *s, const char *exe, const char *path, const char *mode, const char *config,
                        int port, char **err);
-/* SIGINT, then wait for it (it finishes what is in flight); SIGKILL after
- * 5 s. */
+/* Ask the child to stop and return at once: SIGINT (it finishes what is in
+ * flight, closes its clients and exits). stc_servectl_poll() reaps it, and
+ * sends SIGKILL when it is still there 5 s later. A stop asked for is not
+ * an error: stc_servectl_error() stays NULL. Nothing when it is not running
+ * or already stopping. */
+void stc_servectl_stop_begin(stc_servectl *s);
+/* Between stc_servectl_stop_begin() and the child's end. */
+bool stc_servectl_stopping(const stc_servectl *s);
+/* stc_servectl_stop_begin(), then wait for the end (up to the SIGKILL):
+ * for when the workbench quits. */
 void stc_servectl_stop(stc_servectl *s);
 
 /* Read what the child wrote; true when something shown changed (a request,
  * readiness, an exit). Never blocks. */
 bool stc_servectl_poll(stc_servectl *s);
-/* Wait up to timeout_ms for the child to be ready, or for n requests; true
- * when it happened (tests). */
-bool stc_servectl_wait(stc_servectl *s, int requests, int timeout_ms);
 
 /* One JSON log line (tests feed lines directly). */
 void stc_servectl_feed(stc_servectl *s, const char *line);

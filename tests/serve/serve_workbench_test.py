@@ -25,6 +25,7 @@ SCRIPT = """S
 <Enter>
 :save-display {d}/replay.screen
 S
+:wait-serve-stopped
 :save-display {d}/stopped.screen
 """
 
