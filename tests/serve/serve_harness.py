@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -181,3 +182,51 @@ def log_line(method, path, status, unit):
     pat = re.compile(r"^\d\d:\d\d:\d\d %s %s %d %s \d+\.\d\d ms$" % (re.escape(method), re.escape(path), status,
                                                                       re.escape(unit)))
     return lambda line: pat.match(line) is not None
+
+
+def workbench(files, module, script, client):
+    """Run the workbench headless on `module`, in a temporary folder with a
+    copy of `files`: STC_SCRIPT is `script` ({d}: the folder, where the
+    script saves its screens), STC_SERVE_PORT a free port. client(base_url,
+    out) runs in a thread once something accepts connections on that port
+    (the server S starts). Returns (the finished process, port, out,
+    {NAME: text of every NAME.screen saved}); KEEP=1 keeps the folder."""
+    work = tempfile.mkdtemp(prefix="stc-serve-workbench-")
+    try:
+        for f in files:
+            shutil.copy(f, work)
+        path = os.path.join(work, "serve.script")
+        with open(path, "w") as f:
+            f.write(script.format(d=work))
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        out = {}
+
+        def run_client():
+            end = time.monotonic() + 60 * SLOW
+            while time.monotonic() < end:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            client("http://127.0.0.1:%d" % port, out)
+
+        t = threading.Thread(target=run_client)
+        t.start()
+        env = dict(os.environ, STC_SCRIPT=path, STC_SERVE_PORT=str(port))
+        r = subprocess.run([BIN, module], cwd=work, env=env, capture_output=True, text=True, timeout=180 * SLOW)
+        t.join(60)
+        screens = {}
+        for name in os.listdir(work):
+            if name.endswith(".screen"):
+                with open(os.path.join(work, name)) as f:
+                    screens[name[:-len(".screen")]] = f.read()
+        return r, port, out, screens
+    finally:
+        if os.environ.get("KEEP"):
+            print(work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
