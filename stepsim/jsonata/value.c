@@ -648,29 +648,63 @@ static void json_indent(stc_buf *b, int indent, int level)
         stc_buf_putc(b, ' ');
 }
 
+double jn_num_round15(double d)
+{
+    if (!isfinite(d) || d == 0)
+        return d;
+    /* printf rounds an exact tie to even; toPrecision takes the larger
+     * magnitude. A tie is a value whose exact decimal expansion ends with a
+     * 5 in the 16th significant digit: glibc prints it exactly. */
+    char t[64];
+    snprintf(t, sizeof t, "%.40e", fabs(d));
+    /* t: D.DDDD...e+XX, digits at 0 and 2.. */
+    bool tie = t[16] == '5';
+    for (int i = 17; tie && t[i] != 'e'; i++)
+        if (t[i] != '0')
+            tie = false;
+    if (!tie) {
+        snprintf(t, sizeof t, "%.14e", d);
+        return strtod(t, NULL);
+    }
+    /* round the 15 digits up by hand */
+    char digits[16];
+    digits[0] = t[0];
+    memcpy(digits + 1, t + 2, 14);
+    int exp10 = atoi(strchr(t, 'e') + 1);
+    int i = 14;
+    while (i >= 0 && digits[i] == '9')
+        digits[i--] = '0';
+    if (i < 0) {
+        digits[0] = '1';
+        exp10++;
+    } else {
+        digits[i]++;
+    }
+    char u[64];
+    snprintf(u, sizeof u, "%s%c.%.14se%d", d < 0 ? "-" : "", digits[0], digits + 1, exp10);
+    return strtod(u, NULL);
+}
+
 static void json_number(stc_buf *b, double d, bool precision15)
 {
     if (!isfinite(d)) {
         stc_buf_puts(b, "null");
         return;
     }
-    if (precision15 && d != floor(d)) {
-        char t[40];
-        snprintf(t, sizeof t, "%.14e", d);
-        d = strtod(t, NULL);
-    }
+    if (precision15 && d != floor(d))
+        d = jn_num_round15(d);
     char out[32];
     size_t n = jn_num_format(d, out);
     stc_buf_add(b, out, n);
 }
 
 /* Whether v writes anything in an object (JSON.stringify leaves out
- * undefined and functions). */
-static bool json_present(const jn_val *v) { return v && v->type != JN_FUNC; }
+ * undefined and functions; $string's replacer makes a function ""). */
+static bool json_present(const jn_val *v, bool p15) { return v && (v->type != JN_FUNC || p15); }
 
 static void json_write(stc_buf *b, const jn_val *v, int indent, bool p15, int level)
 {
-    if (!json_present(v)) {
+    if (!json_present(v, p15)) {
         stc_buf_puts(b, "null"); /* inside an array */
         return;
     }
@@ -709,7 +743,7 @@ static void json_write(stc_buf *b, const jn_val *v, int indent, bool p15, int le
         stc_buf_putc(b, '{');
         for (size_t i = 0; i < v->u.o.len; i++) {
             const jn_objent *e = &v->u.o.ents[i];
-            if (!json_present(e->val))
+            if (!json_present(e->val, p15))
                 continue;
             if (any)
                 stc_buf_putc(b, ',');
@@ -726,6 +760,7 @@ static void json_write(stc_buf *b, const jn_val *v, int indent, bool p15, int le
         break;
     }
     case JN_FUNC:
+        stc_buf_puts(b, "\"\""); /* $string's replacer */
         break;
     }
 }

@@ -245,14 +245,19 @@ jn_val *jn_parse_json(jn_ctx *cx, const char *text, size_t len);
  * at the top. */
 cJSON *jn_to_cjson(const jn_val *v);
 /* JSON.stringify(v, null, indent) into b (indent 0: compact). With
- * `precision15`, non-integer numbers are first rounded to 15 significant
- * digits (the reference's $string does this). Functions print as the
- * reference's $string prints them (""); undefined prints nothing. */
+ * `precision15`, the reference's $string replacer applies: non-integer
+ * numbers are first rounded to 15 significant digits and functions inside
+ * arrays and objects print as "" (without it they print as JSON.stringify
+ * leaves them: null in arrays, left out of objects). A function at the top
+ * prints as $string prints it (""); undefined prints nothing. */
 void jn_json_write(stc_buf *b, const jn_val *v, int indent, bool precision15);
 /* A number as JavaScript's Number.prototype.toString prints it (the shortest
  * text that reads back as the same double; exponent form at e+21 and e-7);
  * returns the length. NaN, Infinity, -Infinity as JavaScript writes them. */
 size_t jn_num_format(double d, char out[32]);
+/* Number(d.toPrecision(15)): d rounded to 15 significant digits, an exact
+ * tie away from zero as JavaScript rounds it ($string, $clone). */
+double jn_num_round15(double d);
 
 /* The reference's isDeepEqual. */
 bool jn_deep_equal(const jn_val *a, const jn_val *b);

@@ -138,8 +138,15 @@ static void test_json(void **state)
     /* functions: left out of objects, null in arrays (JSON.stringify) */
     assert_string_equal(stringify(arr, 0, false),
                         "[1,\"x\\n\\u0001\\\"\",{\"k\":0.30000000000000004},null]");
-    /* $string's replacer: toPrecision(15) on non-integers */
-    assert_string_equal(stringify(arr, 0, true), "[1,\"x\\n\\u0001\\\"\",{\"k\":0.3},null]");
+    /* $string's replacer: toPrecision(15) on non-integers, and a function
+     * becomes "" (jsonata-js: $string({"f": $sum, "g": [$sum]}) is
+     * {"f":"","g":[""]}) */
+    assert_string_equal(stringify(arr, 0, true), "[1,\"x\\n\\u0001\\\"\",{\"k\":0.3,\"f\":\"\"},\"\"]");
+    /* an exact tie at the 16th digit rounds away from zero, as toPrecision does
+     * (printf would round 123456789012344.5 to the even ...344) */
+    assert_true(jn_num_round15(123456789012344.5) == 123456789012345.0);
+    assert_true(jn_num_round15(-123456789012344.5) == -123456789012345.0);
+    assert_true(jn_num_round15(0.1 + 0.2) == 0.3);
     assert_string_equal(stringify(arr, 2, false),
                         "[\n  1,\n  \"x\\n\\u0001\\\"\",\n  {\n    \"k\": 0.30000000000000004\n  },\n"
                         "  null\n]");
