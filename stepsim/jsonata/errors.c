@@ -121,6 +121,7 @@ static const jn_code codes[] = {
      * RangeError or SyntaxError escapes it), these name the error. */
     {"S0218", "The expression is nested too deeply (more than {{value}} levels)"},
     {"S0303", "{{{value}}}"},
+    {"D2016", "The update clause of the transform expression would make the object contain itself"},
 };
 
 const char *jn_error_template(const char *code)

@@ -1,0 +1,354 @@
+/* test_jsonata_eval.c - the JSONata evaluator through the public API
+ * (jsonata.h): sequences and the singleton rules, tuple streams and parent
+ * bindings, grouping, order-by, comparisons, the operators' errors and where
+ * they point, lambdas and closures, tail calls that run deep without growing
+ * the stack, the runaway limits, transforms, $eval and $clone, and what the
+ * host gives the engine (bindings, a lazy lookup, host functions, hidden
+ * names, the clock). Expected values follow the language's rules as the
+ * reference implementation (jsonata-js 2.2.2) defines them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "stepsim/jsonata/context.h"
+#include "stepsim/jsonata/jsonata.h"
+#include "stepsim/jsonata/value.h"
+
+static stc_jsonata_evaluator *ev;
+
+/* Evaluate `expr` with `input` (JSON text, or NULL for undefined); the result
+ * as compact JSON, "undefined", or "CODE@POS" for an error. */
+static const char *run_o(const char *expr, const char *input, const stc_jsonata_options *o)
+{
+    static char out[4096];
+    stc_jsonata_error err = {.position = -1};
+    stc_jsonata *e = stc_jsonata_compile(expr, strlen(expr), &err);
+    if (!e) {
+        snprintf(out, sizeof out, "%s@%d", err.code, err.position);
+        stc_jsonata_error_clear(&err);
+        return out;
+    }
+    cJSON *in = input ? cJSON_Parse(input) : NULL;
+    if (input && !in)
+        fail_msg("bad test input %s", input);
+    stc_buf b = STC_BUF_INIT;
+    bool undefined = false;
+    if (stc_jsonata_eval_text(ev, e, in, o, 0, &b, &undefined, &err) != 0)
+        snprintf(out, sizeof out, "%s@%d", err.code, err.position);
+    else
+        snprintf(out, sizeof out, "%s", undefined ? "undefined" : stc_buf_cstr(&b));
+    stc_buf_free(&b);
+    stc_jsonata_error_clear(&err);
+    cJSON_Delete(in);
+    stc_jsonata_free(e);
+    return out;
+}
+
+static const char *run(const char *expr, const char *input) { return run_o(expr, input, NULL); }
+
+#define EXPECT(expr, input, want)                                                                  \
+    do {                                                                                           \
+        const char *got_ = run(expr, input);                                                       \
+        if (strcmp(got_, want))                                                                    \
+            fail_msg("%s\n  want %s\n  got  %s", expr, want, got_);                               \
+    } while (0)
+
+static const char *DATA = "{\"a\": [{\"b\": [1, 2], \"c\": \"x\"}, {\"b\": 3, \"c\": \"y\"}],"
+                          " \"n\": {\"m\": {\"v\": 5}}, \"s\": [3, 1, 2]}";
+
+static void test_sequences(void **state)
+{
+    (void)state;
+    /* a path flattens its steps' results into one sequence */
+    EXPECT("a.b", DATA, "[1,2,3]");
+    EXPECT("a.c", DATA, "[\"x\",\"y\"]");
+    /* a singleton sequence is its one value; [] keeps it an array */
+    EXPECT("a[1].c", DATA, "\"y\"");
+    EXPECT("a[1].c[]", DATA, "[\"y\"]");
+    EXPECT("n.m.v", DATA, "5");
+    EXPECT("nothing", DATA, "undefined");
+    /* the last step's one array is given as it is, not flattened */
+    EXPECT("a[0].b", DATA, "[1,2]");
+    /* predicates: indexes from the end, arrays of indexes, booleans */
+    EXPECT("s[-1]", DATA, "2");
+    EXPECT("s[[0, 2]]", DATA, "[3,2]");
+    EXPECT("s[$ > 1]", DATA, "[3,2]");
+    EXPECT("a[c = \"y\"].b", DATA, "3");
+    EXPECT("s[1.7]", DATA, "1"); /* an index is rounded down */
+    /* an input array is one value at the top ($ is all of it) */
+    EXPECT("$[0]", "[[1, 2], 3]", "[1,2]");
+    EXPECT("$.$", "[1, 2]", "[1,2]");
+    /* array constructors keep nested arrays; paths in them flatten */
+    EXPECT("[a.b, [4]]", DATA, "[1,2,3,[4]]");
+    EXPECT("[1..3, 5]", NULL, "[1,2,3,5]");
+    EXPECT("a.[c]", DATA, "[[\"x\"],[\"y\"]]");
+    /* wildcards and descendants */
+    EXPECT("n.*", DATA, "{\"v\":5}");
+    EXPECT("n.**.v", DATA, "5");
+    EXPECT("*", "[1, [2, [3]]]", "[1,2,3]");
+}
+
+static void test_tuples(void **state)
+{
+    (void)state;
+    /* position bindings count within each step's result */
+    EXPECT("a#$i.c", DATA, "[\"x\",\"y\"]");
+    EXPECT("a#$i.{\"c\": c, \"i\": $i}", DATA, "[{\"c\":\"x\",\"i\":0},{\"c\":\"y\",\"i\":1}]");
+    EXPECT("s#$i[$i > 0]", DATA, "[1,2]");
+    /* a context binding keeps the input for the next step */
+    EXPECT("a@$x.n.m.{\"c\": $x.c, \"v\": v}", DATA, "[{\"c\":\"x\",\"v\":5},{\"c\":\"y\",\"v\":5}]");
+    /* the parent of a step's value */
+    EXPECT("a.b.%.c", DATA, "[\"x\",\"x\",\"y\"]");
+    EXPECT("n.m.v.%.%", DATA, "{\"m\":{\"v\":5}}");
+}
+
+static void test_grouping_and_sorting(void **state)
+{
+    (void)state;
+    const char *items = "[{\"k\": \"p\", \"v\": 1}, {\"k\": \"q\", \"v\": 2}, {\"k\": \"p\", \"v\": 3}]";
+    EXPECT("${k: v}", items, "{\"p\":[1,3],\"q\":2}");
+    /* the keys are in JavaScript's order: integer-like first */
+    EXPECT("{\"b\": 1, \"a\": 2, \"1\": 3}", NULL, "{\"1\":3,\"b\":1,\"a\":2}");
+    /* a key that is not a string; two key expressions giving one key */
+    EXPECT("$.{v: k}", items, "T1003@3");
+    EXPECT("{\"a\": 1, \"a\": 2}", NULL, "D1009@1");
+    /* order-by is a stable merge sort; undefined goes last */
+    EXPECT("s^($)", DATA, "[1,2,3]");
+    EXPECT("s^(>$)", DATA, "[3,2,1]");
+    EXPECT("$^(v)", "[{\"v\": 2, \"n\": 1}, {\"n\": 2}, {\"v\": 1, \"n\": 3}, {\"v\": 2, \"n\": 4}]",
+           "[{\"v\":1,\"n\":3},{\"v\":2,\"n\":1},{\"v\":2,\"n\":4},{\"n\":2}]");
+    EXPECT("$^(v)", "[{\"v\": 1}, {\"v\": \"a\"}]", "T2007@2");
+    EXPECT("$^(v)", "[{\"v\": 1}, {\"v\": true}]", "T2008@2");
+}
+
+static void test_operators(void **state)
+{
+    (void)state;
+    EXPECT("0.1 + 0.2", NULL, "0.30000000000000004");
+    EXPECT("1e21 * 1", NULL, "1e+21");
+    EXPECT("7 % -3", NULL, "1");
+    EXPECT("-7 % 3", NULL, "-1");
+    EXPECT("1 / 0", NULL, "null"); /* Infinity prints as null in JSON */
+    EXPECT("\"a\" & 1 & true & null", NULL, "\"a1truenull\"");
+    EXPECT("\"a\" & {\"x\": 0.1 + 0.2}", NULL, "\"a{\\\"x\\\":0.3}\""); /* $string's 15 digits */
+    EXPECT("1 + nothing", NULL, "undefined");
+    /* the error's position is the operator's, the token the operator */
+    EXPECT("1 + \"a\"", NULL, "T2002@3");
+    EXPECT("\"a\" + 1", NULL, "T2001@5");
+    EXPECT("-\"a\"", NULL, "D1002@1");
+    EXPECT("1 < \"a\"", NULL, "T2009@3");
+    EXPECT("[1] < 2", NULL, "T2010@5");
+    /* strings compare by UTF-16 units: a surrogate comes before U+FFFF */
+    EXPECT("\"\xF0\x9F\x98\x80\" < \"\xEF\xBF\xBF\"", NULL, "true");
+    EXPECT("\"abc\" < \"abd\"", NULL, "true");
+    /* equality is deep; `in` is JavaScript's === against each item */
+    EXPECT("{\"a\": [1]} = {\"a\": [1]}", NULL, "true");
+    EXPECT("1 in [1, 2]", NULL, "true");
+    EXPECT("{\"a\": 1} in [{\"a\": 1}]", NULL, "false");
+    EXPECT("nothing = nothing", NULL, "false");
+    /* and/or short-circuit; their errors point at the operator */
+    EXPECT("false and (1 + \"a\")", NULL, "false");
+    EXPECT("true and (1 + \"a\")", NULL, "T2002@8");
+    /* ranges */
+    EXPECT("[3..1]", NULL, "[]");
+    EXPECT("[1.5..3]", NULL, "T2003@6");
+    EXPECT("[1..20000000]", NULL, "D2014@4");
+    /* conditionals, default and coalescing operators */
+    EXPECT("0 ? \"t\" : \"f\"", NULL, "\"f\"");
+    EXPECT("nothing ?: 5", NULL, "5");
+    EXPECT("\"\" ?: 5", NULL, "5");
+}
+
+static void test_functions(void **state)
+{
+    (void)state;
+    /* closures keep their frame; blocks make one */
+    EXPECT("($x := 1; $f := function($y){ $x + $y }; $x := 10; $f(5))", NULL, "15");
+    EXPECT("($x := 1; ($x := 2); $x)", NULL, "1");
+    EXPECT("(function($a, $b){ $b })(1)", NULL, "undefined");
+    /* chaining functions with ~> makes a function */
+    EXPECT("($f := function($x){ $x + 1 } ~> function($x){ $x * 2 }; $f(3))", NULL, "8");
+    EXPECT("5 ~> function($x){ $x * $x }", NULL, "25");
+    EXPECT("5 ~> 6", NULL, "T2006@4");
+    /* partial application of a lambda */
+    EXPECT("($add := function($a, $b){ $a + $b }; $inc := $add(?, 1); $inc(41))", NULL, "42");
+    /* calling what is not a function; the hint when a $ is missing */
+    EXPECT("$nothing()", NULL, "T1006@9");
+    EXPECT("(x := 1; 0)", NULL, "S0212@2");
+    /* signatures check and coerce: a number for an array of numbers */
+    EXPECT("(function($a)<a<n>>{ $a })(5)", NULL, "[5]");
+    EXPECT("(function($a)<n>{ $a })(\"x\")", NULL, "T0410@24");
+    /* an error inside a lambda called through ~> keeps its own position */
+    EXPECT("($f := function($x){ $x + \"a\" }; 1 ~> $f)", NULL, "T2002@25");
+    /* tail calls run through a trampoline: deep loops need no stack */
+    EXPECT("($loop := function($n, $acc){ $n = 0 ? $acc : $loop($n - 1, $acc + 1) }; $loop(200000, 0))",
+           NULL, "200000");
+    EXPECT("($even := function($n){ $n = 0 ? true : $odd($n - 1) };"
+           " $odd := function($n){ $n = 0 ? false : $even($n - 1) }; $even(100001))",
+           NULL, "false");
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    /* deep recursion that is not a tail call stops with U1001 before the C
+     * stack runs out, with no depth given */
+    const char *r = run("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(10000000))", NULL);
+    assert_true(!strncmp(r, "U1001@", 6));
+    /* the timebox of the official test harness: depth of nested evaluate()
+     * calls, and elapsed time */
+    stc_jsonata_options o;
+    stc_jsonata_options_init(&o);
+    o.depth = 302;
+    o.timelimit_ms = 5000;
+    assert_string_equal(run_o("($f := function($n){ $n = 0 ? 1 : $n * $f($n - 1) }; $f(99))", NULL, &o),
+                        "9.33262154439441e+155");
+    o.depth = 290;
+    assert_string_equal(run_o("($f := function($n){ $n = 0 ? 1 : $n * $f($n - 1) }; $f(99))", NULL, &o),
+                        "U1001@42");
+    o.depth = 0;
+    o.timelimit_ms = 100;
+    /* (which evaluation step notices the time first decides the position) */
+    stc_jsonata_error err = {.position = -1};
+    stc_jsonata *e = stc_jsonata_compile("($inf := function(){ $inf() }; $inf())", 38, &err);
+    cJSON *out = NULL;
+    assert_int_equal(stc_jsonata_eval(ev, e, NULL, &o, &out, &err), -1);
+    assert_string_equal(err.code, "U1001");
+    assert_string_equal(err.token, "inf");
+    assert_string_equal(err.message, "Expression evaluation timeout: Check for infinite loop");
+    stc_jsonata_error_clear(&err);
+    stc_jsonata_free(e);
+}
+
+static void test_transform_eval_clone(void **state)
+{
+    (void)state;
+    EXPECT("$ ~> |a|{\"d\": 1}, \"c\"|", DATA,
+           "{\"a\":[{\"b\":[1,2],\"d\":1},{\"b\":3,\"d\":1}],\"n\":{\"m\":{\"v\":5}},\"s\":[3,1,2]}");
+    EXPECT("$ ~> |n|5|", DATA, "T2011@9");
+    EXPECT("$ ~> |n|{}, 5|", DATA, "T2012@13");
+    /* an update that would make the object contain itself */
+    EXPECT("$ ~> |n|{\"self\": $}|", DATA, "D2016@9");
+    /* $clone: a JSON round trip through $string (15 significant digits) */
+    EXPECT("$clone({\"a\": 0.1 + 0.2, \"b\": [1]})", NULL, "{\"a\":0.3,\"b\":[1]}");
+    /* $eval: its own syntax and evaluation errors, the caller's variables */
+    EXPECT("($x := 5; $eval(\"$x * 2\"))", NULL, "10");
+    EXPECT("$eval(\"a.b\", {\"a\": {\"b\": 7}})", NULL, "7");
+    EXPECT("$eval(\"1 +\")", NULL, "D3120@6");
+    EXPECT("$eval(\"1 + 'a'\")", NULL, "D3121@6");
+}
+
+/* ---- what the host gives ---- */
+
+static int lookups;
+
+static const cJSON *host_lookup(void *ud, const char *name, size_t len)
+{
+    lookups++;
+    const cJSON *vars = ud;
+    char key[64];
+    snprintf(key, sizeof key, "%.*s", (int)len, name);
+    return cJSON_GetObjectItemCaseSensitive(vars, key);
+}
+
+static jn_val *host_twice(jn_ctx *cx, jn_val **argv, int argc)
+{
+    int *calls = jn_ctx_host_data(cx);
+    (*calls)++;
+    return argc > 0 && argv[0] ? jn_num(cx, argv[0]->u.n * 2) : NULL;
+}
+
+static void test_host(void **state)
+{
+    (void)state;
+    cJSON *bindings = cJSON_Parse("{\"count\": 5, \"v\": [1, 2]}");
+    cJSON *vars = cJSON_Parse("{\"states\": {\"input\": 42}, \"v\": \"hidden by the binding\"}");
+    int calls = 0;
+    stc_jsonata_function fns[] = {{"twice", host_twice, "<n:n>", &calls}};
+    const char *hidden[] = {"eval", NULL};
+    stc_jsonata_options o;
+    stc_jsonata_options_init(&o);
+    o.bindings = bindings;
+    o.lookup = host_lookup;
+    o.lookup_ud = vars;
+    o.functions = fns;
+    o.nfunctions = 1;
+    o.hidden = hidden;
+    o.now_ms = 1700000000123;
+    /* bindings first (they hide built-ins), then the host's lookup */
+    assert_string_equal(run_o("$count", NULL, &o), "5");
+    assert_string_equal(run_o("$v", NULL, &o), "[1,2]");
+    lookups = 0;
+    assert_string_equal(run_o("[$states.input, $states.input, $nothing]", NULL, &o), "[42,42]");
+    assert_int_equal(lookups, 2); /* once per name and evaluation */
+    /* host functions: their signature checks the call, their data comes back */
+    assert_string_equal(run_o("$twice(21)", NULL, &o), "42");
+    assert_int_equal(calls, 1);
+    assert_string_equal(run_o("$twice(\"x\")", NULL, &o), "T0410@7");
+    /* a hidden built-in is undefined */
+    assert_string_equal(run_o("$eval(\"1\")", NULL, &o), "T1006@6");
+    /* the clock: one instant for the whole evaluation */
+    assert_string_equal(run_o("$millis()", NULL, &o), "1700000000123");
+    assert_string_equal(run_o("$millis() = $millis()", NULL, &o), "true");
+    cJSON_Delete(bindings);
+    cJSON_Delete(vars);
+}
+
+static void test_api(void **state)
+{
+    (void)state;
+    stc_jsonata_error err = {.position = -1};
+    stc_jsonata *e = stc_jsonata_compile("a.b", 3, &err);
+    assert_non_null(e);
+    /* one compiled expression, one evaluator, many evaluations */
+    for (int i = 0; i < 1000; i++) {
+        char in[64];
+        snprintf(in, sizeof in, "{\"a\": {\"b\": %d}}", i);
+        cJSON *input = cJSON_Parse(in);
+        cJSON *out = NULL;
+        assert_int_equal(stc_jsonata_eval(ev, e, input, NULL, &out, &err), 0);
+        assert_true(cJSON_IsNumber(out) && out->valuedouble == i);
+        cJSON_Delete(out);
+        cJSON_Delete(input);
+    }
+    /* undefined: no tree */
+    cJSON *out = (cJSON *)1;
+    assert_int_equal(stc_jsonata_eval(ev, e, NULL, NULL, &out, &err), 0);
+    assert_null(out);
+    stc_jsonata_free(e);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    ev = stc_jsonata_evaluator_new();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    stc_jsonata_evaluator_free(ev);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sequences),
+        cmocka_unit_test(test_tuples),
+        cmocka_unit_test(test_grouping_and_sorting),
+        cmocka_unit_test(test_operators),
+        cmocka_unit_test(test_functions),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_transform_eval_clone),
+        cmocka_unit_test(test_host),
+        cmocka_unit_test(test_api),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
