@@ -462,10 +462,8 @@ size_t jn_num_format(double d, char out[32])
         return (size_t)snprintf(out, 32, d < 0 ? "-Infinity" : "Infinity");
     if (d == 0)
         return (size_t)snprintf(out, 32, "0");
-    if (d == floor(d) && fabs(d) < 1e21) {
-        if (fabs(d) < 9007199254740992.0)
-            return (size_t)snprintf(out, 32, "%.0f", d);
-    }
+    if (d == floor(d) && fabs(d) < 9007199254740992.0) /* integers: no printf (hot) */
+        return stc_format_uint((unsigned long long)fabs(d), d < 0, out);
     /* Shortest round-trip digits. For a normal double, when 15 significant
      * digits read back, the shortest form is those digits without trailing
      * zeros (a shorter form D is within half an ulp of d, closer than half the
@@ -627,6 +625,17 @@ static void json_string(stc_buf *b, const char *s, size_t len)
                 u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0';
                 u[4] = hex[c >> 4], u[5] = hex[c & 15], u[6] = '\0';
                 esc = u;
+            } else if (c == 0xED && i + 2 < len && ((unsigned char)s[i + 1] & 0xE0) == 0xA0) {
+                /* a lone surrogate (kept in its 3-byte form): JSON.stringify
+                 * writes it as an escape */
+                unsigned cu = 0xD000u | (((unsigned char)s[i + 1] & 0x3Fu) << 6) | ((unsigned char)s[i + 2] & 0x3Fu);
+                u[0] = '\\', u[1] = 'u', u[2] = hex[(cu >> 12) & 15], u[3] = hex[(cu >> 8) & 15];
+                u[4] = hex[(cu >> 4) & 15], u[5] = hex[cu & 15], u[6] = '\0';
+                stc_buf_add(b, s + i - run, run);
+                run = 0;
+                stc_buf_puts(b, u);
+                i += 2;
+                continue;
             }
         }
         if (esc) {

@@ -146,6 +146,9 @@ static void test_operators(void **state)
     /* strings compare by UTF-16 units: a surrogate comes before U+FFFF */
     EXPECT("\"\xF0\x9F\x98\x80\" < \"\xEF\xBF\xBF\"", NULL, "true");
     EXPECT("\"abc\" < \"abd\"", NULL, "true");
+    /* a lone surrogate stays one (JSON.stringify escapes it); a pair is one character */
+    EXPECT("\"\\ud800x\"", NULL, "\"\\ud800x\"");
+    EXPECT("\"\\ud83d\\ude00\"", NULL, "\"\xF0\x9F\x98\x80\"");
     /* equality is deep; `in` is JavaScript's === against each item */
     EXPECT("{\"a\": [1]} = {\"a\": [1]}", NULL, "true");
     EXPECT("1 in [1, 2]", NULL, "true");
