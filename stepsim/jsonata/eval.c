@@ -517,11 +517,21 @@ static jn_val *append(ev *e, jn_val *a, jn_val *b)
 /* Append b to an array `into` this code owns (append's result, built in place). */
 static void append_into(ev *e, jn_val *into, jn_val *b)
 {
-    if (jn_is_arr(b))
-        for (size_t i = 0; i < b->u.a.len; i++)
-            jn_arr_push(e->cx, into, b->u.a.items[i]);
-    else if (b)
+    if (jn_is_arr(b)) {
+        size_t need = into->u.a.len + b->u.a.len;
+        if (need > into->u.a.cap) { /* one copy, not a doubling chain */
+            size_t cap = into->u.a.cap * 2 > need ? into->u.a.cap * 2 : need;
+            jn_val **items = jn_alloc(e->cx, cap * sizeof *items);
+            if (into->u.a.len)
+                memcpy(items, into->u.a.items, into->u.a.len * sizeof *items);
+            into->u.a.items = items;
+            into->u.a.cap = cap;
+        }
+        memcpy(into->u.a.items + into->u.a.len, b->u.a.items, b->u.a.len * sizeof *b->u.a.items);
+        into->u.a.len = need;
+    } else if (b) {
         jn_arr_push(e->cx, into, b);
+    }
 }
 
 /* fn.lookup */
@@ -1090,11 +1100,12 @@ static jn_val *eval_range(ev *e, jn_val *lhs, jn_val *rhs)
         throw_at(e, "D2014", -1, NULL, jn_num(e->cx, size));
     size_t n = (size_t)size;
     jn_val *r = jn_seq(e->cx, n);
-    jn_val *nums = jn_alloc(e->cx, n * sizeof *nums);
+    unsigned char *nums = jn_alloc(e->cx, n * JN_NUM_SIZE);
     for (size_t i = 0; i < n; i++) {
-        nums[i].type = JN_NUM;
-        nums[i].u.n = a + (double)i;
-        r->u.a.items[i] = &nums[i];
+        jn_val *v = (jn_val *)(void *)(nums + i * JN_NUM_SIZE);
+        v->type = JN_NUM;
+        v->u.n = a + (double)i;
+        r->u.a.items[i] = v;
     }
     r->u.a.len = n;
     return r;

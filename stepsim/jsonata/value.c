@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "stepsim/jsonata/context.h"
 
@@ -17,9 +18,24 @@
 struct jn_block {
     jn_block *next;
     size_t size, used;
-    bool big; /* a single large allocation: freed at reset, never reused */
+    bool big;    /* a single large allocation: freed at reset, never reused */
+    bool mapped; /* a big one from mmap (zero pages, huge pages where allowed) */
     _Alignas(16) unsigned char data[];
 };
+
+/* Big allocations of a megabyte and more come from mmap: the pages are zero
+ * already (no memset pass over them) and may be huge pages, so that the
+ * hundreds of megabytes of a range like [1..10000000] fault in a few
+ * hundred times instead of a hundred thousand. */
+#define JN_MAP_MIN (1u << 20)
+
+static void block_free(jn_block *b)
+{
+    if (b->mapped)
+        munmap(b, sizeof *b + b->size);
+    else
+        free(b);
+}
 
 struct jn_deferred {
     jn_deferred *next;
@@ -53,7 +69,7 @@ void jn_ctx_reset(jn_ctx *cx)
     while (b) {
         jn_block *next = b->next;
         if (b->big) {
-            free(b);
+            block_free(b);
         } else {
             b->used = 0;
             b->next = cx->arena.spare;
@@ -96,11 +112,26 @@ void *jn_alloc(jn_ctx *cx, size_t n)
         n = 16;
     cx->arena.bytes += n;
     if (n >= JN_BIG) {
-        jn_block *b = stc_xmalloc(sizeof *b + n);
+        jn_block *b = NULL;
+        bool mapped = false;
+        if (n >= JN_MAP_MIN) {
+            void *m = mmap(NULL, sizeof *b + n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (m != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+                madvise(m, sizeof *b + n, MADV_HUGEPAGE);
+#endif
+                b = m;
+                mapped = true;
+            }
+        }
+        if (!b) {
+            b = stc_xmalloc(sizeof *b + n);
+            memset(b->data, 0, n);
+        }
         b->size = n;
         b->used = n;
         b->big = true;
-        memset(b->data, 0, n);
+        b->mapped = mapped;
         /* behind the current block, so the current one keeps filling */
         if (cx->arena.head) {
             b->next = cx->arena.head->next;
@@ -163,7 +194,8 @@ jn_val *jn_bool(bool b) { return b ? &v_true : &v_false; }
 
 jn_val *jn_num(jn_ctx *cx, double n)
 {
-    jn_val *v = jn_alloc(cx, sizeof *v);
+    /* the type and the double only (value.h: JN_NUM_SIZE) */
+    jn_val *v = jn_alloc(cx, JN_NUM_SIZE);
     v->type = JN_NUM;
     v->u.n = n;
     return v;

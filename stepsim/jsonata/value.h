@@ -190,7 +190,10 @@ _Noreturn void jn_throw_x(jn_ctx *cx, const char *code, const jn_errinfo *info);
 /* Shorthand: code with an optional value. */
 _Noreturn void jn_throw(jn_ctx *cx, const char *code, jn_val *value);
 
-/* ---- construction ---- */
+/* ---- construction ----
+ * A number is allocated with its type and its double only (JN_NUM_SIZE
+ * bytes, not sizeof(jn_val)): read its fields, never copy a jn_val by value. */
+#define JN_NUM_SIZE (offsetof(jn_val, u) + sizeof(double))
 jn_val *jn_null(void);
 jn_val *jn_true(void);
 jn_val *jn_false(void);
