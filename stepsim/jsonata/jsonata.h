@@ -90,6 +90,21 @@ void stc_jsonata_options_init(stc_jsonata_options *o);
 int stc_jsonata_eval(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSON *input,
                      const stc_jsonata_options *o, cJSON **out, stc_jsonata_error *err);
 
+/* What an evaluation produced. */
+typedef enum stc_jsonata_kind {
+    STC_JSONATA_UNDEFINED, /* no value at all: *out is NULL */
+    STC_JSONATA_JSON,      /* a value JSON can hold, in *out */
+    STC_JSONATA_FUNCTION,  /* a function (lambda, built-in, partial, regex): *out is NULL */
+} stc_jsonata_kind;
+
+/* stc_jsonata_eval, also telling an undefined result from a function (both
+ * leave *out NULL): the simulator reports them differently, as AWS does
+ * ("returned nothing (undefined)" / "returned an unsupported result type").
+ * *kind is set when 0 is returned. */
+int stc_jsonata_eval_kind(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSON *input,
+                          const stc_jsonata_options *o, cJSON **out, stc_jsonata_kind *kind,
+                          stc_jsonata_error *err);
+
 /* Same, writing the result as JSON text into `out` exactly as the reference's
  * JSON.stringify would (numbers as JavaScript prints them; indent 0: compact).
  * *undefined is set when the result is undefined (nothing is written). */
