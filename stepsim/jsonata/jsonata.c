@@ -189,6 +189,20 @@ int stc_jsonata_eval(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSO
     return 0;
 }
 
+int stc_jsonata_eval_kind(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSON *input,
+                          const stc_jsonata_options *o, cJSON **out, stc_jsonata_kind *kind,
+                          stc_jsonata_error *err)
+{
+    jn_val *r;
+    *out = NULL;
+    if (run(ev, e, input, o, &r, err) != 0)
+        return -1;
+    *kind = !r ? STC_JSONATA_UNDEFINED : r->type == JN_FUNC ? STC_JSONATA_FUNCTION : STC_JSONATA_JSON;
+    if (*kind == STC_JSONATA_JSON)
+        *out = jn_to_cjson(r);
+    return 0;
+}
+
 int stc_jsonata_eval_text(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSON *input,
                           const stc_jsonata_options *o, int indent, stc_buf *out, bool *undefined,
                           stc_jsonata_error *err)

@@ -324,6 +324,23 @@ static void test_api(void **state)
     assert_int_equal(stc_jsonata_eval(ev, e, NULL, NULL, &out, &err), 0);
     assert_null(out);
     stc_jsonata_free(e);
+    /* the kind of a result: undefined, JSON, or a function */
+    static const struct {
+        const char *expr;
+        stc_jsonata_kind kind;
+    } kinds[] = {{"nothing", STC_JSONATA_UNDEFINED}, {"[1, $x]", STC_JSONATA_JSON},
+                 {"null", STC_JSONATA_JSON},         {"function($x){ $x }", STC_JSONATA_FUNCTION},
+                 {"$eval", STC_JSONATA_FUNCTION},    {"/a/", STC_JSONATA_FUNCTION}};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        e = stc_jsonata_compile(kinds[i].expr, strlen(kinds[i].expr), &err);
+        stc_jsonata_kind kind = STC_JSONATA_JSON + 7;
+        out = NULL;
+        assert_int_equal(stc_jsonata_eval_kind(ev, e, NULL, NULL, &out, &kind, &err), 0);
+        assert_int_equal(kind, kinds[i].kind);
+        assert_true((out != NULL) == (kind == STC_JSONATA_JSON));
+        cJSON_Delete(out);
+        stc_jsonata_free(e);
+    }
 }
 
 static int setup(void **state)
