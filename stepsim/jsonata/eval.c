@@ -284,6 +284,15 @@ static bool root_lookup(ev *e, const char *name, size_t len, uint32_t hash, jn_v
             *out = e->host[i].fn;
             return true;
         }
+    if (e->o && e->o->lookup_value) {
+        const stc_jsonata_value *hv = e->o->lookup_value(e->o->lookup_ud, name, len);
+        if (hv) {
+            jn_val *v = jn_value_of(hv);
+            frame_bind(e, e->root, jn_strndup(e->cx, name, len), len, hash, v);
+            *out = v;
+            return true;
+        }
+    }
     if (e->o && e->o->lookup) {
         const cJSON *j = e->o->lookup(e->o->lookup_ud, name, len);
         if (j) {
@@ -1338,7 +1347,7 @@ static jn_val *eval_group(ev *e, const jn_group *g, jn_val *input, ev_frame *env
     } else if (in.n == 0 && !reduce) {
         /* one undefined item makes the literal object; the reference pushes
          * it into the input array itself, which stays changed */
-        if (jn_is_arr(input)) {
+        if (jn_is_arr(input) && !(input->flags & JN_FROZEN)) {
             jn_arr_push(e->cx, input, &undef_item);
             list_of(&in, input);
         } else {

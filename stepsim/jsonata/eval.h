@@ -25,6 +25,9 @@ typedef struct jn_hostfn {
  * NULL with *code and *offset set when the signature does not parse. */
 jn_val *jn_hostfn_new(jn_ctx *cx, const stc_jsonata_function *f, const char **code, int *offset);
 
+/* The value inside a stc_jsonata_value (jsonata.c). */
+jn_val *jn_value_of(const stc_jsonata_value *v);
+
 /* Evaluate `ast` with `input` (NULL: undefined). Returns 0 with *out set (NULL
  * for undefined), or -1 with the error in cx->err_*. `o` may be NULL. */
 int jn_eval_run(jn_ctx *cx, const jn_node *ast, jn_val *input, const stc_jsonata_options *o,

@@ -19,6 +19,45 @@ struct stc_jsonata {
     const jn_node *ast;
 };
 
+struct stc_jsonata_value {
+    jn_ctx arena;
+    jn_val *v;
+};
+
+/* Mark every array of v frozen: the evaluator changes no array so marked. */
+static void freeze(jn_val *v)
+{
+    if (!v)
+        return;
+    if (v->type == JN_ARR) {
+        v->flags |= JN_FROZEN;
+        for (size_t i = 0; i < v->u.a.len; i++)
+            freeze(v->u.a.items[i]);
+    } else if (v->type == JN_OBJ) {
+        for (size_t i = 0; i < v->u.o.len; i++)
+            freeze(v->u.o.ents[i].val);
+    }
+}
+
+stc_jsonata_value *stc_jsonata_value_new(const cJSON *json)
+{
+    stc_jsonata_value *v = stc_xcalloc(1, sizeof *v);
+    jn_ctx_init(&v->arena);
+    v->v = jn_from_cjson(&v->arena, json);
+    freeze(v->v);
+    return v;
+}
+
+void stc_jsonata_value_free(stc_jsonata_value *v)
+{
+    if (!v)
+        return;
+    jn_ctx_dispose(&v->arena);
+    free(v);
+}
+
+jn_val *jn_value_of(const stc_jsonata_value *v) { return v ? v->v : NULL; }
+
 struct stc_jsonata_evaluator {
     jn_ctx cx;   /* one evaluation's values, emptied before the next */
     jn_ctx perm; /* host functions, kept while the host passes the same list */

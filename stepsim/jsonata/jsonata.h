@@ -67,10 +67,22 @@ typedef struct stc_jsonata_function {
  * is not defined. */
 typedef const cJSON *(*stc_jsonata_lookup_fn)(void *ud, const char *name, size_t len);
 
+/* A JSON value converted once for many evaluations: a variable the host
+ * keeps from one evaluation to the next is read from it without being
+ * converted or copied again. Evaluations never change it, so one value may
+ * serve several threads at once. The caller owns it (stc_jsonata_value_free,
+ * after the last evaluation that reads it). */
+typedef struct stc_jsonata_value stc_jsonata_value;
+stc_jsonata_value *stc_jsonata_value_new(const cJSON *json);
+void stc_jsonata_value_free(stc_jsonata_value *v);
+
+/* The same lazy lookup with converted values (borrowed; NULL: not defined). */
+typedef const stc_jsonata_value *(*stc_jsonata_lookup_value_fn)(void *ud, const char *name, size_t len);
+
 typedef struct stc_jsonata_options {
     const cJSON *bindings;          /* object: name -> value, or NULL */
     stc_jsonata_lookup_fn lookup;   /* after `bindings`, or NULL */
-    void *lookup_ud;
+    void *lookup_ud;                /* for `lookup` and `lookup_value` */
     const stc_jsonata_function *functions; /* host functions, bound after the built-ins */
     size_t nfunctions;
     const char *const *hidden;      /* built-in names made undefined (NULL-terminated list) */
@@ -80,6 +92,7 @@ typedef struct stc_jsonata_options {
     int depth;                      /* > 0: stop with U1001 "Stack overflow error" past this
                                        depth of nested evaluation; 0: the engine's default,
                                        which keeps the C stack safe */
+    stc_jsonata_lookup_value_fn lookup_value; /* tried before `lookup`, or NULL */
 } stc_jsonata_options;
 
 void stc_jsonata_options_init(stc_jsonata_options *o);

@@ -64,6 +64,7 @@ enum {
     JN_CONS = 1u << 2,            /* an array constructor's result: not flattened */
     JN_OUTER_WRAPPER = 1u << 3,   /* outerWrapper: the input array wrapped */
     JN_TUPLE_STREAM = 1u << 4,    /* tupleStream: items are tuples (objects) */
+    JN_FROZEN = 1u << 5,          /* the host's (stc_jsonata_value): never changed */
 };
 
 typedef struct jn_objent {

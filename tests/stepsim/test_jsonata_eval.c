@@ -266,6 +266,34 @@ static jn_val *host_twice(jn_ctx *cx, jn_val **argv, int argc)
     return argc > 0 && argv[0] ? jn_num(cx, argv[0]->u.n * 2) : NULL;
 }
 
+static const stc_jsonata_value *host_value;
+
+static const stc_jsonata_value *host_lookup_value(void *ud, const char *name, size_t len)
+{
+    (void)ud;
+    return len == 1 && name[0] == 'h' ? host_value : NULL;
+}
+
+static void test_host_values(void **state)
+{
+    (void)state;
+    cJSON *j = cJSON_Parse("{\"k\": [1, 2], \"e\": []}");
+    stc_jsonata_value *hv = stc_jsonata_value_new(j);
+    cJSON_Delete(j); /* converted once: the tree is not needed any more */
+    host_value = hv;
+    stc_jsonata_options o;
+    stc_jsonata_options_init(&o);
+    o.lookup_value = host_lookup_value;
+    for (int i = 0; i < 3; i++) {
+        assert_string_equal(run_o("$h.k[1]", NULL, &o), "2");
+        /* grouping over an empty array pushes an undefined item into it in
+         * the reference; the host's value stays as it was */
+        assert_string_equal(run_o("($h.e{\"x\": 1}; $h.e)", NULL, &o), "[]");
+        assert_string_equal(run_o("$h ~> |k|{}|", NULL, &o), "{\"k\":[1,2],\"e\":[]}");
+    }
+    stc_jsonata_value_free(hv);
+}
+
 static void test_host(void **state)
 {
     (void)state;
@@ -368,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_transform_eval_clone),
         cmocka_unit_test(test_host),
+        cmocka_unit_test(test_host_values),
         cmocka_unit_test(test_api),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
