@@ -949,8 +949,7 @@ static jn_val *eval_path(ev *e, const jn_node *expr, jn_val *input, ev_frame *en
             result = seq_new(e, tuples ? tuples->u.a.len : 0);
             for (size_t i = 0; tuples && i < tuples->u.a.len; i++) {
                 jn_val *at = tuple_at(tuples->u.a.items[i]);
-                if (at)
-                    jn_arr_push(e->cx, result, at);
+                jn_arr_push(e->cx, result, at ? at : &undef_item);
             }
         }
     }
