@@ -683,10 +683,8 @@ typedef struct ev_list {
     jn_val *one[1];
 } ev_list;
 
-/* An undefined item inside a sequence (the reference's filters can select
- * the undefined of createSequence(undefined)): it prints as null in JSON and
- * reads back as undefined wherever items are evaluated. */
-static jn_val undef_item = {.type = JN_NULL};
+/* An undefined item inside a sequence (value.h, jn_undef_item). */
+#define undef_item (*jn_undef_item())
 
 /* Item i of a list, undefined for undef_item. */
 static inline jn_val *li(const ev_list *l, size_t i)
@@ -1561,7 +1559,7 @@ static jn_val *apply_procedure(ev *e, jn_val *proc, jn_val **args, int nargs)
     ev_lambda *l = proc->u.f->impl;
     ev_frame *env = frame_new(e, l->env);
     for (int i = 0; i < l->nparams; i++)
-        frame_bind_node(e, env, l->params[i], i < nargs ? args[i] : NULL);
+        frame_bind_node(e, env, l->params[i], i < nargs && args[i] != &undef_item ? args[i] : NULL);
     if (l->body)
         return evaluate(e, l->body, l->input, env);
     /* a native partially applied: its arguments by name from the frame */
@@ -2153,6 +2151,15 @@ const jn_builtin jn_builtins_eval[] = {
 jn_val *jn_apply(jn_ctx *cx, jn_val *fn, jn_val **argv, int argc)
 {
     ev *e = EV(cx);
+    /* items handed on as arguments: an undefined item is undefined again */
+    for (int i = 0; i < argc; i++)
+        if (argv[i] == jn_undef_item()) {
+            jn_val **copy = jn_alloc(cx, (size_t)argc * sizeof *copy);
+            for (int k = 0; k < argc; k++)
+                copy[k] = argv[k] == jn_undef_item() ? NULL : argv[k];
+            argv = copy;
+            break;
+        }
     if (e)
         return apply(e, fn, argv, argc, jn_null(), e->native_env ? e->native_env : e->root);
     /* outside an evaluation (the function library's unit tests): natives only */

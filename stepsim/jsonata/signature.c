@@ -174,7 +174,7 @@ jn_sig *jn_sig_parse(jn_ctx *cx, const char *text, size_t len, const char **code
 
 static char symbol_of(const jn_val *v)
 {
-    if (!v)
+    if (!v || v == jn_undef_item())
         return 'm';
     switch ((jn_type)v->type) {
     case JN_NULL: return 'l';

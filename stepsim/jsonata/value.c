@@ -187,7 +187,10 @@ static jn_val v_null = {.type = JN_NULL};
 static jn_val v_true = {.type = JN_BOOL, .u.b = true};
 static jn_val v_false = {.type = JN_BOOL, .u.b = false};
 
+static jn_val v_undef_item = {.type = JN_NULL};
+
 jn_val *jn_null(void) { return &v_null; }
+jn_val *jn_undef_item(void) { return &v_undef_item; }
 jn_val *jn_true(void) { return &v_true; }
 jn_val *jn_false(void) { return &v_false; }
 jn_val *jn_bool(bool b) { return b ? &v_true : &v_false; }

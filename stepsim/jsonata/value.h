@@ -196,6 +196,12 @@ _Noreturn void jn_throw(jn_ctx *cx, const char *code, jn_val *value);
  * bytes, not sizeof(jn_val)): read its fields, never copy a jn_val by value. */
 #define JN_NUM_SIZE (offsetof(jn_val, u) + sizeof(double))
 jn_val *jn_null(void);
+/* The undefined that sits in a sequence in the few corners where the
+ * reference's arrays hold one (a filter selecting the undefined of
+ * createSequence(undefined)): an item of type JN_NULL that prints as null,
+ * is undefined again when the evaluator reads an item or passes it as an
+ * argument (jn_apply), and matches no type in a signature. Never modify it. */
+jn_val *jn_undef_item(void);
 jn_val *jn_true(void);
 jn_val *jn_false(void);
 jn_val *jn_bool(bool b);

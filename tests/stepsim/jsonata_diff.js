@@ -17,8 +17,9 @@
 // fails without a code (a JavaScript TypeError or RangeError escaping it)
 // or returns a function are counted apart: there is nothing to compare.
 // --known lists expression substrings of documented divergences (one a
-// line, `text  reason`); a mismatch whose expression contains one is
-// counted as known. Exit status 0 when nothing else differs.
+// line, `text  reason`, or `text  [CODE] reason` when it holds only for the
+// engine's error CODE); a mismatch whose expression contains one is counted
+// as known. Exit status 0 when nothing else differs.
 //
 // The ctest runs a fixed seed and a few thousand cases; a longer run:
 //   node tests/stepsim/jsonata_diff.js build/stc-tui tests/tools/node_modules \
@@ -313,7 +314,13 @@ const FUNC_TEXT = JSON.stringify(FUNC).slice(1, -1);
 function readKnown() {
   if (!knownFile) return [];
   return fs.readFileSync(knownFile, "utf8").split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean)
-    .map((l) => { const m = /^(\S+)\s+(.*)$/.exec(l); return m ? { text: m[1], why: m[2] } : { text: l, why: "" }; });
+    .map((l) => {
+      const m = /^(\S+)\s+(.*)$/.exec(l);
+      const k = m ? { text: m[1], why: m[2] } : { text: l, why: "" };
+      const c = /^\[([A-Z]\d{4})\]\s*(.*)$/.exec(k.why); // [CODE]: only when the engine says CODE
+      if (c) { k.code = c[1]; k.why = c[2]; }
+      return k;
+    });
 }
 
 async function main() {
@@ -362,7 +369,7 @@ async function main() {
         : seq.result !== undefined && "result" in ours && JSON.stringify(ours.result) === JSON.stringify(seq.result);
       if (seqOk) { parallel++; continue; }
     }
-    const k = known.find((kk) => c.expr.includes(kk.text));
+    const k = known.find((kk) => c.expr.includes(kk.text) && (!kk.code || (ours.error && ours.error.code === kk.code)));
     if (k) { knownCount++; continue; }
     diffs.push({ c, ref, ours });
   }
