@@ -537,7 +537,8 @@ static void append_into(ev *e, jn_val *into, jn_val *b)
             into->u.a.items = items;
             into->u.a.cap = cap;
         }
-        memcpy(into->u.a.items + into->u.a.len, b->u.a.items, b->u.a.len * sizeof *b->u.a.items);
+        if (b->u.a.len)
+            memcpy(into->u.a.items + into->u.a.len, b->u.a.items, b->u.a.len * sizeof *b->u.a.items);
         into->u.a.len = need;
     } else if (b) {
         jn_arr_push(e->cx, into, b);
