@@ -261,6 +261,8 @@ static bool hidden(const ev *e, const char *name, size_t len)
     return false;
 }
 
+/* The names the evaluator looks up live as long as the evaluation at least
+ * (the tree's, the arena's): the root frame keeps them without a copy. */
 static bool root_lookup(ev *e, const char *name, size_t len, uint32_t hash, jn_val **out)
 {
     /* names resolved before are bound in the root frame already */
@@ -274,7 +276,7 @@ static bool root_lookup(ev *e, const char *name, size_t len, uint32_t hash, jn_v
         const cJSON *j = cJSON_GetObjectItemCaseSensitive(e->o->bindings, key);
         if (j) {
             jn_val *v = jn_from_cjson(e->cx, j);
-            frame_bind(e, e->root, jn_strndup(e->cx, name, len), len, hash, v);
+            frame_bind(e, e->root, name, len, hash, v);
             *out = v;
             return true;
         }
@@ -288,7 +290,7 @@ static bool root_lookup(ev *e, const char *name, size_t len, uint32_t hash, jn_v
         const stc_jsonata_value *hv = e->o->lookup_value(e->o->lookup_ud, name, len);
         if (hv) {
             jn_val *v = jn_value_of(hv);
-            frame_bind(e, e->root, jn_strndup(e->cx, name, len), len, hash, v);
+            frame_bind(e, e->root, name, len, hash, v);
             *out = v;
             return true;
         }
@@ -297,7 +299,7 @@ static bool root_lookup(ev *e, const char *name, size_t len, uint32_t hash, jn_v
         const cJSON *j = e->o->lookup(e->o->lookup_ud, name, len);
         if (j) {
             jn_val *v = jn_from_cjson(e->cx, j);
-            frame_bind(e, e->root, jn_strndup(e->cx, name, len), len, hash, v);
+            frame_bind(e, e->root, name, len, hash, v);
             *out = v;
             return true;
         }
@@ -310,7 +312,7 @@ static bool root_lookup(ev *e, const char *name, size_t len, uint32_t hash, jn_v
         e->misses = nm;
         e->capmisses = cap;
     }
-    e->misses[e->nmisses++] = (ev_bind){jn_strndup(e->cx, name, len), (uint32_t)len, hash, NULL};
+    e->misses[e->nmisses++] = (ev_bind){name, (uint32_t)len, hash, NULL};
 builtins:;
     const sf_ent *ent = sf_find(name, len, hash);
     if (ent && !hidden(e, name, len)) {
@@ -2235,7 +2237,7 @@ int jn_eval_run(jn_ctx *cx, const jn_node *ast, jn_val *input, const stc_jsonata
     e->nhost = nhostfns;
     e->floor = jn_stack_floor();
     e->root = frame_new(e, NULL);
-    frame_bind(e, e->root, "$", 1, jn_name_hash("$", 1), input);
+    frame_bind(e, e->root, "$", 1, 0x210C8933u /* jn_name_hash("$", 1) */, input);
     if (jn_is_arr(input) && !jn_is_seq(input)) {
         jn_val *w = seq_of(e, input);
         w->flags |= JN_OUTER_WRAPPER;
