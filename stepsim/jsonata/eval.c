@@ -414,6 +414,22 @@ static inline void leave(ev *e, ev_frame *env)
     }
 }
 
+/* The first of several items evaluated "in parallel" (an array constructor's,
+ * a grouping's values): in the reference, the harness's entry hook counts it
+ * while isParallelCall is still false, then the other items' callbacks set
+ * the flag on the shared environment before the first item goes on, so
+ * nothing else in the constructor counts, the first item's exit included.
+ * The evaluator runs the items in order: count the entry here and raise the
+ * flag before the item's evaluation, which then counts nothing. */
+static void parallel_first(ev *e, ev_frame *env)
+{
+    if (!e->timebox)
+        return;
+    e->depth++;
+    check_runaway(e);
+    env->parallel = true;
+}
+
 /* ---- values ---- */
 
 static jn_val *seq_new(ev *e, size_t cap) { return jn_seq(e->cx, cap); }
@@ -1201,6 +1217,8 @@ static jn_val *eval_unary(ev *e, const jn_node *expr, jn_val *input, ev_frame *e
         for (int i = 0; i < expr->exprs.n; i++) {
             const jn_node *item = expr->exprs.v[i];
             env->parallel = i > 0;
+            if (i == 0 && expr->exprs.n > 1)
+                parallel_first(e, env);
             jn_val *value = evaluate(e, item, input, env);
             if (!value)
                 continue;
@@ -1411,6 +1429,8 @@ static jn_val *eval_group(ev *e, const jn_group *g, jn_val *input, ev_frame *env
             venv = frame_from_tuple(e, env, tuple);
         }
         env->parallel = k > 0;
+        if (k == 0 && groups->u.o.len > 1 && venv == env)
+            parallel_first(e, env);
         jn_val *value = evaluate(e, g->pairs.v[2 * en->expr_index + 1], context, venv);
         if (value)
             jn_obj_set_borrow(e->cx, result, ge->key, ge->klen, value);
