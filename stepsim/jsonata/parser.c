@@ -530,22 +530,31 @@ static jn_node *led(parser *p, jn_node *t, jn_node *left)
             if (at_sym(p, "<")) {
                 int sig_pos = p->node->position;
                 int depth = 1;
-                stc_buf sig = {0};
-                stc_buf_putc(&sig, '<');
+                /* the text in the arena: advance() may unwind from here */
+                size_t len = 1, cap = 32;
+                char *text = jn_alloc(p->cx, cap);
+                text[0] = '<';
                 while (depth > 0 && !at_sym(p, "{") && !at_sym(p, "(end)")) {
                     jn_node *tok = advance(p, NULL, false);
                     if (!strcmp(sym_id(tok), ">"))
                         depth--;
                     else if (!strcmp(sym_id(tok), "<"))
                         depth++;
-                    const char *text;
-                    token_val(p, tok, &text);
-                    if (text)
-                        stc_buf_puts(&sig, text);
+                    const char *t;
+                    token_val(p, tok, &t);
+                    size_t n = t ? strlen(t) : 0;
+                    if (len + n + 1 > cap) {
+                        while (len + n + 1 > cap)
+                            cap *= 2;
+                        char *grown = jn_alloc(p->cx, cap);
+                        memcpy(grown, text, len);
+                        text = grown;
+                    }
+                    if (n)
+                        memcpy(text + len, t, n);
+                    len += n;
                 }
-                char *text = jn_strndup(p->cx, sig.data, sig.len);
-                size_t len = sig.len;
-                stc_buf_free(&sig);
+                text[len] = '\0';
                 advance(p, ">", false);
                 const char *code = NULL, *value = NULL;
                 int offset = 0;
