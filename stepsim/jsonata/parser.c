@@ -540,9 +540,9 @@ static jn_node *led(parser *p, jn_node *t, jn_node *left)
                         depth--;
                     else if (!strcmp(sym_id(tok), "<"))
                         depth++;
-                    const char *t;
-                    token_val(p, tok, &t);
-                    size_t n = t ? strlen(t) : 0;
+                    const char *piece;
+                    token_val(p, tok, &piece);
+                    size_t n = piece ? strlen(piece) : 0;
                     if (len + n + 1 > cap) {
                         while (len + n + 1 > cap)
                             cap *= 2;
@@ -551,7 +551,7 @@ static jn_node *led(parser *p, jn_node *t, jn_node *left)
                         text = grown;
                     }
                     if (n)
-                        memcpy(text + len, t, n);
+                        memcpy(text + len, piece, n);
                     len += n;
                 }
                 text[len] = '\0';
