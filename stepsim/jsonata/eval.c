@@ -545,6 +545,13 @@ static jn_val *append(ev *e, jn_val *a, jn_val *b)
 /* Append b to an array `into` this code owns (append's result, built in place). */
 static void append_into(ev *e, jn_val *into, jn_val *b)
 {
+    if (jn_is_arr(b) && into->u.a.len == 0) {
+        /* share b's items: with no room left (cap = len), the next append
+         * copies them, so neither array sees the other change */
+        into->u.a.items = b->u.a.items;
+        into->u.a.len = into->u.a.cap = b->u.a.len;
+        return;
+    }
     if (jn_is_arr(b)) {
         size_t need = into->u.a.len + b->u.a.len;
         if (need > into->u.a.cap) { /* one copy, not a doubling chain */
