@@ -69,4 +69,11 @@ int stc_cli_parse(const char *cmd, int argc, char **argv, const stc_cli_opt *opt
 /* True when `arg` equals `name` exactly; `name` includes the dashes ("--json"). */
 bool stc_cli_flag(const char *arg, const char *name);
 
+/* Option `opt` of command `cmd` given as JSON text or @FILE -> *out (the
+ * caller owns it). Returns STC_EXIT_OK, STC_EXIT_IO when the file cannot be
+ * read, or STC_EXIT_USAGE (with the line and column) for invalid JSON, after
+ * printing why. */
+struct cJSON;
+int stc_cli_read_json_arg(const char *cmd, const char *opt, const char *arg, struct cJSON **out);
+
 #endif

@@ -18,27 +18,6 @@
 #include "cli/cli.h"
 #include "stepsim/jsonata/jsonata.h"
 
-/* JSON|@FILE -> *out; returns an exit status. */
-static int read_json_arg(const char *opt, const char *arg, cJSON **out)
-{
-    char *text = NULL, *err = NULL;
-    size_t len;
-    const char *src = arg;
-    if (arg[0] == '@') {
-        if (stc_file_read(arg + 1, &text, &len, &err) != 0) {
-            fprintf(stderr, "stc-tui: %s\n", err);
-            free(err);
-            return STC_EXIT_IO;
-        }
-        src = text;
-    }
-    *out = cJSON_Parse(src);
-    free(text);
-    if (!*out)
-        return stc_cli_usage("jsonata", "%s: invalid JSON", opt);
-    return STC_EXIT_OK;
-}
-
 /* Compact JSON with ", " and ": " between items, as the batch lines are
  * written (outside strings only). */
 static void spaced(stc_buf *out, const char *s, size_t n)
@@ -99,9 +78,9 @@ static int run_one(const char *expr, const char *input_arg, const char *bindings
 {
     cJSON *input = NULL, *bindings = NULL;
     int rc = STC_EXIT_OK;
-    if (input_arg && (rc = read_json_arg("--input", input_arg, &input)) != STC_EXIT_OK)
+    if (input_arg && (rc = stc_cli_read_json_arg("jsonata", "--input", input_arg, &input)) != STC_EXIT_OK)
         return rc;
-    if (bindings_arg && (rc = read_json_arg("--bindings", bindings_arg, &bindings)) != STC_EXIT_OK) {
+    if (bindings_arg && (rc = stc_cli_read_json_arg("jsonata", "--bindings", bindings_arg, &bindings)) != STC_EXIT_OK) {
         cJSON_Delete(input);
         return rc;
     }

@@ -33,46 +33,6 @@
 #include "stepsim/simulate.h"
 #include "stepsim/svcmode.h"
 
-static void json_position(const char *text, const char *end, int *line, int *col)
-{
-    *line = 1;
-    *col = 1;
-    for (const char *p = text; end && p < end && *p; p++) {
-        if (*p == '\n') {
-            (*line)++;
-            *col = 1;
-        } else if ((*p & 0xC0) != 0x80) {
-            (*col)++;
-        }
-    }
-}
-
-/* OPT JSON|@FILE (OPT is --input or --params) -> *out; returns an exit status. */
-static int read_json_arg(const char *opt, const char *arg, cJSON **out)
-{
-    char *text = NULL, *err = NULL;
-    size_t len;
-    const char *src = arg;
-    if (arg[0] == '@') {
-        if (stc_file_read(arg + 1, &text, &len, &err) != 0) {
-            fprintf(stderr, "stc-tui: %s\n", err);
-            free(err);
-            return STC_EXIT_IO;
-        }
-        src = text;
-    }
-    const char *end = NULL;
-    *out = cJSON_ParseWithOpts(src, &end, 1);
-    int rc = STC_EXIT_OK;
-    if (!*out) {
-        int line, col;
-        json_position(src, end, &line, &col);
-        rc = stc_cli_usage("simulate", "%s: invalid JSON at line %d, column %d", opt, line, col);
-    }
-    free(text);
-    return rc;
-}
-
 /* The async methods that become state machines, for usage errors. */
 static int unknown_method(const stc_service *svc, const char *method, const char *why)
 {
@@ -142,9 +102,9 @@ static int simulate_service(const service_run *r)
     stc_pyrun *local = NULL;
     stc_machine *m = NULL;
     stc_svcmode *sm = NULL;
-    int rc = read_json_arg("--input", r->input_arg, &input);
+    int rc = stc_cli_read_json_arg("simulate", "--input", r->input_arg, &input);
     if (rc == STC_EXIT_OK && r->params_arg) {
-        rc = read_json_arg("--params", r->params_arg, &params);
+        rc = stc_cli_read_json_arg("simulate", "--params", r->params_arg, &params);
         if (rc == STC_EXIT_OK && !cJSON_IsObject(params))
             rc = stc_cli_usage("simulate", "--params wants a JSON object of __init__ arguments");
     }
@@ -260,7 +220,7 @@ int stc_cmd_simulate(int argc, char **argv)
         return STC_EXIT_IO;
     }
     cJSON *input = NULL;
-    int rc = read_json_arg("--input", input_arg, &input);
+    int rc = stc_cli_read_json_arg("simulate", "--input", input_arg, &input);
     if (rc != STC_EXIT_OK) {
         free(text);
         return rc;

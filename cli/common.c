@@ -129,3 +129,42 @@ int stc_cli_parse(const char *cmd, int argc, char **argv, const stc_cli_opt *opt
     }
     return STC_EXIT_OK;
 }
+
+static void json_position(const char *text, const char *end, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (const char *p = text; end && p < end && *p; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if ((*p & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
+int stc_cli_read_json_arg(const char *cmd, const char *opt, const char *arg, cJSON **out)
+{
+    char *text = NULL, *err = NULL;
+    size_t len;
+    const char *src = arg;
+    if (arg[0] == '@') {
+        if (stc_file_read(arg + 1, &text, &len, &err) != 0) {
+            fprintf(stderr, "stc-tui: %s\n", err);
+            free(err);
+            return STC_EXIT_IO;
+        }
+        src = text;
+    }
+    const char *end = NULL;
+    *out = cJSON_ParseWithOpts(src, &end, 1);
+    int rc = STC_EXIT_OK;
+    if (!*out) {
+        int line, col;
+        json_position(src, end, &line, &col);
+        rc = stc_cli_usage(cmd, "%s: invalid JSON at line %d, column %d", opt, line, col);
+    }
+    free(text);
+    return rc;
+}
