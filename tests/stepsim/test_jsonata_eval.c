@@ -196,6 +196,33 @@ static void test_functions(void **state)
            NULL, "false");
 }
 
+static void test_signatures(void **state)
+{
+    (void)state;
+    /* '-': a missing argument is the context value, which must fit */
+    EXPECT("(function($a, $b)<n-n:a>{ [$a, $b] })(5)", "7", "[7,5]");
+    EXPECT("(function($a, $b)<n-n:a>{ [$a, $b] })(5, 6)", "7", "[5,6]");
+    EXPECT("(function($a, $b)<n-n:a>{ [$a, $b] })(5)", "\"x\"", "T0411@38");
+    EXPECT("(function($a)<o->{ $a })()", "[1]", "T0411@25");
+    /* array parameters: the items' type; a single value is wrapped */
+    EXPECT("(function($a)<a<n>>{ $a })([1, \"x\"])", NULL, "T0412@27");
+    EXPECT("(function($a)<a<n>>{ $a })(\"x\")", NULL, "T0412@27");
+    EXPECT("(function($a)<a<n>>{ $a })([])", NULL, "[]");
+    EXPECT("(function($a)<a>{ $a })(nothing)", NULL, "undefined");
+    /* one or more, choices, null, any JSON */
+    EXPECT("(function($a, $b, $c)<nx+>{ [$a, $b, $c] })(1, \"b\", true)", NULL, "[1,\"b\",true]");
+    EXPECT("(function($a)<(sn)>{ $a })(true)", NULL, "T0410@27");
+    EXPECT("(function($a)<l>{ $a })(0)", NULL, "T0410@24");
+    EXPECT("(function($a)<j>{ 1 })(function(){1})", NULL, "T0410@23");
+    /* one argument too many: the index is the first one left over */
+    EXPECT("(function($a)<n>{ $a })(1, 2)", NULL, "T0410@24");
+    /* an optional parameter that matched nothing still takes the next
+     * argument, as the reference's loop does */
+    EXPECT("(function($a, $b)<s?n>{ [$a, $b] })(3)", NULL, "[3]");
+    /* a type parameter on anything but a or f */
+    EXPECT("(function($a)<b<n>>{ 1 })(true)", NULL, "S0401@16");
+}
+
 static void test_limits(void **state)
 {
     (void)state;
@@ -393,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_grouping_and_sorting),
         cmocka_unit_test(test_operators),
         cmocka_unit_test(test_functions),
+        cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_transform_eval_clone),
         cmocka_unit_test(test_host),
