@@ -1677,10 +1677,17 @@ static jn_val *apply(ev *e, jn_val *proc, jn_val **args, int nargs, jn_val *inpu
     return result;
 }
 
-static const char *proc_name(const jn_node *procedure)
+/* The reference's procName: the first step's name, else the node's value
+ * (a number literal's value too: `2()` names 2). */
+static const char *proc_name(ev *e, const jn_node *procedure)
 {
     if (procedure->type == JN_N_PATH)
         return procedure->steps.v[0]->str;
+    if (procedure->type == JN_N_NUMBER) {
+        char num[32];
+        size_t n = jn_num_format(procedure->num, num);
+        return jn_strndup(e->cx, num, n);
+    }
     return procedure->str;
 }
 
@@ -1707,7 +1714,7 @@ static jn_val *eval_function(ev *e, const jn_node *expr, jn_val *input, ev_frame
         memcpy(heap, argbuf, (size_t)nargs * sizeof *heap);
         args = heap;
     }
-    const char *name = proc_name(pr);
+    const char *name = proc_name(e, pr);
     jn_catch rec = {.kind = JN_CATCH_CALL, .position = expr->position, .token = name};
     CATCH_PUSH(e, &rec);
     if (is_function(proc) && proc->u.f->kind != JN_FN_REGEX) {
@@ -1809,7 +1816,7 @@ static jn_val *eval_partial(ev *e, const jn_node *expr, jn_val *input, ev_frame 
         ev_lambda body = {.native = proc, .nparams_all = params, .n_native = np};
         return partial_procedure(e, &body, params, np, args, nargs, env);
     }
-    throw_at(e, "T1008", expr->position, proc_name(pr), NULL);
+    throw_at(e, "T1008", expr->position, proc_name(e, pr), NULL);
 }
 
 static jn_val *eval_apply(ev *e, const jn_node *expr, jn_val *input, ev_frame *env)
