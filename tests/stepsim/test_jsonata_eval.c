@@ -6,6 +6,7 @@
  * host gives the engine (bindings, a lazy lookup, host functions, hidden
  * names, the clock). Expected values follow the language's rules as the
  * reference implementation (jsonata-js 2.2.2) defines them. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -398,6 +399,55 @@ static void test_api(void **state)
     }
 }
 
+/* One compiled expression, evaluated by several threads at once, each with
+ * its own evaluator: the tree, its literals and its regular expression are
+ * only read. */
+static const char *THREAD_EXPR = "($f := function($x){ $x * 2 };"
+                                 " $groups := a{c: b};"
+                                 " [s^($)[$ > 1], $f(n.m.v), a.c.($ & /x/(\"xx\").match), $groups.y])";
+static stc_jsonata *thread_expr;
+static const char *thread_want;
+
+static void *thread_run(void *arg)
+{
+    (void)arg;
+    stc_jsonata_evaluator *tev = stc_jsonata_evaluator_new();
+    cJSON *in = cJSON_Parse(DATA);
+    stc_jsonata_error err = {.position = -1};
+    long bad = 0;
+    for (int i = 0; i < 2000; i++) {
+        stc_buf b = STC_BUF_INIT;
+        bool undefined;
+        if (stc_jsonata_eval_text(tev, thread_expr, in, NULL, 0, &b, &undefined, &err) != 0 ||
+            strcmp(stc_buf_cstr(&b), thread_want))
+            bad++;
+        stc_buf_free(&b);
+        stc_jsonata_error_clear(&err);
+    }
+    cJSON_Delete(in);
+    stc_jsonata_evaluator_free(tev);
+    return (void *)bad;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    stc_jsonata_error err = {.position = -1};
+    thread_expr = stc_jsonata_compile(THREAD_EXPR, strlen(THREAD_EXPR), &err);
+    assert_non_null(thread_expr);
+    thread_want = "[2,3,10,\"xx\",\"yx\",3]"; /* paths in a constructor flatten */
+    assert_string_equal(run(THREAD_EXPR, DATA), thread_want);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, thread_run, NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        void *bad;
+        pthread_join(t[i], &bad);
+        assert_true(bad == NULL);
+    }
+    stc_jsonata_free(thread_expr);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -426,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_host),
         cmocka_unit_test(test_host_values),
         cmocka_unit_test(test_api),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
