@@ -62,9 +62,10 @@ typedef struct stc_jsonata_function {
 } stc_jsonata_function;
 
 /* Variables the host resolves lazily, by name (without '$'): called only for
- * names the expression reads that no binding, block or lambda defines.
- * Return a borrowed tree (valid during the evaluation) or NULL when the name
- * is not defined. */
+ * names the expression reads that no binding, block, lambda or host function
+ * defines, at most once per name and evaluation (the answer is kept); a name
+ * it does not define falls to the built-ins. Return a borrowed tree (valid
+ * during the evaluation) or NULL when the name is not defined. */
 typedef const cJSON *(*stc_jsonata_lookup_fn)(void *ud, const char *name, size_t len);
 
 /* A JSON value converted once for many evaluations: a variable the host
