@@ -834,8 +834,11 @@ static jn_val *eval_step(ev *e, const jn_node *expr, ev_list *input, ev_frame *e
 {
     if (expr->type == JN_N_SORT) {
         jn_val *arr = input->arr;
-        if (!arr) {
-            arr = seq_of(e, li(input, 0));
+        if (!arr) { /* the list as a sequence */
+            arr = seq_new(e, input->n);
+            for (size_t i = 0; i < input->n; i++)
+                if (li(input, i))
+                    jn_arr_push(e->cx, arr, li(input, i));
         }
         jn_val *result = eval_sort(e, expr, arr, env);
         if (expr->stages.n)
