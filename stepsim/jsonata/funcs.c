@@ -469,8 +469,8 @@ static jn_val *fn_each(jn_ctx *cx, jn_val **argv, int argc)
 /* ---- arrays and objects ---- */
 
 /* The objects of array a merged into one, later keys replacing earlier ones
- * (JavaScript's key order); with `mark`, every value is true. */
-static jn_val *merge_objects(jn_ctx *cx, const jn_val *a, bool mark)
+ * (JavaScript's key order). */
+static jn_val *merge_objects(jn_ctx *cx, const jn_val *a)
 {
     jn_val *result = jn_obj(cx, 0);
     for (size_t i = 0; i < a->u.a.len; i++) {
@@ -479,18 +479,36 @@ static jn_val *merge_objects(jn_ctx *cx, const jn_val *a, bool mark)
             continue;
         for (size_t k = 0; k < o->u.o.len; k++) {
             const jn_objent *e = &o->u.o.ents[k];
-            jn_obj_set_borrow(cx, result, e->key, e->klen, mark ? jn_true() : e->val);
+            jn_obj_set_borrow(cx, result, e->key, e->klen, e->val);
         }
     }
     return result;
+}
+
+/* The keys of every object in array a and, as the reference's keys()
+ * recurses, in the arrays it holds, each set to true in `merge`. */
+static void merge_keys(jn_ctx *cx, jn_val *merge, const jn_val *a)
+{
+    for (size_t i = 0; i < a->u.a.len; i++) {
+        const jn_val *o = a->u.a.items[i];
+        if (jn_is_arr(o)) {
+            merge_keys(cx, merge, o);
+        } else if (jn_is_obj(o)) {
+            for (size_t k = 0; k < o->u.o.len; k++)
+                jn_obj_set_borrow(cx, merge, o->u.o.ents[k].key, o->u.o.ents[k].klen, jn_true());
+        }
+    }
 }
 
 static jn_val *fn_keys(jn_ctx *cx, jn_val **argv, int argc)
 {
     jn_val *v = ARG(0);
     jn_val *result = jn_seq(cx, 0);
-    if (jn_is_arr(v)) /* the keys of every member, merged */
-        v = merge_objects(cx, v, true);
+    if (jn_is_arr(v)) { /* the keys of every member, merged */
+        jn_val *merge = jn_obj(cx, 0);
+        merge_keys(cx, merge, v);
+        v = merge;
+    }
     if (jn_is_obj(v))
         for (size_t k = 0; k < v->u.o.len; k++)
             jn_arr_push(cx, result, jn_str_borrow(cx, v->u.o.ents[k].key, v->u.o.ents[k].klen));
@@ -577,7 +595,7 @@ static jn_val *fn_spread(jn_ctx *cx, jn_val **argv, int argc) { return spread(cx
 static jn_val *fn_merge(jn_ctx *cx, jn_val **argv, int argc)
 {
     jn_val *a = ARG(0);
-    return a ? merge_objects(cx, a, false) : NULL;
+    return a ? merge_objects(cx, a) : NULL;
 }
 
 static jn_val *fn_reverse(jn_ctx *cx, jn_val **argv, int argc)

@@ -879,6 +879,8 @@ static void test_objects(void **state)
     /* keys merged in JavaScript's order: array indices first */
     EXPECT("[\"1\",\"2\",\"b\",\"a\"]", "keys", 1, J("[{\"b\":1,\"a\":2},{\"2\":1,\"1\":0,\"b\":3}]"));
     EXPECT("[]", "keys", 1, S("x"));
+    /* the reference's keys() recurses into arrays held by the array */
+    EXPECT("[\"0\",\"c\",\"a\",\"b\"]", "keys", 1, J("[[{\"c\":1,\"a\":2}],[[{\"0\":1,\"b\":3}]],7]"));
     EXPECT("[1,2,3]", "lookup", 2, J("[{\"a\":[1,2]},{\"a\":3},{\"b\":4}]"), S("a"));
     EXPECT("undefined", "lookup", 2, J("{\"b\":1}"), S("a"));
     EXPECT("[1,2]", "append", 2, N(1), N(2));
