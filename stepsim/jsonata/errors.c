@@ -340,3 +340,9 @@ _Noreturn void jn_throw(jn_ctx *cx, const char *code, jn_val *value)
     jn_errinfo f = {.position = -1, .value = value};
     jn_throw_x(cx, code, &f);
 }
+
+_Noreturn void jn_throw_stack(jn_ctx *cx)
+{
+    jn_errinfo f = {.position = -1, .message = JN_MSG_STACK};
+    jn_throw_x(cx, "U1001", &f);
+}

@@ -603,6 +603,8 @@ static void check_finite(ev *e, const jn_val *v)
 {
     if (!v)
         return;
+    if ((v->type == JN_ARR || v->type == JN_OBJ) && jn_stack_low())
+        jn_throw_stack(e->cx);
     if (v->type == JN_NUM) {
         is_numeric(e, v);
     } else if (v->type == JN_ARR) {
@@ -628,7 +630,10 @@ static jn_val *to_string(ev *e, jn_val *v)
         v = v->u.a.items[0];
     check_finite(e, v);
     stc_buf b = {0};
-    jn_json_write(&b, v, 0, true);
+    if (!jn_json_write_checked(&b, v, 0, true)) {
+        stc_buf_free(&b);
+        jn_throw_stack(e->cx);
+    }
     jn_val *r = jn_str(e->cx, b.data ? b.data : "", b.len);
     stc_buf_free(&b);
     return r;
@@ -1182,10 +1187,14 @@ static jn_val *eval_binary(ev *e, const jn_node *expr, jn_val *input, ev_frame *
         break;
     case JN_OP_EQ:
     case JN_OP_NE:
-        if (!lhs || !rhs)
+        if (!lhs || !rhs) {
             result = jn_false();
-        else
-            result = jn_bool(jn_deep_equal(lhs, rhs) == (op == JN_OP_EQ));
+        } else {
+            int eq = jn_deep_equal_checked(lhs, rhs);
+            if (eq < 0)
+                jn_throw_stack(e->cx);
+            result = jn_bool(eq == (op == JN_OP_EQ));
+        }
         break;
     case JN_OP_LT:
     case JN_OP_LE:

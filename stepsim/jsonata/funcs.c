@@ -489,6 +489,8 @@ static jn_val *merge_objects(jn_ctx *cx, const jn_val *a)
  * recurses, in the arrays it holds, each set to true in `merge`. */
 static void merge_keys(jn_ctx *cx, jn_val *merge, const jn_val *a)
 {
+    if (jn_stack_low())
+        jn_throw_stack(cx);
     for (size_t i = 0; i < a->u.a.len; i++) {
         const jn_val *o = a->u.a.items[i];
         if (jn_is_arr(o)) {
@@ -518,6 +520,8 @@ static jn_val *fn_keys(jn_ctx *cx, jn_val **argv, int argc)
 static jn_val *lookup(jn_ctx *cx, jn_val *v, const jn_val *key)
 {
     if (jn_is_arr(v)) {
+        if (jn_stack_low())
+            jn_throw_stack(cx);
         jn_val *result = jn_seq(cx, 0);
         for (size_t i = 0; i < v->u.a.len; i++) {
             jn_val *r = lookup(cx, v->u.a.items[i], key);
@@ -761,8 +765,10 @@ static uint64_t bytes_hash(const char *s, size_t n)
     return h;
 }
 
-static uint64_t value_hash(const jn_val *v)
+static uint64_t value_hash(jn_ctx *cx, const jn_val *v)
 {
+    if ((v->type == JN_ARR || v->type == JN_OBJ) && jn_stack_low())
+        jn_throw_stack(cx);
     switch ((jn_type)v->type) {
     case JN_NULL:
         return 1;
@@ -779,14 +785,14 @@ static uint64_t value_hash(const jn_val *v)
     case JN_ARR: {
         uint64_t h = 6;
         for (size_t i = 0; i < v->u.a.len; i++)
-            h = mix(h * 31 + value_hash(v->u.a.items[i]));
+            h = mix(h * 31 + value_hash(cx, v->u.a.items[i]));
         return h;
     }
     case JN_OBJ: {
         uint64_t h = 7;
         for (size_t i = 0; i < v->u.o.len; i++)
             h += mix(bytes_hash(v->u.o.ents[i].key, v->u.o.ents[i].klen) ^
-                     value_hash(v->u.o.ents[i].val));
+                     value_hash(cx, v->u.o.ents[i].val));
         return mix(h);
     }
     case JN_FUNC:
@@ -809,12 +815,15 @@ static jn_val *fn_distinct(jn_ctx *cx, jn_val **argv, int argc)
     uint64_t *hashes = jn_alloc(cx, a->u.a.len * sizeof *hashes);
     for (size_t i = 0; i < a->u.a.len; i++) {
         jn_val *v = a->u.a.items[i];
-        uint64_t h = value_hash(v);
+        uint64_t h = value_hash(cx, v);
         size_t at = (size_t)h & (cap - 1);
         bool seen = false;
         while (slots[at]) {
             size_t k = slots[at] - 1;
-            if (hashes[k] == h && jn_deep_equal(v, r->u.a.items[k])) {
+            int eq = hashes[k] == h ? jn_deep_equal_checked(v, r->u.a.items[k]) : 0;
+            if (eq < 0)
+                jn_throw_stack(cx);
+            if (eq) {
                 seen = true;
                 break;
             }

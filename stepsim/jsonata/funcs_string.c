@@ -76,6 +76,8 @@ static void check_finite(jn_ctx *cx, jn_val *v)
         return;
     if (v->type == JN_NUM && isinf(v->u.n))
         jn_throw(cx, "D1001", v);
+    if ((v->type == JN_ARR || v->type == JN_OBJ) && jn_stack_low())
+        jn_throw_stack(cx);
     if (v->type == JN_ARR)
         for (size_t i = 0; i < v->u.a.len; i++)
             check_finite(cx, v->u.a.items[i]);
@@ -103,7 +105,10 @@ static jn_val *fn_string(jn_ctx *cx, jn_val **argv, int argc)
     }
     check_finite(cx, v);
     stc_buf b = STC_BUF_INIT;
-    jn_json_write(&b, v, pretty ? 2 : 0, true);
+    if (!jn_json_write_checked(&b, v, pretty ? 2 : 0, true)) {
+        stc_buf_free(&b);
+        jn_throw_stack(cx);
+    }
     jn_val *r = jn_str(cx, stc_buf_cstr(&b), b.len);
     stc_buf_free(&b);
     return r;

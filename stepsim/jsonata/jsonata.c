@@ -10,6 +10,7 @@
 
 #include "stepsim/jsonata/ast.h"
 #include "stepsim/jsonata/context.h"
+#include "stepsim/jsonata/errors.h"
 #include "stepsim/jsonata/eval.h"
 
 struct stc_jsonata {
@@ -217,6 +218,15 @@ static int run(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSON *inp
     return 0;
 }
 
+/* A result nested deeper than the C stack lets it be written out (a
+ * tail-recursive lambda that wraps an object a million times): U1001, as
+ * the reference's JSON.stringify would fail with a RangeError. */
+static int too_deep(stc_jsonata_error *err)
+{
+    set_error(err, "U1001", -1, NULL, JN_MSG_STACK);
+    return -1;
+}
+
 int stc_jsonata_eval(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSON *input,
                      const stc_jsonata_options *o, cJSON **out, stc_jsonata_error *err)
 {
@@ -224,8 +234,9 @@ int stc_jsonata_eval(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSO
     *out = NULL;
     if (run(ev, e, input, o, &r, err) != 0)
         return -1;
-    *out = jn_to_cjson(r);
-    return 0;
+    bool deep;
+    *out = jn_to_cjson_checked(r, &deep);
+    return deep ? too_deep(err) : 0;
 }
 
 int stc_jsonata_eval_kind(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSON *input,
@@ -237,9 +248,10 @@ int stc_jsonata_eval_kind(stc_jsonata_evaluator *ev, const stc_jsonata *e, const
     if (run(ev, e, input, o, &r, err) != 0)
         return -1;
     *kind = !r ? STC_JSONATA_UNDEFINED : r->type == JN_FUNC ? STC_JSONATA_FUNCTION : STC_JSONATA_JSON;
+    bool deep = false;
     if (*kind == STC_JSONATA_JSON)
-        *out = jn_to_cjson(r);
-    return 0;
+        *out = jn_to_cjson_checked(r, &deep);
+    return deep ? too_deep(err) : 0;
 }
 
 int stc_jsonata_eval_text(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSON *input,
@@ -250,6 +262,12 @@ int stc_jsonata_eval_text(stc_jsonata_evaluator *ev, const stc_jsonata *e, const
     if (run(ev, e, input, o, &r, err) != 0)
         return -1;
     *undefined = r == NULL;
-    jn_json_write(out, r, indent, false);
+    size_t at = out->len;
+    if (!jn_json_write_checked(out, r, indent, false)) {
+        out->len = at; /* nothing of the unfinished text */
+        if (out->data)
+            out->data[at] = '\0';
+        return too_deep(err);
+    }
     return 0;
 }

@@ -2,6 +2,8 @@
  * order, JSON in and out, numbers printed as JavaScript prints them. */
 #include "stepsim/jsonata/value.h"
 
+#include "stepsim/jsonata/context.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -602,10 +604,16 @@ jn_val *jn_parse_json(jn_ctx *cx, const char *text, size_t len)
 
 /* ---- JSON out ---- */
 
-cJSON *jn_to_cjson(const jn_val *v)
+bool jn_stack_low(void) { return (uintptr_t)__builtin_frame_address(0) < jn_stack_floor(); }
+
+static cJSON *to_cjson(const jn_val *v, bool *deep)
 {
     if (!v)
         return NULL;
+    if ((v->type == JN_ARR || v->type == JN_OBJ) && jn_stack_low()) {
+        *deep = true;
+        return NULL;
+    }
     switch ((jn_type)v->type) {
     case JN_NULL:
         return cJSON_CreateNull();
@@ -618,7 +626,11 @@ cJSON *jn_to_cjson(const jn_val *v)
     case JN_ARR: {
         cJSON *a = cJSON_CreateArray();
         for (size_t i = 0; i < v->u.a.len; i++) {
-            cJSON *c = jn_to_cjson(v->u.a.items[i]);
+            cJSON *c = to_cjson(v->u.a.items[i], deep);
+            if (*deep) {
+                cJSON_Delete(a);
+                return NULL;
+            }
             cJSON_AddItemToArray(a, c ? c : cJSON_CreateNull());
         }
         return a;
@@ -626,7 +638,11 @@ cJSON *jn_to_cjson(const jn_val *v)
     case JN_OBJ: {
         cJSON *o = cJSON_CreateObject();
         for (size_t i = 0; i < v->u.o.len; i++) {
-            cJSON *c = jn_to_cjson(v->u.o.ents[i].val);
+            cJSON *c = to_cjson(v->u.o.ents[i].val, deep);
+            if (*deep) {
+                cJSON_Delete(o);
+                return NULL;
+            }
             if (c)
                 cJSON_AddItemToObject(o, v->u.o.ents[i].key, c);
         }
@@ -636,6 +652,18 @@ cJSON *jn_to_cjson(const jn_val *v)
         return NULL;
     }
     return NULL;
+}
+
+cJSON *jn_to_cjson_checked(const jn_val *v, bool *too_deep)
+{
+    *too_deep = false;
+    return to_cjson(v, too_deep);
+}
+
+cJSON *jn_to_cjson(const jn_val *v)
+{
+    bool deep;
+    return jn_to_cjson_checked(v, &deep);
 }
 
 static void json_string(stc_buf *b, const char *s, size_t len)
@@ -746,12 +774,15 @@ static void json_number(stc_buf *b, double d, bool precision15)
  * undefined and functions; $string's replacer makes a function ""). */
 static bool json_present(const jn_val *v, bool p15) { return v && (v->type != JN_FUNC || p15); }
 
-static void json_write(stc_buf *b, const jn_val *v, int indent, bool p15, int level)
+/* false when v nests deeper than the C stack allows (b holds a partial text) */
+static bool json_write(stc_buf *b, const jn_val *v, int indent, bool p15, int level)
 {
     if (!json_present(v, p15)) {
         stc_buf_puts(b, "null"); /* inside an array */
-        return;
+        return true;
     }
+    if ((v->type == JN_ARR || v->type == JN_OBJ) && jn_stack_low())
+        return false;
     switch ((jn_type)v->type) {
     case JN_NULL:
         stc_buf_puts(b, "null");
@@ -776,7 +807,8 @@ static void json_write(stc_buf *b, const jn_val *v, int indent, bool p15, int le
                 stc_buf_putc(b, ',');
             if (indent)
                 json_indent(b, indent, level + 1);
-            json_write(b, v->u.a.items[i], indent, p15, level + 1);
+            if (!json_write(b, v->u.a.items[i], indent, p15, level + 1))
+                return false;
         }
         if (indent)
             json_indent(b, indent, level);
@@ -796,7 +828,8 @@ static void json_write(stc_buf *b, const jn_val *v, int indent, bool p15, int le
                 json_indent(b, indent, level + 1);
             json_string(b, e->key, e->klen);
             stc_buf_puts(b, indent ? ": " : ":");
-            json_write(b, e->val, indent, p15, level + 1);
+            if (!json_write(b, e->val, indent, p15, level + 1))
+                return false;
         }
         if (any && indent)
             json_indent(b, indent, level);
@@ -807,27 +840,36 @@ static void json_write(stc_buf *b, const jn_val *v, int indent, bool p15, int le
         stc_buf_puts(b, "\"\""); /* $string's replacer */
         break;
     }
+    return true;
+}
+
+bool jn_json_write_checked(stc_buf *b, const jn_val *v, int indent, bool precision15)
+{
+    if (!v)
+        return true;
+    if (v->type == JN_FUNC) {
+        stc_buf_puts(b, "\"\"");
+        return true;
+    }
+    return json_write(b, v, indent, precision15, 0);
 }
 
 void jn_json_write(stc_buf *b, const jn_val *v, int indent, bool precision15)
 {
-    if (!v)
-        return;
-    if (v->type == JN_FUNC) {
-        stc_buf_puts(b, "\"\"");
-        return;
-    }
-    json_write(b, v, indent, precision15, 0);
+    (void)jn_json_write_checked(b, v, indent, precision15);
 }
 
 /* ---- equality and copies ---- */
 
-bool jn_deep_equal(const jn_val *a, const jn_val *b)
+/* 1 equal, 0 not, -1 nested deeper than the C stack allows */
+int jn_deep_equal_checked(const jn_val *a, const jn_val *b)
 {
     if (a == b)
         return !(a && a->type == JN_NUM && isnan(a->u.n));
     if (!a || !b || a->type != b->type)
-        return false;
+        return 0;
+    if ((a->type == JN_ARR || a->type == JN_OBJ) && jn_stack_low())
+        return -1;
     switch ((jn_type)a->type) {
     case JN_NULL:
         return true;
@@ -840,25 +882,32 @@ bool jn_deep_equal(const jn_val *a, const jn_val *b)
     case JN_ARR:
         if (a->u.a.len != b->u.a.len)
             return false;
-        for (size_t i = 0; i < a->u.a.len; i++)
-            if (!jn_deep_equal(a->u.a.items[i], b->u.a.items[i]))
-                return false;
-        return true;
+        for (size_t i = 0; i < a->u.a.len; i++) {
+            int r = jn_deep_equal_checked(a->u.a.items[i], b->u.a.items[i]);
+            if (r <= 0)
+                return r;
+        }
+        return 1;
     case JN_OBJ:
         if (a->u.o.len != b->u.o.len)
-            return false;
+            return 0;
         for (size_t i = 0; i < a->u.o.len; i++) {
             const jn_objent *e = &a->u.o.ents[i];
             const jn_val *other = jn_obj_get(b, e->key, e->klen);
-            if (!other || !jn_deep_equal(e->val, other))
-                return false;
+            if (!other)
+                return 0;
+            int r = jn_deep_equal_checked(e->val, other);
+            if (r <= 0)
+                return r;
         }
-        return true;
+        return 1;
     case JN_FUNC:
         return a->u.f == b->u.f;
     }
-    return false;
+    return 0;
 }
+
+bool jn_deep_equal(const jn_val *a, const jn_val *b) { return jn_deep_equal_checked(a, b) == 1; }
 
 jn_val *jn_clone(jn_ctx *cx, const jn_val *v)
 {
@@ -873,6 +922,8 @@ jn_val *jn_clone(jn_ctx *cx, const jn_val *v)
     case JN_STR:
         return jn_str_borrow(cx, v->u.s.p, v->u.s.len); /* strings are immutable */
     case JN_ARR: {
+        if (jn_stack_low())
+            jn_throw_stack(cx);
         jn_val *a = jn_arr(cx, v->u.a.len);
         for (size_t i = 0; i < v->u.a.len; i++) {
             jn_val *c = jn_clone(cx, v->u.a.items[i]);
@@ -881,6 +932,8 @@ jn_val *jn_clone(jn_ctx *cx, const jn_val *v)
         return a;
     }
     case JN_OBJ: {
+        if (jn_stack_low())
+            jn_throw_stack(cx);
         jn_val *o = jn_obj(cx, v->u.o.len);
         for (size_t i = 0; i < v->u.o.len; i++) {
             jn_val *c = jn_clone(cx, v->u.o.ents[i].val);

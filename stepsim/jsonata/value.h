@@ -190,6 +190,8 @@ typedef struct jn_errinfo {
 _Noreturn void jn_throw_x(jn_ctx *cx, const char *code, const jn_errinfo *info);
 /* Shorthand: code with an optional value. */
 _Noreturn void jn_throw(jn_ctx *cx, const char *code, jn_val *value);
+/* U1001 with the message of a runaway recursion (the C stack at its floor). */
+_Noreturn void jn_throw_stack(jn_ctx *cx);
 
 /* ---- construction ----
  * A number is allocated with its type and its double only (JN_NUM_SIZE
@@ -271,6 +273,22 @@ double jn_num_round15(double d);
 
 /* The reference's isDeepEqual. */
 bool jn_deep_equal(const jn_val *a, const jn_val *b);
+
+/* ---- values nested deeper than the C stack allows a recursion over them ----
+ * A tail-recursive lambda can wrap an object in another a million times. Every
+ * recursion over values stops where the thread's stack reaches its floor
+ * (jn_stack_low; jn_stack_floor in context.h), where JavaScript's own recursion
+ * fails with a RangeError: the *_checked forms report it and the evaluator turns
+ * it into U1001 (jn_throw_stack); jn_clone throws U1001 itself. The unchecked
+ * forms stop there too: jn_json_write leaves the text unfinished, jn_deep_equal
+ * answers false, jn_to_cjson NULL. */
+bool jn_stack_low(void);
+/* false when v nests too deeply (b then holds an unfinished text). */
+bool jn_json_write_checked(stc_buf *b, const jn_val *v, int indent, bool precision15);
+/* 1 equal, 0 not, -1 nested too deeply to tell. */
+int jn_deep_equal_checked(const jn_val *a, const jn_val *b);
+/* *too_deep set (and NULL returned) when v nests too deeply. */
+cJSON *jn_to_cjson_checked(const jn_val *v, bool *too_deep);
 /* A deep copy as JSON.parse(JSON.stringify(v)) makes it (the reference's
  * $clone, which the transform operator uses): functions and undefined are
  * dropped from objects and become null in arrays, NaN and infinities become

@@ -256,6 +256,51 @@ static void test_limits(void **state)
     stc_jsonata_free(e);
 }
 
+/* A tail-recursive lambda nests an object a million levels deep without
+ * growing the C stack; everything that walks such a value (writing it out,
+ * =, $string, &, $clone, transforms, $distinct, $keys and $lookup on nested
+ * arrays) stops with U1001 where the reference's JavaScript recursion fails,
+ * instead of overflowing the C stack. A value a few thousand levels deep
+ * still works. */
+static void test_deep_values(void **state)
+{
+    (void)state;
+#define DEEP_OBJ "($f := function($a, $n){ $n = 0 ? $a : $f({\"a\": $a}, $n - 1) }; "
+#define DEEP_ARR "($f := function($a, $n){ $n = 0 ? $a : $f($zip($a), $n - 1) }; "
+    static const char *const deep[] = {
+        DEEP_OBJ "$f(1, 1000000))",
+        DEEP_OBJ "$f(1, 1000000) = $f(1, 1000000))",
+        DEEP_OBJ "$string($f(1, 1000000)))",
+        DEEP_OBJ "'x' & $f(1, 1000000))",
+        DEEP_OBJ "$clone($f(1, 1000000)))",
+        DEEP_OBJ "$f(1, 1000000) ~> |$|{'x': 1}|)",
+        DEEP_OBJ "$count($distinct([$f(1, 1000000), $f(1, 1000000)])))",
+        DEEP_ARR "$keys($f([{'a': 1}], 1000000)))",
+        DEEP_ARR "$lookup($f([{'a': 1}], 1000000), 'a'))",
+    };
+    for (size_t i = 0; i < sizeof deep / sizeof deep[0]; i++) {
+        const char *r = run(deep[i], NULL);
+        if (strncmp(r, "U1001@", 6))
+            fail_msg("%s\n  want U1001\n  got  %s", deep[i], r);
+    }
+    /* the result as a cJSON tree too */
+    stc_jsonata_error err = {.position = -1};
+    const char *x = deep[0];
+    stc_jsonata *e = stc_jsonata_compile(x, strlen(x), &err);
+    cJSON *out = NULL;
+    assert_int_equal(stc_jsonata_eval(ev, e, NULL, NULL, &out, &err), -1);
+    assert_null(out);
+    assert_string_equal(err.code, "U1001");
+    stc_jsonata_error_clear(&err);
+    stc_jsonata_free(e);
+    /* 3000 levels: written out, compared, copied */
+    EXPECT(DEEP_OBJ "$string($f(1, 3000)) = $string($clone($f(1, 3000))))", NULL, "true");
+    EXPECT(DEEP_OBJ "$length($string($f(1, 3000))))", NULL, "18001"); /* 3000 x {"a": (5), 1, 3000 x } */
+    EXPECT(DEEP_OBJ "$f(1, 3000) = $f(1, 3000))", NULL, "true");
+#undef DEEP_OBJ
+#undef DEEP_ARR
+}
+
 static void test_transform_eval_clone(void **state)
 {
     (void)state;
@@ -472,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_functions),
         cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_deep_values),
         cmocka_unit_test(test_transform_eval_clone),
         cmocka_unit_test(test_host),
         cmocka_unit_test(test_host_values),
