@@ -34,6 +34,17 @@ same "error line" 'jsonata: T2002 at 3: The right side of the "+" operator must 
 check "syntax error" 1 $rc
 same "syntax error line" 'jsonata: S0203 at 2: Expected ")" before end of expression' "$(cat "$tmp/err")"
 
+out=$("$BIN" jsonata 'function($x){ $x }'); rc=$?
+check "function value" 0 $rc; same "a function prints as \$string writes it" '""' "$out"
+"$BIN" jsonata '($f := function($a, $n){ $n = 0 ? $a : $f({"a": $a}, $n - 1) }; $f(1, 1000000))' \
+  > "$tmp/out" 2> "$tmp/err"; rc=$?
+check "a value nested too deeply to write out" 1 $rc
+same "error line without a position" 'jsonata: U1001: Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.' "$(cat "$tmp/err")"
+[ -s "$tmp/out" ] && fail "a value too deep prints nothing"
+"$BIN" jsonata 'a' --datasets "$tmp" 2> /dev/null; check "--datasets without --batch" 2 $?
+out=$(printf '{"expr": "$x * 2", "bindings": {"x": 21}}\n' | "$BIN" jsonata --batch -); rc=$?
+check "batch from stdin" 0 $rc; same "batch from stdin" '{"result": 42}' "$out"
+
 "$BIN" jsonata 2> /dev/null; check "no expression" 2 $?
 "$BIN" jsonata 'a' --input '{bad' 2> /dev/null; check "invalid input JSON" 2 $?
 "$BIN" jsonata 'a' --bindings '[1]' 2> /dev/null; check "bindings not an object" 2 $?
