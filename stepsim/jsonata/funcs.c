@@ -982,7 +982,8 @@ static jn_val *encode_uri(jn_ctx *cx, jn_val *s, bool component, const char *fna
     if (!s)
         return NULL;
     static const char hex[] = "0123456789ABCDEF";
-    char *out = jn_alloc(cx, s->u.s.len * 3 + 1);
+    /* an invalid byte becomes U+FFFD: three bytes, nine characters */
+    char *out = jn_alloc(cx, s->u.s.len * 9 + 1);
     size_t o = 0;
     for (size_t i = 0; i < s->u.s.len;) {
         const unsigned char *p = (const unsigned char *)s->u.s.p + i;
@@ -1005,7 +1006,8 @@ static jn_val *encode_uri(jn_ctx *cx, jn_val *s, bool component, const char *fna
         }
         i += (size_t)n;
     }
-    return jn_str_borrow(cx, jn_strndup(cx, out, o), o);
+    out[o] = '\0';
+    return jn_str_borrow(cx, out, o);
 }
 
 static int hex2(const char *p, size_t avail)

@@ -930,6 +930,8 @@ static void test_encodings(void **state)
     EXPECT("\"a%20b%3B%2F%C3%A9%23!~*()\"", "encodeUrlComponent", 1, S("a b;/\xC3\xA9#!~*()"));
     EXPECT("\"a%20b;/%C3%A9#!~*()\"", "encodeUrl", 1, S("a b;/\xC3\xA9#!~*()"));
     EXPECT("\"%F0%9F%98%80\"", "encodeUrlComponent", 1, S("\xF0\x9F\x98\x80"));
+    /* each invalid byte is U+FFFD: three times the text of a valid one */
+    EXPECT("\"%EF%BF%BD%EF%BF%BD%EF%BF%BDx\"", "encodeUrlComponent", 1, S("\xD7\xD7\xD7x"));
     EXPECT("\";/\xC3\xA9\"", "decodeUrlComponent", 1, S("%3B%2f%C3%A9"));
     /* decodeURI keeps the escapes of reserved characters */
     EXPECT("\"%3B%2f\xC3\xA9 \"", "decodeUrl", 1, S("%3B%2f%C3%A9%20"));
