@@ -1909,6 +1909,54 @@ static bool reaches(ev *e, const jn_val *v, const jn_val *target)
     return false;
 }
 
+/* A key that JavaScript reads as an array index ("0", "17"; not "01", "-1"
+ * or 2^32 - 1 and above): its index, or -1. */
+static int64_t array_index(const char *k, size_t n)
+{
+    if (n == 0 || n > 10 || (n > 1 && k[0] == '0'))
+        return -1;
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k[i] < '0' || k[i] > '9')
+            return -1;
+        v = v * 10 + (k[i] - '0');
+    }
+    return v < 4294967295LL ? v : -1;
+}
+
+/* How far past its end a transform may grow an array (JavaScript makes a
+ * sparse array; the engine does not allocate what only a RangeError could
+ * print): as many items as the range operator allows. */
+#define JN_ARRAY_GROW_MAX 10000000
+
+/* `match[key] = val` for an array match, as JavaScript assigns it: an index
+ * sets (or appends, through holes) an item, `length` truncates or grows with
+ * holes, any other key is a property JSON never shows. A hole is the
+ * undefined an array can hold. */
+static void array_assign(ev *e, jn_val *a, const char *key, size_t klen, jn_val *val)
+{
+    if (a->flags & JN_FROZEN)
+        return;
+    int64_t idx = array_index(key, klen);
+    int64_t len = (int64_t)a->u.a.len, want;
+    if (idx >= 0) {
+        want = idx + 1 > len ? idx + 1 : len;
+    } else if (klen == 6 && !memcmp(key, "length", 6) && val->type == JN_NUM && val->u.n >= 0 &&
+               val->u.n < 4294967295.0 && val->u.n == floor(val->u.n)) {
+        want = (int64_t)val->u.n;
+    } else {
+        return;
+    }
+    if (want - len > JN_ARRAY_GROW_MAX)
+        return;
+    if (want < len)
+        a->u.a.len = (size_t)want;
+    while ((int64_t)a->u.a.len < want)
+        jn_arr_push(e->cx, a, jn_undef_item());
+    if (idx >= 0)
+        a->u.a.items[idx] = val;
+}
+
 static jn_val *apply_transform(ev *e, jn_val *fn, jn_val *obj)
 {
     if (!obj)
@@ -1940,7 +1988,10 @@ static jn_val *apply_transform(ev *e, jn_val *fn, jn_val *obj)
                         throw_at(e, "D2016", expr->update->position, NULL, NULL);
                     jn_obj_set_borrow(e->cx, match, update->u.o.ents[k].key, update->u.o.ents[k].klen, val);
                 }
-            /* arrays take the keys as properties in JavaScript; JSON drops them */
+            else if (jn_is_arr(match))
+                for (size_t k = 0; k < update->u.o.len; k++)
+                    array_assign(e, match, update->u.o.ents[k].key, update->u.o.ents[k].klen,
+                                 update->u.o.ents[k].val);
         }
         if (expr->del) {
             jn_val *deletions = evaluate(e, expr->del, match, env);
@@ -1953,9 +2004,17 @@ static jn_val *apply_transform(ev *e, jn_val *fn, jn_val *obj)
                 }
                 if (!jn_is_array_of_strings(deletions))
                     throw_at(e, "T2012", expr->del->position, NULL, val);
-                if (jn_is_obj(match))
-                    for (size_t k = 0; k < deletions->u.a.len; k++)
-                        jn_obj_del(e->cx, match, deletions->u.a.items[k]->u.s.p, deletions->u.a.items[k]->u.s.len);
+                for (size_t k = 0; k < deletions->u.a.len; k++) {
+                    const jn_val *d = deletions->u.a.items[k];
+                    if (jn_is_obj(match)) {
+                        jn_obj_del(e->cx, match, d->u.s.p, d->u.s.len);
+                    } else if (jn_is_arr(match) && !(match->flags & JN_FROZEN)) {
+                        /* delete leaves a hole where an index was */
+                        int64_t idx = array_index(d->u.s.p, d->u.s.len);
+                        if (idx >= 0 && idx < (int64_t)match->u.a.len)
+                            match->u.a.items[idx] = jn_undef_item();
+                    }
+                }
             }
         }
     }

@@ -310,6 +310,15 @@ static void test_transform_eval_clone(void **state)
     EXPECT("$ ~> |n|{}, 5|", DATA, "T2012@13");
     /* an update that would make the object contain itself */
     EXPECT("$ ~> |n|{\"self\": $}|", DATA, "D2016@9");
+    /* an array match takes an update as JavaScript assigns properties to an
+     * array: an index sets an item (past the end through holes, which print
+     * as null), length truncates, other keys never show; deleting an index
+     * leaves a hole */
+    EXPECT("$ ~> |b|{\"1\": 5, \"x\": 1}|", "{\"b\": [[7], [14, 15, 16]]}", "{\"b\":[[7,5],[14,5,16]]}");
+    EXPECT("$ ~> |b|{\"3\": 5}|", "{\"b\": [[7], [14, 15]]}", "{\"b\":[[7,null,null,5],[14,15,null,5]]}");
+    EXPECT("$ ~> |b|{\"01\": 5, \"length\": 1}|", "{\"b\": [[7, 8], [14, 15]]}", "{\"b\":[[7],[14]]}");
+    EXPECT("$ ~> |b|{}, [\"0\", \"x\"]|", "{\"b\": [[7, 8], [14, 15]]}", "{\"b\":[[null,8],[null,15]]}");
+    EXPECT("$count(($ ~> |b|{\"3\": 5}|).b[1])", "{\"b\": [[7], [14, 15]]}", "4");
     /* $clone: a JSON round trip through $string (15 significant digits) */
     EXPECT("$clone({\"a\": 0.1 + 0.2, \"b\": [1]})", NULL, "{\"a\":0.3,\"b\":[1]}");
     /* $eval: its own syntax and evaluation errors, the caller's variables */
