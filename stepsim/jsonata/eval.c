@@ -495,18 +495,22 @@ static bool is_array_of_numbers(ev *e, const jn_val *v)
 }
 
 /* fn.boolean; *defined is false for undefined. */
-static bool to_boolean(ev *e, const jn_val *v)
+/* The reference's boolean(): every item of an array is looked at, as its
+ * filter does, so that an infinite number anywhere fails with D1001. */
+bool jn_boolean(jn_ctx *cx, const jn_val *v)
 {
     if (!v)
         return false;
     switch ((jn_type)v->type) {
     case JN_ARR:
+        if (jn_stack_low())
+            jn_throw_stack(cx);
         if (v->u.a.len == 1)
-            return to_boolean(e, v->u.a.items[0]);
+            return jn_boolean(cx, v->u.a.items[0]);
         if (v->u.a.len > 1) {
             bool any = false;
             for (size_t i = 0; i < v->u.a.len; i++)
-                if (to_boolean(e, v->u.a.items[i]))
+                if (jn_boolean(cx, v->u.a.items[i]))
                     any = true;
             return any;
         }
@@ -514,7 +518,9 @@ static bool to_boolean(ev *e, const jn_val *v)
     case JN_STR:
         return v->u.s.len > 0;
     case JN_NUM:
-        return is_numeric(e, v) && v->u.n != 0;
+        if (isinf(v->u.n))
+            jn_throw(cx, "D1001", (jn_val *)v);
+        return !isnan(v->u.n) && v->u.n != 0;
     case JN_OBJ:
         return v->u.o.len > 0;
     case JN_BOOL:
@@ -525,6 +531,8 @@ static bool to_boolean(ev *e, const jn_val *v)
     }
     return false;
 }
+
+static bool to_boolean(ev *e, const jn_val *v) { return jn_boolean(e->cx, v); }
 
 /* fn.append: a plain array of both (arrays spread one level). */
 static jn_val *append(ev *e, jn_val *a, jn_val *b)

@@ -280,44 +280,16 @@ static jn_val *fn_random(jn_ctx *cx, jn_val **argv, int argc)
     return num(cx, jn_ctx_random(cx));
 }
 
-/* ---- boolean ---- */
-
-/* The reference's effective boolean value (arrays: any member true). */
-static bool truthy(jn_ctx *cx, jn_val *v)
-{
-    if (!v)
-        return false;
-    switch ((jn_type)v->type) {
-    case JN_ARR:
-        if (v->u.a.len == 1)
-            return truthy(cx, v->u.a.items[0]);
-        for (size_t i = 0; i < v->u.a.len; i++)
-            if (truthy(cx, v->u.a.items[i]))
-                return true;
-        return false;
-    case JN_STR:
-        return v->u.s.len > 0;
-    case JN_NUM:
-        return is_numeric(cx, v) && v->u.n != 0;
-    case JN_OBJ:
-        return v->u.o.len > 0;
-    case JN_BOOL:
-        return v->u.b;
-    case JN_NULL:
-    case JN_FUNC:
-        return false;
-    }
-    return false;
-}
+/* ---- boolean (jn_boolean is the evaluator's) ---- */
 
 static jn_val *fn_boolean(jn_ctx *cx, jn_val **argv, int argc)
 {
-    return ARG(0) ? jn_bool(truthy(cx, ARG(0))) : NULL;
+    return ARG(0) ? jn_bool(jn_boolean(cx, ARG(0))) : NULL;
 }
 
 static jn_val *fn_not(jn_ctx *cx, jn_val **argv, int argc)
 {
-    return ARG(0) ? jn_bool(!truthy(cx, ARG(0))) : NULL;
+    return ARG(0) ? jn_bool(!jn_boolean(cx, ARG(0))) : NULL;
 }
 
 static jn_val *fn_exists(jn_ctx *cx, jn_val **argv, int argc)
@@ -366,7 +338,7 @@ static jn_val *fn_filter(jn_ctx *cx, jn_val **argv, int argc)
         return NULL;
     jn_val *result = jn_seq(cx, 0);
     for (size_t i = 0; i < a->u.a.len; i++)
-        if (truthy(cx, hof_call(cx, fn, a->u.a.items[i], num(cx, (double)i), a)))
+        if (jn_boolean(cx, hof_call(cx, fn, a->u.a.items[i], num(cx, (double)i), a)))
             jn_arr_push(cx, result, a->u.a.items[i]);
     return result;
 }
@@ -379,7 +351,7 @@ static jn_val *fn_single(jn_ctx *cx, jn_val **argv, int argc)
     jn_val *found = NULL;
     for (size_t i = 0; i < a->u.a.len; i++) {
         jn_val *entry = a->u.a.items[i];
-        if (fn && !truthy(cx, hof_call(cx, fn, entry, num(cx, (double)i), a)))
+        if (fn && !jn_boolean(cx, hof_call(cx, fn, entry, num(cx, (double)i), a)))
             continue;
         if (found) {
             jn_errinfo info = {.position = -1, .index = (int)i};
@@ -445,7 +417,7 @@ static jn_val *fn_sift(jn_ctx *cx, jn_val **argv, int argc)
     for (size_t i = 0; i < o->u.o.len; i++) {
         const jn_objent *e = &o->u.o.ents[i];
         jn_val *key = jn_str_borrow(cx, e->key, e->klen);
-        if (truthy(cx, hof_call(cx, fn, e->val, key, o)))
+        if (jn_boolean(cx, hof_call(cx, fn, e->val, key, o)))
             jn_obj_set_borrow(cx, result, e->key, e->klen, e->val);
     }
     return result->u.o.len ? result : NULL;

@@ -301,6 +301,9 @@ jn_val *jn_clone(jn_ctx *cx, const jn_val *v);
 jn_val *jn_apply(jn_ctx *cx, jn_val *fn, jn_val **argv, int argc);
 /* The number of parameters the function declares (getFunctionArity). */
 int jn_func_arity(const jn_val *fn);
+/* The reference's boolean() ($boolean, conditions, predicates): D1001 for an
+ * infinite number anywhere in an array. */
+bool jn_boolean(jn_ctx *cx, const jn_val *v);
 
 /* ---- regular expressions (regex.c, PCRE2 with JavaScript's meaning) ----
  * A regex literal compiles once with its expression; matching allocates its

@@ -175,6 +175,11 @@ static void test_functions(void **state)
     EXPECT("($x := 1; $f := function($y){ $x + $y }; $x := 10; $f(5))", NULL, "15");
     EXPECT("($x := 1; ($x := 2); $x)", NULL, "1");
     EXPECT("(function($a, $b){ $b })(1)", NULL, "undefined");
+    /* boolean() looks at every item of an array, as the reference's filter
+     * does: an infinite number after a true one still fails, in $boolean and
+     * in a condition alike */
+    EXPECT("$boolean([true, 1/0])", NULL, "D1001@9");
+    EXPECT("$filter([1, 2], function($v){ [true, 1/0] })", NULL, "D1001@8");
     /* chaining functions with ~> makes a function */
     EXPECT("($f := function($x){ $x + 1 } ~> function($x){ $x * 2 }; $f(3))", NULL, "8");
     EXPECT("5 ~> function($x){ $x * $x }", NULL, "25");
