@@ -218,9 +218,10 @@ static int run(stc_jsonata_evaluator *ev, const stc_jsonata *e, const cJSON *inp
     return 0;
 }
 
-/* A result nested deeper than the C stack lets it be written out (a
- * tail-recursive lambda that wraps an object a million times): U1001, as
- * the reference's JSON.stringify would fail with a RangeError. */
+/* A result nested deeper than JN_JSON_MAX_NESTING levels (or than the C
+ * stack lets it be written out: a tail-recursive lambda that wraps an object
+ * a million times): U1001, where the reference's JSON.stringify fails with a
+ * RangeError. */
 static int too_deep(stc_jsonata_error *err)
 {
     set_error(err, "U1001", -1, NULL, JN_MSG_STACK);

@@ -606,6 +606,26 @@ jn_val *jn_parse_json(jn_ctx *cx, const char *text, size_t len)
 
 bool jn_stack_low(void) { return (uintptr_t)__builtin_frame_address(0) < jn_stack_floor(); }
 
+/* Whether v nests deeper than `max` levels of arrays and objects (or than
+ * the stack lets this walk go). */
+static bool nests_deeper(const jn_val *v, int max)
+{
+    if (!v || (v->type != JN_ARR && v->type != JN_OBJ))
+        return false;
+    if (max <= 0 || jn_stack_low())
+        return true;
+    if (v->type == JN_ARR) {
+        for (size_t i = 0; i < v->u.a.len; i++)
+            if (nests_deeper(v->u.a.items[i], max - 1))
+                return true;
+    } else {
+        for (size_t i = 0; i < v->u.o.len; i++)
+            if (nests_deeper(v->u.o.ents[i].val, max - 1))
+                return true;
+    }
+    return false;
+}
+
 static cJSON *to_cjson(const jn_val *v, bool *deep)
 {
     if (!v)
@@ -656,7 +676,9 @@ static cJSON *to_cjson(const jn_val *v, bool *deep)
 
 cJSON *jn_to_cjson_checked(const jn_val *v, bool *too_deep)
 {
-    *too_deep = false;
+    *too_deep = nests_deeper(v, JN_JSON_MAX_NESTING);
+    if (*too_deep)
+        return NULL;
     return to_cjson(v, too_deep);
 }
 
@@ -847,6 +869,8 @@ bool jn_json_write_checked(stc_buf *b, const jn_val *v, int indent, bool precisi
 {
     if (!v)
         return true;
+    if (nests_deeper(v, JN_JSON_MAX_NESTING))
+        return false;
     if (v->type == JN_FUNC) {
         stc_buf_puts(b, "\"\"");
         return true;

@@ -283,6 +283,11 @@ bool jn_deep_equal(const jn_val *a, const jn_val *b);
  * forms stop there too: jn_json_write leaves the text unfinished, jn_deep_equal
  * answers false, jn_to_cjson NULL. */
 bool jn_stack_low(void);
+/* Writing JSON (and the host's cJSON tree) also stops past this many levels
+ * of arrays and objects, before writing anything: V8's JSON.stringify gives
+ * up between 3,000 and 5,000, and an indented text grows with the square of
+ * the depth (10,000 levels indented by 2: 100 MB). */
+#define JN_JSON_MAX_NESTING 10000
 /* false when v nests too deeply (b then holds an unfinished text). */
 bool jn_json_write_checked(stc_buf *b, const jn_val *v, int indent, bool precision15);
 /* 1 equal, 0 not, -1 nested too deeply to tell. */

@@ -302,6 +302,11 @@ static void test_deep_values(void **state)
     EXPECT(DEEP_OBJ "$string($f(1, 3000)) = $string($clone($f(1, 3000))))", NULL, "true");
     EXPECT(DEEP_OBJ "$length($string($f(1, 3000))))", NULL, "18001"); /* 3000 x {"a": (5), 1, 3000 x } */
     EXPECT(DEEP_OBJ "$f(1, 3000) = $f(1, 3000))", NULL, "true");
+    /* JSON is written up to 10,000 levels, and refused past them before a
+     * character is written (an indented text grows with the square) */
+    EXPECT(DEEP_OBJ "$length($string($f(1, 10000))))", NULL, "60001");
+    EXPECT(DEEP_OBJ "$string($f(1, 10001)))", NULL, "U1001@72");
+    EXPECT(DEEP_OBJ "$f(1, 10001))", NULL, "U1001@-1");
 #undef DEEP_OBJ
 #undef DEEP_ARR
 }
