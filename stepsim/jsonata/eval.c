@@ -1605,7 +1605,9 @@ static jn_val *call_native(ev *e, jn_val *fn, jn_val **args, int nargs, jn_val *
     cx->focus = focus;
     cx->host_data = data;
     e->native_env = nenv;
-    return r;
+    /* an array's undefined item handed back ($single of [undefined]) is
+     * undefined, as arr[i] is in JavaScript */
+    return r == jn_undef_item() ? NULL : r;
 }
 
 static jn_val *apply_transform(ev *e, jn_val *fn, jn_val *obj);

@@ -180,6 +180,8 @@ static void test_functions(void **state)
      * in a condition alike */
     EXPECT("$boolean([true, 1/0])", NULL, "D1001@9");
     EXPECT("$filter([1, 2], function($v){ [true, 1/0] })", NULL, "D1001@8");
+    /* a function that hands back an array's undefined item gives undefined */
+    EXPECT("{\"k\": $single(`0`.[\"x\", a][].b[[2, -1]], function($v){ true })}", "{\"0\": \"s\"}", "{}");
     /* chaining functions with ~> makes a function */
     EXPECT("($f := function($x){ $x + 1 } ~> function($x){ $x * 2 }; $f(3))", NULL, "8");
     EXPECT("5 ~> function($x){ $x * $x }", NULL, "25");
