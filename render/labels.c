@@ -2,6 +2,7 @@
 #include "render/labels.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,65 @@ static const struct {
     {"IsTimestamp", "is a timestamp", "is not a timestamp"},
 };
 
+/* A JSONata expression ("{% $states.input.n < 10 %}") in short form: the
+ * delimiters dropped, runs of white space made one space, "$states.input."
+ * dropped (as "$." is from JSONPath paths), cut at STC_LABEL_EXPR_MAX code
+ * points with an ellipsis. Text that is not an expression is put as it is
+ * (cut the same way). */
+#define STC_LABEL_EXPR_MAX 40
+
+static void put_expr(stc_buf *b, const char *text)
+{
+    size_t n = strlen(text);
+    if (n >= 4 && !strncmp(text, "{%", 2) && !strcmp(text + n - 2, "%}")) {
+        text += 2;
+        n -= 4;
+    }
+    stc_buf t = STC_BUF_INIT;
+    static const char drop[] = "$states.input.";
+    bool space = false;
+    for (size_t i = 0; i < n;) {
+        char c = text[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = true;
+            i++;
+            continue;
+        }
+        if (space && t.len)
+            stc_buf_putc(&t, ' ');
+        space = false;
+        if (c == '\'' || c == '"') { /* a string literal is kept as written */
+            size_t j = i + 1;
+            while (j < n && text[j] != c)
+                j += text[j] == '\\' && j + 1 < n ? 2 : 1;
+            j = j < n ? j + 1 : n;
+            stc_buf_add(&t, text + i, j - i);
+            i = j;
+            continue;
+        }
+        if (n - i > sizeof drop - 1 && !strncmp(text + i, drop, sizeof drop - 1)) {
+            i += sizeof drop - 1;
+            continue;
+        }
+        stc_buf_putc(&t, c);
+        i++;
+    }
+    const char *s = stc_buf_cstr(&t);
+    if (stc_utf8_count(s, t.len) <= STC_LABEL_EXPR_MAX) {
+        stc_buf_puts(b, s);
+    } else {
+        size_t cut = 0;
+        for (int k = 0; k < STC_LABEL_EXPR_MAX - 1; k++) {
+            cut++;
+            while (cut < t.len && ((unsigned char)s[cut] & 0xC0) == 0x80)
+                cut++;
+        }
+        stc_buf_add(b, s, cut);
+        stc_buf_puts(b, "\xE2\x80\xA6");
+    }
+    stc_buf_free(&t);
+}
+
 static void put_rule(stc_buf *b, const cJSON *rule, const char *strip, int depth);
 
 static void put_group(stc_buf *b, const cJSON *arr, const char *word, const char *strip,
@@ -146,6 +206,13 @@ static void put_rule(stc_buf *b, const cJSON *rule, const char *strip, int depth
         return;
     }
     const cJSON *item;
+    if ((item = cJSON_GetObjectItemCaseSensitive(rule, "Condition"))) { /* JSONata */
+        if (cJSON_IsString(item))
+            put_expr(b, item->valuestring);
+        else
+            put_value(b, item);
+        return;
+    }
     if ((item = cJSON_GetObjectItemCaseSensitive(rule, "And"))) {
         put_group(b, item, "and", strip, depth);
         return;
@@ -263,10 +330,21 @@ char *stc_labels_detail(const cJSON *state)
             stc_buf_puts(&b, " s");
             return stc_buf_take(&b);
         }
+        if (cJSON_IsString(secs)) { /* JSONata */
+            stc_buf b = STC_BUF_INIT;
+            stc_buf_puts(&b, "wait ");
+            put_expr(&b, secs->valuestring);
+            stc_buf_puts(&b, " s");
+            return stc_buf_take(&b);
+        }
         if ((p = str_field(state, "SecondsPath")))
             return stc_xasprintf("wait %s s", strncmp(p, "$.", 2) == 0 ? p + 2 : p);
-        if ((p = str_field(state, "Timestamp")))
-            return stc_xasprintf("until %s", p);
+        if ((p = str_field(state, "Timestamp"))) {
+            stc_buf b = STC_BUF_INIT;
+            stc_buf_puts(&b, "until ");
+            put_expr(&b, p);
+            return stc_buf_take(&b);
+        }
         if ((p = str_field(state, "TimestampPath")))
             return stc_xasprintf("until %s", strncmp(p, "$.", 2) == 0 ? p + 2 : p);
         return NULL;
@@ -277,6 +355,13 @@ char *stc_labels_detail(const cJSON *state)
     }
     if (strcmp(type, "Map") == 0) {
         const char *p = str_field(state, "ItemsPath");
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(state, "Items");
+        if (cJSON_IsString(items)) { /* JSONata */
+            stc_buf b = STC_BUF_INIT;
+            stc_buf_puts(&b, "each ");
+            put_expr(&b, items->valuestring);
+            return stc_buf_take(&b);
+        }
         if (!p)
             return stc_xstrdup("each item");
         return stc_xasprintf("each %s", strncmp(p, "$.", 2) == 0 ? p + 2 : p);

@@ -745,6 +745,18 @@ static void test_rule_labels(void **state)
          "\"IsString\":true},{\"Variable\":\"$.v.c\",\"TimestampLessThanEquals\":\"2024-01-01T00:00:00Z\"}]}]}",
          "a == 1 or (b is a string and c <= \"2024-01-01T00:00:00Z\")"},
         {"{\"Variable\":\"$.v.ok\",\"BooleanEquals\":false,\"Comment\":\"not ok\"}", "not ok"},
+        /* JSONata: the Condition without {% %}, $states.input. dropped, white
+         * space runs made one space (not inside a string), cut at 40 code
+         * points with an ellipsis; a literal condition as it is */
+        {"{\"Condition\":\"{% $states.input.n  <\\n 10 %}\"}", "n < 10"},
+        {"{\"Condition\":\"{% $states.input.s = 'a  b' %}\"}", "s = 'a  b'"},
+        {"{\"Condition\":\"{% $x and $states.input.customer.tier = 'gold' or $y %}\"}",
+         "$x and customer.tier = 'gold' or $y"},
+        {"{\"Condition\":\"{% $states.input.customer.tier = 'gold' and $count($states.input.items) "
+         ">= 3 %}\"}",
+         "customer.tier = 'gold' and $count(items\xE2\x80\xA6"},
+        {"{\"Condition\":true}", "true"},
+        {"{\"Condition\":\"{% $ok %}\",\"Comment\":\"paid\"}", "paid"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         cJSON *rule = cJSON_Parse(cases[i].json);
