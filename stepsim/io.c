@@ -1,10 +1,75 @@
 /* io.c - InputPath, Parameters, ResultSelector, ResultPath, OutputPath. */
 #include "stepsim/io.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
+
+static size_t json_size(const cJSON *v, size_t acc, size_t stop)
+{
+    if (acc > stop)
+        return acc;
+    if (cJSON_IsString(v)) {
+        acc += 2;
+        for (const unsigned char *p = (const unsigned char *)v->valuestring; *p; p++) {
+            if (*p == '"' || *p == '\\' || *p == '\b' || *p == '\f' || *p == '\n' ||
+                *p == '\r' || *p == '\t')
+                acc += 2;
+            else if (*p < 0x20)
+                acc += 6;
+            else
+                acc++;
+        }
+        return acc;
+    }
+    if (cJSON_IsNumber(v)) {
+        char nb[32];
+        stc_number_format(v->valuedouble, nb);
+        return acc + strlen(nb);
+    }
+    if (cJSON_IsTrue(v))
+        return acc + 4;
+    if (cJSON_IsFalse(v))
+        return acc + 5;
+    if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+        bool obj = cJSON_IsObject(v);
+        acc += 2;
+        for (const cJSON *c = v->child; c && acc <= stop; c = c->next) {
+            if (c != v->child)
+                acc++;
+            if (obj) {
+                cJSON key = {.type = cJSON_String, .valuestring = c->string};
+                acc = json_size(&key, acc, stop) + 1;
+            }
+            acc = json_size(c, acc, stop);
+        }
+        return acc;
+    }
+    return acc + 4; /* null (and anything cJSON would print as null) */
+}
+
+size_t stc_io_json_size(const cJSON *v, size_t stop)
+{
+    return v ? json_size(v, 0, stop) : 0;
+}
+
+/* A `.$` path of a payload template that selects nothing: AWS names the
+ * path, the field and the document it looked in. */
+static int missing_path(const char *path, const char *key, const stc_scope *sc, stc_rterr *err)
+{
+    const cJSON *doc = sc->input;
+    if (path[1] == '$')
+        doc = sc->context ? sc->context : sc->lookup_var ? sc->lookup_var(sc->var_ud, NULL) : NULL;
+    char *text = doc ? cJSON_PrintUnformatted(doc) : stc_xstrdup("null");
+    stc_rterr_set(err, "States.Runtime",
+                  "The JSONPath '%s' specified for the field '%s' could not be found in the input "
+                  "'%s'",
+                  path, key, text);
+    free(text);
+    return -1;
+}
 
 int stc_io_dynamic(const char *expr, const stc_scope *sc, stc_rng *rng, cJSON **out,
                    stc_rterr *err)
@@ -33,7 +98,18 @@ int stc_io_template(const cJSON *tmpl, const stc_scope *sc, stc_rng *rng, cJSON 
                                          "intrinsic function)",
                                          c->string);
                 }
-                if (stc_io_dynamic(c->valuestring, sc, rng, &v, err) < 0) {
+                const char *expr = c->valuestring;
+                int rc = stc_io_dynamic(expr, sc, rng, &v, err);
+                /* a path on `$` or `$$` that parsed but selected nothing
+                 * (a variable's own message stays: AWS names the variable) */
+                if (rc < 0 && !stc_intrinsic_is_call(expr) && stc_jsonpath_is_path(expr) &&
+                    (expr[1] == '\0' || expr[1] == '.' || expr[1] == '[' || expr[1] == '$')) {
+                    char *msg = NULL;
+                    if (stc_jsonpath_check(expr, false, &msg) == 0)
+                        missing_path(expr, c->string, sc, err);
+                    free(msg);
+                }
+                if (rc < 0) {
                     cJSON_Delete(res);
                     return -1;
                 }

@@ -17,9 +17,22 @@
 #include "stepsim/jsonpath.h"
 #include "stepsim/rterr.h"
 
-/* Expand a payload template. `sc->input` is what `$` means. */
+/* Expand a payload template. `sc->input` is what `$` means. A definite path
+ * that selects nothing fails with States.Runtime and AWS's cause: "The
+ * JSONPath '$.x' specified for the field 'x.$' could not be found in the
+ * input '{...}'". */
 int stc_io_template(const cJSON *tmpl, const stc_scope *sc, stc_rng *rng, cJSON **out,
                     stc_rterr *err);
+
+/* The payload limit of Step Functions: a state's input, output or a task's
+ * result of more than 256 KiB (as UTF-8 JSON text) fails the execution with
+ * States.DataLimitExceeded; a variable is limited to the same size. */
+#define STC_IO_PAYLOAD_LIMIT ((size_t)256 * 1024)
+
+/* The size in bytes of `v` as compact JSON text (UTF-8), as AWS measures a
+ * payload; counting stops once it passes `stop` (the result is then some
+ * value greater than `stop`). NULL counts as 0. */
+size_t stc_io_json_size(const cJSON *v, size_t stop);
 
 /* Evaluate one `.$` value (path or intrinsic call). */
 int stc_io_dynamic(const char *expr, const stc_scope *sc, stc_rng *rng, cJSON **out,

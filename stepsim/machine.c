@@ -23,9 +23,20 @@ const char *stc_state_type_name(stc_state_type t)
     return (size_t)t < STC_ARRAY_LEN(TYPE_NAMES) ? TYPE_NAMES[t] : "?";
 }
 
+/* A variable some state assigns, for the scope rule. */
+typedef struct assigned {
+    const char *name;  /* borrowed from the document; ".$" kept (see namelen) */
+    size_t namelen;
+    const char *state; /* the state that assigns it */
+} assigned;
+
 typedef struct loader {
     stc_buf where; /* "state 'Par': Branches[0]: " prefix */
     char *err;
+    /* variables assigned by the machines around the one being loaded (the
+     * outer scopes), innermost last */
+    assigned *outer;
+    size_t nouter, capouter;
 } loader;
 
 static int fail(loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -93,6 +104,146 @@ static bool is_jsonata(const cJSON *node)
 {
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(node, "QueryLanguage");
     return cJSON_IsString(q) && strcmp(q->valuestring, "JSONPath") != 0;
+}
+
+/* ---- workflow variables ---- */
+
+/* AWS: a variable name is a Unicode identifier (ID_Start, then ID_Continue)
+ * of at most 80 characters; "states" is reserved. Letters, digits and '_'
+ * are checked here, any non-ASCII character is taken as a letter. */
+static bool valid_var_name(const char *s, size_t n)
+{
+    if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+        return false;
+    if (n == 6 && !memcmp(s, "states", 6))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!(c >= 0x80 || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9')))
+            return false;
+    }
+    return stc_utf8_count(s, n) <= 80;
+}
+
+/* The variables an Assign object assigns: check their names and add them to
+ * *list (the scope of the machine being loaded). `field` names the place. */
+static int collect_assign(loader *L, const cJSON *as, const char *state, const char *field,
+                          bool jsonpath, assigned **list, size_t *n, size_t *cap)
+{
+    if (!as)
+        return 0;
+    if (!cJSON_IsObject(as))
+        return fail(L, "state '%s': '%s' must be an object of variable names", state, field);
+    for (const cJSON *c = as->child; c; c = c->next) {
+        size_t len = strlen(c->string);
+        if (jsonpath && len > 2 && !strcmp(c->string + len - 2, ".$"))
+            len -= 2;
+        if (!valid_var_name(c->string, len))
+            return fail(L,
+                        "state '%s': '%s': '%.*s' is not a variable name (a Unicode identifier "
+                        "of at most 80 characters, not 'states'; a part of a variable such as "
+                        "x.y or x[2] cannot be assigned)",
+                        state, field, (int)len, c->string);
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 16;
+            *list = stc_xrealloc(*list, *cap * sizeof **list);
+        }
+        (*list)[(*n)++] = (assigned){c->string, len, state};
+    }
+    return 0;
+}
+
+static bool is_jsonata(const cJSON *node);
+
+/* Every variable the states of machine `def` assign (their own Assign, their
+ * Choice rules', their Catch entries'): the machine's scope. */
+static int collect_scope(loader *L, const cJSON *def, bool top_jsonata, assigned **list,
+                         size_t *n)
+{
+    size_t cap = 0;
+    const cJSON *states = cJSON_GetObjectItemCaseSensitive(def, "States");
+    for (const cJSON *st = states ? states->child : NULL; st; st = st->next) {
+        bool jp = !(top_jsonata || is_jsonata(st));
+        if (collect_assign(L, cJSON_GetObjectItemCaseSensitive(st, "Assign"), st->string, "Assign",
+                           jp, list, n, &cap) < 0)
+            return -1;
+        static const char *const lists[] = {"Choices", "Catch"};
+        for (size_t k = 0; k < 2; k++) {
+            const cJSON *arr = cJSON_GetObjectItemCaseSensitive(st, lists[k]);
+            size_t i = 0;
+            for (const cJSON *r = cJSON_IsArray(arr) ? arr->child : NULL; r; r = r->next, i++) {
+                char field[48];
+                snprintf(field, sizeof field, "%s[%zu].Assign", lists[k], i);
+                if (collect_assign(L, cJSON_GetObjectItemCaseSensitive(r, "Assign"), st->string,
+                                   field, jp, list, n, &cap) < 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* AWS's scope rule: a Parallel branch or Map iteration reads the variables of
+ * the scopes around it, and cannot assign one of them. */
+static int check_scope(loader *L, const assigned *mine, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < L->nouter; k++)
+            if (mine[i].namelen == L->outer[k].namelen &&
+                !memcmp(mine[i].name, L->outer[k].name, mine[i].namelen))
+                return fail(L,
+                            "state '%s': 'Assign': the variable '%.*s' is assigned in an outer "
+                            "scope too (by state '%s'); a Parallel branch or Map iteration "
+                            "cannot assign a variable of a scope around it",
+                            mine[i].state, (int)mine[i].namelen, mine[i].name,
+                            L->outer[k].state);
+    return 0;
+}
+
+/* ---- query languages ---- */
+
+/* Fields of one query language only, on a state, a Choice rule or a Catch
+ * entry (AWS refuses the others' fields with the message below). */
+static const char *const JSONATA_ONLY[] = {"Arguments", "Output", "Items", "Condition"};
+
+static int refuse_field(loader *L, const char *where, const char *field, bool jsonata)
+{
+    return fail(L, "%sThe QueryLanguage is set to '%s', but field '%s' is only supported for the "
+                   "'%s' QueryLanguage",
+                where, jsonata ? "JSONata" : "JSONPath", field, jsonata ? "JSONPath" : "JSONata");
+}
+
+static int check_fields_of(loader *L, const cJSON *node, const char *where, bool jsonata)
+{
+    for (const cJSON *c = node->child; c; c = c->next) {
+        bool only_jsonata = false;
+        for (size_t i = 0; i < STC_ARRAY_LEN(JSONATA_ONLY); i++)
+            only_jsonata |= !strcmp(c->string, JSONATA_ONLY[i]);
+        if (!jsonata && only_jsonata)
+            return refuse_field(L, where, c->string, jsonata);
+    }
+    return 0;
+}
+
+/* The fields of state `st`, its Choice rules and its Catch entries against
+ * its query language. */
+static int check_language_fields(loader *L, const cJSON *st, bool jsonata)
+{
+    if (check_fields_of(L, st, "", jsonata) < 0)
+        return -1;
+    static const char *const lists[] = {"Choices", "Catch"};
+    for (size_t k = 0; k < 2; k++) {
+        const cJSON *arr = cJSON_GetObjectItemCaseSensitive(st, lists[k]);
+        size_t i = 0;
+        for (const cJSON *r = cJSON_IsArray(arr) ? arr->child : NULL; r; r = r->next, i++) {
+            char where[40];
+            snprintf(where, sizeof where, "%s[%zu]: ", lists[k], i);
+            if (cJSON_IsObject(r) && check_fields_of(L, r, where, jsonata) < 0)
+                return -1;
+        }
+    }
+    return 0;
 }
 
 static int check_path_field(loader *L, const cJSON *st, const char *field, bool reference)
@@ -248,6 +399,8 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
     lookup_fields(s);
     if (is_jsonata(st))
         return fail(L, "QueryLanguage JSONata is not supported by the simulator (JSONPath only)");
+    if (check_language_fields(L, st, false) < 0)
+        return -1;
     bool terminal = s->type == STC_STATE_SUCCEED || s->type == STC_STATE_FAIL;
     bool choice = s->type == STC_STATE_CHOICE;
     const cJSON *end = cJSON_GetObjectItemCaseSensitive(st, "End");
@@ -457,14 +610,32 @@ static stc_machine *load_machine(loader *L, const cJSON *def)
         fail(L, "'StartAt' names no state '%s'", start->valuestring);
         goto bad;
     }
+    assigned *mine = NULL;
+    size_t nmine = 0;
+    if (collect_scope(L, def, false, &mine, &nmine) < 0 || check_scope(L, mine, nmine) < 0) {
+        free(mine);
+        goto bad;
+    }
+    size_t outer_mark = L->nouter;
+    if (L->nouter + nmine > L->capouter) {
+        L->capouter = L->nouter + nmine + 16;
+        L->outer = stc_xrealloc(L->outer, L->capouter * sizeof *L->outer);
+    }
+    if (nmine)
+        memcpy(L->outer + L->nouter, mine, nmine * sizeof *mine);
+    L->nouter += nmine;
+    free(mine);
     for (i = 0; i < m->n; i++) {
         size_t mark = L->where.len;
         stc_buf_printf(&L->where, "state '%s': ", m->states[i].name);
         int rc = load_state(L, m, &m->states[i]);
         buf_truncate(&L->where, mark);
-        if (rc < 0)
+        if (rc < 0) {
+            L->nouter = outer_mark;
             goto bad;
+        }
     }
+    L->nouter = outer_mark;
     return m;
 bad:
     machine_free_nested(m);
@@ -473,12 +644,13 @@ bad:
 
 stc_machine *stc_machine_load(const cJSON *asl, char **err)
 {
-    loader L = {STC_BUF_INIT, NULL};
+    loader L = {STC_BUF_INIT, NULL, NULL, 0, 0};
     cJSON *copy = cJSON_Duplicate(asl, true);
     stc_machine *m = copy ? load_machine(&L, copy) : NULL;
     if (!copy)
         fail(&L, "a state machine must be a JSON object");
     stc_buf_free(&L.where);
+    free(L.outer);
     if (!m) {
         cJSON_Delete(copy);
         *err = L.err;

@@ -61,6 +61,7 @@ struct flow {
     cJSON *input; /* raw input of the current state */
     int64_t time;
     cJSON *vars;  /* variables of this scope (object) */
+    size_t var_bytes; /* their size as JSON text, for AWS's limits */
     flow *parent;
     int kind, index;
     char *label;  /* "" / "Par[1]" ... */
@@ -357,14 +358,20 @@ static void prefix_cause(flow *f, stc_rterr *e)
     e->cause = c;
 }
 
+/* Whether a Retry or Catch entry's error name `pattern` matches the error
+ * `name`. States.Runtime is never caught nor retried, not even by its own
+ * name: AWS always fails the execution with it. (States.DataLimitExceeded
+ * is caught like any other error: the recorded executions catch it with
+ * States.ALL.) */
 static bool error_matches(const char *name, const char *pattern)
 {
-    bool runtime = name && !strcmp(name, "States.Runtime");
+    if (name && !strcmp(name, "States.Runtime"))
+        return false;
     if (!strcmp(pattern, "States.ALL"))
-        return !runtime;
+        return true;
     if (!strcmp(pattern, "States.TaskFailed"))
-        return !runtime && !(name && (!strcmp(name, "States.Timeout") ||
-                                      !strcmp(name, "States.HeartbeatTimeout")));
+        return !(name && (!strcmp(name, "States.Timeout") ||
+                          !strcmp(name, "States.HeartbeatTimeout")));
     return name && !strcmp(name, pattern);
 }
 
@@ -475,19 +482,73 @@ static void flow_fail(stc_sim *sim, flow *f, stc_rterr *e)
 }
 
 /* Evaluate Assign `as` (the Assign field of a state, Choices entry or Catch
- * entry; NULL: none) with `$` = value; apply all at once. */
-static int do_assign(stc_sim *sim, flow *f, const cJSON *as, const cJSON *value, lazy_ctx *ctx,
-                     stc_rterr *err)
+ * entry; NULL: none) with `$` = value. The new values are not set yet: every
+ * expression of a state (Assign, ResultPath, OutputPath) reads the variables
+ * as they were when the state began, so apply_assign() sets them once the
+ * output is known. *pending is NULL when there is nothing to assign. */
+static int eval_assign(stc_sim *sim, const cJSON *as, const cJSON *value, lazy_ctx *ctx,
+                       cJSON **pending, stc_rterr *err)
 {
+    *pending = NULL;
     if (!as)
         return 0;
     stc_scope sc = scope(value, ctx);
-    cJSON *vals = NULL;
-    if (stc_io_template(as, &sc, &sim->rng, &vals, err) < 0)
-        return -1;
-    for (cJSON *c = vals->child; c;) {
+    return stc_io_template(as, &sc, &sim->rng, pending, err);
+}
+
+/* Bytes of the variables of flow f and every flow below it. */
+static size_t vars_bytes_below(const flow *f)
+{
+    size_t n = f->var_bytes;
+    for (size_t i = 0; i < f->nkids; i++)
+        if (f->kids[i])
+            n += vars_bytes_below(f->kids[i]);
+    return n;
+}
+
+/* Set the variables of `pending` (consumed; NULL: nothing) in flow f, within
+ * AWS's limits: 256 KiB for one variable and for all the values of one
+ * Assign, 10 MiB for all the variables of the execution. */
+static int apply_assign(stc_sim *sim, flow *f, cJSON *pending, stc_rterr *err)
+{
+    if (!pending)
+        return 0;
+    const size_t one = STC_IO_PAYLOAD_LIMIT, total_max = (size_t)10 * 1024 * 1024;
+    size_t sum = 0, freed = 0;
+    for (const cJSON *c = pending->child; c; c = c->next) {
+        size_t n = stc_io_json_size(c, one);
+        if (n > one) {
+            stc_rterr_set(err, "States.DataLimitExceeded",
+                          "The value assigned to the variable '%s' is larger than the 256 KiB a "
+                          "variable may hold",
+                          c->string);
+            cJSON_Delete(pending);
+            return -1;
+        }
+        sum += n;
+        const cJSON *old = cJSON_GetObjectItemCaseSensitive(f->vars, c->string);
+        if (old)
+            freed += stc_io_json_size(old, SIZE_MAX);
+    }
+    if (sum > one) {
+        cJSON_Delete(pending);
+        return stc_rterr_set(err, "States.DataLimitExceeded",
+                             "The values of one Assign field add up to more than 256 KiB (%zu "
+                             "bytes)",
+                             sum);
+    }
+    size_t total = vars_bytes_below(sim->root) - freed + sum;
+    if (total > total_max) {
+        cJSON_Delete(pending);
+        return stc_rterr_set(err, "States.DataLimitExceeded",
+                             "The variables of the execution would hold more than 10 MiB (%zu "
+                             "bytes)",
+                             total);
+    }
+    f->var_bytes = f->var_bytes - freed + sum;
+    for (cJSON *c = pending->child; c;) {
         cJSON *next = c->next;
-        cJSON *item = cJSON_DetachItemViaPointer(vals, c);
+        cJSON *item = cJSON_DetachItemViaPointer(pending, c);
         cJSON *old = cJSON_GetObjectItemCaseSensitive(f->vars, item->string);
         if (old)
             cJSON_ReplaceItemViaPointer(f->vars, old, item);
@@ -495,8 +556,37 @@ static int do_assign(stc_sim *sim, flow *f, const cJSON *as, const cJSON *value,
             cJSON_AddItemToObject(f->vars, item->string, item);
         c = next;
     }
-    cJSON_Delete(vals);
+    cJSON_Delete(pending);
     return 0;
+}
+
+/* States.DataLimitExceeded when `v`, which the state `who` returned (or, with
+ * `params`, was given), is larger than 256 KiB. */
+static int check_payload(const cJSON *v, const char *who, bool params, stc_rterr *err)
+{
+    if (stc_io_json_size(v, STC_IO_PAYLOAD_LIMIT) <= STC_IO_PAYLOAD_LIMIT)
+        return 0;
+    return stc_rterr_set(err, "States.DataLimitExceeded",
+                         "The state/task '%s' %s with a size exceeding the maximum number of "
+                         "bytes service limit.",
+                         who, params ? "provided parameters" : "returned a result");
+}
+
+/* How AWS names a Task in a DataLimitExceeded cause: the service of an
+ * integration ("lambda" for arn:aws:states:::lambda:invoke, "aws-sdk:s3"
+ * for ...:aws-sdk:s3:getObject), else the resource ARN itself. */
+static char *task_who(const char *resource)
+{
+    static const char pre[] = "arn:aws:states:::";
+    if (strncmp(resource, pre, sizeof pre - 1) != 0)
+        return stc_xstrdup(resource);
+    const char *r = resource + sizeof pre - 1;
+    size_t n = strcspn(r, "."); /* without .sync, .waitForTaskToken */
+    const char *colon = NULL;
+    for (const char *p = r; p < r + n; p++)
+        if (*p == ':')
+            colon = p;
+    return stc_xstrndup(r, colon ? (size_t)(colon - r) : n);
 }
 
 /* A Task/Parallel/Map state failed with `e` (consumed): retry, catch, or fail
@@ -555,17 +645,30 @@ static void state_error(stc_sim *sim, flow *f, stc_rterr *e, bool internal)
             stc_rterr e2 = STC_RTERR_INIT;
             lazy_ctx ctx;
             ctx_init(&ctx, sim, f, NULL, 0, false);
-            cJSON *out = NULL;
-            int rc = do_assign(sim, f, cJSON_GetObjectItemCaseSensitive(c, "Assign"), eo, &ctx,
-                               &e2);
+            cJSON *out = NULL, *pending = NULL;
+            int rc = eval_assign(sim, cJSON_GetObjectItemCaseSensitive(c, "Assign"), eo, &ctx,
+                                 &pending, &e2);
             ctx_done(&ctx);
             if (rc == 0)
                 rc = stc_io_result_path(c, f->input, eo, &out, &e2);
             else
                 cJSON_Delete(eo);
+            if (rc == 0) {
+                rc = apply_assign(sim, f, pending, &e2);
+                pending = NULL;
+            }
+            cJSON_Delete(pending);
             stc_rterr_clear(e);
             if (rc < 0) {
+                cJSON_Delete(out);
                 prefix_cause(f, &e2);
+                flow_fail(sim, f, &e2);
+                return;
+            }
+            /* an output over the limit fails the execution here: the
+             * catcher's own output cannot be caught again */
+            if (check_payload(out, st->name, false, &e2) < 0) {
+                cJSON_Delete(out);
                 flow_fail(sim, f, &e2);
                 return;
             }
@@ -574,6 +677,26 @@ static void state_error(stc_sim *sim, flow *f, stc_rterr *e, bool internal)
         }
     }
     flow_fail(sim, f, e);
+}
+
+/* The last part of every state that goes on: the output `out` (consumed)
+ * within the payload limit, then the variables of `pending` (consumed) set,
+ * then the transition to `next` (-1: the end of the flow). */
+static void finish_state(stc_sim *sim, flow *f, cJSON *out, cJSON *pending, int next)
+{
+    stc_rterr e = STC_RTERR_INIT;
+    if (check_payload(out, cur(f)->name, false, &e) < 0) {
+        cJSON_Delete(out);
+        cJSON_Delete(pending);
+        state_error(sim, f, &e, false);
+        return;
+    }
+    if (apply_assign(sim, f, pending, &e) < 0) {
+        cJSON_Delete(out);
+        state_error(sim, f, &e, true);
+        return;
+    }
+    transition(sim, f, out, next, true);
 }
 
 /* Complete a Pass/Task/Parallel/Map state from its raw `result` (consumed):
@@ -594,13 +717,15 @@ static void complete_state(stc_sim *sim, flow *f, cJSON *result, bool selector, 
         cJSON_Delete(result);
         result = sel;
     }
-    if (do_assign(sim, f, st->f.assign, result, ctx, &e) < 0) {
+    cJSON *pending = NULL;
+    if (eval_assign(sim, st->f.assign, result, ctx, &pending, &e) < 0) {
         cJSON_Delete(result);
         state_error(sim, f, &e, true);
         return;
     }
     cJSON *withres = NULL;
     if (stc_io_result_path_at(st->f.result_path, f->input, result, &withres, &e) < 0) {
+        cJSON_Delete(pending);
         state_error(sim, f, &e, true);
         return;
     }
@@ -608,6 +733,7 @@ static void complete_state(stc_sim *sim, flow *f, cJSON *result, bool selector, 
     const cJSON *out;
     cJSON *out_own;
     if (stc_io_path_ref(st->f.output_path, "OutputPath", &sc, &out, &out_own, &e) < 0) {
+        cJSON_Delete(pending);
         cJSON_Delete(withres);
         state_error(sim, f, &e, true);
         return;
@@ -617,7 +743,7 @@ static void complete_state(stc_sim *sim, flow *f, cJSON *result, bool selector, 
         cJSON_Delete(withres);
     else
         out_own = withres;
-    transition(sim, f, out_own, st->next, true);
+    finish_state(sim, f, out_own, pending, st->next);
 }
 
 /* ---- Parallel and Map ---- */
@@ -757,6 +883,15 @@ static void child_done(stc_sim *sim, flow *f, flow *k)
     cJSON_Delete(f->items);
     f->items = NULL;
     f->phase = PH_ENTER;
+    stc_rterr le = STC_RTERR_INIT;
+    if (check_payload(results, st->name, false, &le) < 0) {
+        cJSON_Delete(results);
+        emit(sim, f, is_map ? STC_EV_MAP_FAILED : STC_EV_PARALLEL_FAILED, st->name,
+             d_err(le.error, le.cause));
+        f->phase = PH_RETRY; /* a retry re-runs the whole state without re-entering */
+        state_error(sim, f, &le, false);
+        return;
+    }
     emit(sim, f, is_map ? STC_EV_MAP_SUCCEEDED : STC_EV_PARALLEL_SUCCEEDED, st->name,
          d_one(sim, "output", results));
     lazy_ctx ctx;
@@ -1141,6 +1276,12 @@ static int run_state(stc_sim *sim, flow *f)
             cJSON_Delete(c);
         }
         const char *resource = cJSON_GetObjectItemCaseSensitive(st->def, "Resource")->valuestring;
+        char *who = task_who(resource);
+        if (check_payload(eff, who, true, &e) < 0) {
+            free(who);
+            state_error(sim, f, &e, false);
+            break;
+        }
         cJSON *sd = cJSON_CreateObject();
         cJSON_AddStringToObject(sd, "resource", resource);
         cJSON_AddItemToObject(sd, "parameters", dup(eff));
@@ -1151,6 +1292,17 @@ static int run_state(stc_sim *sim, flow *f)
                       ? sim->opts.task(sim->opts.task_ctx, sim, st->name, resource, eff, &result,
                                        &error, &cause)
                       : STC_TASK_ABORT;
+        if (trc == STC_TASK_OK && check_payload(result, who, false, &e) < 0) {
+            cJSON_Delete(result);
+            result = NULL;
+            trc = STC_TASK_FAILED;
+            free(error);
+            free(cause);
+            error = e.error;
+            cause = e.cause;
+            e.error = e.cause = NULL;
+        }
+        free(who);
         if (trc == STC_TASK_ABORT) {
             sim->status = STC_SIM_ERROR;
             free(sim->message);
@@ -1210,13 +1362,16 @@ static int run_state(stc_sim *sim, flow *f)
                           "No Choice rule matched and there is no Default");
             break;
         }
-        if (do_assign(sim, f, assign, eff, &ctx, &e) < 0)
+        cJSON *pending = NULL;
+        if (eval_assign(sim, assign, eff, &ctx, &pending, &e) < 0)
             break;
         const cJSON *out;
         cJSON *out_own;
-        if (stc_io_path_ref(st->f.output_path, "OutputPath", &s2, &out, &out_own, &e) < 0)
+        if (stc_io_path_ref(st->f.output_path, "OutputPath", &s2, &out, &out_own, &e) < 0) {
+            cJSON_Delete(pending);
             break;
-        transition(sim, f, take_output(f, out, out_own, &eff_own), next, true);
+        }
+        finish_state(sim, f, take_output(f, out, out_own, &eff_own), pending, next);
         break;
     }
     case STC_STATE_WAIT: {
@@ -1225,13 +1380,16 @@ static int run_state(stc_sim *sim, flow *f)
         stc_scope s2 = scope(eff, &ctx);
         if (run_wait(sim, f, st, &s2, &e) < 0)
             break;
-        if (do_assign(sim, f, st->f.assign, eff, &ctx, &e) < 0)
+        cJSON *pending = NULL;
+        if (eval_assign(sim, st->f.assign, eff, &ctx, &pending, &e) < 0)
             break;
         const cJSON *out;
         cJSON *out_own;
-        if (stc_io_path_ref(st->f.output_path, "OutputPath", &s2, &out, &out_own, &e) < 0)
+        if (stc_io_path_ref(st->f.output_path, "OutputPath", &s2, &out, &out_own, &e) < 0) {
+            cJSON_Delete(pending);
             break;
-        transition(sim, f, take_output(f, out, out_own, &eff_own), st->next, true);
+        }
+        finish_state(sim, f, take_output(f, out, out_own, &eff_own), pending, st->next);
         break;
     }
     case STC_STATE_SUCCEED: {
@@ -1242,7 +1400,7 @@ static int run_state(stc_sim *sim, flow *f)
         cJSON *out_own;
         if (stc_io_path_ref(st->f.output_path, "OutputPath", &s2, &out, &out_own, &e) < 0)
             break;
-        transition(sim, f, take_output(f, out, out_own, &eff_own), -1, true);
+        finish_state(sim, f, take_output(f, out, out_own, &eff_own), NULL, -1);
         break;
     }
     case STC_STATE_FAIL: {
@@ -1495,6 +1653,13 @@ void stc_sim_start(stc_sim *sim, const cJSON *input)
         limit_s = (int64_t)ts_field->valuedouble;
     sim->deadline_ms = limit_s ? sim->opts.start_time_ms + limit_s * 1000 : 0;
     emit(sim, sim->root, STC_EV_EXECUTION_STARTED, NULL, d_one(sim, "input", sim->exec_input));
+    size_t n = stc_io_json_size(sim->exec_input, STC_IO_PAYLOAD_LIMIT);
+    if (n > STC_IO_PAYLOAD_LIMIT) {
+        /* AWS refuses to start it (StartExecution fails) */
+        sim->status = STC_SIM_ERROR;
+        sim->message = stc_xstrdup("the execution input is larger than 256 KiB (the payload limit "
+                                   "of Step Functions): AWS would refuse to start the execution");
+    }
 }
 
 /* After a step: an execution whose next step would start at or after its
@@ -1603,6 +1768,29 @@ const cJSON *stc_sim_current_input(const stc_sim *sim)
         return NULL;
     flow *f = pick(sim->root);
     return f ? f->input : NULL;
+}
+
+static void add_scope_vars(cJSON *out, const flow *f)
+{
+    if (f->parent)
+        add_scope_vars(out, f->parent);
+    for (const cJSON *v = f->vars ? f->vars->child : NULL; v; v = v->next) {
+        cJSON *old = cJSON_GetObjectItemCaseSensitive(out, v->string);
+        if (old)
+            cJSON_ReplaceItemViaPointer(out, old, cJSON_Duplicate(v, true));
+        else
+            cJSON_AddItemToObject(out, v->string, cJSON_Duplicate(v, true));
+    }
+}
+
+cJSON *stc_sim_variables(const stc_sim *sim)
+{
+    cJSON *out = cJSON_CreateObject();
+    if (!sim->root)
+        return out;
+    const flow *f = sim->status == STC_SIM_RUNNING ? pick(sim->root) : NULL;
+    add_scope_vars(out, f ? f : sim->root);
+    return out;
 }
 
 const cJSON *stc_sim_output(const stc_sim *sim)

@@ -156,6 +156,11 @@ stc_sim_status stc_sim_get_status(const stc_sim *sim);
 /* The state the next step runs and its input; NULL when finished. */
 const char *stc_sim_current_state(const stc_sim *sim);
 const cJSON *stc_sim_current_input(const stc_sim *sim);
+/* The workflow variables the state the next step runs can read: those of
+ * its flow and of the flows around it (outer scopes first), as a new object
+ * the caller owns ({} when there are none). Once the execution has ended,
+ * the execution's own (top-level) variables. */
+cJSON *stc_sim_variables(const stc_sim *sim);
 /* The execution output (SUCCEEDED), else the output of the last state exited. */
 const cJSON *stc_sim_output(const stc_sim *sim);
 /* FAILED, TIMED_OUT: the execution's error and cause (either may be NULL).

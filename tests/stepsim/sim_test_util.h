@@ -1,5 +1,7 @@
 /* sim_test_util.h - shared by the simulator's unit tests: load a machine,
- * its mocks, and start an execution; finish frees all three. */
+ * its mocks, and start an execution; finish frees all three; compare JSON;
+ * run to the end expecting an output or a failure; expect a machine to be
+ * refused. */
 #ifndef STC_SIM_TEST_UTIL_H
 #define STC_SIM_TEST_UTIL_H
 
@@ -9,6 +11,12 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
 
 #include "stepsim/machine.h"
 #include "stepsim/mocks.h"
@@ -49,6 +57,73 @@ static inline void finish(run *r)
     stc_sim_free(r->sim);
     stc_mocks_free(r->mocks);
     stc_machine_free(r->m);
+}
+
+/* sim_test_start with the defaults, step-back snapshots as asked and a bound
+ * of 1,000 transitions. */
+static inline run sim_start(const char *asl, const char *input, const char *mocks_yaml, bool undo)
+{
+    stc_sim_options o;
+    stc_sim_options_init(&o);
+    o.undo = undo;
+    o.max_transitions = 1000;
+    return sim_test_start(asl, input, mocks_yaml, &o);
+}
+
+/* `actual` equals the JSON text `expected` (object key order free). */
+static inline void assert_json(const cJSON *actual, const char *expected)
+{
+    cJSON *e = cJSON_Parse(expected);
+    assert_non_null(e);
+    if (!actual || !cJSON_Compare(actual, e, true)) {
+        char *a = actual ? cJSON_PrintUnformatted(actual) : stc_xstrdup("(null)");
+        print_error("expected %s\n     got %s\n", expected, a);
+        free(a);
+        cJSON_Delete(e);
+        fail();
+    }
+    cJSON_Delete(e);
+}
+
+/* Run to the end: the execution FAILED with `error` and exactly `cause`
+ * (NULL: any cause). */
+static inline void expect_failure(run *r, const char *error, const char *cause)
+{
+    stc_sim_status st = stc_sim_run(r->sim, NULL);
+    if (st != STC_SIM_FAILED || strcmp(stc_sim_error(r->sim) ? stc_sim_error(r->sim) : "", error) ||
+        (cause && strcmp(stc_sim_cause(r->sim) ? stc_sim_cause(r->sim) : "", cause))) {
+        char *o = stc_sim_output(r->sim) ? cJSON_PrintUnformatted(stc_sim_output(r->sim)) : NULL;
+        print_error("status %s error %s cause %s message %s output %s\nexpected %s: %s\n",
+                    stc_sim_status_name(st), stc_sim_error(r->sim), stc_sim_cause(r->sim),
+                    stc_sim_message(r->sim), o ? o : "-", error, cause ? cause : "(any)");
+        free(o);
+        fail();
+    }
+}
+
+/* Run to the end: the execution SUCCEEDED with the JSON text `output`. */
+static inline void expect_output(run *r, const char *output)
+{
+    stc_sim_status st = stc_sim_run(r->sim, NULL);
+    if (st != STC_SIM_SUCCEEDED)
+        print_error("status %s error %s cause %s message %s\n", stc_sim_status_name(st),
+                    stc_sim_error(r->sim), stc_sim_cause(r->sim), stc_sim_message(r->sim));
+    assert_int_equal(st, STC_SIM_SUCCEEDED);
+    assert_json(stc_sim_output(r->sim), output);
+}
+
+/* The machine is refused with a message containing `fragment`. */
+static inline void expect_bad(const char *text, const char *fragment)
+{
+    char *err = NULL;
+    stc_machine *m = stc_machine_load_text(text, &err);
+    if (m)
+        print_error("machine accepted; expected a message with '%s'\n", fragment);
+    assert_null(m);
+    if (!strstr(err, fragment))
+        print_error("message '%s' lacks '%s'\n", err, fragment);
+    assert_non_null(strstr(err, fragment));
+    free(err);
 }
 
 #endif

@@ -24,20 +24,6 @@
 
 /* ---- helpers ---- */
 
-static void assert_json(const cJSON *actual, const char *expected)
-{
-    cJSON *e = cJSON_Parse(expected);
-    assert_non_null(e);
-    if (!actual || !cJSON_Compare(actual, e, true)) {
-        char *a = actual ? cJSON_PrintUnformatted(actual) : stc_xstrdup("(null)");
-        print_error("expected %s\n     got %s\n", expected, a);
-        free(a);
-        cJSON_Delete(e);
-        fail();
-    }
-    cJSON_Delete(e);
-}
-
 static cJSON *eval(const char *expr, const char *input, stc_rterr *err)
 {
     cJSON *in = cJSON_Parse(input);
@@ -70,15 +56,6 @@ static void expect_error(const char *expr, const char *input, const char *error)
     assert_null(out);
     assert_string_equal(err.error, error);
     stc_rterr_clear(&err);
-}
-
-static run start(const char *asl, const char *input, const char *mocks_yaml, bool undo)
-{
-    stc_sim_options o;
-    stc_sim_options_init(&o);
-    o.undo = undo;
-    o.max_transitions = 1000;
-    return sim_test_start(asl, input, mocks_yaml, &o);
 }
 
 static char *history_text(const stc_sim *sim)
@@ -283,7 +260,7 @@ static void test_choice(void **state)
 static void test_pass_and_paths(void **state)
 {
     (void)state;
-    run r = start("{\"StartAt\":\"A\",\"States\":{"
+    run r = sim_start("{\"StartAt\":\"A\",\"States\":{"
                   "\"A\":{\"Type\":\"Pass\",\"InputPath\":\"$.in\",\"Parameters\":{\"v.$\":\"$.x\"},"
                   "\"ResultPath\":\"$.res\",\"OutputPath\":\"$.res\",\"Next\":\"B\"},"
                   "\"B\":{\"Type\":\"Pass\",\"Result\":{\"k.$\":\"kept as is\"},\"ResultPath\":\"$.r\",\"End\":true}}}",
@@ -301,7 +278,7 @@ static void test_pass_and_paths(void **state)
 static void test_paths_handed_on(void **state)
 {
     (void)state;
-    run r = start("{\"StartAt\":\"C1\",\"States\":{"
+    run r = sim_start("{\"StartAt\":\"C1\",\"States\":{"
                   "\"C1\":{\"Type\":\"Choice\",\"InputPath\":\"$.a\",\"Choices\":[{\"Variable\":\"$.v\","
                   "\"NumericEquals\":1,\"Next\":\"W1\"}],\"Default\":\"F\"},"
                   "\"W1\":{\"Type\":\"Wait\",\"Seconds\":1,\"InputPath\":\"$.b\",\"Next\":\"M\"},"
@@ -338,7 +315,7 @@ static void test_paths_handed_on(void **state)
 static void test_wait_clock(void **state)
 {
     (void)state;
-    run r = start("{\"StartAt\":\"W1\",\"States\":{"
+    run r = sim_start("{\"StartAt\":\"W1\",\"States\":{"
                   "\"W1\":{\"Type\":\"Wait\",\"Seconds\":90,\"Next\":\"W2\"},"
                   "\"W2\":{\"Type\":\"Wait\",\"SecondsPath\":\"$.s\",\"Next\":\"W3\"},"
                   "\"W3\":{\"Type\":\"Wait\",\"TimestampPath\":\"$.until\",\"Next\":\"W4\"},"
@@ -357,7 +334,7 @@ static void test_wait_clock(void **state)
 static void test_fail_paths(void **state)
 {
     (void)state;
-    run r = start("{\"StartAt\":\"F\",\"States\":{\"F\":{\"Type\":\"Fail\",\"ErrorPath\":\"$.e\","
+    run r = sim_start("{\"StartAt\":\"F\",\"States\":{\"F\":{\"Type\":\"Fail\",\"ErrorPath\":\"$.e\","
                   "\"CausePath\":\"States.Format('bad {}', $.n)\"}}}",
                   "{\"e\":\"Oops\",\"n\":3}", NULL, false);
     assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_FAILED);
@@ -369,7 +346,7 @@ static void test_fail_paths(void **state)
 static void test_no_choice_matched(void **state)
 {
     (void)state;
-    run r = start("{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":"
+    run r = sim_start("{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":"
                   "\"$.a\",\"NumericEquals\":1,\"Next\":\"E\"}]},\"E\":{\"Type\":\"Succeed\"}}}",
                   "{\"a\":2}", NULL, false);
     assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_FAILED);
@@ -389,7 +366,7 @@ static void test_retry_backoff(void **state)
 {
     (void)state;
     /* fails twice with Busy, then returns 5: waits 2 s then 6 s */
-    run r = start(RETRY_ASL, "{}", "T:\n  - raise: Busy\n  - raise: Busy\n    cause: again\n  - return: 5\n",
+    run r = sim_start(RETRY_ASL, "{}", "T:\n  - raise: Busy\n  - raise: Busy\n    cause: again\n  - return: 5\n",
                   false);
     assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_SUCCEEDED);
     assert_json(stc_sim_output(r.sim), "{\"r\":5,\"n\":2}");
@@ -397,7 +374,7 @@ static void test_retry_backoff(void **state)
     assert_int_equal(stc_sim_transitions(r.sim), 1); /* retries are not new entries */
     finish(&r);
     /* always Busy: 2, 6, then min(18, 10) = 10 s; the 4th failure is caught */
-    r = start(RETRY_ASL, "{\"in\":1}", "T:\n  - raise: Busy\n    cause: no\n", false);
+    r = sim_start(RETRY_ASL, "{\"in\":1}", "T:\n  - raise: Busy\n    cause: no\n", false);
     assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_SUCCEEDED);
     assert_json(stc_sim_output(r.sim), "{\"in\":1,\"err\":{\"Error\":\"Busy\",\"Cause\":\"no\"}}");
     assert_true(stc_sim_time(r.sim) == STC_SIM_DEFAULT_EPOCH_MS + 18000);
@@ -412,16 +389,16 @@ static void test_catch_task_failed_and_runtime(void **state)
         "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"x\",\"Catch\":["
         "{\"ErrorEquals\":[\"States.TaskFailed\"],\"Next\":\"Caught\"}],\"End\":true},"
         "\"Caught\":{\"Type\":\"Pass\",\"End\":true}}}";
-    run r = start(asl, "{}", "T:\n  - raise: Custom.Error\n    cause: c\n", false);
+    run r = sim_start(asl, "{}", "T:\n  - raise: Custom.Error\n    cause: c\n", false);
     assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_SUCCEEDED);
     assert_json(stc_sim_output(r.sim), "{\"Error\":\"Custom.Error\",\"Cause\":\"c\"}");
     finish(&r);
-    r = start(asl, "{}", "T:\n  - raise: States.Timeout\n", false);
+    r = sim_start(asl, "{}", "T:\n  - raise: States.Timeout\n", false);
     assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_FAILED);
     assert_string_equal(stc_sim_error(r.sim), "States.Timeout");
     finish(&r);
     /* States.Runtime (a bad path) is not caught by States.ALL */
-    r = start("{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"x\","
+    r = sim_start("{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"x\","
               "\"InputPath\":\"$.missing\",\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Next\":\"C\"}],"
               "\"End\":true},\"C\":{\"Type\":\"Pass\",\"End\":true}}}",
               "{}", "T:\n  - return: 1\n", false);
@@ -435,7 +412,7 @@ static void test_parallel_order(void **state)
     (void)state;
     /* branch 0 waits 10 s, branch 1 has two Pass states: branch 1 runs both
      * before branch 0 leaves its Wait; results stay in branch order */
-    run r = start("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Parallel\",\"End\":true,\"Branches\":["
+    run r = sim_start("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Parallel\",\"End\":true,\"Branches\":["
                   "{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":10,\"Next\":\"A\"},"
                   "\"A\":{\"Type\":\"Pass\",\"Result\":\"a\",\"End\":true}}},"
                   "{\"StartAt\":\"B1\",\"States\":{\"B1\":{\"Type\":\"Pass\",\"Next\":\"B2\"},"
@@ -457,7 +434,7 @@ static void test_map(void **state)
 {
     (void)state;
     /* MaxConcurrency 2: iterations 0 and 1 start, 2 starts when one ends */
-    run r = start("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.xs\","
+    run r = sim_start("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.xs\","
                   "\"MaxConcurrency\":2,\"ItemSelector\":{\"i.$\":\"$$.Map.Item.Index\",\"v.$\":"
                   "\"$$.Map.Item.Value\",\"k.$\":\"$.k\"},\"ItemProcessor\":{\"StartAt\":\"S\",\"States\":"
                   "{\"S\":{\"Type\":\"Pass\",\"End\":true}}},\"ResultSelector\":{\"all.$\":\"$\"},"
@@ -484,7 +461,7 @@ static void test_assign_variables(void **state)
     (void)state;
     /* Assign values are evaluated against the old values, all at once; an
      * inner scope reads outer variables */
-    run r = start("{\"StartAt\":\"A\",\"States\":{"
+    run r = sim_start("{\"StartAt\":\"A\",\"States\":{"
                   "\"A\":{\"Type\":\"Pass\",\"Assign\":{\"x\":1,\"y\":2},\"Next\":\"B\"},"
                   "\"B\":{\"Type\":\"Pass\",\"Assign\":{\"x.$\":\"$y\",\"y.$\":\"$x\"},\"Next\":\"M\"},"
                   "\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.xs\",\"ItemProcessor\":{\"StartAt\":\"I\","
@@ -514,7 +491,7 @@ static const char *LOOP_ASL =
 static void test_undo_exact(void **state)
 {
     (void)state;
-    run r = start(LOOP_ASL, "{}", "Call:\n  - return: first\n  - return: second\n  - return: last\n", true);
+    run r = sim_start(LOOP_ASL, "{}", "Call:\n  - return: first\n  - return: second\n  - return: last\n", true);
     assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_SUCCEEDED);
     char *h1 = history_text(r.sim);
     char *o1 = cJSON_PrintUnformatted(stc_sim_output(r.sim));
@@ -551,7 +528,7 @@ static void test_undo_exact(void **state)
 static void test_breakpoint_and_time(void **state)
 {
     (void)state;
-    run r = start(LOOP_ASL, "{}", "Call:\n  - return: x\n", true);
+    run r = sim_start(LOOP_ASL, "{}", "Call:\n  - return: x\n", true);
     assert_int_equal(stc_sim_run(r.sim, "Nap"), STC_SIM_RUNNING);
     assert_string_equal(stc_sim_current_state(r.sim), "Nap");
     const cJSON *in = stc_sim_current_input(r.sim);
@@ -569,7 +546,7 @@ static void test_breakpoint_and_time(void **state)
 static void test_bound(void **state)
 {
     (void)state;
-    run r = start("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"},"
+    run r = sim_start("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"},"
                   "\"B\":{\"Type\":\"Pass\",\"Next\":\"A\"}}}",
                   "{}", NULL, false);
     assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_ERROR);
@@ -581,7 +558,7 @@ static void test_bound(void **state)
 static void test_no_mock(void **state)
 {
     (void)state;
-    run r = start("{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"r\",\"End\":true}}}",
+    run r = sim_start("{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"r\",\"End\":true}}}",
                   "{}", "Other:\n  return: 1\n", false);
     assert_int_equal(stc_sim_run(r.sim, NULL), STC_SIM_ERROR);
     assert_non_null(strstr(stc_sim_message(r.sim), "no mock for Task state 'T'"));
@@ -589,17 +566,6 @@ static void test_no_mock(void **state)
 }
 
 /* ---- machines and mocks ---- */
-
-static void expect_bad(const char *text, const char *fragment)
-{
-    char *err = NULL;
-    stc_machine *m = stc_machine_load_text(text, &err);
-    assert_null(m);
-    if (!strstr(err, fragment))
-        print_error("message '%s' lacks '%s'\n", err, fragment);
-    assert_non_null(strstr(err, fragment));
-    free(err);
-}
 
 static void test_bad_machines(void **state)
 {
