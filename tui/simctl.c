@@ -778,8 +778,9 @@ void stc_simctl_describe(const stc_simctl *s, stc_rich *out, int rows)
         const cJSON *in = stc_sim_current_input(s->sim);
         stc_simctl_json_line(out, "in", in, STC_EL_NORMAL);
         used++;
-        const cJSON *vars = in ? cJSON_GetObjectItemCaseSensitive(in, "vars") : NULL;
-        for (const cJSON *v = vars ? vars->child : NULL; v; v = v->next) {
+        /* a compiled workflow keeps its Python variables in $.vars */
+        const cJSON *pyvars = in ? cJSON_GetObjectItemCaseSensitive(in, "vars") : NULL;
+        for (const cJSON *v = pyvars ? pyvars->child : NULL; v; v = v->next) {
             const cJSON *val = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, "value") : v;
             char *t = val ? cJSON_PrintUnformatted(val) : stc_xstrdup("-");
             stc_rich_addf(out, STC_EL_SIM_LABEL, "  var  ");
@@ -789,6 +790,18 @@ void stc_simctl_describe(const stc_simctl *s, stc_rich *out, int rows)
             used++;
         }
     }
+    /* the workflow variables (Assign) the next state reads (after the end:
+     * the execution's), rebuilt at every step and after stepping back */
+    cJSON *vars = stc_sim_variables(s->sim);
+    for (const cJSON *v = vars->child; v; v = v->next) {
+        char *t = cJSON_PrintUnformatted(v);
+        stc_rich_add(out, STC_EL_SIM_LABEL, v == vars->child ? "vars   " : "       ");
+        stc_rich_addf(out, STC_EL_JSON_KEY, "$%s", v->string);
+        stc_rich_addf(out, STC_EL_NORMAL, " = %s\n", t ? t : "?");
+        free(t);
+        used++;
+    }
+    cJSON_Delete(vars);
     if (st == STC_SIM_SUCCEEDED) {
         stc_simctl_json_line(out, "output", stc_sim_output(s->sim), STC_EL_SIM_STATUS_OK);
         used++;
