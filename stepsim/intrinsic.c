@@ -22,6 +22,21 @@ uint64_t stc_rng_next(stc_rng *r)
     return z ^ (z >> 31);
 }
 
+void stc_rng_uuid(stc_rng *r, char out[37])
+{
+    uint64_t hi = stc_rng_next(r), lo = stc_rng_next(r);
+    unsigned char u[16];
+    for (int i = 0; i < 8; i++) {
+        u[i] = (unsigned char)(hi >> (56 - 8 * i));
+        u[8 + i] = (unsigned char)(lo >> (56 - 8 * i));
+    }
+    u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
+    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+             u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+             u[14], u[15]);
+}
+
 void stc_number_format(double d, char buf[32])
 {
     if (d == floor(d) && fabs(d) < 1e15) {
@@ -826,19 +841,8 @@ static int apply(int id, const char *fn, const cJSON *const *av, size_t n, ectx 
         return 0;
     }
     if (id == FN_UUID) {
-        uint64_t hi = stc_rng_next(x->rng), lo = stc_rng_next(x->rng);
-        unsigned char u[16];
-        for (int i = 0; i < 8; i++) {
-            u[i] = (unsigned char)(hi >> (56 - 8 * i));
-            u[8 + i] = (unsigned char)(lo >> (56 - 8 * i));
-        }
-        u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
-        u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
         char buf[37];
-        snprintf(buf, sizeof buf,
-                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
-                 u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
-                 u[14], u[15]);
+        stc_rng_uuid(x->rng, buf);
         *out = cJSON_CreateString(buf);
         return 0;
     }

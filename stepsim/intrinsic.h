@@ -29,6 +29,8 @@ typedef struct stc_rng {
 } stc_rng;
 
 uint64_t stc_rng_next(stc_rng *r);
+/* A version 4 UUID from two draws of r ("xxxxxxxx-xxxx-4xxx-yxxx-..."). */
+void stc_rng_uuid(stc_rng *r, char out[37]);
 
 /* True when `s` looks like an intrinsic call ("States.Name(...)"). */
 bool stc_intrinsic_is_call(const char *s);

@@ -37,6 +37,8 @@ typedef struct loader {
      * outer scopes), innermost last */
     assigned *outer;
     size_t nouter, capouter;
+    bool top_jsonata; /* the top-level QueryLanguage is JSONata: every state's */
+    bool any_jsonata; /* some state is a JSONata state */
 } loader;
 
 static int fail(loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -63,8 +65,34 @@ static void buf_truncate(stc_buf *b, size_t len)
     }
 }
 
+static void jsonata_free(stc_state *s)
+{
+    stc_state_jsonata *j = &s->j;
+    stc_jtmpl *one[] = {j->arguments, j->output,    j->assign,    j->items,
+                        j->item_selector, j->max_concurrency, j->tol_count, j->tol_percentage,
+                        j->seconds,   j->timestamp, j->timeout,   j->heartbeat,
+                        j->credentials, j->error,   j->cause};
+    for (size_t i = 0; i < STC_ARRAY_LEN(one); i++)
+        stc_jtmpl_free(one[i]);
+    for (size_t i = 0; i < s->nchoices; i++) {
+        stc_jtmpl_free(j->rule_condition ? j->rule_condition[i] : NULL);
+        stc_jtmpl_free(j->rule_output ? j->rule_output[i] : NULL);
+        stc_jtmpl_free(j->rule_assign ? j->rule_assign[i] : NULL);
+    }
+    for (size_t i = 0; i < s->ncatch; i++) {
+        stc_jtmpl_free(j->catch_output ? j->catch_output[i] : NULL);
+        stc_jtmpl_free(j->catch_assign ? j->catch_assign[i] : NULL);
+    }
+    free(j->rule_condition);
+    free(j->rule_output);
+    free(j->rule_assign);
+    free(j->catch_output);
+    free(j->catch_assign);
+}
+
 static void state_free(stc_state *s)
 {
+    jsonata_free(s);
     free(s->name);
     free(s->choice_next);
     free(s->choice_assign);
@@ -104,6 +132,40 @@ static bool is_jsonata(const cJSON *node)
 {
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(node, "QueryLanguage");
     return cJSON_IsString(q) && strcmp(q->valuestring, "JSONPath") != 0;
+}
+
+/* The entries of a state's Choices array (Choice rules), then of its Catch
+ * array: `it` starts zeroed; each call returns the next entry, with its
+ * label ("Choices[2]", "Catch[0]") and whether it is a rule, or NULL. */
+typedef struct entry_iter {
+    int list;          /* 0 Choices, 1 Catch, 2 done */
+    const cJSON *next; /* the entry after the one returned */
+    size_t i;
+    bool started, rule;
+    char label[32];
+} entry_iter;
+
+static const cJSON *next_entry(const cJSON *st, entry_iter *it)
+{
+    static const char *const lists[] = {"Choices", "Catch"};
+    while (it->list < 2) {
+        if (!it->started) {
+            const cJSON *arr = cJSON_GetObjectItemCaseSensitive(st, lists[it->list]);
+            it->next = cJSON_IsArray(arr) ? arr->child : NULL;
+            it->i = 0;
+            it->started = true;
+        }
+        if (it->next) {
+            const cJSON *e = it->next;
+            it->next = e->next;
+            it->rule = it->list == 0;
+            snprintf(it->label, sizeof it->label, "%s[%zu]", lists[it->list], it->i++);
+            return e;
+        }
+        it->list++;
+        it->started = false;
+    }
+    return NULL;
 }
 
 /* ---- workflow variables ---- */
@@ -168,17 +230,13 @@ static int collect_scope(loader *L, const cJSON *def, bool top_jsonata, assigned
         if (collect_assign(L, cJSON_GetObjectItemCaseSensitive(st, "Assign"), st->string, "Assign",
                            jp, list, n, &cap) < 0)
             return -1;
-        static const char *const lists[] = {"Choices", "Catch"};
-        for (size_t k = 0; k < 2; k++) {
-            const cJSON *arr = cJSON_GetObjectItemCaseSensitive(st, lists[k]);
-            size_t i = 0;
-            for (const cJSON *r = cJSON_IsArray(arr) ? arr->child : NULL; r; r = r->next, i++) {
-                char field[48];
-                snprintf(field, sizeof field, "%s[%zu].Assign", lists[k], i);
-                if (collect_assign(L, cJSON_GetObjectItemCaseSensitive(r, "Assign"), st->string,
-                                   field, jp, list, n, &cap) < 0)
-                    return -1;
-            }
+        entry_iter it = {0};
+        for (const cJSON *r; (r = next_entry(st, &it));) {
+            char field[48];
+            snprintf(field, sizeof field, "%s.Assign", it.label);
+            if (collect_assign(L, cJSON_GetObjectItemCaseSensitive(r, "Assign"), st->string, field,
+                               jp, list, n, &cap) < 0)
+                return -1;
         }
     }
     return 0;
@@ -214,13 +272,32 @@ static int refuse_field(loader *L, const char *where, const char *field, bool js
                 where, jsonata ? "JSONata" : "JSONPath", field, jsonata ? "JSONPath" : "JSONata");
 }
 
-static int check_fields_of(loader *L, const cJSON *node, const char *where, bool jsonata)
+static const char *const JSONPATH_ONLY[] = {
+    "InputPath",          "OutputPath",           "Parameters",         "ResultSelector",
+    "ResultPath",         "Result",               "ItemsPath",          "SecondsPath",
+    "TimestampPath",      "TimeoutSecondsPath",   "HeartbeatSecondsPath", "MaxConcurrencyPath",
+    "ToleratedFailureCountPath", "ToleratedFailurePercentagePath", "ErrorPath", "CausePath"};
+
+static bool in_list(const char *k, const char *const *list, size_t n)
 {
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(k, list[i]))
+            return true;
+    return false;
+}
+
+/* `rule`: node is a Choice rule, whose JSONata form has only Condition,
+ * Next, Assign, Output and Comment (Variable, And, StringEquals... are
+ * JSONPath's). */
+static int check_fields_of(loader *L, const cJSON *node, const char *where, bool jsonata,
+                           bool rule)
+{
+    static const char *const JSONATA_RULE[] = {"Condition", "Next", "Assign", "Output", "Comment"};
     for (const cJSON *c = node->child; c; c = c->next) {
-        bool only_jsonata = false;
-        for (size_t i = 0; i < STC_ARRAY_LEN(JSONATA_ONLY); i++)
-            only_jsonata |= !strcmp(c->string, JSONATA_ONLY[i]);
-        if (!jsonata && only_jsonata)
+        if (!jsonata && in_list(c->string, JSONATA_ONLY, STC_ARRAY_LEN(JSONATA_ONLY)))
+            return refuse_field(L, where, c->string, jsonata);
+        if (jsonata && (rule ? !in_list(c->string, JSONATA_RULE, STC_ARRAY_LEN(JSONATA_RULE))
+                             : in_list(c->string, JSONPATH_ONLY, STC_ARRAY_LEN(JSONPATH_ONLY))))
             return refuse_field(L, where, c->string, jsonata);
     }
     return 0;
@@ -230,18 +307,14 @@ static int check_fields_of(loader *L, const cJSON *node, const char *where, bool
  * its query language. */
 static int check_language_fields(loader *L, const cJSON *st, bool jsonata)
 {
-    if (check_fields_of(L, st, "", jsonata) < 0)
+    if (check_fields_of(L, st, "", jsonata, false) < 0)
         return -1;
-    static const char *const lists[] = {"Choices", "Catch"};
-    for (size_t k = 0; k < 2; k++) {
-        const cJSON *arr = cJSON_GetObjectItemCaseSensitive(st, lists[k]);
-        size_t i = 0;
-        for (const cJSON *r = cJSON_IsArray(arr) ? arr->child : NULL; r; r = r->next, i++) {
-            char where[40];
-            snprintf(where, sizeof where, "%s[%zu]: ", lists[k], i);
-            if (cJSON_IsObject(r) && check_fields_of(L, r, where, jsonata) < 0)
-                return -1;
-        }
+    entry_iter it = {0};
+    for (const cJSON *r; (r = next_entry(st, &it));) {
+        char where[40];
+        snprintf(where, sizeof where, "%s: ", it.label);
+        if (cJSON_IsObject(r) && check_fields_of(L, r, where, jsonata, it.rule) < 0)
+            return -1;
     }
     return 0;
 }
@@ -365,19 +438,27 @@ static int resolve(loader *L, const stc_machine *m, const cJSON *node, const cha
 
 static stc_machine *load_machine(loader *L, const cJSON *def);
 
+static bool has(const cJSON *st, const char *field)
+{
+    return cJSON_GetObjectItemCaseSensitive(st, field) != NULL;
+}
+
 static int load_nested(loader *L, const cJSON *def, const char *label, stc_machine **out)
 {
     size_t mark = L->where.len;
     stc_buf_printf(&L->where, "%s: ", label);
+    /* the states inside inherit the top level's language (AWS) */
+    if (cJSON_IsObject(def) && has(def, "QueryLanguage")) {
+        *out = NULL;
+        fail(L, "Field 'QueryLanguage' is not supported");
+        buf_truncate(&L->where, mark);
+        return -1;
+    }
     *out = load_machine(L, def);
     buf_truncate(&L->where, mark);
     return *out ? 0 : -1;
 }
 
-static bool has(const cJSON *st, const char *field)
-{
-    return cJSON_GetObjectItemCaseSensitive(st, field) != NULL;
-}
 
 static void lookup_fields(stc_state *s)
 {
@@ -393,14 +474,207 @@ static void lookup_fields(stc_state *s)
     f->choices = cJSON_GetObjectItemCaseSensitive(st, "Choices");
 }
 
+/* Compile JSONata field `field` of `node` into *out (NULL when absent). */
+static int jfield(loader *L, const cJSON *node, const char *field, const char *label,
+                  stc_jtmpl **out)
+{
+    char *msg = NULL;
+    if (stc_jtmpl_compile(cJSON_GetObjectItemCaseSensitive(node, field), label ? label : field,
+                          out, &msg) < 0) {
+        fail(L, "%s", msg);
+        free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* A JSONata numeric field: a number (checked like the JSONPath one) or an
+ * expression evaluated when the state runs. */
+static int jnumber(loader *L, const cJSON *st, const char *field, stc_jtmpl **out, bool integer,
+                   double min)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(st, field);
+    if (!v)
+        return 0;
+    if (cJSON_IsNumber(v)) {
+        if (v->valuedouble < min || (integer && v->valuedouble != floor(v->valuedouble)))
+            return fail(L, "'%s' must be %s", field,
+                        !integer ? "a number between 0 and 100"
+                        : min > 0 ? "a positive integer"
+                                  : "a non-negative integer");
+        return jfield(L, st, field, NULL, out);
+    }
+    if (cJSON_IsString(v)) {
+        if (jfield(L, st, field, NULL, out) < 0)
+            return -1;
+        if (!stc_jtmpl_is_literal(*out))
+            return 0;
+    }
+    return fail(L, "'%s' must be a number or a JSONata expression \"{%% ... %%}\"", field);
+}
+
+/* The JSONata fields of state s (its language is JSONata). */
+static int load_jsonata_fields(loader *L, stc_state *s)
+{
+    const cJSON *st = s->def;
+    stc_state_jsonata *j = &s->j;
+    static const char *const objects[] = {"Arguments", "Assign", "Credentials", "ItemSelector"};
+    for (size_t i = 0; i < STC_ARRAY_LEN(objects); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(st, objects[i]);
+        if (v && !cJSON_IsObject(v) && !(cJSON_IsString(v) && strcmp(objects[i], "Assign")))
+            return fail(L, "'%s' must be an object%s", objects[i],
+                        strcmp(objects[i], "Assign") ? " or a JSONata expression" : "");
+    }
+    if (jfield(L, st, "Output", NULL, &j->output) < 0 ||
+        jfield(L, st, "Assign", NULL, &j->assign) < 0 ||
+        jfield(L, st, "Arguments", NULL, &j->arguments) < 0)
+        return -1;
+    switch (s->type) {
+    case STC_STATE_TASK:
+        if (jnumber(L, st, "TimeoutSeconds", &j->timeout, true, 1) < 0 ||
+            jnumber(L, st, "HeartbeatSeconds", &j->heartbeat, true, 1) < 0 ||
+            jfield(L, st, "Credentials", NULL, &j->credentials) < 0)
+            return -1;
+        break;
+    case STC_STATE_WAIT: {
+        if (has(st, "Seconds") == has(st, "Timestamp"))
+            return fail(L, "a Wait needs exactly one of Seconds, Timestamp");
+        if (jnumber(L, st, "Seconds", &j->seconds, true, 0) < 0)
+            return -1;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(st, "Timestamp");
+        if (v) {
+            int64_t sec;
+            long ns;
+            if (!cJSON_IsString(v))
+                return fail(L, "'Timestamp' must be a string");
+            if (jfield(L, st, "Timestamp", NULL, &j->timestamp) < 0)
+                return -1;
+            if (stc_jtmpl_is_literal(j->timestamp) && !stc_timestamp_parse(v->valuestring, &sec, &ns))
+                return fail(L, "'Timestamp' must be an RFC 3339 timestamp such as "
+                               "\"2026-01-01T00:00:00Z\" or a JSONata expression");
+        }
+        break;
+    }
+    case STC_STATE_FAIL: {
+        static const char *const f[] = {"Error", "Cause"};
+        for (size_t i = 0; i < 2; i++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(st, f[i]);
+            if (v && !cJSON_IsString(v))
+                return fail(L, "'%s' must be a string or a JSONata expression", f[i]);
+        }
+        if (jfield(L, st, "Error", NULL, &j->error) < 0 || jfield(L, st, "Cause", NULL, &j->cause) < 0)
+            return -1;
+        break;
+    }
+    case STC_STATE_MAP: {
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(st, "Items");
+        if (items && !cJSON_IsArray(items) && !cJSON_IsString(items))
+            return fail(L, "'Items' must be an array or a JSONata expression");
+        if (jfield(L, st, "Items", NULL, &j->items) < 0)
+            return -1;
+        if (j->items && stc_jtmpl_is_literal(j->items) && !cJSON_IsArray(items))
+            return fail(L, "'Items' must be an array or a JSONata expression");
+        if (jfield(L, st, "ItemSelector", NULL, &j->item_selector) < 0 ||
+            jnumber(L, st, "MaxConcurrency", &j->max_concurrency, true, 0) < 0 ||
+            jnumber(L, st, "ToleratedFailureCount", &j->tol_count, true, 0) < 0 ||
+            jnumber(L, st, "ToleratedFailurePercentage", &j->tol_percentage, false, 0) < 0)
+            return -1;
+        const cJSON *tp = cJSON_GetObjectItemCaseSensitive(st, "ToleratedFailurePercentage");
+        if (cJSON_IsNumber(tp) && tp->valuedouble > 100)
+            return fail(L, "'ToleratedFailurePercentage' must be a number between 0 and 100");
+        break;
+    }
+    default: break;
+    }
+    return 0;
+}
+
+/* A JSONata Choice rule: Condition (a boolean or an expression), Next, and
+ * optionally Output and Assign. */
+static int load_jsonata_rule(loader *L, stc_state *s, const cJSON *r, size_t i)
+{
+    char label[64];
+    if (!cJSON_IsObject(r))
+        return fail(L, "Choices[%zu] must be an object", i);
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(r, "Condition");
+    if (!c)
+        return fail(L, "Choices[%zu]: a JSONata Choice rule needs 'Condition'", i);
+    if (!cJSON_IsBool(c) && !cJSON_IsString(c))
+        return fail(L, "Choices[%zu]: 'Condition' must be true, false or a JSONata expression", i);
+    snprintf(label, sizeof label, "Choices[%zu]/Condition", i);
+    if (jfield(L, r, "Condition", label, &s->j.rule_condition[i]) < 0)
+        return -1;
+    if (cJSON_IsString(c) && stc_jtmpl_is_literal(s->j.rule_condition[i]))
+        return fail(L, "Choices[%zu]: 'Condition' must be true, false or a JSONata expression "
+                       "\"{%% ... %%}\"",
+                    i);
+    snprintf(label, sizeof label, "Choices[%zu]/Output", i);
+    if (jfield(L, r, "Output", label, &s->j.rule_output[i]) < 0)
+        return -1;
+    snprintf(label, sizeof label, "Choices[%zu]/Assign", i);
+    return jfield(L, r, "Assign", label, &s->j.rule_assign[i]);
+}
+
+static int reads_fail(loader *L, const stc_jtmpl *t, const char *member)
+{
+    const stc_jtmpl *x = stc_jtmpl_reads_states(t, member);
+    if (!x)
+        return 0;
+    return fail(L, "'%s': the JSONata expression '%s' reads $states.%s, which %s", stc_jtmpl_field(x),
+                stc_jtmpl_expr_text(x), member,
+                !strcmp(member, "result")
+                    ? "only the Output and Assign of a Task, Parallel or Map state can read"
+                    : "only the Output and Assign of a Catch can read");
+}
+
+/* $states.result and $states.errorOutput only where AWS offers them (it
+ * refuses the machine otherwise): result in the Output and Assign of a
+ * Task, Parallel or Map state, errorOutput in a Catch's Output and Assign. */
+static int check_states_reads(loader *L, const stc_state *s)
+{
+    const stc_state_jsonata *j = &s->j;
+    bool result = s->type == STC_STATE_TASK || s->type == STC_STATE_PARALLEL ||
+                  s->type == STC_STATE_MAP;
+    const stc_jtmpl *fields[] = {j->output,          j->assign,    j->arguments, j->items,
+                                 j->item_selector,   j->max_concurrency, j->tol_count,
+                                 j->tol_percentage,  j->seconds,   j->timestamp, j->timeout,
+                                 j->heartbeat,       j->credentials, j->error,   j->cause};
+    for (size_t i = 0; i < STC_ARRAY_LEN(fields); i++) {
+        if ((!(result && i < 2) && reads_fail(L, fields[i], "result") < 0) ||
+            reads_fail(L, fields[i], "errorOutput") < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < s->nchoices; i++) {
+        const stc_jtmpl *r[] = {j->rule_condition[i], j->rule_output[i], j->rule_assign[i]};
+        for (size_t k = 0; k < 3; k++)
+            if (reads_fail(L, r[k], "result") < 0 || reads_fail(L, r[k], "errorOutput") < 0)
+                return -1;
+    }
+    for (size_t i = 0; i < s->ncatch; i++)
+        if (reads_fail(L, j->catch_output[i], "result") < 0 ||
+            reads_fail(L, j->catch_assign[i], "result") < 0)
+            return -1;
+    return 0;
+}
+
 static int load_state(loader *L, stc_machine *m, stc_state *s)
 {
     const cJSON *st = s->def;
     lookup_fields(s);
-    if (is_jsonata(st))
-        return fail(L, "QueryLanguage JSONata is not supported by the simulator (JSONPath only)");
-    if (check_language_fields(L, st, false) < 0)
+    const cJSON *ql = cJSON_GetObjectItemCaseSensitive(st, "QueryLanguage");
+    if (ql) {
+        if (!cJSON_IsString(ql) ||
+            (strcmp(ql->valuestring, "JSONPath") && strcmp(ql->valuestring, "JSONata")))
+            return fail(L, "'QueryLanguage' must be \"JSONPath\" or \"JSONata\"");
+        if (L->top_jsonata && !strcmp(ql->valuestring, "JSONPath"))
+            return fail(L, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole "
+                           "state machine");
+    }
+    s->jsonata = L->top_jsonata || (ql && !strcmp(ql->valuestring, "JSONata"));
+    L->any_jsonata |= s->jsonata;
+    if (check_language_fields(L, st, s->jsonata) < 0)
         return -1;
+    bool jsonata = s->jsonata;
     bool terminal = s->type == STC_STATE_SUCCEED || s->type == STC_STATE_FAIL;
     bool choice = s->type == STC_STATE_CHOICE;
     const cJSON *end = cJSON_GetObjectItemCaseSensitive(st, "End");
@@ -418,18 +692,23 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
         if (has(st, "Next") && resolve(L, m, st, "Next", "", &s->next) < 0)
             return -1;
     }
-    if (check_path_field(L, st, "InputPath", false) < 0 ||
-        check_path_field(L, st, "OutputPath", false) < 0 ||
-        check_path_field(L, st, "ResultPath", true) < 0)
-        return -1;
-    static const char *const templates[] = {"Parameters", "ResultSelector", "ItemSelector",
-                                            "Assign", "Credentials"};
-    for (size_t i = 0; i < STC_ARRAY_LEN(templates); i++) {
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(st, templates[i]);
-        if (t && !cJSON_IsObject(t) && strcmp(templates[i], "Assign"))
-            return fail(L, "'%s' must be an object", templates[i]);
-        if (t && check_template(L, t, templates[i]) < 0)
+    if (jsonata) {
+        if (load_jsonata_fields(L, s) < 0)
             return -1;
+    } else {
+        if (check_path_field(L, st, "InputPath", false) < 0 ||
+            check_path_field(L, st, "OutputPath", false) < 0 ||
+            check_path_field(L, st, "ResultPath", true) < 0)
+            return -1;
+        static const char *const templates[] = {"Parameters", "ResultSelector", "ItemSelector",
+                                                "Assign", "Credentials"};
+        for (size_t i = 0; i < STC_ARRAY_LEN(templates); i++) {
+            const cJSON *t = cJSON_GetObjectItemCaseSensitive(st, templates[i]);
+            if (t && !cJSON_IsObject(t) && strcmp(templates[i], "Assign"))
+                return fail(L, "'%s' must be an object", templates[i]);
+            if (t && check_template(L, t, templates[i]) < 0)
+                return -1;
+        }
     }
     if (check_retry(L, st) < 0)
         return -1;
@@ -439,6 +718,10 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
             return fail(L, "'Catch' must be an array");
         s->ncatch = (size_t)cJSON_GetArraySize(catch);
         s->catch_next = stc_xcalloc(s->ncatch ? s->ncatch : 1, sizeof(int));
+        if (jsonata) {
+            s->j.catch_output = stc_xcalloc(s->ncatch ? s->ncatch : 1, sizeof(stc_jtmpl *));
+            s->j.catch_assign = stc_xcalloc(s->ncatch ? s->ncatch : 1, sizeof(stc_jtmpl *));
+        }
         size_t i = 0;
         for (const cJSON *c = catch->child; c; c = c->next, i++) {
             char ctx[32];
@@ -446,9 +729,19 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
             if (!cJSON_IsObject(c))
                 return fail(L, "Catch[%zu] must be an object", i);
             if (check_error_list(L, c, "Catch", i, c->next == NULL) < 0 ||
-                resolve(L, m, c, "Next", ctx, &s->catch_next[i]) < 0 ||
-                check_path_field(L, c, "ResultPath", true) < 0)
+                resolve(L, m, c, "Next", ctx, &s->catch_next[i]) < 0)
                 return -1;
+            if (!jsonata && check_path_field(L, c, "ResultPath", true) < 0)
+                return -1;
+            if (jsonata) {
+                char label[48];
+                snprintf(label, sizeof label, "Catch[%zu]/Output", i);
+                if (jfield(L, c, "Output", label, &s->j.catch_output[i]) < 0)
+                    return -1;
+                snprintf(label, sizeof label, "Catch[%zu]/Assign", i);
+                if (jfield(L, c, "Assign", label, &s->j.catch_assign[i]) < 0)
+                    return -1;
+            }
         }
     }
     switch (s->type) {
@@ -465,13 +758,23 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
         s->nchoices = (size_t)cJSON_GetArraySize(choices);
         s->choice_next = stc_xcalloc(s->nchoices, sizeof(int));
         s->choice_assign = stc_xcalloc(s->nchoices, sizeof *s->choice_assign);
+        if (jsonata) {
+            s->j.rule_condition = stc_xcalloc(s->nchoices, sizeof(stc_jtmpl *));
+            s->j.rule_output = stc_xcalloc(s->nchoices, sizeof(stc_jtmpl *));
+            s->j.rule_assign = stc_xcalloc(s->nchoices, sizeof(stc_jtmpl *));
+        }
         size_t i = 0;
         for (const cJSON *r = choices->child; r; r = r->next, i++) {
-            char *msg = NULL;
-            if (stc_choice_check(r, true, &msg) < 0) {
-                fail(L, "Choices[%zu]: %s", i, msg);
-                free(msg);
-                return -1;
+            if (jsonata) {
+                if (load_jsonata_rule(L, s, r, i) < 0)
+                    return -1;
+            } else {
+                char *msg = NULL;
+                if (stc_choice_check(r, true, &msg) < 0) {
+                    fail(L, "Choices[%zu]: %s", i, msg);
+                    free(msg);
+                    return -1;
+                }
             }
             char ctx[32];
             snprintf(ctx, sizeof ctx, "Choices[%zu]: ", i);
@@ -485,6 +788,8 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
         break;
     }
     case STC_STATE_WAIT: {
+        if (jsonata)
+            break; /* load_jsonata_fields */
         static const char *const f[] = {"Seconds", "SecondsPath", "Timestamp", "TimestampPath"};
         int count = 0;
         for (size_t i = 0; i < 4; i++)
@@ -535,7 +840,7 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
         if (has(st, "ItemReader") || has(st, "ResultWriter") || has(st, "ItemBatcher"))
             return fail(L, "ItemReader, ItemBatcher and ResultWriter (distributed Map over S3) "
                            "are not supported by the simulator");
-        if (check_path_field(L, st, "ItemsPath", false) < 0)
+        if (!jsonata && check_path_field(L, st, "ItemsPath", false) < 0)
             return -1;
         if (load_nested(L, proc, field, &s->processor) < 0)
             return -1;
@@ -543,17 +848,13 @@ static int load_state(loader *L, stc_machine *m, stc_state *s)
     }
     default: break;
     }
-    return 0;
+    return jsonata ? check_states_reads(L, s) : 0;
 }
 
 static stc_machine *load_machine(loader *L, const cJSON *def)
 {
     if (!cJSON_IsObject(def)) {
         fail(L, "a state machine must be a JSON object");
-        return NULL;
-    }
-    if (is_jsonata(def)) {
-        fail(L, "QueryLanguage JSONata is not supported by the simulator (JSONPath only)");
         return NULL;
     }
     const cJSON *states = cJSON_GetObjectItemCaseSensitive(def, "States");
@@ -612,7 +913,7 @@ static stc_machine *load_machine(loader *L, const cJSON *def)
     }
     assigned *mine = NULL;
     size_t nmine = 0;
-    if (collect_scope(L, def, false, &mine, &nmine) < 0 || check_scope(L, mine, nmine) < 0) {
+    if (collect_scope(L, def, L->top_jsonata, &mine, &nmine) < 0 || check_scope(L, mine, nmine) < 0) {
         free(mine);
         goto bad;
     }
@@ -644,9 +945,17 @@ bad:
 
 stc_machine *stc_machine_load(const cJSON *asl, char **err)
 {
-    loader L = {STC_BUF_INIT, NULL, NULL, 0, 0};
+    loader L = {STC_BUF_INIT, NULL, NULL, 0, 0, false, false};
     cJSON *copy = cJSON_Duplicate(asl, true);
-    stc_machine *m = copy ? load_machine(&L, copy) : NULL;
+    const cJSON *ql = cJSON_GetObjectItemCaseSensitive(copy, "QueryLanguage");
+    stc_machine *m = NULL;
+    if (ql && (!cJSON_IsString(ql) ||
+               (strcmp(ql->valuestring, "JSONPath") && strcmp(ql->valuestring, "JSONata"))))
+        fail(&L, "'QueryLanguage' must be \"JSONPath\" or \"JSONata\"");
+    else
+        L.top_jsonata = ql && !strcmp(ql->valuestring, "JSONata");
+    if (copy && !L.err)
+        m = load_machine(&L, copy);
     if (!copy)
         fail(&L, "a state machine must be a JSON object");
     stc_buf_free(&L.where);
@@ -657,6 +966,8 @@ stc_machine *stc_machine_load(const cJSON *asl, char **err)
         return NULL;
     }
     m->doc = copy;
+    m->jsonata = L.top_jsonata;
+    m->any_jsonata = L.any_jsonata;
     free(L.err);
     return m;
 }

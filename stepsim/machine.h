@@ -1,4 +1,5 @@
-/* machine.h - load and validate an ASL (JSONPath) document into C structs.
+/* machine.h - load and validate an ASL document (JSONPath and JSONata
+ * states, mixed as AWS allows) into C structs.
  *
  * A machine holds its own deep copy of the document; states point into it
  * (`def`), with transitions resolved to indices. Parallel branches and Map
@@ -8,8 +9,18 @@
  * names no state 'Nowhere'"; nested places read "state 'Par': Branches[0]:
  * state 'X': ...".
  *
+ * Query languages (AWS's rules): the top-level QueryLanguage (default
+ * JSONPath) is every state's unless the state sets its own; a JSONata machine
+ * cannot have JSONPath states; states inside Parallel branches and Map
+ * processors inherit the top level's (ItemProcessor cannot set one). A
+ * JSONata state's `{% %}` expressions are compiled here (stepsim/jexpr.h):
+ * a syntax error refuses the machine naming the state and the field. Each
+ * language's fields are refused in the other's states with AWS's message
+ * "The QueryLanguage is set to 'JSONata', but field 'InputPath' is only
+ * supported for the 'JSONPath' QueryLanguage".
+ *
  * Ownership: stc_machine_load() copies `asl`; the caller frees the result
- * with stc_machine_free(). Nothing else allocates.
+ * with stc_machine_free(), which frees the compiled expressions too.
  */
 #ifndef STC_MACHINE_H
 #define STC_MACHINE_H
@@ -18,6 +29,8 @@
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
+
+#include "stepsim/jexpr.h"
 
 /* X-macro: state types and their ASL names. */
 #define STC_STATE_TYPES(X) \
@@ -50,9 +63,23 @@ typedef struct stc_state_fields {
     const cJSON *choices; /* Choice: the Choices array */
 } stc_state_fields;
 
+/* A JSONata state's fields, compiled (NULL: absent). A template may be a
+ * literal (a number for Seconds, an array for Items...). */
+typedef struct stc_state_jsonata {
+    stc_jtmpl *arguments, *output, *assign;
+    stc_jtmpl *items, *item_selector, *max_concurrency, *tol_count, *tol_percentage; /* Map */
+    stc_jtmpl *seconds, *timestamp;                                             /* Wait */
+    stc_jtmpl *timeout, *heartbeat, *credentials;                               /* Task */
+    stc_jtmpl *error, *cause;                                                   /* Fail */
+    stc_jtmpl **rule_condition, **rule_output, **rule_assign; /* Choice: per Choices entry */
+    stc_jtmpl **catch_output, **catch_assign;                 /* per Catch entry */
+} stc_state_jsonata;
+
 typedef struct stc_state {
     char *name;
     stc_state_type type;
+    bool jsonata;           /* the state's query language is JSONata */
+    stc_state_jsonata j;    /* its compiled fields (JSONata states only) */
     const cJSON *def;       /* the state's object, inside the machine's copy */
     stc_state_fields f;     /* fields of `def`, looked up at load */
     int next;               /* index of Next, or -1 (End, terminal or Choice) */
@@ -69,6 +96,8 @@ typedef struct stc_state {
 
 struct stc_machine {
     cJSON *doc; /* owned by the top machine only */
+    bool jsonata; /* the top-level QueryLanguage is JSONata */
+    bool any_jsonata; /* some state, here or nested, is a JSONata state */
     const cJSON *def;
     stc_state *states;
     size_t n;

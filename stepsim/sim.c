@@ -17,6 +17,7 @@
 #include "stepsim/choice.h"
 #include "stepsim/intrinsic.h"
 #include "stepsim/io.h"
+#include "stepsim/jexpr.h"
 #include "stepsim/jsonpath.h"
 #include "stepsim/rterr.h"
 
@@ -101,6 +102,7 @@ typedef struct snapshot {
 struct stc_sim {
     const stc_machine *m;
     stc_sim_options opts;
+    stc_jenv *jenv; /* JSONata's evaluator and functions (machines with JSONata states) */
     char *exec_name, *sm_name, *sm_id, *exec_id;
     cJSON *exec_input;
     cJSON *exec_ctx; /* {"Id","Input","Name","RoleArn","StartTime","RedriveCount"} */
@@ -211,16 +213,18 @@ static const stc_state *cur(const flow *f)
 static long emit(stc_sim *sim, flow *f, stc_sim_event_type type, const char *state,
                  cJSON *details)
 {
+    /* AWS's history has no retry event: ours takes no id */
+    bool numbered = type != STC_EV_STATE_RETRY;
     if (!sim->opts.history) {
         cJSON_Delete(details);
-        return ++sim->next_event;
+        return numbered ? ++sim->next_event : 0;
     }
     if (sim->nevents == sim->cap) {
         sim->cap = sim->cap ? sim->cap * 2 : 64;
         sim->events = stc_xrealloc(sim->events, sim->cap * sizeof *sim->events);
     }
     stc_sim_event *ev = &sim->events[sim->nevents++];
-    ev->id = ++sim->next_event;
+    ev->id = numbered ? ++sim->next_event : 0;
     ev->type = type;
     ev->time_ms = f ? f->time : sim->opts.start_time_ms;
     ev->state = dupstr(state);
@@ -393,6 +397,9 @@ static double num_field(const cJSON *node, const char *key, double dflt)
 /* ---- transitions ---- */
 
 static void flow_finished(stc_sim *sim, flow *f);
+static void finish_state(stc_sim *sim, flow *f, cJSON *out, cJSON *pending, int next);
+static int catch_jsonata(stc_sim *sim, flow *f, size_t i, cJSON *eo, cJSON **out,
+                         cJSON **pending, stc_rterr *e);
 
 static stc_sim_event_type exited_event(stc_state_type t)
 {
@@ -643,16 +650,21 @@ static void state_error(stc_sim *sim, flow *f, stc_rterr *e, bool internal)
             if (e->cause)
                 cJSON_AddStringToObject(eo, "Cause", e->cause);
             stc_rterr e2 = STC_RTERR_INIT;
-            lazy_ctx ctx;
-            ctx_init(&ctx, sim, f, NULL, 0, false);
             cJSON *out = NULL, *pending = NULL;
-            int rc = eval_assign(sim, cJSON_GetObjectItemCaseSensitive(c, "Assign"), eo, &ctx,
+            int rc;
+            if (st->jsonata) {
+                rc = catch_jsonata(sim, f, i, eo, &out, &pending, &e2);
+            } else {
+                lazy_ctx ctx;
+                ctx_init(&ctx, sim, f, NULL, 0, false);
+                rc = eval_assign(sim, cJSON_GetObjectItemCaseSensitive(c, "Assign"), eo, &ctx,
                                  &pending, &e2);
-            ctx_done(&ctx);
-            if (rc == 0)
-                rc = stc_io_result_path(c, f->input, eo, &out, &e2);
-            else
-                cJSON_Delete(eo);
+                ctx_done(&ctx);
+                if (rc == 0)
+                    rc = stc_io_result_path(c, f->input, eo, &out, &e2);
+                else
+                    cJSON_Delete(eo);
+            }
             if (rc == 0) {
                 rc = apply_assign(sim, f, pending, &e2);
                 pending = NULL;
@@ -672,7 +684,7 @@ static void state_error(stc_sim *sim, flow *f, stc_rterr *e, bool internal)
                 flow_fail(sim, f, &e2);
                 return;
             }
-            transition(sim, f, out, st->catch_next[i], false);
+            transition(sim, f, out, st->catch_next[i], true);
             return;
         }
     }
@@ -699,11 +711,139 @@ static void finish_state(stc_sim *sim, flow *f, cJSON *out, cJSON *pending, int 
     transition(sim, f, out, next, true);
 }
 
+/* ---- JSONata states ---- */
+
+static const cJSON *jctx_cb(void *ud)
+{
+    return ctx_get(ud);
+}
+
+static const cJSON *jvar_cb(void *ud, const char *name)
+{
+    return name ? lookup_var(ud, name) : NULL;
+}
+
+/* The scope of the expressions of f's state: $states.input is `input` (the
+ * raw state input, or for a Map's ItemSelector the Map's), $states.context
+ * and the variables come from ctx; $now() is the flow's virtual time. */
+static void jscope(stc_jscope *js, stc_sim *sim, flow *f, lazy_ctx *ctx, const cJSON *input)
+{
+    stc_jscope_init(js);
+    js->input = input;
+    js->context = jctx_cb;
+    js->lookup_var = jvar_cb;
+    js->ud = ctx;
+    js->now_ms = f->time;
+    /* $shuffle's seed: a function of the run's seed and the state's entry,
+     * so a run (and a step back and forth) repeats */
+    stc_rng r = {sim->opts.seed ^ ((uint64_t)f->entered_event * UINT64_C(0x9E3779B97F4A7C15))};
+    js->seed = stc_rng_next(&r) | 1;
+    js->rng = &sim->rng;
+}
+
+static int jeval(stc_sim *sim, const stc_jtmpl *t, stc_jscope *js, cJSON **out, stc_rterr *e)
+{
+    return stc_jtmpl_eval(sim->jenv, t, js, out, e);
+}
+
+/* A number field of a JSONata state (a literal or an expression): an
+ * integer >= min unless `fraction` (then a number in [min, 100]). */
+static int jnumber(stc_sim *sim, const stc_jtmpl *t, stc_jscope *js, bool fraction, double min,
+                   double *out, stc_rterr *e)
+{
+    cJSON *v = NULL;
+    if (jeval(sim, t, js, &v, e) < 0)
+        return -1;
+    if (!cJSON_IsNumber(v)) {
+        stc_jtmpl_type_error(t, "number", v, e);
+        cJSON_Delete(v);
+        return -1;
+    }
+    double d = v->valuedouble;
+    cJSON_Delete(v);
+    const char *field = stc_jtmpl_field(t);
+    if (fraction ? (d < min || d > 100) : (d < min || d != floor(d))) {
+        char nb[32];
+        stc_number_format(d, nb);
+        return stc_rterr_set(e, "States.QueryEvaluationError",
+                             "The value of the field '%s' must be %s, but was %s", field,
+                             fraction ? "a number between 0 and 100"
+                             : min > 0 ? "a positive integer"
+                                       : "a non-negative integer",
+                             nb);
+    }
+    *out = d;
+    return 0;
+}
+
+/* Complete a JSONata Task/Parallel/Map state from its raw `result`
+ * (consumed): Assign and Output both read $states.result and the variables
+ * of the state's entry; the output is Output, else the result. */
+static void complete_jsonata(stc_sim *sim, flow *f, cJSON *result, lazy_ctx *ctx)
+{
+    const stc_state *st = cur(f);
+    stc_rterr e = STC_RTERR_INIT;
+    stc_jscope js;
+    jscope(&js, sim, f, ctx, f->input);
+    js.result = result;
+    cJSON *out = NULL, *pending = NULL;
+    int rc = 0;
+    if (st->j.assign)
+        rc = jeval(sim, st->j.assign, &js, &pending, &e);
+    if (rc == 0 && st->j.output)
+        rc = jeval(sim, st->j.output, &js, &out, &e);
+    stc_jscope_done(&js);
+    if (rc < 0) {
+        cJSON_Delete(out);
+        cJSON_Delete(pending);
+        cJSON_Delete(result);
+        state_error(sim, f, &e, true);
+        return;
+    }
+    if (st->j.output)
+        cJSON_Delete(result);
+    else
+        out = result;
+    finish_state(sim, f, out, pending, st->next);
+}
+
+/* A JSONata Catch entry i caught the error output `eo` (consumed): its Assign
+ * and Output read $states.errorOutput and $states.input. *out is Output,
+ * else the error output. */
+static int catch_jsonata(stc_sim *sim, flow *f, size_t i, cJSON *eo, cJSON **out,
+                         cJSON **pending, stc_rterr *e)
+{
+    const stc_state *st = cur(f);
+    lazy_ctx ctx;
+    ctx_init(&ctx, sim, f, NULL, 0, false);
+    stc_jscope js;
+    jscope(&js, sim, f, &ctx, f->input);
+    js.error_output = eo;
+    *out = *pending = NULL;
+    int rc = 0;
+    if (st->j.catch_assign[i])
+        rc = jeval(sim, st->j.catch_assign[i], &js, pending, e);
+    if (rc == 0 && st->j.catch_output[i])
+        rc = jeval(sim, st->j.catch_output[i], &js, out, e);
+    stc_jscope_done(&js);
+    ctx_done(&ctx);
+    if (rc == 0 && !st->j.catch_output[i]) {
+        *out = eo;
+        eo = NULL;
+    }
+    cJSON_Delete(eo);
+    return rc;
+}
+
 /* Complete a Pass/Task/Parallel/Map state from its raw `result` (consumed):
  * ResultSelector, Assign, ResultPath, OutputPath, then go on. */
 static void complete_state(stc_sim *sim, flow *f, cJSON *result, bool selector, lazy_ctx *ctx)
 {
     const stc_state *st = cur(f);
+    if (st->jsonata) {
+        complete_jsonata(sim, f, result, ctx);
+        return;
+    }
     stc_rterr e = STC_RTERR_INIT;
     const cJSON *rs = selector ? st->f.result_selector : NULL;
     if (rs) {
@@ -774,7 +914,18 @@ static int start_iteration(stc_sim *sim, flow *f, size_t i, int64_t time, stc_rt
     if (!sel)
         sel = cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
     cJSON *input;
-    if (sel) {
+    if (st->jsonata && st->j.item_selector) {
+        /* $states.input is the Map's input, $states.context.Map.Item the item */
+        lazy_ctx ctx;
+        ctx_init(&ctx, sim, f, item, (int)i, false);
+        stc_jscope js;
+        jscope(&js, sim, f, &ctx, f->effective);
+        int rc = jeval(sim, st->j.item_selector, &js, &input, e);
+        stc_jscope_done(&js);
+        ctx_done(&ctx);
+        if (rc < 0)
+            return -1;
+    } else if (sel && !st->jsonata) {
         lazy_ctx ctx;
         ctx_init(&ctx, sim, f, item, (int)i, false);
         stc_scope sc = scope(f->effective, &ctx);
@@ -965,8 +1116,11 @@ static int path_integer(flow *f, const cJSON *st, const char *field, const stc_s
     return 0;
 }
 
-static int enter_map(stc_sim *sim, flow *f, lazy_ctx *ctx, stc_rterr *e)
+/* A JSONPath Map's items and settings: InputPath, ItemsPath,
+ * MaxConcurrency(Path), ToleratedFailureCount/Percentage(Path). */
+static int map_setup_jsonpath(stc_sim *sim, flow *f, lazy_ctx *ctx, stc_rterr *e)
 {
+    (void)sim;
     const stc_state *st = cur(f);
     stc_scope sc = scope(f->input, ctx);
     cJSON *eff = NULL;
@@ -1035,6 +1189,73 @@ static int enter_map(stc_sim *sim, flow *f, lazy_ctx *ctx, stc_rterr *e)
                              "ToleratedFailurePercentage must be between 0 and 100.");
     if (f->tol_set && !tc && !cJSON_GetObjectItemCaseSensitive(st->def, "ToleratedFailureCountPath"))
         f->tol_count = INFINITY;
+    return 0;
+}
+
+/* A JSONata Map's items and settings: Items (an array, or an expression
+ * giving one; default: the state input), MaxConcurrency,
+ * ToleratedFailureCount/Percentage (numbers or expressions). */
+static int map_setup_jsonata(stc_sim *sim, flow *f, lazy_ctx *ctx, stc_rterr *e)
+{
+    const stc_state *st = cur(f);
+    const stc_state_jsonata *j = &st->j;
+    stc_jscope js;
+    jscope(&js, sim, f, ctx, f->input);
+    int rc = -1;
+    double v;
+    f->effective = dup(f->input);
+    cJSON *items = NULL;
+    if (j->items) {
+        if (jeval(sim, j->items, &js, &items, e) < 0)
+            goto done;
+        f->items = items;
+        if (!cJSON_IsArray(items)) {
+            stc_jtmpl_type_error(j->items, "array", items, e);
+            goto done;
+        }
+    } else {
+        f->items = items = dup(f->input);
+        if (!cJSON_IsArray(items)) {
+            char *txt = items ? cJSON_PrintUnformatted(items) : stc_xstrdup("null");
+            stc_rterr_set(e, "States.QueryEvaluationError",
+                          "Map state input must be an array but was: %s", txt);
+            free(txt);
+            goto done;
+        }
+    }
+    f->max_conc = 0;
+    if (j->max_concurrency) {
+        if (jnumber(sim, j->max_concurrency, &js, false, 0, &v, e) < 0)
+            goto done;
+        f->max_conc = (long)v;
+    }
+    f->tol_set = false;
+    f->tol_count = INFINITY;
+    f->tol_pct = 100;
+    if (j->tol_count) {
+        if (jnumber(sim, j->tol_count, &js, false, 0, &v, e) < 0)
+            goto done;
+        f->tol_set = true;
+        f->tol_count = v;
+    }
+    if (j->tol_percentage) {
+        if (jnumber(sim, j->tol_percentage, &js, true, 0, &v, e) < 0)
+            goto done;
+        f->tol_set = true;
+        f->tol_pct = v;
+    }
+    rc = 0;
+done:
+    stc_jscope_done(&js);
+    return rc;
+}
+
+static int enter_map(stc_sim *sim, flow *f, lazy_ctx *ctx, stc_rterr *e)
+{
+    const stc_state *st = cur(f);
+    if ((st->jsonata ? map_setup_jsonata : map_setup_jsonpath)(sim, f, ctx, e) < 0)
+        return -1;
+    const cJSON *items = f->items;
     size_t n = (size_t)cJSON_GetArraySize(items);
     emit(sim, f, STC_EV_MAP_STARTED, st->name, d_one(sim, "items", items));
     if (n == 0) {
@@ -1071,9 +1292,22 @@ static int enter_parallel(stc_sim *sim, flow *f, lazy_ctx *ctx, stc_rterr *e)
     const stc_state *st = cur(f);
     stc_scope sc = scope(f->input, ctx);
     cJSON *eff = NULL;
-    if (stc_io_path_field(st->def, "InputPath", &sc, &eff, e) < 0)
+    if (st->jsonata) {
+        /* the branches' input: Arguments, else the state input */
+        if (st->j.arguments) {
+            stc_jscope js;
+            jscope(&js, sim, f, ctx, f->input);
+            int rc = jeval(sim, st->j.arguments, &js, &eff, e);
+            stc_jscope_done(&js);
+            if (rc < 0)
+                return -1;
+        } else {
+            eff = dup(f->input);
+        }
+    } else if (stc_io_path_field(st->def, "InputPath", &sc, &eff, e) < 0) {
         return -1;
-    const cJSON *params = cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
+    }
+    const cJSON *params = st->jsonata ? NULL : cJSON_GetObjectItemCaseSensitive(st->def, "Parameters");
     if (params) {
         sc.input = eff;
         cJSON *p = NULL;
@@ -1187,6 +1421,250 @@ static cJSON *take_output(flow *f, const cJSON *out, cJSON *out_own, cJSON **eff
     return dup(out);
 }
 
+/* The part of a Task that both languages share, from the effective input
+ * `eff` (after InputPath and Parameters, or Arguments) on: the payload
+ * limit, TaskScheduled, the handler, its result or error. Returns -1 when
+ * the simulation must stop (no handler or mock: ERROR). */
+static int run_task(stc_sim *sim, flow *f, const cJSON *eff, lazy_ctx *ctx, stc_rterr *e)
+{
+    const stc_state *st = cur(f);
+    const char *resource = cJSON_GetObjectItemCaseSensitive(st->def, "Resource")->valuestring;
+    char *who = task_who(resource);
+    if (check_payload(eff, who, true, e) < 0) {
+        free(who);
+        state_error(sim, f, e, false);
+        return 0;
+    }
+    cJSON *sd = cJSON_CreateObject();
+    cJSON_AddStringToObject(sd, "resource", resource);
+    cJSON_AddItemToObject(sd, "parameters", dup(eff));
+    emit(sim, f, STC_EV_TASK_SCHEDULED, st->name, sd);
+    emit(sim, f, STC_EV_TASK_STARTED, st->name, NULL);
+    cJSON *result = NULL;
+    char *error = NULL, *cause = NULL;
+    int trc = sim->opts.task
+                  ? sim->opts.task(sim->opts.task_ctx, sim, st->name, resource, eff, &result,
+                                   &error, &cause)
+                  : STC_TASK_ABORT;
+    if (trc == STC_TASK_OK && check_payload(result, who, false, e) < 0) {
+        cJSON_Delete(result);
+        result = NULL;
+        trc = STC_TASK_FAILED;
+        free(error);
+        free(cause);
+        error = e->error;
+        cause = e->cause;
+        e->error = e->cause = NULL;
+    }
+    free(who);
+    if (trc == STC_TASK_ABORT) {
+        sim->status = STC_SIM_ERROR;
+        free(sim->message);
+        sim->message = error ? error
+                             : stc_xasprintf("no handler to run Task '%s' (%s)", st->name,
+                                             resource);
+        error = NULL;
+        free(cause);
+        cJSON_Delete(result);
+        return -1;
+    }
+    if (trc == STC_TASK_FAILED) {
+        cJSON_Delete(result);
+        stc_rterr_clear(e);
+        e->error = error;
+        e->cause = cause ? cause : stc_xstrdup("");
+        emit(sim, f, STC_EV_TASK_FAILED, st->name, d_err(e->error, e->cause));
+        state_error(sim, f, e, false);
+        return 0;
+    }
+    free(error);
+    free(cause);
+    if (!result)
+        result = cJSON_CreateNull();
+    emit(sim, f, STC_EV_TASK_SUCCEEDED, st->name, d_one(sim, "output", result));
+    complete_state(sim, f, result, true, ctx);
+    return 0;
+}
+
+/* A JSONata Wait: Seconds (a non-negative integer) or Timestamp (an RFC 3339
+ * string), each a literal or an expression. */
+static int wait_jsonata(stc_sim *sim, flow *f, stc_jscope *js, stc_rterr *e)
+{
+    const stc_state_jsonata *j = &cur(f)->j;
+    if (j->seconds) {
+        double d;
+        if (jnumber(sim, j->seconds, js, false, 0, &d, e) < 0)
+            return -1;
+        f->time += (int64_t)d * 1000;
+        return 0;
+    }
+    cJSON *v = NULL;
+    if (jeval(sim, j->timestamp, js, &v, e) < 0)
+        return -1;
+    int64_t sec;
+    long ns;
+    if (!cJSON_IsString(v)) {
+        stc_jtmpl_type_error(j->timestamp, "string", v, e);
+        cJSON_Delete(v);
+        return -1;
+    }
+    if (!stc_timestamp_parse(v->valuestring, &sec, &ns)) {
+        stc_rterr_set(e, "States.QueryEvaluationError",
+                      "The value of the field 'Timestamp' must be an ISO-8601 extended offset "
+                      "date-time format string, but was '%s'",
+                      v->valuestring);
+        cJSON_Delete(v);
+        return -1;
+    }
+    cJSON_Delete(v);
+    int64_t target = sec * 1000 + ns / 1000000;
+    if (target > f->time)
+        f->time = target;
+    return 0;
+}
+
+/* A JSONata Fail: Error and Cause, literal strings or expressions giving
+ * strings. Fails the flow, or returns -1 with e when an expression does. */
+static int fail_jsonata(stc_sim *sim, flow *f, stc_jscope *js, stc_rterr *e)
+{
+    const stc_state_jsonata *j = &cur(f)->j;
+    stc_rterr fe = STC_RTERR_INIT;
+    const stc_jtmpl *t[2] = {j->error, j->cause};
+    for (int k = 0; k < 2; k++) {
+        if (!t[k])
+            continue;
+        cJSON *v = NULL;
+        if (jeval(sim, t[k], js, &v, e) < 0) {
+            stc_rterr_clear(&fe);
+            return -1;
+        }
+        if (!cJSON_IsString(v)) {
+            stc_jtmpl_type_error(t[k], "string", v, e);
+            cJSON_Delete(v);
+            stc_rterr_clear(&fe);
+            return -1;
+        }
+        if (k == 0)
+            fe.error = stc_xstrdup(v->valuestring);
+        else
+            fe.cause = stc_xstrdup(v->valuestring);
+        cJSON_Delete(v);
+    }
+    flow_fail(sim, f, &fe);
+    return 0;
+}
+
+/* The output and Assign of a JSONata Pass, Choice, Wait or Succeed: `out_t`
+ * (NULL: the output is the input) and `assign_t` (NULL: none), both reading
+ * the values of the state's entry; then on to `next`. */
+static int leave_jsonata(stc_sim *sim, flow *f, stc_jscope *js, const stc_jtmpl *out_t,
+                         const stc_jtmpl *assign_t, int next, stc_rterr *e)
+{
+    cJSON *out = NULL, *pending = NULL;
+    if (assign_t && jeval(sim, assign_t, js, &pending, e) < 0)
+        return -1;
+    if (out_t && jeval(sim, out_t, js, &out, e) < 0) {
+        cJSON_Delete(pending);
+        return -1;
+    }
+    if (!out_t) { /* the input goes on as the output: hand it over */
+        out = f->input;
+        f->input = NULL;
+        js->input = NULL;
+    }
+    finish_state(sim, f, out, pending, next);
+    return 0;
+}
+
+/* Run a JSONata Pass, Task, Choice, Wait, Succeed or Fail state (Parallel
+ * and Map go through enter_parallel/enter_map). Returns -1 when the
+ * simulation must stop; a failure of the state is left in e. */
+static int run_jsonata(stc_sim *sim, flow *f, lazy_ctx *ctx, stc_rterr *e)
+{
+    const stc_state *st = cur(f);
+    const stc_state_jsonata *j = &st->j;
+    stc_jscope js;
+    jscope(&js, sim, f, ctx, f->input);
+    int rc = 0;
+    switch (st->type) {
+    case STC_STATE_PASS:
+    case STC_STATE_SUCCEED:
+        leave_jsonata(sim, f, &js, j->output, j->assign, st->type == STC_STATE_PASS ? st->next : -1,
+                      e);
+        break;
+    case STC_STATE_TASK: {
+        cJSON *args = NULL;
+        const cJSON *eff = f->input;
+        if (j->arguments) {
+            if (jeval(sim, j->arguments, &js, &args, e) < 0)
+                break;
+            eff = args;
+        }
+        double d;
+        if ((j->timeout && jnumber(sim, j->timeout, &js, false, 1, &d, e) < 0) ||
+            (j->heartbeat && jnumber(sim, j->heartbeat, &js, false, 1, &d, e) < 0)) {
+            cJSON_Delete(args);
+            break;
+        }
+        if (j->credentials) {
+            cJSON *c = NULL;
+            if (jeval(sim, j->credentials, &js, &c, e) < 0) {
+                cJSON_Delete(args);
+                break;
+            }
+            cJSON_Delete(c);
+        }
+        stc_jscope_done(&js); /* complete_jsonata builds its own, with the result */
+        rc = run_task(sim, f, eff, ctx, e);
+        cJSON_Delete(args);
+        break;
+    }
+    case STC_STATE_CHOICE: {
+        int next = -1;
+        const stc_jtmpl *out_t = j->output, *assign_t = j->assign; /* Default's */
+        bool failed = false;
+        for (size_t i = 0; i < st->nchoices && next < 0; i++) {
+            cJSON *c = NULL;
+            if (jeval(sim, j->rule_condition[i], &js, &c, e) < 0) {
+                failed = true;
+                break;
+            }
+            if (!cJSON_IsBool(c)) {
+                stc_jtmpl_type_error(j->rule_condition[i], "boolean", c, e);
+                cJSON_Delete(c);
+                failed = true;
+                break;
+            }
+            if (cJSON_IsTrue(c)) {
+                next = st->choice_next[i];
+                out_t = j->rule_output[i];
+                assign_t = j->rule_assign[i];
+            }
+            cJSON_Delete(c);
+        }
+        if (failed)
+            break;
+        if (next < 0)
+            next = st->default_next;
+        if (next < 0) {
+            stc_rterr_set(e, "States.NoChoiceMatched", "No Choice rule matched and there is no Default");
+            break;
+        }
+        leave_jsonata(sim, f, &js, out_t, assign_t, next, e);
+        break;
+    }
+    case STC_STATE_WAIT:
+        if (wait_jsonata(sim, f, &js, e) < 0)
+            break;
+        leave_jsonata(sim, f, &js, j->output, j->assign, st->next, e);
+        break;
+    case STC_STATE_FAIL: fail_jsonata(sim, f, &js, e); break;
+    default: break;
+    }
+    stc_jscope_done(&js);
+    return rc;
+}
+
 /* Run the current state of leaf flow f. Returns -1 when the simulation must
  * stop (ERROR). */
 static int run_state(stc_sim *sim, flow *f)
@@ -1218,7 +1696,12 @@ static int run_state(stc_sim *sim, flow *f)
     const cJSON *eff = NULL;
     cJSON *eff_own = NULL;
     int rc = 0;
-    switch (st->type) {
+    stc_state_type type = st->type;
+    if (st->jsonata && type != STC_STATE_PARALLEL && type != STC_STATE_MAP) {
+        rc = run_jsonata(sim, f, &ctx, &e);
+        type = (stc_state_type)-1; /* done */
+    }
+    switch (type) {
     case STC_STATE_PASS: {
         if (stc_io_path_ref(st->f.input_path, "InputPath", &sc, &eff, &eff_own, &e) < 0)
             break;
@@ -1275,61 +1758,7 @@ static int run_state(stc_sim *sim, flow *f)
                 break;
             cJSON_Delete(c);
         }
-        const char *resource = cJSON_GetObjectItemCaseSensitive(st->def, "Resource")->valuestring;
-        char *who = task_who(resource);
-        if (check_payload(eff, who, true, &e) < 0) {
-            free(who);
-            state_error(sim, f, &e, false);
-            break;
-        }
-        cJSON *sd = cJSON_CreateObject();
-        cJSON_AddStringToObject(sd, "resource", resource);
-        cJSON_AddItemToObject(sd, "parameters", dup(eff));
-        emit(sim, f, STC_EV_TASK_SCHEDULED, st->name, sd);
-        cJSON *result = NULL;
-        char *error = NULL, *cause = NULL;
-        int trc = sim->opts.task
-                      ? sim->opts.task(sim->opts.task_ctx, sim, st->name, resource, eff, &result,
-                                       &error, &cause)
-                      : STC_TASK_ABORT;
-        if (trc == STC_TASK_OK && check_payload(result, who, false, &e) < 0) {
-            cJSON_Delete(result);
-            result = NULL;
-            trc = STC_TASK_FAILED;
-            free(error);
-            free(cause);
-            error = e.error;
-            cause = e.cause;
-            e.error = e.cause = NULL;
-        }
-        free(who);
-        if (trc == STC_TASK_ABORT) {
-            sim->status = STC_SIM_ERROR;
-            free(sim->message);
-            sim->message = error ? error
-                                 : stc_xasprintf("no handler to run Task '%s' (%s)", st->name,
-                                                 resource);
-            error = NULL;
-            free(cause);
-            cJSON_Delete(result);
-            rc = -1;
-            break;
-        }
-        if (trc == STC_TASK_FAILED) {
-            cJSON_Delete(result);
-            stc_rterr_clear(&e);
-            e.error = error;
-            e.cause = cause ? cause : stc_xstrdup("");
-            emit(sim, f, STC_EV_TASK_FAILED, st->name, d_err(e.error, e.cause));
-            state_error(sim, f, &e, false);
-            break;
-        }
-        free(error);
-        free(cause);
-        if (!result)
-            result = cJSON_CreateNull();
-        emit(sim, f, STC_EV_TASK_SUCCEEDED, st->name, d_one(sim, "output", result));
-        complete_state(sim, f, result, true, &ctx);
+        rc = run_task(sim, f, eff, &ctx, &e);
         break;
     }
     case STC_STATE_CHOICE: {
@@ -1566,6 +1995,8 @@ stc_sim *stc_sim_new(const stc_machine *m, const stc_sim_options *opts)
     sim->opts.state_machine_name = sim->sm_name;
     sim->opts.state_machine_id = sim->sm_id;
     sim->status = STC_SIM_READY;
+    if (m->any_jsonata)
+        sim->jenv = stc_jenv_new();
     return sim;
 }
 
@@ -1601,6 +2032,7 @@ void stc_sim_free(stc_sim *sim)
     if (!sim)
         return;
     reset(sim);
+    stc_jenv_free(sim->jenv);
     free(sim->snaps);
     free(sim->events);
     free(sim->exec_name);
@@ -1770,6 +2202,58 @@ const cJSON *stc_sim_current_input(const stc_sim *sim)
     return f ? f->input : NULL;
 }
 
+bool stc_sim_current_jsonata(const stc_sim *sim)
+{
+    flow *f = sim->root && sim->status == STC_SIM_RUNNING ? pick(sim->root) : NULL;
+    return f ? cur(f)->jsonata : sim->m->jsonata;
+}
+
+int stc_sim_evaluate(stc_sim *sim, const char *expr, bool jsonata, cJSON **out,
+                     bool *is_function, char **err)
+{
+    *out = NULL;
+    *is_function = false;
+    if (!sim->root) {
+        *err = stc_xstrdup("the simulation has not started");
+        return -1;
+    }
+    flow *f = sim->status == STC_SIM_RUNNING ? pick(sim->root) : NULL;
+    flow *vf = f ? f : sim->root;
+    const cJSON *input = f ? f->input : stc_sim_output(sim);
+    /* the context as the state would see it, entered now */
+    lazy_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.sim = sim;
+    ctx.f = vf;
+    ctx.state_name = f ? cur(f)->name : "";
+    ctx.entered_time = vf->time;
+    ctx.entered_event = sim->next_event + 1;
+    ctx.retry_total = f ? f->retry_total : 0;
+    ctx.task = f && cur(f)->type == STC_STATE_TASK;
+    stc_rng rng = sim->rng;
+    int rc;
+    if (jsonata) {
+        if (!sim->jenv)
+            sim->jenv = stc_jenv_new();
+        stc_jscope js;
+        jscope(&js, sim, vf, &ctx, input);
+        js.rng = &rng;
+        int kind = stc_jexpr_eval_text(sim->jenv, expr, &js, out, err);
+        stc_jscope_done(&js);
+        rc = kind < 0 ? -1 : 0;
+        *is_function = kind == STC_JEXPR_FUNCTION;
+    } else {
+        stc_scope sc = scope(input, &ctx);
+        stc_rterr e = STC_RTERR_INIT;
+        rc = stc_io_dynamic(expr, &sc, &rng, out, &e);
+        if (rc < 0)
+            *err = stc_xasprintf("%s: %s", e.error ? e.error : "error", e.cause ? e.cause : "");
+        stc_rterr_clear(&e);
+    }
+    ctx_done(&ctx);
+    return rc;
+}
+
 static void add_scope_vars(cJSON *out, const flow *f)
 {
     if (f->parent)
@@ -1856,7 +2340,10 @@ const stc_sim_event *stc_sim_event_at(const stc_sim *sim, size_t i)
 cJSON *stc_sim_event_json(const stc_sim_event *ev)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "id", (double)ev->id);
+    if (ev->id)
+        cJSON_AddNumberToObject(o, "id", (double)ev->id);
+    else
+        cJSON_AddNullToObject(o, "id");
     cJSON_AddStringToObject(o, "type", stc_sim_event_type_name(ev->type));
     char ts[40];
     stc_timestamp_format(ev->time_ms, ts, sizeof ts);

@@ -93,6 +93,7 @@ bool stc_sim_status_failed(stc_sim_status s);
     X(EXECUTION_TIMED_OUT, "ExecutionTimedOut")                                    \
     X(PASS_ENTERED, "PassStateEntered") X(PASS_EXITED, "PassStateExited")          \
     X(TASK_ENTERED, "TaskStateEntered") X(TASK_SCHEDULED, "TaskScheduled")         \
+    X(TASK_STARTED, "TaskStarted")                                                 \
     X(TASK_SUCCEEDED, "TaskSucceeded") X(TASK_FAILED, "TaskFailed")                \
     X(TASK_EXITED, "TaskStateExited")                                              \
     X(CHOICE_ENTERED, "ChoiceStateEntered") X(CHOICE_EXITED, "ChoiceStateExited")  \
@@ -121,7 +122,9 @@ typedef enum stc_sim_event_type {
 const char *stc_sim_event_type_name(stc_sim_event_type t);
 
 typedef struct stc_sim_event {
-    long id;                 /* 1-based, as in the Step Functions history */
+    long id;                 /* 1-based, as in the Step Functions history; 0 for
+                                StateRetryScheduled, ours, which AWS's history has
+                                not (its ids stay AWS's) */
     stc_sim_event_type type;
     int64_t time_ms;         /* virtual time */
     char *state;             /* state name, NULL for execution events */
@@ -161,6 +164,21 @@ const cJSON *stc_sim_current_input(const stc_sim *sim);
  * the caller owns ({} when there are none). Once the execution has ended,
  * the execution's own (top-level) variables. */
 cJSON *stc_sim_variables(const stc_sim *sim);
+/* Evaluate `expr` against the state the next step runs, as the workbench's
+ * expression prompt does: its input ($states.input, or `$` in JSONPath),
+ * the variables it reads and its context object (as if it were entered
+ * now); once the execution has ended, against its output and top-level
+ * variables. `jsonata` picks the language: JSONata (with or without {% %}),
+ * or JSONPath (a path $..., $$..., $var..., or an intrinsic call). Nothing in
+ * the simulation changes ($random(), $uuid() and States.UUID draw from a
+ * copy of the generator). Returns 0 with *out (NULL when a JSONata result is
+ * undefined; *is_function set for a function), or -1 with *err (allocated). */
+int stc_sim_evaluate(stc_sim *sim, const char *expr, bool jsonata, cJSON **out,
+                     bool *is_function, char **err);
+/* The query language of the state the next step runs (false: JSONPath);
+ * once the execution has ended, the top level's. */
+bool stc_sim_current_jsonata(const stc_sim *sim);
+
 /* The execution output (SUCCEEDED), else the output of the last state exited. */
 const cJSON *stc_sim_output(const stc_sim *sim);
 /* FAILED, TIMED_OUT: the execution's error and cause (either may be NULL).

@@ -12,7 +12,10 @@ char *stc_simulate_event_line(const stc_sim_event *ev)
     char ts[40];
     stc_timestamp_format(ev->time_ms, ts, sizeof ts);
     stc_buf b = STC_BUF_INIT;
-    stc_buf_printf(&b, "#%-4ld %s %-24s", ev->id, ts, stc_sim_event_type_name(ev->type));
+    if (ev->id)
+        stc_buf_printf(&b, "#%-4ld %s %-24s", ev->id, ts, stc_sim_event_type_name(ev->type));
+    else /* ours, not in AWS's history: no id */
+        stc_buf_printf(&b, "      %s %-24s", ts, stc_sim_event_type_name(ev->type));
     if (ev->state)
         stc_buf_printf(&b, " %s", ev->state);
     if (ev->flow && *ev->flow)

@@ -50,5 +50,29 @@ check "invalid machine" 1 $rc
 grep -q "'Next' names no state 'Nowhere'" "$tmp/err.txt" || { echo "FAIL invalid-machine message"; fails=$((fails+1)); }
 printf '{"StartAt": "A", "States": {' > "$tmp/broken.asl.json"
 "$BIN" simulate --asl "$tmp/broken.asl.json" --input '{}' 2>/dev/null; check "invalid JSON" 1 $?
+# a JSONata machine: $states, a variable, a Condition; its errors are
+# States.QueryEvaluationError (exit 4); a syntax error refuses it (exit 1)
+cat > "$tmp/ja.asl.json" <<'EOF2'
+{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Assign": {"n": "{% $states.input.n %}"}, "Next": "C"},
+  "C": {"Type": "Choice", "Choices": [{"Condition": "{% $n > 1 %}", "Next": "Big"}], "Default": "Small"},
+  "Big": {"Type": "Pass", "Output": {"big": "{% $n * 10 %}"}, "End": true},
+  "Small": {"Type": "Pass", "Output": "{% $states.input.missing %}", "End": true}}}
+EOF2
+out=$("$BIN" simulate --asl "$tmp/ja.asl.json" --input '{"n": 2}' --json); rc=$?
+check "jsonata succeeded" 0 $rc
+got=$(printf '%s' "$out" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s))))')
+want='{"status":"SUCCEEDED","output":{"big":20},"error":null,"cause":null,"transitions":3}'
+[ "$got" = "$want" ] || { echo "FAIL jsonata shape: $got"; fails=$((fails+1)); }
+out=$("$BIN" simulate --asl "$tmp/ja.asl.json" --input '{"n": 1}' --json); rc=$?
+check "jsonata failed" 4 $rc
+got=$(printf '%s' "$out" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s))))')
+want='{"status":"FAILED","output":null,"error":"States.QueryEvaluationError","cause":"An error occurred while executing the state '"'"'Small'"'"' (entered at the event id #6). The JSONata expression '"'"'$states.input.missing'"'"' specified for the field '"'"'Output'"'"' returned nothing (undefined).","transitions":3}'
+[ "$got" = "$want" ] || { echo "FAIL jsonata failure: $got"; fails=$((fails+1)); }
+sed 's/\$n \* 10/$n */' "$tmp/ja.asl.json" > "$tmp/ja_bad.asl.json"
+"$BIN" simulate --asl "$tmp/ja_bad.asl.json" --input '{}' 2> "$tmp/err.txt"; rc=$?
+check "jsonata syntax error" 1 $rc
+grep -q "state 'Big': 'Output/big': the JSONata expression '\$n \*' does not parse" "$tmp/err.txt" ||
+  { echo "FAIL jsonata syntax message: $(cat "$tmp/err.txt")"; fails=$((fails+1)); }
 echo "$fails failed"
 [ $fails -eq 0 ]

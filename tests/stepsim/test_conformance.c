@@ -1,6 +1,7 @@
 /* test_conformance.c - every case of the AWS-recorded conformance data
  * (tests/data/asl-conformance: choice.jsonl, intrinsics.jsonl,
- * scenarios.jsonl) run through the simulator and compared exactly.
+ * scenarios.jsonl, scenarios-jsonata.jsonl) run through the simulator and
+ * compared exactly.
  *
  * Comparison rules (tests/data/asl-conformance/README.md):
  * - expected_output: the execution SUCCEEDED and its output equals the
@@ -287,6 +288,12 @@ static void test_scenarios(void **state)
     run_file("scenarios.jsonl", 136);
 }
 
+static void test_scenarios_jsonata(void **state)
+{
+    (void)state;
+    run_file("scenarios-jsonata.jsonl", 55);
+}
+
 int main(void)
 {
     load_exclusions();
@@ -294,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_choice),
         cmocka_unit_test(test_intrinsics),
         cmocka_unit_test(test_scenarios),
+        cmocka_unit_test(test_scenarios_jsonata),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     for (size_t i = 0; i < nexcl; i++)

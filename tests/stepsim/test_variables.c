@@ -318,6 +318,38 @@ static void test_language_fields(void **state)
                "'Condition' is only supported for the 'JSONata' QueryLanguage");
 }
 
+static void test_evaluate_jsonpath(void **state)
+{
+    (void)state;
+    /* the prompt's evaluation: against the next state's input, variables and
+     * context, changing nothing (States.UUID twice gives the same value) */
+    run r = sim_start("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Assign\":{\"v\":5},"
+                  "\"Next\":\"B\"},\"B\":{\"Type\":\"Pass\",\"End\":true}}}",
+                  "{\"a\":{\"b\":2}}", NULL, false);
+    stc_sim_step(r.sim);
+    cJSON *out = NULL;
+    char *err = NULL;
+    bool fn = false;
+    assert_int_equal(stc_sim_evaluate(r.sim, "$.a.b", false, &out, &fn, &err), 0);
+    assert_json(out, "2");
+    cJSON_Delete(out);
+    assert_int_equal(stc_sim_evaluate(r.sim, "States.Format('{} {}', $v, $$.State.Name)", false, &out,
+                                      &fn, &err),
+                     0);
+    assert_json(out, "\"5 B\"");
+    cJSON_Delete(out);
+    cJSON *u1 = NULL, *u2 = NULL;
+    assert_int_equal(stc_sim_evaluate(r.sim, "States.UUID()", false, &u1, &fn, &err), 0);
+    assert_int_equal(stc_sim_evaluate(r.sim, "States.UUID()", false, &u2, &fn, &err), 0);
+    assert_true(cJSON_Compare(u1, u2, true));
+    cJSON_Delete(u1);
+    cJSON_Delete(u2);
+    assert_int_equal(stc_sim_evaluate(r.sim, "$.nope", false, &out, &fn, &err), -1);
+    assert_string_equal(err, "States.Runtime: Invalid path '$.nope' : No results for path: $['nope']");
+    free(err);
+    finish(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_runtime_never_caught),
         cmocka_unit_test(test_template_path_cause),
         cmocka_unit_test(test_language_fields),
+        cmocka_unit_test(test_evaluate_jsonpath),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
