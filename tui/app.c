@@ -537,6 +537,12 @@ const cJSON *stc_app_workflow(stc_app *app, const char **name, const stc_workflo
     return w->asl;
 }
 
+static void stc_app_eval_done(stc_app *app, const char *text)
+{
+    const char *msg = stc_simctl_eval(app->sim, text);
+    stc_app_message(app, STC_EL_MESSAGE, "%s", msg);
+}
+
 static void stc_app_input_done(stc_app *app, const char *text)
 {
     char *err = NULL;
@@ -602,7 +608,8 @@ int stc_app_sim_action(stc_app *app, stc_action a, const char *state)
     case STC_ACT_SIM_RESTART:
     case STC_ACT_SIM_BREAK:
     case STC_ACT_SIM_INPUT:
-    case STC_ACT_SIM_MOCKS: break;
+    case STC_ACT_SIM_MOCKS:
+    case STC_ACT_SIM_EVAL: break;
     default: return 0;
     }
     if (start) {
@@ -653,6 +660,11 @@ int stc_app_sim_action(stc_app *app, stc_action a, const char *state)
     case STC_ACT_SIM_MOCKS:
         stc_mockdlg_open(app);
         return STC_PANE_HANDLED | STC_PANE_REDRAW;
+    case STC_ACT_SIM_EVAL: {
+        const char *e = stc_simctl_eval_expr(app->sim);
+        stc_app_prompt(app, "= ", e ? e : "", stc_app_eval_done);
+        return STC_PANE_HANDLED | STC_PANE_REDRAW;
+    }
     default: break;
     }
     if (stc_simctl_waiting(app->sim) &&

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "stepsim/intrinsic.h"
+#include "stepsim/jsonpath.h"
 #include "stepsim/machine.h"
 #include "stepsim/mocks.h"
 #include "stepsim/sim.h"
@@ -38,6 +40,9 @@ struct stc_simctl {
     char *wait_key;
     char *wait_call;
     int resume;            /* what the answer goes on with: STC_SIMCTL_* */
+    char *eval_expr;       /* the expression of the `=` prompt (NULL: none) ... */
+    char *eval_result;     /* ... its last value as JSON text, or the error */
+    bool eval_failed, eval_jsonata;
     const char **visited;  /* rebuilt from the history */
     size_t nvisited;
     char **express;        /* the Express workflows of the mode, NULL-terminated (owned) */
@@ -241,8 +246,81 @@ char *stc_simctl_default_input(const stc_method *m)
     return text;
 }
 
+static bool stc_simctl_is_jsonpath(const stc_simctl *s, const char *t)
+{
+    while (*t == ' ' || *t == '\t')
+        t++;
+    /* $states is JSONata's ("states" is not a variable name) */
+    if (strncmp(t, "{%", 2) == 0 || strncmp(t, "$states", 7) == 0 || stc_sim_current_jsonata(s->sim))
+        return false;
+    if (stc_intrinsic_is_call(t))
+        return true;
+    char *msg = NULL;
+    bool path = stc_jsonpath_is_path(t) && stc_jsonpath_check(t, false, &msg) == 0;
+    free(msg);
+    return path;
+}
+
+/* Evaluate the kept expression again (the state may have changed). */
+static void stc_simctl_watch(stc_simctl *s)
+{
+    free(s->eval_result);
+    s->eval_result = NULL;
+    if (!s->eval_expr || !s->sim)
+        return;
+    s->eval_jsonata = !stc_simctl_is_jsonpath(s, s->eval_expr);
+    cJSON *v = NULL;
+    char *err = NULL;
+    bool fn = false;
+    if (stc_sim_evaluate(s->sim, s->eval_expr, s->eval_jsonata, &v, &fn, &err) < 0) {
+        s->eval_failed = true;
+        s->eval_result = err;
+        return;
+    }
+    s->eval_failed = false;
+    if (v) {
+        s->eval_result = cJSON_PrintUnformatted(v);
+        cJSON_Delete(v);
+    } else {
+        s->eval_result = stc_xstrdup(fn ? "(a function)" : "(undefined)");
+    }
+}
+
+const char *stc_simctl_eval(stc_simctl *s, const char *text)
+{
+    const char *t = text;
+    while (*t == ' ' || *t == '\t')
+        t++;
+    free(s->eval_expr);
+    s->eval_expr = *t ? stc_xstrdup(t) : NULL;
+    if (!s->eval_expr) {
+        free(s->eval_result);
+        s->eval_result = NULL;
+        return "expression cleared";
+    }
+    if (!s->sim)
+        return "no simulation: select a workflow and press s";
+    stc_simctl_watch(s);
+    snprintf(s->msg, sizeof s->msg, "%s %s: %s", s->eval_jsonata ? "JSONata" : "JSONPath",
+             s->eval_failed ? "error" : "=", s->eval_result ? s->eval_result : "");
+    return s->msg;
+}
+
+const char *stc_simctl_eval_expr(const stc_simctl *s)
+{
+    return s->eval_expr;
+}
+
+const char *stc_simctl_eval_result(const stc_simctl *s, bool *failed, bool *jsonata)
+{
+    *failed = s->eval_failed;
+    *jsonata = s->eval_jsonata;
+    return s->eval_result;
+}
+
 static void stc_simctl_refresh(stc_simctl *s)
 {
+    stc_simctl_watch(s);
     free(s->visited);
     s->visited = NULL;
     s->nvisited = 0;
@@ -802,6 +880,15 @@ void stc_simctl_describe(const stc_simctl *s, stc_rich *out, int rows)
         used++;
     }
     cJSON_Delete(vars);
+    if (s->eval_expr) {
+        stc_rich_add(out, STC_EL_SIM_LABEL, "=      ");
+        stc_rich_addf(out, STC_EL_NORMAL, "%s", s->eval_expr);
+        stc_rich_addf(out, STC_EL_DIM, "  (%s)\n", s->eval_jsonata ? "JSONata" : "JSONPath");
+        stc_rich_add(out, STC_EL_SIM_LABEL, "       ");
+        stc_rich_addf(out, s->eval_failed ? STC_EL_SIM_STATUS_FAIL : STC_EL_SIM_STATUS_OK, "%s\n",
+                      s->eval_result ? s->eval_result : "");
+        used += 2;
+    }
     if (st == STC_SIM_SUCCEEDED) {
         stc_simctl_json_line(out, "output", stc_sim_output(s->sim), STC_EL_SIM_STATUS_OK);
         used++;
@@ -844,7 +931,10 @@ void stc_simctl_describe(const stc_simctl *s, stc_rich *out, int rows)
     for (size_t i = from; i < n; i++) {
         const stc_sim_event *ev = stc_sim_event_at(s->sim, i);
         long long t = (long long)((ev->time_ms - STC_SIM_DEFAULT_EPOCH_MS) / 1000);
-        stc_rich_addf(out, STC_EL_DIM, " #%-3ld +%llds %s", ev->id, t, stc_sim_event_type_name(ev->type));
+        if (ev->id)
+            stc_rich_addf(out, STC_EL_DIM, " #%-3ld +%llds %s", ev->id, t, stc_sim_event_type_name(ev->type));
+        else /* ours (a retry), not numbered as AWS's events */
+            stc_rich_addf(out, STC_EL_DIM, "      +%llds %s", t, stc_sim_event_type_name(ev->type));
         stc_rich_addf(out, STC_EL_NORMAL, "%s%s\n", ev->state ? " " : "", ev->state ? ev->state : "");
     }
 }

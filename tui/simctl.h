@@ -124,6 +124,21 @@ const char *stc_simctl_replay(stc_simctl *s, const char *name, const cJSON *asl,
  * annotation: as str. */
 char *stc_simctl_default_input(const stc_method *m);
 
+/* The expression prompt (`=`): evaluate `text` against the state the next
+ * step runs -- its input, the variables it reads, its context object -- and
+ * keep it, evaluated again after every step and step back (a watch). The
+ * language: JSONata when the text is wrapped in {% %} or reads $states, when
+ * the state is a JSONata state (after the end: when the machine's top level
+ * is), or when it is not a JSONPath path; JSONPath for a path
+ * ($.a, $$.Execution.Id, $var) or an intrinsic call (States.Format(...)) in
+ * a JSONPath state. An empty text forgets the expression. Returns the
+ * message for the status line (owned by s). */
+const char *stc_simctl_eval(stc_simctl *s, const char *text);
+/* The expression kept (NULL: none) and its last result: the value as JSON
+ * text, "(undefined)", "(a function)", or the error; *failed tells which. */
+const char *stc_simctl_eval_expr(const stc_simctl *s);
+const char *stc_simctl_eval_result(const stc_simctl *s, bool *failed, bool *jsonata);
+
 /* The simulator panel: status, step, virtual time, current state, its
  * input, the output or error, the variables and the latest events, for a
  * panel `rows` high. */

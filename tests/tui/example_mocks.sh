@@ -7,19 +7,28 @@ set -u
 : "${STC_BIN:?STC_BIN not set}" "${STC_TEST_DATA:?STC_TEST_DATA not set}"
 ex=$STC_TEST_DATA/../examples
 fail=0
-# module method mocks input -> expected JSON (without "transitions") and exit status
-check() {
-  local mod=$1 method=$2 mocks=$3 input=$4 want=$5 want_rc=$6
-  local out rc
-  out=$("$STC_BIN" simulate "$ex/$mod" "$method" --input "$input" --mocks "$ex/$mocks" --json 2>&1)
+# label, expected JSON (without "transitions"), expected exit status, then
+# the simulate command (--json is added)
+expect_run() {
+  local label=$1 want=$2 want_rc=$3 out rc got
+  shift 3
+  out=$("$@" --json 2>&1)
   rc=$?
   got=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("transitions"); print(json.dumps(d, sort_keys=True))' 2>&1)
   if [ "$rc" != "$want_rc" ] || [ "$got" != "$want" ]; then
-    echo "FAIL: $mod $method with $mocks: exit $rc (want $want_rc)"
+    echo "FAIL: $label: exit $rc (want $want_rc)"
     echo "  got:  $got"
     echo "  want: $want"
     fail=1
   fi
+}
+# module method mocks input expected-JSON expected-status
+check() {
+  expect_run "$1 $2 with $3" "$5" "$6" "$STC_BIN" simulate "$ex/$1" "$2" --input "$4" --mocks "$ex/$3"
+}
+# the same for a state machine file (--asl): file mocks input expected-JSON expected-status
+check_asl() {
+  expect_run "$1 with $2" "$4" "$5" "$STC_BIN" simulate --asl "$ex/$1" --input "$3" --mocks "$ex/$2"
 }
 people='{"person_id": "person-1", "email": "ann@example.com"}'
 orders='{"order_id": "order-1", "amount": 1.5}'
@@ -40,6 +49,13 @@ check photos.py _nightly_cleanup photos.mocks.yaml '{"keep": 100}' \
 check helpdesk.py on_ask helpdesk.mocks.yaml \
   '{"url": "https://example.com", "connection_id": "connection-1", "question": "example", "patience": 3}' \
   '{"cause": null, "error": null, "output": "answered", "status": "SUCCEEDED"}' 0
+# checkout.asl.json (JSONata), from the workbench's input {} (its sample
+# order): 2 x 12.5 + 80 = 105 >= 100, so a Wait of 2 lines x 60 s, then a
+# retry 2 s after the timeout: Done is entered at +122 s
+check_asl checkout.asl.json checkout.mocks.yaml '{}' \
+  '{"cause": null, "error": null, "output": {"at": "2026-01-01T00:02:02.000Z", "order_id": "order-1", "receipt": "r-1", "total": 105}, "status": "SUCCEEDED"}' 0
+check_asl checkout.asl.json checkout.declined.mocks.yaml '{}' \
+  '{"cause": "order order-1: card expired", "error": "OrderDeclined", "output": null, "status": "FAILED"}' 4
 # every shipped mocks file is covered above and starts with its description
 for f in "$ex"/*.mocks.yaml "$ex"/*.mocks.json; do
   [ -e "$f" ] || continue

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # run_screen_test.sh NAME - a headless screen test (tig's method).
 #
-# Copies the examples (modules and their mocks files) and tests/tui/data
-# into a fresh folder (HOME is its home/ folder), runs
+# Copies the examples (modules, state machines and their mocks files) and
+# tests/tui/data into a fresh folder (HOME is its home/ folder), runs
 # `stc-tui ARGS` there with STC_SCRIPT=scripts/NAME.script (ARGS come from the
 # script's "# args:" line), then compares every NAME*.screen / NAME*.attrs the
 # script saved with golden/<same name>. UPDATE_GOLDEN=1 shows the difference
@@ -15,7 +15,8 @@ script=$here/scripts/$name.script
 [ -f "$script" ] || { echo "no script $script"; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/stc-screen-$name.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp "$STC_TEST_DATA"/../examples/*.py "$STC_TEST_DATA"/../examples/*.mocks.yaml "$work"/
+cp "$STC_TEST_DATA"/../examples/*.py "$STC_TEST_DATA"/../examples/*.mocks.yaml \
+   "$STC_TEST_DATA"/../examples/*.asl.json "$work"/
 cp -r "$here"/data/. "$work"/
 # a home of its own: learn mode keeps its progress in
 # ~/.local/state/stc-tui/learn.json (a script may put a file there first)
