@@ -3,6 +3,8 @@
  *
  *   sim_bench [N]                      the Pass/Choice counting loop below
  *                                      (States.MathAdd), N iterations
+ *   sim_bench --jsonata [N]            the same loop in JSONata, counting in a
+ *                                      workflow variable (Assign, Condition)
  *   sim_bench --asl FILE --input JSON  any machine, run to the end
  *   sim_bench --dump                   print the counting loop's ASL
  *   --undo                             keep step-back snapshots (as the
@@ -13,8 +15,10 @@
  *
  * Prints "STATUS TRANSITIONS SECONDS" on stdout; exit 0 when SUCCEEDED.
  * Build by hand:
- *   cc -O2 -I. bench/sim_bench.c build/stepsim/libstc_stepsim.a build/libstc_core.a \
- *      $(pkg-config --cflags --libs libcjson yaml-0.1 libcrypto python3-embed libzip) -lm
+ *   cc -O2 -I. bench/sim_bench.c build/stepsim/libstc_stepsim.a \
+ *      build/stepsim/jsonata/libstc_jsonata.a build/core/libstc_core.a \
+ *      $(pkg-config --cflags --libs libcjson yaml-0.1 libcrypto python3-embed libzip \
+ *      libpcre2-8) -lm
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,15 +37,28 @@ static const char *LOOP =
     "\"Next\":\"Inc\"}],\"Default\":\"Done\"},"
     "\"Done\":{\"Type\":\"Succeed\"}}}";
 
+/* The same loop in JSONata: the counter is a workflow variable, assigned by
+ * a Pass and read by a Choice's Condition. */
+static const char *LOOP_JSONATA =
+    "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"Init\",\"States\":{"
+    "\"Init\":{\"Type\":\"Pass\",\"Assign\":{\"i\":0,\"n\":\"{% $states.input.n %}\"},"
+    "\"Next\":\"Inc\"},"
+    "\"Inc\":{\"Type\":\"Pass\",\"Assign\":{\"i\":\"{% $i + 1 %}\"},\"Next\":\"Test\"},"
+    "\"Test\":{\"Type\":\"Choice\",\"Choices\":[{\"Condition\":\"{% $i < $n %}\",\"Next\":\"Inc\"}],"
+    "\"Default\":\"Done\"},"
+    "\"Done\":{\"Type\":\"Succeed\",\"Output\":\"{% $i %}\"}}}";
+
 int main(int argc, char **argv)
 {
     long n = 200000;
     const char *asl_path = NULL, *input_text = NULL;
-    bool undo = false, history = false;
+    bool undo = false, history = false, jsonata = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--dump") == 0) {
-            puts(LOOP);
+            puts(jsonata ? LOOP_JSONATA : LOOP);
             return 0;
+        } else if (strcmp(argv[i], "--jsonata") == 0) {
+            jsonata = true;
         } else if (strcmp(argv[i], "--undo") == 0) {
             undo = true;
         } else if (strcmp(argv[i], "--history") == 0) {
@@ -60,7 +77,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "sim_bench: %s\n", err);
         return 3;
     }
-    stc_machine *m = stc_machine_load_text(text ? text : LOOP, &err);
+    stc_machine *m = stc_machine_load_text(text ? text : jsonata ? LOOP_JSONATA : LOOP, &err);
     free(text);
     if (!m) {
         fprintf(stderr, "sim_bench: %s\n", err);
