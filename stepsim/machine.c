@@ -514,10 +514,29 @@ static int jnumber(loader *L, const cJSON *st, const char *field, stc_jtmpl **ou
 }
 
 /* The JSONata fields of state s (its language is JSONata). */
+/* The JSONata fields each state type has (AWS refuses the others with
+ * "Field 'X' is not supported"): bit per stc_state_type. */
+#define T(x) (1u << STC_STATE_##x)
+static const struct {
+    const char *field;
+    unsigned types;
+} JSONATA_FIELDS[] = {
+    {"Arguments", T(TASK) | T(PARALLEL)},
+    {"Output", ~T(FAIL)},
+    {"Assign", ~(T(SUCCEED) | T(FAIL))},
+    {"Items", T(MAP)},
+    {"ItemSelector", T(MAP)},
+    {"Credentials", T(TASK)},
+};
+#undef T
+
 static int load_jsonata_fields(loader *L, stc_state *s)
 {
     const cJSON *st = s->def;
     stc_state_jsonata *j = &s->j;
+    for (size_t i = 0; i < STC_ARRAY_LEN(JSONATA_FIELDS); i++)
+        if (has(st, JSONATA_FIELDS[i].field) && !(JSONATA_FIELDS[i].types & (1u << s->type)))
+            return fail(L, "Field '%s' is not supported", JSONATA_FIELDS[i].field);
     static const char *const objects[] = {"Arguments", "Assign", "Credentials", "ItemSelector"};
     for (size_t i = 0; i < STC_ARRAY_LEN(objects); i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(st, objects[i]);

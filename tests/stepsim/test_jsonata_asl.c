@@ -95,6 +95,16 @@ static void test_languages_at_load(void **state)
     expect_bad("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Choice\","
                "\"Choices\":[{\"Next\":\"Z\"}]},\"Z\":{\"Type\":\"Succeed\"}}}",
                "Choices[0]: a JSONata Choice rule needs 'Condition'");
+    /* a field the state type has not */
+    expect_bad("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\","
+               "\"Arguments\":{},\"End\":true}}}",
+               "state 'A': Field 'Arguments' is not supported");
+    expect_bad("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Fail\","
+               "\"Output\":1}}}",
+               "state 'A': Field 'Output' is not supported");
+    expect_bad("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\","
+               "\"Assign\":{\"x\":1}}}}",
+               "state 'A': Field 'Assign' is not supported");
     expect_bad("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"End\":true,\"ItemProcessor\":{"
                "\"QueryLanguage\":\"JSONata\",\"StartAt\":\"I\",\"States\":{\"I\":{\"Type\":\"Pass\","
                "\"End\":true}}}}}}",
