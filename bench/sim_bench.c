@@ -18,7 +18,7 @@
  *   cc -O2 -I. bench/sim_bench.c build/stepsim/libstc_stepsim.a \
  *      build/stepsim/jsonata/libstc_jsonata.a build/core/libstc_core.a \
  *      $(pkg-config --cflags --libs libcjson yaml-0.1 libcrypto python3-embed libzip \
- *      libpcre2-8) -lm
+ *      libpcre2-8 icu-uc) -lm
  */
 #include <stdio.h>
 #include <stdlib.h>
