@@ -40,7 +40,22 @@ void stc_rng_uuid(stc_rng *r, char out[37])
 void stc_number_format(double d, char buf[32])
 {
     if (d == floor(d) && fabs(d) < 1e15) {
-        snprintf(buf, 32, "%.0f", d == 0 ? 0.0 : d);
+        /* an integer: its digits (the simulator sizes every payload it
+         * passes on, so this is on the path of every transition) */
+        long long n = (long long)d; /* -0 is 0 */
+        unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+        char digits[20];
+        int k = 0;
+        do {
+            digits[k++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        char *p = buf;
+        if (n < 0)
+            *p++ = '-';
+        while (k)
+            *p++ = digits[--k];
+        *p = '\0';
         return;
     }
     snprintf(buf, 32, "%.15g", d);

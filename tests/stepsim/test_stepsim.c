@@ -147,6 +147,31 @@ static void test_template(void **state)
 
 /* ---- intrinsics ---- */
 
+/* Numbers as the simulator prints and sizes them: integers by their digits
+ * (no sign for -0), others with 15 significant digits, 17 when 15 do not
+ * give the same double back. */
+static void test_number_format(void **state)
+{
+    (void)state;
+    static const struct {
+        double d;
+        const char *text;
+    } cases[] = {
+        {0, "0"},        {-0.0, "0"},       {-5, "-5"},      {42, "42"},
+        {999999999999999.0, "999999999999999"},             {-999999999999999.0, "-999999999999999"},
+        {1e15, "1e+15"}, {0.5, "0.5"},      {-1.25, "-1.25"}, {0.1 + 0.2, "0.30000000000000004"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[32];
+        stc_number_format(cases[i].d, buf);
+        assert_string_equal(buf, cases[i].text);
+    }
+    /* the payload size counts the digits: {"n":-12,"s":"a\n"} */
+    cJSON *v = cJSON_Parse("{\"n\":-12,\"s\":\"a\\n\"}");
+    assert_int_equal(stc_io_json_size(v, SIZE_MAX), strlen("{\"n\":-12,\"s\":\"a\\n\"}"));
+    cJSON_Delete(v);
+}
+
 static void test_intrinsics(void **state)
 {
     (void)state;
@@ -631,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_jsonpath),
         cmocka_unit_test(test_result_path),
         cmocka_unit_test(test_template),
+        cmocka_unit_test(test_number_format),
         cmocka_unit_test(test_intrinsics),
         cmocka_unit_test(test_choice),
         cmocka_unit_test(test_pass_and_paths),
