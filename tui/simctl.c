@@ -112,6 +112,8 @@ void stc_simctl_free(stc_simctl *s)
     free(s->name);
     free(s->mocks_path);
     free(s->input);
+    free(s->eval_expr);
+    free(s->eval_result);
     stc_simctl_set_express(s, NULL);
     free(s);
 }
