@@ -37,7 +37,7 @@ void stc_rng_uuid(stc_rng *r, char out[37])
              u[14], u[15]);
 }
 
-void stc_number_format(double d, char buf[32])
+size_t stc_number_format(double d, char buf[32])
 {
     if (d == floor(d) && fabs(d) < 1e15) {
         /* an integer: its digits (the simulator sizes every payload it
@@ -56,11 +56,12 @@ void stc_number_format(double d, char buf[32])
         while (k)
             *p++ = digits[--k];
         *p = '\0';
-        return;
+        return (size_t)(p - buf);
     }
-    snprintf(buf, 32, "%.15g", d);
+    int len = snprintf(buf, 32, "%.15g", d);
     if (strtod(buf, NULL) != d)
-        snprintf(buf, 32, "%.17g", d);
+        len = snprintf(buf, 32, "%.17g", d);
+    return (size_t)len;
 }
 
 /* ---- AST ---- */

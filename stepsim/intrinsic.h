@@ -15,6 +15,7 @@
 #define STC_INTRINSIC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -42,7 +43,8 @@ int stc_intrinsic_check(const char *expr, char **msg);
 int stc_intrinsic_eval(const char *expr, const stc_scope *sc, stc_rng *rng, cJSON **out,
                        stc_rterr *err);
 
-/* Shortest text for a JSON number ("1", "1.1", "1e+300"), into buf[32]. */
-void stc_number_format(double d, char buf[32]);
+/* Shortest text for a JSON number ("1", "1.1", "1e+300"), into buf[32].
+ * Returns its length. */
+size_t stc_number_format(double d, char buf[32]);
 
 #endif

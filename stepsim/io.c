@@ -26,8 +26,7 @@ static size_t json_size(const cJSON *v, size_t acc, size_t stop)
     }
     if (cJSON_IsNumber(v)) {
         char nb[32];
-        stc_number_format(v->valuedouble, nb);
-        return acc + strlen(nb);
+        return acc + stc_number_format(v->valuedouble, nb);
     }
     if (cJSON_IsTrue(v))
         return acc + 4;

@@ -163,7 +163,7 @@ static void test_number_format(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[32];
-        stc_number_format(cases[i].d, buf);
+        assert_int_equal(stc_number_format(cases[i].d, buf), strlen(cases[i].text));
         assert_string_equal(buf, cases[i].text);
     }
     /* the payload size counts the digits: {"n":-12,"s":"a\n"} */
