@@ -246,6 +246,13 @@ static void test_query_errors(void **state)
     expect_pass_error("\"{% $eval('1') %}\"", "{}",
                       "The JSONata expression '$eval('1')' specified for the field 'Output' threw "
                       "an error during evaluation. T1006: Attempted to invoke a non-function");
+    /* a runaway expression stops with the engine's limit (the reference's
+     * U1001 message), never a crash: the state fails */
+    expect_pass_error("\"{% ($f := function($n){ 1 + $f($n + 1) }; $f(0)) %}\"", "{}",
+                      "The JSONata expression '($f := function($n){ 1 + $f($n + 1) }; $f(0))' "
+                      "specified for the field 'Output' threw an error during evaluation. U1001: "
+                      "Stack overflow error: Check for non-terminating recursive function.  "
+                      "Consider rewriting as tail-recursive.");
     /* States.QueryEvaluationError is caught like other errors */
     run r = sim_start("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\","
                   "\"Resource\":\"r\",\"Output\":\"{% $states.result.missing %}\",\"Catch\":[{"
