@@ -309,24 +309,12 @@ static void options(stc_jenv *env, stc_jscope *sc, stc_jsonata_options *o)
 
 /* ---- evaluating ---- */
 
-/* The engine gives no value both for undefined and for a function: when an
- * expression gave none, $type((E)) tells which ("function", or nothing).
- * Only on this path, where the state fails either way. */
-static int kind_of_nothing(stc_jenv *env, const char *text, const stc_jsonata_options *o)
+/* What stc_jsonata_eval_kind found, as this module names it. */
+static int kind_of(stc_jsonata_kind k)
 {
-    char *w = stc_xasprintf("$type((%s))", text);
-    stc_jsonata_error je = {{0}, -1, NULL, NULL};
-    stc_jsonata *x = stc_jsonata_compile(w, strlen(w), &je);
-    free(w);
-    int kind = STC_JEXPR_UNDEFINED;
-    cJSON *t = NULL;
-    if (x && stc_jsonata_eval(env->ev, x, NULL, o, &t, &je) == 0 && cJSON_IsString(t) &&
-        !strcmp(t->valuestring, "function"))
-        kind = STC_JEXPR_FUNCTION;
-    cJSON_Delete(t);
-    stc_jsonata_free(x);
-    stc_jsonata_error_clear(&je);
-    return kind;
+    return k == STC_JSONATA_FUNCTION ? STC_JEXPR_FUNCTION
+           : k == STC_JSONATA_UNDEFINED ? STC_JEXPR_UNDEFINED
+                                        : STC_JEXPR_VALUE;
 }
 
 const char *stc_jexpr_type_name(const cJSON *v)
@@ -372,7 +360,8 @@ static int eval_node(stc_jenv *env, const stc_jtmpl *t, const stc_jsonata_option
     case T_EXPR: {
         stc_jsonata_error je = {{0}, -1, NULL, NULL};
         *out = NULL;
-        if (stc_jsonata_eval(env->ev, t->expr, NULL, o, out, &je) < 0) {
+        stc_jsonata_kind kind = STC_JSONATA_UNDEFINED;
+        if (stc_jsonata_eval_kind(env->ev, t->expr, NULL, o, out, &kind, &je) < 0) {
             char *what = stc_xasprintf("threw an error during evaluation. %s: %s", je.code,
                                        je.message ? je.message : "");
             expr_error(t, what, err);
@@ -382,7 +371,7 @@ static int eval_node(stc_jenv *env, const stc_jtmpl *t, const stc_jsonata_option
         }
         if (*out)
             return 0;
-        if (kind_of_nothing(env, t->text, o) == STC_JEXPR_FUNCTION)
+        if (kind == STC_JSONATA_FUNCTION)
             return expr_error(t, "returned an unsupported result type.", err);
         return expr_error(t, "returned nothing (undefined).", err);
     }
@@ -452,8 +441,9 @@ int stc_jexpr_eval_text(stc_jenv *env, const char *text, stc_jscope *sc, cJSON *
         options(env, sc, &o);
         stc_jscope *saved = env->cur;
         env->cur = sc;
-        if (stc_jsonata_eval(env->ev, x, NULL, &o, out, &je) == 0)
-            rc = *out ? STC_JEXPR_VALUE : kind_of_nothing(env, stc_jsonata_text(x), &o);
+        stc_jsonata_kind kind = STC_JSONATA_UNDEFINED;
+        if (stc_jsonata_eval_kind(env->ev, x, NULL, &o, out, &kind, &je) == 0)
+            rc = kind_of(kind);
         env->cur = saved;
         stc_jsonata_free(x);
     }
