@@ -3,10 +3,12 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
+#include "core/util.h"
 #include "stepsim/jexpr.h"
 #include "stepsim/jsonata/value.h"
 
@@ -166,7 +168,28 @@ static jn_val *fn_uuid(jn_ctx *cx, jn_val **argv, int argc)
     return jn_str(cx, buf, 36);
 }
 
-/* JSON text as AWS reads it: one document, nothing after it, no key twice. */
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* True when object `o` has a key twice (its keys sorted: n log n, so that a
+ * large document cannot make $parse quadratic). `keys` is scratch space of
+ * at least as many entries as `o` has members. */
+static bool repeats_a_key(const cJSON *o, const char **keys)
+{
+    size_t n = 0;
+    for (const cJSON *c = o->child; c; c = c->next)
+        keys[n++] = c->string;
+    qsort(keys, n, sizeof *keys, key_cmp);
+    for (size_t i = 1; i < n; i++)
+        if (!strcmp(keys[i - 1], keys[i]))
+            return true;
+    return false;
+}
+
+/* JSON text as AWS reads it: one document, nothing after it, no key twice
+ * in any object. */
 static bool strict_json(const char *s, size_t len)
 {
     const char *end = NULL;
@@ -176,24 +199,34 @@ static bool strict_json(const char *s, size_t len)
     while (end < s + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
         end++;
     bool ok = end == s + len;
-    /* a repeated key in any object */
-    cJSON *stack[64];
-    int sp = 0;
+    /* every object and array, depth first, on a stack of its own */
+    size_t sp = 0, cap = 16, kcap = 0;
+    const cJSON **stack = stc_xmalloc(cap * sizeof *stack);
+    const char **keys = NULL;
     stack[sp++] = j;
     while (ok && sp > 0) {
-        cJSON *n = stack[--sp];
-        for (cJSON *c = n->child; c && ok; c = c->next) {
-            if (cJSON_IsObject(n))
-                for (cJSON *d = c->next; d; d = d->next)
-                    if (!strcmp(c->string, d->string))
-                        ok = false;
+        const cJSON *n = stack[--sp];
+        size_t members = 0;
+        for (const cJSON *c = n->child; c; c = c->next) {
+            members++;
             if (c->child) {
-                if (sp == 64)
-                    break; /* deeper than we look: the engine's parse decides */
+                if (sp == cap) {
+                    cap *= 2;
+                    stack = stc_xrealloc(stack, cap * sizeof *stack);
+                }
                 stack[sp++] = c;
             }
         }
+        if (cJSON_IsObject(n) && members > 1) {
+            if (members > kcap) {
+                kcap = members;
+                keys = stc_xrealloc(keys, kcap * sizeof *keys);
+            }
+            ok = !repeats_a_key(n, keys);
+        }
     }
+    free(keys);
+    free(stack);
     cJSON_Delete(j);
     return ok;
 }

@@ -387,6 +387,15 @@ static void test_aws_functions(void **state)
     expect_pass("\"{% $parse('{\\\"a\\\": [1, true]}') %}\"", "{}", "{\"a\":[1,true]}");
     expect_pass("\"{% $contains($uuid(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/) %}\"",
                 "{}", "true");
+    /* a key twice in any object is not JSON as AWS reads it, however many
+     * objects come before it; 50,000 distinct keys are */
+    expect_pass_error("\"{% $parse('[' & $join([1..100].('{\\\"x\\\":1}'), ',') & ',{\\\"c\\\":1,\\\"c\\\":2}]') %}\"",
+                      "{}",
+                      "The JSONata expression '$parse('[' & $join([1..100].('{\"x\":1}'), ',') & "
+                      "',{\"c\":1,\"c\":2}]')' specified for the field 'Output' threw an error "
+                      "during evaluation. D3137: Invalid JSON");
+    expect_pass("\"{% $count($keys($parse('{' & $join([1..50000].('\\\"k' & $ & '\\\":0'), ',') & '}'))) %}\"",
+                "{}", "50000");
     expect_pass_error("\"{% $parse('{') %}\"", "{}",
                       "The JSONata expression '$parse('{')' specified for the field 'Output' threw "
                       "an error during evaluation. D3137: Invalid JSON");
