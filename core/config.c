@@ -204,6 +204,9 @@ static bool stc_cfg_parse_text(const stc_setting_def *def, const char *s, bool p
     case STC_CFG_STRING:
         out->s = stc_xstrdup(s);
         break;
+    case STC_CFG_MAP:
+        *why = stc_xasprintf("'%s' must be a mapping (or null), not %s'%s'", def->key, plain ? "" : "the string ", s);
+        return false;
     }
     out->set = true;
     return true;
@@ -331,14 +334,37 @@ static void stc_cfg_settings(stc_cfg_ctx *x, const yaml_node_t *map, const char 
                          unit->method->name);
             continue;
         }
-        if (v->type != YAML_SCALAR_NODE) {
-            stc_cfg_diag(x, v, STC_SEV_ERROR, "STC522", "'%s' must be a single value, not %s", key,
-                         stc_node_what(v));
+        if (unit && def->scope == STC_CFG_ROUTE && unit->kind != STC_KIND_REST && unit->kind != STC_KIND_WEBSOCKET) {
+            stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC525",
+                                        "'%s' applies to units an API route reaches, and '%s' has no route", key,
+                                        unit->method->name);
+            stc_diag_set_hint(dg, "an internal unit is reached only by the service's own units and triggers");
             continue;
         }
         stc_setting_value val;
         char *why = NULL;
-        if (!stc_cfg_parse_text(def, stc_scalar(v), v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE, &val, &why)) {
+        if (def->type == STC_CFG_MAP && v->type == YAML_MAPPING_NODE) {
+            const yaml_node_t *bad = NULL;
+            const char *bwhy = NULL;
+            cJSON *json = stc_config_yaml_json(x->doc, v, &bad, &bwhy);
+            if (!json) {
+                if (!strcmp(bwhy, "twice"))
+                    stc_cfg_diag(x, bad, STC_SEV_ERROR, "STC526", "'%s' appears twice in '%s'", stc_scalar(bad), key);
+                else
+                    stc_cfg_diag(x, bad, STC_SEV_ERROR, "STC522", "%s in '%s'",
+                                 !strcmp(bwhy, "deep") ? "the value is nested too deeply" : "keys must be names", key);
+                continue;
+            }
+            memset(&val, 0, sizeof val);
+            val.set = true;
+            val.s = cJSON_PrintUnformatted(json);
+            cJSON_Delete(json);
+        } else if (v->type != YAML_SCALAR_NODE) {
+            stc_cfg_diag(x, v, STC_SEV_ERROR, "STC522", "'%s' must be a single value, not %s", key,
+                         stc_node_what(v));
+            continue;
+        } else if (!stc_cfg_parse_text(def, stc_scalar(v), v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE, &val,
+                                       &why)) {
             stc_cfg_diag(x, v, STC_SEV_ERROR, "STC522", "%s", why);
             free(why);
             continue;

@@ -47,6 +47,7 @@ typedef enum stc_cfg_type {
     STC_CFG_BOOL,
     STC_CFG_ENUM,
     STC_CFG_STRING,
+    STC_CFG_MAP,     /* a mapping, kept as its JSON text in `s` (its keys are the user's to check) */
 } stc_cfg_type;
 
 typedef enum stc_cfg_scope {
@@ -54,6 +55,7 @@ typedef enum stc_cfg_scope {
     STC_CFG_UNIT,    /* also per unit: Lambda functions and workflows */
     STC_CFG_LAMBDA,  /* also per unit: Lambda functions only */
     STC_CFG_WORKFLOW, /* also per unit: workflows (state machines) only */
+    STC_CFG_ROUTE,   /* also per unit: units an API route reaches (REST and WebSocket units) */
 } stc_cfg_scope;
 
 typedef struct stc_setting_def {
@@ -77,7 +79,7 @@ typedef struct stc_config_schema {
 typedef struct stc_setting_value {
     bool set;        /* false: null (unset) */
     long long i;     /* INT value, BOOL 0/1, ENUM index into choices */
-    char *s;         /* the value's text ("1024", "true", "kms"); NULL when unset */
+    char *s;         /* the value's text ("1024", "true", "kms"; a MAP's JSON); NULL when unset */
     int line, col;   /* where the config file set it; 0 = built-in default */
 } stc_setting_value;
 

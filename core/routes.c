@@ -613,6 +613,8 @@ static void stc_build_http(stc_route *r, stc_unit_info *u, const stc_module *m, 
             stc_diag_set_hint(dg, "name each parameter the route should accept");
             continue;
         }
+        if (strcmp(p->name, STC_CALLER_PARAM) == 0)
+            continue; /* the authenticated identity, never a value of the request */
         stc_route_param_init(&r->params[r->nparams++], p, query ? STC_IN_QUERY : STC_IN_BODY);
         if (query)
             r->nquery++;
@@ -622,6 +624,8 @@ static void stc_build_http(stc_route *r, stc_unit_info *u, const stc_module *m, 
 
     stc_buf_printf(&why, "; route %s %s", r->http_method, r->path);
     stc_explain_params(&why, r);
+    if (stc_find_param(meth, STC_CALLER_PARAM))
+        stc_buf_puts(&why, "; caller: the authenticated identity (never a value of the request)");
     if (r->is_async)
         stc_buf_puts(&why, "; async -> starts a state machine and answers 202 with the execution id");
     free(u->explain);
@@ -685,7 +689,8 @@ static void stc_build_ws(stc_ws_route *w, stc_unit_info *u, const stc_module *m,
     w->params = stc_xcalloc(meth->nparams + 1, sizeof *w->params);
     for (size_t i = 0; i < meth->nparams; i++) {
         const stc_param *p = &meth->params[i];
-        if (p->vararg || p->kwarg || strcmp(p->name, "url") == 0 || strcmp(p->name, "connection_id") == 0)
+        if (p->vararg || p->kwarg || strcmp(p->name, "url") == 0 || strcmp(p->name, "connection_id") == 0 ||
+            strcmp(p->name, STC_CALLER_PARAM) == 0)
             continue;
         stc_route_param_init(&w->params[w->nparams++], p, STC_IN_BODY);
     }

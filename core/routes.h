@@ -42,6 +42,10 @@ typedef enum stc_param_in {
 
 const char *stc_param_in_name(stc_param_in in); /* "query" */
 
+/* A route's parameter of this name receives the authenticated identity of the
+ * request (docs/hardening.md): it is no path, query or body parameter. */
+#define STC_CALLER_PARAM "caller"
+
 /* The JSON type a Python type hint stands for: SCHEMA_TYPE(ID, "JSON Schema type"). */
 #define STC_SCHEMA_TYPES(X) \
     X(ANY, NULL)            \

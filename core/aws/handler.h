@@ -41,4 +41,11 @@ char *stc_handler_env_name(const char *prefix, const char *name);
  * others come from the query string (GET, DELETE) or the JSON body. */
 char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const stc_slice *slice);
 
+/* handler.py of the starter of async REST unit `u` (a workflow with a route):
+ * the route's parameters as for a synchronous route (caller included), the
+ * STC_STATE_MACHINE_* variable of its machine and the module's exception
+ * classes; it calls stc_runtime.start_route(). It ships with the runtime only
+ * (no service.py): the starter never runs the module's code. Allocated. */
+char *stc_handler_generate_starter(const stc_service *svc, const stc_unit_info *u);
+
 #endif

@@ -96,6 +96,24 @@ static size_t stc_unit_files(stc_slicer *s, const stc_service *svc, const stc_un
     return n;
 }
 
+/* The files of the starter of async REST unit u: its handler and the runtime
+ * (borrowed when copy is false), sorted by name. */
+static size_t stc_starter_files(const stc_service *svc, const stc_unit_info *u, bool copy, stc_package_file **out)
+{
+    stc_package_file *files = NULL;
+    size_t n = 0;
+    char *handler = stc_handler_generate_starter(svc, u);
+    stc_files_push(&files, &n, STC_HANDLER_FILE, handler, strlen(handler), NULL);
+    for (size_t i = 0; i < stc_runtime_nfiles; i++) {
+        const struct stc_embed_file *f = &stc_runtime_files[i];
+        char *data = copy ? stc_xstrndup((const char *)f->data, f->len) : (char *)f->data;
+        stc_files_push(&files, &n, f->name, data, f->len, stc_runtime_file_sha256(i));
+    }
+    qsort(files, n, sizeof *files, stc_file_cmp);
+    *out = files;
+    return n;
+}
+
 size_t stc_package_files_sliced(stc_slicer *s, const stc_service *svc, const stc_unit_info *u,
                                 stc_package_file **out)
 {
@@ -244,6 +262,11 @@ static bool stc_is_lambda_unit(const stc_unit_info *u)
            (u->kind == STC_KIND_FUNCTION || u->kind == STC_KIND_REST || u->kind == STC_KIND_WEBSOCKET);
 }
 
+bool stc_package_has_starter(const stc_unit_info *u)
+{
+    return u->unit == STC_UNIT_STATE_MACHINE && u->kind == STC_KIND_REST;
+}
+
 static char *stc_zip_name(const char *function, const char *hex)
 {
     return stc_xasprintf("%s-%.*s.zip", function, STC_PACKAGE_HEX_KEY, hex);
@@ -261,16 +284,20 @@ int stc_package_build(const stc_service *svc, stc_diags *d, stc_package **out)
     stc_package *p = stc_xcalloc(1, sizeof *p);
     p->service = stc_xstrdup(cls);
     stc_slicer *slicer = stc_slicer_new(svc);
-    for (size_t i = 0; i < svc->nunits; i++) {
-        const stc_unit_info *u = &svc->units[i];
-        if (!stc_is_lambda_unit(u))
+    for (size_t i = 0; i < 2 * svc->nunits; i++) {
+        /* the Lambda units, then the starters of the async routes */
+        const stc_unit_info *u = &svc->units[i % svc->nunits];
+        bool starter = i >= svc->nunits;
+        if (starter ? !stc_package_has_starter(u) : !stc_is_lambda_unit(u))
             continue;
         p->functions = stc_xrealloc(p->functions, (p->nfunctions + 1) * sizeof *p->functions);
         stc_package_function *f = &p->functions[p->nfunctions++];
         memset(f, 0, sizeof *f);
-        f->name = stc_xstrdup(u->method->name);
+        f->name = starter ? stc_xasprintf("%s" STC_STARTER_SUFFIX, u->method->name) : stc_xstrdup(u->method->name);
         f->unit = u;
-        f->nfiles = stc_package_files_sliced(slicer, svc, u, &f->files);
+        f->starter = starter;
+        f->nfiles = starter ? stc_starter_files(svc, u, true, &f->files)
+                            : stc_package_files_sliced(slicer, svc, u, &f->files);
         stc_package_digest(f->files, f->nfiles, f->sha256);
         f->zip_name = stc_zip_name(f->name, f->sha256);
         f->s3_key = stc_xasprintf("%s/%s", cls, f->zip_name);
@@ -331,6 +358,28 @@ char *stc_package_unit_key(stc_slicer *s, const stc_service *svc, const stc_unit
     char *zip = stc_zip_name(u->method->name, hex);
     char *key = stc_xasprintf("%s/%s", cls, zip);
     free(zip);
+    return key;
+}
+
+char *stc_package_starter_key(const stc_service *svc, const stc_unit_info *u, char hex[65])
+{
+    const char *cls = stc_service_name(svc);
+    if (!cls || !u || !stc_package_has_starter(u))
+        return NULL;
+    stc_package_file *files;
+    size_t n = stc_starter_files(svc, u, false, &files);
+    stc_package_digest(files, n, hex);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(files[i].name, STC_HANDLER_FILE))
+            free(files[i].data); /* the runtime's files are borrowed */
+        free(files[i].name);
+    }
+    free(files);
+    char *name = stc_xasprintf("%s" STC_STARTER_SUFFIX, u->method->name);
+    char *zip = stc_zip_name(name, hex);
+    char *key = stc_xasprintf("%s/%s", cls, zip);
+    free(zip);
+    free(name);
     return key;
 }
 

@@ -22,12 +22,19 @@
  * key is that S3 key, so a change in what a function ships gives a new key
  * (and a new version), and nothing else does.
  *
+ * Starters: an async REST unit (a workflow with a route) also gets the
+ * package of its starter function, "<method>.start": handler.py (the
+ * starter, core/aws/handler.h) and the runtime, no service.py. The template
+ * uses it where the route needs it (docs/hardening.md); it is built in every
+ * mode, so that the packages never depend on the mode.
+ *
  * Ownership: a stc_package owns everything in it; units are borrowed from the
  * service, which must outlive the package. Free with stc_package_free().
  */
 #ifndef STC_AWS_PACKAGE_H
 #define STC_AWS_PACKAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/classify.h"
@@ -36,6 +43,7 @@
 #include "core/service.h"
 
 #define STC_PACKAGE_HEX_KEY 16 /* digest hex digits in the zip name */
+#define STC_STARTER_SUFFIX ".start" /* the starter package of "audit": "audit.start" */
 
 typedef struct stc_package_file {
     char *name;  /* "handler.py" */
@@ -48,6 +56,7 @@ typedef struct stc_package_file {
 typedef struct stc_package_function {
     char *name;                    /* the method: "register_person" */
     const stc_unit_info *unit;     /* borrowed */
+    bool starter;                  /* the starter of the async route `unit` */
     stc_package_file *files;       /* sorted by name */
     size_t nfiles;
     char sha256[65];               /* lower-case hex, NUL-terminated */
@@ -76,6 +85,12 @@ const stc_package_function *stc_package_find(const stc_package *p, const char *n
  * computed from its files without zipping: what the template puts in the
  * function's Code. Allocated; NULL when `function` is not a Lambda unit. */
 char *stc_package_s3_key(const stc_service *svc, const char *function);
+
+/* Does unit u (an async REST unit) get a starter package? */
+bool stc_package_has_starter(const stc_unit_info *u);
+/* The digest and S3 key ("Svc/<method>.start-<hex16>.zip", allocated) of the
+ * starter of u; NULL when u has none. */
+char *stc_package_starter_key(const stc_service *svc, const stc_unit_info *u, char hex[65]);
 
 /* Lower level (tests, emit). The files of one unit, sorted; returns the
  * count, *out owned by the caller (free with stc_package_files_free). */

@@ -18,6 +18,7 @@
 #include "core/aws/handler.h"
 #include "core/bindings.h"
 #include "core/aws/iam.h"
+#include "core/aws/nag.h"
 #include "core/aws/package.h"
 #include "core/triggers.h"
 #include "core/yaml_out.h"
@@ -81,9 +82,27 @@ static cJSON *stc_subf(const char *fmt, ...)
     return o;
 }
 
+/* FNV-1a: the logical ids of deployments change with what they deploy. */
+static uint32_t stc_fnv(uint32_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 16777619u;
+    }
+    return h;
+}
+
 /* ---- build context -------------------------------------------------------- */
 
 #define STC_KEY "DataKey"
+/* The newest Python runtime Lambda offers (CloudFormation's resource schema of
+ * AWS::Lambda::Function lists it last); the mode table's default. */
+#define STC_NEWEST_RUNTIME "python3.14"
+#define STC_DLQ "DeadLetterQueue"
+#define STC_LOG_BUCKET "AccessLogBucket"
+#define STC_ACCESS_LOG_GROUP "ApiAccessLogGroup"
+#define STC_MAX_RECEIVE_COUNT 5
+#define STC_JWT_AUTHORIZER "HttpApiJwtAuthorizer"
 #define STC_ARN_PREFIX "arn:${AWS::Partition}"
 #define STC_EVENTS_RULE                                                                                 \
     STC_ARN_PREFIX ":events:${AWS::Region}:${AWS::AccountId}:rule/"                                     \
@@ -101,6 +120,11 @@ typedef struct stc_tb {
     cJSON *ws_routes; /* DependsOn list of the WebSocket deployment */
     uint32_t ws_hash;
     bool sync_api;    /* Express async routes: the REST API that answers them */
+    bool dlq;         /* the service's dead-letter queue exists (stc_tb_needs_dlq) */
+    bool access_logs; /* access_logs: the API access log group, the S3 log bucket */
+    bool log_bucket;  /* the S3 server access log bucket exists */
+    cJSON *dlq_rules; /* ARNs of the EventBridge rules that may send to the dead-letter queue */
+    cJSON *dlq_topics; /* ARNs of the SNS topics that may send to it */
     cJSON *sync_methods; /* DependsOn list of its deployment */
     uint32_t sync_hash;
     char **sync_paths, **sync_res; /* its path resources: path prefix -> logical id */
@@ -146,6 +170,17 @@ static cJSON *stc_tb_res(stc_tb *t, const char *logical, const char *type, bool 
     return cJSON_AddObjectToObject(r, "Properties");
 }
 
+/* The resource object (Type, Properties, Metadata) of `logical`. */
+static cJSON *stc_tb_resource(const stc_tb *t, const char *logical)
+{
+    return cJSON_GetObjectItemCaseSensitive(t->resources, logical);
+}
+
+static void stc_tb_ack(const stc_tb *t, const char *logical, stc_nag_ack ack)
+{
+    stc_nag_acknowledge(stc_tb_resource(t, logical), ack, NULL);
+}
+
 static void stc_tb_output(stc_tb *t, const char *name, const char *desc, cJSON *value)
 {
     cJSON *o = cJSON_AddObjectToObject(t->outputs, name);
@@ -171,11 +206,202 @@ static void stc_tb_alarm_actions(stc_tb *t, cJSON *props)
     }
 }
 
+/* ---- who may call the routes (docs/hardening.md) ------------------------------ */
+
+typedef enum stc_auth { STC_AUTH_NONE, STC_AUTH_IAM, STC_AUTH_JWT } stc_auth; /* the choices' order */
+
+static stc_auth stc_tb_auth(const stc_tb *t, const char *unit)
+{
+    return (stc_auth)stc_tb_get(t, unit, STC_SET_AUTH)->i;
+}
+
+/* The unit of the WebSocket route $connect, or NULL. */
+static const stc_spec_unit *stc_tb_connect_unit(const stc_tb *t)
+{
+    for (size_t i = 0; i < t->spec->nunits; i++) {
+        const stc_spec_unit *u = &t->spec->units[i];
+        if (u->ws_route && !strcmp(u->ws_route->route_key, "$connect"))
+            return u;
+    }
+    return NULL;
+}
+
+/* Who may open a WebSocket connection: the auth of the $connect handler, or
+ * the service's when there is none. */
+static stc_auth stc_tb_ws_auth(const stc_tb *t)
+{
+    const stc_spec_unit *c = stc_tb_connect_unit(t);
+    return stc_tb_auth(t, c ? c->name : NULL);
+}
+
+static bool stc_unit_takes(const stc_spec_unit *u, const char *name)
+{
+    const stc_method *m = u->info->method;
+    for (size_t i = 0; i < m->nparams; i++)
+        if (!m->params[i].vararg && !m->params[i].kwarg && !strcmp(m->params[i].name, name))
+            return true;
+    return false;
+}
+
+/* Does the route of async unit u go through its starter function (rather
+ * than straight to Step Functions)? When the execution needs more than the
+ * body: path or query parameters, the caller; and for an Express route
+ * every authorized one (its REST API serves public routes only). */
+static bool stc_tb_starter(const stc_tb *t, const stc_spec_unit *u)
+{
+    if (u->info->unit != STC_UNIT_STATE_MACHINE || !u->route)
+        return false;
+    if (u->route->npath + u->route->nquery > 0 || stc_unit_takes(u, STC_CALLER_PARAM))
+        return true;
+    return stc_express(t->cfg, u->name) && stc_tb_auth(t, u->name) != STC_AUTH_NONE;
+}
+
+/* Does an HTTP route of the service use the JWT authorizer? */
+static bool stc_tb_uses_jwt(const stc_tb *t)
+{
+    for (size_t i = 0; i < t->spec->nunits; i++)
+        if (t->spec->units[i].route && stc_tb_auth(t, t->spec->units[i].name) == STC_AUTH_JWT)
+            return true;
+    return false;
+}
+
 /* ---- checks: impossible combinations ----------------------------------------- */
 
 static const char *stc_tb_file(const stc_tb *t)
 {
     return t->cfg->path ? t->cfg->path : t->spec->svc->file;
+}
+
+/* Where a unit's setting comes from: the configuration's line, or the
+ * method when it is a built-in value. */
+static stc_diag *stc_tb_setting_diag(stc_tb *t, const stc_spec_unit *u, const stc_setting_value *v,
+                                     stc_severity sev, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static stc_diag *stc_tb_setting_diag(stc_tb *t, const stc_spec_unit *u, const stc_setting_value *v,
+                                     stc_severity sev, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = stc_xvasprintf(fmt, ap);
+    va_end(ap);
+    const stc_method *m = u ? u->info->method : NULL;
+    const stc_class *cls = t->spec->svc->module ? t->spec->svc->module->service : NULL;
+    stc_diag *dg;
+    if (v->line)
+        dg = stc_diag_add(t->d, sev, stc_tb_file(t), v->line, v->col, code, "%s", msg);
+    else
+        dg = stc_diag_add(t->d, sev, t->spec->svc->file, m ? m->name_pos.line : cls ? cls->pos.line : 0,
+                          m ? m->name_pos.col : cls ? cls->pos.col : 0, code, "%s", msg);
+    free(msg);
+    return dg;
+}
+
+/* auth of one unit: jwt needs its issuer and audience; WebSocket
+ * connections take iam or none; only $connect carries an authorizer. */
+static bool stc_tb_check_auth(stc_tb *t, const stc_spec_unit *u)
+{
+    if (!u->route && !u->ws_route)
+        return true;
+    const stc_setting_value *a = stc_tb_get(t, u->name, STC_SET_AUTH);
+    bool ok = true;
+    if (u->ws_route && strcmp(u->ws_route->route_key, "$connect") != 0) {
+        const stc_setting_value *sv = stc_tb_get(t, NULL, STC_SET_AUTH);
+        if (a->line && (a->line != sv->line || a->col != sv->col)) {
+            stc_diag *dg = stc_tb_setting_diag(t, u, a, STC_SEV_ERROR, "STC568",
+                                               "'%s' is WebSocket route %s: API Gateway authorizes a WebSocket client "
+                                               "once, at $connect, so auth cannot be set for it",
+                                               u->name, u->ws_route->route_key);
+            stc_diag_set_hint(dg, "set auth for the $connect handler (on_connect), or for the service");
+            ok = false;
+        }
+        return ok;
+    }
+    if (u->ws_route && a->i == STC_AUTH_JWT) {
+        stc_diag *dg = stc_tb_setting_diag(t, u, a, STC_SEV_ERROR, "STC565",
+                                           "auth is jwt for WebSocket connections ('%s', mode %s): API Gateway "
+                                           "authorizes WebSocket APIs with IAM or a Lambda authorizer, not JWT",
+                                           u->name, t->mode);
+        stc_diag_set_hint(dg, "set auth: iam (or none) for %s under functions:", u->name);
+        return false;
+    }
+    if (a->i != STC_AUTH_JWT)
+        return true;
+    const stc_setting_value *iss = stc_tb_get(t, NULL, STC_SET_JWT_ISSUER);
+    const stc_setting_value *aud = stc_tb_get(t, NULL, STC_SET_JWT_AUDIENCE);
+    if (!iss->set || !aud->set) {
+        stc_diag *dg = stc_tb_setting_diag(t, u, a, STC_SEV_ERROR, "STC563",
+                                           "'%s' takes JWTs (auth: jwt, mode %s), but jwt_%s is not set", u->name,
+                                           t->mode, !iss->set ? "issuer" : "audience");
+        stc_diag_set_hint(dg, "set jwt_issuer (the token issuer's URL) and jwt_audience (the client ids) under "
+                              "defaults: or modes.%s:", t->mode);
+        ok = false;
+    } else if (strncmp(iss->s, "https://", 8) != 0 || !iss->s[8]) {
+        stc_diag *dg = stc_tb_setting_diag(t, NULL, iss, STC_SEV_ERROR, "STC564",
+                                           "jwt_issuer '%s' is not an https:// URL", iss->s);
+        stc_diag_set_hint(dg, "Cognito: https://cognito-idp.<region>.amazonaws.com/<user pool id>");
+        ok = false;
+    }
+    return ok;
+}
+
+static const char *const cors_keys[] = {"origins", "methods", "headers", "max_age", "credentials", "expose_headers"};
+
+/* cors: {origins: [...], methods: [...], headers: [...], max_age: s,
+ * credentials: bool, expose_headers: [...]}. */
+static bool stc_tb_check_cors(stc_tb *t)
+{
+    const stc_setting_value *v = stc_tb_get(t, NULL, STC_SET_CORS);
+    if (!v->set)
+        return true;
+    cJSON *c = cJSON_Parse(v->s);
+    const char *why = NULL;
+    const char *key = NULL;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, c)
+    {
+        bool known = false;
+        for (size_t i = 0; i < STC_ARRAY_LEN(cors_keys); i++)
+            known = known || !strcmp(e->string, cors_keys[i]);
+        if (!known) {
+            key = e->string;
+            why = "is not a CORS setting (origins, methods, headers, max_age, credentials, expose_headers)";
+            break;
+        }
+        if (!strcmp(e->string, "max_age")) {
+            if (!cJSON_IsNumber(e) || e->valuedouble < 0 || e->valuedouble > 86400 ||
+                e->valuedouble != (double)(long)e->valuedouble)
+                key = e->string, why = "must be a whole number of seconds, 0 to 86400";
+        } else if (!strcmp(e->string, "credentials")) {
+            if (!cJSON_IsBool(e))
+                key = e->string, why = "must be true or false";
+        } else {
+            bool strings = cJSON_IsArray(e) && cJSON_GetArraySize(e) > 0;
+            const cJSON *x;
+            cJSON_ArrayForEach(x, e) strings = strings && cJSON_IsString(x) && x->valuestring[0];
+            if (!strings)
+                key = e->string, why = "must be a list of words";
+        }
+        if (why)
+            break;
+    }
+    const cJSON *origins = cJSON_GetObjectItemCaseSensitive(c, "origins");
+    if (!why && !origins)
+        key = "origins", why = "is missing: name the origins browsers may call from (https://app.example.com)";
+    if (!why && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "credentials"))) {
+        cJSON_ArrayForEach(e, origins) if (!strcmp(e->valuestring, "*")) key = "origins",
+            why = "cannot be \"*\" with credentials: true (browsers refuse it)";
+    }
+    if (!why && !t->spec->has_http)
+        stc_tb_setting_diag(t, NULL, v, STC_SEV_WARNING, "STC567",
+                            "cors is set, but the service has no HTTP API for browsers to call");
+    bool ok = true;
+    if (why) {
+        stc_diag *dg = stc_tb_setting_diag(t, NULL, v, STC_SEV_ERROR, "STC566", "cors: '%s' %s", key, why);
+        stc_diag_set_hint(dg, "cors: {origins: [https://app.example.com], methods: [GET, POST], max_age: 600}");
+        ok = false;
+    }
+    cJSON_Delete(c);
+    return ok;
 }
 
 static bool stc_tb_check(stc_tb *t)
@@ -240,15 +466,9 @@ static bool stc_tb_check(stc_tb *t)
                 stc_diag_set_hint(dg, "keep HTTP functions under 30 s; move long work into an async method");
             }
         }
-        if (u->info->unit == STC_UNIT_STATE_MACHINE && u->route && u->route->npath + u->route->nquery > 0) {
-            stc_diag *dg = stc_diag_add(
-                t->d, STC_SEV_WARNING, t->spec->svc->file, m->name_pos.line, m->name_pos.col, "STC557",
-                "'%s' starts a state machine straight from the HTTP API, which passes only the JSON body as "
-                "input: its path and query parameters will not reach it",
-                u->name);
-            stc_diag_set_hint(dg, "take every parameter in the body, or put a sync function in front");
-        }
+        ok = stc_tb_check_auth(t, u) && ok;
     }
+    ok = stc_tb_check_cors(t) && ok;
     return ok;
 }
 
@@ -372,6 +592,50 @@ static long long stc_tb_queue_visibility(const stc_tb *t, const stc_resource *r)
     return v < 30 ? 30 : v > 43200 ? 43200 : v;
 }
 
+/* Does trigger tr invoke its target asynchronously (EventBridge, SNS), rather
+ * than a queue's poller? */
+static bool stc_tb_trigger_async(const stc_trigger *tr)
+{
+    return tr->kind != STC_TRIGGER_QUEUE;
+}
+
+/* Is Lambda unit u invoked asynchronously in this mode (by a trigger)? */
+static bool stc_tb_invoked_async(const stc_tb *t, const stc_spec_unit *u)
+{
+    const stc_triggers *trs = stc_tb_triggers(t);
+    for (size_t i = 0; trs && i < trs->count; i++) {
+        const stc_trigger *tr = &trs->items[i];
+        if (stc_tb_trigger_on(t, tr) && tr->unit == u->info && stc_tb_trigger_async(tr))
+            return true;
+    }
+    return false;
+}
+
+/* The dead-letter queue is needed by the service's own queues (their
+ * redrive policy) and by every trigger EventBridge or SNS delivers. */
+static bool stc_tb_needs_dlq(const stc_tb *t)
+{
+    const stc_resources *res = t->spec->res;
+    for (size_t i = 0; i < res->nresources; i++)
+        if (res->resources[i].binding == STC_BIND_NONE && res->resources[i].kind == STC_RES_QUEUE)
+            return true;
+    const stc_triggers *trs = stc_tb_triggers(t);
+    for (size_t i = 0; trs && i < trs->count; i++)
+        if (stc_tb_trigger_on(t, &trs->items[i]) && stc_tb_trigger_async(&trs->items[i]))
+            return true;
+    return false;
+}
+
+/* Does the stack create an S3 bucket (one of the service's, or a store the
+ * bindings back with a new bucket)? */
+static bool stc_tb_creates_bucket(const stc_tb *t);
+
+static const char *stc_type_name(const cJSON *res)
+{
+    const cJSON *ty = cJSON_GetObjectItemCaseSensitive(res, "Type");
+    return cJSON_IsString(ty) ? ty->valuestring : NULL;
+}
+
 /* ---- data resources --------------------------------------------------------- */
 
 static void stc_tb_key(stc_tb *t)
@@ -415,6 +679,24 @@ static void stc_tb_key(stc_tb *t)
     cJSON_AddItemToObject(like, "kms:EncryptionContext:aws:logs:arn",
                           stc_template_sub(STC_ARN_PREFIX ":logs:${AWS::Region}:${AWS::AccountId}:log-group:*"));
     cJSON_AddItemToArray(st, s2);
+    if (t->dlq) {
+        /* EventBridge and SNS put what they cannot deliver into the
+         * dead-letter queue, which this key encrypts. */
+        cJSON *s3 = cJSON_CreateObject();
+        cJSON_AddStringToObject(s3, "Sid", "DeadLetterDeliveryOfThisAccount");
+        cJSON_AddStringToObject(s3, "Effect", "Allow");
+        pr = cJSON_AddObjectToObject(s3, "Principal");
+        cJSON *svcs = cJSON_AddArrayToObject(pr, "Service");
+        cJSON_AddItemToArray(svcs, cJSON_CreateString("events.amazonaws.com"));
+        cJSON_AddItemToArray(svcs, cJSON_CreateString("sns.amazonaws.com"));
+        static const char *const dl[] = {"kms:Decrypt", "kms:GenerateDataKey"};
+        cJSON_AddItemToObject(s3, "Action", stc_str_array(dl, STC_ARRAY_LEN(dl)));
+        cJSON_AddStringToObject(s3, "Resource", "*");
+        cond = cJSON_AddObjectToObject(s3, "Condition");
+        cJSON *eq = cJSON_AddObjectToObject(cond, "StringEquals");
+        cJSON_AddItemToObject(eq, "aws:SourceAccount", stc_template_ref("AWS::AccountId"));
+        cJSON_AddItemToArray(st, s3);
+    }
 }
 
 static void stc_tb_table(stc_tb *t, const stc_resource *r)
@@ -441,6 +723,8 @@ static void stc_tb_table(stc_tb *t, const stc_resource *r)
     }
     cJSON *pitr = cJSON_AddObjectToObject(p, "PointInTimeRecoverySpecification");
     cJSON_AddBoolToObject(pitr, "PointInTimeRecoveryEnabled", stc_tb_bool(t, NULL, STC_SET_POINT_IN_TIME_RECOVERY));
+    if (!stc_tb_bool(t, NULL, STC_SET_POINT_IN_TIME_RECOVERY))
+        stc_tb_ack(t, r->logical, STC_NAG_PITR_OFF);
     if (t->kms) {
         cJSON *sse = cJSON_AddObjectToObject(p, "SSESpecification");
         cJSON_AddBoolToObject(sse, "SSEEnabled", true);
@@ -448,6 +732,154 @@ static void stc_tb_table(stc_tb *t, const stc_resource *r)
         cJSON_AddItemToObject(sse, "KMSMasterKeyId", stc_template_ref(STC_KEY));
     }
     cJSON_AddBoolToObject(p, "DeletionProtectionEnabled", stc_tb_bool(t, NULL, STC_SET_RETAIN_DATA));
+}
+
+/* A statement denying every action of `actions` ("s3:*") on `resources`
+ * (taken: one value or an array) to requests made without TLS. */
+static cJSON *stc_tb_deny_without_tls(const char *actions, cJSON *resources)
+{
+    cJSON *st = cJSON_CreateObject();
+    cJSON_AddStringToObject(st, "Sid", "DenyWithoutTls");
+    cJSON_AddStringToObject(st, "Effect", "Deny");
+    cJSON_AddStringToObject(st, "Principal", "*");
+    cJSON_AddStringToObject(st, "Action", actions);
+    cJSON_AddItemToObject(st, "Resource", resources);
+    cJSON *cond = cJSON_AddObjectToObject(st, "Condition");
+    cJSON *b = cJSON_AddObjectToObject(cond, "Bool");
+    cJSON_AddStringToObject(b, "aws:SecureTransport", "false");
+    return st;
+}
+
+/* <Bucket>Policy: no request without TLS; `extra` (taken, or NULL) is one
+ * more statement. */
+static void stc_tb_bucket_policy(stc_tb *t, const char *bucket, cJSON *extra)
+{
+    char *logical = stc_xasprintf("%sPolicy", bucket);
+    cJSON *p = stc_tb_res(t, logical, "AWS::S3::BucketPolicy", false, NULL);
+    cJSON_AddItemToObject(p, "Bucket", stc_template_ref(bucket));
+    cJSON *doc = cJSON_AddObjectToObject(p, "PolicyDocument");
+    cJSON_AddStringToObject(doc, "Version", "2012-10-17");
+    cJSON *sts = cJSON_AddArrayToObject(doc, "Statement");
+    cJSON *res = cJSON_CreateArray();
+    cJSON_AddItemToArray(res, stc_template_getatt(bucket, "Arn"));
+    cJSON_AddItemToArray(res, stc_subf("${%s.Arn}/*", bucket));
+    cJSON_AddItemToArray(sts, stc_tb_deny_without_tls("s3:*", res));
+    if (extra)
+        cJSON_AddItemToArray(sts, extra);
+    free(logical);
+}
+
+/* The bucket the service's buckets write their server access logs to
+ * (access_logs): S3-managed encryption, the only one S3 log delivery
+ * accepts; the logs expire after the service's log retention. */
+static void stc_tb_log_bucket(stc_tb *t)
+{
+    cJSON *p = stc_tb_res(t, STC_LOG_BUCKET, "AWS::S3::Bucket", true, NULL);
+    cJSON *enc = cJSON_AddObjectToObject(p, "BucketEncryption");
+    cJSON *rules = cJSON_AddArrayToObject(enc, "ServerSideEncryptionConfiguration");
+    cJSON *rule = cJSON_CreateObject();
+    cJSON *def = cJSON_AddObjectToObject(rule, "ServerSideEncryptionByDefault");
+    cJSON_AddStringToObject(def, "SSEAlgorithm", "AES256");
+    cJSON_AddItemToArray(rules, rule);
+    cJSON *pab = cJSON_AddObjectToObject(p, "PublicAccessBlockConfiguration");
+    cJSON_AddBoolToObject(pab, "BlockPublicAcls", true);
+    cJSON_AddBoolToObject(pab, "BlockPublicPolicy", true);
+    cJSON_AddBoolToObject(pab, "IgnorePublicAcls", true);
+    cJSON_AddBoolToObject(pab, "RestrictPublicBuckets", true);
+    cJSON *own = cJSON_AddObjectToObject(p, "OwnershipControls");
+    cJSON *orules = cJSON_AddArrayToObject(own, "Rules");
+    cJSON *orule = cJSON_CreateObject();
+    cJSON_AddStringToObject(orule, "ObjectOwnership", "BucketOwnerEnforced");
+    cJSON_AddItemToArray(orules, orule);
+    cJSON *lc = cJSON_AddObjectToObject(p, "LifecycleConfiguration");
+    cJSON *lrules = cJSON_AddArrayToObject(lc, "Rules");
+    cJSON *lr = cJSON_CreateObject();
+    cJSON_AddStringToObject(lr, "Id", "ExpireAccessLogs");
+    cJSON_AddStringToObject(lr, "Status", "Enabled");
+    cJSON_AddNumberToObject(lr, "ExpirationInDays", (double)stc_tb_int(t, NULL, STC_SET_LOG_RETENTION));
+    cJSON_AddItemToArray(lrules, lr);
+    stc_tb_ack(t, STC_LOG_BUCKET, STC_NAG_LOG_BUCKET_ITSELF);
+    /* S3's log delivery writes here, for this account's buckets only. */
+    cJSON *st = cJSON_CreateObject();
+    cJSON_AddStringToObject(st, "Sid", "S3ServerAccessLogs");
+    cJSON_AddStringToObject(st, "Effect", "Allow");
+    cJSON *pr = cJSON_AddObjectToObject(st, "Principal");
+    cJSON_AddStringToObject(pr, "Service", "logging.s3.amazonaws.com");
+    cJSON_AddStringToObject(st, "Action", "s3:PutObject");
+    cJSON_AddItemToObject(st, "Resource", stc_subf("${%s.Arn}/*", STC_LOG_BUCKET));
+    cJSON *cond = cJSON_AddObjectToObject(st, "Condition");
+    cJSON *eq = cJSON_AddObjectToObject(cond, "StringEquals");
+    cJSON_AddItemToObject(eq, "aws:SourceAccount", stc_template_ref("AWS::AccountId"));
+    stc_tb_bucket_policy(t, STC_LOG_BUCKET, st);
+}
+
+/* <Queue>Policy: no request without TLS; `extra` (taken, or NULL) holds more
+ * statements (an array). */
+static void stc_tb_queue_policy(stc_tb *t, const char *queue, cJSON *extra)
+{
+    char *logical = stc_xasprintf("%sPolicy", queue);
+    cJSON *p = stc_tb_res(t, logical, "AWS::SQS::QueuePolicy", false, NULL);
+    cJSON *qs = cJSON_AddArrayToObject(p, "Queues");
+    cJSON_AddItemToArray(qs, stc_template_ref(queue));
+    cJSON *doc = cJSON_AddObjectToObject(p, "PolicyDocument");
+    cJSON_AddStringToObject(doc, "Version", "2012-10-17");
+    cJSON *sts = cJSON_AddArrayToObject(doc, "Statement");
+    cJSON_AddItemToArray(sts, stc_tb_deny_without_tls("sqs:*", stc_template_getatt(queue, "Arn")));
+    while (extra && extra->child)
+        cJSON_AddItemToArray(sts, cJSON_DetachItemFromArray(extra, 0));
+    cJSON_Delete(extra);
+    free(logical);
+}
+
+/* The queue's encryption: the service's key, or SQS-managed. */
+static void stc_tb_queue_encryption(stc_tb *t, cJSON *p)
+{
+    if (t->kms) {
+        cJSON_AddItemToObject(p, "KmsMasterKeyId", stc_template_ref(STC_KEY));
+        cJSON_AddNumberToObject(p, "KmsDataKeyReusePeriodSeconds", 300);
+    } else {
+        cJSON_AddBoolToObject(p, "SqsManagedSseEnabled", true);
+    }
+}
+
+/* The service's dead-letter queue: messages of its queues that keep failing,
+ * asynchronous invocations of its functions that keep failing, events
+ * EventBridge and SNS could not deliver. Kept 14 days. */
+static void stc_tb_dead_letter_queue(stc_tb *t)
+{
+    cJSON *p = stc_tb_res(t, STC_DLQ, "AWS::SQS::Queue", true, NULL);
+    stc_tb_queue_encryption(t, p);
+    cJSON_AddNumberToObject(p, "MessageRetentionPeriod", 1209600);
+    stc_tb_ack(t, STC_DLQ, STC_NAG_DLQ_ITSELF);
+    stc_tb_ack(t, STC_DLQ, STC_NAG_DLQ_ITSELF_SLS);
+}
+
+/* Who may send to the dead-letter queue besides the functions' roles:
+ * EventBridge for the service's rules, SNS for the subscribed topics. */
+static void stc_tb_dead_letter_policy(stc_tb *t)
+{
+    cJSON *extra = cJSON_CreateArray();
+    const struct {
+        cJSON *arns;
+        const char *sid, *service;
+    } senders[] = {{t->dlq_rules, "EventBridgeUndeliveredEvents", "events.amazonaws.com"},
+                   {t->dlq_topics, "SnsUndeliveredMessages", "sns.amazonaws.com"}};
+    for (size_t i = 0; i < STC_ARRAY_LEN(senders); i++) {
+        if (!senders[i].arns->child)
+            continue;
+        cJSON *st = cJSON_CreateObject();
+        cJSON_AddStringToObject(st, "Sid", senders[i].sid);
+        cJSON_AddStringToObject(st, "Effect", "Allow");
+        cJSON *pr = cJSON_AddObjectToObject(st, "Principal");
+        cJSON_AddStringToObject(pr, "Service", senders[i].service);
+        cJSON_AddStringToObject(st, "Action", "sqs:SendMessage");
+        cJSON_AddItemToObject(st, "Resource", stc_template_getatt(STC_DLQ, "Arn"));
+        cJSON *cond = cJSON_AddObjectToObject(st, "Condition");
+        cJSON *eq = cJSON_AddObjectToObject(cond, "ArnEquals");
+        cJSON_AddItemToObject(eq, "aws:SourceArn", cJSON_Duplicate(senders[i].arns, 1));
+        cJSON_AddItemToArray(extra, st);
+    }
+    stc_tb_queue_policy(t, STC_DLQ, extra);
 }
 
 static void stc_tb_bucket(stc_tb *t, const stc_resource *r)
@@ -479,26 +911,37 @@ static void stc_tb_bucket(stc_tb *t, const stc_resource *r)
         cJSON *v = cJSON_AddObjectToObject(p, "VersioningConfiguration");
         cJSON_AddStringToObject(v, "Status", "Enabled");
     }
+    if (t->log_bucket) {
+        cJSON *lc = cJSON_AddObjectToObject(p, "LoggingConfiguration");
+        cJSON_AddItemToObject(lc, "DestinationBucketName", stc_template_ref(STC_LOG_BUCKET));
+        char *prefix = stc_xasprintf("%s/", r->logical);
+        cJSON_AddStringToObject(lc, "LogFilePrefix", prefix);
+        free(prefix);
+    } else {
+        stc_tb_ack(t, r->logical, STC_NAG_BUCKET_LOGS_OFF);
+    }
     if (stc_tb_resource_triggered(t, r)) {
         /* Object events reach their rules through EventBridge. */
         cJSON *nc = cJSON_AddObjectToObject(p, "NotificationConfiguration");
         cJSON *eb = cJSON_AddObjectToObject(nc, "EventBridgeConfiguration");
         cJSON_AddBoolToObject(eb, "EventBridgeEnabled", true);
     }
+    stc_tb_bucket_policy(t, r->logical, NULL);
 }
 
 static void stc_tb_queue(stc_tb *t, const stc_resource *r)
 {
     cJSON *p = stc_tb_res(t, r->logical, "AWS::SQS::Queue", true, NULL);
-    if (t->kms) {
-        cJSON_AddItemToObject(p, "KmsMasterKeyId", stc_template_ref(STC_KEY));
-        cJSON_AddNumberToObject(p, "KmsDataKeyReusePeriodSeconds", 300);
-    } else {
-        cJSON_AddBoolToObject(p, "SqsManagedSseEnabled", true);
-    }
+    stc_tb_queue_encryption(t, p);
     long long vis = stc_tb_queue_visibility(t, r);
     if (vis)
         cJSON_AddNumberToObject(p, "VisibilityTimeout", (double)vis);
+    /* A message received this many times without being deleted is kept in
+     * the dead-letter queue instead of coming back forever. */
+    cJSON *rp = cJSON_AddObjectToObject(p, "RedrivePolicy");
+    cJSON_AddItemToObject(rp, "deadLetterTargetArn", stc_template_getatt(STC_DLQ, "Arn"));
+    cJSON_AddNumberToObject(rp, "maxReceiveCount", STC_MAX_RECEIVE_COUNT);
+    stc_tb_queue_policy(t, r->logical, NULL);
 }
 
 /* ---- bindings (core/bindings.h, docs/template.md "Bindings") ------------------- */
@@ -522,6 +965,23 @@ static stc_tb_bound stc_tb_binding(const stc_tb *t, const stc_resource *r)
         b.value = m->value;
     }
     return b;
+}
+
+static bool stc_tb_creates_bucket(const stc_tb *t)
+{
+    const stc_resources *res = t->spec->res;
+    for (size_t i = 0; i < res->nresources; i++) {
+        const stc_resource *r = &res->resources[i];
+        if (r->binding == STC_BIND_NONE) {
+            if (r->kind == STC_RES_BUCKET)
+                return true;
+            continue;
+        }
+        stc_tb_bound b = stc_tb_binding(t, r);
+        if (r->kind == STC_RES_STORE && b.kind == STC_RES_BUCKET && !b.existing)
+            return true;
+    }
+    return false;
 }
 
 /* An existing bucket's name and prefix ("bucket/a/b" -> "bucket", "a/b/"). */
@@ -663,17 +1123,164 @@ static const char *stc_ws_stage(const stc_tb *t)
     return t->mode;
 }
 
-static void stc_tb_throttling(stc_tb *t, cJSON *stage_props)
+/* Are both throttling limits set? Otherwise the account's limits apply to
+ * the one unset, and the stage is acknowledged as using them. */
+static bool stc_tb_throttled(stc_tb *t, const char *stage)
 {
     const stc_setting_value *rate = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_RATE);
     const stc_setting_value *burst = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_BURST);
-    if (!rate->set && !burst->set)
+    if (!rate->set || !burst->set)
+        stc_tb_ack(t, stage, STC_NAG_THROTTLING_NULL);
+    return rate->set || burst->set;
+}
+
+static void stc_tb_throttling(stc_tb *t, const char *stage, cJSON *stage_props)
+{
+    const stc_setting_value *rate = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_RATE);
+    const stc_setting_value *burst = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_BURST);
+    if (!stc_tb_throttled(t, stage))
         return;
     cJSON *rs = cJSON_AddObjectToObject(stage_props, "DefaultRouteSettings");
     if (burst->set)
         cJSON_AddNumberToObject(rs, "ThrottlingBurstLimit", (double)burst->i);
     if (rate->set)
         cJSON_AddNumberToObject(rs, "ThrottlingRateLimit", (double)rate->i);
+}
+
+typedef enum stc_api_kind { STC_API_HTTP, STC_API_WEBSOCKET, STC_API_REST } stc_api_kind;
+
+/* One access log line per request, a JSON object of $context variables. */
+static char *stc_tb_access_format(stc_api_kind kind)
+{
+    static const char *const common[][2] = {
+        {"requestId", "$context.requestId"}, {"requestTime", "$context.requestTime"},
+        {"ip", "$context.identity.sourceIp"}, {"status", "$context.status"},
+        {"integrationError", "$context.integrationErrorMessage"}, {"caller", "$context.identity.userArn"}};
+    static const char *const http[][2] = {
+        {"method", "$context.httpMethod"}, {"path", "$context.path"}, {"routeKey", "$context.routeKey"},
+        {"protocol", "$context.protocol"}, {"responseLength", "$context.responseLength"},
+        {"latency", "$context.responseLatency"}, {"subject", "$context.authorizer.claims.sub"},
+        {"authorizerError", "$context.authorizer.error"}};
+    static const char *const ws[][2] = {
+        {"eventType", "$context.eventType"}, {"routeKey", "$context.routeKey"},
+        {"connectionId", "$context.connectionId"}, {"authorizerError", "$context.authorizer.error"}};
+    static const char *const rest[][2] = {
+        {"method", "$context.httpMethod"}, {"resourcePath", "$context.resourcePath"},
+        {"protocol", "$context.protocol"}, {"responseLength", "$context.responseLength"},
+        {"latency", "$context.responseLatency"}};
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; i < STC_ARRAY_LEN(common); i++)
+        cJSON_AddStringToObject(o, common[i][0], common[i][1]);
+    const char *const(*more)[2] = kind == STC_API_HTTP ? http : kind == STC_API_WEBSOCKET ? ws : rest;
+    size_t n = kind == STC_API_HTTP ? STC_ARRAY_LEN(http) : kind == STC_API_WEBSOCKET ? STC_ARRAY_LEN(ws)
+                                                                                     : STC_ARRAY_LEN(rest);
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddStringToObject(o, more[i][0], more[i][1]);
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+/* The stage's access logs (access_logs), or the acknowledgement that the
+ * mode keeps none. */
+static void stc_tb_stage_logs(stc_tb *t, const char *stage, cJSON *props, stc_api_kind kind)
+{
+    if (!t->access_logs) {
+        stc_tb_ack(t, stage, STC_NAG_ACCESS_LOGS_OFF);
+        stc_tb_ack(t, stage, STC_NAG_ACCESS_LOGS_OFF_SLS);
+        return;
+    }
+    cJSON *al = cJSON_AddObjectToObject(props, kind == STC_API_REST ? "AccessLogSetting" : "AccessLogSettings");
+    cJSON_AddItemToObject(al, "DestinationArn", stc_template_getatt(STC_ACCESS_LOG_GROUP, "Arn"));
+    char *fmt = stc_tb_access_format(kind);
+    cJSON_AddStringToObject(al, "Format", fmt);
+    free(fmt);
+}
+
+/* The log group of the access logs of every API stage of the service. */
+static void stc_tb_access_log_group(stc_tb *t)
+{
+    cJSON *p = stc_tb_res(t, STC_ACCESS_LOG_GROUP, "AWS::Logs::LogGroup", true, NULL);
+    cJSON_AddItemToObject(p, "LogGroupName", stc_template_sub("/aws/vendedlogs/apigateway/${AWS::StackName}/access"));
+    cJSON_AddNumberToObject(p, "RetentionInDays", (double)stc_tb_int(t, NULL, STC_SET_LOG_RETENTION));
+    if (t->kms)
+        cJSON_AddItemToObject(p, "KmsKeyId", stc_template_getatt(STC_KEY, "Arn"));
+}
+
+/* REST and WebSocket APIs log through the account's CloudWatch role (one per
+ * account and region, set by AWS::ApiGateway::Account); HTTP APIs do not
+ * need it. Both are kept when the stack is deleted: other APIs of the
+ * account may log through them. */
+static void stc_tb_apigw_account(stc_tb *t)
+{
+    static const char *const actions[] = {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
+                                          "logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents",
+                                          "logs:PutLogEvents"};
+    stc_iam_policy *pol = stc_iam_new();
+    for (size_t i = 0; i < STC_ARRAY_LEN(actions); i++)
+        stc_iam_allow_take(pol, "ApiGatewayWritesLogs", actions[i],
+                           stc_template_sub(STC_ARN_PREFIX ":logs:${AWS::Region}:${AWS::AccountId}:*"));
+    cJSON *p = stc_tb_res(t, "ApiGatewayLogsRole", "AWS::IAM::Role", false, NULL);
+    cJSON *r = stc_tb_resource(t, "ApiGatewayLogsRole");
+    cJSON_AddStringToObject(r, "DeletionPolicy", "Retain");
+    cJSON_AddStringToObject(r, "UpdateReplacePolicy", "Retain");
+    cJSON_AddStringToObject(p, "Description", "API Gateway's CloudWatch role of this account and region (REST and "
+                                              "WebSocket API logs)");
+    cJSON_AddItemToObject(p, "AssumeRolePolicyDocument", stc_iam_trust("apigateway.amazonaws.com"));
+    cJSON *pols = cJSON_AddArrayToObject(p, "Policies");
+    cJSON *po = cJSON_CreateObject();
+    cJSON_AddStringToObject(po, "PolicyName", "api-gateway-logs");
+    cJSON_AddItemToObject(po, "PolicyDocument", stc_iam_finish(pol));
+    cJSON_AddItemToArray(pols, po);
+    p = stc_tb_res(t, "ApiGatewayAccount", "AWS::ApiGateway::Account", false, NULL);
+    r = stc_tb_resource(t, "ApiGatewayAccount");
+    cJSON_AddStringToObject(r, "DeletionPolicy", "Retain");
+    cJSON_AddStringToObject(r, "UpdateReplacePolicy", "Retain");
+    cJSON_AddItemToObject(p, "CloudWatchRoleArn", stc_template_getatt("ApiGatewayLogsRole", "Arn"));
+}
+
+/* CorsConfiguration of the HTTP API from the cors setting (checked). The
+ * methods default to those of the routes, the headers to what a browser
+ * sends with a token or a SigV4 signature. */
+static void stc_tb_cors(stc_tb *t, cJSON *api)
+{
+    const stc_setting_value *v = stc_tb_get(t, NULL, STC_SET_CORS);
+    if (!v->set)
+        return;
+    cJSON *c = cJSON_Parse(v->s);
+    cJSON *cc = cJSON_AddObjectToObject(api, "CorsConfiguration");
+    cJSON_AddItemToObject(cc, "AllowOrigins", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "origins"), 1));
+    const cJSON *methods = cJSON_GetObjectItemCaseSensitive(c, "methods");
+    if (methods) {
+        cJSON_AddItemToObject(cc, "AllowMethods", cJSON_Duplicate(methods, 1));
+    } else {
+        cJSON *m = cJSON_AddArrayToObject(cc, "AllowMethods");
+        for (size_t i = 0; i < t->spec->nunits; i++) {
+            const stc_route *r = t->spec->units[i].route;
+            bool have = false;
+            const cJSON *e;
+            cJSON_ArrayForEach(e, m) have = have || (r && !strcmp(e->valuestring, r->http_method));
+            if (r && !have)
+                cJSON_AddItemToArray(m, cJSON_CreateString(r->http_method));
+        }
+    }
+    const cJSON *headers = cJSON_GetObjectItemCaseSensitive(c, "headers");
+    if (headers) {
+        cJSON_AddItemToObject(cc, "AllowHeaders", cJSON_Duplicate(headers, 1));
+    } else {
+        static const char *const dflt[] = {"authorization", "content-type", "x-amz-content-sha256", "x-amz-date",
+                                           "x-amz-security-token"};
+        cJSON_AddItemToObject(cc, "AllowHeaders", stc_str_array(dflt, STC_ARRAY_LEN(dflt)));
+    }
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(c, "expose_headers");
+    if (x)
+        cJSON_AddItemToObject(cc, "ExposeHeaders", cJSON_Duplicate(x, 1));
+    x = cJSON_GetObjectItemCaseSensitive(c, "max_age");
+    if (x)
+        cJSON_AddNumberToObject(cc, "MaxAge", x->valuedouble);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "credentials")))
+        cJSON_AddBoolToObject(cc, "AllowCredentials", true);
+    cJSON_Delete(c);
 }
 
 static void stc_tb_apis(stc_tb *t)
@@ -686,11 +1293,41 @@ static void stc_tb_apis(stc_tb *t)
         char *desc = stc_xasprintf("%s: HTTP routes", svc_name);
         cJSON_AddStringToObject(p, "Description", desc);
         free(desc);
+        stc_tb_cors(t, p);
+        if (stc_tb_uses_jwt(t)) {
+            /* Tokens of the issuer, for one of the audiences, in the
+             * Authorization header ("Bearer <token>"). */
+            cJSON *a = stc_tb_res(t, STC_JWT_AUTHORIZER, "AWS::ApiGatewayV2::Authorizer", false, NULL);
+            cJSON_AddItemToObject(a, "ApiId", stc_template_ref("HttpApi"));
+            cJSON_AddStringToObject(a, "AuthorizerType", "JWT");
+            cJSON_AddStringToObject(a, "Name", "jwt");
+            cJSON *ids = cJSON_AddArrayToObject(a, "IdentitySource");
+            cJSON_AddItemToArray(ids, cJSON_CreateString("$request.header.Authorization"));
+            cJSON *jc = cJSON_AddObjectToObject(a, "JwtConfiguration");
+            cJSON_AddStringToObject(jc, "Issuer", stc_tb_str(t, NULL, STC_SET_JWT_ISSUER));
+            cJSON *aud = cJSON_AddArrayToObject(jc, "Audience");
+            const char *list = stc_tb_str(t, NULL, STC_SET_JWT_AUDIENCE);
+            for (const char *q = list; *q;) {
+                while (*q == ' ')
+                    q++;
+                size_t n = strcspn(q, ",");
+                size_t w = n;
+                while (w && q[w - 1] == ' ')
+                    w--;
+                if (w) {
+                    char *one = stc_xstrndup(q, w);
+                    cJSON_AddItemToArray(aud, cJSON_CreateString(one));
+                    free(one);
+                }
+                q += n + (q[n] == ',');
+            }
+        }
         p = stc_tb_res(t, "HttpApiStage", "AWS::ApiGatewayV2::Stage", false, NULL);
         cJSON_AddItemToObject(p, "ApiId", stc_template_ref("HttpApi"));
         cJSON_AddStringToObject(p, "StageName", "$default");
         cJSON_AddBoolToObject(p, "AutoDeploy", true);
-        stc_tb_throttling(t, p);
+        stc_tb_stage_logs(t, "HttpApiStage", p, STC_API_HTTP);
+        stc_tb_throttling(t, "HttpApiStage", p);
     }
     if (t->sync_api) {
         /* Express async routes answer with the execution's output: a REST
@@ -705,6 +1342,11 @@ static void stc_tb_apis(stc_tb *t)
         cJSON *ec = cJSON_AddObjectToObject(p, "EndpointConfiguration");
         cJSON *types = cJSON_AddArrayToObject(ec, "Types");
         cJSON_AddItemToArray(types, cJSON_CreateString("REGIONAL"));
+        p = stc_tb_res(t, "SyncApiValidator", "AWS::ApiGateway::RequestValidator", false, NULL);
+        cJSON_AddItemToObject(p, "RestApiId", stc_template_ref("SyncApi"));
+        cJSON_AddStringToObject(p, "Name", "parameters-and-body");
+        cJSON_AddBoolToObject(p, "ValidateRequestParameters", true);
+        cJSON_AddBoolToObject(p, "ValidateRequestBody", true);
     }
     if (t->spec->has_websocket) {
         cJSON *p = stc_tb_res(t, "WebSocketApi", "AWS::ApiGatewayV2::Api", false, NULL);
@@ -735,18 +1377,60 @@ static char *stc_arn_path(const char *path)
     return stc_buf_take(&b);
 }
 
+/* A route's authorization: NONE (acknowledged: the configuration's
+ * choice), AWS_IAM, or JWT with the HTTP API's authorizer. */
+static void stc_tb_route_auth(stc_tb *t, const char *route, cJSON *p, stc_auth auth)
+{
+    static const char *const types[] = {"NONE", "AWS_IAM", "JWT"};
+    cJSON_AddStringToObject(p, "AuthorizationType", types[auth]);
+    if (auth == STC_AUTH_JWT)
+        cJSON_AddItemToObject(p, "AuthorizerId", stc_template_ref(STC_JWT_AUTHORIZER));
+    if (auth == STC_AUTH_NONE)
+        stc_tb_ack(t, route, STC_NAG_AUTH_NONE);
+}
+
 static void stc_tb_route(stc_tb *t, const stc_spec_unit *u, const char *api, const char *route_key)
 {
-    char *route = stc_spec_logical(u, api[0] == 'H' ? "Route" : "WebSocketRoute");
-    char *integ = stc_spec_logical(u, api[0] == 'H' ? "Integration" : "WebSocketIntegration");
+    bool http = api[0] == 'H';
+    char *route = stc_spec_logical(u, http ? "Route" : "WebSocketRoute");
+    char *integ = stc_spec_logical(u, http ? "Integration" : "WebSocketIntegration");
     cJSON *p = stc_tb_res(t, route, "AWS::ApiGatewayV2::Route", false, NULL);
     cJSON_AddItemToObject(p, "ApiId", stc_template_ref(api));
     cJSON_AddStringToObject(p, "RouteKey", route_key);
-    if (api[0] != 'H')
+    if (http) {
+        stc_tb_route_auth(t, route, p, stc_tb_auth(t, u->name));
+    } else if (!strcmp(route_key, "$connect")) {
+        stc_tb_route_auth(t, route, p, stc_tb_ws_auth(t));
+    } else {
+        /* Only $connect takes an authorizer in a WebSocket API. */
         cJSON_AddStringToObject(p, "AuthorizationType", "NONE");
+        stc_tb_ack(t, route, stc_tb_ws_auth(t) == STC_AUTH_NONE ? STC_NAG_AUTH_NONE : STC_NAG_WS_AFTER_CONNECT);
+    }
     cJSON_AddItemToObject(p, "Target", stc_subf("integrations/${%s}", integ));
     free(route);
     free(integ);
+}
+
+/* A $connect route of its own when the service has no on_connect handler
+ * but its connections are authorized: API Gateway authorizes there, and a
+ * mock integration accepts the connection. */
+static void stc_tb_ws_connect(stc_tb *t)
+{
+    if (stc_tb_connect_unit(t) || stc_tb_ws_auth(t) == STC_AUTH_NONE)
+        return;
+    cJSON *p = stc_tb_res(t, "WebSocketConnectRoute", "AWS::ApiGatewayV2::Route", false, NULL);
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
+    cJSON_AddStringToObject(p, "RouteKey", "$connect");
+    stc_tb_route_auth(t, "WebSocketConnectRoute", p, stc_tb_ws_auth(t));
+    cJSON_AddItemToObject(p, "Target", stc_template_sub("integrations/${WebSocketConnectIntegration}"));
+    p = stc_tb_res(t, "WebSocketConnectIntegration", "AWS::ApiGatewayV2::Integration", false, NULL);
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
+    cJSON_AddStringToObject(p, "IntegrationType", "MOCK");
+    cJSON_AddStringToObject(p, "TemplateSelectionExpression", "200");
+    cJSON *rt = cJSON_AddObjectToObject(p, "RequestTemplates");
+    cJSON_AddStringToObject(rt, "200", "{\"statusCode\": 200}");
+    cJSON_AddItemToArray(t->ws_routes, cJSON_CreateString("WebSocketConnectRoute"));
+    t->ws_hash = stc_fnv(t->ws_hash, "$connect");
 }
 
 static void stc_tb_http_lambda(stc_tb *t, const stc_spec_unit *u, const char *fn)
@@ -775,14 +1459,6 @@ static void stc_tb_http_lambda(stc_tb *t, const stc_spec_unit *u, const char *fn
     free(perm);
 }
 
-static uint32_t stc_fnv(uint32_t h, const char *s)
-{
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 16777619u;
-    }
-    return h;
-}
 
 /* The API's own role, allowed `action` on exactly this machine. */
 static void stc_tb_api_role(stc_tb *t, const stc_spec_unit *u, const char *sm, const char *api, const char *action)
@@ -916,7 +1592,11 @@ static void stc_tb_http_sync_state_machine(stc_tb *t, const stc_spec_unit *u, co
     cJSON_AddItemToObject(p, "RestApiId", stc_template_ref("SyncApi"));
     cJSON_AddItemToObject(p, "ResourceId", res ? stc_template_ref(res) : stc_template_getatt("SyncApi", "RootResourceId"));
     cJSON_AddStringToObject(p, "HttpMethod", r->http_method);
+    /* Only public Express routes come here (docs/hardening.md). */
     cJSON_AddStringToObject(p, "AuthorizationType", "NONE");
+    stc_tb_ack(t, meth, STC_NAG_AUTH_NONE);
+    stc_tb_ack(t, meth, STC_NAG_AUTH_NONE_COG4);
+    cJSON_AddItemToObject(p, "RequestValidatorId", stc_template_ref("SyncApiValidator"));
     cJSON *in = cJSON_AddObjectToObject(p, "Integration");
     cJSON_AddStringToObject(in, "Type", "AWS");
     cJSON_AddStringToObject(in, "IntegrationHttpMethod", "POST");
@@ -967,13 +1647,21 @@ static void stc_tb_sync_deployment(stc_tb *t)
     t->sync_methods = NULL;
     cJSON_AddItemToObject(p, "RestApiId", stc_template_ref("SyncApi"));
     cJSON_AddStringToObject(p, "Description", "Express workflow routes");
-    p = stc_tb_res(t, "SyncApiStage", "AWS::ApiGateway::Stage", false, NULL);
+    p = stc_tb_res(t, "SyncApiStage", "AWS::ApiGateway::Stage", false,
+                   t->access_logs ? stc_str_array((const char *const[]){"ApiGatewayAccount"}, 1) : NULL);
     cJSON_AddItemToObject(p, "RestApiId", stc_template_ref("SyncApi"));
     cJSON_AddStringToObject(p, "StageName", t->mode);
     cJSON_AddItemToObject(p, "DeploymentId", stc_template_ref(dep));
+    stc_tb_stage_logs(t, "SyncApiStage", p, STC_API_REST);
+    if (stc_tb_bool(t, NULL, STC_SET_TRACING))
+        cJSON_AddBoolToObject(p, "TracingEnabled", true);
+    else
+        stc_tb_ack(t, "SyncApiStage", STC_NAG_TRACING_OFF_APIGW);
+    stc_tb_ack(t, "SyncApiStage", STC_NAG_REST_NO_WAF);
     const stc_setting_value *rate = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_RATE);
     const stc_setting_value *burst = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_BURST);
-    if (rate->set || burst->set) {
+    bool throttled = stc_tb_throttled(t, "SyncApiStage");
+    if (throttled || t->access_logs) {
         cJSON *ms = cJSON_AddArrayToObject(p, "MethodSettings");
         cJSON *one = cJSON_CreateObject();
         cJSON_AddStringToObject(one, "ResourcePath", "/*");
@@ -982,8 +1670,15 @@ static void stc_tb_sync_deployment(stc_tb *t)
             cJSON_AddNumberToObject(one, "ThrottlingBurstLimit", (double)burst->i);
         if (rate->set)
             cJSON_AddNumberToObject(one, "ThrottlingRateLimit", (double)rate->i);
+        if (t->access_logs) {
+            /* Execution logs: errors only, never the request data. */
+            cJSON_AddStringToObject(one, "LoggingLevel", "ERROR");
+            cJSON_AddBoolToObject(one, "DataTraceEnabled", false);
+        }
         cJSON_AddItemToArray(ms, one);
     }
+    if (!t->access_logs)
+        stc_tb_ack(t, "SyncApiStage", STC_NAG_EXEC_LOGS_OFF);
     free(dep);
     for (size_t i = 0; i < t->nsync_res; i++) {
         free(t->sync_paths[i]);
@@ -1136,24 +1831,33 @@ static void stc_tb_ws_deployment(stc_tb *t)
     cJSON *p = stc_tb_res(t, dep, "AWS::ApiGatewayV2::Deployment", false, t->ws_routes);
     t->ws_routes = NULL;
     cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
-    p = stc_tb_res(t, "WebSocketStage", "AWS::ApiGatewayV2::Stage", false, NULL);
+    p = stc_tb_res(t, "WebSocketStage", "AWS::ApiGatewayV2::Stage", false,
+                   t->access_logs ? stc_str_array((const char *const[]){"ApiGatewayAccount"}, 1) : NULL);
     cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
     cJSON_AddStringToObject(p, "StageName", stc_ws_stage(t));
     cJSON_AddItemToObject(p, "DeploymentId", stc_template_ref(dep));
-    stc_tb_throttling(t, p);
+    stc_tb_stage_logs(t, "WebSocketStage", p, STC_API_WEBSOCKET);
+    stc_tb_throttling(t, "WebSocketStage", p);
     free(dep);
 }
 
 /* ---- units ------------------------------------------------------------------ */
 
-static cJSON *stc_tb_log_group(stc_tb *t, const stc_spec_unit *u, const char *logical, const char *prefix)
+/* The log group `prefix`/<stack>/`name` of unit u. */
+static cJSON *stc_tb_log_group_named(stc_tb *t, const stc_spec_unit *u, const char *logical, const char *prefix,
+                                     const char *name)
 {
     cJSON *p = stc_tb_res(t, logical, "AWS::Logs::LogGroup", true, NULL);
-    cJSON_AddItemToObject(p, "LogGroupName", stc_subf("%s/${AWS::StackName}/%s", prefix, u->name));
+    cJSON_AddItemToObject(p, "LogGroupName", stc_subf("%s/${AWS::StackName}/%s", prefix, name));
     cJSON_AddNumberToObject(p, "RetentionInDays", (double)stc_tb_int(t, u->name, STC_SET_LOG_RETENTION));
     if (t->kms)
         cJSON_AddItemToObject(p, "KmsKeyId", stc_template_getatt(STC_KEY, "Arn"));
     return p;
+}
+
+static cJSON *stc_tb_log_group(stc_tb *t, const stc_spec_unit *u, const char *logical, const char *prefix)
+{
+    return stc_tb_log_group_named(t, u, logical, prefix, u->name);
 }
 
 /* The role; takes pol. */
@@ -1336,6 +2040,10 @@ static void stc_tb_trigger_rule(stc_tb *t, const stc_spec_unit *u, const stc_tri
         cJSON_AddItemToObject(target, "Arn", stc_template_getatt(target_logical, "Arn"));
     }
     stc_tb_target_input(tr, state_machine, target);
+    /* What EventBridge cannot deliver goes to the dead-letter queue. */
+    cJSON *dl = cJSON_AddObjectToObject(target, "DeadLetterConfig");
+    cJSON_AddItemToObject(dl, "Arn", stc_template_getatt(STC_DLQ, "Arn"));
+    cJSON_AddItemToArray(t->dlq_rules, stc_template_getatt(rule, "Arn"));
     cJSON_AddItemToArray(targets, target);
 
     if (state_machine) {
@@ -1382,6 +2090,7 @@ static void stc_tb_unit_triggers(stc_tb *t, const stc_spec_unit *u, const char *
             cJSON_AddBoolToObject(p, "Enabled", true);
             cJSON *frt = cJSON_AddArrayToObject(p, "FunctionResponseTypes");
             cJSON_AddItemToArray(frt, cJSON_CreateString("ReportBatchItemFailures"));
+            stc_tb_ack(t, esm, STC_NAG_ESM_SQS);
             free(esm);
             break;
         }
@@ -1391,6 +2100,14 @@ static void stc_tb_unit_triggers(stc_tb *t, const stc_spec_unit *u, const char *
             cJSON_AddStringToObject(p, "TopicArn", tr->source);
             cJSON_AddStringToObject(p, "Protocol", "lambda");
             cJSON_AddItemToObject(p, "Endpoint", stc_template_getatt(target_logical, "Arn"));
+            /* What SNS cannot deliver goes to the dead-letter queue. */
+            cJSON *rp = cJSON_AddObjectToObject(p, "RedrivePolicy");
+            cJSON_AddItemToObject(rp, "deadLetterTargetArn", stc_template_getatt(STC_DLQ, "Arn"));
+            bool listed = false;
+            const cJSON *a;
+            cJSON_ArrayForEach(a, t->dlq_topics) listed = listed || !strcmp(a->valuestring, tr->source);
+            if (!listed)
+                cJSON_AddItemToArray(t->dlq_topics, cJSON_CreateString(tr->source));
             free(sub);
             char *perm = stc_xasprintf("%sPermission", base);
             stc_tb_invoke_permission(t, perm, target_logical, "sns.amazonaws.com", cJSON_CreateString(tr->source));
@@ -1445,6 +2162,86 @@ static void stc_tb_alarm(stc_tb *t, const stc_spec_unit *u, const char *suffix, 
     stc_tb_alarm_actions(t, a);
     free(al);
 }
+/* The function settings every function shares (a unit's own, or a starter's
+ * from its workflow's): runtime, architecture, memory, the runtime and
+ * tracing acknowledgements. */
+static void stc_tb_function_basics(stc_tb *t, const stc_spec_unit *u, const char *fn, cJSON *p)
+{
+    cJSON_AddStringToObject(p, "Runtime", stc_tb_str(t, u->name, STC_SET_RUNTIME));
+    cJSON_AddStringToObject(p, "Handler", STC_HANDLER_ENTRY);
+    cJSON *arch = cJSON_AddArrayToObject(p, "Architectures");
+    cJSON_AddItemToArray(arch, cJSON_CreateString(stc_tb_str(t, u->name, STC_SET_ARCHITECTURE)));
+    cJSON_AddNumberToObject(p, "MemorySize", (double)stc_tb_int(t, u->name, STC_SET_MEMORY));
+    if (!strcmp(stc_tb_str(t, u->name, STC_SET_RUNTIME), STC_NEWEST_RUNTIME)) {
+        stc_tb_ack(t, fn, STC_NAG_RUNTIME_NEWEST);
+        stc_tb_ack(t, fn, STC_NAG_RUNTIME_NEWEST_SLS);
+    }
+}
+
+/* The starter of async route u (docs/hardening.md): a function that binds
+ * the request as a synchronous route does (path, query, body, caller) and
+ * starts the machine `sm` with those arguments as input; the route reaches
+ * it as it reaches any function. Its role may start exactly that machine. */
+static void stc_tb_http_starter(stc_tb *t, const stc_spec_unit *u, const char *sm, bool express)
+{
+    char *fn = stc_spec_logical(u, "StarterFunction");
+    char *lg = stc_spec_logical(u, "StarterFunctionLogGroup");
+    char *role = stc_spec_logical(u, "StarterFunctionRole");
+    char *name = stc_xasprintf("%s" STC_STARTER_SUFFIX, u->name);
+    bool tracing = stc_tb_bool(t, u->name, STC_SET_TRACING);
+    stc_tb_log_group_named(t, u, lg, "/aws/lambda", name);
+
+    stc_iam_policy *pol = stc_iam_new();
+    stc_iam_allow_take(pol, "WriteOwnLogs", "logs:CreateLogStream", stc_template_getatt(lg, "Arn"));
+    stc_iam_allow_take(pol, "WriteOwnLogs", "logs:PutLogEvents", stc_template_getatt(lg, "Arn"));
+    stc_iam_allow_take(pol, "StartWorkflow", express ? "states:StartSyncExecution" : "states:StartExecution",
+                       stc_template_ref(sm));
+    if (tracing) {
+        stc_allow_str(pol, "XRayTracing", "xray:PutTraceSegments", "*");
+        stc_allow_str(pol, "XRayTracing", "xray:PutTelemetryRecords", "*");
+    }
+    char *rdesc = stc_xasprintf("%s: the role of the starter of its workflow, which may start exactly that "
+                                "state machine", u->name);
+    stc_tb_role(t, role, "lambda.amazonaws.com", rdesc, name, pol);
+    free(rdesc);
+
+    cJSON *p = stc_tb_res(t, fn, "AWS::Lambda::Function", false, NULL);
+    char *desc = stc_xasprintf("%s: %s %s, starts the workflow", u->name, u->route->http_method, u->route->path);
+    cJSON_AddStringToObject(p, "Description", desc);
+    free(desc);
+    stc_tb_function_basics(t, u, fn, p);
+    /* An Express execution is waited for; the HTTP API gives up at 30 s. */
+    long long timeout = stc_tb_int(t, u->name, STC_SET_TIMEOUT);
+    cJSON_AddNumberToObject(p, "Timeout", (double)(express || timeout > 30 ? 30 : timeout));
+    cJSON *code = cJSON_AddObjectToObject(p, "Code");
+    cJSON_AddItemToObject(code, "S3Bucket", stc_template_ref("ArtifactBucket"));
+    char hex[65];
+    char *key = stc_package_starter_key(t->spec->svc, u->info, hex);
+    cJSON_AddStringToObject(code, "S3Key", key ? key : "");
+    free(key);
+    cJSON_AddItemToObject(p, "Role", stc_template_getatt(role, "Arn"));
+    cJSON *vars = cJSON_AddObjectToObject(cJSON_AddObjectToObject(p, "Environment"), "Variables");
+    stc_tb_env_ref(vars, STC_ENV_STATE_MACHINE, u->name, stc_template_ref(sm));
+    cJSON_AddStringToObject(vars, "STC_START", express ? "express" : "standard");
+    cJSON *lc = cJSON_AddObjectToObject(p, "LoggingConfig");
+    cJSON_AddItemToObject(lc, "LogGroup", stc_template_ref(lg));
+    if (tracing) {
+        cJSON *tc = cJSON_AddObjectToObject(p, "TracingConfig");
+        cJSON_AddStringToObject(tc, "Mode", "Active");
+    } else {
+        stc_tb_ack(t, fn, STC_NAG_TRACING_OFF_LAMBDA);
+    }
+    stc_tb_ack(t, fn, STC_NAG_SYNC_ONLY);
+    if (stc_tb_bool(t, u->name, STC_SET_ALARMS))
+        stc_tb_alarm(t, u, "StarterErrorsAlarm", "the starter of the workflow raised an error", "AWS/Lambda",
+                     "Errors", "FunctionName", fn);
+    stc_tb_http_lambda(t, u, fn);
+    free(name);
+    free(fn);
+    free(lg);
+    free(role);
+}
+
 static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
 {
     const stc_spec *spec = t->spec;
@@ -1480,6 +2277,14 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
         cJSON_Delete(objects);
     }
     stc_tb_trigger_grants(t, u, pol);
+    bool async = stc_tb_invoked_async(t, u);
+    if (async) {
+        /* Lambda sends an event that keeps failing to the dead-letter queue
+         * with the function's own role. */
+        cJSON *dlq = stc_template_getatt(STC_DLQ, "Arn");
+        stc_iam_grant_arn(pol, STC_RES_QUEUE, STC_DLQ, dlq, NULL, 1u << STC_OP_SEND, t->kms ? STC_KEY : NULL);
+        cJSON_Delete(dlq);
+    }
     for (size_t i = 0; i < u->access->ninvokes; i++) {
         const stc_spec_unit *c = stc_spec_unit_find(spec, u->access->invokes[i]);
         char *cfn = stc_spec_logical(c, "Function");
@@ -1509,11 +2314,7 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
 
     cJSON *p = stc_tb_res(t, fn, "AWS::Lambda::Function", false, NULL);
     cJSON_AddStringToObject(p, "Description", desc);
-    cJSON_AddStringToObject(p, "Runtime", stc_tb_str(t, u->name, STC_SET_RUNTIME));
-    cJSON_AddStringToObject(p, "Handler", STC_HANDLER_ENTRY);
-    cJSON *arch = cJSON_AddArrayToObject(p, "Architectures");
-    cJSON_AddItemToArray(arch, cJSON_CreateString(stc_tb_str(t, u->name, STC_SET_ARCHITECTURE)));
-    cJSON_AddNumberToObject(p, "MemorySize", (double)stc_tb_int(t, u->name, STC_SET_MEMORY));
+    stc_tb_function_basics(t, u, fn, p);
     cJSON_AddNumberToObject(p, "Timeout", (double)stc_tb_int(t, u->name, STC_SET_TIMEOUT));
     cJSON *code = cJSON_AddObjectToObject(p, "Code");
     cJSON_AddItemToObject(code, "S3Bucket", stc_template_ref("ArtifactBucket"));
@@ -1570,10 +2371,18 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
     if (tracing) {
         cJSON *tc = cJSON_AddObjectToObject(p, "TracingConfig");
         cJSON_AddStringToObject(tc, "Mode", "Active");
+    } else {
+        stc_tb_ack(t, fn, STC_NAG_TRACING_OFF_LAMBDA);
     }
     const stc_setting_value *rc = stc_tb_get(t, u->name, STC_SET_RESERVED_CONCURRENCY);
     if (rc->set)
         cJSON_AddNumberToObject(p, "ReservedConcurrentExecutions", (double)rc->i);
+    if (async) {
+        cJSON *dl = cJSON_AddObjectToObject(p, "DeadLetterConfig");
+        cJSON_AddItemToObject(dl, "TargetArn", stc_template_getatt(STC_DLQ, "Arn"));
+    } else {
+        stc_tb_ack(t, fn, STC_NAG_SYNC_ONLY);
+    }
 
     if (stc_tb_bool(t, u->name, STC_SET_ALARMS)) {
         stc_tb_alarm(t, u, "FunctionErrorsAlarm", "the function raised an error", "AWS/Lambda", "Errors",
@@ -1712,7 +2521,8 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
     if (logs) {
         cJSON *lc = cJSON_AddObjectToObject(p, "LoggingConfiguration");
         cJSON_AddStringToObject(lc, "Level", level);
-        cJSON_AddBoolToObject(lc, "IncludeExecutionData", strcmp(level, "ALL") == 0);
+        cJSON_AddBoolToObject(lc, "IncludeExecutionData",
+                              strcmp(level, "ALL") == 0 && stc_tb_bool(t, u->name, STC_SET_WORKFLOW_LOG_DATA));
         cJSON *dests = cJSON_AddArrayToObject(lc, "Destinations");
         cJSON *dst = cJSON_CreateObject();
         cJSON *cw = cJSON_AddObjectToObject(dst, "CloudWatchLogsLogGroup");
@@ -1722,7 +2532,12 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
     if (tracing) {
         cJSON *tc = cJSON_AddObjectToObject(p, "TracingConfiguration");
         cJSON_AddBoolToObject(tc, "Enabled", true);
+    } else {
+        stc_tb_ack(t, sm, STC_NAG_TRACING_OFF_SF2);
+        stc_tb_ack(t, sm, STC_NAG_TRACING_OFF_SF_SLS);
     }
+    if (strcmp(level, "ALL") != 0)
+        stc_tb_ack(t, sm, STC_NAG_WORKFLOW_LOG_LEVEL);
     if (stc_tb_bool(t, u->name, STC_SET_ALARMS)) {
         stc_tb_alarm(t, u, "ExecutionsFailedAlarm", "an execution failed", "AWS/States", "ExecutionsFailed",
                      "StateMachineArn", sm);
@@ -1730,7 +2545,9 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
             stc_tb_alarm(t, u, "ExecutionsTimedOutAlarm", "an execution ran past the 5-minute Express limit",
                          "AWS/States", "ExecutionsTimedOut", "StateMachineArn", sm);
     }
-    if (u->route && express)
+    if (u->route && stc_tb_starter(t, u))
+        stc_tb_http_starter(t, u, sm, express);
+    else if (u->route && express)
         stc_tb_http_sync_state_machine(t, u, sm);
     else if (u->route)
         stc_tb_http_state_machine(t, u, sm);
@@ -1754,6 +2571,9 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
     if (!ok)
         return NULL;
     t.kms = strcmp(stc_tb_str(&t, NULL, STC_SET_ENCRYPTION), "kms") == 0;
+    t.dlq = stc_tb_needs_dlq(&t);
+    t.access_logs = stc_tb_bool(&t, NULL, STC_SET_ACCESS_LOGS);
+    t.log_bucket = t.access_logs && stc_tb_creates_bucket(&t);
     const stc_service *svc = spec->svc;
     const char *name = svc->module->service->name;
 
@@ -1806,10 +2626,20 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
     t.sync_hash = 2166136261u;
     for (size_t i = 0; i < spec->nunits; i++)
         if (spec->units[i].info->unit == STC_UNIT_STATE_MACHINE && spec->units[i].route &&
-            stc_express(cfg, spec->units[i].name))
+            stc_express(cfg, spec->units[i].name) && !stc_tb_starter(&t, &spec->units[i]))
             t.sync_api = true;
+    t.dlq_rules = cJSON_CreateArray();
+    t.dlq_topics = cJSON_CreateArray();
     if (t.kms)
         stc_tb_key(&t);
+    if (t.dlq)
+        stc_tb_dead_letter_queue(&t);
+    if (t.log_bucket)
+        stc_tb_log_bucket(&t);
+    if (t.access_logs && (spec->has_http || spec->has_websocket || t.sync_api))
+        stc_tb_access_log_group(&t);
+    if (t.access_logs && (spec->has_websocket || t.sync_api))
+        stc_tb_apigw_account(&t);
     for (size_t i = 0; i < spec->res->nresources; i++) {
         const stc_resource *r = &spec->res->resources[i];
         if (r->binding != STC_BIND_NONE)
@@ -1828,12 +2658,26 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
         else
             stc_tb_state_machine(&t, &spec->units[i]);
     }
-    if (spec->has_websocket)
+    if (spec->has_websocket) {
+        stc_tb_ws_connect(&t);
         stc_tb_ws_deployment(&t);
+    }
     cJSON_Delete(t.ws_routes);
     if (t.sync_api)
         stc_tb_sync_deployment(&t);
     cJSON_Delete(t.sync_methods);
+    if (t.dlq)
+        stc_tb_dead_letter_policy(&t);
+    cJSON_Delete(t.dlq_rules);
+    cJSON_Delete(t.dlq_topics);
+    /* The wildcards of every role that the table of reasons explains. */
+    cJSON *res;
+    cJSON_ArrayForEach(res, t.resources)
+    {
+        const char *type = stc_type_name(res);
+        if (type && !strcmp(type, "AWS::IAM::Role"))
+            stc_nag_acknowledge_role(res);
+    }
 
     /* Outputs: endpoints, state machines, where the data lives. */
     if (spec->has_http)

@@ -30,6 +30,7 @@ import json
 import os
 import queue as _queue
 import sys
+import time
 import traceback
 import urllib.parse
 import collections.abc as _abc
@@ -38,7 +39,7 @@ __all__ = [
     "Table", "Bucket", "Queue", "post_to_connection", "local_functions", "sent",
     "executions", "gone", "host", "reset", "mode", "InvalidArguments", "RemoteError",
     "build_service", "dispatch", "Mapping", "MutableMapping", "Channel", "jdict",
-    "published", "install_compat",
+    "published", "install_compat", "start_route",
 ]
 
 # ---------------------------------------------------------------------------
@@ -1092,6 +1093,42 @@ def _bind_json(params, values, where_fmt, allow_extra=False):
     return kwargs
 
 
+def _principal(identity):
+    """The IAM principal of a SigV4-signed request, from API Gateway's
+    requestContext.authorizer.iam (HTTP API) or requestContext.identity
+    (WebSocket $connect)."""
+    arn = identity.get("userArn")
+    if not arn:
+        return None
+    return {"arn": arn, "account": identity.get("accountId"), "user_id": identity.get("userId") or identity.get("user"),
+            "access_key": identity.get("accessKey")}
+
+
+def _caller(event):
+    """Who made the request, as API Gateway authenticated it: the JWT's claims
+    (auth: jwt), the IAM principal {"arn", "account", "user_id",
+    "access_key"} (auth: iam), or None (auth: none). Never read from the
+    request itself."""
+    ctx = event.get("requestContext") or {}
+    auth = ctx.get("authorizer") or {}
+    jwt = auth.get("jwt")
+    if isinstance(jwt, dict):
+        return jdict(jwt.get("claims") or {})
+    iam = auth.get("iam")
+    if isinstance(iam, dict):
+        who = _principal(iam)
+        return jdict(who) if who else None
+    identity = ctx.get("identity")
+    if isinstance(identity, dict) and ctx.get("eventType") == "CONNECT":
+        who = _principal(identity)
+        return jdict(who) if who else None
+    return None
+
+
+_CALLER_REFUSED = ("'%s' is the authenticated identity of the request (the route's auth); "
+                   "the request cannot set it")
+
+
 def _bind_http(fn, event):
     method = (event.get("requestContext", {}).get("http", {}).get("method")
               or (event.get("routeKey") or "GET").split(" ")[0]).upper()
@@ -1100,6 +1137,11 @@ def _bind_http(fn, event):
     body_params = []
     kwargs = {}
     for p in fn["params"]:
+        if p.get("in") == "caller":
+            if p["name"] in query:
+                raise _BadValue(_CALLER_REFUSED % p["name"])
+            kwargs[p["name"]] = _caller(event)
+            continue
         where = p.get("in")
         if where is None:
             if p["name"] in path:
@@ -1124,6 +1166,9 @@ def _bind_http(fn, event):
             body_params.append(p)
     if body_params or (event.get("body") not in (None, "")):
         values = _body_object(event)
+        for p in fn["params"]:
+            if p.get("in") == "caller" and p["name"] in values:
+                raise _BadValue(_CALLER_REFUSED % p["name"])
         kwargs.update(_bind_json(body_params, values, "body field '%s'"))
     return kwargs
 
@@ -1137,9 +1182,20 @@ def _bind_websocket(fn, event):
         kwargs[params[0]["name"]] = url
     if len(params) >= 2:
         kwargs[params[1]["name"]] = ctx.get("connectionId")
-    rest = params[2:]
+    rest = []
+    for p in params[2:]:
+        if p.get("in") == "caller":
+            # The identity API Gateway authenticated at $connect; later
+            # messages carry none (keep it by connection id if needed).
+            kwargs[p["name"]] = _caller(event)
+        else:
+            rest.append(p)
+    callers = {p["name"] for p in params[2:] if p.get("in") == "caller"}
     if ctx.get("eventType") == "CONNECT" or ctx.get("routeKey") == "$connect":
         qs = event.get("queryStringParameters") or {}
+        for name in callers:
+            if name in qs:
+                raise _BadValue(_CALLER_REFUSED % name)
         for p in rest:
             if p["name"] in qs:
                 kwargs[p["name"]] = convert_text([qs[p["name"]]], parse_type(p.get("type")),
@@ -1153,6 +1209,9 @@ def _bind_websocket(fn, event):
         return kwargs
     values = _body_object(event, "the message")
     values = {k: v for k, v in values.items() if k != "action"}
+    for name in callers:
+        if name in values:
+            raise _BadValue(_CALLER_REFUSED % name)
     if not rest:
         return kwargs
     kwargs.update(_bind_json(rest, values, "message field '%s'"))
@@ -1220,3 +1279,66 @@ def dispatch(service, fn, event, context=None):
         raise InvalidArguments("%s: %s" % (fn["name"], exc)) from None
     result = method(**kwargs)
     return json.loads(to_json(result))
+
+
+# ---------------------------------------------------------------------------
+# the starter of an async route: binds the request as a synchronous route
+# does (path, query, body, caller) and starts the workflow with those
+# arguments as its input. STC_START says how: "standard" answers 202 with the
+# execution, "express" waits for it and answers as the REST API of the
+# template's Express routes does (docs/template.md).
+
+
+def _epoch(value):
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    return value
+
+
+def _express_answer(fn, got):
+    status = got.get("status")
+    if status == "SUCCEEDED":
+        try:
+            output = json.loads(got.get("output") or "null")
+        except ValueError:
+            output = got.get("output")
+        return _http_answer(200, output)
+    if status == "TIMED_OUT":
+        return _http_answer(504, error="Timeout",
+                            message="%s ran past the 5-minute limit of an Express execution" % fn["name"])
+    error, cause = got.get("error") or "", got.get("cause") or ""
+    if error in fn.get("errors", ()):
+        return _http_answer(400, error=error, message=cause)
+    if error == "KeyError":
+        return _http_answer(404, error="NotFound", message=cause)
+    sys.stderr.write("stc_runtime: %s failed: %s: %s\n" % (fn["name"], error, cause))
+    return _http_answer(500, error="InternalServerError",
+                        message="%s failed; see the state machine's log" % fn["name"])
+
+
+def start_route(fn, event, context=None):
+    """Answer an HTTP API event for the async route `fn` by starting its
+    state machine (the environment variable fn["state_machine"] holds its
+    ARN) with the bound arguments as input."""
+    if _event_kind(event) != "http":
+        raise InvalidArguments("%s starts its workflow from HTTP API events only" % fn["name"])
+    try:
+        kwargs = _bind_http(fn, event)
+    except _BadValue as exc:
+        return _http_answer(400, error="BadRequest", message=str(exc))
+    text = to_json(kwargs)
+    express = os.environ.get("STC_START", "standard") == "express"
+    if mode() != "aws":
+        arn = "arn:stc:memory:execution:%s:%d" % (fn["name"], len(executions) + 1)
+        executions.append({"state_machine": fn["name"], "input": json.loads(text), "execution_arn": arn})
+        return _http_answer(202, {"executionArn": arn, "startDate": time.time()})
+    machine = os.environ.get(fn["state_machine"])
+    if not machine:
+        raise RuntimeError("environment variable %s (the state machine of %s) is not set"
+                           % (fn["state_machine"], fn["name"]))
+    client = _client("stepfunctions")
+    if express:
+        return _express_answer(fn, client.start_sync_execution(stateMachineArn=machine, input=text))
+    got = client.start_execution(stateMachineArn=machine, input=text)
+    return _http_answer(fn.get("status", 202), {"executionArn": got["executionArn"],
+                                                 "startDate": _epoch(got.get("startDate"))})
