@@ -436,8 +436,11 @@ static bool stc_tb_check(stc_tb *t)
     }
     const stc_setting_value *rate = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_RATE);
     const stc_setting_value *burst = stc_tb_get(t, NULL, STC_SET_API_THROTTLING_BURST);
-    if ((rate->set || burst->set) && !t->spec->has_http && !t->spec->has_websocket) {
-        const stc_setting_value *v = rate->set ? rate : burst;
+    /* The built-in limits of every mode apply only where there is an API; a
+     * limit the file sets for a service without one is worth a word. */
+    if (((rate->set && rate->line) || (burst->set && burst->line)) && !t->spec->has_http &&
+        !t->spec->has_websocket) {
+        const stc_setting_value *v = rate->set && rate->line ? rate : burst;
         stc_diag_add(t->d, STC_SEV_WARNING, stc_tb_file(t), v->line, v->col, "STC554",
                      "API throttling is set, but the service has no HTTP or WebSocket API");
     }

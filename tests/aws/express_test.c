@@ -328,7 +328,23 @@ static void test_template_prod(void **state)
                         "ExecutionsTimedOut");
     assert_string_equal(tt_prop(t, "AuditExecutionsTimedOutAlarm", "MetricName")->valuestring, "ExecutionsTimedOut");
     assert_null(tt_res(t, "ReportExecutionsTimedOutAlarm")); /* _report stays Standard */
-    assert_string_equal(tt_prop(t, "SyncApiStage", "StageName")->valuestring, "prod");
+    /* prod's routes are authorized (auth: iam): the Express route goes through its starter, which waits for
+     * the execution with exactly StartSyncExecution on its machine; no REST API (its methods would be public) */
+    assert_null(tt_res(t, "SyncApi"));
+    assert_null(tt_res(t, "SyncApiStage"));
+    assert_string_equal(tt_prop(t, "CreateQuoteRoute", "AuthorizationType")->valuestring, "AWS_IAM");
+    const cJSON *uri = tt_prop(t, "CreateQuoteIntegration", "IntegrationUri");
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(uri, "Fn::GetAtt"), 0)->valuestring,
+                        "CreateQuoteStarterFunction");
+    const cJSON *env = cJSON_GetObjectItem(tt_prop(t, "CreateQuoteStarterFunction", "Environment"), "Variables");
+    assert_string_equal(cJSON_GetObjectItem(env, "STC_START")->valuestring, "express");
+    assert_int_equal(tt_prop(t, "CreateQuoteStarterFunction", "Timeout")->valueint, 30);
+    TT_ASSERT_PERMS(
+        t, "CreateQuoteStarterFunctionRole",
+        "logs:CreateLogStream CreateQuoteStarterFunctionLogGroup.Arn",
+        "logs:PutLogEvents CreateQuoteStarterFunctionLogGroup.Arn",
+        "states:StartSyncExecution !Ref CreateQuoteStateMachine", "xray:PutTelemetryRecords *",
+        "xray:PutTraceSegments *");
     /* the Standard _report awaits the Express _audit: its executions are express:... */
     TT_ASSERT_PERMS(
         t, "ReportStateMachineRole", "states:StartExecution !Ref AuditStateMachine",

@@ -41,7 +41,7 @@ PY
 expect 0 "diff" -- "$STC_BIN" diff "$ex/people.py" --mode dev --against prod
 grep -qx "  + DataKey (AWS::KMS::Key)" "$tmp/out" || { echo "FAIL: diff adds the key" >&2; fail=1; }
 grep -qx "      ~ Properties.MemorySize: 128 -> 1024" "$tmp/out" || { echo "FAIL: diff memory" >&2; fail=1; }
-tail -1 "$tmp/out" | grep -qx "10 resources added, 0 removed, [0-9]* changed" || { echo "FAIL: diff summary" >&2; tail -1 "$tmp/out" >&2; fail=1; }
+tail -1 "$tmp/out" | grep -qx "11 resources added, 0 removed, [0-9]* changed" || { echo "FAIL: diff summary" >&2; tail -1 "$tmp/out" >&2; fail=1; }
 expect 0 "diff same mode" -- "$STC_BIN" diff "$ex/chat.py" --mode test --against test --json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert all(not s["added"] and not s["removed"] and not s["changed"] for s in d["sections"])' "$tmp/out" \
     || { echo "FAIL: diff of a mode with itself" >&2; fail=1; }

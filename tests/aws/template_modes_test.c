@@ -71,8 +71,9 @@ static void test_prod_is_hardened(void **state)
     assert_string_equal(tt_prop(t, "OnboardExecutionsFailedAlarm", "MetricName")->valuestring, "ExecutionsFailed");
     assert_non_null(tt_res(t, "OnboardStateMachineLogGroup"));
     const cJSON *lc = tt_prop(t, "OnboardStateMachine", "LoggingConfiguration");
-    assert_string_equal(cJSON_GetObjectItem(lc, "Level")->valuestring, "ERROR");
-    assert_false(cJSON_IsTrue(cJSON_GetObjectItem(lc, "IncludeExecutionData")));
+    /* prod logs every event (AwsSolutions-SF1), without the execution data (workflow_log_data) */
+    assert_string_equal(cJSON_GetObjectItem(lc, "Level")->valuestring, "ALL");
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(lc, "IncludeExecutionData")));
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(tt_prop(t, "OnboardStateMachine", "TracingConfiguration"), "Enabled")));
     cJSON_Delete(t);
     stc_template_parts_free(&parts);
@@ -90,21 +91,24 @@ static void test_diff_dev_prod(void **state)
     cJSON *diff = stc_template_diff(a, b);
     const cJSON *res = cJSON_GetArrayItem(cJSON_GetObjectItem(diff, "sections"), 1);
     assert_string_equal(cJSON_GetObjectItem(res, "section")->valuestring, "Resources");
-    /* the key, one alarm per function (7) and per state machine (1), the workflow's log group */
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "added")), 10);
+    /* the key, one alarm per function (7) and per state machine (1), the workflow's log group, the
+     * API access log group (access_logs) */
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "added")), 11);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "removed")), 0);
     const cJSON *e, *table = NULL;
     cJSON_ArrayForEach(e, cJSON_GetObjectItem(res, "changed")) if (!strcmp(cJSON_GetObjectItem(e, "name")->valuestring,
                                                                             "PeopleTable")) table = e;
     assert_non_null(table);
+    /* dev acknowledges the missing point-in-time recovery (Metadata); prod has it */
     const char *want[] = {"DeletionPolicy", "UpdateReplacePolicy",
                           "Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
-                          "Properties.DeletionProtectionEnabled", "Properties.SSESpecification"};
+                          "Properties.DeletionProtectionEnabled", "Properties.SSESpecification", "Metadata"};
     const cJSON *changes = cJSON_GetObjectItem(table, "changes");
-    assert_int_equal(cJSON_GetArraySize(changes), 5);
-    for (int i = 0; i < 5; i++)
+    assert_int_equal(cJSON_GetArraySize(changes), 6);
+    for (int i = 0; i < 6; i++)
         assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(changes, i), "path")->valuestring, want[i]);
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(changes, 4), "op")->valuestring, "added");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(changes, 5), "op")->valuestring, "removed");
     cJSON_Delete(diff);
     cJSON_Delete(a);
     cJSON_Delete(b);
