@@ -471,6 +471,16 @@ static bool stc_tb_check(stc_tb *t)
         }
         ok = stc_tb_check_auth(t, u) && ok;
     }
+    if (t->spec->has_websocket && !stc_tb_connect_unit(t) && stc_tb_ws_auth(t) == STC_AUTH_JWT) {
+        /* no on_connect: the service's auth is that of its own $connect route */
+        const stc_setting_value *a = stc_tb_get(t, NULL, STC_SET_AUTH);
+        stc_diag *dg = stc_tb_setting_diag(t, NULL, a, STC_SEV_ERROR, "STC565",
+                                           "auth is jwt for WebSocket connections (the service's, mode %s): API "
+                                           "Gateway authorizes WebSocket APIs with IAM or a Lambda authorizer, not JWT",
+                                           t->mode);
+        stc_diag_set_hint(dg, "add an on_connect handler and set auth: iam (or none) for it under functions:");
+        ok = false;
+    }
     ok = stc_tb_check_cors(t) && ok;
     return ok;
 }

@@ -1,0 +1,372 @@
+/* auth_test.c - who may call a route (docs/hardening.md): auth per mode and
+ * per unit, the JWT authorizer, WebSocket connections, CORS, the caller
+ * parameter and the starters of async routes, and their diagnostics
+ * (STC525, STC563-STC568). Expected values follow docs/hardening.md and
+ * API Gateway's AuthorizationType values (NONE, AWS_IAM, JWT). */
+#include "template_test_util.h"
+
+#include "core/aws/nag.h"
+#include "core/config.h"
+
+/* get_item and restock_item take a path parameter; create_item a caller;
+ * create_order only a body; on_message is a WebSocket route of a service
+ * without on_connect; _count an internal function. */
+static const char *const shop = "class Shop:\n"
+                                "    def get_item(self, item_id: str) -> dict:\n"
+                                "        return {'id': item_id}\n"
+                                "    def create_item(self, name: str, caller: dict = None) -> dict:\n"
+                                "        return {'name': name}\n"
+                                "    async def restock_item(self, item_id: str, count: int = 1) -> int:\n"
+                                "        return self._count(count)\n"
+                                "    async def create_order(self, sku: str) -> str:\n"
+                                "        return sku\n"
+                                "    def on_message(self, url: str, connection_id: str, text: str) -> None:\n"
+                                "        pass\n"
+                                "    def _count(self, n: int) -> int:\n"
+                                "        return n\n";
+
+typedef struct built {
+    stc_service *svc;
+    stc_template_parts parts;
+    stc_config *cfg;
+    stc_diags d;
+    cJSON *t;
+} built;
+
+/* Compile `src`, load `yaml` for `mode` and build the template; t is NULL
+ * when the configuration or the template has errors (in b->d). */
+static void build(built *b, const char *src, const char *mode, const char *yaml)
+{
+    memset(b, 0, sizeof *b);
+    b->d = (stc_diags)STC_DIAGS_INIT;
+    b->svc = tt_compile_text("shop.py", src);
+    assert_false(stc_diags_has_errors(&b->svc->diags));
+    assert_int_equal(stc_template_spec(b->svc, &b->parts, &b->d), 0);
+    b->cfg = stc_config_load(stc_aws_config_schema(), mode, "shop.stc.yaml", yaml, strlen(yaml), b->svc->units,
+                             b->svc->nunits, &b->d);
+    if (b->cfg)
+        b->t = stc_template_build(b->parts.spec, b->cfg, &b->d);
+}
+
+static void unbuild(built *b)
+{
+    cJSON_Delete(b->t);
+    stc_config_free(b->cfg);
+    stc_template_parts_free(&b->parts);
+    stc_diags_free(&b->d);
+    stc_service_free(b->svc);
+}
+
+static const char *auth_type(const cJSON *t, const char *route)
+{
+    const cJSON *a = tt_prop(t, route, "AuthorizationType");
+    assert_non_null(a);
+    return a->valuestring;
+}
+
+/* The reasons acknowledged for `rule` on a resource, joined by "|". */
+static char *acks(const cJSON *t, const char *logical, const char *rule)
+{
+    const cJSON *sup = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(tt_res(t, logical), "Metadata"), "cdk_nag"), "rules_to_suppress");
+    stc_buf b = STC_BUF_INIT;
+    stc_buf_puts(&b, "");
+    const cJSON *s;
+    cJSON_ArrayForEach(s, sup) if (!strcmp(cJSON_GetObjectItem(s, "id")->valuestring, rule))
+    {
+        if (b.len)
+            stc_buf_puts(&b, "|");
+        stc_buf_puts(&b, cJSON_GetObjectItem(s, "reason")->valuestring);
+    }
+    return stc_buf_take(&b);
+}
+
+static void assert_ack(const cJSON *t, const char *logical, stc_nag_ack want)
+{
+    char *got = acks(t, logical, stc_nag_rule(want));
+    assert_string_equal(got, stc_nag_reason(want));
+    free(got);
+}
+
+static void assert_no_ack(const cJSON *t, const char *logical, const char *rule)
+{
+    char *got = acks(t, logical, rule);
+    assert_string_equal(got, "");
+    free(got);
+}
+
+/* dev and test are public, and say so on every route. */
+static void test_dev_public(void **state)
+{
+    (void)state;
+    built b;
+    build(&b, shop, "dev", "");
+    assert_non_null(b.t);
+    const char *routes[] = {"GetItemRoute", "CreateItemRoute", "RestockItemRoute", "CreateOrderRoute",
+                            "OnMessageWebSocketRoute"};
+    for (size_t i = 0; i < 5; i++) {
+        assert_string_equal(auth_type(b.t, routes[i]), "NONE");
+        assert_ack(b.t, routes[i], STC_NAG_AUTH_NONE);
+    }
+    assert_null(tt_res(b.t, "HttpApiJwtAuthorizer"));
+    assert_null(tt_res(b.t, "WebSocketConnectRoute")); /* nobody to authorize at $connect */
+    unbuild(&b);
+}
+
+/* stage and prod: iam on every HTTP route and at $connect (a route of its
+ * own, the service having no on_connect); later WebSocket routes carry no
+ * authorizer and say why. No route is acknowledged as public. */
+static void test_prod_iam(void **state)
+{
+    (void)state;
+    const char *modes[] = {"stage", "prod"};
+    for (size_t m = 0; m < 2; m++) {
+        built b;
+        build(&b, shop, modes[m], "");
+        assert_non_null(b.t);
+        const char *routes[] = {"GetItemRoute", "CreateItemRoute", "RestockItemRoute", "CreateOrderRoute"};
+        for (size_t i = 0; i < 4; i++) {
+            assert_string_equal(auth_type(b.t, routes[i]), "AWS_IAM");
+            assert_no_ack(b.t, routes[i], "AwsSolutions-APIG4");
+        }
+        assert_string_equal(auth_type(b.t, "WebSocketConnectRoute"), "AWS_IAM");
+        assert_string_equal(tt_prop(b.t, "WebSocketConnectRoute", "RouteKey")->valuestring, "$connect");
+        assert_string_equal(tt_prop(b.t, "WebSocketConnectIntegration", "IntegrationType")->valuestring, "MOCK");
+        assert_string_equal(auth_type(b.t, "OnMessageWebSocketRoute"), "NONE");
+        assert_ack(b.t, "OnMessageWebSocketRoute", STC_NAG_WS_AFTER_CONNECT);
+        /* the deployment waits for the $connect route too */
+        const cJSON *r, *dep = NULL;
+        cJSON_ArrayForEach(r, cJSON_GetObjectItem(b.t, "Resources")) if (!strcmp(
+            cJSON_GetObjectItem(r, "Type")->valuestring, "AWS::ApiGatewayV2::Deployment")) dep = r;
+        assert_non_null(dep);
+        bool found = false;
+        cJSON_ArrayForEach(r, cJSON_GetObjectItem(dep, "DependsOn")) found =
+            found || !strcmp(r->valuestring, "WebSocketConnectRoute");
+        assert_true(found);
+        unbuild(&b);
+    }
+}
+
+/* Per unit and per mode: one public route in prod, one signed in dev. */
+static void test_per_unit(void **state)
+{
+    (void)state;
+    const char *yaml = "functions:\n"
+                       "  get_item:\n"
+                       "    modes:\n"
+                       "      prod:\n"
+                       "        auth: none\n"
+                       "  create_order:\n"
+                       "    auth: iam\n";
+    built b;
+    build(&b, shop, "prod", yaml);
+    assert_non_null(b.t);
+    assert_string_equal(auth_type(b.t, "GetItemRoute"), "NONE");
+    assert_ack(b.t, "GetItemRoute", STC_NAG_AUTH_NONE);
+    assert_string_equal(auth_type(b.t, "CreateItemRoute"), "AWS_IAM");
+    assert_string_equal(auth_type(b.t, "CreateOrderRoute"), "AWS_IAM");
+    unbuild(&b);
+    build(&b, shop, "dev", yaml);
+    assert_non_null(b.t);
+    assert_string_equal(auth_type(b.t, "GetItemRoute"), "NONE");
+    assert_string_equal(auth_type(b.t, "CreateItemRoute"), "NONE");
+    assert_string_equal(auth_type(b.t, "CreateOrderRoute"), "AWS_IAM");
+    assert_no_ack(b.t, "CreateOrderRoute", "AwsSolutions-APIG4");
+    unbuild(&b);
+}
+
+/* jwt: one authorizer of the HTTP API, the audiences split at commas. */
+static void test_jwt(void **state)
+{
+    (void)state;
+    const char *http_only = "class Shop:\n"
+                            "    def get_item(self, item_id: str, caller: dict = None) -> dict:\n"
+                            "        return {'id': item_id}\n"
+                            "    def list_items(self) -> list:\n"
+                            "        return []\n";
+    const char *yaml = "modes:\n"
+                       "  prod:\n"
+                       "    auth: jwt\n"
+                       "    jwt_issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc123\n"
+                       "    jwt_audience: ' client-a ,client-b'\n"
+                       "functions:\n"
+                       "  list_items:\n"
+                       "    auth: none\n";
+    built b;
+    build(&b, http_only, "prod", yaml);
+    assert_non_null(b.t);
+    assert_string_equal(auth_type(b.t, "GetItemRoute"), "JWT");
+    tt_assert_text(tt_prop(b.t, "GetItemRoute", "AuthorizerId"), "!Ref HttpApiJwtAuthorizer");
+    assert_string_equal(auth_type(b.t, "ListItemsRoute"), "NONE");
+    assert_null(tt_prop(b.t, "ListItemsRoute", "AuthorizerId"));
+    const cJSON *a = tt_res(b.t, "HttpApiJwtAuthorizer");
+    assert_string_equal(cJSON_GetObjectItem(a, "Type")->valuestring, "AWS::ApiGatewayV2::Authorizer");
+    assert_string_equal(tt_prop(b.t, "HttpApiJwtAuthorizer", "AuthorizerType")->valuestring, "JWT");
+    assert_string_equal(cJSON_GetArrayItem(tt_prop(b.t, "HttpApiJwtAuthorizer", "IdentitySource"), 0)->valuestring,
+                        "$request.header.Authorization");
+    const cJSON *jc = tt_prop(b.t, "HttpApiJwtAuthorizer", "JwtConfiguration");
+    assert_string_equal(cJSON_GetObjectItem(jc, "Issuer")->valuestring,
+                        "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc123");
+    const cJSON *aud = cJSON_GetObjectItem(jc, "Audience");
+    assert_int_equal(cJSON_GetArraySize(aud), 2);
+    assert_string_equal(cJSON_GetArrayItem(aud, 0)->valuestring, "client-a");
+    assert_string_equal(cJSON_GetArrayItem(aud, 1)->valuestring, "client-b");
+    /* the caller is no parameter of the request: get_item is a plain sync route */
+    const stc_route *r = stc_routes_find(b.svc->routes, "get_item");
+    assert_int_equal(r->nparams, 1);
+    assert_string_equal(r->params[0].name, "item_id");
+    unbuild(&b);
+    /* dev keeps its built-in none: no authorizer at all */
+    build(&b, http_only, "dev", yaml);
+    assert_non_null(b.t);
+    assert_null(tt_res(b.t, "HttpApiJwtAuthorizer"));
+    assert_string_equal(auth_type(b.t, "GetItemRoute"), "NONE");
+    unbuild(&b);
+}
+
+static void assert_one_error(built *b, const char *code, int line, const char *message)
+{
+    assert_null(b->t);
+    size_t n = 0;
+    for (size_t i = 0; i < b->d.count; i++) {
+        if (b->d.items[i].severity != STC_SEV_ERROR)
+            continue;
+        n++;
+        assert_string_equal(b->d.items[i].code, code);
+        assert_int_equal(b->d.items[i].line, line);
+        assert_string_equal(b->d.items[i].message, message);
+    }
+    assert_int_equal(n, 1);
+}
+
+static void test_diagnostics(void **state)
+{
+    (void)state;
+    const char *http_only = "class Shop:\n"
+                            "    def get_item(self, item_id: str) -> dict:\n"
+                            "        return {'id': item_id}\n"
+                            "    def _count(self) -> int:\n"
+                            "        return 1\n";
+    built b;
+    /* STC563: jwt without an audience, at the auth line */
+    build(&b, http_only, "prod", "defaults:\n  auth: jwt\n  jwt_issuer: https://id.example.com/\n");
+    assert_one_error(&b, "STC563", 2, "'get_item' takes JWTs (auth: jwt, mode prod), but jwt_audience is not set");
+    unbuild(&b);
+    /* STC564: not https */
+    build(&b, http_only, "prod",
+          "defaults:\n  auth: jwt\n  jwt_issuer: http://id.example.com/\n  jwt_audience: app\n");
+    assert_one_error(&b, "STC564", 3, "jwt_issuer 'http://id.example.com/' is not an https:// URL");
+    unbuild(&b);
+    /* STC525: auth on a unit no route reaches (the configuration refuses it) */
+    build(&b, http_only, "dev", "functions:\n  _count:\n    auth: iam\n");
+    assert_one_error(&b, "STC525", 3, "'auth' applies to units an API route reaches, and '_count' has no route");
+    unbuild(&b);
+    /* STC522: not one of the three words */
+    build(&b, http_only, "dev", "defaults:\n  auth: cognito\n");
+    assert_null(b.t);
+    assert_string_equal(b.d.items[0].code, "STC522");
+    unbuild(&b);
+    /* STC565: JWTs for WebSocket connections */
+    build(&b, shop, "prod", "defaults:\n  auth: jwt\n  jwt_issuer: https://id.example.com/\n  jwt_audience: app\n");
+    assert_one_error(&b, "STC565", 2,
+                     "auth is jwt for WebSocket connections (the service's, mode prod): API Gateway authorizes "
+                     "WebSocket APIs with IAM or a Lambda authorizer, not JWT");
+    unbuild(&b);
+    /* ... and of an on_connect handler, which may say iam for itself */
+    const char *ws = "class Chat:\n"
+                     "    def on_connect(self, url: str, connection_id: str) -> None:\n"
+                     "        pass\n";
+    build(&b, ws, "prod", "functions:\n  on_connect:\n    auth: jwt\n");
+    assert_one_error(&b, "STC565", 3,
+                     "auth is jwt for WebSocket connections ('on_connect', mode prod): API Gateway authorizes "
+                     "WebSocket APIs with IAM or a Lambda authorizer, not JWT");
+    unbuild(&b);
+    build(&b, ws, "prod", "functions:\n  on_connect:\n    auth: none\n");
+    assert_non_null(b.t);
+    assert_string_equal(auth_type(b.t, "OnConnectWebSocketRoute"), "NONE");
+    assert_ack(b.t, "OnConnectWebSocketRoute", STC_NAG_AUTH_NONE);
+    unbuild(&b);
+    /* STC568: auth of a WebSocket route after $connect */
+    build(&b, shop, "dev", "functions:\n  on_message:\n    auth: iam\n");
+    assert_one_error(&b, "STC568",
+                     3,
+                     "'on_message' is WebSocket route message: API Gateway authorizes a WebSocket client once, at "
+                     "$connect, so auth cannot be set for it");
+    unbuild(&b);
+}
+
+static void test_cors(void **state)
+{
+    (void)state;
+    built b;
+    build(&b, shop, "dev", "defaults:\n  cors:\n    origins: [https://app.example.com]\n    max_age: 600\n");
+    assert_non_null(b.t);
+    tt_assert_text(tt_prop(b.t, "HttpApi", "CorsConfiguration"),
+                   "{\"AllowOrigins\":[\"https://app.example.com\"],\"AllowMethods\":[\"GET\",\"POST\"],"
+                   "\"AllowHeaders\":[\"authorization\",\"content-type\",\"x-amz-content-sha256\",\"x-amz-date\","
+                   "\"x-amz-security-token\"],\"MaxAge\":600}");
+    unbuild(&b);
+    struct {
+        const char *yaml, *message;
+    } bad[] = {
+        {"defaults:\n  cors:\n    origin: [x]\n",
+         "cors: 'origin' is not a CORS setting (origins, methods, headers, max_age, credentials, expose_headers)"},
+        {"defaults:\n  cors:\n    methods: [GET]\n",
+         "cors: 'origins' is missing: name the origins browsers may call from (https://app.example.com)"},
+        {"defaults:\n  cors:\n    origins: ['*']\n    credentials: true\n",
+         "cors: 'origins' cannot be \"*\" with credentials: true (browsers refuse it)"},
+        {"defaults:\n  cors:\n    origins: [https://a.example]\n    max_age: 1.5\n",
+         "cors: 'max_age' must be a whole number of seconds, 0 to 86400"},
+        {"defaults:\n  cors:\n    origins: https://a.example\n", "cors: 'origins' must be a list of words"},
+    };
+    for (size_t i = 0; i < STC_ARRAY_LEN(bad); i++) {
+        build(&b, shop, "dev", bad[i].yaml);
+        assert_one_error(&b, "STC566", 3, bad[i].message);
+        unbuild(&b);
+    }
+    /* STC567: no HTTP API for browsers (a warning: the template comes out) */
+    build(&b, "class S:\n    def _fn(self) -> int:\n        return 1\n", "dev",
+          "defaults:\n  cors:\n    origins: [https://a.example]\n");
+    assert_non_null(b.t);
+    assert_int_equal(b.d.count, 1);
+    assert_string_equal(b.d.items[0].code, "STC567");
+    unbuild(&b);
+}
+
+/* An async route goes through its starter where the body is not enough
+ * (path, query, caller), straight to Step Functions otherwise; the starter
+ * may start exactly its machine. */
+static void test_starters(void **state)
+{
+    (void)state;
+    built b;
+    build(&b, shop, "dev", "");
+    assert_non_null(b.t);
+    assert_non_null(tt_res(b.t, "RestockItemStarterFunction"));
+    tt_assert_text(tt_prop(b.t, "RestockItemIntegration", "IntegrationUri"), "RestockItemStarterFunction.Arn");
+    TT_ASSERT_PERMS(b.t, "RestockItemStarterFunctionRole",
+                    "logs:CreateLogStream RestockItemStarterFunctionLogGroup.Arn",
+                    "logs:PutLogEvents RestockItemStarterFunctionLogGroup.Arn",
+                    "states:StartExecution !Ref RestockItemStateMachine");
+    const cJSON *env = cJSON_GetObjectItem(tt_prop(b.t, "RestockItemStarterFunction", "Environment"), "Variables");
+    assert_string_equal(cJSON_GetObjectItem(env, "STC_START")->valuestring, "standard");
+    assert_ack(b.t, "RestockItemStarterFunction", STC_NAG_SYNC_ONLY);
+    /* create_order takes only its body */
+    assert_null(tt_res(b.t, "CreateOrderStarterFunction"));
+    assert_string_equal(tt_prop(b.t, "CreateOrderIntegration", "IntegrationSubtype")->valuestring,
+                        "StepFunctions-StartExecution");
+    /* no STC557 any more */
+    for (size_t i = 0; i < b.d.count; i++)
+        assert_string_not_equal(b.d.items[i].code, "STC557");
+    unbuild(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dev_public), cmocka_unit_test(test_prod_iam), cmocka_unit_test(test_per_unit),
+        cmocka_unit_test(test_jwt),        cmocka_unit_test(test_diagnostics), cmocka_unit_test(test_cors),
+        cmocka_unit_test(test_starters),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
