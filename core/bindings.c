@@ -22,6 +22,7 @@ void stc_bindings_free(stc_bindings *b)
     for (size_t i = 0; i < b->count; i++) {
         for (size_t m = 0; m < STC_BINDINGS_MAX_MODES; m++) {
             free(b->items[i].modes[m].existing);
+            free(b->items[i].modes[m].secret);
             cJSON_Delete(b->items[i].modes[m].value);
         }
         free(b->items[i].param);
@@ -57,6 +58,29 @@ static bool stc_bucket_name_ok(const char *s)
     return true;
 }
 
+/* Is `s` a Secrets Manager secret name or ARN (by_ssm false), or an SSM
+ * parameter name or ARN? The reason it is not, or NULL. */
+static const char *stc_secret_name_why(const char *s, bool by_ssm)
+{
+    if (strncmp(s, "arn:", 4) == 0) {
+        if (by_ssm ? !strstr(s, ":ssm:") || !strstr(s, ":parameter/") : !strstr(s, ":secretsmanager:") ||
+                                                                         !strstr(s, ":secret:"))
+            return by_ssm ? "an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)"
+                          : "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)";
+        return NULL;
+    }
+    size_t n = strlen(s);
+    bool ok = n >= 1 && n <= (by_ssm ? 1011u : 512u);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalnum((unsigned char)s[i]) || strchr(by_ssm ? "_.-/" : "/_+=.@-", s[i]);
+    if (ok && by_ssm && strchr(s, '/') && s[0] != '/')
+        ok = false;
+    if (!ok)
+        return by_ssm ? "an SSM parameter name (a-z A-Z 0-9 _ . - /; a path starts with /)"
+                      : "a Secrets Manager secret name (1 to 512 of a-z A-Z 0-9 / _ + = . @ -)";
+    return NULL;
+}
+
 static const stc_service_param *stc_bind_param(const stc_resources *res, const char *name)
 {
     for (size_t i = 0; res && i < res->nparams; i++)
@@ -73,9 +97,13 @@ bool stc_bindings_check(stc_bindings *b, const stc_resources *res, stc_diags *d)
         const stc_service_param *p = stc_bind_param(res, e->param);
         const stc_resource *r = p && p->type == STC_PARAM_BINDING && p->resource >= 0 ? &res->resources[p->resource]
                                                                                        : NULL;
-        if (!p || (p->type != STC_PARAM_BINDING && p->type != STC_PARAM_JSON)) {
+        bool secret_only = p && p->type == STC_PARAM_STRING;
+        for (size_t m = 0; secret_only && m < b->nmodes && m < STC_BINDINGS_MAX_MODES; m++)
+            secret_only = !e->modes[m].store_line && !e->modes[m].existing_line && !e->modes[m].value_line;
+        if (!p || (p->type != STC_PARAM_BINDING && p->type != STC_PARAM_JSON && !secret_only)) {
             stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, b->path, e->line, e->col, "STC524",
-                                        p ? "'%s' is a plain parameter of __init__: it names no resource and is no jdict"
+                                        p ? "'%s' is a plain parameter of __init__: it names no resource and is no "
+                                            "jdict (only secret: or ssm: may keep a str parameter)"
                                           : "the service has no __init__ parameter '%s'",
                                         e->param);
             stc_buf names = STC_BUF_INIT;
@@ -125,6 +153,25 @@ bool stc_bindings_check(stc_bindings *b, const stc_resources *res, stc_diags *d)
                     ok = false;
                     break;
                 }
+            }
+            if (bm->secret_line && (r || bm->value_line)) {
+                stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, b->path, bm->secret_line, bm->secret_col, "STC522",
+                                            r ? "a secret applies to a str or jdict parameter, and '%s' names a resource"
+                                              : "'%s' takes its value from a secret and from value: at once",
+                                            e->param);
+                stc_diag_set_hint(dg, r ? "remove secret: / ssm:" : "keep one of them");
+                ok = false;
+                break;
+            }
+            const char *why = bm->secret ? stc_secret_name_why(bm->secret, bm->secret_source == STC_SECRET_SSM) : NULL;
+            if (why) {
+                stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, b->path, bm->secret_line, bm->secret_col, "STC522",
+                                            "'%s' of '%s' is '%s', not %s",
+                                            bm->secret_source == STC_SECRET_SSM ? "ssm" : "secret", e->param,
+                                            bm->secret, why);
+                stc_diag_set_hint(dg, "name the secret the functions read at run time");
+                ok = false;
+                break;
             }
             if (bm->value_line && r && r->kind != STC_RES_TOPIC) {
                 stc_diag *dg = stc_diag_add(d, STC_SEV_ERROR, b->path, bm->value_line, bm->value_col, "STC522",

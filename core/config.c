@@ -301,11 +301,20 @@ static void stc_cfg_settings(stc_cfg_ctx *x, const yaml_node_t *map, const char 
 {
     if (!stc_cfg_expect_map(x, map, where))
         return;
+    bool secret_seen = false;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
         const char *key = stc_scalar(k);
         if (!key)
             continue;
+        if (strcmp(key, "secret") == 0 || strcmp(key, "ssm") == 0) {
+            if (secret_seen) {
+                stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC522", "'%s' has both secret and ssm", where);
+                stc_diag_set_hint(dg, "keep one: Secrets Manager (secret) or SSM Parameter Store (ssm)");
+                continue;
+            }
+            secret_seen = true;
+        }
         if (modes_out && strcmp(key, "modes") == 0) {
             *modes_out = v;
             continue;
@@ -558,7 +567,7 @@ cJSON *stc_config_yaml_json(yaml_document_t *doc, const yaml_node_t *n, const ya
     return stc_yaml_json_at(doc, n, bad, why, 0);
 }
 
-static const char *const binding_keys[] = {"store", "existing", "value", "modes"};
+static const char *const binding_keys[] = {"store", "existing", "value", "secret", "ssm", "modes"};
 
 /* Set one binding setting in mode `mode`, or in every mode (-1). */
 static void stc_cfg_binding_set(stc_cfg_ctx *x, stc_binding_cfg *b, int mode, const char *key, const yaml_node_t *v,
@@ -578,6 +587,22 @@ static void stc_cfg_binding_set(stc_cfg_ctx *x, stc_binding_cfg *b, int mode, co
             b->modes[m].store = which ? STC_STORE_BUCKET : STC_STORE_TABLE;
             b->modes[m].store_line = line;
             b->modes[m].store_col = col;
+        }
+    } else if (strcmp(key, "secret") == 0 || strcmp(key, "ssm") == 0) {
+        const char *name = stc_scalar(v);
+        bool unset = stc_cfg_yaml_null(v);
+        if (!name || (!unset && !*name)) {
+            stc_cfg_diag(x, v, STC_SEV_ERROR, "STC522", "'%s' in '%s' must be a name or an ARN, or null, not %s", key,
+                         where, name ? "an empty string" : stc_node_what(v));
+            return;
+        }
+        for (size_t m = from; m < to && m < STC_BINDINGS_MAX_MODES; m++) {
+            stc_binding_mode *bm = &b->modes[m];
+            free(bm->secret);
+            bm->secret = unset ? NULL : stc_xstrdup(name);
+            bm->secret_source = unset ? STC_SECRET_NONE : key[1] == 'e' ? STC_SECRET_MANAGER : STC_SECRET_SSM;
+            bm->secret_line = line;
+            bm->secret_col = col;
         }
     } else if (strcmp(key, "existing") == 0) {
         const char *name = stc_scalar(v);
@@ -628,14 +653,24 @@ static void stc_cfg_binding_map(stc_cfg_ctx *x, const yaml_node_t *map, const ch
 {
     if (!stc_cfg_expect_map(x, map, where))
         return;
+    bool secret_seen = false;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
         const char *key = stc_scalar(k);
         if (!key)
             continue;
+        if (strcmp(key, "secret") == 0 || strcmp(key, "ssm") == 0) {
+            if (secret_seen) {
+                stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC522", "'%s' has both secret and ssm", where);
+                stc_diag_set_hint(dg, "keep one: Secrets Manager (secret) or SSM Parameter Store (ssm)");
+                continue;
+            }
+            secret_seen = true;
+        }
         if (modes_out && strcmp(key, "modes") == 0) {
             *modes_out = v;
-        } else if (strcmp(key, "store") == 0 || strcmp(key, "existing") == 0 || strcmp(key, "value") == 0) {
+        } else if (strcmp(key, "store") == 0 || strcmp(key, "existing") == 0 || strcmp(key, "value") == 0 ||
+                   strcmp(key, "secret") == 0 || strcmp(key, "ssm") == 0) {
             stc_cfg_binding_set(x, b, mode, key, v, where);
         } else {
             const char *close = stc_closest(key, binding_keys, STC_ARRAY_LEN(binding_keys) - !modes_out);
@@ -643,7 +678,7 @@ static void stc_cfg_binding_map(stc_cfg_ctx *x, const yaml_node_t *map, const ch
             if (close)
                 stc_diag_set_hint(dg, "did you mean '%s'?", close);
             else
-                stc_diag_set_hint(dg, "a binding takes store, existing and value%s", modes_out ? ", and modes" : "");
+                stc_diag_set_hint(dg, "a binding takes store, existing, value, secret and ssm%s", modes_out ? ", and modes" : "");
         }
     }
 }

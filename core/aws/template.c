@@ -7,6 +7,7 @@
  * of those limits (64 for a function name) decides. */
 #define STC_TEMPLATE_NAME_MAX 64
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1106,6 +1107,65 @@ static const cJSON *stc_tb_json_value(const stc_tb *t, const stc_service_param *
 {
     const stc_binding_cfg *c = stc_bindings_find(t->cfg->bindings, sp->name);
     return c && t->cfg->mode < STC_BINDINGS_MAX_MODES ? c->modes[t->cfg->mode].value : NULL;
+}
+
+/* ---- secrets (docs/hardening.md, "Secrets") ------------------------------------ */
+
+/* The secret of parameter sp in this mode (bindings: <p>: secret: / ssm:), or NULL. */
+static const stc_binding_mode *stc_tb_secret(const stc_tb *t, const stc_service_param *sp)
+{
+    const stc_binding_cfg *c = stc_bindings_find(t->cfg->bindings, sp->name);
+    const stc_binding_mode *bm = c && t->cfg->mode < STC_BINDINGS_MAX_MODES ? &c->modes[t->cfg->mode] : NULL;
+    return bm && bm->secret ? bm : NULL;
+}
+
+/* STC_PARAM_API_TOKEN -> STC_SECRET_API_TOKEN / STC_SSM_API_TOKEN. Allocated. */
+static char *stc_secret_env(const stc_service_param *sp, const stc_binding_mode *bm)
+{
+    const char *rest = strncmp(sp->env, "STC_PARAM_", 10) == 0 ? sp->env + 10 : sp->env;
+    return stc_xasprintf("%s%s", bm->secret_source == STC_SECRET_SSM ? "STC_SSM_" : "STC_SECRET_", rest);
+}
+
+/* The ARN a role may read: as given, or made from the name in this account
+ * and region (a Secrets Manager ARN ends in "-" and six characters AWS
+ * chooses: "-??????", as AWS's own policies for a secret name write it). */
+static cJSON *stc_secret_arn(const stc_binding_mode *bm)
+{
+    if (strncmp(bm->secret, "arn:", 4) == 0)
+        return cJSON_CreateString(bm->secret);
+    if (bm->secret_source == STC_SECRET_SSM)
+        return stc_subf(STC_ARN_PREFIX ":ssm:${AWS::Region}:${AWS::AccountId}:parameter/%s",
+                        bm->secret + (bm->secret[0] == '/'));
+    return stc_subf(STC_ARN_PREFIX ":secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:%s-??????", bm->secret);
+}
+
+/* Every function builds the service, so every function reads its secrets:
+ * exactly GetSecretValue / GetParameter on each. */
+static void stc_tb_secret_grants(const stc_tb *t, stc_iam_policy *pol)
+{
+    const stc_resources *res = t->spec->res;
+    for (size_t i = 0; i < res->nparams; i++) {
+        const stc_binding_mode *bm = stc_tb_secret(t, &res->params[i]);
+        if (bm)
+            stc_iam_allow_take(pol, "ReadSecrets",
+                               bm->secret_source == STC_SECRET_SSM ? "ssm:GetParameter" : "secretsmanager:GetSecretValue",
+                               stc_secret_arn(bm));
+    }
+}
+
+/* A parameter whose name says it carries a secret. */
+static bool stc_param_looks_secret(const char *name)
+{
+    static const char *const words[] = {"password", "passwd", "secret", "token", "api_key", "apikey", "credential",
+                                        "private_key"};
+    char *low = stc_xstrdup(name);
+    for (char *c = low; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    bool yes = false;
+    for (size_t i = 0; i < STC_ARRAY_LEN(words) && !yes; i++)
+        yes = strstr(low, words[i]) != NULL;
+    free(low);
+    return yes;
 }
 
 static void stc_tb_topic(stc_tb *t, const stc_resource *r)
@@ -2290,6 +2350,7 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
         cJSON_Delete(objects);
     }
     stc_tb_trigger_grants(t, u, pol);
+    stc_tb_secret_grants(t, pol);
     bool async = stc_tb_invoked_async(t, u);
     if (async) {
         /* Lambda sends an event that keeps failing to the dead-letter queue
@@ -2338,6 +2399,14 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
         const stc_service_param *sp = &res->params[i];
         cJSON *v;
         const cJSON *json_value = sp->type == STC_PARAM_JSON ? stc_tb_json_value(t, sp) : NULL;
+        const stc_binding_mode *secret = stc_tb_secret(t, sp);
+        if (secret) {
+            /* the name, never the value: the runtime reads it (ReadSecrets) */
+            char *env = stc_secret_env(sp, secret);
+            cJSON_AddStringToObject(vars, env, secret->secret);
+            free(env);
+            continue;
+        }
         if (sp->type == STC_PARAM_BINDING && sp->resource >= 0) {
             v = stc_tb_binding_env(t, sp);
         } else if (sp->type == STC_PARAM_BINDING) {
@@ -2614,11 +2683,23 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
         const stc_service_param *sp = &spec->res->params[i];
         /* A binding's value is its resource's name; a jdict the file gives
          * is compiled in: neither is a template parameter. */
-        if (sp->type == STC_PARAM_BINDING || (sp->type == STC_PARAM_JSON && stc_tb_json_value(&t, sp)))
+        if (sp->type == STC_PARAM_BINDING || (sp->type == STC_PARAM_JSON && stc_tb_json_value(&t, sp)) ||
+            stc_tb_secret(&t, sp))
             continue;
         cJSON *o = cJSON_AddObjectToObject(params, sp->logical);
         t.nparams++;
         cJSON_AddStringToObject(o, "Type", stc_param_type_cfn(sp->type));
+        if (stc_param_looks_secret(sp->name)) {
+            /* Not shown by CloudFormation; still in the functions' environment. */
+            cJSON_AddBoolToObject(o, "NoEcho", true);
+            stc_diag *dg = stc_diag_add(d, STC_SEV_WARNING, svc->file, sp->pos.line, sp->pos.col, "STC569",
+                                        "'%s' looks like a secret: as a template parameter (NoEcho) its value is "
+                                        "still in every function's environment, in plain text",
+                                        sp->name);
+            stc_diag_set_hint(dg, "keep it in Secrets Manager or SSM Parameter Store: bindings: {%s: {secret: "
+                                  "NAME}} in SERVICE.stc.yaml",
+                              sp->name);
+        }
         char *pd = stc_xasprintf("__init__ parameter %s: %s%s", sp->name,
                                  sp->type == STC_PARAM_JSON ? "jdict (a JSON object, as text)" : sp->py_type,
                                  sp->default_value ? "" : " (required)");

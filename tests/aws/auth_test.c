@@ -6,6 +6,7 @@
 #include "template_test_util.h"
 
 #include "core/aws/nag.h"
+#include "core/bindings.h"
 #include "core/config.h"
 
 /* get_item and restock_item take a path parameter; create_item a caller;
@@ -44,6 +45,11 @@ static void build(built *b, const char *src, const char *mode, const char *yaml)
     assert_int_equal(stc_template_spec(b->svc, &b->parts, &b->d), 0);
     b->cfg = stc_config_load(stc_aws_config_schema(), mode, "shop.stc.yaml", yaml, strlen(yaml), b->svc->units,
                              b->svc->nunits, &b->d);
+    /* as stc_template_load_config() does: bindings name __init__ parameters */
+    if (b->cfg && b->cfg->bindings && !stc_bindings_check(b->cfg->bindings, b->svc->resources, &b->d)) {
+        stc_config_free(b->cfg);
+        b->cfg = NULL;
+    }
     if (b->cfg)
         b->t = stc_template_build(b->parts.spec, b->cfg, &b->d);
 }
@@ -361,12 +367,109 @@ static void test_starters(void **state)
     unbuild(&b);
 }
 
+/* Secrets (docs/hardening.md): where each mode keeps a parameter, what the
+ * roles may read, and what the configuration may not say. */
+static void test_secrets(void **state)
+{
+    (void)state;
+    const char *src = "from caios.abc.mutable_mapping import MutableMapping\n"
+                      "class Shop:\n"
+                      "    def __init__(self, api_token: str, limits: jdict = {}, retries: int = 3, store: str = 's'):\n"
+                      "        self.api_token = api_token\n"
+                      "        self.items = MutableMapping.get_mapping(store)\n"
+                      "    def get_item(self, item_id: str) -> dict:\n"
+                      "        return self.items[item_id]\n";
+    const char *yaml = "bindings:\n"
+                       "  api_token:\n"
+                       "    secret: shop/api-token\n"
+                       "    modes:\n"
+                       "      test: {ssm: /shop/api-token}\n"
+                       "      dev: {secret: null}\n"
+                       "  limits:\n"
+                       "    ssm: arn:aws:ssm:eu-west-1:123456789012:parameter/shop/limits\n";
+    built b;
+    build(&b, src, "prod", yaml);
+    assert_non_null(b.t);
+    const cJSON *params = cJSON_GetObjectItem(b.t, "Parameters");
+    assert_null(cJSON_GetObjectItem(params, "ApiToken"));
+    assert_null(cJSON_GetObjectItem(params, "Limits"));
+    assert_non_null(cJSON_GetObjectItem(params, "Retries"));
+    const cJSON *env = cJSON_GetObjectItem(tt_prop(b.t, "GetItemFunction", "Environment"), "Variables");
+    assert_string_equal(cJSON_GetObjectItem(env, "STC_SECRET_API_TOKEN")->valuestring, "shop/api-token");
+    assert_string_equal(cJSON_GetObjectItem(env, "STC_SSM_LIMITS")->valuestring,
+                        "arn:aws:ssm:eu-west-1:123456789012:parameter/shop/limits");
+    assert_null(cJSON_GetObjectItem(env, "STC_PARAM_API_TOKEN"));
+    char *perms = tt_role_perms(b.t, "GetItemFunctionRole");
+    assert_non_null(strstr(perms, "secretsmanager:GetSecretValue !Sub arn:${AWS::Partition}:secretsmanager:"
+                                  "${AWS::Region}:${AWS::AccountId}:secret:shop/api-token-??????\n"));
+    assert_non_null(strstr(perms, "ssm:GetParameter arn:aws:ssm:eu-west-1:123456789012:parameter/shop/limits\n"));
+    free(perms);
+    for (size_t i = 0; i < b.d.count; i++)
+        assert_string_not_equal(b.d.items[i].code, "STC569"); /* kept secret: nothing to warn about */
+    unbuild(&b);
+    build(&b, src, "test", yaml);
+    assert_non_null(b.t);
+    perms = tt_role_perms(b.t, "GetItemFunctionRole");
+    assert_non_null(strstr(perms, "ssm:GetParameter !Sub arn:${AWS::Partition}:ssm:${AWS::Region}:"
+                                  "${AWS::AccountId}:parameter/shop/api-token\n"));
+    assert_null(strstr(perms, "secretsmanager:"));
+    free(perms);
+    unbuild(&b);
+    /* dev: a template parameter again, NoEcho, and a warning at the parameter */
+    build(&b, src, "dev", yaml);
+    assert_non_null(b.t);
+    const cJSON *p = cJSON_GetObjectItem(cJSON_GetObjectItem(b.t, "Parameters"), "ApiToken");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(p, "NoEcho")));
+    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(b.t, "Parameters"), "Retries"), "NoEcho"));
+    assert_int_equal(b.d.count, 1);
+    assert_string_equal(b.d.items[0].code, "STC569");
+    assert_int_equal(b.d.items[0].line, 3);
+    assert_string_equal(b.d.items[0].message, "'api_token' looks like a secret: as a template parameter (NoEcho) its "
+                                              "value is still in every function's environment, in plain text");
+    unbuild(&b);
+
+    struct {
+        const char *yaml, *code;
+        int line;
+        const char *message;
+    } bad[] = {
+        {"bindings:\n  retries:\n    secret: shop/n\n", "STC524", 2,
+         "'retries' is a plain parameter of __init__: it names no resource and is no jdict (only secret: or ssm: "
+         "may keep a str parameter)"},
+        {"bindings:\n  store:\n    secret: shop/n\n", "STC522", 3,
+         "a secret applies to a str or jdict parameter, and 'store' names a resource"},
+        {"bindings:\n  limits:\n    value: {a: 1}\n    ssm: /shop/limits\n", "STC522", 4,
+         "'limits' takes its value from a secret and from value: at once"},
+        {"bindings:\n  api_token:\n    secret: a b\n", "STC522", 3,
+         "'secret' of 'api_token' is 'a b', not a Secrets Manager secret name (1 to 512 of a-z A-Z 0-9 / _ + = . @ -)"},
+        {"bindings:\n  api_token:\n    ssm: shop/token\n", "STC522", 3,
+         "'ssm' of 'api_token' is 'shop/token', not an SSM parameter name (a-z A-Z 0-9 _ . - /; a path starts "
+         "with /)"},
+        {"bindings:\n  api_token:\n    secret: arn:aws:ssm:eu-west-1:1:parameter/x\n", "STC522", 3,
+         "'secret' of 'api_token' is 'arn:aws:ssm:eu-west-1:1:parameter/x', not a Secrets Manager secret ARN "
+         "(arn:aws:secretsmanager:<region>:<account>:secret:<name>)"},
+        {"bindings:\n  api_token:\n    secret: shop/t\n    ssm: /shop/t\n", "STC522", 4,
+         "'bindings.api_token' has both secret and ssm"},
+        {"bindings:\n  api_token:\n    secret: ''\n", "STC522", 3,
+         "'secret' in 'bindings.api_token' must be a name or an ARN, or null, not an empty string"},
+    };
+    for (size_t i = 0; i < STC_ARRAY_LEN(bad); i++) {
+        build(&b, src, "dev", bad[i].yaml);
+        assert_null(b.t);
+        assert_true(b.d.count >= 1);
+        assert_string_equal(b.d.items[0].code, bad[i].code);
+        assert_int_equal(b.d.items[0].line, bad[i].line);
+        assert_string_equal(b.d.items[0].message, bad[i].message);
+        unbuild(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dev_public), cmocka_unit_test(test_prod_iam), cmocka_unit_test(test_per_unit),
         cmocka_unit_test(test_jwt),        cmocka_unit_test(test_diagnostics), cmocka_unit_test(test_cors),
-        cmocka_unit_test(test_starters),
+        cmocka_unit_test(test_starters),   cmocka_unit_test(test_secrets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -232,7 +232,9 @@ static void test_config(void **state)
     } bad[] = {
         {"bindings:\n  nope: {store: table}\n", "STC524", "the service has no __init__ parameter 'nope'", 2, 3},
         {"bindings:\n  region: {store: table}\n", "STC524",
-         "'region' is a plain parameter of __init__: it names no resource and is no jdict", 2, 3},
+         "'region' is a plain parameter of __init__: it names no resource and is no jdict (only secret: or ssm: may "
+         "keep a str parameter)",
+         2, 3},
         {"bindings:\n  store: {store: disk}\n", "STC522", "'store' in 'bindings.store' must be table or bucket, not 'disk'",
          2, 18},
         {"bindings:\n  store: {stor: table}\n", "STC521", "unknown setting 'stor' in 'bindings.store'", 2, 11},

@@ -7,7 +7,9 @@ caller), and feeds them HTTP API events (payload 2.0): the request bound as a
 synchronous route binds it, the authenticated caller from the request
 context (JWT claims, IAM principal) and never from the request, and, with a
 stand-in Step Functions client, the StartExecution / StartSyncExecution calls
-and the answers the docs give for each end of an Express execution. Run as
+and the answers the docs give for each end of an Express execution; then the
+secret parameter read from SSM or Secrets Manager (by name, never carried in
+the template). Run as
     /usr/bin/python3 starter_handler_test.py
 with STC_BIN and STC_TEST_DATA set (ctest does it).
 """
@@ -143,6 +145,59 @@ for got, want in ends:
 check("labels, aws: StartSyncExecution of exactly its machine", sfn.calls[-1],
       ("start_sync_execution", express, {"shelf_id": "s1", "fmt": "text", "caller": None}))
 os.environ.pop("STC_RUNTIME", None)
+
+# --- secrets: the printer token is read from where the mode keeps it ---------
+# (shelves.stc.yaml: an SSM parameter in test, a Secrets Manager secret in prod)
+for mode, env, ref in (("test", "STC_SSM_PRINTER_TOKEN", "/shelves/printer-token"),
+                       ("prod", "STC_SECRET_PRINTER_TOKEN", "shelves/printer-token")):
+    out_m, manifest_m, folders_m = emit(WORK, os.path.join(TESTS, "aws", "data", "shelves.py"), "shelves-" + mode,
+                                        mode)
+    t = json.load(open(os.path.join(out_m, "template.json")))
+    envs = t["Resources"]["CreateShelfFunction"]["Properties"]["Environment"]["Variables"]
+    check("%s: the function has the secret's name, not its value" % mode,
+          (envs.get(env), "STC_PARAM_PRINTER_TOKEN" in envs, "PrinterToken" in t["Parameters"]), (ref, False, False))
+    for k in [k for k in os.environ if k.startswith(("STC_SSM_", "STC_SECRET_", "STC_PARAM_"))]:
+        del os.environ[k]
+    os.environ[env] = ref
+    h = cold_import(WORK, folders_m["get_shelf"])
+    rt = __import__("stc_runtime")
+    ev = http_event("GET", "/shelves/{shelf_id}", "/shelves/s1", {"shelf_id": "s1"})
+    try:
+        h.handler(ev, None)
+        check("%s, in memory: an unknown secret is an error" % mode, False, True)
+    except RuntimeError as exc:
+        check("%s, in memory: the error names the secret" % mode, ref in str(exc) and "secrets[" in str(exc), True)
+    rt.secrets[ref] = "tok-123"
+    h = cold_import(WORK, folders_m["get_shelf"])
+    h.handler(ev, None)
+    check("%s, in memory: the value" % mode, h._service.printer_token, "tok-123")
+    del rt.secrets[ref]
+
+    class FakeSecrets:
+        def __init__(self):
+            self.asked = []
+
+        def get_secret_value(self, SecretId):
+            self.asked.append(("secretsmanager", SecretId))
+            return {"Name": SecretId, "SecretString": "sm-value"}
+
+        def get_parameter(self, Name, WithDecryption):
+            self.asked.append(("ssm", Name, WithDecryption))
+            return {"Parameter": {"Name": Name, "Type": "SecureString", "Value": "ssm-value"}}
+
+    fake = FakeSecrets()
+    os.environ["STC_RUNTIME"] = "aws"
+    h = cold_import(WORK, folders_m["get_shelf"])
+    rt = __import__("stc_runtime")
+    rt._clients[("ssm", None)] = fake
+    rt._clients[("secretsmanager", None)] = fake
+    rt._clients[("dynamodb", None)] = None  # built lazily; get_shelf's read is not reached below
+    h._service = None
+    svc = rt.build_service(h.service.ShelfService, h.INIT_PARAMS, [], [])
+    want = ("ssm-value", [("ssm", ref, True)]) if mode == "test" else ("sm-value", [("secretsmanager", ref)])
+    check("%s, aws: read once, from exactly its secret" % mode, (svc.printer_token, fake.asked), want)
+    os.environ.pop("STC_RUNTIME", None)
+    del os.environ[env]
 
 shutil.rmtree(WORK)
 T.finish()

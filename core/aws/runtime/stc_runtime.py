@@ -39,7 +39,7 @@ __all__ = [
     "Table", "Bucket", "Queue", "post_to_connection", "local_functions", "sent",
     "executions", "gone", "host", "reset", "mode", "InvalidArguments", "RemoteError",
     "build_service", "dispatch", "Mapping", "MutableMapping", "Channel", "jdict",
-    "published", "install_compat", "start_route",
+    "published", "install_compat", "start_route", "secrets",
 ]
 
 # ---------------------------------------------------------------------------
@@ -984,6 +984,34 @@ class _Unconfigured:
         raise RuntimeError(self._what)
 
 
+# Secrets (docs/hardening.md, "Secrets"): a parameter the configuration keeps
+# in Secrets Manager (STC_SECRET_<P>: the secret's name or ARN) or in SSM
+# Parameter Store (STC_SSM_<P>) is read when the service is built, with the
+# role's ReadSecrets permission; in memory, from `secrets`.
+secrets = {}
+
+
+def _secret_param(p):
+    """The text of parameter p from its secret, or None when it has none."""
+    rest = p["env"][len("STC_PARAM_"):] if p["env"].startswith("STC_PARAM_") else p["env"]
+    for source, env in (("secretsmanager", "STC_SECRET_" + rest), ("ssm", "STC_SSM_" + rest)):
+        ref = os.environ.get(env)
+        if not ref:
+            continue
+        if mode() != "aws":
+            if ref not in secrets:
+                raise RuntimeError("service parameter '%s' is kept in %s as %r: set stc_runtime.secrets[%r] "
+                                   "to run it here" % (p["name"], source, ref, ref))
+            return secrets[ref]
+        if source == "ssm":
+            return _client("ssm").get_parameter(Name=ref, WithDecryption=True)["Parameter"]["Value"]
+        got = _client("secretsmanager").get_secret_value(SecretId=ref)
+        if "SecretString" not in got:
+            raise RuntimeError("service parameter '%s': secret %r holds binary data, not text" % (p["name"], ref))
+        return got["SecretString"]
+    return None
+
+
 def build_service(cls, init_params, resources, calls, namespace=None):
     """Construct the service: __init__ arguments from the environment
     (STC_PARAM_*, converted by their type hints; absent ones take their
@@ -992,6 +1020,8 @@ def build_service(cls, init_params, resources, calls, namespace=None):
     kwargs = {}
     for p in init_params:
         text = os.environ.get(p["env"])
+        if text is None:
+            text = _secret_param(p)
         if text is None:
             if p["required"]:
                 raise RuntimeError("service parameter '%s' is not set: environment variable %s"

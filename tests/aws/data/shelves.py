@@ -7,8 +7,10 @@ class ShelfMissing(Exception):
 
 
 class ShelfService:
-    def __init__(self) -> None:
+    def __init__(self, printer_token: str, printer: str = "zebra") -> None:
         self.shelves: dict[str, dict] = {}
+        self.printer = printer
+        self.printer_token = printer_token
 
     def create_shelf(self, name: str, caller: dict = None) -> dict:
         shelf = {"name": name, "owner": caller["sub"] if caller else None}
