@@ -464,12 +464,34 @@ static void test_secrets(void **state)
     }
 }
 
+/* nag.def: every acknowledgement is about a rule of the table, and says why. */
+static void test_nag_table(void **state)
+{
+    (void)state;
+    size_t nrules = 0;
+    const char *what;
+    while (stc_nag_rule_at(nrules, &what)) {
+        assert_true(strlen(what) > 10);
+        nrules++;
+    }
+    assert_true(nrules >= 30);
+    for (int a = 0; a < STC_NAG__COUNT; a++) {
+        bool listed = false;
+        for (size_t i = 0; i < nrules; i++)
+            listed = listed || !strcmp(stc_nag_rule_at(i, NULL), stc_nag_rule((stc_nag_ack)a));
+        assert_true(listed);
+        assert_true(strlen(stc_nag_reason((stc_nag_ack)a)) > 20);
+    }
+    assert_null(stc_nag_rule_at(nrules, &what));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dev_public), cmocka_unit_test(test_prod_iam), cmocka_unit_test(test_per_unit),
         cmocka_unit_test(test_jwt),        cmocka_unit_test(test_diagnostics), cmocka_unit_test(test_cors),
         cmocka_unit_test(test_starters),   cmocka_unit_test(test_secrets),
+        cmocka_unit_test(test_nag_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
