@@ -291,6 +291,23 @@ static void stc_cfg_unknown_setting(stc_cfg_ctx *x, const yaml_node_t *k, const 
     free(names);
 }
 
+/* The JSON value of mapping v (a setting or a binding's value, named
+ * `where` in the messages), or NULL after STC522/STC526. */
+static cJSON *stc_cfg_json(stc_cfg_ctx *x, const yaml_node_t *v, const char *where)
+{
+    const yaml_node_t *bad = NULL;
+    const char *why = NULL;
+    cJSON *json = stc_config_yaml_json(x->doc, v, &bad, &why);
+    if (!json) {
+        if (!strcmp(why, "twice"))
+            stc_cfg_diag(x, bad, STC_SEV_ERROR, "STC526", "'%s' appears twice in '%s'", stc_scalar(bad), where);
+        else
+            stc_cfg_diag(x, bad, STC_SEV_ERROR, "STC522", "%s in '%s'",
+                         !strcmp(why, "deep") ? "the value is nested too deeply" : "keys must be names", where);
+    }
+    return json;
+}
+
 /* Parse a mapping of settings into `layer` (ndefs entries; NULL when the
  * section belongs to another mode than the loaded one). `unit` is the unit
  * the section belongs to (index `unit_index`), or NULL (-1); `mode` the mode
@@ -353,17 +370,9 @@ static void stc_cfg_settings(stc_cfg_ctx *x, const yaml_node_t *map, const char 
         stc_setting_value val;
         char *why = NULL;
         if (def->type == STC_CFG_MAP && v->type == YAML_MAPPING_NODE) {
-            const yaml_node_t *bad = NULL;
-            const char *bwhy = NULL;
-            cJSON *json = stc_config_yaml_json(x->doc, v, &bad, &bwhy);
-            if (!json) {
-                if (!strcmp(bwhy, "twice"))
-                    stc_cfg_diag(x, bad, STC_SEV_ERROR, "STC526", "'%s' appears twice in '%s'", stc_scalar(bad), key);
-                else
-                    stc_cfg_diag(x, bad, STC_SEV_ERROR, "STC522", "%s in '%s'",
-                                 !strcmp(bwhy, "deep") ? "the value is nested too deeply" : "keys must be names", key);
+            cJSON *json = stc_cfg_json(x, v, key);
+            if (!json)
                 continue;
-            }
             memset(&val, 0, sizeof val);
             val.set = true;
             val.s = cJSON_PrintUnformatted(json);
@@ -625,17 +634,9 @@ static void stc_cfg_binding_set(stc_cfg_ctx *x, stc_binding_cfg *b, int mode, co
                          where, stc_node_what(v));
             return;
         }
-        const yaml_node_t *bad = NULL;
-        const char *why = NULL;
-        cJSON *json = stc_config_yaml_json(x->doc, v, &bad, &why);
-        if (!json) {
-            if (!strcmp(why, "twice"))
-                stc_cfg_diag(x, bad, STC_SEV_ERROR, "STC526", "'%s' appears twice in '%s'", stc_scalar(bad), where);
-            else
-                stc_cfg_diag(x, bad, STC_SEV_ERROR, "STC522", "%s in '%s'",
-                             !strcmp(why, "deep") ? "the value is nested too deeply" : "keys must be names", where);
+        cJSON *json = stc_cfg_json(x, v, where);
+        if (!json)
             return;
-        }
         for (size_t m = from; m < to && m < STC_BINDINGS_MAX_MODES; m++) {
             cJSON_Delete(b->modes[m].value);
             b->modes[m].value = cJSON_Duplicate(json, 1);

@@ -783,17 +783,23 @@ static void stc_tb_bucket_policy(stc_tb *t, const char *bucket, cJSON *extra)
     free(logical);
 }
 
-/* The bucket the service's buckets write their server access logs to
- * (access_logs): S3-managed encryption, the only one S3 log delivery
- * accepts; the logs expire after the service's log retention. */
-static void stc_tb_log_bucket(stc_tb *t)
+/* A bucket's Properties with what every bucket of the service has:
+ * encryption (the service's key, or S3-managed: the only one S3 log delivery
+ * accepts), no public access, ACLs off. */
+static cJSON *stc_tb_bucket_basics(stc_tb *t, const char *logical, bool kms)
 {
-    cJSON *p = stc_tb_res(t, STC_LOG_BUCKET, "AWS::S3::Bucket", true, NULL);
+    cJSON *p = stc_tb_res(t, logical, "AWS::S3::Bucket", true, NULL);
     cJSON *enc = cJSON_AddObjectToObject(p, "BucketEncryption");
     cJSON *rules = cJSON_AddArrayToObject(enc, "ServerSideEncryptionConfiguration");
     cJSON *rule = cJSON_CreateObject();
     cJSON *def = cJSON_AddObjectToObject(rule, "ServerSideEncryptionByDefault");
-    cJSON_AddStringToObject(def, "SSEAlgorithm", "AES256");
+    if (kms) {
+        cJSON_AddStringToObject(def, "SSEAlgorithm", "aws:kms");
+        cJSON_AddItemToObject(def, "KMSMasterKeyID", stc_template_getatt(STC_KEY, "Arn"));
+        cJSON_AddBoolToObject(rule, "BucketKeyEnabled", true);
+    } else {
+        cJSON_AddStringToObject(def, "SSEAlgorithm", "AES256");
+    }
     cJSON_AddItemToArray(rules, rule);
     cJSON *pab = cJSON_AddObjectToObject(p, "PublicAccessBlockConfiguration");
     cJSON_AddBoolToObject(pab, "BlockPublicAcls", true);
@@ -805,6 +811,15 @@ static void stc_tb_log_bucket(stc_tb *t)
     cJSON *orule = cJSON_CreateObject();
     cJSON_AddStringToObject(orule, "ObjectOwnership", "BucketOwnerEnforced");
     cJSON_AddItemToArray(orules, orule);
+    return p;
+}
+
+/* The bucket the service's buckets write their server access logs to
+ * (access_logs): S3-managed encryption, the only one S3 log delivery
+ * accepts; the logs expire after the service's log retention. */
+static void stc_tb_log_bucket(stc_tb *t)
+{
+    cJSON *p = stc_tb_bucket_basics(t, STC_LOG_BUCKET, false);
     cJSON *lc = cJSON_AddObjectToObject(p, "LifecycleConfiguration");
     cJSON *lrules = cJSON_AddArrayToObject(lc, "Rules");
     cJSON *lr = cJSON_CreateObject();
@@ -898,29 +913,7 @@ static void stc_tb_dead_letter_policy(stc_tb *t)
 
 static void stc_tb_bucket(stc_tb *t, const stc_resource *r)
 {
-    cJSON *p = stc_tb_res(t, r->logical, "AWS::S3::Bucket", true, NULL);
-    cJSON *enc = cJSON_AddObjectToObject(p, "BucketEncryption");
-    cJSON *rules = cJSON_AddArrayToObject(enc, "ServerSideEncryptionConfiguration");
-    cJSON *rule = cJSON_CreateObject();
-    cJSON *def = cJSON_AddObjectToObject(rule, "ServerSideEncryptionByDefault");
-    if (t->kms) {
-        cJSON_AddStringToObject(def, "SSEAlgorithm", "aws:kms");
-        cJSON_AddItemToObject(def, "KMSMasterKeyID", stc_template_getatt(STC_KEY, "Arn"));
-        cJSON_AddBoolToObject(rule, "BucketKeyEnabled", true);
-    } else {
-        cJSON_AddStringToObject(def, "SSEAlgorithm", "AES256");
-    }
-    cJSON_AddItemToArray(rules, rule);
-    cJSON *pab = cJSON_AddObjectToObject(p, "PublicAccessBlockConfiguration");
-    cJSON_AddBoolToObject(pab, "BlockPublicAcls", true);
-    cJSON_AddBoolToObject(pab, "BlockPublicPolicy", true);
-    cJSON_AddBoolToObject(pab, "IgnorePublicAcls", true);
-    cJSON_AddBoolToObject(pab, "RestrictPublicBuckets", true);
-    cJSON *own = cJSON_AddObjectToObject(p, "OwnershipControls");
-    cJSON *orules = cJSON_AddArrayToObject(own, "Rules");
-    cJSON *orule = cJSON_CreateObject();
-    cJSON_AddStringToObject(orule, "ObjectOwnership", "BucketOwnerEnforced");
-    cJSON_AddItemToArray(orules, orule);
+    cJSON *p = stc_tb_bucket_basics(t, r->logical, t->kms);
     if (stc_tb_bool(t, NULL, STC_SET_POINT_IN_TIME_RECOVERY)) {
         cJSON *v = cJSON_AddObjectToObject(p, "VersioningConfiguration");
         cJSON_AddStringToObject(v, "Status", "Enabled");
