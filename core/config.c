@@ -318,20 +318,11 @@ static void stc_cfg_settings(stc_cfg_ctx *x, const yaml_node_t *map, const char 
 {
     if (!stc_cfg_expect_map(x, map, where))
         return;
-    bool secret_seen = false;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = stc_cfg_node(x, p->key), *v = stc_cfg_node(x, p->value);
         const char *key = stc_scalar(k);
         if (!key)
             continue;
-        if (strcmp(key, "secret") == 0 || strcmp(key, "ssm") == 0) {
-            if (secret_seen) {
-                stc_diag *dg = stc_cfg_diag(x, k, STC_SEV_ERROR, "STC522", "'%s' has both secret and ssm", where);
-                stc_diag_set_hint(dg, "keep one: Secrets Manager (secret) or SSM Parameter Store (ssm)");
-                continue;
-            }
-            secret_seen = true;
-        }
         if (modes_out && strcmp(key, "modes") == 0) {
             *modes_out = v;
             continue;
