@@ -146,7 +146,7 @@ static const stc_package_file *stc_gen_file(const stc_package_file *f, size_t n,
 static void stc_gen_package(stc_gen *g)
 {
     stc_slicer *s = stc_slicer_new(g->svc);
-    g->units = stc_xcalloc(g->svc->nunits + 1, sizeof *g->units);
+    g->units = stc_xcalloc(2 * g->svc->nunits + 1, sizeof *g->units);
     for (size_t i = 0; s && i < g->svc->nunits; i++) {
         const stc_unit_info *u = &g->svc->units[i];
         if (u->unit != STC_UNIT_LAMBDA)
@@ -169,6 +169,28 @@ static void stc_gen_package(stc_gen *g)
         stc_package_files_free(files, n);
     }
     stc_slicer_free(s);
+    /* the starters: the handler and the runtime, never the module's code */
+    for (size_t i = 0; g->runtime && i < g->svc->nunits; i++) {
+        const stc_unit_info *u = &g->svc->units[i];
+        if (!stc_handler_starter_binds(g->svc, u))
+            continue;
+        struct stc_gen_unit *gu = &g->units[g->nunits++];
+        gu->starter_name = stc_xasprintf("%s" STC_STARTER_SUFFIX, u->method->name);
+        gu->name = gu->starter_name;
+        gu->handler = stc_handler_generate_starter(g->svc, u);
+        gu->service = stc_xstrdup("");
+    }
+}
+
+const char *stc_gen_starter(const stc_gen *g, const char *function)
+{
+    for (size_t i = 0; i < g->nunits; i++) {
+        const char *n = g->units[i].starter_name;
+        size_t len = strlen(function);
+        if (n && strncmp(n, function, len) == 0 && strcmp(n + len, STC_STARTER_SUFFIX) == 0)
+            return n;
+    }
+    return NULL;
 }
 
 int stc_gen_define(stc_gen *g, char **err)
@@ -205,6 +227,7 @@ void stc_gen_unref(stc_gen *g)
     for (size_t i = 0; i < g->nunits; i++) {
         free(g->units[i].handler);
         free(g->units[i].service);
+        free(g->units[i].starter_name);
     }
     free(g->units);
     for (size_t i = 0; i < g->nstores; i++)

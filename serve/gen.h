@@ -33,10 +33,13 @@ typedef struct stc_gen {
     stc_machine **machines;    /* loaded on first use, one per workflow */
     size_t nmachines;
     struct stc_gen_unit {
-        const char *name;      /* the method (borrowed from svc) */
+        const char *name;      /* the method (borrowed from svc), or starter_name */
         char *handler;         /* handler.py */
-        char *service;         /* service.py, the slice */
-    } *units;                  /* the Lambda units, in definition order */
+        char *service;         /* service.py, the slice ("" for a starter) */
+        char *starter_name;    /* "<method>.start": the starter of an async route */
+    } *units;                  /* the Lambda units in definition order, then the
+                                * starters of the async routes that bind more
+                                * than the body (stc_handler_starter_binds) */
     size_t nunits;
     char *folder;              /* the module's folder (first on sys.path) */
     char *runtime;             /* the runtime's text, as every package ships it */
@@ -72,6 +75,10 @@ stc_gen *stc_gen_compile(unsigned id, const char *path, const char *mode, const 
 /* Define every Lambda unit in the host (once the host runs). Returns 0, or
  * -1 with *err. */
 int stc_gen_define(stc_gen *g, char **err);
+
+/* The unit that starts async route `function`'s workflow when the route
+ * binds more than the body ("<function>.start"), or NULL. */
+const char *stc_gen_starter(const stc_gen *g, const char *function);
 
 stc_gen *stc_gen_ref(stc_gen *g);
 void stc_gen_unref(stc_gen *g);

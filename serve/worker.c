@@ -65,6 +65,7 @@ struct stc_worker {
     /* the request being handled, and the executions it started */
     uint64_t current;
     cJSON *started;
+    stc_exec *last_started; /* the last execution the host's hook started */
     /* requests of Express routes waiting for their executions */
     struct stc_sync {
         stc_msg *m;
@@ -176,6 +177,7 @@ static int stc_worker_start_hook(void *ctx, const char *workflow, const char *in
     cJSON_Delete(input);
     if (!e)
         return -1;
+    w->last_started = e;
     *arn = stc_xstrdup(e->arn);
     *start_ms = e->start_ms;
     return 0;
@@ -531,6 +533,34 @@ static void stc_worker_lambda_route(stc_worker *w, stc_msg *m, const char *unit,
     stc_host_result_free(&r);
 }
 
+/* Request m waits for Express execution e (its answer replaces m's). */
+static void stc_worker_wait_for(stc_worker *w, stc_msg *m, stc_exec *e)
+{
+    w->sync = stc_xrealloc(w->sync, (w->nsync + 1) * sizeof *w->sync);
+    w->sync[w->nsync].m = m;
+    w->sync[w->nsync].e = e;
+    w->nsync++;
+    e->waiter = m;
+}
+
+/* An async route that binds more than the body (path, query, caller): its
+ * starter binds the request as a sync route does and starts the execution
+ * (docs/hardening.md); an Express one's answer waits for the end, as the
+ * deployed starter waits with StartSyncExecution. True when it waits. */
+static bool stc_worker_starter_route(stc_worker *w, stc_msg *m, const char *starter, const cJSON *event,
+                                     char **logs)
+{
+    w->last_started = NULL;
+    stc_worker_lambda_route(w, m, starter, event, logs);
+    stc_exec *e = w->last_started;
+    w->last_started = NULL;
+    if (!e || !e->express || m->rs.status != 202)
+        return false;
+    stc_http_response_free(&m->rs);
+    stc_worker_wait_for(w, m, e);
+    return true;
+}
+
 /* An async route: StartExecution with the body as input, 202; an Express
  * workflow's route answers when its execution ends (StartSyncExecution
  * behind a REST API, docs/template.md): true when the answer waits. */
@@ -556,11 +586,7 @@ static bool stc_worker_start_route(stc_worker *w, stc_msg *m, const stc_route *r
         return false;
     }
     if (e->express) {
-        w->sync = stc_xrealloc(w->sync, (w->nsync + 1) * sizeof *w->sync);
-        w->sync[w->nsync].m = m;
-        w->sync[w->nsync].e = e;
-        w->nsync++;
-        e->waiter = m;
+        stc_worker_wait_for(w, m, e);
         return true;
     }
     cJSON *o = cJSON_CreateObject();
@@ -745,6 +771,10 @@ static void stc_worker_http(stc_worker *w, stc_msg *m)
         const stc_route *rt = stc_apigw_route(w->gen->svc->routes, rq->method, rq->path, &params);
         if (!rt) {
             stc_apigw_error(&m->rs, 404, "Not Found");
+        } else if (rt->is_async && stc_gen_starter(w->gen, rt->function)) {
+            unit = rt->function;
+            event = stc_apigw_http_event(rq, rt, params, stc_worker_domain(w, rq));
+            deferred = stc_worker_starter_route(w, m, stc_gen_starter(w->gen, rt->function), event, &logs);
         } else if (rt->is_async) {
             unit = rt->function;
             deferred = stc_worker_start_route(w, m, rt);

@@ -382,3 +382,16 @@ char *stc_handler_generate_starter(const stc_service *svc, const stc_unit_info *
                      "    return stc_runtime.start_route(FUNCTION, event, context)\n");
     return stc_buf_take(&b);
 }
+
+bool stc_handler_starter_binds(const stc_service *svc, const stc_unit_info *u)
+{
+    if (u->unit != STC_UNIT_STATE_MACHINE || u->kind != STC_KIND_REST || !svc->routes)
+        return false;
+    const stc_route *r = stc_routes_find(svc->routes, u->method->name);
+    if (!r)
+        return false;
+    bool caller = false;
+    for (size_t i = 0; i < u->method->nparams; i++)
+        caller = caller || strcmp(u->method->params[i].name, STC_CALLER_PARAM) == 0;
+    return r->npath + r->nquery > 0 || caller;
+}

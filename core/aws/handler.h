@@ -21,6 +21,7 @@
 #ifndef STC_AWS_HANDLER_H
 #define STC_AWS_HANDLER_H
 
+#include <stdbool.h>
 #include "core/aws/slice.h"
 #include "core/service.h"
 
@@ -47,5 +48,10 @@ char *stc_handler_generate(const stc_service *svc, const stc_unit_info *u, const
  * classes; it calls stc_runtime.start_route(). It ships with the runtime only
  * (no service.py): the starter never runs the module's code. Allocated. */
 char *stc_handler_generate_starter(const stc_service *svc, const stc_unit_info *u);
+
+/* Does the route of async REST unit u need its starter to bind the request
+ * (path or query parameters, or a `caller`), rather than pass the body as
+ * the execution's input? The template and `serve` ask the same question. */
+bool stc_handler_starter_binds(const stc_service *svc, const stc_unit_info *u);
 
 #endif

@@ -235,15 +235,6 @@ static stc_auth stc_tb_ws_auth(const stc_tb *t)
     return stc_tb_auth(t, c ? c->name : NULL);
 }
 
-static bool stc_unit_takes(const stc_spec_unit *u, const char *name)
-{
-    const stc_method *m = u->info->method;
-    for (size_t i = 0; i < m->nparams; i++)
-        if (!m->params[i].vararg && !m->params[i].kwarg && !strcmp(m->params[i].name, name))
-            return true;
-    return false;
-}
-
 /* Does the route of async unit u go through its starter function (rather
  * than straight to Step Functions)? When the execution needs more than the
  * body: path or query parameters, the caller; and for an Express route
@@ -252,7 +243,7 @@ static bool stc_tb_starter(const stc_tb *t, const stc_spec_unit *u)
 {
     if (u->info->unit != STC_UNIT_STATE_MACHINE || !u->route)
         return false;
-    if (u->route->npath + u->route->nquery > 0 || stc_unit_takes(u, STC_CALLER_PARAM))
+    if (stc_handler_starter_binds(t->spec->svc, u->info))
         return true;
     return stc_express(t->cfg, u->name) && stc_tb_auth(t, u->name) != STC_AUTH_NONE;
 }

@@ -1358,6 +1358,10 @@ def start_route(fn, event, context=None):
         return _http_answer(400, error="BadRequest", message=str(exc))
     text = to_json(kwargs)
     express = os.environ.get("STC_START", "standard") == "express"
+    if mode() != "aws" and host is not None:
+        # stc-tui serve: its executions; it waits for an Express one itself
+        got = host.start_execution(fn["name"], text)
+        return _http_answer(202, {"executionArn": got["executionArn"], "startDate": got["startDate"]})
     if mode() != "aws":
         arn = "arn:stc:memory:execution:%s:%d" % (fn["name"], len(executions) + 1)
         executions.append({"state_machine": fn["name"], "input": json.loads(text), "execution_arn": arn})
