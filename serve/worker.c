@@ -10,12 +10,14 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/aws/template.h"
 #include "core/config.h"
 #include "core/parse.h"
 #include "core/pyrun.h"
 #include "core/resources.h"
 #include "core/util.h"
 #include "serve/apigw.h"
+#include "serve/auth.h"
 #include "serve/exec.h"
 #include "serve/host.h"
 #include "serve/ids.h"
@@ -533,6 +535,19 @@ static void stc_worker_lambda_route(stc_worker *w, stc_msg *m, const char *unit,
     stc_host_result_free(&r);
 }
 
+/* The payload 2.0 event of a request, with what the authorizer found
+ * (taken; NULL: a public route). */
+static cJSON *stc_worker_event(stc_worker *w, const stc_http_request *rq, const stc_route *rt, const cJSON *params,
+                               cJSON **authz)
+{
+    cJSON *event = stc_apigw_http_event(rq, rt, params, stc_worker_domain(w, rq));
+    if (*authz) {
+        cJSON_AddItemToObject(cJSON_GetObjectItem(event, "requestContext"), "authorizer", *authz);
+        *authz = NULL;
+    }
+    return event;
+}
+
 /* Request m waits for Express execution e (its answer replaces m's). */
 static void stc_worker_wait_for(stc_worker *w, stc_msg *m, stc_exec *e)
 {
@@ -767,22 +782,32 @@ static void stc_worker_http(stc_worker *w, stc_msg *m)
     } else if (conn_id) {
         stc_worker_manage(w, m, conn_id);
     } else {
-        cJSON *params = NULL;
+        cJSON *params = NULL, *authz = NULL;
         const stc_route *rt = stc_apigw_route(w->gen->svc->routes, rq->method, rq->path, &params);
-        if (!rt) {
+        const stc_config *cfg = w->gen->svc->config;
+        if (rt) {
+            /* the route's auth in the served mode, with the local keys (serve/auth.h) */
+            unit = rt->function;
+            stc_auth_keys k = stc_auth_keys_env(stc_config_str(cfg, NULL, STC_SET_JWT_ISSUER),
+                                                stc_config_str(cfg, NULL, STC_SET_JWT_AUDIENCE));
+            if (stc_auth_check(stc_config_str(cfg, rt->function, STC_SET_AUTH), &k, rq, rq->time_ms, &authz,
+                               &m->rs) != 0)
+                rt = NULL;
+        }
+        if (!rt && strcmp(unit, "-") != 0) {
+            /* refused: the answer is in m->rs */
+        } else if (!rt) {
             stc_apigw_error(&m->rs, 404, "Not Found");
         } else if (rt->is_async && stc_gen_starter(w->gen, rt->function)) {
-            unit = rt->function;
-            event = stc_apigw_http_event(rq, rt, params, stc_worker_domain(w, rq));
+            event = stc_worker_event(w, rq, rt, params, &authz);
             deferred = stc_worker_starter_route(w, m, stc_gen_starter(w->gen, rt->function), event, &logs);
         } else if (rt->is_async) {
-            unit = rt->function;
             deferred = stc_worker_start_route(w, m, rt);
         } else {
-            unit = rt->function;
-            event = stc_apigw_http_event(rq, rt, params, stc_worker_domain(w, rq));
+            event = stc_worker_event(w, rq, rt, params, &authz);
             stc_worker_lambda_route(w, m, unit, event, &logs);
         }
+        cJSON_Delete(authz);
         cJSON_Delete(params);
     }
     if (!deferred)

@@ -1,0 +1,50 @@
+/* auth.h - who may call a route of `stc-tui serve`, as the deployed HTTP API
+ * checks it (docs/hardening.md "Who may call a route", docs/serve.md "Auth"),
+ * with local keys instead of AWS's:
+ *
+ *   auth: jwt   a token "Authorization: Bearer <JWT>" signed with HS256 and
+ *               the key in STC_SERVE_JWT_KEY; alg HS256, exp in the future,
+ *               nbf (if any) past, iss = jwt_issuer, aud (or client_id) one
+ *               of jwt_audience, as API Gateway's JWT authorizer checks
+ *               them. Else 401 {"message": "Unauthorized"}.
+ *   auth: iam   a SigV4 signature (AWS4-HMAC-SHA256, service execute-api)
+ *               made with STC_SERVE_ACCESS_KEY_ID / STC_SERVE_SECRET_ACCESS_KEY,
+ *               within 15 minutes of the request. Else 403 {"message": ...}.
+ *
+ * On success the request context's `authorizer` is what API Gateway puts
+ * there: {"jwt": {"claims": {...}, "scopes": null}} or {"iam": {"accessKey",
+ * "accountId", "callerId", "principalOrgId", "userArn", "userId"}}; the
+ * runtime gives it to a `caller` parameter.
+ *
+ * Pure functions over the request and the keys (no environment, no clock:
+ * the time comes in). Ownership: *authorizer and the response's strings are
+ * the caller's.
+ */
+#ifndef STC_SERVE_AUTH_H
+#define STC_SERVE_AUTH_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "serve/apigw.h"
+
+typedef struct stc_auth_keys {
+    const char *jwt_key;     /* HS256 secret; NULL: no token is accepted */
+    const char *access_key;  /* SigV4 key id and secret; NULL: no signature is accepted */
+    const char *secret_key;
+    const char *issuer;      /* jwt_issuer of the mode */
+    const char *audience;    /* jwt_audience: comma-separated */
+} stc_auth_keys;
+
+/* The keys from the environment (STC_SERVE_JWT_KEY, STC_SERVE_ACCESS_KEY_ID,
+ * STC_SERVE_SECRET_ACCESS_KEY) and the mode's issuer and audience. */
+stc_auth_keys stc_auth_keys_env(const char *issuer, const char *audience);
+
+/* Check rq for a route whose auth is `auth` ("none", "iam" or "jwt") at
+ * now_ms. Returns 0 with *authorizer (NULL for none), or -1 with the
+ * answer API Gateway gives in rs. */
+int stc_auth_check(const char *auth, const stc_auth_keys *k, const stc_http_request *rq, int64_t now_ms,
+                   cJSON **authorizer, stc_http_response *rs);
+
+#endif
