@@ -955,3 +955,23 @@ const char *stc_config_str(const stc_config *c, const char *unit_name, size_t se
     const stc_setting_value *v = stc_config_get(c, unit_name, setting);
     return v->set ? v->s : NULL;
 }
+
+cJSON *stc_config_list(const char *text)
+{
+    cJSON *out = cJSON_CreateArray();
+    for (const char *q = text; q && *q;) {
+        while (*q == ' ')
+            q++;
+        size_t n = strcspn(q, ",");
+        size_t w = n;
+        while (w && q[w - 1] == ' ')
+            w--;
+        if (w) {
+            char *one = stc_xstrndup(q, w);
+            cJSON_AddItemToArray(out, cJSON_CreateString(one));
+            free(one);
+        }
+        q += n + (q[n] == ',');
+    }
+    return out;
+}

@@ -133,6 +133,9 @@ const stc_setting_value *stc_config_get_mode(const stc_config *c, const char *un
 long long stc_config_int(const stc_config *c, const char *unit_name, size_t setting);
 bool stc_config_bool(const stc_config *c, const char *unit_name, size_t setting);
 const char *stc_config_str(const stc_config *c, const char *unit_name, size_t setting); /* NULL when unset */
+/* A comma-separated setting ("a, b,c") as a JSON array of its trimmed,
+ * non-empty items (["a", "b", "c"]; [] for NULL). Allocated. */
+cJSON *stc_config_list(const char *text);
 
 /* A YAML node of a loaded document as JSON: plain scalars are typed (null,
  * booleans, numbers), quoted ones are strings, sequences arrays, mappings

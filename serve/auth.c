@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "core/config.h"
 #include "core/util.h"
 
 #define STC_SIGV4_SKEW_MS (15 * 60 * 1000) /* SigV4 refuses a request this far from the server's clock */
@@ -97,19 +98,12 @@ static unsigned char *stc_b64url(const char *s, size_t len, size_t *n)
 /* Is `aud` one of the comma-separated audiences? */
 static bool stc_audience_has(const char *list, const char *aud)
 {
-    size_t alen = strlen(aud);
-    for (const char *q = list; q && *q;) {
-        while (*q == ' ')
-            q++;
-        size_t n = strcspn(q, ",");
-        size_t w = n;
-        while (w && q[w - 1] == ' ')
-            w--;
-        if (w == alen && strncmp(q, aud, w) == 0)
-            return true;
-        q += n + (q[n] == ',');
-    }
-    return false;
+    cJSON *all = stc_config_list(list);
+    bool yes = false;
+    const cJSON *a;
+    cJSON_ArrayForEach(a, all) yes = yes || strcmp(a->valuestring, aud) == 0;
+    cJSON_Delete(all);
+    return yes;
 }
 
 /* The claims' values as API Gateway passes them: text. */

@@ -1362,22 +1362,7 @@ static void stc_tb_apis(stc_tb *t)
             cJSON_AddItemToArray(ids, cJSON_CreateString("$request.header.Authorization"));
             cJSON *jc = cJSON_AddObjectToObject(a, "JwtConfiguration");
             cJSON_AddStringToObject(jc, "Issuer", stc_tb_str(t, NULL, STC_SET_JWT_ISSUER));
-            cJSON *aud = cJSON_AddArrayToObject(jc, "Audience");
-            const char *list = stc_tb_str(t, NULL, STC_SET_JWT_AUDIENCE);
-            for (const char *q = list; *q;) {
-                while (*q == ' ')
-                    q++;
-                size_t n = strcspn(q, ",");
-                size_t w = n;
-                while (w && q[w - 1] == ' ')
-                    w--;
-                if (w) {
-                    char *one = stc_xstrndup(q, w);
-                    cJSON_AddItemToArray(aud, cJSON_CreateString(one));
-                    free(one);
-                }
-                q += n + (q[n] == ',');
-            }
+            cJSON_AddItemToObject(jc, "Audience", stc_config_list(stc_tb_str(t, NULL, STC_SET_JWT_AUDIENCE)));
         }
         p = stc_tb_res(t, "HttpApiStage", "AWS::ApiGatewayV2::Stage", false, NULL);
         cJSON_AddItemToObject(p, "ApiId", stc_template_ref("HttpApi"));
@@ -2235,6 +2220,20 @@ static void stc_tb_function_basics(stc_tb *t, const stc_spec_unit *u, const char
     }
 }
 
+/* Function fn (Properties p) logs into its log group lg and, with tracing,
+ * traces actively; without, it says why (Serverless-LambdaTracing). */
+static void stc_tb_function_logs(stc_tb *t, const char *fn, cJSON *p, const char *lg, bool tracing)
+{
+    cJSON *lc = cJSON_AddObjectToObject(p, "LoggingConfig");
+    cJSON_AddItemToObject(lc, "LogGroup", stc_template_ref(lg));
+    if (tracing) {
+        cJSON *tc = cJSON_AddObjectToObject(p, "TracingConfig");
+        cJSON_AddStringToObject(tc, "Mode", "Active");
+    } else {
+        stc_tb_ack(t, fn, STC_NAG_TRACING_OFF_LAMBDA);
+    }
+}
+
 /* The starter of async route u (docs/hardening.md): a function that binds
  * the request as a synchronous route does (path, query, body, caller) and
  * starts the machine `sm` with those arguments as input; the route reaches
@@ -2280,14 +2279,7 @@ static void stc_tb_http_starter(stc_tb *t, const stc_spec_unit *u, const char *s
     cJSON *vars = cJSON_AddObjectToObject(cJSON_AddObjectToObject(p, "Environment"), "Variables");
     stc_tb_env_ref(vars, STC_ENV_STATE_MACHINE, u->name, stc_template_ref(sm));
     cJSON_AddStringToObject(vars, "STC_START", express ? "express" : "standard");
-    cJSON *lc = cJSON_AddObjectToObject(p, "LoggingConfig");
-    cJSON_AddItemToObject(lc, "LogGroup", stc_template_ref(lg));
-    if (tracing) {
-        cJSON *tc = cJSON_AddObjectToObject(p, "TracingConfig");
-        cJSON_AddStringToObject(tc, "Mode", "Active");
-    } else {
-        stc_tb_ack(t, fn, STC_NAG_TRACING_OFF_LAMBDA);
-    }
+    stc_tb_function_logs(t, fn, p, lg, tracing);
     stc_tb_ack(t, fn, STC_NAG_SYNC_ONLY);
     if (stc_tb_bool(t, u->name, STC_SET_ALARMS))
         stc_tb_alarm(t, u, "StarterErrorsAlarm", "the starter of the workflow raised an error", "AWS/Lambda",
@@ -2432,14 +2424,7 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
     } else {
         cJSON_Delete(vars);
     }
-    cJSON *lc = cJSON_AddObjectToObject(p, "LoggingConfig");
-    cJSON_AddItemToObject(lc, "LogGroup", stc_template_ref(lg));
-    if (tracing) {
-        cJSON *tc = cJSON_AddObjectToObject(p, "TracingConfig");
-        cJSON_AddStringToObject(tc, "Mode", "Active");
-    } else {
-        stc_tb_ack(t, fn, STC_NAG_TRACING_OFF_LAMBDA);
-    }
+    stc_tb_function_logs(t, fn, p, lg, tracing);
     const stc_setting_value *rc = stc_tb_get(t, u->name, STC_SET_RESERVED_CONCURRENCY);
     if (rc->set)
         cJSON_AddNumberToObject(p, "ReservedConcurrentExecutions", (double)rc->i);
