@@ -6,7 +6,8 @@
 # core/aws/nag.def, a missing authorization only where the configuration says
 # auth: none; that the check can fail (a template without its
 # acknowledgements); that nag.def names real rules of the two packs and that
-# docs/hardening.md lists each of them. FAILS when node or the packs are missing.
+# docs/hardening.md lists each of them; cfn-lint on every one of these templates.
+# FAILS when node, the packs or cfn-lint are missing.
 . "$(dirname "$0")/../cli_lib.sh"
 : "${STC_NODE_BIN:?}"
 need_tool node "Debian's nodejs; ./scripts/setup installs it"
@@ -59,6 +60,12 @@ expect 0 "chat, auth: iam in dev" -- "$STC_BIN" template "$ex/chat.py" --mode de
 cp "$tmp/out" "$tmp/t/chat-signed-dev.json"
 count=$((count + 2))
 
+# cfn-lint too: the hardened shapes (authorizers, starters, secrets, CORS) stay valid CloudFormation
+need_tool cfn-lint "pip install cfn-lint; ./scripts/test looks in ~/.local/bin and pyenv"
+if ! cfn-lint --non-zero-exit-code informational -- "$tmp"/t/*.json >"$tmp/lint.txt" 2>&1; then
+    echo "FAIL: cfn-lint: $(head -30 "$tmp/lint.txt")" >&2
+    fail=1
+fi
 expect 0 "cdk-nag over $count templates" -- node "$check" "$tmp"/t/*.json
 cp "$tmp/out" "$tmp/nag.json"
 python3 - "$tmp/nag.json" "$count" <<'PY' || { echo "FAIL: unacknowledged findings" >&2; fail=1; }
