@@ -8,7 +8,8 @@
  * embedded interpreter and everything that runs the service: the generated
  * handlers and the shipped runtime (serve/host.h), the stores
  * (serve/store.h), the executions (serve/exec.h), the triggers
- * (serve/trig.h) and reloading. They meet in serve/bus.h.
+ * (serve/trig.h), who may call a route (serve/auth.h) and reloading. They
+ * meet in serve/bus.h.
  *
  * This runs the service's code; the compiler never does.
  *
