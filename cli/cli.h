@@ -9,17 +9,16 @@
 #include "core/diag.h"
 #include "core/service.h"
 
+/* STC_EXIT_OK 0, STC_EXIT_INPUT 1, STC_EXIT_USAGE 2, STC_EXIT_IO 3,
+ * STC_EXIT_FAILED 4: the meanings are in cli/exit_codes.def. */
 enum {
-    STC_EXIT_OK = 0,      /* done (simulate: SUCCEEDED) */
-    STC_EXIT_INPUT = 1,   /* the input has errors: diagnostics on stderr */
-    STC_EXIT_USAGE = 2,   /* usage error */
-    STC_EXIT_IO = 3,      /* a file could not be read or written */
-    STC_EXIT_FAILED = 4,  /* simulate: the execution FAILED */
+#define STC_EXIT_CODE(id, code, meaning) STC_EXIT_##id = code,
+#include "cli/exit_codes.def"
+#undef STC_EXIT_CODE
 };
 
-#define STC_COMMAND(name, fn, usage, summary) int fn(int argc, char **argv);
+#define STC_COMMAND(name, fn, flags, operands, summary, description) int fn(int argc, char **argv);
 #include "cli/commands.def"
-#undef STC_COMMAND
 
 /* Print "stc-tui: <msg>" and the usage line of `cmd` on stderr; returns
  * STC_EXIT_USAGE. */

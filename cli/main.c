@@ -2,45 +2,25 @@
  * a module path alone, the interactive workbench. Only this file and the
  * cmd_* functions print and choose exit codes. */
 #include <locale.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/usage.h"
 #include "core/parse.h"
 
 typedef struct {
-    const char *name;
     int (*fn)(int argc, char **argv);
-    const char *usage;
-    const char *summary;
 } stc_command;
 
+/* The functions of the commands, in the order of stc_usage_commands[]. */
 static const stc_command commands[] = {
-#define STC_COMMAND(name, fn, usage, summary) {#name, fn, usage, summary},
+#define STC_COMMAND(name, fn, flags, operands, summary, description) {fn},
 #include "cli/commands.def"
-#undef STC_COMMAND
 };
-
-#define NCOMMANDS (sizeof commands / sizeof commands[0])
-
-static void stc_print_help(FILE *out)
-{
-    fputs("stc-tui - Service Template Compiler: a Python class in, AWS out.\n\n"
-          "usage:\n"
-          "  stc-tui [--mode M] [--theme NAME] [--config FILE] SERVICE.py   interactive workbench\n"
-          "  stc-tui --asl FILE.asl.json                                    workbench on a state machine\n"
-          "  stc-tui --help | --version\n\n"
-          "commands:\n",
-          out);
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  stc-tui %-58s %s\n", commands[i].usage, commands[i].summary);
-    fputs("\nM is one of dev (default), test, stage, prod.\n"
-          "exit status: 0 done, 1 the input has errors, 2 usage error, 3 file not readable/writable,\n"
-          "             4 simulate: the execution failed.\n",
-          out);
-}
 
 int stc_cli_usage(const char *cmd, const char *fmt, ...)
 {
@@ -50,12 +30,29 @@ int stc_cli_usage(const char *cmd, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
-    for (size_t i = 0; cmd && i < NCOMMANDS; i++)
-        if (strcmp(commands[i].name, cmd) == 0)
-            fprintf(stderr, "usage: stc-tui %s\n", commands[i].usage);
-    if (!cmd)
+    const stc_usage_command *c = stc_usage_command_find(cmd);
+    if (c) {
+        char *syn = stc_usage_synopsis(c);
+        fprintf(stderr, "usage: %s\n", syn);
+        free(syn);
+    } else {
         fputs("usage: stc-tui [--mode M] SERVICE.py | stc-tui COMMAND ... (see stc-tui --help)\n", stderr);
+    }
     return STC_EXIT_USAGE;
+}
+
+/* True when argv[1..] asks for help: -h or --help where an option's value
+ * cannot be (`simulate --input --help` is an input). */
+static bool stc_cli_wants_help(const stc_usage_command *c, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+        const stc_usage_option *o = stc_usage_option_find(c, argv[i]);
+        if (o && o->arg)
+            i++;
+    }
+    return false;
 }
 
 static void stc_at_exit(void)
@@ -67,6 +64,20 @@ static void stc_at_exit(void)
  * then, the module path alone prints what `methods` prints. */
 int stc_tui_main(int argc, char **argv) __attribute__((weak));
 
+/* The default form, `stc-tui [options] SERVICE.py`: argv[0] is the program. */
+int stc_cmd_workbench(int argc, char **argv)
+{
+    const char *a1 = argv[1];
+    if (a1[0] == '-' && !stc_usage_option_find(stc_usage_default(), a1))
+        return stc_cli_usage(NULL, "unknown option '%s'", a1);
+    if (stc_tui_main)
+        return stc_tui_main(argc, argv);
+    /* No workbench linked: show the classification of the module. */
+    const char *path = argv[argc - 1];
+    char *margv[] = {"methods", (char *)path, NULL};
+    return stc_cmd_methods(2, margv);
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -75,23 +86,21 @@ int main(int argc, char **argv)
         return stc_cli_usage(NULL, "no module given");
     const char *a1 = argv[1];
     if (strcmp(a1, "--help") == 0 || strcmp(a1, "-h") == 0) {
-        stc_print_help(stdout);
+        stc_usage_print_help(stdout);
         return STC_EXIT_OK;
     }
     if (strcmp(a1, "--version") == 0) {
         printf("stc-tui %s\n", STC_VERSION);
         return STC_EXIT_OK;
     }
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(commands[i].name, a1) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
-    if (a1[0] == '-' && strcmp(a1, "--mode") != 0 && strcmp(a1, "--theme") != 0 &&
-        strcmp(a1, "--config") != 0 && strcmp(a1, "--asl") != 0)
-        return stc_cli_usage(NULL, "unknown option '%s'", a1);
-    if (stc_tui_main)
-        return stc_tui_main(argc, argv);
-    /* No workbench linked: show the classification of the module. */
-    const char *path = argv[argc - 1];
-    char *margv[] = {"methods", (char *)path, NULL};
-    return stc_cmd_methods(2, margv);
+    const stc_usage_command *c = stc_usage_command_find(a1);
+    int first = c ? 1 : 0; /* argv[first] is argv[0] of the command */
+    if (!c)
+        c = stc_usage_default();
+    if (stc_cli_wants_help(c, argc - first, argv + first)) {
+        stc_usage_print_command_help(c, stdout);
+        return STC_EXIT_OK;
+    }
+    /* Both tables come from commands.def, in its order. */
+    return commands[c - stc_usage_commands].fn(argc - first, argv + first);
 }

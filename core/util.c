@@ -197,6 +197,39 @@ int stc_file_read(const char *path, char **out, size_t *len, char **err)
     return 0;
 }
 
+#ifndef STC_DATA_REL
+#define STC_DATA_REL "../share/stc-tui"
+#endif
+
+const char *stc_data_dir(void)
+{
+    static char dir[4096];
+    static int state; /* 0 not looked for, 1 found, -1 none */
+    if (state)
+        return state > 0 ? dir : NULL;
+    state = -1;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    int len = STC_DATA_REL[0] == '/' ? snprintf(dir, sizeof dir, "%s", STC_DATA_REL)
+                                     : snprintf(dir, sizeof dir, "%s/%s", exe, STC_DATA_REL);
+    struct stat st;
+    if (len <= 0 || (size_t)len >= sizeof dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return NULL;
+    char *real = realpath(dir, NULL); /* /usr/share/stc-tui, not /usr/bin/../share/stc-tui */
+    if (real && strlen(real) < sizeof dir)
+        memcpy(dir, real, strlen(real) + 1);
+    free(real);
+    state = 1;
+    return dir;
+}
+
 /* Write data to a new temporary file beside path, synced; its name in *tmp_out. */
 static int stc_write_temp(const char *path, const char *data, size_t len, char **tmp_out, char **err)
 {

@@ -62,6 +62,15 @@ int stc_file_write_atomic(const char *path, const char *data, size_t len, char *
  * with *err when one cannot be written. */
 int stc_files_create(const char *const *paths, const char *const *data, const size_t *lens, size_t n, char **err);
 
+/* The installed data folder of stc-tui (themes/ ...): STC_DATA_REL (the
+ * install's datadir/stc-tui, relative to its bindir, set by CMakeLists.txt)
+ * from the folder of the running executable (/usr/share/stc-tui for
+ * /usr/bin/stc-tui, symbolic links resolved);
+ * NULL when that folder does not exist (a build tree: what the build tree
+ * needs is compiled in). Static storage, computed on the first call; call it
+ * from one thread first. */
+const char *stc_data_dir(void);
+
 /* True when `s` (length n) is valid UTF-8. On false, *bad_offset is the
  * byte offset of the first invalid sequence. */
 bool stc_utf8_valid(const char *s, size_t n, size_t *bad_offset);

@@ -2,6 +2,7 @@
 #include "tui/theme.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,43 +232,110 @@ void stc_theme_default(stc_theme *t)
     snprintf(t->name, sizeof t->name, "default");
 }
 
+/* The personal themes folder: $XDG_CONFIG_HOME/stc-tui/themes, else
+ * ~/.config/stc-tui/themes; NULL when neither variable is set. Allocated. */
+static char *stc_theme_personal_dir(void)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && *xdg)
+        return stc_xasprintf("%s/stc-tui/themes", xdg);
+    if (home && *home)
+        return stc_xasprintf("%s/.config/stc-tui/themes", home);
+    return NULL;
+}
+
+/* The installed themes folder (<datadir>/themes), or NULL. Allocated. */
+static char *stc_theme_installed_dir(void)
+{
+    const char *data = stc_data_dir();
+    return data ? stc_xasprintf("%s/themes", data) : NULL;
+}
+
 int stc_theme_load(stc_theme *t, const char *name, stc_diags *d)
 {
     stc_theme_default(t);
     if (!name || strcmp(name, "default") == 0)
         return 0;
     size_t nl = strlen(name);
-    char *path = NULL;
+    /* The files to try, in order: the path given, else the personal theme
+     * then the installed one; then the compiled-in theme. */
+    char *paths[2] = {NULL, NULL};
     if (strchr(name, '/') || (nl > 6 && strcmp(name + nl - 6, ".theme") == 0)) {
-        path = stc_xstrdup(name);
+        paths[0] = stc_xstrdup(name);
     } else {
-        const char *xdg = getenv("XDG_CONFIG_HOME");
-        const char *home = getenv("HOME");
-        if (xdg && *xdg)
-            path = stc_xasprintf("%s/stc-tui/themes/%s.theme", xdg, name);
-        else if (home && *home)
-            path = stc_xasprintf("%s/.config/stc-tui/themes/%s.theme", home, name);
+        char *dirs[2] = {stc_theme_personal_dir(), stc_theme_installed_dir()};
+        for (int i = 0, n = 0; i < 2; i++)
+            if (dirs[i]) {
+                paths[n++] = stc_xasprintf("%s/%s.theme", dirs[i], name);
+                free(dirs[i]);
+            }
     }
-    char *text = NULL, *err = NULL;
-    size_t len;
-    if (path && stc_file_read(path, &text, &len, &err) == 0) {
-        stc_theme_parse(t, path, text, d);
-        snprintf(t->name, sizeof t->name, "%s", name);
-        free(text);
-        free(path);
-        return 0;
+    int rc = -1;
+    for (int i = 0; i < 2 && paths[i] && rc != 0; i++) {
+        char *text = NULL, *err = NULL;
+        size_t len;
+        if (stc_file_read(paths[i], &text, &len, &err) == 0) {
+            stc_theme_parse(t, paths[i], text, d);
+            snprintf(t->name, sizeof t->name, "%s", name);
+            free(text);
+            rc = 0;
+        }
+        free(err);
     }
-    free(err);
-    const char *builtin = stc_theme_builtin(name);
+    const char *builtin = rc != 0 ? stc_theme_builtin(name) : NULL;
     if (builtin) {
         stc_theme_parse(t, name, builtin, d);
         snprintf(t->name, sizeof t->name, "%s", name);
-        free(path);
-        return 0;
+        rc = 0;
     }
-    stc_diag_add(d, STC_SEV_WARNING, path ? path : name, 0, 0, "STC954",
-                 "no theme '%s' (looked for %s and the shipped themes); using the default", name,
-                 path ? path : "a file");
-    free(path);
-    return -1;
+    if (rc != 0)
+        stc_diag_add(d, STC_SEV_WARNING, paths[0] ? paths[0] : name, 0, 0, "STC954",
+                     "no theme '%s' (looked for %s%s%s and the shipped themes); using the default", name,
+                     paths[0] ? paths[0] : "a file", paths[1] ? ", " : "", paths[1] ? paths[1] : "");
+    free(paths[0]);
+    free(paths[1]);
+    return rc;
+}
+
+static int stc_theme_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **stc_theme_names(void)
+{
+    size_t n = 0, cap = 16;
+    char **names = stc_xmalloc(cap * sizeof *names);
+    for (const char *const *b = stc_theme_builtin_names(); *b; b++) {
+        if (n + 1 >= cap)
+            names = stc_xrealloc(names, (cap *= 2) * sizeof *names);
+        names[n++] = stc_xstrdup(*b);
+    }
+    char *dirs[2] = {stc_theme_personal_dir(), stc_theme_installed_dir()};
+    for (int i = 0; i < 2; i++) {
+        DIR *dir = dirs[i] ? opendir(dirs[i]) : NULL;
+        struct dirent *e;
+        while (dir && (e = readdir(dir))) {
+            size_t l = strlen(e->d_name);
+            if (l <= 6 || e->d_name[0] == '.' || strcmp(e->d_name + l - 6, ".theme") != 0)
+                continue;
+            if (n + 1 >= cap)
+                names = stc_xrealloc(names, (cap *= 2) * sizeof *names);
+            names[n++] = stc_xstrndup(e->d_name, l - 6);
+        }
+        if (dir)
+            closedir(dir);
+        free(dirs[i]);
+    }
+    qsort(names, n, sizeof *names, stc_theme_cmp);
+    size_t k = 0; /* drop the repeated names */
+    for (size_t i = 0; i < n; i++) {
+        if (k && strcmp(names[k - 1], names[i]) == 0)
+            free(names[i]);
+        else
+            names[k++] = names[i];
+    }
+    names[k] = NULL;
+    return names;
 }

@@ -82,8 +82,15 @@ void stc_theme_default(stc_theme *t);
 
 /* Load theme `name` on top of the default: a path (contains '/' or ends in
  * ".theme"), else $XDG_CONFIG_HOME/stc-tui/themes/NAME.theme (or
- * ~/.config/...), else a compiled-in theme. Returns 0, or -1 with a
- * diagnostic (STC954) when no such theme exists (t is then the default). */
+ * ~/.config/...), else the installed <datadir>/themes/NAME.theme
+ * (core/util.h stc_data_dir), else a compiled-in theme. Returns 0, or -1
+ * with a diagnostic (STC954) when no such theme exists (t is then the
+ * default). */
 int stc_theme_load(stc_theme *t, const char *name, stc_diags *d);
+
+/* Every name --theme NAME finds: the compiled-in, personal and installed
+ * themes, sorted, each once. A NULL-terminated array; the caller frees each
+ * name and the array. */
+char **stc_theme_names(void);
 
 #endif
