@@ -73,13 +73,20 @@ static void stc_usage_put_options(FILE *f, const stc_usage_command *c)
     }
 }
 
+/* A string built with stdio; only allocation can fail, and that aborts. */
+static FILE *stc_usage_memstream(char **s, size_t *len)
+{
+    FILE *f = open_memstream(s, len);
+    if (!f)
+        abort();
+    return f;
+}
+
 char *stc_usage_synopsis(const stc_usage_command *c)
 {
     char *s = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&s, &len);
-    if (!f)
-        abort();
+    FILE *f = stc_usage_memstream(&s, &len);
     fputs("stc-tui", f);
     if (c->flags & STC_CMD_DEFAULT) {
         stc_usage_put_options(f, c);
@@ -96,9 +103,7 @@ char *stc_usage_option_label(const stc_usage_option *o)
 {
     char *s = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&s, &len);
-    if (!f)
-        abort();
+    FILE *f = stc_usage_memstream(&s, &len);
     fprintf(f, "%s%s%s%s%s", o->spelling, o->alias ? ", " : "", o->alias ? o->alias : "", o->arg ? " " : "",
             o->arg ? o->arg : "");
     fclose(f);

@@ -7,15 +7,8 @@
 set -u
 BIN=${STC_BIN:?} SRC=${STC_SOURCE_DIR:?} DIST=${STC_DIST_DIR:?}
 MAN=$DIST/stc-tui.1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-need() { command -v "$1" >/dev/null || { echo "FAIL: $1 is not installed (scripts/setup installs it)"; exit 1; }; }
-need groff
-need man
-need lexgrog
+. "$(dirname "$0")/common.sh"
+need groff man lexgrog
 
 [ -s "$MAN" ] || { echo "FAIL: $MAN was not generated"; exit 1; }
 
@@ -155,5 +148,4 @@ for f in "$SRC"/cli/cmd_*.c "$SRC"/tui/main.c; do
 done >"$T/undocumented.txt"
 [ ! -s "$T/undocumented.txt" ] && ok || { bad "options parsed but not in commands.def:"; cat "$T/undocumented.txt"; }
 
-echo "help_man: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish help_man
