@@ -36,11 +36,13 @@ zpty -w z 'compadd () {
   builtin compadd "$@"
 }'
 zpty -w z "zstyle ':completion:*' menu no"
-zpty -w z "cd ${(q)2}; print -r -- '<READY>'"
+# the completion says when it is over (_main_complete calls comppostfuncs),
+# so that no key is typed ahead of it
+zpty -w z "_capture_done() { print -r -- '<COMP''DONE>' }; comppostfuncs=(_capture_done)"
+zpty -w z "cd ${(q)2}; print -r -- '<REA''DY>'"
 zpty -r z line '*<READY>*'
 zpty -n -w z "$3"$'\t'
-zpty -w z $'\C-u'"print -r -- '<DONE>'"
-zpty -r z out '*<DONE>*'
+zpty -r z out '*<COMPDONE>*'
 print -r -- $out | grep -o '<HIT>[^<]*</HIT>' | sed 's/<HIT>//;s/<\/HIT>//' | sort -u | tr '\n' ' ' | sed 's/ $//'
 zpty -d z
 EOF
