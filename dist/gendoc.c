@@ -510,14 +510,6 @@ static int write_completion(FILE *f, int argc, char **argv, bool bash)
         fprintf(stderr, "usage: stc-gendoc %s OUT TEMPLATE\n", argv[1]);
         return 1;
     }
-    for (size_t i = 0; i < stc_usage_noptions; i++) {
-        const char *spec = value_spec(&stc_usage_options[i]);
-        if (spec && !spec_valid(spec)) {
-            fprintf(stderr, "stc-gendoc: commands.def: option %s of %s: unknown values \"%s\"\n",
-                    stc_usage_options[i].spelling, stc_usage_options[i].command, spec);
-            return 1;
-        }
-    }
     FILE *t = fopen(argv[3], "r");
     if (!t) {
         perror(argv[3]);
@@ -545,12 +537,53 @@ static int write_completion(FILE *f, int argc, char **argv, bool bash)
     return 0;
 }
 
+/* The rules of commands.def that the compiler cannot check: every option
+ * belongs to a command, is spelled with a dash, once per command; one
+ * default form at most; every values spec is known. A line that breaks one
+ * fails the build with its command and option named. */
+static int validate(void)
+{
+    int bad = 0, ndefault = 0;
+    for (size_t i = 0; i < stc_usage_ncommands; i++)
+        ndefault += (stc_usage_commands[i].flags & STC_CMD_DEFAULT) != 0;
+    if (ndefault > 1) {
+        fputs("stc-gendoc: commands.def: more than one STC_CMD_DEFAULT command\n", stderr);
+        bad = 1;
+    }
+    for (size_t i = 0; i < stc_usage_noptions; i++) {
+        const stc_usage_option *o = &stc_usage_options[i];
+        const stc_usage_command *c = NULL;
+        for (size_t k = 0; k < stc_usage_ncommands; k++)
+            if (strcmp(stc_usage_commands[k].name, o->command) == 0)
+                c = &stc_usage_commands[k];
+        const char *why = !c                                   ? "its command is not in commands.def"
+                          : o->spelling[0] != '-'              ? "its spelling does not start with '-'"
+                          : o->alias && o->alias[0] != '-'     ? "its alias does not start with '-'"
+                          : value_spec(o) && !spec_valid(value_spec(o)) ? "its values spec is unknown"
+                                                                        : NULL;
+        for (size_t k = 0; !why && k < i; k++) {
+            const stc_usage_option *p = &stc_usage_options[k];
+            if (strcmp(p->command, o->command) == 0 &&
+                (strcmp(p->spelling, o->spelling) == 0 || (p->alias && strcmp(p->alias, o->spelling) == 0) ||
+                 (o->alias && strcmp(p->spelling, o->alias) == 0)))
+                why = "it is listed twice";
+        }
+        if (why) {
+            fprintf(stderr, "stc-gendoc: commands.def: option %s of %s: %s\n", o->spelling, o->command, why);
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
         fputs("usage: stc-gendoc man|bash|zsh OUT ...\n", stderr);
         return 1;
     }
+    if (validate() != 0)
+        return 1;
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", argv[2]);
     FILE *f = fopen(tmp, "w");
