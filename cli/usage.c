@@ -178,7 +178,8 @@ void stc_usage_print_help(FILE *out)
         fprintf(out, "  %s\n      %s\n", syn, d->summary);
         free(syn);
     }
-    fputs("  stc-tui COMMAND ... | stc-tui COMMAND --help | stc-tui --help | stc-tui --version\n\n"
+    fputs("  stc-tui COMMAND ...\n      a batch command, below (stc-tui COMMAND --help explains one)\n"
+          "  stc-tui --help | --version\n\n"
           "commands:\n",
           out);
     for (size_t i = 0; i < stc_usage_ncommands; i++) {
@@ -189,8 +190,8 @@ void stc_usage_print_help(FILE *out)
         fprintf(out, "  %s\n      %s\n", syn, c->summary);
         free(syn);
     }
-    fputs("\nM is one of dev (default), test, stage, prod. `stc-tui COMMAND --help` explains a\n"
-          "command and its options; `man stc-tui` has them all.\n\n",
+    fputs("\nM is one of dev (default), test, stage, prod. man stc-tui has every command, option,\n"
+          "environment variable and file.\n\n",
           out);
     stc_usage_print_exits(out);
 }

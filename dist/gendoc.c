@@ -263,6 +263,15 @@ static int write_man(FILE *f, int argc, char **argv)
 
 /* ---- completions ---------------------------------------------------------- */
 
+/* The command an option belongs to, or NULL (validate() reports it). */
+static const stc_usage_command *option_command(const stc_usage_option *o)
+{
+    for (size_t k = 0; k < stc_usage_ncommands; k++)
+        if (strcmp(stc_usage_commands[k].name, o->command) == 0)
+            return &stc_usage_commands[k];
+    return NULL;
+}
+
 /* The completion spec of an option's value: its `values`, "none" for a
  * value that nothing completes, NULL for a flag. */
 static const char *value_spec(const stc_usage_option *o)
@@ -376,10 +385,7 @@ static void bash_data(FILE *f)
           f);
     for (size_t i = 0; i < stc_usage_noptions; i++) {
         const stc_usage_option *o = &stc_usage_options[i];
-        const stc_usage_command *c = NULL;
-        for (size_t k = 0; k < stc_usage_ncommands; k++)
-            if (strcmp(stc_usage_commands[k].name, o->command) == 0)
-                c = &stc_usage_commands[k];
+        const stc_usage_command *c = option_command(o);
         const char *spec = value_spec(o);
         if (!spec || !visible(c))
             continue;
@@ -552,10 +558,7 @@ static int validate(void)
     }
     for (size_t i = 0; i < stc_usage_noptions; i++) {
         const stc_usage_option *o = &stc_usage_options[i];
-        const stc_usage_command *c = NULL;
-        for (size_t k = 0; k < stc_usage_ncommands; k++)
-            if (strcmp(stc_usage_commands[k].name, o->command) == 0)
-                c = &stc_usage_commands[k];
+        const stc_usage_command *c = option_command(o);
         const char *why = !c                                   ? "its command is not in commands.def"
                           : o->spelling[0] != '-'              ? "its spelling does not start with '-'"
                           : o->alias && o->alias[0] != '-'     ? "its alias does not start with '-'"
