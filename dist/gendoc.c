@@ -11,11 +11,17 @@
  *       TEMPLATE: the completion script with one line "@STC_COMPLETION_DATA@",
  *       which is replaced by the generated tables (dist/stc-tui.bash.in,
  *       dist/_stc-tui.zsh.in).
+ *   stc-gendoc check OUT SRCDIR
+ *       commands.def and the commands' code agree (see check_sources());
+ *       OUT is a stamp. The build of stc-tui depends on it, so a command
+ *       that parses an option commands.def does not list, or the reverse,
+ *       fails the build with the file, line and fix named.
  *
  * The file is written to OUT.tmp and renamed, so a failed run leaves no half
  * file for make to take as up to date. Exit status 0, or 1 with a message.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -543,6 +549,163 @@ static int write_completion(FILE *f, int argc, char **argv, bool bash)
     return 0;
 }
 
+/* ---- commands.def against the code -------------------------------------- */
+
+/* The C function of each command, in the order of stc_usage_commands[]. */
+static const char *const command_fns[] = {
+#define STC_COMMAND(name, fn, flags, operands, summary, description) #fn,
+#include "cli/commands.def"
+};
+
+/* Where a command's options are parsed, relative to the source folder: the
+ * workbench's in tui/main.c, every other command's in cli/cmd_X.c for its
+ * function stc_cmd_X. */
+static void command_source(size_t i, char *out, size_t size)
+{
+    const char *fn = command_fns[i];
+    if (stc_usage_commands[i].flags & STC_CMD_DEFAULT)
+        snprintf(out, size, "tui/main.c");
+    else
+        snprintf(out, size, "cli/cmd_%s.c", strncmp(fn, "stc_cmd_", 8) == 0 ? fn + 8 : fn);
+}
+
+/* The whole file, or NULL. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, n, m);
+    fclose(f);
+    fclose(m);
+    return text;
+}
+
+/* The next option literal of `text` at or after `*p`: a C string that is
+ * exactly an option, "--name" or "-x". Its spelling goes to `opt`, its line
+ * to `*line` (counted from `*p`, which starts at line `*line`). */
+static bool next_option_literal(const char **p, int *line, char *opt, size_t size)
+{
+    for (const char *s = *p; *s; s++) {
+        if (*s == '\n')
+            (*line)++;
+        if (s[0] != '"' || s[1] != '-')
+            continue;
+        const char *b = s + 1, *e = b + 1;
+        if (*e == '-')
+            e++;
+        if (!islower((unsigned char)*e))
+            continue;
+        bool long_opt = e - b == 2;
+        while (long_opt && (islower((unsigned char)*e) || isdigit((unsigned char)*e) || *e == '-'))
+            e++;
+        if (!long_opt)
+            e++;
+        if (*e != '"')
+            continue;
+        snprintf(opt, size, "%.*s", (int)(e - b), b);
+        *p = e + 1;
+        return true;
+    }
+    return false;
+}
+
+/* The code of every command agrees with commands.def:
+ *  - each cli/cmd_X.c is the file of a command whose function is stc_cmd_X,
+ *    and each command has its file;
+ *  - each option literal ("--name", "-x") in a command's file is one of its
+ *    options in commands.def (or -h/--help, which main() handles);
+ *  - each option of commands.def appears in its command's file (or in
+ *    cli/common.c, for the parsing the commands share).
+ * The words are the compiler's: FILE:LINE: error: ..., one a line. */
+static int check_sources(const char *srcdir)
+{
+    int bad = 0;
+    char path[4096], rel[256];
+    snprintf(path, sizeof path, "%s/cli/common.c", srcdir);
+    char *common = slurp(path);
+    for (size_t i = 0; i < stc_usage_ncommands; i++) {
+        const stc_usage_command *c = &stc_usage_commands[i];
+        command_source(i, rel, sizeof rel);
+        snprintf(path, sizeof path, "%s/%s", srcdir, rel);
+        char *text = slurp(path);
+        if (!text) {
+            fprintf(stderr, "cli/commands.def: error: command %s: its function %s should be in %s, "
+                            "which does not exist\n", c->name, command_fns[i], rel);
+            bad = 1;
+            continue;
+        }
+        const char *p = text;
+        int line = 1;
+        char opt[128];
+        while (next_option_literal(&p, &line, opt, sizeof opt)) {
+            if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0 || stc_usage_option_find(c, opt))
+                continue;
+            fprintf(stderr, "%s:%d: error: %s parses \"%s\", which cli/commands.def does not list: add\n"
+                            "    STC_OPTION(%s, \"%s\", NULL, \"ARG\" or NULL for a flag, VALUES or NULL, 0, "
+                            "\"what it does\")\n",
+                    rel, line, c->name, opt, c->name, opt);
+            bad = 1;
+        }
+        for (const stc_usage_option *o = stc_usage_option_next(c, NULL); o; o = stc_usage_option_next(c, o)) {
+            char q1[160], q2[160];
+            snprintf(q1, sizeof q1, "\"%s\"", o->spelling);
+            snprintf(q2, sizeof q2, "\"%s\"", o->alias ? o->alias : o->spelling);
+            if (strstr(text, q1) || strstr(text, q2) || (common && (strstr(common, q1) || strstr(common, q2))))
+                continue;
+            fprintf(stderr, "cli/commands.def: error: option %s of %s: neither %s nor cli/common.c mentions %s; "
+                            "parse it there or drop its STC_OPTION line\n", o->spelling, c->name, rel, q1);
+            bad = 1;
+        }
+        free(text);
+    }
+    free(common);
+    snprintf(path, sizeof path, "%s/cli", srcdir);
+    DIR *d = opendir(path);
+    if (!d) {
+        perror(path);
+        return 1;
+    }
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        if (strncmp(e->d_name, "cmd_", 4) != 0 || n < 7 || strcmp(e->d_name + n - 2, ".c") != 0)
+            continue;
+        bool found = false;
+        for (size_t i = 0; i < stc_usage_ncommands && !found; i++) {
+            command_source(i, rel, sizeof rel);
+            found = strcmp(rel + 4, e->d_name) == 0;
+        }
+        if (!found) {
+            fprintf(stderr, "cli/%s: error: no STC_COMMAND line of cli/commands.def has the function "
+                            "stc_cmd_%.*s: add the command's STC_COMMAND and STC_OPTION lines\n",
+                    e->d_name, (int)(n - 6), e->d_name + 4);
+            bad = 1;
+        }
+    }
+    closedir(d);
+    return bad;
+}
+
+static int write_check(FILE *f, int argc, char **argv)
+{
+    if (argc != 4) {
+        fputs("usage: stc-gendoc check OUT SRCDIR\n", stderr);
+        return 1;
+    }
+    if (check_sources(argv[3]) != 0) {
+        fputs("stc-gendoc: cli/commands.def and the commands' code disagree (see its header comment)\n", stderr);
+        return 1;
+    }
+    fputs("cli/commands.def agrees with the commands' code\n", f);
+    return 0;
+}
+
 /* The rules of commands.def that the compiler cannot check: every option
  * belongs to a command, is spelled with a dash, once per command; one
  * default form at most; every values spec is known. A line that breaks one
@@ -582,7 +745,7 @@ static int validate(void)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fputs("usage: stc-gendoc man|bash|zsh OUT ...\n", stderr);
+        fputs("usage: stc-gendoc man|bash|zsh|check OUT ...\n", stderr);
         return 1;
     }
     if (validate() != 0)
@@ -599,6 +762,8 @@ int main(int argc, char **argv)
         rc = write_man(f, argc, argv);
     else if (strcmp(argv[1], "bash") == 0 || strcmp(argv[1], "zsh") == 0)
         rc = write_completion(f, argc, argv, argv[1][0] == 'b');
+    else if (strcmp(argv[1], "check") == 0)
+        rc = write_check(f, argc, argv);
     else {
         fprintf(stderr, "stc-gendoc: unknown output '%s'\n", argv[1]);
         rc = 1;
