@@ -97,8 +97,9 @@ done
 
 # ---- ENVIRONMENT: every variable the program reads -------------------------
 section ENVIRONMENT >"$T/env.txt"
-grep -rhoE '\bgetenv\("[A-Za-z_0-9]+"\)' "$SRC"/core "$SRC"/cli "$SRC"/tui "$SRC"/render "$SRC"/stepsim \
-  --include='*.c' --include='*.h' | sed 's/getenv("\(.*\)")/\1/' | sort -u >"$T/getenv.txt"
+# (every folder of the program: all but the tests, fuzzers, benchmarks and builds)
+grep -rhoE '\bgetenv\("[A-Za-z_0-9]+"\)' "$SRC" --include='*.c' --include='*.h' --exclude-dir=tests \
+  --exclude-dir=fuzz --exclude-dir=bench --exclude-dir='build*' --exclude-dir=.git | sed 's/getenv("\(.*\)")/\1/' | sort -u >"$T/getenv.txt"
 [ -s "$T/getenv.txt" ] || bad "no getenv( found in the sources"
 for v in $(cat "$T/getenv.txt") NO_COLOR XDG_CONFIG_HOME; do
   grep -qE "^       ([A-Z_, ]*, )?$v\b" "$T/env.txt" && ok || bad "ENVIRONMENT does not describe $v"

@@ -10,9 +10,14 @@ set -u
 SRC=${STC_SOURCE_DIR:?} BUILD=${STC_BUILD_DIR:?}
 . "$(dirname "$0")/common.sh"
 need cpack dpkg-deb dpkg-shlibdeps objdump man
+keep_install_record "$BUILD"
+rm -f "$BUILD/stc-tui-installed.cmake"
 
 cpack -G DEB --config "$BUILD/CPackConfig.cmake" -B "$T/pkg" >"$T/cpack.log" 2>&1 && ok ||
   { bad "cpack -G DEB"; tail -20 "$T/cpack.log"; exit 1; }
+# cpack's own install, into its staging folder, is not recorded for uninstall
+# (the package's /usr paths would make uninstall remove the package's files).
+[ ! -e "$BUILD/stc-tui-installed.cmake" ] && ok || bad "cpack wrote the uninstall record"
 debs=("$T"/pkg/*.deb)
 [ ${#debs[@]} = 1 ] && [ -f "${debs[0]}" ] && ok || { bad "cpack made ${#debs[@]} packages"; exit 1; }
 DEB=${debs[0]}

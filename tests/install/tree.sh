@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # `cmake --install` into a DESTDIR lays out the Unix tree (bin, share/stc-tui/themes,
-# share/man/man1, the completions, share/doc/stc-tui); the tree, moved to
-# another prefix, runs: the binary finds its themes there (an extra theme
+# share/man/man1, the completions, share/doc/stc-tui) and records it for the
+# uninstall target, which removes it again; the tree, moved to another prefix, runs: the binary finds its themes there (an extra theme
 # dropped into the installed folder is listed and loaded by the workbench)
 # and opens no file of the source or build tree (strace).
 set -u
 SRC=${STC_SOURCE_DIR:?} BUILD=${STC_BUILD_DIR:?}
 . "$(dirname "$0")/common.sh"
 need strace cmake
+keep_install_record "$BUILD"
 
 DESTDIR=$T/stage cmake --install "$BUILD" --prefix /usr >"$T/install.log" 2>&1 && ok ||
   { bad "cmake --install"; tail "$T/install.log"; exit 1; }
@@ -73,5 +74,46 @@ for r in template graph simulate workbench; do
 done
 # ... and the installed data folder is what was read.
 grep -q "\"$ROOT/share/stc-tui/themes/ocean.theme\"" "$T/workbench.trace" && ok || bad "ocean.theme was not opened"
+
+# ---- uninstall: what the last install recorded ----------------------------
+# Another install (prefix /opt/stc), one theme of the user's added to the
+# installed folder, then the uninstall target.
+U=$T/u
+DESTDIR=$U cmake --install "$BUILD" --prefix /opt/stc >"$T/install2.log" 2>&1 && ok || bad "second cmake --install"
+rec=$BUILD/stc-tui-installed.cmake
+grep -qF "$U/opt/stc/bin/stc-tui;" "$rec" && ok || bad "the record lacks $U/opt/stc/bin/stc-tui"
+(cd "$U/opt/stc" && find . -type f | sort) >"$T/installed2"
+[ "$(wc -l <"$T/installed2")" -ge 20 ] && ok || bad "only $(wc -l <"$T/installed2") files installed"
+echo 'color title red default' >"$U/opt/stc/share/stc-tui/themes/mine.theme"
+mkdir -p "$U/opt/stc/bin" && echo keep >"$U/opt/stc/bin/other-tool"
+cmake --build "$BUILD" --target uninstall >"$T/uninstall.log" 2>&1 && ok || { bad "uninstall target"; tail "$T/uninstall.log"; }
+# Left: the user's theme (and so its folders), the other tool, the shared
+# folders now empty; every installed file and stc-tui's doc folder are gone.
+(cd "$U/opt/stc" && find . | sort) >"$T/left"
+cat >"$T/left.want" <<'EOF2'
+.
+./bin
+./bin/other-tool
+./share
+./share/bash-completion
+./share/bash-completion/completions
+./share/doc
+./share/man
+./share/man/man1
+./share/stc-tui
+./share/stc-tui/themes
+./share/stc-tui/themes/mine.theme
+./share/zsh
+./share/zsh/vendor-completions
+EOF2
+diff "$T/left.want" "$T/left" >"$T/left.diff" && ok || { bad "after uninstall:"; head -20 "$T/left.diff"; }
+grep -c '^-- Removed: .*[^/]$' "$T/uninstall.log" >"$T/nremoved"
+[ "$(cat "$T/nremoved")" = "$(wc -l <"$T/installed2")" ] && ok ||
+  bad "uninstall removed $(cat "$T/nremoved") files of $(wc -l <"$T/installed2")"
+grep -qx -- "-- Kept (not empty): $U/opt/stc/share/stc-tui/themes/" "$T/uninstall.log" && ok || bad "no 'Kept' line for themes/"
+# The record went with it: a second uninstall says there is nothing to do.
+[ ! -e "$rec" ] && ok || bad "the record is still there"
+cmake --build "$BUILD" --target uninstall >"$T/uninstall2.log" 2>&1 && bad "a second uninstall succeeded" || ok
+grep -q "stc-tui: nothing to uninstall: $rec does not exist" "$T/uninstall2.log" && ok || bad "second uninstall's message"
 
 finish install_tree
