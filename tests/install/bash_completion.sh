@@ -59,12 +59,13 @@ bash -c 'source "$1" && complete -p stc-tui' _ "$SCRIPT" 2>/dev/null | grep -qx 
 
 # Commands (cli.md) and modules at the first word; the hidden __complete is not offered.
 all=$(complete_words '')
-for c in check methods routes openapi asl graph simulate emit spec template diff broken.py orders.py people.py sub; do
+for c in check methods routes openapi asl graph simulate emit spec template diff serve broken.py orders.py people.py sub; do
   [[ " $all " == *" $c "* ]] && ok || bad "stc-tui <Tab>: no '$c' in '$all'"
 done
 [[ " $all " == *" __complete "* || " $all " == *" notes.txt "* || " $all " == *" input.json "* ]] &&
   bad "stc-tui <Tab> offers what it should not: '$all'" || ok
-expect 'simulate spec sub' s
+expect 'serve simulate spec sub' s
+expect 'serve' se
 expect 'simulate' si
 expect 'template' te
 expect 'people.py' peo
@@ -111,6 +112,12 @@ expect '@' simulate people.py _onboard --params ''
 expect 'sub' emit people.py -o ''
 expect 'sub' emit people.py --output ''
 expect '' graph people.py _onboard --width ''
+# serve (it runs the module: the help says so; completion only names things)
+expect '--config --fast --help --host --json --mode --port --state -h' serve people.py -
+expect 'dev prod stage test' serve people.py --mode ''
+expect 'sub' serve people.py --state ''
+expect '' serve people.py --port ''
+expect 'broken.py orders.py people.py sub' serve ''
 # An option's value is not an operand: METHOD is still the second operand.
 expect '_onboard' simulate --input @input.json people.py ''
 expect 'broken.py orders.py people.py sub' --mode prod ''
