@@ -18,6 +18,7 @@ cp "$SRC/examples/people.py" "$SRC/examples/orders.py" "$SRC/examples/people.moc
 echo '{"person_id": "p1", "email": "ada@example.com"}' >"$W/input.json"
 echo 'color title red default' >"$W/ocean.theme"
 echo 'notes' >"$W/notes.txt"
+echo '{"expr": "1"}' >"$W/cases.jsonl"
 printf 'class Broken:\n    def (self:\n' >"$W/broken.py"
 # a personal theme
 cp "$W/ocean.theme" "$T/config/stc-tui/themes/sunset.theme"
@@ -59,7 +60,7 @@ bash -c 'source "$1" && complete -p stc-tui' _ "$SCRIPT" 2>/dev/null | grep -qx 
 
 # Commands (cli.md) and modules at the first word; the hidden __complete is not offered.
 all=$(complete_words '')
-for c in check methods routes openapi asl graph simulate emit spec template diff serve broken.py orders.py people.py sub; do
+for c in check methods routes openapi asl graph simulate emit spec template diff serve jsonata broken.py orders.py people.py sub; do
   [[ " $all " == *" $c "* ]] && ok || bad "stc-tui <Tab>: no '$c' in '$all'"
 done
 [[ " $all " == *" __complete "* || " $all " == *" notes.txt "* || " $all " == *" input.json "* ]] &&
@@ -118,6 +119,12 @@ expect 'dev prod stage test' serve people.py --mode ''
 expect 'sub' serve people.py --state ''
 expect '' serve people.py --port ''
 expect 'broken.py orders.py people.py sub' serve ''
+# jsonata: EXPR is typed; --batch takes a .jsonl file, --datasets a folder
+expect '--batch --bindings --datasets --help --input -h' jsonata -
+expect 'cases.jsonl sub' jsonata --batch ''
+expect 'sub' jsonata --batch cases.jsonl --datasets ''
+expect '@input.json @sub/' jsonata '$.a' --input @
+expect '' jsonata ''
 # An option's value is not an operand: METHOD is still the second operand.
 expect '_onboard' simulate --input @input.json people.py ''
 expect 'broken.py orders.py people.py sub' --mode prod ''

@@ -36,7 +36,7 @@ section() { sed -n "/^$1\$/,/^[A-Z][A-Z ]*\$/p" "$T/page.txt" | sed '1d;$d'; }
 "$BIN" --help >"$T/help.txt" 2>&1 && ok || bad "--help exit status"
 sed -n 's/^  stc-tui \([a-z][a-z_-]*\) .*/\1/p; s/^  stc-tui \([a-z][a-z_-]*\)$/\1/p' "$T/help.txt" | sort -u >"$T/commands.txt"
 # The commands of shared/cli.md and the README are all there (others may follow).
-for c in check methods routes openapi asl graph simulate emit spec template diff serve; do
+for c in check methods routes openapi asl graph simulate emit spec template diff serve jsonata; do
   grep -qx "$c" "$T/commands.txt" && ok || bad "--help does not list '$c'"
 done
 grep -q '__complete' "$T/help.txt" "$T/synopsis.txt" && bad "the hidden __complete is shown" || ok
@@ -71,6 +71,7 @@ expect_usage() {
 expect_usage methods 'stc-tui methods SERVICE.py [--json]'
 expect_usage emit 'stc-tui emit SERVICE.py [--mode M] [--config FILE] -o DIR'
 expect_usage diff 'stc-tui diff SERVICE.py --mode A --against B [--config FILE] [--json]'
+expect_usage jsonata 'stc-tui jsonata EXPR | --batch FILE.jsonl [--input JSON|@FILE] [--bindings JSON|@FILE] [--datasets DIR]'
 expect_usage serve 'stc-tui serve SERVICE.py [--host H] [--port N] [--mode M] [--config FILE] [--state DIR] [--fast] [--json]'
 grep -qxF 'stc-tui [--mode M] [--theme NAME] [--config FILE] SERVICE.py | --asl FILE.asl.json' "$T/synopsis.txt" &&
   ok || bad "the workbench's synopsis"
