@@ -30,6 +30,12 @@ int stc_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(p
  * be read; otherwise returns the service, whose diagnostics may contain errors. */
 stc_service *stc_cli_load(const char *path, int *status);
 
+/* --query-language of the command line (NULL: not given), which main.c takes
+ * out of argv with stc_cli_take_query_language before the command parses the
+ * rest; the loaders compile with it. */
+extern const char *stc_cli_query_language;
+int stc_cli_take_query_language(const char *cmd, int *argc, char **argv);
+
 /* Print the service's diagnostics to stderr (sorted, with source lines). */
 void stc_cli_print_diags(const stc_service *svc);
 /* Print another list of diagnostics about `svc` (a template's, an emit's): each

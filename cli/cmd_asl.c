@@ -64,10 +64,11 @@ int stc_cmd_asl(int argc, char **argv)
     }
     const stc_workflow *wf = stc_workflows_find(svc->workflows, method);
     stc_cli_print_diags(svc);
-    /* Errors anywhere in the module (status 1) mean no output, as for
-     * graph, template and emit: a script must never take a document from a
-     * run that failed. */
-    if (wf && wf->asl && status == STC_EXIT_OK) {
+    /* Errors in the module (status 1) mean no output, as for graph,
+     * template and emit: a script must never take a document from a run
+     * that failed. Errors only in other workflows do not stop this one. */
+    if (stc_service_workflow_usable(svc, wf)) {
+        status = STC_EXIT_OK;
         if (source_map)
             stc_cli_print_json(stc_workflow_source_map_json(wf, svc->file));
         else

@@ -174,7 +174,7 @@ static int draw_service(const char *path, const char *method, int format, int wi
     }
     const stc_workflow *wf = stc_workflows_find(svc->workflows, method);
     stc_cli_print_diags(svc);
-    if (!wf || !wf->asl || stc_diags_has_errors(&svc->diags)) {
+    if (!stc_service_workflow_usable(svc, wf)) {
         stc_service_free(svc);
         return STC_EXIT_INPUT;
     }

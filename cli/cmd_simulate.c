@@ -93,7 +93,7 @@ static int simulate_service(const service_run *r)
         return rc;
     }
     const stc_workflow *wf = stc_workflows_find(svc->workflows, r->method);
-    if (!wf || !wf->asl || stc_diags_has_errors(&svc->diags)) {
+    if (!stc_service_workflow_usable(svc, wf)) {
         stc_service_free(svc);
         return STC_EXIT_INPUT;
     }

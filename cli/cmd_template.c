@@ -7,7 +7,8 @@
 
 stc_service *stc_cmd_template_load(const char *path, const char *mode, const char *config, int *status)
 {
-    stc_service_options opts = {.mode = mode, .config_path = config};
+    stc_service_options opts = {.mode = mode, .config_path = config,
+                                .query_language = stc_cli_query_language};
     stc_service *svc = stc_service_compile_file(path, &opts);
     stc_cli_print_diags(svc);
     *status = STC_EXIT_OK;

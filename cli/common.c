@@ -41,9 +41,31 @@ bool stc_cli_flag(const char *arg, const char *name)
     return arg && strcmp(arg, name) == 0;
 }
 
+const char *stc_cli_query_language;
+
+int stc_cli_take_query_language(const char *cmd, int *argc, char **argv)
+{
+    for (int i = 1; i < *argc; i++) {
+        if (!stc_cli_flag(argv[i], "--query-language"))
+            continue;
+        if (i + 1 >= *argc)
+            return stc_cli_usage(cmd, "option '--query-language' needs a value: jsonata or jsonpath");
+        stc_query_language q;
+        if (!stc_query_language_parse(argv[i + 1], &q))
+            return stc_cli_usage(cmd, "unknown query language '%s': use jsonata or jsonpath",
+                                 argv[i + 1]);
+        stc_cli_query_language = argv[i + 1];
+        for (int k = i; k + 2 <= *argc; k++)
+            argv[k] = argv[k + 2];
+        *argc -= 2;
+        i--;
+    }
+    return STC_EXIT_OK;
+}
+
 stc_service *stc_cli_load(const char *path, int *status)
 {
-    stc_service_options opts = {0};
+    stc_service_options opts = {.query_language = stc_cli_query_language};
     stc_service *svc = stc_service_compile_file(path, &opts);
     *status = STC_EXIT_OK;
     if (svc->io_error) {

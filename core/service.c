@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/aws/express.h"
 #include "core/aws/template.h"
 #include "core/config.h"
 #include "core/parse.h"
@@ -11,6 +12,13 @@
 #include "core/resources.h"
 #include "core/util.h"
 #include "core/workflow.h"
+
+stc_query_language stc_service_query_language(void *config, const char *method)
+{
+    stc_query_language q = STC_QL_JSONATA;
+    stc_query_language_parse(stc_config_str(config, method, STC_SET_QUERY_LANGUAGE), &q);
+    return q;
+}
 
 /* Run the stages after parse. Each stage reads what the earlier ones left
  * in `svc` and appends its diagnostics. */
@@ -21,11 +29,23 @@ static void stc_service_run_stages(stc_service *svc, const stc_service_options *
     svc->units = stc_classify(svc->module, &svc->diags);
     svc->nunits = svc->units && svc->module->service ? svc->module->service->nmethods : 0;
     svc->routes = stc_routes_build(svc->module, svc->units, svc->nunits, &svc->diags);
-    svc->workflows = stc_workflows_compile(svc->module, svc->units, svc->nunits, &svc->diags);
     svc->resources = stc_resources_analyze(svc->module, svc->units, svc->nunits, &svc->diags);
     bool config_io = false;
     svc->config = stc_template_load_config(svc, opts && opts->mode ? opts->mode : "dev",
                                            opts ? opts->config_path : NULL, &svc->diags, &config_io);
+    /* each workflow's dialect: the option, else its setting (the config is
+     * read first for that) */
+    stc_wf_options wo = {0};
+    if (opts && opts->query_language)
+        stc_query_language_parse(opts->query_language, &wo.language);
+    else if (svc->config) {
+        wo.lang = stc_service_query_language;
+        wo.ud = svc->config;
+    }
+    svc->workflows = stc_workflows_compile_opts(svc->module, svc->units, svc->nunits, &wo,
+                                                &svc->diags);
+    if (svc->config)
+        stc_express_check(svc, svc->config, &svc->diags);
 }
 
 stc_service *stc_service_compile_source(const char *file, const char *src, size_t len,
@@ -85,4 +105,35 @@ stc_unit_info *stc_service_unit(const stc_service *svc, const char *name)
 const char *stc_service_name(const stc_service *svc)
 {
     return svc->module && svc->module->service ? svc->module->service->name : NULL;
+}
+
+/* The workflow whose method's source range holds line `line`, or NULL. */
+static const stc_workflow *stc_service_workflow_at(const stc_service *svc, int line)
+{
+    for (size_t i = 0; svc->workflows && i < svc->workflows->count; i++) {
+        const stc_method *m = svc->workflows->items[i].method;
+        const stc_pos *p = m->def ? &m->def->pos : &m->pos;
+        int end = p->end_line ? p->end_line : p->line;
+        if (line >= p->line && line <= end)
+            return &svc->workflows->items[i];
+    }
+    return NULL;
+}
+
+bool stc_service_workflow_usable(const stc_service *svc, const stc_workflow *wf)
+{
+    if (!wf || !wf->asl)
+        return false;
+    for (size_t i = 0; i < svc->diags.count; i++) {
+        const stc_diag *d = &svc->diags.items[i];
+        if (d->severity != STC_SEV_ERROR)
+            continue;
+        bool workflow_code = d->code && strncmp(d->code, "STC2", 4) == 0 && strlen(d->code) == 6 &&
+                             d->code[4] >= '0' && d->code[4] <= '4';
+        bool in_module = !d->file || (svc->file && strcmp(d->file, svc->file) == 0);
+        const stc_workflow *other = in_module ? stc_service_workflow_at(svc, d->line) : NULL;
+        if (!workflow_code || !other || other == wf)
+            return false;
+    }
+    return true;
 }

@@ -1,7 +1,8 @@
 /* workflow.h - async methods -> AWS Step Functions state machines.
  *
  * Every async method of the service class compiles into one state machine in
- * the Amazon States Language (JSONPath), keeping the promise of
+ * the Amazon States Language, JSONata with workflow variables (the default)
+ * or JSONPath with intrinsic functions, keeping the promise of
  * shared/workflow-translation.md: for every input and every sequence of
  * internal function results, the execution output equals what the Python
  * method returns, and an escaping exception fails the execution with the
@@ -46,8 +47,20 @@ typedef struct stc_wf_state {
     char *callee;      /* method name for FUNCTION / WORKFLOW, else NULL */
 } stc_wf_state;
 
+/* The ASL dialect a workflow is compiled to. */
+typedef enum stc_query_language {
+    STC_QL_JSONATA = 0, /* the default */
+    STC_QL_JSONPATH,
+} stc_query_language;
+
+/* "jsonata" / "jsonpath" */
+const char *stc_query_language_name(stc_query_language q);
+/* The dialect named `s` ("jsonata" or "jsonpath"); false when it names none. */
+bool stc_query_language_parse(const char *s, stc_query_language *out);
+
 typedef struct stc_workflow {
     const stc_method *method; /* borrowed */
+    stc_query_language language;
     cJSON *asl;               /* the state machine; NULL when it has errors */
     stc_wf_state *states;     /* in emission order */
     size_t nstates;
@@ -69,6 +82,18 @@ typedef struct stc_workflows {
  * Never NULL. */
 stc_workflows *stc_workflows_compile(const stc_module *m, const stc_unit_info *units,
                                      size_t nunits, stc_diags *d);
+
+/* The dialect of each workflow: lang(ud, method name) when set, else
+ * `language` for all. */
+typedef struct stc_wf_options {
+    stc_query_language language;
+    stc_query_language (*lang)(void *ud, const char *method);
+    void *ud;
+} stc_wf_options;
+
+/* stc_workflows_compile with a dialect per workflow (NULL options: JSONata). */
+stc_workflows *stc_workflows_compile_opts(const stc_module *m, const stc_unit_info *units,
+                                          size_t nunits, const stc_wf_options *o, stc_diags *d);
 void stc_workflows_free(stc_workflows *w);
 
 /* The workflow of method `name`, or NULL. */

@@ -301,7 +301,8 @@ void stc_app_compile(stc_app *app)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (app->svc && app->unit >= 0 && (size_t)app->unit < app->svc->nunits)
         keep = stc_xstrdup(app->svc->units[app->unit].method->name);
-    stc_service_options o = {.mode = stc_app_mode(app), .config_path = app->config};
+    stc_service_options o = {.mode = stc_app_mode(app), .config_path = app->config,
+                             .query_language = app->query_language};
     stc_service *s = stc_service_compile_file(app->path, &o);
     stc_service_free(app->broken);
     app->broken = NULL;
@@ -363,6 +364,7 @@ stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
     stc_app *app = stc_xcalloc(1, sizeof *app);
     app->path = opt->path ? stc_xstrdup(opt->path) : NULL;
     app->config = opt->config ? stc_xstrdup(opt->config) : NULL;
+    app->query_language = opt->query_language ? stc_xstrdup(opt->query_language) : NULL;
     app->asl_path = opt->asl ? stc_xstrdup(opt->asl) : NULL;
     app->unit = -1;
     app->prev_mode = -1;
@@ -470,6 +472,7 @@ void stc_app_free(stc_app *app)
     stc_diags_free(&app->ui_diags);
     free(app->path);
     free(app->config);
+    free(app->query_language);
     free(app->asl_path);
     free(app->search);
     free(app->message);

@@ -96,6 +96,7 @@ struct stc_app {
     /* what was asked */
     char *path;   /* the module, or NULL with --asl */
     char *config; /* --config, or NULL */
+    char *query_language; /* --query-language, or NULL: the configuration's (jsonata) */
     char *asl_path;
     int mode;     /* index into stc_app_mode_names */
     int prev_mode; /* the mode before the last `m` (-1: none yet) */
@@ -169,6 +170,7 @@ typedef struct stc_app_options {
     const char *theme;
     const char *config;
     const char *asl;
+    const char *query_language; /* "jsonata" / "jsonpath", or NULL */
     bool learn;             /* `stc-tui learn`: open in learn mode, quit when leaving it */
     bool learn_reset;
     const char *learn_seed;

@@ -113,6 +113,7 @@ int stc_tui_main(int argc, char **argv)
                             : strcmp(a, "--theme") == 0  ? &o.theme
                             : strcmp(a, "--config") == 0 ? &o.config
                             : strcmp(a, "--asl") == 0    ? &o.asl
+                            : strcmp(a, "--query-language") == 0 ? &o.query_language
                                                          : NULL;
         if (slot) {
             if (i + 1 >= argc)
@@ -129,6 +130,9 @@ int stc_tui_main(int argc, char **argv)
     if (o.mode && strcmp(o.mode, "dev") != 0 && strcmp(o.mode, "test") != 0 &&
         strcmp(o.mode, "stage") != 0 && strcmp(o.mode, "prod") != 0)
         return stc_tui_usage("unknown mode (use dev, test, stage or prod):", o.mode);
+    if (o.query_language && strcmp(o.query_language, "jsonata") != 0 &&
+        strcmp(o.query_language, "jsonpath") != 0)
+        return stc_tui_usage("unknown query language (use jsonata or jsonpath):", o.query_language);
     if (!o.path && !o.asl)
         return stc_tui_usage("no module given", NULL);
     if (o.path && o.asl)

@@ -321,33 +321,54 @@ static void stc_xcheck_forever(stc_xcheck *x)
     stc_xgraph g;
     stc_xgraph_open(&g, asl);
     for (size_t i = 0; i < g.n; i++) {
-        /* "Prepare new execution": {"at": <head>, ...} -> the restart Task. */
-        const cJSON *params = cJSON_GetObjectItemCaseSensitive(g.node[i], "Parameters");
-        const char *head_name = stc_xstr(params, "at");
-        const char *next_name = stc_xstr(g.node[i], "Next");
-        const stc_wf_state *next = head_name && next_name ? stc_workflow_state(x->wf, next_name) : NULL;
-        if (!next || next->call != STC_WF_CALL_RESTART)
+        /* JSONPath: "Prepare new execution" {"at": <head>, ...} -> the restart
+         * Task; the head's rule is NumericGreaterThanEquals bound. JSONata:
+         * the head Choice's rule "{% $__stc_rounds<K> >= bound %}" goes to the
+         * restart Task itself. */
+        const char *head_name = stc_xstr(cJSON_GetObjectItemCaseSensitive(g.node[i], "Parameters"), "at");
+        const char *task_name = stc_xstr(g.node[i], "Next");
+        long head = -1, stop = (long)i;
+        double bound = 0;
+        if (!head_name) {
+            const cJSON *rule = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(g.node[i], "Choices"), 0);
+            const char *cond = stc_xstr(rule, "Condition");
+            const char *ge = cond && strstr(cond, "$__stc_rounds") ? strstr(cond, ">= ") : NULL;
+            if (!ge)
+                continue;
+            bound = strtod(ge + 3, NULL);
+            head = (long)i;
+            head_name = g.node[i]->string;
+            task_name = stc_xstr(rule, "Next");
+            stop = task_name ? stc_xgraph_index(&g, task_name) : -1;
+        }
+        const stc_wf_state *task = task_name ? stc_workflow_state(x->wf, task_name) : NULL;
+        if (!task || task->call != STC_WF_CALL_RESTART || stop < 0)
             continue;
-        long head = stc_xgraph_index(&g, head_name);
-        if (head < 0)
-            continue;
-        const cJSON *rule = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(g.node[head], "Choices"), 0);
-        const cJSON *bound = cJSON_GetObjectItemCaseSensitive(rule, "NumericGreaterThanEquals");
+        if (head < 0) {
+            head = stc_xgraph_index(&g, head_name);
+            if (head < 0)
+                continue;
+            const cJSON *rule = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(g.node[head], "Choices"), 0);
+            const cJSON *b = cJSON_GetObjectItemCaseSensitive(rule, "NumericGreaterThanEquals");
+            if (!cJSON_IsNumber(b))
+                continue;
+            bound = b->valuedouble;
+        }
         long body = stc_xgraph_index(&g, stc_xstr(g.node[head], "Default"));
-        if (!cJSON_IsNumber(bound) || body < 0)
+        if (body < 0)
             continue;
-        stc_xgraph_paths(&g, body, (long)i);
+        stc_xgraph_paths(&g, body, stop);
         int64_t round = g.dist[head];
         if (round == STC_NO_PATH)
             continue;
-        int64_t total = round * (int64_t)bound->valuedouble;
+        int64_t total = round * (int64_t)bound;
         if (total < STC_EXPRESS_MAX_SECONDS)
             continue;
         stc_diag *dg = stc_xdiag(x, stc_xpos(x, head_name), "STC562",
                                  "'%s' is an Express workflow %s: this loop runs forever, and one execution "
                                  "runs up to %lld rounds of at least %lld s (%lld s) before it continues as new, "
                                  "past the 5-minute limit of an Express execution",
-                                 x->wf->method->name, x->modes, (long long)bound->valuedouble, (long long)round,
+                                 x->wf->method->name, x->modes, (long long)bound, (long long)round,
                                  (long long)total);
         stc_diag_set_hint(dg, "a workflow that runs forever belongs in a Standard workflow "
                               "(workflow_type: standard)");

@@ -2908,10 +2908,8 @@ stc_config *stc_template_load_config(const stc_service *svc, const char *mode, c
         stc_config_free(c);
         return NULL;
     }
-    /* What Express workflows cannot do, in every mode the file makes one
-     * Express: errors in the module (the configuration itself is valid). */
-    if (c)
-        stc_express_check(svc, c, d);
+    /* What Express workflows cannot do is checked on the compiled workflows
+     * (stc_express_check), which read this configuration first. */
     return c;
 }
 
@@ -2927,6 +2925,8 @@ cJSON *stc_template_generate(const stc_service *svc, const char *mode, const cha
         parts->cfg = svc->config;
     } else {
         parts->own_cfg = stc_template_load_config(svc, mode, config_path, d, io_error);
+        if (parts->own_cfg)
+            stc_express_check(svc, parts->own_cfg, d);
         parts->cfg = parts->own_cfg;
     }
     if (!parts->cfg || (!had_errors && stc_diags_has_errors(d)))

@@ -9,7 +9,7 @@
 
 #include "core/parse.h"
 #include "core/util.h"
-#include "core/workflow/wf.h"
+#include "core/workflow/jsonata.h"
 
 /* ASL limits a state name to 80 characters. */
 #define WF_NAME_MAX 80
@@ -430,7 +430,10 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
                               wf_name_set *names, stc_diags *d)
 {
     wf_ctx c = {0};
-    c.be = &wf_jsonpath;
+    wj_be jn = {0};
+    bool jsonata = wf->language == STC_QL_JSONATA;
+    c.be = jsonata ? &wf_jsonata : &wf_jsonpath;
+    c.bx = jsonata ? &jn : NULL;
     c.name_set = names;
     c.m = m;
     c.method = wf->method;
@@ -445,6 +448,8 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
                                   wf->method->name, wf_basename(m->file), wf->method->pos.line);
     stc_asl_add_str(asl, "Comment", comment);
     free(comment);
+    if (jsonata)
+        stc_asl_add_lit(asl, "QueryLanguage", "JSONata");
     stc_asl_add_str(asl, "StartAt", "");
     wf_scope main = {0};
     main.obj = asl;
@@ -481,8 +486,30 @@ static void wf_compile_method(stc_workflow *wf, const stc_module *m, const stc_u
 
 /* ---- public API ---- */
 
+const char *stc_query_language_name(stc_query_language q)
+{
+    return q == STC_QL_JSONPATH ? "jsonpath" : "jsonata";
+}
+
+bool stc_query_language_parse(const char *s, stc_query_language *out)
+{
+    if (s && strcmp(s, "jsonata") == 0)
+        *out = STC_QL_JSONATA;
+    else if (s && strcmp(s, "jsonpath") == 0)
+        *out = STC_QL_JSONPATH;
+    else
+        return false;
+    return true;
+}
+
 stc_workflows *stc_workflows_compile(const stc_module *m, const stc_unit_info *units,
                                      size_t nunits, stc_diags *d)
+{
+    return stc_workflows_compile_opts(m, units, nunits, NULL, d);
+}
+
+stc_workflows *stc_workflows_compile_opts(const stc_module *m, const stc_unit_info *units,
+                                          size_t nunits, const stc_wf_options *o, stc_diags *d)
 {
     stc_workflows *w = stc_xcalloc(1, sizeof *w);
     if (!m || !m->service || !units)
@@ -498,6 +525,8 @@ stc_workflows *stc_workflows_compile(const stc_module *m, const stc_unit_info *u
         stc_workflow *wf = &w->items[w->count++];
         memset(wf, 0, sizeof *wf);
         wf->method = units[i].method;
+        wf->language = !o ? STC_QL_JSONATA : o->lang ? o->lang(o->ud, wf->method->name)
+                                                     : o->language;
         wf_compile_method(wf, m, units, nunits, &ix, &names, d);
     }
     stc_name_index_free(&ix);

@@ -486,6 +486,7 @@ static void wf_while(wf_ctx *c, const stc_node *s)
         return;
     }
     wf_scope *sc = c->scope;
+    wf_settle(c); /* the head is reached from here and from the body's end */
     bool saved_want = sc->want_first;
     const char *saved_first = sc->first_emit;
     sc->want_first = true;
@@ -493,7 +494,6 @@ static void wf_while(wf_ctx *c, const stc_node *s)
     stc_asl_exits t = {0}, f = {0};
     c->cond_label = "While";
     c->pos = s->a->pos;
-    wf_settle(c); /* the head is reached from here and from the body's end */
     c->be->cond(c, s->a, &t, &f);
     c->cond_label = NULL;
     wf_loop l;

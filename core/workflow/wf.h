@@ -11,6 +11,7 @@
  *   calls.c          calls of internal functions and workflows: the callee,
  *                    arguments by parameter name, gather and Map shapes
  *   jsonpath*.c      the JSONPath back end (paths, intrinsics, Choice rules)
+ *   jsonata*.c       the JSONata back end (variables, expressions, Assign)
  *   asl_build.c      ASL JSON helpers
  *
  * The front owns the order in which states are emitted and named; a back end
@@ -187,6 +188,7 @@ typedef struct wf_backend {
 } wf_backend;
 
 extern const wf_backend wf_jsonpath;
+extern const wf_backend wf_jsonata;
 
 struct wf_ctx {
     const wf_backend *be;

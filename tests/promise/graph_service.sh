@@ -14,7 +14,8 @@ bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { checks=$((checks + 1)); }
 run() {
   want=$1; shift
-  "$STC_BIN" graph "$@" >"$tmp/out" 2>"$tmp/err"
+  # the goldens draw the JSONPath machines
+  "$STC_BIN" graph --query-language jsonpath "$@" >"$tmp/out" 2>"$tmp/err"
   got=$?
   [ "$got" -eq "$want" ] && ok || bad "graph $* exited $got, expected $want: $(head -c 300 "$tmp/err")"
 }

@@ -26,8 +26,10 @@ For each case:
   (c) both must agree (JSON values compared strictly: true is not 1), and
       agree with "expected" when the case has it (worked out by hand).
 
-usage: promise.py [--at-least N] PATH...   (cases files, or folders of *.cases.json;
-       --at-least: fail unless N workflow methods were checked)
+usage: promise.py [--at-least N] [--query-language L] PATH...   (cases files, or folders
+       of *.cases.json; --at-least: fail unless N workflow methods were checked;
+       --query-language: the dialect the workflows are compiled to, jsonata or jsonpath,
+       passed to simulate)
 Needs STC_BIN (the stc-tui binary). Prints one line per failure and
 "N passed, N failed" at the end; exit status 1 when anything failed.
 """
@@ -163,12 +165,15 @@ def run_python(module, cls, method, case):
     return {"output": json.loads(json.dumps(value))}
 
 
+QUERY_LANGUAGE = []
+
+
 def run_simulator(module_path, method, case, tmp):
     mocks = os.path.join(tmp, "mocks.json")
     with open(mocks, "w", encoding="utf-8") as f:
         json.dump(case.get("mocks", {}), f)
     cmd = [os.environ["STC_BIN"], "simulate", module_path, method,
-           "--input", json.dumps(case["input"]), "--mocks", mocks, "--json"]
+           "--input", json.dumps(case["input"]), "--mocks", mocks, "--json"] + QUERY_LANGUAGE
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=int(os.environ.get("STC_TEST_TIMEOUT", "120")))
     if p.returncode not in (0, 4):
         return {"exit": p.returncode, "stderr": p.stderr.strip()}
@@ -208,8 +213,11 @@ def main(argv):
     if len(argv) > 2 and argv[1] == "--at-least":
         at_least = int(argv[2])
         argv = argv[:1] + argv[3:]
+    if len(argv) > 2 and argv[1] == "--query-language":
+        QUERY_LANGUAGE[:] = ["--query-language", argv[2]]
+        argv = argv[:1] + argv[3:]
     if len(argv) < 2:
-        print("usage: promise.py [--at-least N] PATH...", file=sys.stderr)
+        print("usage: promise.py [--at-least N] [--query-language L] PATH...", file=sys.stderr)
         return 2
     if not os.environ.get("STC_BIN"):
         print("promise.py: STC_BIN (the stc-tui binary) is not set", file=sys.stderr)
@@ -249,7 +257,8 @@ def main(argv):
                     print(f"FAIL {label}: " + "; ".join(problems))
                 else:
                     passed += 1
-    print(f"{methods} workflow methods: {passed} passed, {failed} failed")
+    lang = QUERY_LANGUAGE[1] if QUERY_LANGUAGE else "the default dialect"
+    print(f"{methods} workflow methods ({lang}): {passed} passed, {failed} failed")
     if methods < at_least:
         print(f"FAIL: {methods} workflow methods checked, at least {at_least} wanted")
         return 1

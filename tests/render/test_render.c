@@ -523,7 +523,8 @@ static void test_example_goldens(void **state)
     int mismatches = 0, drawn = 0;
     for (int i = 0; i < n; i++) {
         char *path = stc_xasprintf("%s/%s.py", dir, names[i]);
-        stc_service_options so = {0};
+        /* the goldens draw the JSONPath machines (tests/render/golden) */
+        stc_service_options so = {.query_language = "jsonpath"};
         stc_service *svc = stc_service_compile_file(path, &so);
         assert_false(stc_diags_has_errors(&svc->diags));
         for (size_t w = 0; w < svc->workflows->count; w++) {

@@ -46,7 +46,7 @@ static void test_default_input(void **st)
         "                 limit: int = 10, label: str = 'x', mode: str = \"fast\", on: bool = True,\n"
         "                 ratio: float = 0.5, items: list = [], odd: str = 'it''s') -> str:\n"
         "        return \"x\"\n";
-    stc_service_options so = {0};
+    stc_service_options so = {.query_language = "jsonpath"}; /* JSONPath state names */
     stc_service *svc = stc_service_compile_source("s.py", src, strlen(src), &so);
     const stc_unit_info *u = stc_service_unit(svc, "_w");
     assert_non_null(u);
@@ -126,7 +126,7 @@ static void test_ask_flow(void **st)
 {
     (void)st;
     char *path = stc_xasprintf("%s/../examples/people.py", data_dir());
-    stc_service_options so = {0};
+    stc_service_options so = {.query_language = "jsonpath"}; /* JSONPath state names */
     stc_service *svc = stc_service_compile_file(path, &so);
     const stc_workflow *wf = stc_workflows_find(svc->workflows, "_onboard");
     assert_non_null(wf);
@@ -347,7 +347,7 @@ static void test_tmpl_yaml_on_demand(void **st)
     static const char src[] = "class S:\n"
                               "    def get_item(self, item_id: str) -> dict:\n"
                               "        return {}\n";
-    stc_service_options so = {0};
+    stc_service_options so = {.query_language = "jsonpath"}; /* JSONPath state names */
     stc_service *svc = stc_service_compile_source("s.py", src, strlen(src), &so);
     stc_tmpl t;
     memset(&t, 0, sizeof t);

@@ -3,7 +3,8 @@
 # forever_watch.py): cfn-lint reports nothing in any mode, YAML and JSON; the
 # machine has a fixed name and its own role may start exactly that name
 # (states:StartExecution on a Fn::Sub ARN, not a Ref: no circular dependency);
-# the definition starts $$.StateMachine.Id. FAILS when cfn-lint is missing.
+# the definition starts $$.StateMachine.Id ($states.context.StateMachine.Id in
+# JSONata). Both dialects. FAILS when cfn-lint is missing.
 set -u
 : "${STC_BIN:?}" "${STC_TEST_DATA:?}"
 if ! command -v cfn-lint >/dev/null 2>&1; then
@@ -14,23 +15,27 @@ py="$STC_TEST_DATA/data/workflows/forever_watch.py"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-for mode in dev test stage prod; do
-    for fmt in yaml json; do
-        if ! "$STC_BIN" template "$py" --mode "$mode" --format "$fmt" >"$tmp/$mode.$fmt" 2>"$tmp/err"; then
-            echo "FAIL: stc-tui template forever_watch.py --mode $mode --format $fmt" >&2
-            cat "$tmp/err" >&2
-            fail=1
-        fi
+for ql in jsonata jsonpath; do
+    for mode in dev test stage prod; do
+        for fmt in yaml json; do
+            if ! "$STC_BIN" template "$py" --mode "$mode" --format "$fmt" --query-language $ql \
+                >"$tmp/$mode.$ql.$fmt" 2>"$tmp/err"; then
+                echo "FAIL: stc-tui template forever_watch.py --mode $mode --format $fmt --query-language $ql" >&2
+                cat "$tmp/err" >&2
+                fail=1
+            fi
+        done
     done
 done
 if ! cfn-lint --non-zero-exit-code informational -- "$tmp"/*.yaml "$tmp"/*.json; then
     echo "FAIL: cfn-lint found problems" >&2
     fail=1
 fi
-for mode in dev prod; do
-    if ! python3 - "$tmp/$mode.json" <<'PY'
+for f in dev.jsonata prod.jsonata dev.jsonpath prod.jsonpath; do
+    if ! python3 - "$tmp/$f.json" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))
+jsonata = ".jsonata." in sys.argv[1]
 res = t["Resources"]
 sm = res["RunStateMachine"]["Properties"]
 want_name = {"Fn::Sub": "${AWS::StackName}-Run"}
@@ -50,11 +55,15 @@ for ref in ('{"Ref": "RunStateMachine"}', '["RunStateMachine",', "${RunStateMach
 states = sm["Definition"]["States"]
 task = states["Continue as new (line 13)"]
 assert task["Resource"] == "arn:aws:states:::states:startExecution", task
-assert task["Parameters"]["StateMachineArn.$"] == "$$.StateMachine.Id", task
+if jsonata:
+    assert sm["Definition"]["QueryLanguage"] == "JSONata"
+    assert task["Arguments"]["StateMachineArn"] == "{% $states.context.StateMachine.Id %}", task
+else:
+    assert task["Parameters"]["StateMachineArn.$"] == "$$.StateMachine.Id", task
 assert sm["Definition"]["StartAt"] == "Continued?"
 PY
     then
-        echo "FAIL: the $mode template of forever_watch.py" >&2
+        echo "FAIL: the $f template of forever_watch.py" >&2
         fail=1
     fi
 done

@@ -27,7 +27,7 @@
 
 static stc_service *compile_src(const char *src)
 {
-    stc_service_options o = {0};
+    stc_service_options o = {.query_language = "jsonpath"}; /* JSONPath shapes */
     return stc_service_compile_source("t.py", src, strlen(src), &o);
 }
 
@@ -317,7 +317,7 @@ static void test_simulator_restarts_until_the_bound(void **st)
     const char *data = getenv("STC_TEST_DATA");
     assert_non_null(data);
     char *py = stc_xasprintf("%s/data/workflows/forever_watch.py", data);
-    stc_service_options so = {0};
+    stc_service_options so = {.query_language = "jsonpath"}; /* JSONPath shapes */
     stc_service *svc = stc_service_compile_file(py, &so);
     free(py);
     assert_false(stc_diags_has_errors(&svc->diags));

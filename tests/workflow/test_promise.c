@@ -166,9 +166,9 @@ static int run_case(const char *file, const stc_machine *m, const stc_workflow *
     return bad;
 }
 
-static void test_every_case_keeps_the_promise(void **state)
+/* Every case of every test workflow, compiled to `language`. */
+static void every_case(const char *language)
 {
-    (void)state;
     const char *data = getenv("STC_TEST_DATA");
     assert_non_null(data);
     char *pattern = stc_xasprintf("%s/data/workflows/*.cases.json", data);
@@ -187,19 +187,20 @@ static void test_every_case_keeps_the_promise(void **state)
         char *py = stc_xstrndup(g.gl_pathv[i], strlen(g.gl_pathv[i]) - strlen(".cases.json"));
         char *pyfile = stc_xasprintf("%s.py", py);
         free(py);
-        stc_service_options so = {0};
+        stc_service_options so = {.query_language = language};
         stc_service *svc = stc_service_compile_file(pyfile, &so);
         const char *method = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(spec, "method"));
         const stc_workflow *wf = stc_workflows_find(svc->workflows, method);
         if (!wf || !wf->asl || stc_diags_has_errors(&svc->diags)) {
-            fprintf(stderr, "FAIL %s: %s does not compile\n", pyfile, method);
+            fprintf(stderr, "FAIL %s: %s does not compile to %s\n", pyfile, method, language);
             stc_diags_print(&svc->diags, stderr, svc->module ? svc->module->source : NULL);
             failures++;
         } else {
             char *merr = NULL;
             stc_machine *m = stc_machine_load(wf->asl, &merr);
             if (!m) {
-                fprintf(stderr, "FAIL %s: the simulator rejects the machine: %s\n", pyfile, merr);
+                fprintf(stderr, "FAIL %s: the simulator rejects the %s machine: %s\n", pyfile,
+                        language, merr);
                 free(merr);
                 failures++;
             } else {
@@ -217,15 +218,29 @@ static void test_every_case_keeps_the_promise(void **state)
         free(pyfile);
         cJSON_Delete(spec);
     }
-    fprintf(stderr, "%d cases in %zu workflows, %d failures\n", cases, g.gl_pathc, failures);
+    fprintf(stderr, "%s: %d cases in %zu workflows, %d failures\n", language, cases, g.gl_pathc,
+            failures);
     globfree(&g);
     assert_int_equal(failures, 0);
+}
+
+static void test_every_case_keeps_the_promise_jsonata(void **state)
+{
+    (void)state;
+    every_case("jsonata");
+}
+
+static void test_every_case_keeps_the_promise_jsonpath(void **state)
+{
+    (void)state;
+    every_case("jsonpath");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_case_keeps_the_promise),
+        cmocka_unit_test(test_every_case_keeps_the_promise_jsonata),
+        cmocka_unit_test(test_every_case_keeps_the_promise_jsonpath),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,7 @@ static stc_service *compile(const char *body)
                                       "\n    async def _child(self, value):\n        return value\n"
                                       "\n    def get_thing(self, thing_id):\n        return 1\n",
                               body);
-    stc_service_options o = {0};
+    stc_service_options o = {.query_language = "jsonpath"}; /* JSONPath shapes */
     stc_service *svc = stc_service_compile_source("t.py", src, strlen(src), &o);
     free(src);
     return svc;
@@ -482,7 +482,7 @@ static void test_parameters_refused(void **st)
 {
     (void)st;
     const char *src = "class S:\n    async def _w(self, *items, **opts):\n        return 1\n";
-    stc_service_options o = {0};
+    stc_service_options o = {.query_language = "jsonpath"}; /* JSONPath shapes */
     stc_service *svc = stc_service_compile_source("t.py", src, strlen(src), &o);
     size_t hits = 0;
     for (size_t i = 0; i < svc->diags.count; i++)

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Compile every async method of the examples and of tests/data/workflows with
-# `stc-tui asl` and run both validators on each machine: asl-validator and
-# @wmfs/statelint. Fails (never skips) when a validator is missing.
+# `stc-tui asl`, in both dialects, and run the validators on each machine:
+# asl-validator on both (it knows JSONata), @wmfs/statelint on the JSONPath
+# ones (it knows no JSONata); the workflows only the JSONata back end compiles
+# (tests/data/workflows-jsonata) get asl-validator. Fails (never skips) when a
+# validator is missing.
 set -u
 : "${STC_BIN:?}" "${STC_NODE_BIN:?}" "${STC_TEST_DATA:?}"
 for tool in asl-validator statelint; do
@@ -23,12 +26,21 @@ for py in "$src"/examples/*.py "$STC_TEST_DATA"/data/workflows/*.py; do
         continue
     fi
     for m in $methods; do
-        n=$((n + 1))
-        f="$out/$(basename "$py" .py).$m.asl.json"
-        if ! "$STC_BIN" asl "$py" "$m" >"$f" 2>"$f.err"; then
-            echo "FAIL: stc-tui asl $py $m"; cat "$f.err"; fail=1; continue
-        fi
+        for ql in jsonata jsonpath; do
+            n=$((n + 1))
+            f="$out/$(basename "$py" .py).$m.$ql.asl.json"
+            if ! "$STC_BIN" asl "$py" "$m" --query-language $ql >"$f" 2>"$f.err"; then
+                echo "FAIL: stc-tui asl $py $m --query-language $ql"; cat "$f.err"; fail=1; continue
+            fi
+        done
     done
+done
+for py in "$STC_TEST_DATA"/data/workflows-jsonata/*.py; do
+    n=$((n + 1))
+    f="$out/$(basename "$py" .py)._run.jsonata-only.asl.json"
+    if ! "$STC_BIN" asl "$py" _run >"$f" 2>"$f.err"; then
+        echo "FAIL: stc-tui asl $py _run"; cat "$f.err"; fail=1
+    fi
 done
 # Each validator takes many files in one run (node starts once per run, which is
 # what costs): one run of each per CPU, over a share of the files. Both name the
@@ -36,12 +48,15 @@ done
 export STC_NODE_BIN
 ls "$out"/*.asl.json | xargs -r -n "$(( (n + $(nproc) - 1) / $(nproc) + 1 ))" -P "$(nproc)" sh -c '
     b=$(mktemp -u "$0.XXXXXX")
-    args=""
-    for f in "$@"; do args="$args --json-path $f"; done
+    args="" jp=""
+    for f in "$@"; do
+        args="$args --json-path $f"
+        case "$f" in *.jsonpath.asl.json) jp="$jp $f";; esac
+    done
     if ! "$STC_NODE_BIN/asl-validator" $args >"$b.v" 2>&1; then
         echo "FAIL: asl-validator rejects a machine:"; grep -v "is valid$" "$b.v"; touch "$b.bad"
     fi
-    if ! "$STC_NODE_BIN/statelint" "$@" >"$b.s" 2>&1; then
+    if [ -n "$jp" ] && ! "$STC_NODE_BIN/statelint" $jp >"$b.s" 2>&1; then
         echo "FAIL: statelint rejects a machine:"; cat "$b.s"; touch "$b.bad"
     fi
     v=$(grep -c "is valid$" "$b.v")
@@ -49,5 +64,5 @@ ls "$out"/*.asl.json | xargs -r -n "$(( (n + $(nproc) - 1) / $(nproc) + 1 ))" -P
         echo "FAIL: asl-validator found $v of $# machines valid"; touch "$b.bad"
     fi' "$out/batch"
 ls "$out"/*.bad >/dev/null 2>&1 && fail=1
-echo "$n state machines compiled; asl-validator and statelint run on each"
+echo "$n state machines compiled (each workflow in JSONata and JSONPath); asl-validator on each, statelint on the JSONPath ones"
 exit $fail

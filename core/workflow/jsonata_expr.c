@@ -1,0 +1,1084 @@
+/* jsonata_expr.c - the JSONata back end's expressions: Python expressions
+ * -> JSONata text with Python's meaning, the calls inside them computed
+ * first (hoisted into Task, Parallel, Map and Wait states), and conditions
+ * -> Choice states. See jsonata.h and docs/workflow-compiler.md. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "core/workflow/jsonata.h"
+
+#define WF_TEXT_MAX 40
+
+/* JSONata's functions and AWS's: a Python local of one of these names would
+ * hide the function from every expression of the machine. */
+static const char *const wj_function_names[] = {
+    "abs", "append", "assert", "average", "base64decode", "base64encode", "boolean", "ceil",
+    "clone", "contains", "count", "decodeUrl", "decodeUrlComponent", "distinct", "each",
+    "encodeUrl", "encodeUrlComponent", "error", "eval", "exists", "filter", "floor",
+    "formatBase", "formatInteger", "formatNumber", "fromMillis", "hash", "join", "keys",
+    "length", "lookup", "lowercase", "map", "match", "max", "merge", "millis", "min", "not",
+    "now", "number", "pad", "parse", "parseInteger", "partition", "power", "random", "range",
+    "reduce", "replace", "reverse", "round", "shuffle", "sift", "single", "sort", "split",
+    "spread", "sqrt", "states", "string", "substring", "substringAfter", "substringBefore",
+    "sum", "toMillis", "trim", "type", "uppercase", "uuid", "zip",
+};
+
+static bool wj_reserved(const char *s)
+{
+    if (strncmp(s, "__", 2) == 0)
+        return true;
+    for (size_t i = 0; i < STC_ARRAY_LEN(wj_function_names); i++)
+        if (strcmp(wj_function_names[i], s) == 0)
+            return true;
+    return false;
+}
+
+char *wj_var(const wf_ctx *c, const char *name)
+{
+    if (!wj_reserved(name))
+        return stc_xstrdup(name);
+    char *v = wf_strf("%s_", name);
+    while (wf_is_local(c, v)) {
+        char *w = wf_strf("%s_", v);
+        free(v);
+        v = w;
+    }
+    return v;
+}
+
+char *wj_wrap(const char *text)
+{
+    return wf_strf("{%% %s %%}", text);
+}
+
+char *wj_temp(wf_ctx *c)
+{
+    return wf_strf("__stc_t%d", ++WJ(c)->ntmp);
+}
+
+char *wj_json_text(const cJSON *j)
+{
+    return cJSON_PrintUnformatted(j);
+}
+
+static char *wj_quote(const char *s)
+{
+    cJSON *j = cJSON_CreateString(s);
+    char *t = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    return t;
+}
+
+/* A block-local name for one expression: $__b<N>. */
+static char *wj_blk(wf_ctx *c)
+{
+    return wf_strf("$__b%d", ++WJ(c)->nblk);
+}
+
+static char *wj_null(void)
+{
+    return stc_xstrdup("null");
+}
+
+static void wj_refuse(wf_ctx *c, const stc_node *n, const char *hint)
+{
+    char *t = wf_text(c, n, WF_TEXT_MAX);
+    stc_diag *dg = wf_diag(c, n, WF_E_EXPRESSION,
+                           "'%s' cannot run inside a workflow; move it into an internal function "
+                           "such as _compute(...)",
+                           t);
+    stc_diag_set_hint(dg, "%s", hint ? hint
+                                     : "the JSONata back end compiles the expressions of "
+                                       "docs/workflow-compiler.md's table");
+    free(t);
+}
+
+/* ---- Python's meaning in JSONata ---- */
+
+char *wj_truthy(wf_ctx *c, const char *v, wf_type t)
+{
+    switch (t) {
+    case WF_T_BOOL: return stc_xstrdup(v);
+    case WF_T_NUM: return wf_strf("(%s != 0)", v);
+    case WF_T_STR: return wf_strf("(%s != \"\")", v);
+    case WF_T_NONE: return stc_xstrdup("false");
+    case WF_T_LIST: return wf_strf("($count(%s) > 0)", v);
+    case WF_T_DICT: return wf_strf("($count($keys(%s)) > 0)", v);
+    default: break;
+    }
+    char *b = wj_blk(c);
+    char *r = wf_strf("(%s := %s; $type(%s) = \"boolean\" ? %s : $type(%s) = \"number\" ? %s != 0 "
+                      ": $type(%s) = \"string\" ? %s != \"\" : $type(%s) = \"array\" ? "
+                      "$count(%s) > 0 : $type(%s) = \"object\" ? $count($keys(%s)) > 0 : false)",
+                      b, v, b, b, b, b, b, b, b, b, b, b);
+    free(b);
+    return r;
+}
+
+char *wj_str(wf_ctx *c, const char *v, wf_type t)
+{
+    switch (t) {
+    case WF_T_STR: return stc_xstrdup(v);
+    case WF_T_NUM: return wf_strf("$string(%s)", v);
+    case WF_T_BOOL: return wf_strf("(%s ? \"True\" : \"False\")", v);
+    case WF_T_NONE: return stc_xstrdup("\"None\"");
+    default: break;
+    }
+    char *b = wj_blk(c);
+    char *r = wf_strf("(%s := %s; $type(%s) = \"string\" ? %s : $type(%s) = \"boolean\" ? (%s ? "
+                      "\"True\" : \"False\") : $type(%s) = \"null\" ? \"None\" : $string(%s))",
+                      b, v, b, b, b, b, b, b);
+    free(b);
+    return r;
+}
+
+/* Python's == : numbers and booleans compare as numbers (True == 1). */
+static char *wj_eq(wf_ctx *c, const char *a, wf_type ta, const char *b, wf_type tb)
+{
+    bool numish_a = ta == WF_T_NUM || ta == WF_T_BOOL || ta == WF_T_ANY;
+    bool numish_b = tb == WF_T_NUM || tb == WF_T_BOOL || tb == WF_T_ANY;
+    if (!(numish_a && numish_b) || (ta == tb && ta != WF_T_ANY))
+        return wf_strf("(%s = %s)", a, b);
+    char *x = wj_blk(c), *y = wj_blk(c);
+    char *r = wf_strf("(%s := %s; %s := %s; ($type(%s) in [\"number\", \"boolean\"] and $type(%s) "
+                      "in [\"number\", \"boolean\"]) ? $number(%s) = $number(%s) : %s = %s)",
+                      x, a, y, b, x, y, x, y, x, y);
+    free(x);
+    free(y);
+    return r;
+}
+
+/* x in container: a list (deep equality), a dict's keys, a substring. */
+static char *wj_in(wf_ctx *c, const char *x, const char *cont, wf_type tc)
+{
+    char *e = wj_blk(c);
+    char *r;
+    if (tc == WF_T_STR) {
+        r = wf_strf("$contains(%s, %s)", cont, x);
+    } else if (tc == WF_T_DICT) {
+        r = wf_strf("$exists($lookup(%s, %s))", cont, x);
+    } else if (tc == WF_T_LIST) {
+        char *v = wj_blk(c);
+        r = wf_strf("(%s := %s; $count($filter(%s, function(%s) { %s = %s })) > 0)", v, x, cont, e,
+                    e, v);
+        free(v);
+    } else {
+        char *v = wj_blk(c), *k = wj_blk(c);
+        r = wf_strf("(%s := %s; %s := %s; $type(%s) = \"object\" ? $exists($lookup(%s, %s)) : "
+                    "$type(%s) = \"string\" ? $contains(%s, %s) : $count($filter(%s, function(%s) "
+                    "{ %s = %s })) > 0)",
+                    v, x, k, cont, k, k, v, k, k, v, k, e, e, v);
+        free(v);
+        free(k);
+    }
+    free(e);
+    return r;
+}
+
+static bool wj_is_scalar(wf_type t)
+{
+    return t == WF_T_NUM || t == WF_T_STR || t == WF_T_BOOL || t == WF_T_NONE || t == WF_T_DICT;
+}
+
+/* [a, b, ...] keeping nested lists nested: JSONata's array constructor
+ * flattens an array value unless the item is itself a constructor. */
+static char *wj_list_of(wf_ctx *c, char **items, const wf_type *types, size_t n)
+{
+    bool flat = true;
+    for (size_t i = 0; i < n; i++)
+        if (!wj_is_scalar(types[i]))
+            flat = false;
+    stc_buf b = STC_BUF_INIT;
+    if (flat) {
+        stc_buf_putc(&b, '[');
+        for (size_t i = 0; i < n; i++)
+            wf_bprintf(&b, "%s%s", i ? ", " : "", items[i]);
+        stc_buf_putc(&b, ']');
+        return stc_buf_take(&b);
+    }
+    stc_buf_puts(&b, "[]");
+    for (size_t i = 0; i < n; i++) {
+        char *acc = stc_buf_take(&b);
+        b = (stc_buf)STC_BUF_INIT;
+        if (wj_is_scalar(types[i])) {
+            wf_bprintf(&b, "$append(%s, [%s])", acc, items[i]);
+        } else {
+            char *v = wj_blk(c);
+            wf_bprintf(&b, "$append(%s, (%s := %s; $type(%s) = \"array\" ? [[%s]] : [%s]))", acc,
+                       v, items[i], v, v, v);
+            free(v);
+        }
+        free(acc);
+    }
+    return stc_buf_take(&b);
+}
+
+/* ---- hoisting: calls and short-circuits computed before the expression ---- */
+
+static bool wj_has_state_call(wf_ctx *c, const stc_node *n)
+{
+    if (!n || n->kind == STC_N_LAMBDA)
+        return false;
+    if (wj_is_state_call(c, n))
+        return true;
+    if (wj_has_state_call(c, n->a) || wj_has_state_call(c, n->b) || wj_has_state_call(c, n->c))
+        return true;
+    const stc_list *ls[] = {&n->l0, &n->l1, &n->l2, &n->l3};
+    for (size_t k = 0; k < 4; k++)
+        for (size_t i = 0; i < ls[k]->count; i++)
+            if (wj_has_state_call(c, ls[k]->items[i]))
+                return true;
+    return false;
+}
+
+static const wj_hoisted *wj_hoisted_of(const wf_ctx *c, const stc_node *n)
+{
+    const wj_be *be = WJ(c);
+    for (size_t i = 0; i < be->nhs; i++)
+        if (be->hs[i].n == n)
+            return &be->hs[i];
+    return NULL;
+}
+
+static void wj_hoisted_add(wf_ctx *c, const stc_node *n, char *take, wf_type t)
+{
+    wj_be *be = WJ(c);
+    if (be->nhs == be->caphs) {
+        be->caphs = be->caphs ? be->caphs * 2 : 8;
+        be->hs = stc_xrealloc(be->hs, be->caphs * sizeof *be->hs);
+    }
+    be->hs[be->nhs++] = (wj_hoisted){n, take, t};
+}
+
+void wj_hoist_clear(wf_ctx *c)
+{
+    wj_be *be = WJ(c);
+    for (size_t i = 0; i < be->nhs; i++)
+        free(be->hs[i].text);
+    be->nhs = 0;
+}
+
+/* `a and b` / `a or b` / `x if t else y` whose later parts call: the value
+ * goes to a temporary through a Choice, so that the calls happen only when
+ * Python would make them. */
+static void wj_hoist_branching(wf_ctx *c, const stc_node *n)
+{
+    char *tmp = wj_temp(c);
+    char *ref = wf_strf("$%s", tmp);
+    if (n->kind == STC_N_IF_EXP) {
+        stc_asl_exits t = {0}, f = {0}, done = {0};
+        wj_cond(c, n->a, &t, &f);
+        stc_asl_exits_move(&c->scope->dangling, &t);
+        if (wf_live(c)) {
+            char *v = wj_value(c, n->b, NULL);
+            wj_pend_add(c, tmp, v, NULL);
+            free(v);
+            wj_settle(c);
+        }
+        stc_asl_exits_move(&done, &c->scope->dangling);
+        stc_asl_exits_move(&c->scope->dangling, &f);
+        if (wf_live(c)) {
+            char *v = wj_value(c, n->c, NULL);
+            wj_pend_add(c, tmp, v, NULL);
+            free(v);
+            wj_settle(c);
+        }
+        stc_asl_exits_move(&c->scope->dangling, &done);
+        stc_asl_exits_free(&t);
+        stc_asl_exits_free(&f);
+        stc_asl_exits_free(&done);
+        wj_hoisted_add(c, n, ref, WF_T_ANY);
+        free(tmp);
+        return;
+    }
+    bool is_and = strcmp(n->id, "and") == 0;
+    stc_asl_exits done = {0};
+    for (size_t i = 0; i < n->l1.count; i++) {
+        if (!wf_live(c))
+            break;
+        const stc_node *op = n->l1.items[i];
+        wf_type t = WF_T_ANY;
+        char *v = wj_value(c, op, &t);
+        wj_pend_add(c, tmp, v, NULL);
+        free(v);
+        if (i + 1 == n->l1.count)
+            break;
+        /* decide on the operand's value: go on only when Python would */
+        const char *pv = wj_pend_get(c, tmp);
+        char *truth = wj_truthy(c, pv, t);
+        char *test = is_and ? stc_xstrdup(truth) : wf_strf("$not(%s)", truth);
+        free(truth);
+        cJSON *ch = wf_state("Choice");
+        cJSON *chs = stc_asl_add_arr(ch, "Choices");
+        cJSON *rule = cJSON_CreateObject();
+        char *w = wj_wrap(test);
+        stc_asl_add_str(rule, "Condition", w);
+        free(w);
+        free(test);
+        char *txt = wf_text(c, op, WF_TEXT_MAX);
+        stc_asl_add_str(rule, "Comment", is_and ? txt : "not (...)");
+        cJSON_AddItemToArray(chs, rule);
+        wj_pend_take(c, ch);
+        wf_emit(c, ch, wf_name(c, "%s %s (line %d)", is_and ? "And" : "Or", txt, op->pos.line),
+                STC_WF_CALL_NONE, NULL);
+        free(txt);
+        stc_asl_exits_add(&done, ch, "Default");
+        stc_asl_exits_add(&c->scope->dangling, rule, "Next");
+    }
+    wj_settle(c);
+    stc_asl_exits_move(&c->scope->dangling, &done);
+    stc_asl_exits_free(&done);
+    wj_hoisted_add(c, n, ref, WF_T_ANY);
+    free(tmp);
+}
+
+void wj_hoist(wf_ctx *c, const stc_node *n)
+{
+    if (!n || n->kind == STC_N_LAMBDA || !wf_live(c) || wj_hoisted_of(c, n))
+        return;
+    if (wj_is_state_call(c, n)) {
+        /* the arguments' own calls first, then this one into a temporary */
+        const stc_node *call = n->kind == STC_N_AWAIT ? n->a : n;
+        if (call && call->kind == STC_N_CALL) {
+            for (size_t i = 0; i < call->l1.count; i++)
+                wj_hoist(c, call->l1.items[i]);
+            for (size_t i = 0; i < call->l2.count; i++)
+                wj_hoist(c, call->l2.items[i]->a);
+        }
+        char *tmp = wj_temp(c);
+        wj_call_stmt(c, n, tmp, false);
+        wj_hoisted_add(c, n, wf_strf("$%s", tmp), n->kind == STC_N_LIST_COMP ? WF_T_LIST : WF_T_ANY);
+        free(tmp);
+        return;
+    }
+    if (n->kind == STC_N_BOOL_OP) {
+        for (size_t i = 1; i < n->l1.count; i++)
+            if (wj_has_state_call(c, n->l1.items[i])) {
+                wj_hoist_branching(c, n);
+                return;
+            }
+    }
+    if (n->kind == STC_N_IF_EXP && (wj_has_state_call(c, n->b) || wj_has_state_call(c, n->c))) {
+        wj_hoist_branching(c, n);
+        return;
+    }
+    if (n->kind == STC_N_LIST_COMP || n->kind == STC_N_GENERATOR_EXP ||
+        n->kind == STC_N_SET_COMP || n->kind == STC_N_DICT_COMP)
+        return; /* comprehensions that call are Maps (wj_is_state_call) */
+    wj_hoist(c, n->a);
+    wj_hoist(c, n->b);
+    wj_hoist(c, n->c);
+    const stc_list *ls[] = {&n->l1, &n->l2};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < ls[k]->count; i++)
+            wj_hoist(c, ls[k]->items[i]);
+}
+
+/* ---- expressions ---- */
+
+static char *wj_binop(wf_ctx *c, const stc_node *n, wf_type *t)
+{
+    const char *op = n->id;
+    wf_type ta = WF_T_ANY, tb = WF_T_ANY;
+    char *a = wj_expr(c, n->a, &ta);
+    char *b = wj_expr(c, n->b, &tb);
+    char *r = NULL;
+    *t = WF_T_NUM;
+    if (strcmp(op, "+") == 0) {
+        if (ta == WF_T_NUM && tb == WF_T_NUM) {
+            r = wf_strf("(%s + %s)", a, b);
+        } else if (ta == WF_T_STR || tb == WF_T_STR) {
+            r = wf_strf("(%s & %s)", a, b);
+            *t = WF_T_STR;
+        } else if (ta == WF_T_LIST || tb == WF_T_LIST) {
+            r = wf_strf("$append(%s, %s)", a, b);
+            *t = WF_T_LIST;
+        } else {
+            char *x = wj_blk(c), *y = wj_blk(c);
+            r = wf_strf("(%s := %s; %s := %s; $type(%s) = \"string\" ? %s & %s : $type(%s) = "
+                        "\"array\" ? $append(%s, %s) : %s + %s)",
+                        x, a, y, b, x, x, y, x, x, y, x, y);
+            free(x);
+            free(y);
+            *t = WF_T_ANY;
+        }
+    } else if (strcmp(op, "-") == 0 || strcmp(op, "*") == 0) {
+        if (op[0] == '*' && (ta == WF_T_STR || tb == WF_T_STR || ta == WF_T_LIST ||
+                             tb == WF_T_LIST)) {
+            wj_refuse(c, n, "repetition of strings and lists is not in the table; build the "
+                            "value in an internal function");
+            r = wj_null();
+        } else {
+            r = wf_strf("(%s %s %s)", a, op, b);
+        }
+    } else if (strcmp(op, "/") == 0) {
+        r = wf_strf("(%s / %s)", a, b);
+    } else if (strcmp(op, "//") == 0) {
+        r = wf_strf("$floor(%s / %s)", a, b);
+    } else if (strcmp(op, "%") == 0) {
+        if (ta == WF_T_STR) {
+            wj_refuse(c, n, "write an f-string instead of '%' formatting");
+            r = wj_null();
+        } else {
+            /* the result takes the divisor's sign, as in Python */
+            char *x = wj_blk(c), *y = wj_blk(c);
+            r = wf_strf("(%s := %s; %s := %s; %s - %s * $floor(%s / %s))", x, a, y, b, x, y, x, y);
+            free(x);
+            free(y);
+        }
+    } else if (strcmp(op, "**") == 0) {
+        r = wf_strf("$power(%s, %s)", a, b);
+    } else {
+        wj_refuse(c, n, NULL);
+        r = wj_null();
+    }
+    free(a);
+    free(b);
+    return r;
+}
+
+static const char *wj_cmp_op(const char *op)
+{
+    if (strcmp(op, "==") == 0)
+        return "=";
+    if (strcmp(op, "!=") == 0)
+        return "!=";
+    return op; /* < <= > >= */
+}
+
+static char *wj_compare_pair(wf_ctx *c, const stc_node *n, const char *op, const char *a,
+                             wf_type ta, const char *b, wf_type tb)
+{
+    if (strcmp(op, "==") == 0)
+        return wj_eq(c, a, ta, b, tb);
+    if (strcmp(op, "!=") == 0) {
+        char *e = wj_eq(c, a, ta, b, tb);
+        char *r = wf_strf("$not(%s)", e);
+        free(e);
+        return r;
+    }
+    if (strcmp(op, "is") == 0 || strcmp(op, "is not") == 0) {
+        bool neg = op[2] == ' ';
+        if (tb == WF_T_NONE || ta == WF_T_NONE || tb == WF_T_BOOL || ta == WF_T_BOOL)
+            return wf_strf("(%s %s %s)", a, neg ? "!=" : "=", b);
+        char *t = wf_text(c, n, WF_TEXT_MAX);
+        stc_diag *dg = wf_diag(c, n, WF_E_EXPRESSION,
+                               "'%s': 'is' compares identity, which JSON values do not have",
+                               t);
+        stc_diag_set_hint(dg, "use == (or 'is None', 'is True', 'is False')");
+        free(t);
+        return wj_null();
+    }
+    if (strcmp(op, "in") == 0 || strcmp(op, "not in") == 0) {
+        char *r = wj_in(c, a, b, tb);
+        if (op[0] == 'n') {
+            char *x = wf_strf("$not(%s)", r);
+            free(r);
+            return x;
+        }
+        return r;
+    }
+    return wf_strf("(%s %s %s)", a, wj_cmp_op(op), b);
+}
+
+static char *wj_compare(wf_ctx *c, const stc_node *n)
+{
+    stc_buf b = STC_BUF_INIT;
+    wf_type tl = WF_T_ANY;
+    char *left = wj_expr(c, n->a, &tl);
+    for (size_t i = 0; i < n->l1.count; i++) {
+        wf_type tr = WF_T_ANY;
+        char *right = wj_expr(c, n->l1.items[i], &tr);
+        const char *op = n->l2.items[i]->id;
+        char *p = wj_compare_pair(c, n, op, left, tl, right, tr);
+        wf_bprintf(&b, "%s%s", i ? " and " : "", p);
+        free(p);
+        free(left);
+        left = right;
+        tl = tr;
+    }
+    free(left);
+    char *r = wf_strf("(%s)", stc_buf_cstr(&b));
+    stc_buf_free(&b);
+    return r;
+}
+
+static char *wj_boolop(wf_ctx *c, const stc_node *n, wf_type *t)
+{
+    /* a and b -> a when a is falsy, else b (operands, not booleans) */
+    bool is_and = strcmp(n->id, "and") == 0;
+    size_t k = n->l1.count;
+    wf_type tl = WF_T_ANY;
+    char *acc = wj_expr(c, n->l1.items[k - 1], &tl);
+    bool all_bool = tl == WF_T_BOOL;
+    for (size_t i = k - 1; i-- > 0;) {
+        wf_type ti = WF_T_ANY;
+        char *v = wj_expr(c, n->l1.items[i], &ti);
+        all_bool = all_bool && ti == WF_T_BOOL;
+        char *x = wj_blk(c);
+        char *truth = wj_truthy(c, x, ti);
+        char *r = is_and ? wf_strf("(%s := %s; %s ? %s : %s)", x, v, truth, acc, x)
+                         : wf_strf("(%s := %s; %s ? %s : %s)", x, v, truth, x, acc);
+        free(truth);
+        free(x);
+        free(v);
+        free(acc);
+        acc = r;
+    }
+    *t = all_bool ? WF_T_BOOL : WF_T_ANY;
+    return acc;
+}
+
+static char *wj_fstring(wf_ctx *c, const stc_node *n)
+{
+    stc_buf b = STC_BUF_INIT;
+    size_t parts = 0;
+    for (size_t i = 0; i < n->l1.count; i++) {
+        const stc_node *part = n->l1.items[i];
+        char *piece = NULL;
+        if (part->kind == STC_N_CONSTANT && part->cval.kind == STC_CONST_STR) {
+            piece = wj_quote(part->sval);
+        } else if (part->kind == STC_N_FORMATTED_VALUE) {
+            if (part->level != -1 || part->b) {
+                char *t = wf_text(c, part, WF_TEXT_MAX);
+                stc_diag *dg = wf_diag(c, part->a, WF_E_FORMAT,
+                                       "the conversion or format spec in '%s' is not compiled "
+                                       "yet; format the value in an internal function",
+                                       t);
+                stc_diag_set_hint(dg, "write {x} without a conversion or format spec, or format "
+                                      "it in an internal function");
+                free(t);
+                continue;
+            }
+            wf_type t = WF_T_ANY;
+            char *v = wj_expr(c, part->a, &t);
+            if (t == WF_T_LIST || t == WF_T_DICT) {
+                char *txt = wf_text(c, part->a, WF_TEXT_MAX);
+                wf_diag(c, part->a, WF_E_FORMAT,
+                        "'%s' is a %s: Python would print its repr(), which JSONata does not "
+                        "write; format it in an internal function",
+                        txt, t == WF_T_LIST ? "list" : "dict");
+                free(txt);
+                free(v);
+                continue;
+            }
+            piece = wj_str(c, v, t);
+            free(v);
+        } else {
+            continue;
+        }
+        wf_bprintf(&b, "%s%s", parts++ ? " & " : "", piece);
+        free(piece);
+    }
+    if (!parts)
+        return stc_xstrdup("\"\"");
+    char *r = wf_strf("(%s)", stc_buf_cstr(&b));
+    stc_buf_free(&b);
+    return r;
+}
+
+static char *wj_subscript(wf_ctx *c, const stc_node *n)
+{
+    wf_type tc = WF_T_ANY, tk = WF_T_ANY;
+    if (n->b->kind == STC_N_SLICE) {
+        wj_refuse(c, n, "slices are not compiled yet; take the part in an internal function");
+        return wj_null();
+    }
+    char *cont = wj_expr(c, n->a, &tc);
+    char *key = wj_expr(c, n->b, &tk);
+    char *r;
+    if (tk == WF_T_STR || tc == WF_T_DICT) {
+        r = wf_strf("$lookup(%s, %s)", cont, key);
+    } else if (tk == WF_T_NUM || tc == WF_T_LIST) {
+        char *k = wj_blk(c);
+        r = wf_strf("(%s := %s; %s[%s])", k, key, cont, k);
+        free(k);
+    } else {
+        char *x = wj_blk(c), *k = wj_blk(c);
+        r = wf_strf("(%s := %s; %s := %s; $type(%s) = \"number\" ? %s[%s] : $lookup(%s, %s))", x,
+                    cont, k, key, k, x, k, x, k);
+        free(x);
+        free(k);
+    }
+    free(cont);
+    free(key);
+    return r;
+}
+
+static char *wj_list(wf_ctx *c, const stc_node *n, wf_type *t)
+{
+    *t = WF_T_LIST;
+    size_t k = n->l1.count;
+    char **items = stc_xcalloc(k + 1, sizeof *items);
+    wf_type *types = stc_xcalloc(k + 1, sizeof *types);
+    for (size_t i = 0; i < k; i++) {
+        const stc_node *e = n->l1.items[i];
+        if (e->kind == STC_N_STARRED) {
+            wf_diag(c, e, WF_E_EXPRESSION, "'*' in a list cannot run inside a workflow; "
+                                           "concatenate with +");
+            items[i] = wj_null();
+            continue;
+        }
+        types[i] = WF_T_ANY;
+        items[i] = wj_expr(c, e, &types[i]);
+    }
+    char *r = wj_list_of(c, items, types, k);
+    for (size_t i = 0; i < k; i++)
+        free(items[i]);
+    free(items);
+    free(types);
+    return r;
+}
+
+static char *wj_dict(wf_ctx *c, const stc_node *n)
+{
+    /* {"a": x, **d, "b": y} -> $merge([{"a": x}, d, {"b": y}]) */
+    stc_buf parts = STC_BUF_INIT, cur = STC_BUF_INIT;
+    size_t nparts = 0, ncur = 0;
+    for (size_t i = 0; i < n->l1.count; i++) {
+        const stc_node *k = n->l1.items[i];
+        const stc_node *v = n->l2.items[i];
+        if (!k) {
+            if (ncur) {
+                wf_bprintf(&parts, "%s{%s}", nparts++ ? ", " : "", stc_buf_cstr(&cur));
+                stc_buf_free(&cur);
+                cur = (stc_buf)STC_BUF_INIT;
+                ncur = 0;
+            }
+            char *d = wj_expr(c, v, NULL);
+            wf_bprintf(&parts, "%s%s", nparts++ ? ", " : "", d);
+            free(d);
+            continue;
+        }
+        if (k->kind != STC_N_CONSTANT || k->cval.kind != STC_CONST_STR) {
+            stc_diag *dg = wf_diag(c, k, WF_E_DICT_KEY, "a workflow's dict keys are string constants");
+            stc_diag_set_hint(dg, "build the dict in an internal function");
+            continue;
+        }
+        char *ks = wj_quote(k->sval);
+        char *vs = wj_expr(c, v, NULL);
+        wf_bprintf(&cur, "%s%s: %s", ncur++ ? ", " : "", ks, vs);
+        free(ks);
+        free(vs);
+    }
+    char *r;
+    if (!nparts) {
+        r = wf_strf("{%s}", stc_buf_cstr(&cur));
+    } else {
+        if (ncur)
+            wf_bprintf(&parts, ", {%s}", stc_buf_cstr(&cur));
+        r = wf_strf("$merge([{}, %s])", stc_buf_cstr(&parts));
+    }
+    stc_buf_free(&parts);
+    stc_buf_free(&cur);
+    return r;
+}
+
+static const stc_node *wj_kwarg(const stc_node *call, const char *name)
+{
+    for (size_t i = 0; i < call->l2.count; i++)
+        if (call->l2.items[i]->id && strcmp(call->l2.items[i]->id, name) == 0)
+            return call->l2.items[i]->a;
+    return NULL;
+}
+
+static bool wj_nargs(wf_ctx *c, const stc_node *n, size_t lo, size_t hi, size_t nkw)
+{
+    if (n->l1.count < lo || n->l1.count > hi || n->l2.count > nkw) {
+        char *t = wf_text(c, n->a, WF_TEXT_MAX);
+        wf_diag(c, n, WF_E_CALL, "'%s(...)' takes %zu to %zu arguments here", t, lo, hi);
+        free(t);
+        return false;
+    }
+    return true;
+}
+
+static bool wj_is_const_text(const stc_node *n, const char *s)
+{
+    return n && n->kind == STC_N_CONSTANT && n->cval.kind == STC_CONST_STR && strcmp(n->sval, s) == 0;
+}
+
+static char *wj_arg(wf_ctx *c, const stc_node *n, size_t i, wf_type *t)
+{
+    return wj_expr(c, n->l1.items[i], t);
+}
+
+static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
+{
+    char *q = wf_qualname(c, n->a);
+    char *r = NULL;
+    wf_type ta = WF_T_ANY;
+    if (q && strcmp(q, "builtins.len") == 0) {
+        if (!wj_nargs(c, n, 1, 1, 0))
+            goto bad;
+        char *a = wj_arg(c, n, 0, &ta);
+        *t = WF_T_NUM;
+        if (ta == WF_T_STR)
+            r = wf_strf("$length(%s)", a);
+        else if (ta == WF_T_LIST)
+            r = wf_strf("$count(%s)", a);
+        else if (ta == WF_T_DICT)
+            r = wf_strf("$count($keys(%s))", a);
+        else {
+            char *x = wj_blk(c);
+            r = wf_strf("(%s := %s; $type(%s) = \"string\" ? $length(%s) : $type(%s) = \"object\" "
+                        "? $count($keys(%s)) : $count(%s))",
+                        x, a, x, x, x, x, x);
+            free(x);
+        }
+        free(a);
+    } else if (q && strcmp(q, "builtins.str") == 0) {
+        if (!wj_nargs(c, n, 0, 1, 0))
+            goto bad;
+        *t = WF_T_STR;
+        if (!n->l1.count) {
+            r = stc_xstrdup("\"\"");
+        } else {
+            char *a = wj_arg(c, n, 0, &ta);
+            if (ta == WF_T_LIST || ta == WF_T_DICT) {
+                wf_diag(c, n, WF_E_FORMAT,
+                        "str() of a %s is its repr(), which JSONata does not write; format it in "
+                        "an internal function",
+                        ta == WF_T_LIST ? "list" : "dict");
+                free(a);
+                goto bad;
+            }
+            r = wj_str(c, a, ta);
+            free(a);
+        }
+    } else if (q && strcmp(q, "builtins.bool") == 0) {
+        if (!wj_nargs(c, n, 1, 1, 0))
+            goto bad;
+        char *a = wj_arg(c, n, 0, &ta);
+        r = wj_truthy(c, a, ta);
+        *t = WF_T_BOOL;
+        free(a);
+    } else if (q && strcmp(q, "builtins.abs") == 0) {
+        if (!wj_nargs(c, n, 1, 1, 0))
+            goto bad;
+        char *a = wj_arg(c, n, 0, &ta);
+        r = wf_strf("$abs(%s)", a);
+        *t = WF_T_NUM;
+        free(a);
+    } else if (q && strcmp(q, "builtins.range") == 0) {
+        if (!wj_nargs(c, n, 1, 3, 0))
+            goto bad;
+        char *a = wj_arg(c, n, 0, NULL);
+        *t = WF_T_LIST;
+        if (n->l1.count == 1) {
+            r = wf_strf("[0..(%s) - 1]", a);
+        } else {
+            char *b = wj_arg(c, n, 1, NULL);
+            if (n->l1.count == 2) {
+                r = wf_strf("[(%s)..(%s) - 1]", a, b);
+            } else {
+                char *s = wj_arg(c, n, 2, NULL);
+                char *x = wj_blk(c), *y = wj_blk(c), *k = wj_blk(c), *i = wj_blk(c);
+                /* the count of items: ceil((b - a) / k) when positive */
+                r = wf_strf("(%s := %s; %s := %s; %s := %s; $map([0..$ceil((%s - %s) / %s) - 1], "
+                            "function(%s) { %s + %s * %s }))",
+                            x, a, y, b, k, s, y, x, k, i, x, i, k);
+                free(x);
+                free(y);
+                free(k);
+                free(i);
+                free(s);
+            }
+            free(b);
+        }
+        free(a);
+    } else if (q && strcmp(q, "uuid.uuid4") == 0) {
+        if (!wj_nargs(c, n, 0, 0, 0))
+            goto bad;
+        r = stc_xstrdup("$uuid()");
+        *t = WF_T_STR;
+    } else if (q && strcmp(q, "json.loads") == 0) {
+        if (!wj_nargs(c, n, 1, 1, 0))
+            goto bad;
+        char *a = wj_arg(c, n, 0, NULL);
+        r = wf_strf("$parse(%s)", a);
+        free(a);
+    } else if (q && strcmp(q, "json.dumps") == 0) {
+        if (!wj_nargs(c, n, 1, 1, 2))
+            goto bad;
+        const stc_node *sep = wj_kwarg(n, "separators");
+        const stc_node *ea = wj_kwarg(n, "ensure_ascii");
+        bool compact = sep && (sep->kind == STC_N_TUPLE || sep->kind == STC_N_LIST) &&
+                       sep->l1.count == 2 && wj_is_const_text(sep->l1.items[0], ",") &&
+                       wj_is_const_text(sep->l1.items[1], ":");
+        bool raw = ea && ea->kind == STC_N_CONSTANT && ea->cval.kind == STC_CONST_BOOL &&
+                   !ea->cval.bval;
+        if (!compact || !raw) {
+            stc_diag *dg = wf_diag(c, n, WF_E_JSON_DUMPS,
+                                   "json.dumps in a workflow writes compact UTF-8 JSON; say so "
+                                   "with separators=(\",\", \":\"), ensure_ascii=False");
+            stc_diag_set_hint(dg, "json.dumps(x, separators=(\",\", \":\"), ensure_ascii=False)");
+            goto bad;
+        }
+        char *a = wj_arg(c, n, 0, NULL);
+        r = wf_strf("$string(%s)", a);
+        *t = WF_T_STR;
+        free(a);
+    } else if (n->a->kind == STC_N_ATTRIBUTE && strcmp(n->a->id, "split") == 0 && !q) {
+        if (!wj_nargs(c, n, 1, 1, 0))
+            goto bad;
+        char *s = wj_expr(c, n->a->a, NULL);
+        char *sep = wj_arg(c, n, 0, NULL);
+        r = wf_strf("$split(%s, %s)", s, sep);
+        *t = WF_T_LIST;
+        free(s);
+        free(sep);
+    } else if (q && (strcmp(q, "asyncio.sleep") == 0 || strcmp(q, "asyncio.gather") == 0)) {
+        wf_diag(c, n, WF_E_AWAIT, "'%s' must be awaited: write 'await %s(...)'",
+                strchr(q, '.') + 1, strchr(q, '.') + 1);
+        goto bad;
+    } else {
+        char *tx = wf_text(c, n->a, WF_TEXT_MAX);
+        stc_diag *dg = wf_diag(c, n, WF_E_CALL,
+                               "'%s(...)' cannot be called inside a workflow; only internal "
+                               "functions (self._name), workflows and the built-ins of the "
+                               "translation table can",
+                               tx);
+        stc_diag_set_hint(dg, "move the call into an internal function such as _compute(...) and "
+                              "call that");
+        free(tx);
+        goto bad;
+    }
+    free(q);
+    return r;
+bad:
+    free(q);
+    return wj_null();
+}
+
+char *wj_expr(wf_ctx *c, const stc_node *n, wf_type *tp)
+{
+    wf_type dummy;
+    wf_type *t = tp ? tp : &dummy;
+    *t = WF_T_ANY;
+    const wj_hoisted *h = wj_hoisted_of(c, n);
+    if (h) {
+        *t = h->type;
+        return stc_xstrdup(h->text);
+    }
+    switch (n->kind) {
+    case STC_N_CONSTANT: {
+        cJSON *j = wf_const_json(c, n);
+        if (!j)
+            return wj_null();
+        *t = cJSON_IsBool(j) ? WF_T_BOOL : cJSON_IsNumber(j) ? WF_T_NUM
+             : cJSON_IsString(j) ? WF_T_STR : cJSON_IsNull(j) ? WF_T_NONE : WF_T_ANY;
+        char *r = wj_json_text(j);
+        cJSON_Delete(j);
+        return r;
+    }
+    case STC_N_NAME: {
+        if (wf_is_local(c, n->id)) {
+            if (WJ(c)->item_var && strcmp(WJ(c)->item_var, n->id) == 0)
+                return stc_xstrdup("$states.input");
+            *t = wf_declared_type(c, n->id);
+            char *v = wj_var(c, n->id);
+            const char *p = wj_pend_get(c, v);
+            char *r = p ? wf_strf("(%s)", p) : wf_strf("$%s", v);
+            free(v);
+            return r;
+        }
+        const stc_node *g = wf_global_value(c, n->id);
+        if (g && wf_literal(g))
+            return wj_expr(c, g, t);
+        stc_diag *dg = wf_diag(c, n, WF_E_NAME,
+                               "'%s' is not a parameter, a local variable or a module constant of "
+                               "this workflow",
+                               n->id);
+        if (g)
+            stc_diag_set_hint(dg, "only module-level names bound to a literal can be read");
+        return wj_null();
+    }
+    case STC_N_LIST:
+    case STC_N_TUPLE:
+        return wj_list(c, n, t);
+    case STC_N_DICT:
+        *t = WF_T_DICT;
+        return wj_dict(c, n);
+    case STC_N_JOINED_STR:
+        *t = WF_T_STR;
+        return wj_fstring(c, n);
+    case STC_N_BIN_OP:
+        return wj_binop(c, n, t);
+    case STC_N_UNARY_OP: {
+        wf_type ta = WF_T_ANY;
+        char *a = wj_expr(c, n->a, &ta);
+        char *r;
+        if (strcmp(n->id, "not") == 0) {
+            char *tr = wj_truthy(c, a, ta);
+            r = wf_strf("$not(%s)", tr);
+            free(tr);
+            *t = WF_T_BOOL;
+        } else if (strcmp(n->id, "-") == 0) {
+            r = wf_strf("(-%s)", a);
+            *t = WF_T_NUM;
+        } else if (strcmp(n->id, "+") == 0) {
+            r = stc_xstrdup(a);
+            *t = WF_T_NUM;
+        } else {
+            wj_refuse(c, n, NULL);
+            r = wj_null();
+        }
+        free(a);
+        return r;
+    }
+    case STC_N_COMPARE:
+        *t = WF_T_BOOL;
+        return wj_compare(c, n);
+    case STC_N_BOOL_OP:
+        return wj_boolop(c, n, t);
+    case STC_N_IF_EXP: {
+        wf_type tt = WF_T_ANY, tb = WF_T_ANY, to = WF_T_ANY;
+        char *test = wj_expr(c, n->a, &tt);
+        char *truth = wj_truthy(c, test, tt);
+        char *b = wj_expr(c, n->b, &tb);
+        char *o = wj_expr(c, n->c, &to);
+        char *r = wf_strf("(%s ? %s : %s)", truth, b, o);
+        *t = tb == to ? tb : WF_T_ANY;
+        free(test);
+        free(truth);
+        free(b);
+        free(o);
+        return r;
+    }
+    case STC_N_SUBSCRIPT:
+        return wj_subscript(c, n);
+    case STC_N_ATTRIBUTE:
+        if (n->a->kind == STC_N_NAME && c->method->self_name &&
+            strcmp(n->a->id, c->method->self_name) == 0) {
+            stc_diag *dg = wf_diag(c, n, WF_E_SELF_ATTR,
+                                   "'%s.%s' cannot be read inside a workflow; read it in an "
+                                   "internal function and return it",
+                                   n->a->id, n->id);
+            stc_diag_set_hint(dg, "a state machine has no instance: configuration and resources "
+                                  "live in the Lambda functions");
+            return wj_null();
+        }
+        wj_refuse(c, n, NULL);
+        return wj_null();
+    case STC_N_LAMBDA:
+        wf_diag(c, n, WF_E_LAMBDA,
+                "'lambda' cannot run inside a workflow; move it into an internal function such "
+                "as _compute(...)");
+        return wj_null();
+    case STC_N_CALL:
+        if (!wf_is_self_call(c, n))
+            return wj_builtin_call(c, n, t);
+        /* fall through: an internal function not hoisted (diagnosed there) */
+        return wj_null();
+    case STC_N_AWAIT:
+    case STC_N_LIST_COMP:
+    case STC_N_GENERATOR_EXP:
+        if (!wj_is_state_call(c, n) && (n->kind == STC_N_LIST_COMP ||
+                                         n->kind == STC_N_GENERATOR_EXP)) {
+            wf_diag(c, n, WF_E_COMPREHENSION,
+                    "only a list comprehension over an internal function becomes a Map; move this "
+                    "comprehension into an internal function");
+        } else if (n->kind == STC_N_AWAIT && !wj_is_state_call(c, n)) {
+            wf_diag(c, n, WF_E_AWAIT,
+                    "only workflows, sleep(...) and gather(...) can be awaited in a workflow");
+        }
+        return wj_null();
+    case STC_N_YIELD:
+    case STC_N_YIELD_FROM:
+        wf_diag(c, n, WF_E_STATEMENT,
+                "'yield' cannot run inside a workflow: a state machine returns one value; "
+                "return a list instead");
+        return wj_null();
+    case STC_N_SET_COMP:
+    case STC_N_DICT_COMP:
+        wf_diag(c, n, WF_E_COMPREHENSION,
+                "only a list comprehension over an internal function becomes a Map; move this "
+                "comprehension into an internal function");
+        return wj_null();
+    default:
+        wj_refuse(c, n, NULL);
+        return wj_null();
+    }
+}
+
+char *wj_value(wf_ctx *c, const stc_node *n, wf_type *t)
+{
+    wj_hoist(c, n);
+    return wj_expr(c, n, t);
+}
+
+/* ---- conditions ---- */
+
+static int wj_const_truth(const stc_node *n)
+{
+    if (!n || n->kind != STC_N_CONSTANT)
+        return -1;
+    switch (n->cval.kind) {
+    case STC_CONST_NONE: return 0;
+    case STC_CONST_BOOL: return n->cval.bval;
+    case STC_CONST_INT: return n->cval.ival != 0;
+    case STC_CONST_FLOAT: return n->cval.fval != 0.0;
+    case STC_CONST_STR: return n->slen > 0;
+    default: return -1;
+    }
+}
+
+void wj_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f)
+{
+    if (n->kind == STC_N_UNARY_OP && strcmp(n->id, "not") == 0 && wj_has_state_call(c, n)) {
+        wj_cond(c, n->a, f, t);
+        return;
+    }
+    if (n->kind == STC_N_BOOL_OP && wj_has_state_call(c, n)) {
+        bool is_and = strcmp(n->id, "and") == 0;
+        for (size_t i = 0; i < n->l1.count; i++) {
+            if (!wf_live(c))
+                return;
+            if (i + 1 == n->l1.count) {
+                wj_cond(c, n->l1.items[i], t, f);
+                return;
+            }
+            stc_asl_exits go_on = {0};
+            if (is_and)
+                wj_cond(c, n->l1.items[i], &go_on, f);
+            else
+                wj_cond(c, n->l1.items[i], t, &go_on);
+            stc_asl_exits_move(&c->scope->dangling, &go_on);
+            stc_asl_exits_free(&go_on);
+        }
+        return;
+    }
+    int k = wj_const_truth(n);
+    if (k >= 0) {
+        stc_asl_exits_move(k ? t : f, &c->scope->dangling);
+        return;
+    }
+    wj_hoist(c, n);
+    if (!wf_live(c))
+        return;
+    WJ(c)->nblk = 0;
+    wf_type ty = WF_T_ANY;
+    char *v = wj_expr(c, n, &ty);
+    char *truth = wj_truthy(c, v, ty);
+    free(v);
+    cJSON *ch = wf_state("Choice");
+    cJSON *chs = stc_asl_add_arr(ch, "Choices");
+    cJSON *rule = cJSON_CreateObject();
+    char *w = wj_wrap(truth);
+    stc_asl_add_str(rule, "Condition", w);
+    free(w);
+    free(truth);
+    char *txt = wf_text(c, n, WF_TEXT_MAX);
+    stc_asl_add_str(rule, "Comment", txt);
+    cJSON_AddItemToArray(chs, rule);
+    wj_pend_take(c, ch);
+    wf_emit(c, ch, wf_name(c, "%s %s (line %d)", c->cond_label ? c->cond_label : "If", txt,
+                           n->pos.line ? n->pos.line : c->pos.line),
+            STC_WF_CALL_NONE, NULL);
+    free(txt);
+    stc_asl_exits_add(t, rule, "Next");
+    stc_asl_exits_add(f, ch, "Default");
+}
