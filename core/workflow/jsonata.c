@@ -283,7 +283,7 @@ static void wj_raise_var(wf_ctx *c, const char *var, int line)
 {
     char *v = wj_var(c, var);
     const char *p = wj_pend_get(c, v);
-    char *ref = p ? wf_strf("(%s)", p) : wf_strf("$%s", v);
+    char *ref = p ? wj_paren(p) : wf_strf("$%s", v);
     char *label = wf_strf("Raise %s again", var);
     wj_raise_text(c, ref, label, line);
     free(label);
@@ -294,12 +294,14 @@ static void wj_raise_var(wf_ctx *c, const char *var, int line)
 static void wj_reraise(wf_ctx *c)
 {
     const char *p = wj_pend_get(c, WJ_ERROR);
-    char *ref = p ? wf_strf("(%s)", p) : wf_strf("$%s", WJ_ERROR);
+    char *ref = p ? wj_paren(p) : wf_strf("$%s", WJ_ERROR);
     wj_raise_text(c, ref, "Raise again", c->pos.line);
     free(ref);
 }
 
 /* ---- the machine's start and end ---- */
+
+static void wj_scan_aliases(wf_ctx *c, const stc_node *n);
 
 static void wj_start(wf_ctx *c)
 {
@@ -368,6 +370,8 @@ static void wj_start(wf_ctx *c)
     free(be->plabel);
     be->plabel = wf_strf("Start %s", mt->name);
     be->ppos = mt->name_pos.line ? mt->name_pos : mt->pos;
+    for (size_t i = 0; mt->body && i < mt->body->count; i++)
+        wj_scan_aliases(c, mt->body->items[i]);
     if (restarts)
         wj_settle(c); /* the resume dispatch goes round the parameters */
 }
@@ -394,6 +398,266 @@ static void wj_finish(wf_ctx *c)
     free(be->pend);
     wj_hoist_clear(c);
     free(be->hs);
+    for (size_t i = 0; i < be->naliased; i++)
+        free(be->aliased[i]);
+    free(be->aliased);
+    free(be->bound);
+}
+
+
+/* ---- mutation as rebinding ---- */
+
+static bool wj_is_aliased(const wf_ctx *c, const char *name)
+{
+    const wj_be *be = WJ(c);
+    for (size_t i = 0; i < be->naliased; i++)
+        if (strcmp(be->aliased[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void wj_mark_alias(wf_ctx *c, const stc_node *n)
+{
+    if (!n || n->kind != STC_N_NAME || !wf_is_local(c, n->id) || wj_is_aliased(c, n->id))
+        return;
+    wj_be *be = WJ(c);
+    be->aliased = stc_xrealloc(be->aliased, (be->naliased + 1) * sizeof *be->aliased);
+    be->aliased[be->naliased++] = stc_xstrdup(n->id);
+}
+
+static void wj_mark_targets(wf_ctx *c, const stc_node *t)
+{
+    if (t->kind == STC_N_TUPLE || t->kind == STC_N_LIST)
+        for (size_t i = 0; i < t->l1.count; i++)
+            wj_mark_targets(c, t->l1.items[i]);
+    else
+        wj_mark_alias(c, t);
+}
+
+/* The base name of x, x[k], x.a, x[k][j]. */
+static const stc_node *wj_base(const stc_node *n)
+{
+    while (n && (n->kind == STC_N_SUBSCRIPT || n->kind == STC_N_ATTRIBUTE))
+        n = n->a;
+    return n;
+}
+
+/* Names whose list or dict Python would share with another name: assigned
+ * from a name or from a part of a container (or shared with it), chained
+ * targets, for loop targets, names inside a list or dict display stored under
+ * a name. Changing
+ * one of them in place is refused: the machine rebinds one name only. */
+static void wj_scan_aliases(wf_ctx *c, const stc_node *n)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case STC_N_ASSIGN:
+    case STC_N_ANN_ASSIGN: {
+        const stc_node *v = n->kind == STC_N_ASSIGN ? n->a : n->c;
+        bool shares = v && (v->kind == STC_N_NAME || v->kind == STC_N_SUBSCRIPT ||
+                            v->kind == STC_N_ATTRIBUTE ||
+                            (v->kind == STC_N_CALL && v->a->kind == STC_N_ATTRIBUTE &&
+                             strcmp(v->a->id, "get") == 0));
+        if (v && (v->kind == STC_N_LIST || v->kind == STC_N_TUPLE || v->kind == STC_N_DICT)) {
+            /* a display stored under a name holds the names inside it */
+            const stc_list *els = v->kind == STC_N_DICT ? &v->l2 : &v->l1;
+            for (size_t i = 0; i < els->count; i++)
+                wj_mark_alias(c, els->items[i]);
+        }
+        if (shares || (n->kind == STC_N_ASSIGN && n->l1.count > 1)) {
+            if (n->kind == STC_N_ASSIGN)
+                for (size_t i = 0; i < n->l1.count; i++)
+                    wj_mark_targets(c, n->l1.items[i]);
+            else
+                wj_mark_targets(c, n->a);
+            if (v)
+                wj_mark_alias(c, v->kind == STC_N_CALL ? wj_base(v->a->a) : wj_base(v));
+        }
+        break;
+    }
+    case STC_N_FOR:
+        wj_mark_targets(c, n->a);
+        break;
+    default:
+        break;
+    }
+    wj_scan_aliases(c, n->a);
+    wj_scan_aliases(c, n->b);
+    wj_scan_aliases(c, n->c);
+    const stc_list *ls[] = {&n->l0, &n->l1, &n->l2, &n->l3};
+    for (size_t k = 0; k < 4; k++)
+        for (size_t i = 0; i < ls[k]->count; i++)
+            wj_scan_aliases(c, ls[k]->items[i]);
+}
+
+/* May `name` be changed in place? Else a diagnostic at `at`. */
+static bool wj_mutable(wf_ctx *c, const stc_node *target, const stc_node *at)
+{
+    if (target->kind != STC_N_NAME || !wf_is_local(c, target->id)) {
+        char *t = wf_text(c, at, WF_TEXT_MAX);
+        stc_diag *dg = wf_diag(c, at, WF_E_TARGET,
+                               "'%s' changes a value that is not a local variable; a workflow "
+                               "changes lists and dicts by rebinding a name",
+                               t);
+        stc_diag_set_hint(dg, "change a local name, e.g. d[k] = v or xs.append(x) on a local d, xs");
+        free(t);
+        return false;
+    }
+    if (wj_is_aliased(c, target->id)) {
+        char *t = wf_text(c, at, WF_TEXT_MAX);
+        stc_diag *dg = wf_diag(c, at, WF_E_TARGET,
+                               "'%s' changes '%s' in place, but '%s' may share its list or dict "
+                               "with another name; the state machine rebinds '%s' alone, so the "
+                               "other name would keep the old value",
+                               t, target->id, target->id, target->id);
+        stc_diag_set_hint(dg, "make a copy where the value is shared (list(xs), dict(d)), or build "
+                              "a new value: xs = xs + [x], d = {**d, k: v}");
+        free(t);
+        return false;
+    }
+    return true;
+}
+
+/* xs.append(x), xs.extend(ys), xs.insert(i, x), d.update(o), d.pop(k),
+ * d.clear(), xs.clear() as statements: the name gets a new value. */
+static bool wj_mutating_call(wf_ctx *c, const stc_node *s)
+{
+    const stc_node *n = s->a;
+    if (n->kind != STC_N_CALL || n->a->kind != STC_N_ATTRIBUTE || n->a->a->kind != STC_N_NAME ||
+        !wf_is_local(c, n->a->a->id) || n->l2.count)
+        return false;
+    const char *m = n->a->id;
+    static const char *const names[] = {"append", "extend", "insert", "update", "pop", "clear",
+                                        "remove"};
+    size_t k = 0;
+    while (k < STC_ARRAY_LEN(names) && strcmp(names[k], m) != 0)
+        k++;
+    if (k == STC_ARRAY_LEN(names))
+        return false;
+    size_t want = !strcmp(m, "insert") ? 2 : !strcmp(m, "clear") ? 0 : 1;
+    if (n->l1.count != want) {
+        wf_diag(c, n, WF_E_CALL, "'.%s(...)' takes %zu argument%s here", m, want,
+                want == 1 ? "" : "s");
+        return true;
+    }
+    if (!wj_mutable(c, n->a->a, n))
+        return true;
+    wj_hoist(c, n);
+    if (!wf_live(c))
+        return true;
+    char *var = wj_var(c, n->a->a->id);
+    wf_type to = WF_T_ANY;
+    char *o = wj_expr(c, n->a->a, &to);
+    wf_type t0 = WF_T_ANY;
+    char *a0 = want ? wj_expr(c, n->l1.items[0], &t0) : NULL;
+    char *a1 = want > 1 ? wj_expr(c, n->l1.items[1], NULL) : NULL;
+    char *r = NULL;
+    if (!strcmp(m, "append")) {
+        char *item = wj_list_item(c, a0, t0);
+        r = wf_strf("$append(%s, %s)", o, item);
+        free(item);
+    } else if (!strcmp(m, "extend")) {
+        char *items = wj_iter_items(c, a0, t0);
+        r = wf_strf("$append(%s, %s)", o, items);
+        free(items);
+    } else if (!strcmp(m, "insert")) {
+        /* at i (negative from the end, clamped), as list.insert */
+        char *item = wj_list_item(c, a1, WF_T_ANY);
+        r = wf_strf("($__l := %s; $__n := $count($__l); $__i := %s; $__i := $__i < 0 ? "
+                    "$max([$__i + $__n, 0]) : $min([$__i, $__n]); $append($append($__i > 0 ? "
+                    "$reduce([0..$__i - 1], function($a, $k) { $append($a, $type($__l[$k]) = "
+                    "\"array\" ? [[$__l[$k]]] : [$__l[$k]]) }, []) : [], %s), $__i < $__n ? "
+                    "$reduce([$__i..$__n - 1], function($a, $k) { $append($a, $type($__l[$k]) = "
+                    "\"array\" ? [[$__l[$k]]] : [$__l[$k]]) }, []) : []))",
+                    o, a0, item);
+        free(item);
+    } else if (!strcmp(m, "update")) {
+        r = wf_strf("$merge([%s, %s])", o, a0);
+    } else if (!strcmp(m, "pop")) {
+        /* d.pop(k) as a statement: the dict without the key */
+        r = wf_strf("($__d := %s; $__k := %s; $__r := $sift($__d, function($v, $k) { $k != $__k }); "
+                    "$exists($__r) ? $__r : {})",
+                    o, a0);
+    } else if (!strcmp(m, "remove")) {
+        /* xs.remove(x): without the first equal item */
+        r = wf_strf("($__l := %s; $__x := %s; $__i := $reduce($__l, function($a, $v, $k) { $a < 0 "
+                    "and $v = $__x ? $k : $a }, -1); $__i < 0 ? $error(\"list.remove(x): x not in "
+                    "list\") : $reduce($__l, function($a, $v, $k) { $k = $__i ? $a : $append($a, "
+                    "$type($v) = \"array\" ? [[$v]] : [$v]) }, []))",
+                    o, a0);
+    } else if (!strcmp(m, "clear")) {
+        r = wf_strf("($type(%s) = \"object\" ? {} : [])", o);
+    }
+    wj_pend_add(c, var, r, s);
+    free(r);
+    free(var);
+    free(o);
+    free(a0);
+    free(a1);
+    return true;
+}
+
+/* d[k] = v (a dict key, or a list index: negative from the end). */
+static void wj_set_item(wf_ctx *c, const stc_node *target, const stc_node *value,
+                        const stc_node *s)
+{
+    const stc_node *base = target->a;
+    if (target->b->kind == STC_N_SLICE || !wj_mutable(c, base, target))
+        return;
+    wj_hoist(c, value);
+    wj_hoist(c, target->b);
+    if (!wf_live(c))
+        return;
+    char *var = wj_var(c, base->id);
+    char *o = wj_expr(c, base, NULL);
+    char *k = wj_expr(c, target->b, NULL);
+    wf_type tv = WF_T_ANY;
+    char *v = wj_expr(c, value, &tv);
+    char *item = wj_list_item(c, "$__v", tv);
+    char *r = wf_strf("($__c := %s; $__k := %s; $__v := %s; $type($__c) = \"array\" ? ($__i := "
+                      "$__k < 0 ? $__k + $count($__c) : $__k; $reduce($__c, function($a, $x, $j) { "
+                      "$append($a, $j = $__i ? %s : ($type($x) = \"array\" ? [[$x]] : [$x])) }, "
+                      "[])) : $merge([$__c, {$__k: $__v}]))",
+                      o, k, v, item);
+    wj_pend_add(c, var, r, s);
+    free(r);
+    free(item);
+    free(v);
+    free(k);
+    free(o);
+    free(var);
+}
+
+/* del d[k], del xs[i] */
+static void wj_del(wf_ctx *c, const stc_node *s)
+{
+    for (size_t i = 0; i < s->l1.count; i++) {
+        const stc_node *t = s->l1.items[i];
+        if (t->kind != STC_N_SUBSCRIPT || t->b->kind == STC_N_SLICE) {
+            stc_diag *dg = wf_diag(c, t, WF_E_STATEMENT,
+                                   "'del' of a name or a slice cannot run inside a workflow");
+            stc_diag_set_hint(dg, "del d[key] and del xs[i] work; assign a new value instead");
+            continue;
+        }
+        if (!wj_mutable(c, t->a, t))
+            continue;
+        char *var = wj_var(c, t->a->id);
+        char *o = wj_expr(c, t->a, NULL);
+        char *k = wj_expr(c, t->b, NULL);
+        char *r = wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? ($__i := $__k < 0 ? "
+                          "$__k + $count($__c) : $__k; $reduce($__c, function($a, $x, $j) { $j = "
+                          "$__i ? $a : $append($a, $type($x) = \"array\" ? [[$x]] : [$x]) }, [])) : "
+                          "($__r := $sift($__c, function($v, $kk) { $kk != $__k }); $exists($__r) ? "
+                          "$__r : {}))",
+                          o, k);
+        wj_pend_add(c, var, r, s);
+        free(r);
+        free(k);
+        free(o);
+        free(var);
+    }
+    wj_hoist_clear(c);
 }
 
 /* ---- assignments ---- */
@@ -485,6 +749,11 @@ static void wj_assign_tuple(wf_ctx *c, const stc_node *target, const stc_node *v
 static void wj_assign(wf_ctx *c, const stc_node *s)
 {
     const stc_node *first = s->l1.items[0];
+    if (s->l1.count == 1 && first->kind == STC_N_SUBSCRIPT && first->a->kind == STC_N_NAME) {
+        wj_set_item(c, first, s->a, s);
+        wj_hoist_clear(c);
+        return;
+    }
     for (size_t i = 0; i < s->l1.count; i++)
         if (!wj_target_ok(c, s->l1.items[i]))
             return;
@@ -544,6 +813,10 @@ static void wj_ann_assign(wf_ctx *c, const stc_node *s)
 
 static void wj_expr_stmt(wf_ctx *c, const stc_node *s)
 {
+    if (wj_mutating_call(c, s)) {
+        wj_hoist_clear(c);
+        return;
+    }
     if (!wj_call_stmt(c, s->a, NULL, false)) {
         /* computed for its errors only: nothing to keep */
         char *e = wj_value(c, s->a, NULL);
@@ -590,9 +863,7 @@ static void wj_for_begin(wf_ctx *c, const stc_node *s, wf_for_loop *fl)
     char *items = wf_strf("__stc_items%d", fl->k), *idx = wf_strf("__stc_i%d", fl->k);
     wf_type t = WF_T_ANY;
     char *e = wj_value(c, s->b, &t);
-    char *it = t == WF_T_LIST ? stc_xstrdup(e)
-                              : wf_strf("($__b0 := %s; $type($__b0) = \"object\" ? $keys($__b0) : "
-                                        "$__b0)", e);
+    char *it = wj_iter_items(c, e, t);
     wj_pend_add(c, items, it, s);
     wj_pend_add(c, idx, "0", s);
     free(it);
@@ -608,18 +879,36 @@ static void wj_for_begin(wf_ctx *c, const stc_node *s, wf_for_loop *fl)
     free(cond);
     stc_asl_add_str(rule, "Comment", fl->text);
     cJSON *as = stc_asl_add_obj(rule, "Assign");
-    char *var = wj_var(c, s->a->id);
-    char *take = wf_strf("{%% $%s[$%s] %%}", items, idx);
     char *next = wf_strf("{%% $%s + 1 %%}", idx);
-    cJSON_AddStringToObject(as, var, take);
+    char *names;
+    if (s->a->kind == STC_N_NAME) {
+        char *var = wj_var(c, s->a->id);
+        char *take = wf_strf("{%% $%s[$%s] %%}", items, idx);
+        cJSON_AddStringToObject(as, var, take);
+        free(take);
+        free(var);
+        names = stc_xstrdup(s->a->id);
+    } else {
+        /* for a, b in pairs: each name its part of the item */
+        stc_buf nb = STC_BUF_INIT;
+        for (size_t i = 0; i < s->a->l1.count; i++) {
+            const char *py = s->a->l1.items[i]->id;
+            char *var = wj_var(c, py);
+            char *take = wf_strf("{%% ($%s[$%s])[%zu] %%}", items, idx, i);
+            cJSON_AddStringToObject(as, var, take);
+            free(take);
+            free(var);
+            wf_bprintf(&nb, "%s%s", i ? ", " : "", py);
+        }
+        names = stc_buf_take(&nb);
+    }
     cJSON_AddStringToObject(as, idx, next);
-    free(take);
     free(next);
-    free(var);
     cJSON_AddItemToArray(chs, rule);
-    fl->head = wf_emit(c, check, wf_name(c, "For %s in %s (line %d)", s->a->id, fl->text,
+    fl->head = wf_emit(c, check, wf_name(c, "For %s in %s (line %d)", names, fl->text,
                                          s->pos.line),
                        STC_WF_CALL_NONE, NULL);
+    free(names);
     fl->head_state = check;
     stc_asl_exits_add(&c->scope->dangling, rule, "Next");
     free(items);
@@ -1255,7 +1544,7 @@ const wf_backend wf_jsonata = {
     .assign = wj_assign,
     .ann_assign = wj_ann_assign,
     .aug_assign = wj_aug_assign,
-    .del = NULL,
+    .del = wj_del,
     .ret = wj_return,
     .raise_new = wj_raise_new,
     .raise_var = wj_raise_var,
@@ -1271,4 +1560,5 @@ const wf_backend wf_jsonata = {
     .finally_reraise = wj_finally_reraise,
     .uncaught = wj_uncaught,
     .settle = wj_settle,
+    .for_unpacks = true,
 };

@@ -47,6 +47,14 @@ typedef struct wj_be {
     wj_hoisted *hs;
     size_t nhs, caphs;
     const char *item_var;  /* inside a Map item processor: the item's name */
+    struct wj_bound {
+        const char *py; /* a lambda parameter or comprehension variable */
+        char *text;     /* what reads it: "$__v3", "$__v3[1]" */
+    } *bound;
+    size_t nbound, capbound;
+    int nfn;            /* function parameters $__v<N> of the machine */
+    char **aliased;     /* locals that may share a list or dict with another name */
+    size_t naliased;
 } wj_be;
 
 #define WJ(c) ((wj_be *)(c)->bx)
@@ -69,11 +77,19 @@ char *wj_value(wf_ctx *c, const stc_node *n, wf_type *t);
 char *wj_truthy(wf_ctx *c, const char *v, wf_type t);
 /* Python's str() of a value. */
 char *wj_str(wf_ctx *c, const char *v, wf_type t);
+/* The items `for x in v` goes over: a list's, a dict's keys, a string's
+ * characters. */
+char *wj_iter_items(wf_ctx *c, const char *v, wf_type t);
+/* The text that appends v (of type t) to an array as one item:
+ * $append(xs, item). */
+char *wj_list_item(wf_ctx *c, const char *v, wf_type t);
 /* Drop what wj_hoist recorded (after each statement). */
 void wj_hoist_clear(wf_ctx *c);
 void wj_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f);
 /* A fresh temporary variable "__stc_t<N>" (allocated). */
 char *wj_temp(wf_ctx *c);
+/* text as one operand: in parentheses unless it is one already. */
+char *wj_paren(const char *text);
 /* "{% text %}" (allocated). */
 char *wj_wrap(const char *text);
 

@@ -95,6 +95,44 @@ static void wj_refuse(wf_ctx *c, const stc_node *n, const char *hint)
     free(t);
 }
 
+/* text as one operand: as it is when it is one already (a path, a number, a
+ * parenthesized whole), else in parentheses. */
+char *wj_paren(const char *text)
+{
+    size_t n = strlen(text);
+    bool simple = n > 0;
+    for (size_t i = 0; i < n && simple; i++) {
+        char ch = text[i];
+        simple = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 ch == '_' || ch == '$' || ch == '.';
+    }
+    if (!simple && n > 1 && text[0] == '(' && text[n - 1] == ')') {
+        /* "(a) + (b)" is not one group: the first ( must close at the end */
+        int depth = 0;
+        bool in_str = false;
+        simple = true;
+        for (size_t i = 0; i < n; i++) {
+            char ch = text[i];
+            if (in_str) {
+                if (ch == '\\')
+                    i++;
+                else if (ch == '"')
+                    in_str = false;
+                continue;
+            }
+            if (ch == '"')
+                in_str = true;
+            else if (ch == '(')
+                depth++;
+            else if (ch == ')' && --depth == 0 && i + 1 < n) {
+                simple = false;
+                break;
+            }
+        }
+    }
+    return simple ? stc_xstrdup(text) : wf_strf("(%s)", text);
+}
+
 /* ---- Python's meaning in JSONata ---- */
 
 char *wj_truthy(wf_ctx *c, const char *v, wf_type t)
@@ -213,6 +251,237 @@ static char *wj_list_of(wf_ctx *c, char **items, const wf_type *types, size_t n)
         free(acc);
     }
     return stc_buf_take(&b);
+}
+
+
+/* ---- names bound inside an expression: lambda parameters, comprehension
+ * variables ---- */
+
+static char *wj_fn_param(wf_ctx *c)
+{
+    return wf_strf("$__v%d", ++WJ(c)->nfn);
+}
+
+static void wj_bind(wf_ctx *c, const char *py, const char *text)
+{
+    wj_be *be = WJ(c);
+    if (be->nbound == be->capbound) {
+        be->capbound = be->capbound ? be->capbound * 2 : 8;
+        be->bound = stc_xrealloc(be->bound, be->capbound * sizeof *be->bound);
+    }
+    be->bound[be->nbound++] = (struct wj_bound){py, stc_xstrdup(text)};
+}
+
+static void wj_unbind(wf_ctx *c, size_t to)
+{
+    wj_be *be = WJ(c);
+    while (be->nbound > to)
+        free(be->bound[--be->nbound].text);
+}
+
+/* Bind a comprehension's or for loop's target (a name or a tuple of names)
+ * to `item`. False (with a diagnostic) for other targets. */
+static bool wj_bind_target(wf_ctx *c, const stc_node *t, const char *item)
+{
+    if (t->kind == STC_N_NAME) {
+        wj_bind(c, t->id, item);
+        return true;
+    }
+    if (t->kind == STC_N_TUPLE || t->kind == STC_N_LIST) {
+        for (size_t i = 0; i < t->l1.count; i++) {
+            if (t->l1.items[i]->kind != STC_N_NAME) {
+                wf_diag(c, t->l1.items[i], WF_E_TARGET,
+                        "only plain names can be unpacked in a workflow");
+                return false;
+            }
+            char *it = wf_strf("%s[%zu]", item, i);
+            wj_bind(c, t->l1.items[i]->id, it);
+            free(it);
+        }
+        return true;
+    }
+    wf_diag(c, t, WF_E_TARGET, "only plain names can be unpacked in a workflow");
+    return false;
+}
+
+/* The items Python iterates over in `for x in v`: a list's items, a dict's
+ * keys, a string's characters. */
+static char *wj_iter(wf_ctx *c, const char *v, wf_type t)
+{
+    if (t == WF_T_LIST)
+        return stc_xstrdup(v);
+    if (t == WF_T_DICT)
+        return wf_strf("[$keys(%s)]", v);
+    if (t == WF_T_STR)
+        return wf_strf("$split(%s, \"\")", v);
+    char *b = wj_blk(c);
+    char *r = wf_strf("(%s := %s; $type(%s) = \"object\" ? [$keys(%s)] : $type(%s) = \"string\" ? "
+                      "$split(%s, \"\") : %s)",
+                      b, v, b, b, b, b, b);
+    free(b);
+    return r;
+}
+
+char *wj_iter_items(wf_ctx *c, const char *v, wf_type t)
+{
+    return wj_iter(c, v, t);
+}
+
+/* The text that appends value v (of type t) to an array as one item. */
+static char *wj_item(wf_ctx *c, const char *v, wf_type t)
+{
+    if (wj_is_scalar(t))
+        return wf_strf("[%s]", v);
+    char *b = wj_blk(c);
+    char *r = wf_strf("(%s := %s; $type(%s) = \"array\" ? [[%s]] : [%s])", b, v, b, b, b);
+    free(b);
+    return r;
+}
+
+char *wj_list_item(wf_ctx *c, const char *v, wf_type t)
+{
+    return wj_item(c, v, t);
+}
+
+enum { WJ_COMP_LIST, WJ_COMP_DICT, WJ_COMP_ANY, WJ_COMP_ALL };
+
+/* [elt for x in xs if c] (one for, any number of ifs) as a $reduce over the
+ * items, keeping nested lists nested; {k: v for ...} merges objects; any()
+ * and all() over a generator fold truthiness. */
+static char *wj_comprehension(wf_ctx *c, const stc_node *n, int what)
+{
+    if (n->l1.count != 1 || n->l1.items[0]->level) {
+        wf_diag(c, n, WF_E_COMPREHENSION,
+                "a comprehension with more than one 'for' is not compiled; nest it or move it "
+                "into an internal function");
+        return wj_null();
+    }
+    const stc_node *gen = n->l1.items[0];
+    wf_type ti = WF_T_ANY;
+    char *src = wj_expr(c, gen->b, &ti);
+    char *items = wj_iter(c, src, ti);
+    free(src);
+    char *acc = wj_fn_param(c), *it = wj_fn_param(c);
+    size_t mark = WJ(c)->nbound;
+    if (!wj_bind_target(c, gen->a, it)) {
+        wj_unbind(c, mark);
+        free(items);
+        free(acc);
+        free(it);
+        return wj_null();
+    }
+    stc_buf cond = STC_BUF_INIT;
+    for (size_t i = 0; i < gen->l1.count; i++) {
+        wf_type tc = WF_T_ANY;
+        char *e = wj_expr(c, gen->l1.items[i], &tc);
+        char *tr = wj_truthy(c, e, tc);
+        wf_bprintf(&cond, "%s%s", i ? " and " : "", tr);
+        free(e);
+        free(tr);
+    }
+    char *step;
+    const char *init = "[]";
+    if (what == WJ_COMP_DICT) {
+        char *k = wj_expr(c, n->a, NULL);
+        char *v = wj_expr(c, n->b, NULL);
+        step = wf_strf("$merge([%s, {$string(%s): %s}])", acc, k, v);
+        init = "{}";
+        free(k);
+        free(v);
+    } else {
+        wf_type te = WF_T_ANY;
+        char *e = wj_expr(c, n->a, &te);
+        if (what == WJ_COMP_LIST) {
+            char *item = wj_item(c, e, te);
+            step = wf_strf("$append(%s, %s)", acc, item);
+            free(item);
+        } else {
+            char *tr = wj_truthy(c, e, te);
+            step = wf_strf("(%s %s %s)", acc, what == WJ_COMP_ANY ? "or" : "and", tr);
+            init = what == WJ_COMP_ANY ? "false" : "true";
+            free(tr);
+        }
+        free(e);
+    }
+    wj_unbind(c, mark);
+    char *body = cond.len ? wf_strf("(%s) ? %s : %s", stc_buf_cstr(&cond), step, acc)
+                          : stc_xstrdup(step);
+    char *r = wf_strf("$reduce(%s, function(%s, %s) { %s }, %s)", items, acc, it, body, init);
+    stc_buf_free(&cond);
+    free(body);
+    free(step);
+    free(items);
+    free(acc);
+    free(it);
+    return r;
+}
+
+/* x[lo:hi] of a list or a string, Python's bounds (negative from the end,
+ * clamped); a step of 1 only, or [::-1]. */
+static char *wj_slice(wf_ctx *c, const stc_node *n)
+{
+    const stc_node *sl = n->b;
+    char *x = wj_expr(c, n->a, NULL);
+    if (sl->c) {
+        bool rev = sl->c->kind == STC_N_UNARY_OP && strcmp(sl->c->id, "-") == 0 &&
+                   sl->c->a->kind == STC_N_CONSTANT && sl->c->a->cval.kind == STC_CONST_INT &&
+                   sl->c->a->cval.ival == 1 && !sl->a && !sl->b;
+        if (!rev) {
+            wj_refuse(c, n, "a slice with a step other than [::-1] is not compiled; take the "
+                            "part in an internal function");
+            free(x);
+            return wj_null();
+        }
+        char *b = wj_blk(c);
+        char *r = wf_strf("(%s := %s; $type(%s) = \"string\" ? $join($reverse($split(%s, \"\")), "
+                          "\"\") : $reverse(%s))",
+                          b, x, b, b, b);
+        free(b);
+        free(x);
+        return r;
+    }
+    char *lo = sl->a ? wj_expr(c, sl->a, NULL) : stc_xstrdup("0");
+    char *hi = sl->b ? wj_expr(c, sl->b, NULL) : NULL;
+    char *v = wj_blk(c), *len = wj_blk(c), *a = wj_blk(c), *z = wj_blk(c), *i = wj_fn_param(c),
+         *acc = wj_fn_param(c);
+    char *r = wf_strf(
+        "(%s := %s; %s := $type(%s) = \"string\" ? $length(%s) : $count(%s); %s := %s; %s := %s; "
+        "%s := %s < 0 ? $max([%s + %s, 0]) : $min([%s, %s]); "
+        "%s := %s < 0 ? $max([%s + %s, 0]) : $min([%s, %s]); "
+        "$type(%s) = \"string\" ? (%s > %s ? $substring(%s, %s, %s - %s) : \"\") : "
+        "(%s > %s ? $reduce([%s..%s - 1], function(%s, %s) { $append(%s, "
+        "$type(%s[%s]) = \"array\" ? [[%s[%s]]] : [%s[%s]]) }, []) : []))",
+        v, x, len, v, v, v, a, lo, z, hi ? hi : len,
+        a, a, a, len, a, len,
+        z, z, z, len, z, len,
+        v, z, a, v, a, z, a,
+        z, a, a, z, acc, i, acc, v, i, v, i, v, i);
+    free(v);
+    free(len);
+    free(a);
+    free(z);
+    free(i);
+    free(acc);
+    free(x);
+    free(lo);
+    free(hi);
+    return r;
+}
+
+/* A lambda of one parameter as text of its body with the parameter read
+ * as `param` (sorted(key=...), min/max(key=...)). */
+static char *wj_lambda1(wf_ctx *c, const stc_node *lam, const char *param)
+{
+    const stc_node *args = lam->a;
+    if (!args || args->l1.count != 1 || args->l2.count || args->a || args->b) {
+        wf_diag(c, lam, WF_E_LAMBDA, "a key function here is a lambda of one parameter");
+        return wj_null();
+    }
+    size_t mark = WJ(c)->nbound;
+    wj_bind(c, args->l1.items[0]->id, param);
+    char *r = wj_expr(c, lam->b, NULL);
+    wj_unbind(c, mark);
+    return r;
 }
 
 /* ---- hoisting: calls and short-circuits computed before the expression ---- */
@@ -531,6 +800,101 @@ static char *wj_boolop(wf_ctx *c, const stc_node *n, wf_type *t)
     return acc;
 }
 
+
+/* f"{x:spec}" for the specs of the table: [[fill]align][,][width]
+ * [.precision][f|d|%|s] (zero padding as 0width). NULL after a diagnostic. */
+static char *wj_format_spec(wf_ctx *c, const stc_node *part)
+{
+    const stc_node *spec = part->b;
+    const char *sp = NULL;
+    if (spec->kind == STC_N_JOINED_STR && spec->l1.count == 1 &&
+        spec->l1.items[0]->kind == STC_N_CONSTANT && spec->l1.items[0]->cval.kind == STC_CONST_STR)
+        sp = spec->l1.items[0]->sval;
+    char fill = ' ', align = 0, type = 0;
+    bool group = false, zero = false;
+    long width = 0, prec = -1;
+    const char *p = sp;
+    bool ok = p != NULL;
+    if (ok && p[0] && (p[1] == '<' || p[1] == '>') && p[0] != '{') {
+        fill = p[0];
+        align = p[1];
+        p += 2;
+    } else if (ok && (p[0] == '<' || p[0] == '>')) {
+        align = *p++;
+    }
+    if (ok && *p == '0') {
+        zero = true;
+        p++;
+    }
+    while (ok && *p >= '0' && *p <= '9')
+        width = width * 10 + (*p++ - '0');
+    if (ok && *p == ',') {
+        group = true;
+        p++;
+    }
+    if (ok && *p == '.') {
+        p++;
+        prec = 0;
+        if (!(*p >= '0' && *p <= '9'))
+            ok = false;
+        while (ok && *p >= '0' && *p <= '9')
+            prec = prec * 10 + (*p++ - '0');
+    }
+    if (ok && (*p == 'f' || *p == 'd' || *p == '%' || *p == 's'))
+        type = *p++;
+    if (!ok || *p || width > 200 || prec > 20 || (type == 's' && (group || prec >= 0)) ||
+        (type == 'd' && prec >= 0)) {
+        char *t = wf_text(c, part, WF_TEXT_MAX);
+        stc_diag *dg = wf_diag(c, part->a, WF_E_FORMAT,
+                               "the format spec in '%s' is not one the workflow compiler writes; "
+                               "format the value in an internal function",
+                               t);
+        stc_diag_set_hint(dg, "specs it writes: [[fill]<|>][0][width][,][.precision][f|d|%%|s]");
+        free(t);
+        return NULL;
+    }
+    wf_type tv = WF_T_ANY;
+    char *v = wj_expr(c, part->a, &tv);
+    char *s;
+    if (type == 'f' || type == '%' || (type == 0 && prec >= 0) || group || zero) {
+        /* a picture for $formatNumber: grouping, the fraction's digits */
+        stc_buf pic = STC_BUF_INIT;
+        long digits = type == 'd' || (type == 0 && prec < 0) ? 0 : prec < 0 ? 6 : prec;
+        long int_digits = 1;
+        if (zero && width > 0)
+            int_digits = width - (digits ? digits + 1 : 0) - (type == '%' ? 1 : 0);
+        if (int_digits < 1)
+            int_digits = 1;
+        if (group)
+            stc_buf_puts(&pic, "#,##");
+        for (long i = 0; i < int_digits; i++)
+            stc_buf_putc(&pic, '0');
+        if (digits) {
+            stc_buf_putc(&pic, '.');
+            for (long i = 0; i < digits; i++)
+                stc_buf_putc(&pic, '0');
+        }
+        s = type == '%' ? wf_strf("$formatNumber(%s * 100, \"%s\") & \"%%\"", v, stc_buf_cstr(&pic))
+                        : wf_strf("$formatNumber(%s, \"%s\")", v, stc_buf_cstr(&pic));
+        stc_buf_free(&pic);
+    } else {
+        s = wj_str(c, v, tv);
+    }
+    free(v);
+    if (width > 0 && !zero) {
+        /* numbers go right, text left, unless the spec says */
+        bool right = align ? align == '>' : (type == 'f' || type == 'd' || type == '%' ||
+                                             tv == WF_T_NUM);
+        char f[3] = {fill, 0, 0};
+        char *fq = wj_quote(f);
+        char *r = wf_strf("$pad(%s, %s%ld, %s)", s, right ? "-" : "", width, fq);
+        free(fq);
+        free(s);
+        s = r;
+    }
+    return s;
+}
+
 static char *wj_fstring(wf_ctx *c, const stc_node *n)
 {
     stc_buf b = STC_BUF_INIT;
@@ -541,7 +905,11 @@ static char *wj_fstring(wf_ctx *c, const stc_node *n)
         if (part->kind == STC_N_CONSTANT && part->cval.kind == STC_CONST_STR) {
             piece = wj_quote(part->sval);
         } else if (part->kind == STC_N_FORMATTED_VALUE) {
-            if (part->level != -1 || part->b) {
+            if (part->level == -1 && part->b) {
+                piece = wj_format_spec(c, part);
+                if (!piece)
+                    continue;
+            } else if (part->level != -1 || part->b) {
                 char *t = wf_text(c, part, WF_TEXT_MAX);
                 stc_diag *dg = wf_diag(c, part->a, WF_E_FORMAT,
                                        "the conversion or format spec in '%s' is not compiled "
@@ -552,6 +920,8 @@ static char *wj_fstring(wf_ctx *c, const stc_node *n)
                 free(t);
                 continue;
             }
+            if (piece)
+                goto add;
             wf_type t = WF_T_ANY;
             char *v = wj_expr(c, part->a, &t);
             if (t == WF_T_LIST || t == WF_T_DICT) {
@@ -569,6 +939,7 @@ static char *wj_fstring(wf_ctx *c, const stc_node *n)
         } else {
             continue;
         }
+    add:
         wf_bprintf(&b, "%s%s", parts++ ? " & " : "", piece);
         free(piece);
     }
@@ -582,23 +953,25 @@ static char *wj_fstring(wf_ctx *c, const stc_node *n)
 static char *wj_subscript(wf_ctx *c, const stc_node *n)
 {
     wf_type tc = WF_T_ANY, tk = WF_T_ANY;
-    if (n->b->kind == STC_N_SLICE) {
-        wj_refuse(c, n, "slices are not compiled yet; take the part in an internal function");
-        return wj_null();
-    }
+    if (n->b->kind == STC_N_SLICE)
+        return wj_slice(c, n);
     char *cont = wj_expr(c, n->a, &tc);
     char *key = wj_expr(c, n->b, &tk);
     char *r;
     if (tk == WF_T_STR || tc == WF_T_DICT) {
         r = wf_strf("$lookup(%s, %s)", cont, key);
-    } else if (tk == WF_T_NUM || tc == WF_T_LIST) {
+    } else if (tc == WF_T_STR) {
+        r = wf_strf("$substring(%s, %s, 1)", cont, key);
+    } else if (tc == WF_T_LIST) {
+        /* (xs)[i]: the predicate applies to the list, not to a path step */
         char *k = wj_blk(c);
-        r = wf_strf("(%s := %s; %s[%s])", k, key, cont, k);
+        r = wf_strf("(%s := %s; (%s)[%s])", k, key, cont, k);
         free(k);
     } else {
         char *x = wj_blk(c), *k = wj_blk(c);
-        r = wf_strf("(%s := %s; %s := %s; $type(%s) = \"number\" ? %s[%s] : $lookup(%s, %s))", x,
-                    cont, k, key, k, x, k, x, k);
+        r = wf_strf("(%s := %s; %s := %s; $type(%s) = \"number\" ? ($type(%s) = \"string\" ? "
+                    "$substring(%s, %s, 1) : (%s)[%s]) : $lookup(%s, %s))",
+                    x, cont, k, key, k, x, x, k, x, k, x, k);
         free(x);
         free(k);
     }
@@ -703,6 +1076,140 @@ static bool wj_is_const_text(const stc_node *n, const char *s)
 static char *wj_arg(wf_ctx *c, const stc_node *n, size_t i, wf_type *t)
 {
     return wj_expr(c, n->l1.items[i], t);
+}
+
+
+/* s.method(...), d.method(...): the str and dict methods of the table (list
+ * methods that mutate are statements: jsonata.c). NULL after a diagnostic. */
+static char *wj_method_call(wf_ctx *c, const stc_node *n, wf_type *t)
+{
+    const char *m = n->a->id;
+    const stc_node *obj = n->a->a;
+    size_t na = n->l1.count;
+    if (n->l2.count) {
+        wf_diag(c, n, WF_E_CALL, "'.%s(...)' takes no keyword arguments here", m);
+        return NULL;
+    }
+    static const struct {
+        const char *name;
+        size_t lo, hi;
+    } known[] = {{"strip", 0, 0},   {"lstrip", 0, 0},  {"rstrip", 0, 0},     {"lower", 0, 0},
+                 {"upper", 0, 0},   {"startswith", 1, 1}, {"endswith", 1, 1}, {"replace", 2, 2},
+                 {"split", 0, 1},   {"join", 1, 1},    {"get", 1, 2},        {"keys", 0, 0},
+                 {"values", 0, 0},  {"items", 0, 0},   {"count", 1, 1},
+                 {"find", 1, 1},    {"copy", 0, 0}};
+    size_t k = 0;
+    while (k < STC_ARRAY_LEN(known) && strcmp(known[k].name, m) != 0)
+        k++;
+    if (k == STC_ARRAY_LEN(known)) {
+        char *tx = wf_text(c, n->a, WF_TEXT_MAX);
+        stc_diag *dg = wf_diag(c, n, WF_E_CALL,
+                               "'%s(...)' cannot be called inside a workflow; only internal "
+                               "functions (self._name), workflows and the built-ins and methods of "
+                               "the translation table can",
+                               tx);
+        stc_diag_set_hint(dg, "move the call into an internal function such as _compute(...) and "
+                              "call that");
+        free(tx);
+        return NULL;
+    }
+    if (na < known[k].lo || na > known[k].hi) {
+        wf_diag(c, n, WF_E_CALL, "'.%s(...)' takes %zu to %zu arguments here", m, known[k].lo,
+                known[k].hi);
+        return NULL;
+    }
+    wf_type to = WF_T_ANY;
+    char *o = wj_expr(c, obj, &to);
+    char *a0 = na > 0 ? wj_expr(c, n->l1.items[0], NULL) : NULL;
+    char *a1 = na > 1 ? wj_expr(c, n->l1.items[1], NULL) : NULL;
+    char *x = wj_blk(c);
+    char *r = NULL;
+    *t = WF_T_STR;
+    if (!strcmp(m, "strip"))
+        r = wf_strf("$replace(%s, /^\\s+|\\s+$/, \"\")", o);
+    else if (!strcmp(m, "lstrip"))
+        r = wf_strf("$replace(%s, /^\\s+/, \"\")", o);
+    else if (!strcmp(m, "rstrip"))
+        r = wf_strf("$replace(%s, /\\s+$/, \"\")", o);
+    else if (!strcmp(m, "lower"))
+        r = wf_strf("$lowercase(%s)", o);
+    else if (!strcmp(m, "upper"))
+        r = wf_strf("$uppercase(%s)", o);
+    else if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
+        char *p = wj_blk(c);
+        r = m[0] == 's'
+                ? wf_strf("(%s := %s; %s := %s; $substring(%s, 0, $length(%s)) = %s)", x, o, p, a0,
+                          x, p, p)
+                : wf_strf("(%s := %s; %s := %s; $length(%s) >= $length(%s) and $substring(%s, "
+                          "$length(%s) - $length(%s)) = %s)",
+                          x, o, p, a0, x, p, x, x, p, p);
+        free(p);
+        *t = WF_T_BOOL;
+    } else if (!strcmp(m, "replace"))
+        r = wf_strf("$replace(%s, %s, %s)", o, a0, a1);
+    else if (!strcmp(m, "split")) {
+        *t = WF_T_LIST;
+        if (a0) {
+            r = wf_strf("$split(%s, %s)", o, a0);
+        } else {
+            /* split(): runs of white space, no empty pieces */
+            char *acc = wj_fn_param(c), *v = wj_fn_param(c);
+            r = wf_strf("$reduce($split(%s, /\\s+/), function(%s, %s) { %s = \"\" ? %s : "
+                        "$append(%s, [%s]) }, [])",
+                        o, acc, v, v, acc, acc, v);
+            free(acc);
+            free(v);
+        }
+    } else if (!strcmp(m, "join"))
+        r = wf_strf("$join(%s, %s)", a0, o);
+    else if (!strcmp(m, "get")) {
+        *t = WF_T_ANY;
+        r = wf_strf("(%s := $lookup(%s, %s); $exists(%s) ? %s : %s)", x, o, a0, x, x,
+                    a1 ? a1 : "null");
+    } else if (!strcmp(m, "keys")) {
+        *t = WF_T_LIST;
+        r = wf_strf("[$keys(%s)]", o);
+    } else if (!strcmp(m, "values") || !strcmp(m, "items")) {
+        *t = WF_T_LIST;
+        char *acc = wj_fn_param(c), *kk = wj_fn_param(c);
+        char *v = wf_strf("$lookup(%s, %s)", x, kk);
+        char *item = wj_item(c, v, WF_T_ANY);
+        r = m[0] == 'v'
+                ? wf_strf("(%s := %s; $reduce([$keys(%s)], function(%s, %s) { $append(%s, %s) }, "
+                          "[]))",
+                          x, o, x, acc, kk, acc, item)
+                : wf_strf("(%s := %s; $reduce([$keys(%s)], function(%s, %s) { $append(%s, "
+                          "[[$append([%s], %s)]]) }, []))",
+                          x, o, x, acc, kk, acc, kk, item);
+        free(acc);
+        free(kk);
+        free(v);
+        free(item);
+    } else if (!strcmp(m, "count") || !strcmp(m, "find")) {
+        *t = WF_T_NUM;
+        char *acc = wj_fn_param(c), *v = wj_fn_param(c), *i = wj_fn_param(c), *p = wj_blk(c);
+        if (!strcmp(m, "count"))
+            r = wf_strf("(%s := %s; %s := %s; $type(%s) = \"string\" ? $count($split(%s, %s)) - 1 "
+                        ": $reduce(%s, function(%s, %s) { %s = %s ? %s + 1 : %s }, 0))",
+                        x, o, p, a0, x, x, p, x, acc, v, v, p, acc, acc);
+        else
+            r = wf_strf("(%s := %s; %s := %s; $type(%s) = \"string\" ? ($contains(%s, %s) ? "
+                        "$length($substringBefore(%s, %s)) : -1) : $reduce(%s, function(%s, %s, %s) "
+                        "{ %s < 0 and %s = %s ? %s : %s }, -1))",
+                        x, o, p, a0, x, x, p, x, p, x, acc, v, i, acc, v, p, i, acc);
+        free(acc);
+        free(v);
+        free(i);
+        free(p);
+    } else if (!strcmp(m, "copy")) {
+        *t = to;
+        r = stc_xstrdup(o);
+    }
+    free(x);
+    free(o);
+    free(a0);
+    free(a1);
+    return r;
 }
 
 static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
@@ -821,15 +1328,176 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
         r = wf_strf("$string(%s)", a);
         *t = WF_T_STR;
         free(a);
-    } else if (n->a->kind == STC_N_ATTRIBUTE && strcmp(n->a->id, "split") == 0 && !q) {
+    } else if (n->a->kind == STC_N_ATTRIBUTE && !q) {
+        r = wj_method_call(c, n, t);
+        if (!r)
+            goto bad;
+    } else if (q && (strcmp(q, "builtins.int") == 0 || strcmp(q, "builtins.float") == 0)) {
         if (!wj_nargs(c, n, 1, 1, 0))
             goto bad;
-        char *s = wj_expr(c, n->a->a, NULL);
-        char *sep = wj_arg(c, n, 0, NULL);
-        r = wf_strf("$split(%s, %s)", s, sep);
+        char *a = wj_arg(c, n, 0, &ta);
+        char *x = wj_blk(c);
+        *t = WF_T_NUM;
+        if (q[9] == 'i')
+            /* int(): strings of digits, numbers toward zero, booleans */
+            r = wf_strf("(%s := %s; $type(%s) = \"string\" ? ($contains(%s, /^\\s*[-+]?[0-9]+\\s*$/) ? "
+                        "$number($trim(%s)) : $error(\"invalid literal for int() with base 10: '\" & "
+                        "%s & \"'\")) : $type(%s) = \"boolean\" ? (%s ? 1 : 0) : %s >= 0 ? "
+                        "$floor(%s) : $ceil(%s))",
+                        x, a, x, x, x, x, x, x, x, x, x);
+        else
+            r = wf_strf("(%s := %s; $type(%s) = \"boolean\" ? (%s ? 1 : 0) : $number(%s))", x, a, x,
+                        x, x);
+        free(x);
+        free(a);
+    } else if (q && strcmp(q, "builtins.round") == 0) {
+        if (!wj_nargs(c, n, 1, 2, 0))
+            goto bad;
+        char *a = wj_arg(c, n, 0, NULL);
+        char *d = n->l1.count == 2 ? wj_arg(c, n, 1, NULL) : NULL;
+        r = d ? wf_strf("$round(%s, %s)", a, d) : wf_strf("$round(%s)", a);
+        *t = WF_T_NUM;
+        free(a);
+        free(d);
+    } else if (q && (strcmp(q, "builtins.min") == 0 || strcmp(q, "builtins.max") == 0)) {
+        bool is_min = q[10] == 'i';
+        const stc_node *key = wj_kwarg(n, "key");
+        if (n->l1.count < 1 || n->l2.count > (key ? 1u : 0u)) {
+            wf_diag(c, n, WF_E_CALL, "%s() takes a list or several values (and key=) here",
+                    is_min ? "min" : "max");
+            goto bad;
+        }
+        char *items;
+        if (n->l1.count == 1) {
+            char *a = wj_arg(c, n, 0, &ta);
+            items = wj_iter(c, a, ta);
+            free(a);
+        } else {
+            items = wj_list(c, n, &ta);
+        }
+        /* the first of the smallest (largest), as Python picks it */
+        char *x = wj_fn_param(c), *y = wj_fn_param(c);
+        char *kx = key ? wj_lambda1(c, key, x) : stc_xstrdup(x);
+        char *ky = key ? wj_lambda1(c, key, y) : stc_xstrdup(y);
+        r = wf_strf("$reduce(%s, function(%s, %s) { %s %s %s ? %s : %s })", items, x, y, ky,
+                    is_min ? "<" : ">", kx, y, x);
+        free(items);
+        free(x);
+        free(y);
+        free(kx);
+        free(ky);
+    } else if (q && strcmp(q, "builtins.sum") == 0) {
+        if (!wj_nargs(c, n, 1, 2, 0))
+            goto bad;
+        char *a = wj_arg(c, n, 0, NULL);
+        char *st = n->l1.count == 2 ? wj_arg(c, n, 1, NULL) : stc_xstrdup("0");
+        r = wf_strf("(%s + $sum(%s))", st, a);
+        *t = WF_T_NUM;
+        free(a);
+        free(st);
+    } else if (q && strcmp(q, "builtins.sorted") == 0) {
+        const stc_node *key = wj_kwarg(n, "key"), *rev = wj_kwarg(n, "reverse");
+        if (n->l1.count != 1 || n->l2.count > (key ? 1u : 0u) + (rev ? 1u : 0u)) {
+            wf_diag(c, n, WF_E_CALL, "sorted() takes one iterable, key= and reverse= here");
+            goto bad;
+        }
+        char *a = wj_arg(c, n, 0, &ta);
+        char *items = wj_iter(c, a, ta);
+        char *x = wj_fn_param(c), *y = wj_fn_param(c);
+        char *kx = key ? wj_lambda1(c, key, x) : stc_xstrdup(x);
+        char *ky = key ? wj_lambda1(c, key, y) : stc_xstrdup(y);
+        char *rv = rev ? wj_expr(c, rev, NULL) : stc_xstrdup("false");
+        /* a stable merge sort: swap when the later one must come first */
+        r = wf_strf("[$sort(%s, function(%s, %s) { %s ? %s < %s : %s > %s })]", items, x, y, rv,
+                    kx, ky, kx, ky);
         *t = WF_T_LIST;
-        free(s);
-        free(sep);
+        free(a);
+        free(items);
+        free(x);
+        free(y);
+        free(kx);
+        free(ky);
+        free(rv);
+    } else if (q && (strcmp(q, "builtins.reversed") == 0 || strcmp(q, "builtins.list") == 0)) {
+        if (!wj_nargs(c, n, q[9] == 'l' ? 0 : 1, 1, 0))
+            goto bad;
+        *t = WF_T_LIST;
+        if (!n->l1.count) {
+            r = stc_xstrdup("[]");
+        } else {
+            char *a = wj_arg(c, n, 0, &ta);
+            char *items = wj_iter(c, a, ta);
+            r = q[9] == 'r' ? wf_strf("[$reverse(%s)]", items) : stc_xstrdup(items);
+            free(a);
+            free(items);
+        }
+    } else if (q && (strcmp(q, "builtins.any") == 0 || strcmp(q, "builtins.all") == 0)) {
+        if (!wj_nargs(c, n, 1, 1, 0))
+            goto bad;
+        bool any = q[10] == 'n'; /* builtins.any */
+        const stc_node *g = n->l1.items[0];
+        *t = WF_T_BOOL;
+        if (g->kind == STC_N_GENERATOR_EXP || g->kind == STC_N_LIST_COMP) {
+            r = wj_comprehension(c, g, any ? WJ_COMP_ANY : WJ_COMP_ALL);
+        } else {
+            char *a = wj_arg(c, n, 0, &ta);
+            char *items = wj_iter(c, a, ta);
+            char *acc = wj_fn_param(c), *x = wj_fn_param(c);
+            char *tr = wj_truthy(c, x, WF_T_ANY);
+            r = wf_strf("$reduce(%s, function(%s, %s) { %s %s %s }, %s)", items, acc, x, acc,
+                        any ? "or" : "and", tr, any ? "false" : "true");
+            free(a);
+            free(items);
+            free(acc);
+            free(x);
+            free(tr);
+        }
+    } else if (q && strcmp(q, "builtins.enumerate") == 0) {
+        const stc_node *start = wj_kwarg(n, "start");
+        if (n->l1.count < 1 || n->l1.count > 2 || n->l2.count > (start ? 1u : 0u)) {
+            wf_diag(c, n, WF_E_CALL, "enumerate() takes an iterable and a start here");
+            goto bad;
+        }
+        char *a = wj_arg(c, n, 0, &ta);
+        char *items = wj_iter(c, a, ta);
+        char *st = n->l1.count == 2 ? wj_arg(c, n, 1, NULL)
+                   : start          ? wj_expr(c, start, NULL)
+                                    : stc_xstrdup("0");
+        char *acc = wj_fn_param(c), *x = wj_fn_param(c), *i = wj_fn_param(c);
+        char *item = wj_item(c, x, WF_T_ANY);
+        r = wf_strf("$reduce(%s, function(%s, %s, %s) { $append(%s, [[$append([%s + %s], %s)]]) }, "
+                    "[])",
+                    items, acc, x, i, acc, st, i, item);
+        *t = WF_T_LIST;
+        free(a);
+        free(items);
+        free(st);
+        free(acc);
+        free(x);
+        free(i);
+        free(item);
+    } else if (q && strcmp(q, "builtins.dict") == 0 && n->l1.count <= 1 && !n->l2.count) {
+        /* values never change in place (they are rebound): a copy is the value */
+        *t = WF_T_DICT;
+        r = n->l1.count ? wj_arg(c, n, 0, NULL) : stc_xstrdup("{}");
+    } else if (q && strcmp(q, "builtins.zip") == 0) {
+        if (n->l1.count < 2 || n->l2.count) {
+            wf_diag(c, n, WF_E_CALL, "zip() takes two or more lists here");
+            goto bad;
+        }
+        stc_buf b = STC_BUF_INIT;
+        stc_buf_puts(&b, "[$zip(");
+        for (size_t k = 0; k < n->l1.count; k++) {
+            wf_type tk = WF_T_ANY;
+            char *a = wj_arg(c, n, k, &tk);
+            char *items = wj_iter(c, a, tk);
+            wf_bprintf(&b, "%s%s", k ? ", " : "", items);
+            free(a);
+            free(items);
+        }
+        stc_buf_puts(&b, ")]");
+        r = stc_buf_take(&b);
+        *t = WF_T_LIST;
     } else if (q && (strcmp(q, "asyncio.sleep") == 0 || strcmp(q, "asyncio.gather") == 0)) {
         wf_diag(c, n, WF_E_AWAIT, "'%s' must be awaited: write 'await %s(...)'",
                 strchr(q, '.') + 1, strchr(q, '.') + 1);
@@ -875,13 +1543,16 @@ char *wj_expr(wf_ctx *c, const stc_node *n, wf_type *tp)
         return r;
     }
     case STC_N_NAME: {
+        for (size_t i = WJ(c)->nbound; i-- > 0;)
+            if (strcmp(WJ(c)->bound[i].py, n->id) == 0)
+                return stc_xstrdup(WJ(c)->bound[i].text);
         if (wf_is_local(c, n->id)) {
             if (WJ(c)->item_var && strcmp(WJ(c)->item_var, n->id) == 0)
                 return stc_xstrdup("$states.input");
             *t = wf_declared_type(c, n->id);
             char *v = wj_var(c, n->id);
             const char *p = wj_pend_get(c, v);
-            char *r = p ? wf_strf("(%s)", p) : wf_strf("$%s", v);
+            char *r = p ? wj_paren(p) : wf_strf("$%s", v);
             free(v);
             return r;
         }
@@ -961,8 +1632,22 @@ char *wj_expr(wf_ctx *c, const stc_node *n, wf_type *tp)
                                   "live in the Lambda functions");
             return wj_null();
         }
-        wj_refuse(c, n, NULL);
-        return wj_null();
+        {
+            /* r.status on a JSON object is r["status"] (the jdict style) */
+            char *q = wf_qualname(c, n);
+            if (q) {
+                free(q);
+                wj_refuse(c, n, "only attributes of JSON objects (r.status, read as "
+                                "r[\"status\"]) can be read in a workflow");
+                return wj_null();
+            }
+            char *o = wj_expr(c, n->a, NULL);
+            char *k = wj_quote(n->id);
+            char *r = wf_strf("$lookup(%s, %s)", o, k);
+            free(o);
+            free(k);
+            return r;
+        }
     case STC_N_LAMBDA:
         wf_diag(c, n, WF_E_LAMBDA,
                 "'lambda' cannot run inside a workflow; move it into an internal function such "
@@ -978,9 +1663,8 @@ char *wj_expr(wf_ctx *c, const stc_node *n, wf_type *tp)
     case STC_N_GENERATOR_EXP:
         if (!wj_is_state_call(c, n) && (n->kind == STC_N_LIST_COMP ||
                                          n->kind == STC_N_GENERATOR_EXP)) {
-            wf_diag(c, n, WF_E_COMPREHENSION,
-                    "only a list comprehension over an internal function becomes a Map; move this "
-                    "comprehension into an internal function");
+            *t = WF_T_LIST;
+            return wj_comprehension(c, n, WJ_COMP_LIST);
         } else if (n->kind == STC_N_AWAIT && !wj_is_state_call(c, n)) {
             wf_diag(c, n, WF_E_AWAIT,
                     "only workflows, sleep(...) and gather(...) can be awaited in a workflow");
@@ -992,8 +1676,10 @@ char *wj_expr(wf_ctx *c, const stc_node *n, wf_type *tp)
                 "'yield' cannot run inside a workflow: a state machine returns one value; "
                 "return a list instead");
         return wj_null();
-    case STC_N_SET_COMP:
     case STC_N_DICT_COMP:
+        *t = WF_T_DICT;
+        return wj_comprehension(c, n, WJ_COMP_DICT);
+    case STC_N_SET_COMP:
         wf_diag(c, n, WF_E_COMPREHENSION,
                 "only a list comprehension over an internal function becomes a Map; move this "
                 "comprehension into an internal function");

@@ -530,7 +530,15 @@ static void wf_while(wf_ctx *c, const stc_node *s)
 
 static void wf_for(wf_ctx *c, const stc_node *s)
 {
-    if (s->a->kind != STC_N_NAME) {
+    bool tuple = s->a->kind == STC_N_TUPLE || s->a->kind == STC_N_LIST;
+    if (tuple && c->be->for_unpacks) {
+        for (size_t i = 0; i < s->a->l1.count; i++)
+            if (s->a->l1.items[i]->kind != STC_N_NAME) {
+                wf_diag(c, s->a->l1.items[i], WF_E_TARGET,
+                        "only plain names can be unpacked in a workflow");
+                return;
+            }
+    } else if (s->a->kind != STC_N_NAME) {
         wf_diag(c, s->a, WF_E_TARGET,
                 "a workflow's for loop takes one plain name; unpack the item inside the loop");
         return;

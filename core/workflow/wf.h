@@ -185,6 +185,8 @@ typedef struct wf_backend {
      * back, break, continue): settle what the back end keeps pending. NULL:
      * nothing is ever pending. */
     void (*settle)(wf_ctx *c);
+    /* `for a, b in ...`: the back end unpacks a tuple of names itself. */
+    bool for_unpacks;
 } wf_backend;
 
 extern const wf_backend wf_jsonpath;
