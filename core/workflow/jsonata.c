@@ -825,9 +825,59 @@ static void wj_expr_stmt(wf_ctx *c, const stc_node *s)
     wj_hoist_clear(c);
 }
 
+/* The state a return can end the machine on instead of a Pass of its own:
+ * the only way here is the Next of one Task, Pass, Wait, Map or Parallel,
+ * nothing is pending and the value makes no call. NULL otherwise. */
+static cJSON *wj_output_carrier(wf_ctx *c, const stc_node *value)
+{
+    const stc_asl_exits *d = &c->scope->dangling;
+    if (d->count != 1 || WJ(c)->npend || strcmp(d->items[0].key, "Next") != 0 ||
+        (value && wj_has_call(c, value)))
+        return NULL;
+    cJSON *st = d->items[0].obj;
+    const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "Type"));
+    static const char *const ok[] = {"Task", "Pass", "Wait", "Map", "Parallel"};
+    for (size_t i = 0; type && i < STC_ARRAY_LEN(ok); i++)
+        if (!strcmp(type, ok[i]))
+            return st;
+    return NULL;
+}
+
 static void wj_return(wf_ctx *c, const stc_node *s)
 {
     if (s->a && wj_call_stmt(c, s->a, NULL, true)) {
+        wj_hoist_clear(c);
+        return;
+    }
+    cJSON *last = wj_output_carrier(c, s->a);
+    if (last) {
+        /* the state before ends the machine with the value: its Output reads
+         * the variables as they were when it was entered, so its own Assign
+         * is inlined as pending assignments are */
+        const cJSON *as = cJSON_GetObjectItemCaseSensitive(last, "Assign");
+        const cJSON *a;
+        cJSON_ArrayForEach(a, as)
+        {
+            const char *v = cJSON_GetStringValue(a);
+            size_t n = v ? strlen(v) : 0;
+            if (n >= 6 && !strncmp(v, "{% ", 3) && !strcmp(v + n - 3, " %}")) {
+                char *text = stc_xstrndup(v + 3, n - 6);
+                wj_pend_add(c, a->string, text, NULL);
+                free(text);
+            } else {
+                char *text = cJSON_PrintUnformatted(a);
+                wj_pend_add(c, a->string, text, NULL);
+                free(text);
+            }
+        }
+        char *e = s->a ? wj_expr(c, s->a, NULL) : stc_xstrdup("null");
+        wj_pend_clear(WJ(c));
+        stc_asl_exits_free(&c->scope->dangling);
+        cJSON_DeleteItemFromObjectCaseSensitive(last, "Next");
+        cJSON_DeleteItemFromObjectCaseSensitive(last, "Output");
+        cJSON_DeleteItemFromObjectCaseSensitive(last, "Assign"); /* nothing reads them now */
+        wj_set_ret(last, e);
+        free(e);
         wj_hoist_clear(c);
         return;
     }

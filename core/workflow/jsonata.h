@@ -83,6 +83,8 @@ char *wj_iter_items(wf_ctx *c, const char *v, wf_type t);
 /* The text that appends v (of type t) to an array as one item:
  * $append(xs, item). */
 char *wj_list_item(wf_ctx *c, const char *v, wf_type t);
+/* Does `n` make a call that is a state (a Task, Map, Parallel or Wait)? */
+bool wj_has_call(wf_ctx *c, const stc_node *n);
 /* Drop what wj_hoist recorded (after each statement). */
 void wj_hoist_clear(wf_ctx *c);
 void wj_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f);

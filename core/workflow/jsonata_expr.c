@@ -502,6 +502,11 @@ static bool wj_has_state_call(wf_ctx *c, const stc_node *n)
     return false;
 }
 
+bool wj_has_call(wf_ctx *c, const stc_node *n)
+{
+    return wj_has_state_call(c, n);
+}
+
 static const wj_hoisted *wj_hoisted_of(const wf_ctx *c, const stc_node *n)
 {
     const wj_be *be = WJ(c);

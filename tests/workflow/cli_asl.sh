@@ -77,7 +77,7 @@ case "$err" in *STC525*) ;; *) echo "FAIL: query_language on a function: $err"; 
 printf 'class S:\n    async def _bad(self, a):\n        x = lambda: a\n        return x\n\n    async def _good(self, a: int):\n        return a + 1\n' >"$tmp/two.py"
 out=$("$STC_BIN" asl "$tmp/two.py" _good 2>"$tmp/two.err"); rc=$?
 check "asl of the workflow that compiles" 0 $rc
-echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["States"]["Return a + 1 (line 7)"]["Output"] == "{% (($states.input.a) + 1) %}", d' ||
+echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["States"]["Return a + 1 (line 7)"]["Output"] == "{% ($states.input.a + 1) %}", d' ||
     { echo "FAIL: asl _good beside _bad: $out"; fail=1; }
 grep -q "two.py:3:13: error: STC203" "$tmp/two.err" || { echo "FAIL: _bad's diagnostic not shown"; fail=1; }
 "$STC_BIN" asl "$tmp/two.py" _bad >/dev/null 2>&1; check "asl of the workflow that does not compile" 1 $?

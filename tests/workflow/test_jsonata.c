@@ -96,8 +96,12 @@ static void test_try_catch_and_raise(void **st)
     const cJSON *task = state(asl, "Call _get (line 13)");
     assert_json(cJSON_GetObjectItemCaseSensitive(task, "Arguments"),
                 "{\"FunctionName\": \"${GetFunctionArn}\", \"Payload\": {\"key\": \"{% $total %}\"}}");
-    assert_json(cJSON_GetObjectItemCaseSensitive(task, "Assign"),
-                "{\"v\": \"{% $states.result.Payload %}\"}");
+    /* `return v` right after it: the Task ends the machine with the result */
+    assert_null(cJSON_GetObjectItemCaseSensitive(task, "Assign"));
+    assert_string_equal(str(task, "Output"), "{% $states.result.Payload %}");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(task, "End")));
+    assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(asl, "States"),
+                                                 "Return v (line 16)"));
     const cJSON *catch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(task, "Catch"), 0);
     assert_string_equal(str(catch, "Next"), "Except? (line 12)");
     const cJSON *as = cJSON_GetObjectItemCaseSensitive(catch, "Assign");
