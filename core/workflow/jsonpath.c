@@ -747,29 +747,10 @@ static void jp_dispatch(wf_ctx *c, const stc_node *s, const char *dispatch, stc_
         const stc_node *h = s->l1.items[i];
         if (has_default)
             continue;
-        const stc_node *types[32];
-        size_t nt = 0;
-        if (!h->a) {
-            has_default = true;
-        } else if (h->a->kind == STC_N_TUPLE) {
-            for (size_t k = 0; k < h->a->l1.count && nt < 32; k++)
-                types[nt++] = h->a->l1.items[k];
-        } else {
-            types[nt++] = h->a;
-        }
         const char *names[128];
-        size_t nn = 0;
-        for (size_t k = 0; k < nt; k++) {
-            const char *cls = wf_class_name(types[k]);
-            if (!cls) {
-                wf_diag(c, types[k], WF_E_STATEMENT, "an except clause names exception classes");
-                continue;
-            }
-            if (wf_is_catch_all(cls))
-                has_default = true;
-            else
-                nn += wf_catches(c, cls, names + nn, 128 - nn);
-        }
+        bool all = false;
+        size_t nn = wf_handler_classes(c, h, names, 128, &all);
+        has_default = has_default || all;
         if (has_default) {
             stc_asl_exits_add(&entries[i], ch, "Default");
             continue;

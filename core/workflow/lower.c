@@ -631,6 +631,36 @@ bool wf_is_catch_all(const char *cls)
     return strcmp(cls, "Exception") == 0 || strcmp(cls, "BaseException") == 0;
 }
 
+size_t wf_handler_classes(wf_ctx *c, const stc_node *h, const char **names, size_t max,
+                          bool *catch_all)
+{
+    const stc_node *types[32];
+    size_t nt = 0, nn = 0;
+    *catch_all = false;
+    if (!h->a) {
+        *catch_all = true;
+        return 0;
+    }
+    if (h->a->kind == STC_N_TUPLE) {
+        for (size_t k = 0; k < h->a->l1.count && nt < 32; k++)
+            types[nt++] = h->a->l1.items[k];
+    } else {
+        types[nt++] = h->a;
+    }
+    for (size_t k = 0; k < nt; k++) {
+        const char *cls = wf_class_name(types[k]);
+        if (!cls) {
+            wf_diag(c, types[k], WF_E_STATEMENT, "an except clause names exception classes");
+            continue;
+        }
+        if (wf_is_catch_all(cls))
+            *catch_all = true;
+        else
+            nn += wf_catches(c, cls, names + nn, max - nn);
+    }
+    return nn;
+}
+
 /* The handlers of a try: the back end's dispatch, then each handler's
  * block (its exits join `out`). */
 static void wf_handlers(wf_ctx *c, const stc_node *s, const char *dispatch, stc_asl_exits *out)

@@ -333,6 +333,11 @@ bool wf_method_restarts(const wf_ctx *c, const stc_method *m);
 /* Every class name an `except cls` catches: cls and its known subclasses. */
 size_t wf_catches(const wf_ctx *c, const char *cls, const char **out, size_t max);
 bool wf_is_catch_all(const char *cls);
+/* The classes handler `h` (an ExceptHandler) catches, with their known
+ * subclasses, into names (at most max); *catch_all for a bare except,
+ * Exception or BaseException. A name that is no class gets a diagnostic. */
+size_t wf_handler_classes(wf_ctx *c, const stc_node *h, const char **names, size_t max,
+                          bool *catch_all);
 /* The exits stay where they are; the back end settles what is pending. */
 void wf_settle(wf_ctx *c);
 
