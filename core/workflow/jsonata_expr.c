@@ -1719,29 +1719,9 @@ static int wj_const_truth(const stc_node *n)
 
 void wj_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f)
 {
-    if (n->kind == STC_N_UNARY_OP && strcmp(n->id, "not") == 0 && wj_has_state_call(c, n)) {
-        wj_cond(c, n->a, f, t);
+    if ((n->kind == STC_N_UNARY_OP || n->kind == STC_N_BOOL_OP) &&
+        wf_cond_short_circuit(c, n, t, f, wj_has_state_call(c, n)))
         return;
-    }
-    if (n->kind == STC_N_BOOL_OP && wj_has_state_call(c, n)) {
-        bool is_and = strcmp(n->id, "and") == 0;
-        for (size_t i = 0; i < n->l1.count; i++) {
-            if (!wf_live(c))
-                return;
-            if (i + 1 == n->l1.count) {
-                wj_cond(c, n->l1.items[i], t, f);
-                return;
-            }
-            stc_asl_exits go_on = {0};
-            if (is_and)
-                wj_cond(c, n->l1.items[i], &go_on, f);
-            else
-                wj_cond(c, n->l1.items[i], t, &go_on);
-            stc_asl_exits_move(&c->scope->dangling, &go_on);
-            stc_asl_exits_free(&go_on);
-        }
-        return;
-    }
     int k = wj_const_truth(n);
     if (k >= 0) {
         stc_asl_exits_move(k ? t : f, &c->scope->dangling);

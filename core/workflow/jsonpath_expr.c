@@ -1421,29 +1421,9 @@ static cJSON *wf_rule(wf_ctx *c, const stc_node *n, int *konst)
 
 void wf_jp_cond(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f)
 {
-    if (n->kind == STC_N_UNARY_OP && strcmp(n->id, "not") == 0 && !wf_pure(c, n)) {
-        wf_jp_cond(c, n->a, f, t);
+    if ((n->kind == STC_N_UNARY_OP || n->kind == STC_N_BOOL_OP) &&
+        wf_cond_short_circuit(c, n, t, f, !wf_pure(c, n)))
         return;
-    }
-    if (n->kind == STC_N_BOOL_OP && !wf_pure(c, n)) {
-        bool is_and = strcmp(n->id, "and") == 0;
-        for (size_t i = 0; i < n->l1.count; i++) {
-            if (!wf_live(c))
-                return;
-            if (i + 1 == n->l1.count) {
-                wf_jp_cond(c, n->l1.items[i], t, f);
-                return;
-            }
-            stc_asl_exits go_on = {0};
-            if (is_and)
-                wf_jp_cond(c, n->l1.items[i], &go_on, f);
-            else
-                wf_jp_cond(c, n->l1.items[i], t, &go_on);
-            stc_asl_exits_move(&c->scope->dangling, &go_on);
-            stc_asl_exits_free(&go_on);
-        }
-        return;
-    }
     int k;
     cJSON *rule = wf_rule(c, n, &k);
     if (!rule) {

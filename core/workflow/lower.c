@@ -76,6 +76,36 @@ void wf_collect_locals(wf_ctx *c, const stc_list *body)
     }
 }
 
+bool wf_cond_short_circuit(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f,
+                           bool calls)
+{
+    if (!calls)
+        return false;
+    if (n->kind == STC_N_UNARY_OP && strcmp(n->id, "not") == 0) {
+        c->be->cond(c, n->a, f, t);
+        return true;
+    }
+    if (n->kind != STC_N_BOOL_OP)
+        return false;
+    bool is_and = strcmp(n->id, "and") == 0;
+    for (size_t i = 0; i < n->l1.count; i++) {
+        if (!wf_live(c))
+            return true;
+        if (i + 1 == n->l1.count) {
+            c->be->cond(c, n->l1.items[i], t, f);
+            return true;
+        }
+        stc_asl_exits go_on = {0};
+        if (is_and)
+            c->be->cond(c, n->l1.items[i], &go_on, f);
+        else
+            c->be->cond(c, n->l1.items[i], t, &go_on);
+        stc_asl_exits_move(&c->scope->dangling, &go_on);
+        stc_asl_exits_free(&go_on);
+    }
+    return true;
+}
+
 /* ---- return, raise, assert ---- */
 
 static void wf_return(wf_ctx *c, const stc_node *s)

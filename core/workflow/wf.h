@@ -338,6 +338,11 @@ bool wf_is_catch_all(const char *cls);
  * Exception or BaseException. A name that is no class gets a diagnostic. */
 size_t wf_handler_classes(wf_ctx *c, const stc_node *h, const char **names, size_t max,
                           bool *catch_all);
+/* `not a`, `a and b`, `a or b` whose operands call (calls): each operand
+ * its own condition through the back end's cond, so that a call happens
+ * only when Python would make it. False (nothing done) for anything else. */
+bool wf_cond_short_circuit(wf_ctx *c, const stc_node *n, stc_asl_exits *t, stc_asl_exits *f,
+                           bool calls);
 /* The exits stay where they are; the back end settles what is pending. */
 void wf_settle(wf_ctx *c);
 
