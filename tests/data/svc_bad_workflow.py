@@ -1,5 +1,5 @@
-"""Test service whose workflow cannot compile (a lambda inside it): simulate
-and graph must print the diagnostic and exit 1."""
+"""Test service whose workflow cannot compile (a call of print inside it, in
+either dialect): simulate and graph must print the diagnostic and exit 1."""
 
 
 class BadService:
@@ -7,5 +7,5 @@ class BadService:
         return x
 
     async def _rank(self, xs: list) -> list:
-        ranked = sorted(xs, key=lambda x: -x)
+        ranked = print(xs)
         return ranked

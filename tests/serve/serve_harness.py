@@ -184,13 +184,14 @@ def log_line(method, path, status, unit):
     return lambda line: pat.match(line) is not None
 
 
-def workbench(files, module, script, client):
+def workbench(files, module, script, client, args=()):
     """Run the workbench headless on `module`, in a temporary folder with a
     copy of `files`: STC_SCRIPT is `script` ({d}: the folder, where the
     script saves its screens), STC_SERVE_PORT a free port. client(base_url,
     out) runs in a thread once something accepts connections on that port
     (the server S starts). Returns (the finished process, port, out,
-    {NAME: text of every NAME.screen saved}); KEEP=1 keeps the folder."""
+    {NAME: text of every NAME.screen saved}); `args` go before the module on
+    the command line; KEEP=1 keeps the folder."""
     work = tempfile.mkdtemp(prefix="stc-serve-workbench-")
     try:
         for f in files:
@@ -217,7 +218,8 @@ def workbench(files, module, script, client):
         t = threading.Thread(target=run_client)
         t.start()
         env = dict(os.environ, STC_SCRIPT=path, STC_SERVE_PORT=str(port))
-        r = subprocess.run([BIN, module], cwd=work, env=env, capture_output=True, text=True, timeout=180 * SLOW)
+        r = subprocess.run([BIN, *args, module], cwd=work, env=env, capture_output=True, text=True,
+                           timeout=180 * SLOW)
         t.join(60)
         screens = {}
         for name in os.listdir(work):

@@ -35,7 +35,10 @@ def client(base, out):
 
 def main():
     files = [os.path.join(EXAMPLES, f) for f in ("orders.py", "orders.mocks.yaml")]
-    r, port, got, screens = workbench(files, "orders.py", SCRIPT, client)
+    # JSONPath: the replay's Simulator pane has room for its "served
+    # execution" line (a JSONata machine lists its variables there)
+    r, port, got, screens = workbench(files, "orders.py", SCRIPT, client,
+                                      args=("--query-language", "jsonpath"))
     T.check("the workbench ran the script", (r.returncode, r.stderr), (0, ""))
 
     def screen(name):

@@ -23,7 +23,7 @@ d=json.load(sys.stdin)
 assert d["QueryLanguage"] == "JSONata", d
 assert d["StartAt"] == "Call _send_email (line 49)", d["StartAt"]
 t = d["States"]["Call _send_email (line 49)"]
-assert t["Arguments"]["Payload"] == {"address": "{% ($states.input.email) %}"}, t["Arguments"]
+assert t["Arguments"]["Payload"] == {"address": "{% $states.input.email %}"}, t["Arguments"]
 assert t["Assign"] == {"person_id": "{% $states.input.person_id %}", "email": "{% $states.input.email %}",
                        "ok": "{% $states.result.Payload %}"}, t["Assign"]' ||
         { echo "FAIL: asl $args output is not the JSONata machine"; fail=1; }
