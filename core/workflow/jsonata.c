@@ -890,7 +890,9 @@ static void wj_return(wf_ctx *c, const stc_node *s)
     cJSON *p = wf_state("Pass");
     wj_pend_clear(WJ(c)); /* the machine ends: only the output counts */
     cJSON *j = cJSON_Parse(e);
-    if (j && !cJSON_IsString(j) && !cJSON_IsNull(j)) {
+    /* a constant object or list as it is (asl-validator wants an
+     * expression for any other Output) */
+    if (j && (cJSON_IsObject(j) || cJSON_IsArray(j)) && !strstr(e, "{%")) {
         stc_asl_add(p, "Output", j);
         stc_asl_add_bool(p, "End", true);
     } else {
