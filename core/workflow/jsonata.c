@@ -110,6 +110,76 @@ void wj_pend_take(wf_ctx *c, cJSON *st)
     wj_pend_clear(be);
 }
 
+/* `text` with every variable that `as` (an Assign object) assigns replaced by
+ * the expression it is assigned: what the text means after the state that
+ * carries `as`, evaluated in that state. String literals and other names
+ * are left alone. */
+static char *wj_substitute(const char *text, const cJSON *as)
+{
+    stc_buf b = STC_BUF_INIT;
+    for (const char *p = text; *p;) {
+        if (*p == '"') {
+            const char *q = p + 1;
+            while (*q && *q != '"')
+                q += (*q == '\\' && q[1]) ? 2 : 1;
+            if (*q)
+                q++;
+            stc_buf_add(&b, p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
+        if (*p == '$') {
+            const char *q = p + 1;
+            while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+                   *q == '_')
+                q++;
+            const cJSON *a = NULL;
+            if (q > p + 1) {
+                char *name = stc_xstrndup(p + 1, (size_t)(q - p - 1));
+                a = cJSON_GetObjectItemCaseSensitive(as, name);
+                free(name);
+            }
+            const char *v = cJSON_GetStringValue(a);
+            size_t n = v ? strlen(v) : 0;
+            if (n >= 6 && !strncmp(v, "{% ", 3) && !strcmp(v + n - 3, " %}")) {
+                char *inner = stc_xstrndup(v + 3, n - 6);
+                char *par = wj_paren(inner);
+                stc_buf_puts(&b, par);
+                free(par);
+                free(inner);
+                p = q;
+                continue;
+            }
+            stc_buf_add(&b, p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
+        stc_buf_putc(&b, *p++);
+    }
+    return stc_buf_take(&b);
+}
+
+/* The state whose Assign can take the pending assignments after it: the
+ * only way on is the Next of one Task, Pass, Wait, Map or Parallel, and no
+ * pending text reads $states (which would mean that state's own). */
+static cJSON *wj_assign_carrier(wf_ctx *c)
+{
+    const stc_asl_exits *d = &c->scope->dangling;
+    const wj_be *be = WJ(c);
+    if (d->count != 1 || strcmp(d->items[0].key, "Next") != 0)
+        return NULL;
+    for (size_t i = 0; i < be->npend; i++)
+        if (strstr(be->pend[i].text, "$states"))
+            return NULL;
+    cJSON *st = d->items[0].obj;
+    const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "Type"));
+    static const char *const ok[] = {"Task", "Pass", "Wait", "Map", "Parallel"};
+    for (size_t i = 0; type && i < STC_ARRAY_LEN(ok); i++)
+        if (!strcmp(type, ok[i]))
+            return st;
+    return NULL;
+}
+
 void wj_settle(wf_ctx *c)
 {
     wj_be *be = WJ(c);
@@ -118,6 +188,24 @@ void wj_settle(wf_ctx *c)
         return;
     }
     if (!wf_live(c)) {
+        wj_pend_clear(be);
+        return;
+    }
+    cJSON *last = wj_assign_carrier(c);
+    if (last) {
+        /* the assignments after `last` ride on its own Assign, reading what
+         * it assigns through their expressions */
+        cJSON *as = wj_assign_obj(last);
+        cJSON *orig = cJSON_Duplicate(as, true);
+        for (size_t i = 0; i < be->npend; i++) {
+            char *t = wj_substitute(be->pend[i].text, orig);
+            char *w = wj_wrap(t);
+            cJSON_DeleteItemFromObjectCaseSensitive(as, be->pend[i].var);
+            cJSON_AddStringToObject(as, be->pend[i].var, w);
+            free(w);
+            free(t);
+        }
+        cJSON_Delete(orig);
         wj_pend_clear(be);
         return;
     }
