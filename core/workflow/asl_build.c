@@ -209,3 +209,16 @@ cJSON *stc_asl_lambda_retry(void)
     cJSON_AddItemToArray(retry, r);
     return retry;
 }
+
+cJSON *stc_asl_retry_all(void)
+{
+    cJSON *retry = cJSON_CreateArray();
+    cJSON *r = cJSON_CreateObject();
+    cJSON *eq = stc_asl_add_arr(r, "ErrorEquals");
+    cJSON_AddItemToArray(eq, cJSON_CreateString("States.ALL"));
+    stc_asl_add_num(r, "IntervalSeconds", 1);
+    stc_asl_add_num(r, "MaxAttempts", 3);
+    stc_asl_add_num(r, "BackoffRate", 2);
+    cJSON_AddItemToArray(retry, r);
+    return retry;
+}

@@ -75,4 +75,8 @@ cJSON *stc_asl_rule_not(cJSON *take);
  * transient errors only. */
 cJSON *stc_asl_lambda_retry(void);
 
+/* Retry every error (States.ALL), 1 s, 3 attempts, backoff 2: the start of
+ * a continued execution, which is idempotent. */
+cJSON *stc_asl_retry_all(void);
+
 #endif

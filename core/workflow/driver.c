@@ -372,6 +372,28 @@ const stc_unit_info *wf_unit(const wf_ctx *c, const char *name)
     return i >= 0 ? &c->units[i] : NULL;
 }
 
+/* ---- loops that continue as new ---- */
+
+cJSON *wf_resume_choice(wf_ctx *c)
+{
+    wf_scope *sc = c->scope;
+    cJSON *startat = cJSON_GetObjectItemCaseSensitive(sc->obj, "StartAt");
+    char *normal = stc_xstrdup(cJSON_GetStringValue(startat));
+    cJSON *ch = wf_state("Choice");
+    cJSON *chs = stc_asl_add_arr(ch, "Choices");
+    stc_asl_add_str(ch, "Default", normal);
+    free(normal);
+    const stc_method *mt = c->method;
+    c->pos = mt->name_pos.line ? mt->name_pos : mt->pos;
+    const char *name = wf_name(c, "Continued?");
+    wf_add(c, ch, name, STC_WF_CALL_NONE, NULL);
+    /* first in States, and where the machine starts */
+    cJSON_DetachItemViaPointer(sc->states, ch);
+    cJSON_InsertItemInArray(sc->states, 0, ch);
+    cJSON_SetValuestring(startat, name);
+    return chs;
+}
+
 /* ---- errors ---- */
 
 const char *wf_raise_target(wf_ctx *c)

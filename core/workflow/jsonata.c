@@ -1122,14 +1122,7 @@ static void wj_forever_end(wf_ctx *c, const stc_node *s, wf_forever *fv, long bo
     stc_asl_add_str(args, "Input", stc_buf_cstr(&in));
     stc_buf_free(&in);
     stc_asl_add_lit(t, "Output", "{% {\"ContinuedAs\": $states.result.ExecutionArn} %}");
-    cJSON *retry = stc_asl_add_arr(t, "Retry");
-    cJSON *r = cJSON_CreateObject();
-    cJSON *eq = stc_asl_add_arr(r, "ErrorEquals");
-    cJSON_AddItemToArray(eq, cJSON_CreateString("States.ALL"));
-    stc_asl_add_num(r, "IntervalSeconds", 1);
-    stc_asl_add_num(r, "MaxAttempts", 3);
-    stc_asl_add_num(r, "BackoffRate", 2);
-    cJSON_AddItemToArray(retry, r);
+    stc_asl_add(t, "Retry", stc_asl_retry_all());
     stc_asl_add_bool(t, "End", true);
     wf_add(c, t, fv->task, STC_WF_CALL_RESTART, NULL);
 }
@@ -1140,19 +1133,7 @@ static void wj_resume_dispatch(wf_ctx *c)
 {
     if (!c->nrestarts)
         return;
-    wf_scope *sc = c->scope;
-    cJSON *startat = cJSON_GetObjectItemCaseSensitive(sc->obj, "StartAt");
-    char *normal = stc_xstrdup(cJSON_GetStringValue(startat));
-    cJSON *ch = wf_state("Choice");
-    cJSON *chs = stc_asl_add_arr(ch, "Choices");
-    stc_asl_add_str(ch, "Default", normal);
-    const stc_method *mt = c->method;
-    c->pos = mt->name_pos.line ? mt->name_pos : mt->pos;
-    const char *name = wf_name(c, "Continued?");
-    wf_add(c, ch, name, STC_WF_CALL_NONE, NULL);
-    cJSON_DetachItemViaPointer(sc->states, ch);
-    cJSON_InsertItemInArray(sc->states, 0, ch);
-    cJSON_SetValuestring(startat, name);
+    cJSON *chs = wf_resume_choice(c);
     for (size_t i = 0; i < c->nrestarts; i++) {
         const wf_restart *rs = &c->restarts[i];
         cJSON *rule = cJSON_CreateObject();
@@ -1193,7 +1174,6 @@ static void wj_resume_dispatch(wf_ctx *c)
         stc_asl_add_str(rule, "Next", rs->head);
         cJSON_AddItemToArray(chs, rule);
     }
-    free(normal);
 }
 
 /* ---- try ---- */

@@ -679,14 +679,7 @@ static void jp_forever_end(wf_ctx *c, const stc_node *s, wf_forever *fv, long bo
     cJSON *sel = stc_asl_add_obj(t, "ResultSelector");
     stc_asl_add_lit(sel, "ContinuedAs.$", "$.ExecutionArn");
     stc_asl_add_lit(t, "ResultPath", "$");
-    cJSON *retry = stc_asl_add_arr(t, "Retry");
-    cJSON *r = cJSON_CreateObject();
-    cJSON *eq = stc_asl_add_arr(r, "ErrorEquals");
-    cJSON_AddItemToArray(eq, cJSON_CreateString("States.ALL"));
-    stc_asl_add_num(r, "IntervalSeconds", 1);
-    stc_asl_add_num(r, "MaxAttempts", 3);
-    stc_asl_add_num(r, "BackoffRate", 2);
-    cJSON_AddItemToArray(retry, r);
+    stc_asl_add(t, "Retry", stc_asl_retry_all());
     stc_asl_add_bool(t, "End", true);
     wf_add(c, t, fv->task, STC_WF_CALL_RESTART, NULL);
 }
@@ -695,20 +688,7 @@ static void jp_resume_dispatch(wf_ctx *c)
 {
     if (!c->nrestarts)
         return;
-    wf_scope *sc = c->scope;
-    cJSON *startat = cJSON_GetObjectItemCaseSensitive(sc->obj, "StartAt");
-    char *normal = stc_xstrdup(cJSON_GetStringValue(startat));
-    cJSON *ch = wf_state("Choice");
-    cJSON *chs = stc_asl_add_arr(ch, "Choices");
-    stc_asl_add_str(ch, "Default", normal);
-    const stc_method *mt = c->method;
-    c->pos = mt->name_pos.line ? mt->name_pos : mt->pos;
-    const char *name = wf_name(c, "Continued?");
-    wf_add(c, ch, name, STC_WF_CALL_NONE, NULL);
-    /* first in States, and where the machine starts */
-    cJSON_DetachItemViaPointer(sc->states, ch);
-    cJSON_InsertItemInArray(sc->states, 0, ch);
-    cJSON_SetValuestring(startat, name);
+    cJSON *chs = wf_resume_choice(c);
     for (size_t i = 0; i < c->nrestarts; i++) {
         const wf_restart *rs = &c->restarts[i];
         cJSON *g[3] = {stc_asl_rule_bool("$.sys.resume.at", "IsPresent", true),
@@ -728,7 +708,6 @@ static void jp_resume_dispatch(wf_ctx *c)
         stc_asl_add_str(p, "Next", rs->head);
         wf_add(c, p, resume, STC_WF_CALL_NONE, NULL);
     }
-    free(normal);
 }
 
 /* ---- try ---- */

@@ -271,6 +271,10 @@ void wf_scope_leave(wf_ctx *c, wf_scope *sc, const wf_scope_save *save);
 /* The state falls through: its Next is the next emitted state. */
 void wf_then(wf_ctx *c, cJSON *st);
 bool wf_live(const wf_ctx *c);
+/* "Continued?", the machine's first state: a Choice whose Default is the
+ * ordinary start; returns its Choices for the back end's rules, one per
+ * loop that continues as new. */
+cJSON *wf_resume_choice(wf_ctx *c);
 /* Where a raised exception goes: the innermost try's dispatch, or the
  * scope's uncaught Fail (the back end's). */
 const char *wf_raise_target(wf_ctx *c);
