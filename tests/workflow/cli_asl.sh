@@ -13,7 +13,8 @@ check "asl _onboard --query-language jsonpath" 0 $rc
 echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["StartAt"] == "Start _onboard", d["StartAt"]; assert "QueryLanguage" not in d' ||
     { echo "FAIL: asl output is not the JSONPath machine"; fail=1; }
 # JSONata, the default: the first Task starts the machine and assigns the
-# parameters (email, person_id) and its result (ok) itself
+# parameters (email, person_id), its result (ok) and `tries = 1`, the
+# statement after it, itself
 for args in "" "--query-language jsonata"; do
     out=$("$STC_BIN" asl "$ex/people.py" _onboard $args); rc=$?
     check "asl _onboard $args" 0 $rc
@@ -25,7 +26,7 @@ assert d["StartAt"] == "Call _send_email (line 49)", d["StartAt"]
 t = d["States"]["Call _send_email (line 49)"]
 assert t["Arguments"]["Payload"] == {"address": "{% $states.input.email %}"}, t["Arguments"]
 assert t["Assign"] == {"person_id": "{% $states.input.person_id %}", "email": "{% $states.input.email %}",
-                       "ok": "{% $states.result.Payload %}"}, t["Assign"]' ||
+                       "ok": "{% $states.result.Payload %}", "tries": "{% 1 %}"}, t["Assign"]' ||
         { echo "FAIL: asl $args output is not the JSONata machine"; fail=1; }
 done
 "$STC_BIN" asl "$ex/people.py" _onboard --query-language jsonpathx >/dev/null 2>&1
