@@ -212,3 +212,72 @@ const stc_unit_info **wf_gather_shape(wf_ctx *c, const stc_node *gather, size_t 
     *ok = true;
     return us;
 }
+
+wf_call_kind wf_call_classify(wf_ctx *c, const stc_node *n, const stc_node **inner,
+                              const stc_unit_info **unit)
+{
+    *inner = n;
+    *unit = NULL;
+    bool awaited = false;
+    if (n->kind == STC_N_AWAIT) {
+        *inner = n->a;
+        awaited = true;
+    }
+    const stc_node *in = *inner;
+    if (in->kind == STC_N_LIST_COMP || in->kind == STC_N_GENERATOR_EXP) {
+        if (awaited) {
+            wf_diag(c, n, WF_E_AWAIT, "a list cannot be awaited; write 'await gather(*[...])'");
+            return WF_CALL_DONE;
+        }
+        return WF_CALL_COMPREHENSION;
+    }
+    if (in->kind != STC_N_CALL) {
+        if (awaited) {
+            wf_diag(c, n, WF_E_AWAIT,
+                    "only workflows, sleep(...) and gather(...) can be awaited in a workflow");
+            return WF_CALL_DONE;
+        }
+        return WF_CALL_NONE;
+    }
+    if (wf_is_self_call(c, in)) {
+        const stc_unit_info *u = wf_callee(c, in);
+        if (!u)
+            return WF_CALL_DONE;
+        if (u->method->is_async && !awaited) {
+            wf_diag(c, in, WF_E_AWAIT,
+                    "'%s' is a workflow: write 'await self.%s(...)' to run it and wait for its "
+                    "result",
+                    u->method->name, u->method->name);
+            return WF_CALL_DONE;
+        }
+        if (!u->method->is_async && awaited) {
+            wf_diag(c, n, WF_E_AWAIT, "'%s' is an internal function, not a coroutine: drop 'await'",
+                    u->method->name);
+            return WF_CALL_DONE;
+        }
+        *unit = u;
+        return WF_CALL_TASK;
+    }
+    char *q = wf_qualname(c, in->a);
+    bool is_sleep = q && strcmp(q, "asyncio.sleep") == 0;
+    bool is_gather = q && strcmp(q, "asyncio.gather") == 0;
+    free(q);
+    if (!is_sleep && !is_gather) {
+        if (awaited) {
+            char *t = wf_text(c, in->a, WF_TEXT_MAX);
+            wf_diag(c, n, WF_E_AWAIT,
+                    "'await %s(...)' cannot run in a workflow; only workflows (self._name), "
+                    "sleep(...) and gather(...) can be awaited",
+                    t);
+            free(t);
+            return WF_CALL_DONE;
+        }
+        return WF_CALL_NONE;
+    }
+    if (!awaited) {
+        wf_diag(c, in, WF_E_AWAIT, "'%s(...)' does nothing unless awaited: write 'await %s(...)'",
+                is_sleep ? "sleep" : "gather", is_sleep ? "sleep" : "gather");
+        return WF_CALL_DONE;
+    }
+    return is_sleep ? WF_CALL_SLEEP : WF_CALL_GATHER;
+}

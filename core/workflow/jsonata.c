@@ -1545,46 +1545,20 @@ bool wj_is_state_call(wf_ctx *c, const stc_node *n)
 
 bool wj_call_stmt(wf_ctx *c, const stc_node *n, const char *var, bool ret)
 {
-    const stc_node *inner = n;
-    bool awaited = false;
-    if (n->kind == STC_N_AWAIT) {
-        inner = n->a;
-        awaited = true;
-    }
-    if (inner->kind == STC_N_LIST_COMP || inner->kind == STC_N_GENERATOR_EXP) {
-        if (awaited) {
-            wf_diag(c, n, WF_E_AWAIT, "a list cannot be awaited; write 'await gather(*[...])'");
-            return true;
-        }
-        if (!wj_is_map_comp(c, inner))
-            return false;
+    const stc_node *inner;
+    const stc_unit_info *u;
+    if ((n->kind == STC_N_LIST_COMP || n->kind == STC_N_GENERATOR_EXP) && !wj_is_map_comp(c, n))
+        return false; /* a comprehension of JSONata */
+    wf_call_kind k = wf_call_classify(c, n, &inner, &u);
+    if (k == WF_CALL_NONE)
+        return false;
+    if (k == WF_CALL_DONE)
+        return true;
+    if (k == WF_CALL_COMPREHENSION) {
         wj_map(c, inner, var, ret, false);
         return true;
     }
-    if (inner->kind != STC_N_CALL) {
-        if (awaited) {
-            wf_diag(c, n, WF_E_AWAIT,
-                    "only workflows, sleep(...) and gather(...) can be awaited in a workflow");
-            return true;
-        }
-        return false;
-    }
-    if (wf_is_self_call(c, inner)) {
-        const stc_unit_info *u = wf_callee(c, inner);
-        if (!u)
-            return true;
-        if (u->method->is_async && !awaited) {
-            wf_diag(c, inner, WF_E_AWAIT,
-                    "'%s' is a workflow: write 'await self.%s(...)' to run it and wait for its "
-                    "result",
-                    u->method->name, u->method->name);
-            return true;
-        }
-        if (!u->method->is_async && awaited) {
-            wf_diag(c, n, WF_E_AWAIT, "'%s' is an internal function, not a coroutine: drop 'await'",
-                    u->method->name);
-            return true;
-        }
+    if (k == WF_CALL_TASK) {
         for (size_t i = 0; i < inner->l1.count; i++)
             wj_hoist(c, inner->l1.items[i]);
         for (size_t i = 0; i < inner->l2.count; i++)
@@ -1596,27 +1570,7 @@ bool wj_call_stmt(wf_ctx *c, const stc_node *n, const char *var, bool ret)
         wj_task_finish(c, st, u, inner, var, ret);
         return true;
     }
-    char *q = wf_qualname(c, inner->a);
-    bool is_sleep = q && strcmp(q, "asyncio.sleep") == 0;
-    bool is_gather = q && strcmp(q, "asyncio.gather") == 0;
-    free(q);
-    if (!is_sleep && !is_gather) {
-        if (awaited) {
-            char *t = wf_text(c, inner->a, WF_TEXT_MAX);
-            wf_diag(c, n, WF_E_AWAIT,
-                    "'await %s(...)' cannot run in a workflow; only workflows (self._name), "
-                    "sleep(...) and gather(...) can be awaited",
-                    t);
-            free(t);
-            return true;
-        }
-        return false;
-    }
-    if (!awaited) {
-        wf_diag(c, inner, WF_E_AWAIT, "'%s(...)' does nothing unless awaited: write 'await %s(...)'",
-                is_sleep ? "sleep" : "gather", is_sleep ? "sleep" : "gather");
-        return true;
-    }
+    bool is_sleep = k == WF_CALL_SLEEP;
     if (is_sleep) {
         wj_wait(c, inner);
         if (ret) {

@@ -327,6 +327,23 @@ const stc_unit_info *wf_map_shape(wf_ctx *c, const stc_node *comp, bool concurre
 const stc_unit_info **wf_gather_shape(wf_ctx *c, const stc_node *gather, size_t ntargets,
                                       const stc_node **comp, bool *ok);
 
+/* What a statement's call (or right-hand side) is, for the back ends' call
+ * statements. */
+typedef enum wf_call_kind {
+    WF_CALL_NONE,          /* not a call that is a state */
+    WF_CALL_DONE,          /* refused: the diagnostic is given */
+    WF_CALL_COMPREHENSION, /* [...] / (... for ...): a Map when it calls an internal function */
+    WF_CALL_TASK,          /* self._fn(...) or await self._wf(...): *unit */
+    WF_CALL_SLEEP,         /* await sleep(n) */
+    WF_CALL_GATHER,        /* await gather(...) */
+} wf_call_kind;
+
+/* Classify `n`, an expression statement's value or an assignment's right-hand
+ * side; *inner is n without its await. Misplaced or missing awaits and bad
+ * callees get their diagnostic here (WF_CALL_DONE). */
+wf_call_kind wf_call_classify(wf_ctx *c, const stc_node *n, const stc_node **inner,
+                              const stc_unit_info **unit);
+
 /* ---- lower.c: the front ---- */
 
 void wf_block(wf_ctx *c, const stc_list *body);
