@@ -1073,11 +1073,6 @@ static bool wj_nargs(wf_ctx *c, const stc_node *n, size_t lo, size_t hi, size_t 
     return true;
 }
 
-static bool wj_is_const_text(const stc_node *n, const char *s)
-{
-    return n && n->kind == STC_N_CONSTANT && n->cval.kind == STC_CONST_STR && strcmp(n->sval, s) == 0;
-}
-
 static char *wj_arg(wf_ctx *c, const stc_node *n, size_t i, wf_type *t)
 {
     return wj_expr(c, n->l1.items[i], t);
@@ -1315,14 +1310,7 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
     } else if (q && strcmp(q, "json.dumps") == 0) {
         if (!wj_nargs(c, n, 1, 1, 2))
             goto bad;
-        const stc_node *sep = wj_kwarg(n, "separators");
-        const stc_node *ea = wj_kwarg(n, "ensure_ascii");
-        bool compact = sep && (sep->kind == STC_N_TUPLE || sep->kind == STC_N_LIST) &&
-                       sep->l1.count == 2 && wj_is_const_text(sep->l1.items[0], ",") &&
-                       wj_is_const_text(sep->l1.items[1], ":");
-        bool raw = ea && ea->kind == STC_N_CONSTANT && ea->cval.kind == STC_CONST_BOOL &&
-                   !ea->cval.bval;
-        if (!compact || !raw) {
+        if (!wf_json_dumps_compact(n)) {
             stc_diag *dg = wf_diag(c, n, WF_E_JSON_DUMPS,
                                    "json.dumps in a workflow writes compact UTF-8 JSON; say so "
                                    "with separators=(\",\", \":\"), ensure_ascii=False");

@@ -771,14 +771,6 @@ wf_ev wf_expr(wf_ctx *c, const stc_node *n)
 
 /* ---- built-in calls ---- */
 
-static const stc_node *wf_kwarg(const stc_node *call, const char *name)
-{
-    for (size_t i = 0; i < call->l2.count; i++)
-        if (call->l2.items[i]->id && strcmp(call->l2.items[i]->id, name) == 0)
-            return call->l2.items[i]->a;
-    return NULL;
-}
-
 static bool wf_nargs(wf_ctx *c, const stc_node *n, size_t lo, size_t hi, size_t nkw)
 {
     if (n->l1.count < lo || n->l1.count > hi || n->l2.count > nkw) {
@@ -851,11 +843,6 @@ static wf_ev wf_range(wf_ctx *c, const stc_node *n)
     return wf_ev_fn(stc_buf_take(&s), WF_T_LIST);
 }
 
-static bool wf_is_const_text(const stc_node *n, const char *s)
-{
-    return n && n->kind == STC_N_CONSTANT && n->cval.kind == STC_CONST_STR && strcmp(n->sval, s) == 0;
-}
-
 static wf_ev wf_builtin_call(wf_ctx *c, const stc_node *n)
 {
     const stc_node *f = n->a;
@@ -896,14 +883,7 @@ static wf_ev wf_builtin_call(wf_ctx *c, const stc_node *n)
     } else if (q && strcmp(q, "json.dumps") == 0) {
         if (!wf_nargs(c, n, 1, 1, 2))
             goto bad;
-        const stc_node *sep = wf_kwarg(n, "separators");
-        const stc_node *ea = wf_kwarg(n, "ensure_ascii");
-        bool sep_ok = sep && (sep->kind == STC_N_TUPLE || sep->kind == STC_N_LIST) &&
-                      sep->l1.count == 2 && wf_is_const_text(sep->l1.items[0], ",") &&
-                      wf_is_const_text(sep->l1.items[1], ":");
-        bool ea_ok = ea && ea->kind == STC_N_CONSTANT && ea->cval.kind == STC_CONST_BOOL &&
-                     !ea->cval.bval;
-        if (!sep_ok || !ea_ok) {
+        if (!wf_json_dumps_compact(n)) {
             stc_diag *dg = wf_diag(c, n, WF_E_JSON_DUMPS,
                                    "States.JsonToString writes compact UTF-8 JSON; Python's "
                                    "json.dumps does not unless told to");

@@ -234,3 +234,28 @@ const char *wf_class_name(const stc_node *n)
         return n->id;
     return NULL;
 }
+
+static const stc_node *wf_kwarg_of(const stc_node *call, const char *name)
+{
+    for (size_t i = 0; i < call->l2.count; i++)
+        if (call->l2.items[i]->id && strcmp(call->l2.items[i]->id, name) == 0)
+            return call->l2.items[i]->a;
+    return NULL;
+}
+
+static bool wf_const_text_is(const stc_node *n, const char *s)
+{
+    return n && n->kind == STC_N_CONSTANT && n->cval.kind == STC_CONST_STR && strcmp(n->sval, s) == 0;
+}
+
+bool wf_json_dumps_compact(const stc_node *call)
+{
+    const stc_node *sep = wf_kwarg_of(call, "separators");
+    const stc_node *ea = wf_kwarg_of(call, "ensure_ascii");
+    bool sep_ok = sep && (sep->kind == STC_N_TUPLE || sep->kind == STC_N_LIST) &&
+                  sep->l1.count == 2 && wf_const_text_is(sep->l1.items[0], ",") &&
+                  wf_const_text_is(sep->l1.items[1], ":");
+    bool ea_ok = ea && ea->kind == STC_N_CONSTANT && ea->cval.kind == STC_CONST_BOOL &&
+                 !ea->cval.bval;
+    return sep_ok && ea_ok;
+}

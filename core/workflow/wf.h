@@ -297,6 +297,9 @@ cJSON *wf_const_json(wf_ctx *c, const stc_node *n);
 const stc_node *wf_global_value(const wf_ctx *c, const char *name);
 /* A literal: constants, negative numbers, lists, tuples and dicts of them. */
 bool wf_literal(const stc_node *n);
+/* json.dumps(x, separators=(",", ":"), ensure_ascii=False): the compact
+ * UTF-8 JSON both dialects write. */
+bool wf_json_dumps_compact(const stc_node *call);
 /* `self.name(...)` */
 bool wf_is_self_call(const wf_ctx *c, const stc_node *n);
 /* The class name a raise or an except clause names (E or mod.E), or NULL. */
