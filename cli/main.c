@@ -103,14 +103,12 @@ int main(int argc, char **argv)
     }
     int cargc = argc - first;
     char **cargv = argv + first;
-    /* The commands that compile workflows, and the workbench, take
-     * --query-language jsonata|jsonpath (cli.md): read here, once. */
-    if (stc_usage_option_find(c, "--query-language")) {
+    /* The commands that compile workflows take --query-language
+     * jsonata|jsonpath (cli.md): read here, once (the workbench reads its own). */
+    if (first && stc_usage_option_find(c, "--query-language")) {
         int rc = stc_cli_take_query_language(c->name, &cargc, cargv);
         if (rc != STC_EXIT_OK)
             return rc;
-        if (cargc < 2)
-            return stc_cli_usage(first ? c->name : NULL, "no module given");
     }
     /* Both tables come from commands.def, in its order. */
     return commands[c - stc_usage_commands].fn(cargc, cargv);
