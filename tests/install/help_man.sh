@@ -69,11 +69,11 @@ expect_usage() {
   [ "$got" = "$want" ] && ok || bad "$c usage: '$got', want '$want'"
 }
 expect_usage methods 'stc-tui methods SERVICE.py [--json]'
-expect_usage emit 'stc-tui emit SERVICE.py [--mode M] [--config FILE] -o DIR'
+expect_usage emit 'stc-tui emit SERVICE.py [--mode M] [--config FILE] -o DIR [--query-language jsonata|jsonpath]'
 expect_usage diff 'stc-tui diff SERVICE.py --mode A --against B [--config FILE] [--json]'
 expect_usage jsonata 'stc-tui jsonata EXPR | --batch FILE.jsonl [--input JSON|@FILE] [--bindings JSON|@FILE] [--datasets DIR]'
 expect_usage serve 'stc-tui serve SERVICE.py [--host H] [--port N] [--mode M] [--config FILE] [--state DIR] [--fast] [--json]'
-grep -qxF 'stc-tui [--mode M] [--theme NAME] [--config FILE] SERVICE.py | --asl FILE.asl.json' "$T/synopsis.txt" &&
+grep -qxF 'stc-tui [--mode M] [--theme NAME] [--config FILE] [--query-language jsonata|jsonpath] SERVICE.py | --asl FILE.asl.json' "$T/synopsis.txt" &&
   ok || bad "the workbench's synopsis"
 # --help is help wherever it is, but not as an option's value.
 "$BIN" template x.py --mode prod --help >"$T/o" 2>&1 && grep -q '^usage: stc-tui template' "$T/o" && ok ||
