@@ -20,8 +20,10 @@
 #include <cjson/cJSON.h>
 
 #include "core/aws/express.h"
+#include "core/parse.h"
 #include "core/util.h"
 #include "core/workflow.h"
+#include "render/aslvars.h"
 #include "tui/bg.h"
 #include "tui/keys.h"
 #include "tui/learnui.h"
@@ -467,6 +469,7 @@ void stc_app_free(stc_app *app)
     cJSON_Delete(app->asl_doc);
     free(app->asl_text);
     free(app->workflow);
+    free(app->state);
     stc_service_free(app->svc);
     stc_service_free(app->broken);
     stc_diags_free(&app->ui_diags);
@@ -702,12 +705,90 @@ void stc_app_select_unit(stc_app *app, int index, bool scroll)
             (!app->workflow || strcmp(app->workflow, m->name) != 0)) {
             free(app->workflow);
             app->workflow = stc_xstrdup(m->name);
+            stc_app_select_state(app, NULL, false); /* another machine's */
         }
     } else {
         app->span_first = app->span_last = 0;
     }
     app->mark_line = 0;
     app->needs_redraw = true;
+}
+
+void stc_app_select_state(stc_app *app, const char *name, bool lines)
+{
+    if (name != app->state) {
+        char *copy = name ? stc_xstrdup(name) : NULL;
+        free(app->state);
+        app->state = copy;
+    }
+    app->state_moved++;
+    app->needs_redraw = true;
+    const char *wname;
+    const stc_workflow *wf;
+    stc_app_workflow(app, &wname, &wf);
+    const stc_wf_state *s = name && wf ? stc_workflow_state(wf, name) : NULL;
+    if (lines && s && s->pos.line > 0)
+        stc_app_show_lines(app, s->pos.line, s->pos.end_line ? s->pos.end_line : s->pos.line, s->pos.line);
+}
+
+static void stc_app_explain_names(stc_rich *out, const char *label, const stc_aslnames *v, const char *prefix,
+                                  const char *suffix)
+{
+    if (!v->n)
+        return;
+    stc_rich_addf(out, STC_EL_SIM_LABEL, "%-9s", label);
+    for (size_t i = 0; i < v->n; i++)
+        stc_rich_addf(out, STC_EL_NORMAL, "%s%s%s", i ? ", " : "", prefix, v->v[i]);
+    stc_rich_addf(out, STC_EL_DIM, "%s\n", suffix);
+}
+
+void stc_app_explain_state(stc_app *app, const char *name, stc_rich *out)
+{
+    const char *wname;
+    const stc_workflow *wf;
+    const cJSON *asl = stc_app_workflow(app, &wname, &wf);
+    const stc_wf_state *s = wf ? stc_workflow_state(wf, name) : NULL;
+    bool jsonata = false;
+    const cJSON *state = asl ? stc_aslvars_find_state(asl, name, &jsonata) : NULL;
+    stc_rich_addf(out, STC_EL_PANE_TITLE, "%s\n", name);
+    if (s) {
+        stc_rich_add(out, STC_EL_SIM_LABEL, "type ");
+        stc_rich_addf(out, STC_EL_NORMAL, "%s", s->type);
+        stc_rich_add(out, STC_EL_SIM_LABEL, "  from ");
+        stc_rich_addf(out, STC_EL_NORMAL, "line %d:%d-%d:%d\n", s->pos.line, s->pos.col, s->pos.end_line,
+                      s->pos.end_col);
+        if (s->callee) {
+            stc_rich_add(out, STC_EL_SIM_LABEL, "calls ");
+            stc_rich_addf(out, STC_EL_NORMAL, "%s (%s)\n", s->callee,
+                          s->call == STC_WF_CALL_WORKFLOW ? "nested execution" : "Lambda");
+        }
+        char *text = app->svc && app->svc->module ? stc_module_text(app->svc->module, s->pos) : NULL;
+        if (text) {
+            char *nl = strchr(text, '\n');
+            if (nl)
+                strcpy(nl, " ...");
+            stc_rich_addf(out, STC_EL_DIM, "%s\n", text);
+            free(text);
+        }
+    } else if (state) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(state, "Type");
+        stc_rich_add(out, STC_EL_SIM_LABEL, "type ");
+        stc_rich_addf(out, STC_EL_NORMAL, "%s\n", cJSON_IsString(t) ? t->valuestring : "?");
+    }
+    if (state) {
+        stc_aslvars v;
+        stc_aslvars_of(state, jsonata, &v);
+        stc_app_explain_names(out, "reads", &v.reads, "$", "");
+        stc_app_explain_names(out, "assigns", &v.assigns, "$", "");
+        stc_app_explain_names(out, "on catch", &v.catch_assigns, "$", " (assigned by a Catch)");
+        stc_app_explain_names(out, "reads", &v.data_reads, "", " (Python locals in $.vars)");
+        stc_app_explain_names(out, "sets", &v.data_sets, "", " (Python locals in $.vars)");
+        if (!v.reads.n && !v.assigns.n && !v.catch_assigns.n && !v.data_reads.n && !v.data_sets.n)
+            stc_rich_addf(out, STC_EL_DIM, "reads and assigns no variables (%s)\n", jsonata ? "JSONata" : "JSONPath");
+        stc_aslvars_free(&v);
+    }
+    if (stc_simctl_is_break(app->sim, name))
+        stc_rich_add(out, STC_EL_SIM_STATUS_FAIL, "breakpoint (x clears it)\n");
 }
 
 void stc_app_focus(stc_app *app, stc_pane_id id)
@@ -1160,9 +1241,18 @@ void stc_app_render(stc_app *app, stc_cells *c)
     const stc_pane *tp = &app->panes[app->tab];
     if (tp->w > 0) {
         int x = tp->x + 1, limit = tp->x + tp->w - 1;
-        for (int i = 0; i < STC_PANE_COUNT; i++) {
+        /* when the titles do not fit, the other tabs show their key (1-9),
+         * so that the shown one stays in view */
+        int need = -1;
+        for (int i = 0; i < STC_PANE_COUNT; i++)
+            if (app->panes[i].ops->tab)
+                need += 1 + (i == (int)app->tab ? stc_cells_width(stc_app_pane_title(app, i, buf, sizeof buf))
+                                                : stc_cells_width(app->panes[i].ops->name) + 2);
+        bool compact = need > limit - x;
+        for (int i = 0, k = 0; i < STC_PANE_COUNT; i++) {
             if (!app->panes[i].ops->tab)
                 continue;
+            k++;
             if (x > tp->x + 1)
                 x += stc_cells_put(c, x, tp->y, app->utf8 ? "│" : "|", limit - x, STC_EL_BORDER);
             int el = i == (int)app->tab
@@ -1170,7 +1260,10 @@ void stc_app_render(stc_app *app, stc_cells *c)
                          : STC_EL_DIM;
             const char *t = i == (int)app->tab ? stc_app_pane_title(app, i, buf, sizeof buf) : NULL;
             if (!t) {
-                snprintf(buf, sizeof buf, " %s ", app->panes[i].ops->name);
+                if (compact)
+                    snprintf(buf, sizeof buf, " %d ", k);
+                else
+                    snprintf(buf, sizeof buf, " %s ", app->panes[i].ops->name);
                 t = buf;
             }
             x += stc_cells_put(c, x, tp->y, t, limit - x, el);
@@ -1191,7 +1284,8 @@ static void stc_app_help(stc_app *app)
         const char *title;
     } groups[] = {
         {STC_SCOPE_ANY, "Everywhere"},          {STC_SCOPE_METHODS, "Methods"},
-        {STC_SCOPE_GRAPH | STC_SCOPE_SIM, "Graph and simulator"}, {STC_SCOPE_TEMPLATE, "Template"},
+        {STC_SCOPE_GRAPH | STC_SCOPE_SIM, "Graph and simulator"},
+        {STC_SCOPE_TEMPLATE | STC_SCOPE_ASL, "Template and ASL"},
     };
     for (size_t g = 0; g < STC_ARRAY_LEN(groups); g++) {
         stc_rich_addf(&r, STC_EL_PANE_TITLE, "%s%s\n", g ? "\n" : "", groups[g].title);
@@ -1374,6 +1468,7 @@ static void stc_app_global(stc_app *app, stc_action a)
     case STC_ACT_TAB_ROUTES: stc_app_show_tab(app, STC_PANE_ROUTES, 0); break;
     case STC_ACT_TAB_GRAPH: stc_app_show_tab(app, STC_PANE_GRAPH, 0); break;
     case STC_ACT_TAB_TEMPLATE: stc_app_show_tab(app, STC_PANE_TEMPLATE, 0); break;
+    case STC_ACT_TAB_ASL: stc_app_show_tab(app, STC_PANE_ASL, 0); break;
     case STC_ACT_TAB_REQUESTS: stc_app_show_tab(app, STC_PANE_REQUESTS, 0); break;
     case STC_ACT_SERVE: stc_app_serve(app); break;
     case STC_ACT_SIMULATE: stc_app_sim_action(app, a, NULL); break;

@@ -133,6 +133,8 @@ struct stc_app {
     unsigned source_moved; /* ... bumped whenever the user moves it */
     unsigned source_moved_seen;
     char *workflow;     /* the workflow shown in the graph and simulated (method name) */
+    char *state;        /* its selected state (Graph and ASL tabs), or NULL ... */
+    unsigned state_moved; /* ... bumped whenever it changes */
     struct stc_simctl *sim;
     struct stc_servectl *serve; /* the module served by S (tui/servectl.h) */
     bool serve_stop_asked;      /* S (or a new mode) stopped it: say so when it has ended */
@@ -231,6 +233,15 @@ const char *stc_app_source(const stc_app *app);
 void stc_app_select_unit(stc_app *app, int index, bool scroll);
 /* Light lines first..last in the source and scroll there (first 0: none). */
 void stc_app_show_lines(stc_app *app, int first, int last, int mark);
+/* Select state `name` of the shown workflow (NULL: none) for the panes
+ * that show states (Graph, ASL), which follow it when drawn; with `lines`,
+ * light its Python lines in the source (through the source map) and mark
+ * the first. */
+void stc_app_select_state(stc_app *app, const char *name, bool lines);
+/* Explain state `name` of the shown workflow: its type, the Python it
+ * comes from, the call it makes, the variables it reads and assigns
+ * (render/aslvars.h), a breakpoint on it. */
+void stc_app_explain_state(stc_app *app, const char *name, stc_rich *out);
 /* Focus a pane (the tabbed slot switches to it when it is a tab). */
 void stc_app_focus(stc_app *app, stc_pane_id id);
 /* Status message (copied), shown until the next key. */

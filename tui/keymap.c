@@ -14,6 +14,7 @@
 #define TEMPLATE STC_SCOPE_TEMPLATE
 #define DIAGS STC_SCOPE_DIAGS
 #define SOURCE STC_SCOPE_SOURCE
+#define ASL STC_SCOPE_ASL
 
 typedef struct stc_action_info {
     const char *name;

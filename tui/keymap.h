@@ -29,6 +29,7 @@ enum {
     STC_SCOPE_DIAGS = 1 << 5,
     STC_SCOPE_SOURCE = 1 << 6,
     STC_SCOPE_EXPLAIN = 1 << 7,
+    STC_SCOPE_ASL = 1 << 8,
 };
 
 /* The action bound to `key` in a pane of scope `scope`, or STC_ACT_NONE. */

@@ -44,6 +44,7 @@ typedef struct stc_graph {
     int norder;
     int sel;                  /* index into order, -1 */
     unsigned source_seen;
+    unsigned state_seen;      /* app->state_moved when last followed */
     char *error;              /* why there is no drawing */
     int waiting;              /* > 0: the layout shown is on its way (its state count) */
     char *want_sel;           /* the state to select when the layout arrives */
@@ -75,6 +76,7 @@ static void *stc_graph_create(stc_app *app)
     stc_graph *g = stc_xcalloc(1, sizeof *g);
     g->sel = -1;
     g->source_seen = app->source_moved;
+    g->state_seen = app->state_moved;
     return g;
 }
 
@@ -406,9 +408,8 @@ static void stc_graph_selected_changed(stc_graph *g, stc_app *app)
     stc_rect r;
     if (stc_layout_state_rect(g->layout, name, &r))
         stc_viewport_reveal(&g->vp, r);
-    const stc_wf_state *s = g->wf ? stc_workflow_state(g->wf, name) : NULL;
-    if (s && s->pos.line > 0)
-        stc_app_show_lines(app, s->pos.line, s->pos.end_line ? s->pos.end_line : s->pos.line, s->pos.line);
+    stc_app_select_state(app, name, true);
+    g->state_seen = app->state_moved;
     app->source_moved_seen = app->source_moved;
     g->source_seen = app->source_moved;
 }
@@ -418,6 +419,40 @@ static void stc_graph_select_name(stc_graph *g, const char *name)
     for (int k = 0; name && k < g->norder; k++)
         if (strcmp(g->layout->nodes[g->order[k]].name, name) == 0)
             g->sel = k;
+}
+
+/* Follow the source cursor (the innermost state of its line) and a state
+ * selected elsewhere (the ASL tab): before drawing, and before explaining
+ * (the Explain pane is drawn first). */
+static void stc_graph_follow(stc_graph *g, stc_app *app)
+{
+    if (!g->layout)
+        return;
+    /* the source cursor moved: select the innermost state of its line */
+    if (g->source_seen != app->source_moved && g->wf) {
+        g->source_seen = app->source_moved;
+        const stc_wf_state *at[1];
+        if (stc_workflow_states_at_line(g->wf, app->source_line, at, 1) > 0) {
+            stc_graph_select_name(g, at[0]->name);
+            stc_rect r;
+            if (stc_layout_state_rect(g->layout, at[0]->name, &r))
+                stc_viewport_reveal(&g->vp, r);
+            stc_app_select_state(app, at[0]->name, false);
+            g->state_seen = app->state_moved;
+            app->mark_line = app->source_line;
+        }
+    }
+    /* a state selected elsewhere (the ASL tab) */
+    if (g->state_seen != app->state_moved) {
+        g->state_seen = app->state_moved;
+        const char *was = stc_graph_selected(g);
+        if (app->state && (!was || strcmp(was, app->state) != 0)) {
+            stc_graph_select_name(g, app->state);
+            stc_rect r;
+            if (stc_layout_state_rect(g->layout, app->state, &r))
+                stc_viewport_reveal(&g->vp, r);
+        }
+    }
 }
 
 static void stc_graph_draw(void *st, stc_app *app, stc_cells *c, bool focused)
@@ -438,18 +473,7 @@ static void stc_graph_draw(void *st, stc_app *app, stc_cells *c, bool focused)
         stc_cells_put(c, 1, 0, g->error ? g->error : "", c->w - 1, STC_EL_DIM);
         return;
     }
-    /* the source cursor moved: select the innermost state of its line */
-    if (g->source_seen != app->source_moved && g->wf) {
-        g->source_seen = app->source_moved;
-        const stc_wf_state *at[1];
-        if (stc_workflow_states_at_line(g->wf, app->source_line, at, 1) > 0) {
-            stc_graph_select_name(g, at[0]->name);
-            stc_rect r;
-            if (stc_layout_state_rect(g->layout, at[0]->name, &r))
-                stc_viewport_reveal(&g->vp, r);
-            app->mark_line = app->source_line;
-        }
-    }
+    stc_graph_follow(g, app);
     const char *current = NULL;
     const char *const *visited = NULL;
     size_t nvisited = 0;
@@ -599,35 +623,13 @@ static bool stc_graph_search(void *st, stc_app *app, const char *q, int dir)
 static void stc_graph_explain(void *st, stc_app *app, stc_rich *out)
 {
     stc_graph *g = st;
+    stc_graph_follow(g, app);
     const char *name = stc_graph_selected(g);
     if (!name) {
         stc_rich_add(out, STC_EL_DIM, "j/k walk the states; the source follows. s simulates.\n");
         return;
     }
-    const stc_wf_state *s = g->wf ? stc_workflow_state(g->wf, name) : NULL;
-    stc_rich_addf(out, STC_EL_PANE_TITLE, "%s\n", name);
-    if (s) {
-        stc_rich_add(out, STC_EL_SIM_LABEL, "type ");
-        stc_rich_addf(out, STC_EL_NORMAL, "%s", s->type);
-        stc_rich_add(out, STC_EL_SIM_LABEL, "  from ");
-        stc_rich_addf(out, STC_EL_NORMAL, "line %d:%d-%d:%d\n", s->pos.line, s->pos.col, s->pos.end_line,
-                      s->pos.end_col);
-        if (s->callee) {
-            stc_rich_add(out, STC_EL_SIM_LABEL, "calls ");
-            stc_rich_addf(out, STC_EL_NORMAL, "%s (%s)\n", s->callee,
-                          s->call == STC_WF_CALL_WORKFLOW ? "nested execution" : "Lambda");
-        }
-        char *text = app->svc && app->svc->module ? stc_module_text(app->svc->module, s->pos) : NULL;
-        if (text) {
-            char *nl = strchr(text, '\n');
-            if (nl)
-                strcpy(nl, " ...");
-            stc_rich_addf(out, STC_EL_DIM, "%s\n", text);
-            free(text);
-        }
-    }
-    if (stc_simctl_is_break(app->sim, name))
-        stc_rich_add(out, STC_EL_SIM_STATUS_FAIL, "breakpoint (x clears it)\n");
+    stc_app_explain_state(app, name, out);
 }
 
 static const char *stc_graph_title(void *st, stc_app *app)

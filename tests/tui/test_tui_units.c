@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "tui/cells.h"
+#include "tui/jsonview.h"
 #include "tui/keymap.h"
 #include "tui/keys.h"
 #include "tui/listview.h"
@@ -85,6 +88,11 @@ static void test_keymap_lookup(void **st)
     assert_int_equal(stc_keymap_lookup(' ', STC_SCOPE_METHODS), STC_ACT_NONE);
     assert_int_equal(stc_keymap_lookup('O', STC_SCOPE_METHODS), STC_ACT_SORT);
     assert_int_equal(stc_keymap_lookup('O', STC_SCOPE_SOURCE), STC_ACT_NONE);
+    /* the ASL tab folds as the Template tab does; 5 shows it from anywhere */
+    assert_int_equal(stc_keymap_lookup('z', STC_SCOPE_ASL), STC_ACT_FOLD);
+    assert_int_equal(stc_keymap_lookup('M', STC_SCOPE_ASL), STC_ACT_FOLD_ALL);
+    assert_int_equal(stc_keymap_lookup('c', STC_SCOPE_ASL), STC_ACT_NONE);
+    assert_int_equal(stc_keymap_lookup('5', STC_SCOPE_SOURCE), STC_ACT_TAB_ASL);
     assert_string_equal(stc_action_name(STC_ACT_SEARCH_NEXT), "search-next");
     assert_int_equal(stc_action_from_name("move-page-down"), STC_ACT_PAGE_DOWN);
     char buf[16];
@@ -337,6 +345,90 @@ static void test_yamlview(void **st)
     assert_int_equal(sty[3], STC_EL_YAML_STRING);
 }
 
+/* The ASL tab's rows (tui/jsonview.h): indents, one-line containers of
+ * scalars, fold ranges, the state of every row (the innermost: a branch's
+ * state inside its Parallel), colours per byte. */
+static void test_jsonview(void **st)
+{
+    (void)st;
+    cJSON *doc = cJSON_Parse("{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Parallel\", \"Branches\": "
+                             "[{\"StartAt\": \"B\", \"States\": {\"B\": {\"Type\": \"Pass\", \"End\": true}}}], "
+                             "\"End\": true}}, \"x\": [1, \"s\"]}");
+    assert_non_null(doc);
+    stc_jsonview v;
+    stc_jsonview_build(&v, doc);
+    static const char *const want[] = {
+        "{",
+        "  \"StartAt\": \"A\",",
+        "  \"States\": {",
+        "    \"A\": {",
+        "      \"Type\": \"Parallel\",",
+        "      \"Branches\": [",
+        "        {",
+        "          \"StartAt\": \"B\",",
+        "          \"States\": {",
+        "            \"B\": {\"Type\": \"Pass\", \"End\": true}",
+        "          }",
+        "        }",
+        "      ],",
+        "      \"End\": true",
+        "    }",
+        "  },",
+        "  \"x\": [1, \"s\"]",
+        "}",
+    };
+    assert_int_equal(v.n, 18);
+    for (int i = 0; i < v.n; i++)
+        assert_string_equal(v.rows[i].text, want[i]);
+    /* folds: the document, States, A, Branches, the branch, its States */
+    assert_true(v.rows[0].header);
+    assert_int_equal(v.rows[0].end, 17);
+    assert_int_equal(v.rows[2].end, 15);
+    assert_int_equal(v.rows[3].end, 14);
+    assert_string_equal(v.rows[3].path, "States.A");
+    assert_string_equal(v.rows[6].path, "States.A.Branches[0]");
+    assert_false(v.rows[9].header); /* B fits on its line */
+    assert_false(v.rows[16].header);
+    /* states: A holds rows 3-14, B its one row inside them */
+    assert_int_equal(v.nstates, 2);
+    assert_int_equal(stc_jsonview_state_row(&v, "A"), 3);
+    assert_int_equal(stc_jsonview_state_row(&v, "B"), 9);
+    assert_int_equal(stc_jsonview_state_row(&v, "C"), -1);
+    assert_null(stc_jsonview_state_at(&v, 2));
+    assert_string_equal(stc_jsonview_state_at(&v, 4), "A");
+    assert_string_equal(stc_jsonview_state_at(&v, 9), "B");
+    assert_string_equal(stc_jsonview_state_at(&v, 10), "A");
+    assert_string_equal(stc_jsonview_state_at(&v, 14), "A");
+    assert_null(stc_jsonview_state_at(&v, 15));
+    assert_int_equal(stc_jsonview_owner(&v, 4), 3);
+    assert_int_equal(stc_jsonview_owner(&v, 9), 8);
+    assert_int_equal(stc_jsonview_owner(&v, 16), 0);
+    /* colours of  "x": [1, "s"] */
+    const unsigned short *y = v.rows[16].sty;
+    assert_int_equal(y[1], STC_EL_NORMAL);
+    assert_int_equal(y[2], STC_EL_JSON_KEY);
+    assert_int_equal(y[4], STC_EL_JSON_KEY);
+    assert_int_equal(y[5], STC_EL_JSON_PUNCT);
+    assert_int_equal(y[7], STC_EL_JSON_PUNCT);
+    assert_int_equal(y[8], STC_EL_JSON_NUMBER);
+    assert_int_equal(y[9], STC_EL_JSON_PUNCT);
+    assert_int_equal(y[11], STC_EL_JSON_STRING);
+    assert_int_equal(y[14], STC_EL_JSON_PUNCT);
+    stc_jsonview_free(&v);
+    cJSON_Delete(doc);
+    /* expressions: {% %} anywhere, JSONPath under x.$ and *Path keys */
+    doc = cJSON_Parse("{\"a\": \"{% $x %}\", \"b.$\": \"$.p\", \"InputPath\": \"$.q\", \"c\": \"$.r\"}");
+    stc_jsonview_build(&v, doc);
+    assert_int_equal(v.n, 1);
+    const char *t = v.rows[0].text;
+    assert_int_equal(v.rows[0].sty[strstr(t, "\"{%") - t], STC_EL_JSON_EXPR);
+    assert_int_equal(v.rows[0].sty[strstr(t, "\"$.p") - t], STC_EL_JSON_EXPR);
+    assert_int_equal(v.rows[0].sty[strstr(t, "\"$.q") - t], STC_EL_JSON_EXPR);
+    assert_int_equal(v.rows[0].sty[strstr(t, "\"$.r") - t], STC_EL_JSON_STRING);
+    stc_jsonview_free(&v);
+    cJSON_Delete(doc);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -345,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_keymap_lookup), cmocka_unit_test(test_theme_parse),
         cmocka_unit_test(test_theme_builtin), cmocka_unit_test(test_cells),
         cmocka_unit_test(test_rich_wrap),   cmocka_unit_test(test_listview), cmocka_unit_test(test_yamlview),
+        cmocka_unit_test(test_jsonview),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
