@@ -29,6 +29,7 @@
 #include "tui/learnui.h"
 #include "tui/simctl.h"
 #include "tui/emitdlg.h"
+#include "tui/jsonview.h"
 #include "tui/listview.h"
 #include "tui/mockdlg.h"
 #include "tui/screen.h"
@@ -413,6 +414,7 @@ stc_app *stc_app_new(const stc_app_options *opt, bool colour, char **err)
         }
         const char *b = strrchr(app->asl_path, '/');
         app->workflow = stc_xstrdup(b ? b + 1 : app->asl_path);
+        app->nasl_spans = stc_jsonview_spans(app->asl_text, &app->asl_spans);
         app->focus = app->tab = STC_PANE_GRAPH;
         app->explain_from = STC_PANE_GRAPH;
     }
@@ -468,6 +470,7 @@ void stc_app_free(stc_app *app)
     stc_servectl_free(app->serve);
     cJSON_Delete(app->asl_doc);
     free(app->asl_text);
+    stc_jsonview_spans_free(app->asl_spans, app->nasl_spans);
     free(app->workflow);
     free(app->state);
     stc_service_free(app->svc);
@@ -729,6 +732,31 @@ void stc_app_select_state(stc_app *app, const char *name, bool lines)
     const stc_wf_state *s = name && wf ? stc_workflow_state(wf, name) : NULL;
     if (lines && s && s->pos.line > 0)
         stc_app_show_lines(app, s->pos.line, s->pos.end_line ? s->pos.end_line : s->pos.line, s->pos.line);
+    for (int i = 0; lines && name && !wf && i < app->nasl_spans; i++)
+        if (strcmp(app->asl_spans[i].name, name) == 0) {
+            stc_app_show_lines(app, app->asl_spans[i].first, app->asl_spans[i].last, app->asl_spans[i].first);
+            break;
+        }
+}
+
+const char *stc_app_state_at_line(stc_app *app, int line)
+{
+    const char *wname;
+    const stc_workflow *wf;
+    stc_app_workflow(app, &wname, &wf);
+    if (wf) {
+        const stc_wf_state *at[1];
+        return stc_workflow_states_at_line(wf, line, at, 1) > 0 ? at[0]->name : NULL;
+    }
+    const char *best = NULL;
+    int best_first = 0;
+    for (int i = 0; app->asl_doc && i < app->nasl_spans; i++)
+        if (line >= app->asl_spans[i].first && line <= app->asl_spans[i].last &&
+            app->asl_spans[i].first >= best_first) {
+            best = app->asl_spans[i].name;
+            best_first = app->asl_spans[i].first;
+        }
+    return best;
 }
 
 static void stc_app_explain_names(stc_rich *out, const char *label, const stc_aslnames *v, const char *prefix,

@@ -141,6 +141,8 @@ struct stc_app {
     bool serve_again;           /* ... then serve again (the new mode) */
     struct cJSON *asl_doc; /* --asl: the state machine */
     char *asl_text;        /* --asl: its text, shown in the source pane */
+    struct stc_json_span *asl_spans; /* --asl: the lines of each state in it (tui/jsonview.h) */
+    int nasl_spans;
     /* input state */
     char *search;       /* the last search */
     bool prompt_on;
@@ -238,6 +240,10 @@ void stc_app_show_lines(stc_app *app, int first, int last, int mark);
  * light its Python lines in the source (through the source map) and mark
  * the first. */
 void stc_app_select_state(stc_app *app, const char *name, bool lines);
+/* The innermost state of the shown workflow on source line `line`
+ * (borrowed), or NULL: through the source map, or with --asl the lines of
+ * the state's entry in the file. */
+const char *stc_app_state_at_line(stc_app *app, int line);
 /* Explain state `name` of the shown workflow: its type, the Python it
  * comes from, the call it makes, the variables it reads and assigns
  * (render/aslvars.h), a breakpoint on it. */

@@ -273,3 +273,97 @@ int stc_jsonview_owner(const stc_jsonview *v, int row)
             return i;
     return -1;
 }
+
+/* ---- states in a JSON text ---------------------------------------------- */
+
+typedef struct stc_jv_frame {
+    bool obj;
+    bool states; /* an object under the key "States": its members are states */
+    int span;    /* the span this container is the value of, -1 */
+} stc_jv_frame;
+
+int stc_jsonview_spans(const char *text, stc_json_span **out)
+{
+    *out = NULL;
+    int n = 0, line = 1, depth = 0, cap = 0;
+    stc_jv_frame *st = NULL;
+    char *key = NULL;      /* the last key read in the current object */
+    int key_line = 0;
+    bool after_colon = false;
+    for (const char *p = text ? text : ""; *p; p++) {
+        char c = *p;
+        if (c == '\n') {
+            line++;
+            continue;
+        }
+        if (c == '"') {
+            const char *q = p + 1;
+            while (*q && *q != '"') {
+                if (*q == '\\' && q[1])
+                    q++;
+                q++;
+            }
+            if (!*q)
+                break;
+            bool is_key = depth > 0 && st[depth - 1].obj && !after_colon;
+            if (is_key) {
+                char *raw = stc_xstrndup(p, (size_t)(q - p + 1));
+                cJSON *k = cJSON_Parse(raw);
+                free(key);
+                key = cJSON_IsString(k) ? stc_xstrdup(k->valuestring) : NULL;
+                key_line = line;
+                cJSON_Delete(k);
+                free(raw);
+            }
+            for (const char *r = p; r < q; r++)
+                line += *r == '\n';
+            p = q;
+            after_colon = false;
+            continue;
+        }
+        if (c == ':') {
+            after_colon = true;
+            continue;
+        }
+        if (c == ',') {
+            after_colon = false;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            if (depth == cap) {
+                cap = cap ? cap * 2 : 16;
+                st = stc_xrealloc(st, (size_t)cap * sizeof *st);
+            }
+            stc_jv_frame f = {c == '{', false, -1};
+            if (depth > 0 && st[depth - 1].obj && after_colon && key) {
+                f.states = c == '{' && strcmp(key, "States") == 0;
+                if (st[depth - 1].states && c == '{') {
+                    *out = stc_xrealloc(*out, (size_t)(n + 1) * sizeof **out);
+                    (*out)[n] = (stc_json_span){stc_xstrdup(key), key_line, line};
+                    f.span = n++;
+                }
+            }
+            st[depth++] = f;
+            after_colon = false;
+            continue;
+        }
+        if (c == '}' || c == ']') {
+            if (depth == 0)
+                break;
+            depth--;
+            if (st[depth].span >= 0)
+                (*out)[st[depth].span].last = line;
+            after_colon = false;
+        }
+    }
+    free(key);
+    free(st);
+    return n;
+}
+
+void stc_jsonview_spans_free(stc_json_span *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i].name);
+    free(v);
+}

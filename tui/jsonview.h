@@ -51,4 +51,16 @@ const char *stc_jsonview_state_at(const stc_jsonview *v, int row);
  * a header), or -1. */
 int stc_jsonview_owner(const stc_jsonview *v, int row);
 
+/* Where each state lies in a JSON text as written (a --asl file): the lines
+ * of every member of a "States" object, its name unescaped. Returns the
+ * count; *out (owned by the caller, free with stc_jsonview_spans_free) is
+ * in the order of the text, so an inner state follows the one holding it.
+ * A text that is not JSON gives what was found before the fault. */
+typedef struct stc_json_span {
+    char *name;
+    int first, last; /* 1-based lines */
+} stc_json_span;
+int stc_jsonview_spans(const char *text, stc_json_span **out);
+void stc_jsonview_spans_free(stc_json_span *v, int n);
+
 #endif

@@ -14,7 +14,6 @@
 #include <cjson/cJSON.h>
 
 #include "core/util.h"
-#include "core/workflow.h"
 #include "render/aslvars.h"
 #include "tui/app.h"
 #include "tui/jsonview.h"
@@ -26,7 +25,6 @@ typedef struct stc_aslpane {
     const cJSON *doc;     /* the machine the rows come from (borrowed, for identity) */
     unsigned generation;  /* of the compile it comes from */
     char *name;           /* the workflow shown */
-    const stc_workflow *wf; /* its source map (NULL with --asl) */
     int *vis;             /* visible row -> row */
     int nvis;
     char **folded;        /* header paths */
@@ -134,7 +132,7 @@ static void stc_asl_reveal_row(stc_aslpane *p, int row)
 static void stc_asl_sync(stc_aslpane *p, stc_app *app)
 {
     const char *name = NULL;
-    const stc_workflow *wf = NULL;
+    const struct stc_workflow *wf = NULL;
     const cJSON *doc = stc_app_workflow(app, &name, &wf);
     if (doc == p->doc && p->generation == app->generation && p->doc)
         return;
@@ -145,7 +143,6 @@ static void stc_asl_sync(stc_aslpane *p, stc_app *app)
     stc_jsonview_free(&p->view);
     p->doc = doc;
     p->generation = app->generation;
-    p->wf = wf;
     free(p->name);
     p->name = name ? stc_xstrdup(name) : NULL;
     if (!same) {
@@ -174,9 +171,9 @@ static void stc_asl_follow(stc_aslpane *p, stc_app *app)
 {
     if (p->source_seen != app->source_moved) {
         p->source_seen = app->source_moved;
-        const stc_wf_state *at[1];
-        if (p->wf && stc_workflow_states_at_line(p->wf, app->source_line, at, 1) > 0) {
-            stc_app_select_state(app, at[0]->name, false);
+        const char *at = stc_app_state_at_line(app, app->source_line);
+        if (at) {
+            stc_app_select_state(app, at, false);
             app->mark_line = app->source_line;
         }
     }

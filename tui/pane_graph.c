@@ -50,7 +50,6 @@ typedef struct stc_graph {
     char *want_sel;           /* the state to select when the layout arrives */
     bool want_follow;         /* ... and light its lines (the simulator moved there) */
     int last_w, last_h;       /* the size of the last draw */
-    const stc_workflow *wf;   /* the shown workflow's source map (NULL with --asl) */
     /* the last drawing of the whole machine, kept while the layout and what
      * is marked on it (selection, simulator) stay the same: a key in another
      * pane does not draw the graph again */
@@ -258,7 +257,6 @@ static void stc_graph_prepare(stc_graph *g, stc_app *app, int width, int height)
         g->want_sel = NULL;
         g->want_follow = false;
     }
-    g->wf = wf;
     for (int pass = 0; pass < 2; pass++) {
         bool compact = pass == 1;
         stc_graph_cache *e = stc_graph_request(g, app, name, asl, wf, compact, true);
@@ -429,15 +427,15 @@ static void stc_graph_follow(stc_graph *g, stc_app *app)
     if (!g->layout)
         return;
     /* the source cursor moved: select the innermost state of its line */
-    if (g->source_seen != app->source_moved && g->wf) {
+    if (g->source_seen != app->source_moved) {
         g->source_seen = app->source_moved;
-        const stc_wf_state *at[1];
-        if (stc_workflow_states_at_line(g->wf, app->source_line, at, 1) > 0) {
-            stc_graph_select_name(g, at[0]->name);
+        const char *at = stc_app_state_at_line(app, app->source_line);
+        if (at) {
+            stc_graph_select_name(g, at);
             stc_rect r;
-            if (stc_layout_state_rect(g->layout, at[0]->name, &r))
+            if (stc_layout_state_rect(g->layout, at, &r))
                 stc_viewport_reveal(&g->vp, r);
-            stc_app_select_state(app, at[0]->name, false);
+            stc_app_select_state(app, at, false);
             g->state_seen = app->state_moved;
             app->mark_line = app->source_line;
         }
