@@ -427,6 +427,28 @@ static void test_jsonview(void **st)
     assert_int_equal(v.rows[0].sty[strstr(t, "\"$.r") - t], STC_EL_JSON_STRING);
     stc_jsonview_free(&v);
     cJSON_Delete(doc);
+    /* the lines of each state in a text as written (--asl): names
+     * unescaped, an inner state after the one holding it */
+    const char *text = "{\n"
+                       "  \"StartAt\": \"A\",\n"
+                       "  \"States\": {\n"
+                       "    \"A\": {\"Type\": \"Parallel\", \"Branches\": [\n"
+                       "      {\"StartAt\": \"B\", \"States\": {\n"
+                       "        \"B \\\"q\\\"\": {\"Type\": \"Pass\", \"Comment\": \"{ [\",\n"
+                       "          \"End\": true}}}],\n"
+                       "      \"End\": true}\n"
+                       "  }\n"
+                       "}\n";
+    stc_json_span *sp;
+    int n = stc_jsonview_spans(text, &sp);
+    assert_int_equal(n, 2);
+    assert_string_equal(sp[0].name, "A");
+    assert_int_equal(sp[0].first, 4);
+    assert_int_equal(sp[0].last, 8);
+    assert_string_equal(sp[1].name, "B \"q\"");
+    assert_int_equal(sp[1].first, 6);
+    assert_int_equal(sp[1].last, 7);
+    stc_jsonview_spans_free(sp, n);
 }
 
 int main(void)
