@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "tui/app.h"
 
 void stc_listview_set_count(stc_listview *lv, int count)
@@ -124,4 +125,38 @@ bool stc_listview_search(stc_listview *lv, const char *q, int dir,
         }
     }
     return false;
+}
+
+int stc_listview_find(int n, int cur, int dir, const char *q, const char *(*text)(void *ctx, int row), void *ctx)
+{
+    if (n <= 0 || !q || !*q)
+        return -1;
+    int step = dir < 0 ? -1 : 1;
+    int start = (cur < 0 ? 0 : cur) + (dir != 0 ? step : 0);
+    for (int k = 0; k < n; k++) {
+        int row = ((start + step * k) % n + n) % n;
+        if (stc_listview_contains(text(ctx, row), q))
+            return row;
+    }
+    return -1;
+}
+
+void stc_listview_light(stc_cells *c, int x0, int y, const char *text, const char *q)
+{
+    size_t n = q ? strlen(q) : 0;
+    if (!n)
+        return;
+    for (const char *s = text; *s; s++) {
+        size_t i = 0;
+        while (i < n && s[i] && (s[i] | 0x20) == (q[i] | 0x20))
+            i++;
+        if (i < n)
+            continue;
+        char *pre = stc_xstrndup(text, (size_t)(s - text));
+        char *hit = stc_xstrndup(s, n);
+        stc_cells_restyle(c, x0 + stc_cells_width(pre), y, stc_cells_width(hit), STC_EL_SEARCH_MATCH);
+        free(pre);
+        free(hit);
+        s += n - 1;
+    }
 }

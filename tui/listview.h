@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "tui/cells.h"
 #include "tui/keymap.h"
 
 typedef struct stc_listview {
@@ -31,6 +32,14 @@ bool stc_listview_click(stc_listview *lv, int y);
  * insensitive); `text` gives row i's text. Selects it and returns true. */
 bool stc_listview_search(stc_listview *lv, const char *q, int dir,
                          char *(*text)(void *ctx, int row), void *ctx);
+
+/* The first of rows 0..n-1 from `cur` (dir 0: `cur` itself first; 1: the
+ * next row; -1: backwards, wrapping) whose text contains `q`, or -1; for
+ * lists whose rows are not all shown (folds): the caller reveals it. */
+int stc_listview_find(int n, int cur, int dir, const char *q, const char *(*text)(void *ctx, int row), void *ctx);
+
+/* Light the matches of `q` (case insensitive) in `text`, drawn at (x0, y). */
+void stc_listview_light(stc_cells *c, int x0, int y, const char *text, const char *q);
 
 /* Case-insensitive substring test. */
 bool stc_listview_contains(const char *hay, const char *needle);

@@ -211,26 +211,6 @@ static void stc_asl_moved(stc_aslpane *p, stc_app *app)
 
 /* ---- drawing --------------------------------------------------------- */
 
-static void stc_asl_highlight(stc_cells *c, int x0, int y, const char *text, const char *q)
-{
-    size_t n = q ? strlen(q) : 0;
-    if (!n)
-        return;
-    for (const char *s = text; *s; s++) {
-        size_t i = 0;
-        while (i < n && s[i] && (s[i] | 0x20) == (q[i] | 0x20))
-            i++;
-        if (i < n)
-            continue;
-        char *pre = stc_xstrndup(text, (size_t)(s - text));
-        char *hit = stc_xstrndup(s, n);
-        stc_cells_restyle(c, x0 + stc_cells_width(pre), y, stc_cells_width(hit), STC_EL_SEARCH_MATCH);
-        free(pre);
-        free(hit);
-        s += n - 1;
-    }
-}
-
 static int stc_asl_digits(const stc_aslpane *p)
 {
     int digits = 1;
@@ -296,7 +276,7 @@ static void stc_asl_draw(void *st, stc_app *app, stc_cells *c, bool focused)
                                 r->end - row - 1);
             stc_cells_put(c, x, y, close->text + 2 * close->depth, c->w - x, STC_EL_JSON_PUNCT);
         }
-        stc_asl_highlight(c, gutter, y, r->text, app->search);
+        stc_listview_light(c, gutter, y, r->text, app->search);
         if (p->lv.top + y == p->lv.sel)
             stc_cells_restyle(c, 0, y, c->w, focused ? STC_EL_CURSOR : STC_EL_CURSOR_DIM);
     }
@@ -403,26 +383,23 @@ static int stc_asl_click(void *st, stc_app *app, int x, int y)
     return STC_PANE_HANDLED | STC_PANE_REDRAW;
 }
 
+static const char *stc_asl_text(void *ctx, int row)
+{
+    return ((stc_aslpane *)ctx)->view.rows[row].text;
+}
+
 static bool stc_asl_search(void *st, stc_app *app, const char *q, int dir)
 {
     stc_aslpane *p = st;
     stc_asl_sync(p, app);
-    if (p->view.n == 0 || !q || !*q)
+    int i = stc_listview_find(p->view.n, stc_asl_row(p, p->lv.sel), dir, q, stc_asl_text, p);
+    if (i < 0)
         return false;
-    int step = dir < 0 ? -1 : 1;
-    int cur = stc_asl_row(p, p->lv.sel);
-    int start = (cur < 0 ? 0 : cur) + (dir != 0 ? step : 0);
-    for (int k = 0; k < p->view.n; k++) {
-        int i = ((start + step * k) % p->view.n + p->view.n) % p->view.n;
-        if (!stc_listview_contains(p->view.rows[i].text, q))
-            continue;
-        stc_asl_reveal_row(p, i);
-        stc_asl_layout(p, i);
-        stc_listview_select(&p->lv, p->lv.sel);
-        stc_asl_moved(p, app);
-        return true;
-    }
-    return false;
+    stc_asl_reveal_row(p, i);
+    stc_asl_layout(p, i);
+    stc_listview_select(&p->lv, p->lv.sel);
+    stc_asl_moved(p, app);
+    return true;
 }
 
 /* ---- explain --------------------------------------------------------- */

@@ -249,26 +249,6 @@ static const char *stc_tp_type(const stc_app *app, const stc_yaml_row *r)
     return cJSON_IsString(t) ? t->valuestring : NULL;
 }
 
-static void stc_tp_highlight(stc_cells *c, int x0, int y, const char *text, const char *q)
-{
-    size_t n = q ? strlen(q) : 0;
-    if (!n)
-        return;
-    for (const char *s = text; *s; s++) {
-        size_t i = 0;
-        while (i < n && s[i] && (s[i] | 0x20) == (q[i] | 0x20))
-            i++;
-        if (i < n)
-            continue;
-        char *pre = stc_xstrndup(text, (size_t)(s - text));
-        char *hit = stc_xstrndup(s, n);
-        stc_cells_restyle(c, x0 + stc_cells_width(pre), y, stc_cells_width(hit), STC_EL_SEARCH_MATCH);
-        free(pre);
-        free(hit);
-        s += n - 1;
-    }
-}
-
 /* Follow the method selected elsewhere to its first resource. */
 static void stc_tp_follow(stc_tplpane *p, stc_app *app)
 {
@@ -344,7 +324,7 @@ static void stc_tp_draw(void *st, stc_app *app, stc_cells *c, bool focused)
             stc_cells_putf(c, x, y, c->w - x, STC_EL_FOLDED, "  %s %d lines", app->utf8 ? "…" : "...",
                            r->end - row);
         }
-        stc_tp_highlight(c, gutter, y, r->text, app->search);
+        stc_listview_light(c, gutter, y, r->text, app->search);
         if (p->lv.top + y == p->lv.sel)
             stc_cells_restyle(c, 0, y, c->w, focused ? STC_EL_CURSOR : STC_EL_CURSOR_DIM);
     }
@@ -455,29 +435,24 @@ static int stc_tp_click(void *st, stc_app *app, int x, int y)
     return STC_PANE_HANDLED | STC_PANE_REDRAW;
 }
 
+static const char *stc_tp_text(void *ctx, int row)
+{
+    return ((stc_tplpane *)ctx)->view.rows[row].text;
+}
+
 static bool stc_tp_search(void *st, stc_app *app, const char *q, int dir)
 {
     stc_tplpane *p = st;
     stc_app_wait_template(app);
     stc_tp_sync(p, app);
-    if (p->view.n == 0 || !q || !*q)
+    int i = stc_listview_find(p->view.n, stc_tp_row(p, p->lv.sel), dir, q, stc_tp_text, p);
+    if (i < 0)
         return false;
-    int step = dir < 0 ? -1 : 1;
-    int cur = stc_tp_row(p, p->lv.sel);
-    int start = cur < 0 ? 0 : cur;
-    if (dir != 0)
-        start += step;
-    for (int k = 0; k < p->view.n; k++) {
-        int i = ((start + step * k) % p->view.n + p->view.n) % p->view.n;
-        if (!stc_listview_contains(p->view.rows[i].text, q))
-            continue;
-        stc_tp_reveal(p, i);
-        stc_tp_layout(p, i);
-        stc_listview_select(&p->lv, p->lv.sel);
-        stc_tp_changed(p, app);
-        return true;
-    }
-    return false;
+    stc_tp_reveal(p, i);
+    stc_tp_layout(p, i);
+    stc_listview_select(&p->lv, p->lv.sel);
+    stc_tp_changed(p, app);
+    return true;
 }
 
 /* ---- explain --------------------------------------------------------- */
