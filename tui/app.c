@@ -641,7 +641,7 @@ int stc_app_sim_action(stc_app *app, stc_action a, const char *state)
         if (a == STC_ACT_SIMULATE || a == STC_ACT_SIM_RESTART) {
             stc_app_message(app, STC_EL_MESSAGE, "simulating %s: Space steps, b steps back, G runs to the end",
                             name);
-            if (a == STC_ACT_SIMULATE && app->panes[STC_PANE_GRAPH].ops) {
+            if (a == STC_ACT_SIMULATE && app->panes[STC_PANE_GRAPH].ops && app->tab != STC_PANE_ASL) {
                 app->tab = STC_PANE_GRAPH;
                 stc_app_focus(app, STC_PANE_GRAPH);
             }
@@ -1312,7 +1312,7 @@ static void stc_app_help(stc_app *app)
         const char *title;
     } groups[] = {
         {STC_SCOPE_ANY, "Everywhere"},          {STC_SCOPE_METHODS, "Methods"},
-        {STC_SCOPE_GRAPH | STC_SCOPE_SIM, "Graph and simulator"},
+        {STC_SCOPE_GRAPH | STC_SCOPE_SIM | STC_SCOPE_ASL, "Graph, ASL and simulator"},
         {STC_SCOPE_TEMPLATE | STC_SCOPE_ASL, "Template and ASL"},
     };
     for (size_t g = 0; g < STC_ARRAY_LEN(groups); g++) {

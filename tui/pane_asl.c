@@ -18,6 +18,7 @@
 #include "tui/app.h"
 #include "tui/jsonview.h"
 #include "tui/listview.h"
+#include "tui/simctl.h"
 
 typedef struct stc_aslpane {
     stc_listview lv;      /* over the visible rows */
@@ -366,7 +367,15 @@ static int stc_asl_action(void *st, stc_app *app, stc_action a)
         }
         return STC_PANE_HANDLED | STC_PANE_REDRAW;
     }
-    default: return 0;
+    default: {
+        /* the simulator's keys, as in the Graph: x on the state the cursor
+         * is in; the cursor follows the current state */
+        int sim = stc_app_sim_action(app, a, stc_jsonview_state_at(&p->view, row));
+        const char *cur = stc_simctl_active(app->sim) ? stc_simctl_current(app->sim) : NULL;
+        if ((sim & STC_PANE_HANDLED) && cur && p->name && strcmp(stc_simctl_name(app->sim), p->name) == 0)
+            stc_app_select_state(app, cur, true);
+        return sim;
+    }
     }
 }
 

@@ -91,7 +91,12 @@ static void test_keymap_lookup(void **st)
     /* the ASL tab folds as the Template tab does; 5 shows it from anywhere */
     assert_int_equal(stc_keymap_lookup('z', STC_SCOPE_ASL), STC_ACT_FOLD);
     assert_int_equal(stc_keymap_lookup('M', STC_SCOPE_ASL), STC_ACT_FOLD_ALL);
-    assert_int_equal(stc_keymap_lookup('c', STC_SCOPE_ASL), STC_ACT_NONE);
+    /* ... and takes the simulator's keys as the Graph does, not the
+     * Template's change keys */
+    assert_int_equal(stc_keymap_lookup('c', STC_SCOPE_ASL), STC_ACT_SIM_CONTINUE);
+    assert_int_equal(stc_keymap_lookup('G', STC_SCOPE_ASL), STC_ACT_SIM_RUN);
+    assert_int_equal(stc_keymap_lookup('x', STC_SCOPE_ASL), STC_ACT_SIM_BREAK);
+    assert_int_equal(stc_keymap_lookup('C', STC_SCOPE_ASL), STC_ACT_NONE);
     assert_int_equal(stc_keymap_lookup('5', STC_SCOPE_SOURCE), STC_ACT_TAB_ASL);
     assert_string_equal(stc_action_name(STC_ACT_SEARCH_NEXT), "search-next");
     assert_int_equal(stc_action_from_name("move-page-down"), STC_ACT_PAGE_DOWN);
