@@ -24,6 +24,8 @@
 #include "core/util.h"
 #include "core/workflow.h"
 #include "render/aslvars.h"
+#include "render/labels.h"
+#include "render/pycond.h"
 #include "tui/bg.h"
 #include "tui/keys.h"
 #include "tui/learnui.h"
@@ -770,6 +772,34 @@ static void stc_app_explain_names(stc_rich *out, const char *label, const stc_as
     stc_rich_addf(out, STC_EL_DIM, "%s\n", suffix);
 }
 
+/* A Choice's rules in Python's words, where each goes: "if not ok -> ...",
+ * then "else -> ...". */
+static void stc_app_explain_choice(const cJSON *state, stc_rich *out)
+{
+    char *strip = stc_labels_common_prefix(state);
+    const cJSON *rule;
+    int k = 0;
+    cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(state, "Choices"))
+    {
+        const cJSON *cond = cJSON_GetObjectItemCaseSensitive(rule, "Condition");
+        const cJSON *comment = cJSON_GetObjectItemCaseSensitive(rule, "Comment");
+        const cJSON *next = cJSON_GetObjectItemCaseSensitive(rule, "Next");
+        char *text = cJSON_IsString(comment) && *comment->valuestring ? stc_xstrdup(comment->valuestring)
+                     : cJSON_IsString(cond)                            ? stc_pycond_from_jsonata(cond->valuestring)
+                                                                       : stc_labels_rule(rule, strip);
+        stc_rich_add(out, STC_EL_SIM_LABEL, k++ ? "elif " : "if ");
+        stc_rich_addf(out, STC_EL_NORMAL, "%s", text);
+        stc_rich_addf(out, STC_EL_DIM, " -> %s\n", cJSON_IsString(next) ? next->valuestring : "?");
+        free(text);
+    }
+    const cJSON *dflt = cJSON_GetObjectItemCaseSensitive(state, "Default");
+    if (cJSON_IsString(dflt)) {
+        stc_rich_add(out, STC_EL_SIM_LABEL, "else");
+        stc_rich_addf(out, STC_EL_DIM, " -> %s\n", dflt->valuestring);
+    }
+    free(strip);
+}
+
 void stc_app_explain_state(stc_app *app, const char *name, stc_rich *out)
 {
     const char *wname;
@@ -803,6 +833,9 @@ void stc_app_explain_state(stc_app *app, const char *name, stc_rich *out)
         stc_rich_add(out, STC_EL_SIM_LABEL, "type ");
         stc_rich_addf(out, STC_EL_NORMAL, "%s\n", cJSON_IsString(t) ? t->valuestring : "?");
     }
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(state, "Type");
+    if (cJSON_IsString(type) && strcmp(type->valuestring, "Choice") == 0)
+        stc_app_explain_choice(state, out);
     if (state) {
         stc_aslvars v;
         stc_aslvars_of(state, jsonata, &v);
