@@ -96,6 +96,9 @@ expect_has '--asl --config --help --mode --theme --version' --
 expect '--source-map' asl people.py _onboard --s
 
 # Values of options.
+expect 'jsonata jsonpath' template people.py --query-language ''
+expect 'jsonpath' asl people.py _onboard --query-language jsonp
+expect 'jsonata jsonpath' --query-language ''
 expect 'dev prod stage test' template people.py --mode ''
 expect 'prod' template people.py --mode p
 expect 'dev prod stage test' --mode ''

@@ -45,6 +45,10 @@ want_version="stc-tui $("${STC_BIN:?}" --version | sed 's/^stc-tui //')"
 [ "$(tr '\n' ' ' <"$T/themes")" = "default high-contrast light mono ocean " ] && ok ||
   bad "installed themes: $(tr '\n' ' ' <"$T/themes")"
 
+# A user's PATH: none of the source or build tree's folders, whatever the test
+# environment puts there (the embedded Python looks for python3 along PATH).
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e "^$SRC/" -e "^$SRC\$" -e "^$BUILD/" -e "^$BUILD\$" | paste -sd:)
+export PATH
 # Each run under strace: every file the process (and its children) opens,
 # stats or executes.
 traced() {
