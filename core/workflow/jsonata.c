@@ -1178,62 +1178,33 @@ static void wj_resume_dispatch(wf_ctx *c)
 
 /* ---- try ---- */
 
-static void wj_dispatch(wf_ctx *c, const stc_node *s, const char *dispatch, stc_asl_exits *entries,
-                        size_t nh)
+/* A raised exception of one of `names`: its Error among them. */
+static cJSON *wj_error_rule(wf_ctx *c, const char *const *names, size_t nn)
 {
-    cJSON *ch = wf_state("Choice");
-    cJSON *chs = stc_asl_add_arr(ch, "Choices");
-    bool has_default = false;
-    for (size_t i = 0; i < nh; i++) {
-        memset(&entries[i], 0, sizeof entries[i]);
-        const stc_node *h = s->l1.items[i];
-        if (has_default)
-            continue;
-        const char *names[128];
-        bool all = false;
-        size_t nn = wf_handler_classes(c, h, names, 128, &all);
-        has_default = has_default || all;
-        if (has_default) {
-            stc_asl_exits_add(&entries[i], ch, "Default");
-            continue;
-        }
-        if (!nn)
-            continue;
-        stc_buf b = STC_BUF_INIT;
-        wf_bprintf(&b, "{%% $%s.Error in [", WJ_ERROR);
-        for (size_t k = 0; k < nn; k++) {
-            cJSON *q = cJSON_CreateString(names[k]);
-            char *qs = cJSON_PrintUnformatted(q);
-            wf_bprintf(&b, "%s%s", k ? ", " : "", qs);
-            free(qs);
-            cJSON_Delete(q);
-        }
-        stc_buf_puts(&b, "] %}");
-        cJSON *r = cJSON_CreateObject();
-        stc_asl_add_str(r, "Condition", stc_buf_cstr(&b));
-        stc_buf_free(&b);
-        cJSON_AddItemToArray(chs, r);
-        stc_asl_exits_add(&entries[i], r, "Next");
+    (void)c;
+    stc_buf b = STC_BUF_INIT;
+    wf_bprintf(&b, "{%% $%s.Error in [", WJ_ERROR);
+    for (size_t k = 0; k < nn; k++) {
+        cJSON *q = cJSON_CreateString(names[k]);
+        char *qs = cJSON_PrintUnformatted(q);
+        wf_bprintf(&b, "%s%s", k ? ", " : "", qs);
+        free(qs);
+        cJSON_Delete(q);
     }
-    if (!cJSON_GetArraySize(chs)) {
-        cJSON_Delete(ch);
-        ch = wf_state("Pass");
-        for (size_t i = 0; i < nh; i++)
-            if (entries[i].count) {
-                stc_asl_exits_free(&entries[i]);
-                stc_asl_exits_add(&entries[i], ch, "Next");
-            }
-    } else if (!has_default) {
-        stc_asl_add_str(ch, "Default", wf_raise_target(c));
-        /* the uncaught Fail (or an outer dispatch) gets the error as input */
-        char *o = wf_strf("{%% $%s %%}", WJ_ERROR);
-        stc_asl_add_str(ch, "Output", o);
-        free(o);
-    }
-    c->pos = s->l1.items[0]->pos;
-    c->pos.end_line = c->pos.line;
-    c->pos.end_col = c->pos.col + 6;
-    wf_add(c, ch, dispatch, STC_WF_CALL_NONE, NULL);
+    stc_buf_puts(&b, "] %}");
+    cJSON *r = cJSON_CreateObject();
+    stc_asl_add_str(r, "Condition", stc_buf_cstr(&b));
+    stc_buf_free(&b);
+    return r;
+}
+
+/* the uncaught Fail (or an outer dispatch) gets the error as input */
+static void wj_dispatch_default(wf_ctx *c, cJSON *choice)
+{
+    (void)c;
+    char *o = wf_strf("{%% $%s %%}", WJ_ERROR);
+    stc_asl_add_str(choice, "Output", o);
+    free(o);
 }
 
 static void wj_bind(wf_ctx *c, const stc_node *h)
@@ -1609,7 +1580,8 @@ const wf_backend wf_jsonata = {
     .for_next = wj_for_next,
     .forever_begin = wj_forever_begin,
     .forever_end = wj_forever_end,
-    .dispatch = wj_dispatch,
+    .error_rule = wj_error_rule,
+    .dispatch_default = wj_dispatch_default,
     .bind = wj_bind,
     .finally_save = wj_finally_save,
     .finally_reraise = wj_finally_reraise,

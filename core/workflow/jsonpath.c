@@ -712,53 +712,14 @@ static void jp_resume_dispatch(wf_ctx *c)
 
 /* ---- try ---- */
 
-/* Except? (line N): a Choice with one rule per handler on $.sys.error.Error
- * (the class and its known subclasses); a catch-all is the Default, and
- * without one the Default raises to the next target. */
-static void jp_dispatch(wf_ctx *c, const stc_node *s, const char *dispatch, stc_asl_exits *entries,
-                        size_t nh)
+/* A raised exception of one of `names`: $.sys.error.Error equal to one. */
+static cJSON *jp_error_rule(wf_ctx *c, const char *const *names, size_t nn)
 {
-    cJSON *ch = wf_state("Choice");
-    cJSON *chs = stc_asl_add_arr(ch, "Choices");
-    bool has_default = false;
-    for (size_t i = 0; i < nh; i++) {
-        memset(&entries[i], 0, sizeof entries[i]);
-        const stc_node *h = s->l1.items[i];
-        if (has_default)
-            continue;
-        const char *names[128];
-        bool all = false;
-        size_t nn = wf_handler_classes(c, h, names, 128, &all);
-        has_default = has_default || all;
-        if (has_default) {
-            stc_asl_exits_add(&entries[i], ch, "Default");
-            continue;
-        }
-        if (!nn)
-            continue;
-        cJSON *rules[128];
-        for (size_t k = 0; k < nn; k++)
-            rules[k] = stc_asl_rule_str("$.sys.error.Error", "StringEquals", names[k]);
-        cJSON *r = stc_asl_rule_join("Or", rules, nn);
-        cJSON_AddItemToArray(chs, r);
-        stc_asl_exits_add(&entries[i], r, "Next");
-    }
-    if (!cJSON_GetArraySize(chs)) {
-        /* only a catch-all: a Choice needs a rule; jump straight to the handler */
-        cJSON_Delete(ch);
-        ch = wf_state("Pass");
-        for (size_t i = 0; i < nh; i++)
-            if (entries[i].count) {
-                stc_asl_exits_free(&entries[i]);
-                stc_asl_exits_add(&entries[i], ch, "Next");
-            }
-    } else if (!has_default) {
-        stc_asl_add_str(ch, "Default", wf_raise_target(c));
-    }
-    c->pos = s->l1.items[0]->pos;
-    c->pos.end_line = c->pos.line; /* the first except line */
-    c->pos.end_col = c->pos.col + 6;
-    wf_add(c, ch, dispatch, STC_WF_CALL_NONE, NULL);
+    (void)c;
+    cJSON *rules[128];
+    for (size_t k = 0; k < nn; k++)
+        rules[k] = stc_asl_rule_str("$.sys.error.Error", "StringEquals", names[k]);
+    return stc_asl_rule_join("Or", rules, nn);
 }
 
 static void jp_bind(wf_ctx *c, const stc_node *h)
@@ -1088,7 +1049,8 @@ const wf_backend wf_jsonpath = {
     .for_next = jp_for_next,
     .forever_begin = jp_forever_begin,
     .forever_end = jp_forever_end,
-    .dispatch = jp_dispatch,
+    .error_rule = jp_error_rule,
+    .dispatch_default = NULL,
     .bind = jp_bind,
     .finally_save = jp_finally_save,
     .finally_reraise = jp_finally_reraise,

@@ -691,14 +691,64 @@ size_t wf_handler_classes(wf_ctx *c, const stc_node *h, const char **names, size
     return nn;
 }
 
-/* The handlers of a try: the back end's dispatch, then each handler's
+/* Except? (line N): a Choice with one rule per handler on the raised
+ * exception's class (and its known subclasses, the back end's rule); a
+ * catch-all is the Default, and without one the Default raises to the next
+ * target. entries[i] gets the exits that start handler i (empty when an
+ * earlier catch-all makes it unreachable). */
+static void wf_dispatch(wf_ctx *c, const stc_node *s, const char *dispatch, stc_asl_exits *entries,
+                        size_t nh)
+{
+    cJSON *ch = wf_state("Choice");
+    cJSON *chs = stc_asl_add_arr(ch, "Choices");
+    bool has_default = false;
+    for (size_t i = 0; i < nh; i++) {
+        memset(&entries[i], 0, sizeof entries[i]);
+        const stc_node *h = s->l1.items[i];
+        if (has_default)
+            continue;
+        const char *names[128];
+        bool all = false;
+        size_t nn = wf_handler_classes(c, h, names, 128, &all);
+        has_default = has_default || all;
+        if (has_default) {
+            stc_asl_exits_add(&entries[i], ch, "Default");
+            continue;
+        }
+        if (!nn)
+            continue;
+        cJSON *r = c->be->error_rule(c, names, nn);
+        cJSON_AddItemToArray(chs, r);
+        stc_asl_exits_add(&entries[i], r, "Next");
+    }
+    if (!cJSON_GetArraySize(chs)) {
+        /* only a catch-all: a Choice needs a rule; jump straight to the handler */
+        cJSON_Delete(ch);
+        ch = wf_state("Pass");
+        for (size_t i = 0; i < nh; i++)
+            if (entries[i].count) {
+                stc_asl_exits_free(&entries[i]);
+                stc_asl_exits_add(&entries[i], ch, "Next");
+            }
+    } else if (!has_default) {
+        stc_asl_add_str(ch, "Default", wf_raise_target(c));
+        if (c->be->dispatch_default)
+            c->be->dispatch_default(c, ch);
+    }
+    c->pos = s->l1.items[0]->pos;
+    c->pos.end_line = c->pos.line; /* the first except line */
+    c->pos.end_col = c->pos.col + 6;
+    wf_add(c, ch, dispatch, STC_WF_CALL_NONE, NULL);
+}
+
+/* The handlers of a try: the dispatch, then each handler's
  * block (its exits join `out`). */
 static void wf_handlers(wf_ctx *c, const stc_node *s, const char *dispatch, stc_asl_exits *out)
 {
     stc_asl_exits entries[64];
     size_t nh = s->l1.count < 64 ? s->l1.count : 64;
     memset(entries, 0, sizeof entries);
-    c->be->dispatch(c, s, dispatch, entries, nh);
+    wf_dispatch(c, s, dispatch, entries, nh);
     for (size_t i = 0; i < nh; i++) {
         const stc_node *h = s->l1.items[i];
         stc_asl_exits_move(&c->scope->dangling, &entries[i]);

@@ -168,11 +168,12 @@ typedef struct wf_backend {
      * prep, task, rule set), and after it with the round bound. */
     void (*forever_begin)(wf_ctx *c, const stc_node *s, wf_forever *fv);
     void (*forever_end)(wf_ctx *c, const stc_node *s, wf_forever *fv, long bound);
-    /* The dispatch of a try's handlers, named `dispatch`: entries[i] gets
-     * the exits that start handler i (empty when an earlier catch-all
-     * makes it unreachable). */
-    void (*dispatch)(wf_ctx *c, const stc_node *s, const char *dispatch, stc_asl_exits *entries,
-                     size_t nh);
+    /* The dispatch of a try's handlers is one Choice built in lower.c; the
+     * back end gives the rule that matches the raised exception's classes
+     * `names` (a new Choice rule), and what the Default that raises on to the
+     * next target carries besides it (NULL: nothing). */
+    cJSON *(*error_rule)(wf_ctx *c, const char *const *names, size_t nn);
+    void (*dispatch_default)(wf_ctx *c, cJSON *choice);
     /* `except E as name`: bind the exception being handled. */
     void (*bind)(wf_ctx *c, const stc_node *h);
     /* finally on the error path: keep the exception (the state named `name`,
