@@ -499,6 +499,17 @@ static cJSON *stc_apigw_ws_context(const stc_ws_conn_info *c, const char *route_
     cJSON_AddStringToObject(ctx, "domainName", c->domain);
     cJSON_AddStringToObject(ctx, "connectionId", c->connection_id);
     cJSON_AddStringToObject(ctx, "apiId", STC_APIGW_API_ID);
+    /* the connection's authorization, in every event of it: the IAM
+     * caller's fields join the identity, a Lambda authorizer's answer is
+     * the authorizer */
+    cJSON *auth = c->context ? cJSON_Parse(c->context) : NULL;
+    const cJSON *more = cJSON_GetObjectItemCaseSensitive(auth, "identity");
+    const cJSON *f;
+    cJSON_ArrayForEach(f, more) cJSON_AddItemToObject(id, f->string, cJSON_Duplicate(f, true));
+    const cJSON *authz = cJSON_GetObjectItemCaseSensitive(auth, "authorizer");
+    if (authz)
+        cJSON_AddItemToObject(ctx, "authorizer", cJSON_Duplicate(authz, true));
+    cJSON_Delete(auth);
     return ctx;
 }
 

@@ -113,6 +113,8 @@ typedef struct stc_ws_conn_info {
     int64_t connected_at;    /* epoch ms */
     const char *stage;       /* the API's stage: the mode ("dev") */
     const char *domain;      /* "127.0.0.1:8080" */
+    const char *context;     /* JSON text: what $connect's authorization put into
+                                every event's requestContext (serve/auth.h), or NULL */
 } stc_ws_conn_info;
 
 /* The route key a message goes to: its JSON "action" when a route has that

@@ -12,21 +12,32 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
 
 #include "core/config.h"
 #include "core/util.h"
 
 #define STC_SIGV4_SKEW_MS (15 * 60 * 1000) /* SigV4 refuses a request this far from the server's clock */
+#define STC_AUTH_LOCAL_USER_ID "AIDALOCALSERVE"
+#define STC_AUTH_LOCAL_USER_ARN "arn:aws:iam::" STC_APIGW_ACCOUNT ":user/local"
 
 stc_auth_keys stc_auth_keys_env(const char *issuer, const char *audience)
 {
-    stc_auth_keys k = {getenv("STC_SERVE_JWT_KEY"), getenv("STC_SERVE_ACCESS_KEY_ID"),
+    stc_auth_keys k = {getenv("STC_SERVE_JWT_KEY"),        getenv("STC_SERVE_JWT_PUBLIC_KEY"),
+                       getenv("STC_SERVE_JWKS"),           getenv("STC_SERVE_ACCESS_KEY_ID"),
                        getenv("STC_SERVE_SECRET_ACCESS_KEY"), issuer, audience};
     if (k.jwt_key && !*k.jwt_key)
         k.jwt_key = NULL;
+    if (k.jwt_public_key && !*k.jwt_public_key)
+        k.jwt_public_key = NULL;
+    if (k.jwks && !*k.jwks)
+        k.jwks = NULL;
     if (!k.access_key || !*k.access_key || !k.secret_key || !*k.secret_key)
         k.access_key = k.secret_key = NULL;
     return k;
@@ -124,6 +135,136 @@ static cJSON *stc_claims_text(const cJSON *payload)
     return o;
 }
 
+/* An RSA public key from a JWK's modulus and exponent (base64url), or NULL. */
+static EVP_PKEY *stc_jwk_rsa(const cJSON *jwk)
+{
+    const cJSON *kty = cJSON_GetObjectItemCaseSensitive(jwk, "kty");
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(jwk, "n");
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(jwk, "e");
+    if (!cJSON_IsString(kty) || strcmp(kty->valuestring, "RSA") != 0 || !cJSON_IsString(n) || !cJSON_IsString(e))
+        return NULL;
+    size_t nl = 0, el = 0;
+    unsigned char *nb = stc_b64url(n->valuestring, strlen(n->valuestring), &nl);
+    unsigned char *eb = stc_b64url(e->valuestring, strlen(e->valuestring), &el);
+    EVP_PKEY *pkey = NULL;
+    BIGNUM *bn = nb && nl ? BN_bin2bn(nb, (int)nl, NULL) : NULL;
+    BIGNUM *be = eb && el ? BN_bin2bn(eb, (int)el, NULL) : NULL;
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    if (bn && be && bld && ctx && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) && (params = OSSL_PARAM_BLD_to_param(bld)) &&
+        EVP_PKEY_fromdata_init(ctx) > 0 && EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+        pkey = NULL;
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(bn);
+    BN_free(be);
+    free(nb);
+    free(eb);
+    return pkey;
+}
+
+/* The key that verifies an RS256 token: the PEM file's, or the key of the
+ * JWKS file whose kid is the token's. NULL with *why. */
+static EVP_PKEY *stc_rs256_key(const stc_auth_keys *k, const cJSON *header, const char **why)
+{
+    if (k->jwt_public_key) {
+        FILE *f = fopen(k->jwt_public_key, "r");
+        EVP_PKEY *pk = f ? PEM_read_PUBKEY(f, NULL, NULL, NULL) : NULL;
+        if (f)
+            fclose(f);
+        if (!pk || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA) {
+            EVP_PKEY_free(pk);
+            *why = "STC_SERVE_JWT_PUBLIC_KEY is not a readable RSA public key (PEM)";
+            return NULL;
+        }
+        return pk;
+    }
+    if (!k->jwks) {
+        *why = "no local public key for RS256 (set STC_SERVE_JWT_PUBLIC_KEY or STC_SERVE_JWKS)";
+        return NULL;
+    }
+    char *text = NULL, *err = NULL;
+    size_t len = 0;
+    if (stc_file_read(k->jwks, &text, &len, &err) != 0) {
+        free(err);
+        *why = "cannot read the JWKS file STC_SERVE_JWKS";
+        return NULL;
+    }
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    free(text);
+    const cJSON *kid = cJSON_GetObjectItemCaseSensitive(header, "kid");
+    const cJSON *keys = cJSON_GetObjectItemCaseSensitive(doc, "keys");
+    EVP_PKEY *pk = NULL;
+    *why = "no key of the JWKS has the token's kid";
+    if (!cJSON_IsArray(keys)) {
+        *why = "STC_SERVE_JWKS is not a JWKS ({\"keys\": [...]})";
+    } else if (!cJSON_IsString(kid)) {
+        *why = "the token names no key (kid)";
+    } else {
+        const cJSON *jwk;
+        cJSON_ArrayForEach(jwk, keys)
+        {
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(jwk, "kid");
+            if (cJSON_IsString(id) && strcmp(id->valuestring, kid->valuestring) == 0) {
+                pk = stc_jwk_rsa(jwk);
+                if (!pk)
+                    *why = "the JWKS key of the token's kid is not an RSA key";
+                break;
+            }
+        }
+    }
+    cJSON_Delete(doc);
+    return pk;
+}
+
+/* RSASSA-PKCS1-v1_5 with SHA-256 (RS256, RFC 7518 3.3). */
+static bool stc_rs256_verify(EVP_PKEY *pk, const char *data, size_t n, const unsigned char *sig, size_t sn)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    bool ok = md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pk) == 1 &&
+              EVP_DigestVerify(md, sig, sn, (const unsigned char *)data, n) == 1;
+    EVP_MD_CTX_free(md);
+    return ok;
+}
+
+/* Is the token's signature right? RS256 with the local public key (PEM or
+ * JWKS), HS256 with the local secret; else false with *why. */
+static bool stc_jwt_signed(const stc_auth_keys *k, const cJSON *header, const char *token, size_t signed_len,
+                           const unsigned char *sig, size_t sn, const char **why)
+{
+    const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header, "alg");
+    if (cJSON_IsString(alg) && strcmp(alg->valuestring, "RS256") == 0) {
+        EVP_PKEY *pk = stc_rs256_key(k, header, why);
+        if (!pk)
+            return false;
+        bool ok = stc_rs256_verify(pk, token, signed_len, sig, sn);
+        EVP_PKEY_free(pk);
+        if (!ok)
+            *why = "the RS256 signature does not match the local public key";
+        return ok;
+    }
+    if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "HS256") != 0) {
+        *why = "the token is signed neither with RS256 nor with HS256";
+        return false;
+    }
+    if (!k->jwt_key) {
+        *why = "no local HS256 key (set STC_SERVE_JWT_KEY)";
+        return false;
+    }
+    char *signed_part = stc_xstrndup(token, signed_len);
+    unsigned char mac[32];
+    stc_hmac(k->jwt_key, strlen(k->jwt_key), signed_part, mac);
+    free(signed_part);
+    if (sn != 32 || CRYPTO_memcmp(mac, sig, 32) != 0) {
+        *why = "the signature does not match the local key";
+        return false;
+    }
+    return true;
+}
+
 /* The claims of a valid token, or NULL with *why. */
 static cJSON *stc_jwt_claims(const stc_auth_keys *k, const char *token, int64_t now_ms, const char **why)
 {
@@ -140,17 +281,10 @@ static cJSON *stc_jwt_claims(const stc_auth_keys *k, const char *token, int64_t 
     cJSON *header = h ? cJSON_ParseWithLength((const char *)h, hn) : NULL;
     cJSON *payload = p ? cJSON_ParseWithLength((const char *)p, pn) : NULL;
     cJSON *claims = NULL;
-    const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header, "alg");
     double now = (double)now_ms / 1000.0;
-    if (!header || !cJSON_IsObject(payload) || !sig) {
+    if (!cJSON_IsObject(header) || !cJSON_IsObject(payload) || !sig) {
         *why = "the token's parts are not base64url JSON";
-    } else if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "HS256") != 0) {
-        *why = "the token is not signed with HS256 (the local key)";
-    } else {
-        char *signed_part = stc_xstrndup(token, (size_t)(d2 - token));
-        unsigned char mac[32];
-        stc_hmac(k->jwt_key, strlen(k->jwt_key), signed_part, mac);
-        free(signed_part);
+    } else if (stc_jwt_signed(k, header, token, (size_t)(d2 - token), sig, sn, why)) {
         const cJSON *exp = cJSON_GetObjectItemCaseSensitive(payload, "exp");
         const cJSON *nbf = cJSON_GetObjectItemCaseSensitive(payload, "nbf");
         const cJSON *iss = cJSON_GetObjectItemCaseSensitive(payload, "iss");
@@ -162,9 +296,7 @@ static cJSON *stc_jwt_claims(const stc_auth_keys *k, const char *token, int64_t 
             cJSON_ArrayForEach(a, aud) aud_ok = aud_ok || (cJSON_IsString(a) && stc_audience_has(k->audience, a->valuestring));
         if (!aud && cJSON_IsString(cid))
             aud_ok = stc_audience_has(k->audience, cid->valuestring);
-        if (sn != 32 || CRYPTO_memcmp(mac, sig, 32) != 0)
-            *why = "the signature does not match the local key";
-        else if (!cJSON_IsNumber(exp) || exp->valuedouble <= now)
+        if (!cJSON_IsNumber(exp) || exp->valuedouble <= now)
             *why = "the token has expired (or has no exp)";
         else if (nbf && (!cJSON_IsNumber(nbf) || nbf->valuedouble > now))
             *why = "the token is not valid yet (nbf)";
@@ -285,95 +417,181 @@ static int64_t stc_amz_date_ms(const char *s)
     return (int64_t)timegm(&tm) * 1000;
 }
 
-/* The IAM identity of a valid signature, or NULL with *why. */
+/* The parts of a signature: from the Authorization header, or from the
+ * query string of a presigned URL (X-Amz-Algorithm, X-Amz-Credential,
+ * X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Signature, X-Amz-Expires), as AWS's
+ * clients sign a wss:// URL. */
+typedef struct stc_sigv4 {
+    bool query;             /* presigned */
+    char *cred, *signed_headers, *signature;
+    const char *amz_date;
+    const char *expires;    /* presigned only; may be NULL */
+} stc_sigv4;
+
+static const char *stc_arg(const stc_http_request *rq, const char *name)
+{
+    for (size_t i = 0; i < rq->nargs; i++)
+        if (strcmp(rq->args[i].name, name) == 0)
+            return rq->args[i].value ? rq->args[i].value : "";
+    return NULL;
+}
+
+/* false: no signature at all. */
+static bool stc_sigv4_parts(const stc_http_request *rq, stc_sigv4 *sv)
+{
+    memset(sv, 0, sizeof *sv);
+    const char *auth = stc_http_header(rq->headers, rq->nheaders, "authorization");
+    static const char prefix[] = "AWS4-HMAC-SHA256 ";
+    if (auth && strncmp(auth, prefix, sizeof prefix - 1) == 0) {
+        auth += sizeof prefix - 1;
+        sv->cred = stc_sigv4_field(auth, "Credential");
+        sv->signed_headers = stc_sigv4_field(auth, "SignedHeaders");
+        sv->signature = stc_sigv4_field(auth, "Signature");
+        sv->amz_date = stc_http_header(rq->headers, rq->nheaders, "x-amz-date");
+        return true;
+    }
+    const char *alg = stc_arg(rq, "X-Amz-Algorithm");
+    if (!alg || strcmp(alg, "AWS4-HMAC-SHA256") != 0)
+        return false;
+    sv->query = true;
+    const char *v;
+    sv->cred = (v = stc_arg(rq, "X-Amz-Credential")) ? stc_xstrdup(v) : NULL;
+    sv->signed_headers = (v = stc_arg(rq, "X-Amz-SignedHeaders")) ? stc_xstrdup(v) : NULL;
+    sv->signature = (v = stc_arg(rq, "X-Amz-Signature")) ? stc_xstrdup(v) : NULL;
+    sv->amz_date = stc_arg(rq, "X-Amz-Date");
+    sv->expires = stc_arg(rq, "X-Amz-Expires");
+    return true;
+}
+
+static void stc_sigv4_free(stc_sigv4 *sv)
+{
+    free(sv->cred);
+    free(sv->signed_headers);
+    free(sv->signature);
+}
+
+/* The canonical request of rq (AWS's "Create a canonical request") up to
+ * its last line, the payload's hash, which the caller adds. */
+static void stc_sigv4_canonical(const stc_http_request *rq, const stc_sigv4 *sv, stc_buf *cr, bool *host_signed,
+                                bool *missing)
+{
+    stc_buf_printf(cr, "%s\n", rq->method);
+    /* the path, encoded twice (every service but S3) */
+    char *once = stc_encoded(rq->path, true);
+    stc_uri_encode(cr, once, true);
+    free(once);
+    stc_buf_puts(cr, "\n");
+    /* the query string without the signature itself (presigned), sorted */
+    stc_qpair *qs = stc_xcalloc(rq->nargs + 1, sizeof *qs);
+    size_t nq = 0;
+    for (size_t i = 0; i < rq->nargs; i++) {
+        if (sv->query && strcmp(rq->args[i].name, "X-Amz-Signature") == 0)
+            continue;
+        qs[nq].name = stc_encoded(rq->args[i].name, false);
+        qs[nq].value = stc_encoded(rq->args[i].value, false);
+        nq++;
+    }
+    qsort(qs, nq, sizeof *qs, stc_qpair_cmp);
+    for (size_t i = 0; i < nq; i++) {
+        stc_buf_printf(cr, "%s%s=%s", i ? "&" : "", qs[i].name, qs[i].value);
+        free(qs[i].name);
+        free(qs[i].value);
+    }
+    free(qs);
+    stc_buf_puts(cr, "\n");
+    *host_signed = *missing = false;
+    for (char *q = sv->signed_headers; *q;) {
+        size_t n = strcspn(q, ";");
+        char *name = stc_xstrndup(q, n);
+        *host_signed = *host_signed || strcmp(name, "host") == 0;
+        char *v = stc_canonical_header(rq, name);
+        *missing = *missing || !v;
+        stc_buf_printf(cr, "%s:%s\n", name, v ? v : "");
+        free(v);
+        free(name);
+        q += n + (q[n] == ';');
+    }
+    stc_buf_printf(cr, "\n%s\n", sv->signed_headers);
+}
+
+/* The signature (64 hex digits) of canonical request `cr` + payload hash. */
+static void stc_sigv4_sign(const stc_auth_keys *k, const char *amz_date, char *const parts[5], const char *cr,
+                           const char *payload_hash, char want[65])
+{
+    char *full = stc_xasprintf("%s%s", cr, payload_hash);
+    char cr_hash[65];
+    stc_sha256_hex(full, strlen(full), cr_hash);
+    free(full);
+    char *sts = stc_xasprintf("AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", amz_date, parts[1], parts[2],
+                              parts[3], cr_hash);
+    char *k0 = stc_xasprintf("AWS4%s", k->secret_key);
+    unsigned char kd[32], kr[32], ks[32], kg[32], mac[32];
+    stc_hmac(k0, strlen(k0), parts[1], kd);
+    stc_hmac(kd, 32, parts[2], kr);
+    stc_hmac(kr, 32, parts[3], ks);
+    stc_hmac(ks, 32, "aws4_request", kg);
+    stc_hmac(kg, 32, sts, mac);
+    stc_hex(mac, 32, want);
+    free(k0);
+    free(sts);
+}
+
+/* The IAM identity of a valid signature (in the Authorization header or
+ * presigned in the query string), or NULL with *why. */
 static cJSON *stc_sigv4_identity(const stc_auth_keys *k, const stc_http_request *rq, int64_t now_ms, const char **why)
 {
-    const char *auth = stc_http_header(rq->headers, rq->nheaders, "authorization");
-    const char *amz_date = stc_http_header(rq->headers, rq->nheaders, "x-amz-date");
-    static const char prefix[] = "AWS4-HMAC-SHA256 ";
-    if (!auth || strncmp(auth, prefix, sizeof prefix - 1) != 0) {
+    stc_sigv4 sv;
+    if (!stc_sigv4_parts(rq, &sv)) {
         *why = "Missing Authentication Token";
         return NULL;
     }
-    auth += sizeof prefix - 1;
-    char *cred = stc_sigv4_field(auth, "Credential");
-    char *signed_headers = stc_sigv4_field(auth, "SignedHeaders");
-    char *signature = stc_sigv4_field(auth, "Signature");
     cJSON *identity = NULL;
     /* Credential: KEY/DATE/REGION/SERVICE/aws4_request */
     char *parts[5] = {0};
     size_t np = 0;
-    for (char *q = cred, *sl; q && np < 5; q = sl ? sl + 1 : NULL) {
+    for (char *q = sv.cred, *sl; q && np < 5; q = sl ? sl + 1 : NULL) {
         sl = strchr(q, '/');
         parts[np++] = sl ? stc_xstrndup(q, (size_t)(sl - q)) : stc_xstrdup(q);
     }
-    int64_t t = stc_amz_date_ms(amz_date);
-    if (!cred || !signed_headers || !signature || np != 5 || strcmp(parts[4], "aws4_request") != 0) {
-        *why = "Authorization header requires Credential, SignedHeaders and Signature";
+    int64_t t = stc_amz_date_ms(sv.amz_date);
+    char *end = NULL;
+    long expires = sv.expires ? strtol(sv.expires, &end, 10) : 0;
+    bool expires_ok = !sv.expires || (*sv.expires && !*end && expires >= 1 && expires <= 604800);
+    if (!sv.cred || !sv.signed_headers || !sv.signature || np != 5 || strcmp(parts[4], "aws4_request") != 0) {
+        *why = sv.query ? "the presigned URL requires X-Amz-Credential, X-Amz-SignedHeaders and X-Amz-Signature"
+                        : "Authorization header requires Credential, SignedHeaders and Signature";
     } else if (strcmp(parts[0], k->access_key) != 0) {
         *why = "The security token included in the request is invalid";
     } else if (strcmp(parts[3], "execute-api") != 0) {
         *why = "Credential should be scoped to correct service: 'execute-api'";
-    } else if (t < 0 || strncmp(amz_date, parts[1], 8) != 0) {
-        *why = "the x-amz-date header is missing or does not match the credential's date";
-    } else if (t < now_ms - STC_SIGV4_SKEW_MS || t > now_ms + STC_SIGV4_SKEW_MS) {
+    } else if (t < 0 || strncmp(sv.amz_date, parts[1], 8) != 0) {
+        *why = sv.query ? "X-Amz-Date is missing or does not match the credential's date"
+                        : "the x-amz-date header is missing or does not match the credential's date";
+    } else if (!expires_ok) {
+        *why = "X-Amz-Expires must be a number of seconds from 1 to 604800";
+    } else if (t > now_ms + STC_SIGV4_SKEW_MS ||
+               (sv.expires ? now_ms > t + expires * 1000 : t < now_ms - STC_SIGV4_SKEW_MS)) {
         *why = "Signature expired";
     } else {
         stc_buf cr = STC_BUF_INIT;
-        stc_buf_printf(&cr, "%s\n", rq->method);
-        /* the path, encoded twice (every service but S3) */
-        char *once = stc_encoded(rq->path, true);
-        stc_uri_encode(&cr, once, true);
-        free(once);
-        stc_buf_puts(&cr, "\n");
-        stc_qpair *qs = stc_xcalloc(rq->nargs + 1, sizeof *qs);
-        for (size_t i = 0; i < rq->nargs; i++) {
-            qs[i].name = stc_encoded(rq->args[i].name, false);
-            qs[i].value = stc_encoded(rq->args[i].value, false);
-        }
-        qsort(qs, rq->nargs, sizeof *qs, stc_qpair_cmp);
-        for (size_t i = 0; i < rq->nargs; i++) {
-            stc_buf_printf(&cr, "%s%s=%s", i ? "&" : "", qs[i].name, qs[i].value);
-            free(qs[i].name);
-            free(qs[i].value);
-        }
-        free(qs);
-        stc_buf_puts(&cr, "\n");
-        bool host_signed = false, missing = false;
-        for (char *q = signed_headers; *q;) {
-            size_t n = strcspn(q, ";");
-            char *name = stc_xstrndup(q, n);
-            host_signed = host_signed || strcmp(name, "host") == 0;
-            char *v = stc_canonical_header(rq, name);
-            missing = missing || !v;
-            stc_buf_printf(&cr, "%s:%s\n", name, v ? v : "");
-            free(v);
-            free(name);
-            q += n + (q[n] == ';');
-        }
+        bool host_signed, missing;
+        stc_sigv4_canonical(rq, &sv, &cr, &host_signed, &missing);
         const char *payload_hash = stc_http_header(rq->headers, rq->nheaders, "x-amz-content-sha256");
         char body_hash[65];
         stc_sha256_hex(rq->body ? rq->body : "", rq->body ? rq->body_len : 0, body_hash);
-        stc_buf_printf(&cr, "\n%s\n%s", signed_headers, payload_hash ? payload_hash : body_hash);
-        char cr_hash[65];
-        stc_sha256_hex(stc_buf_cstr(&cr), cr.len, cr_hash);
-        stc_buf_free(&cr);
-        char *sts = stc_xasprintf("AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", amz_date, parts[1], parts[2],
-                                  parts[3], cr_hash);
-        char *k0 = stc_xasprintf("AWS4%s", k->secret_key);
-        unsigned char kd[32], kr[32], ks[32], kg[32], mac[32];
-        stc_hmac(k0, strlen(k0), parts[1], kd);
-        stc_hmac(kd, 32, parts[2], kr);
-        stc_hmac(kr, 32, parts[3], ks);
-        stc_hmac(ks, 32, "aws4_request", kg);
-        stc_hmac(kg, 32, sts, mac);
+        /* a presigned URL signs the hash of the empty body, or
+         * UNSIGNED-PAYLOAD as some clients write it */
         char want[65];
-        stc_hex(mac, 32, want);
-        free(k0);
-        free(sts);
+        stc_sigv4_sign(k, sv.amz_date, parts, stc_buf_cstr(&cr), payload_hash ? payload_hash : body_hash, want);
+        bool match = strlen(sv.signature) == 64 && CRYPTO_memcmp(want, sv.signature, 64) == 0;
+        if (!match && sv.query && !payload_hash) {
+            stc_sigv4_sign(k, sv.amz_date, parts, stc_buf_cstr(&cr), "UNSIGNED-PAYLOAD", want);
+            match = strlen(sv.signature) == 64 && CRYPTO_memcmp(want, sv.signature, 64) == 0;
+        }
+        stc_buf_free(&cr);
         if (!host_signed || missing)
             *why = "the signature must cover the host header and every header it names";
-        else if (strlen(signature) != 64 || CRYPTO_memcmp(want, signature, 64) != 0)
+        else if (!match)
             *why = "The request signature we calculated does not match the signature you provided";
         else if (payload_hash && strcmp(payload_hash, body_hash) != 0 && strcmp(payload_hash, "UNSIGNED-PAYLOAD") != 0)
             *why = "the x-amz-content-sha256 header does not match the body";
@@ -381,21 +599,28 @@ static cJSON *stc_sigv4_identity(const stc_auth_keys *k, const stc_http_request 
             identity = cJSON_CreateObject();
             cJSON_AddStringToObject(identity, "accessKey", k->access_key);
             cJSON_AddStringToObject(identity, "accountId", STC_APIGW_ACCOUNT);
-            cJSON_AddStringToObject(identity, "callerId", "AIDALOCALSERVE");
+            cJSON_AddStringToObject(identity, "callerId", STC_AUTH_LOCAL_USER_ID);
             cJSON_AddNullToObject(identity, "principalOrgId");
-            cJSON_AddStringToObject(identity, "userArn", "arn:aws:iam::" STC_APIGW_ACCOUNT ":user/local");
-            cJSON_AddStringToObject(identity, "userId", "AIDALOCALSERVE");
+            cJSON_AddStringToObject(identity, "userArn", STC_AUTH_LOCAL_USER_ARN);
+            cJSON_AddStringToObject(identity, "userId", STC_AUTH_LOCAL_USER_ID);
         }
     }
     for (size_t i = 0; i < np; i++)
         free(parts[i]);
-    free(cred);
-    free(signed_headers);
-    free(signature);
+    stc_sigv4_free(&sv);
     return identity;
 }
 
 /* ---- the check ----------------------------------------------------------------------- */
+
+static bool stc_auth_has_jwt_key(const stc_auth_keys *k)
+{
+    return k->jwt_key || k->jwt_public_key || k->jwks;
+}
+
+static const char *const stc_auth_no_jwt_key =
+    "no local key (set STC_SERVE_JWT_KEY, STC_SERVE_JWT_PUBLIC_KEY or STC_SERVE_JWKS)";
+static const char *const stc_auth_no_access_key = " (set STC_SERVE_ACCESS_KEY_ID and STC_SERVE_SECRET_ACCESS_KEY)";
 
 int stc_auth_check(const char *auth, const stc_auth_keys *k, const stc_http_request *rq, int64_t now_ms,
                    cJSON **authorizer, stc_http_response *rs)
@@ -408,10 +633,10 @@ int stc_auth_check(const char *auth, const stc_auth_keys *k, const stc_http_requ
         const char *h = stc_http_header(rq->headers, rq->nheaders, "authorization");
         if (h && strncasecmp(h, "Bearer ", 7) == 0)
             h += 7;
-        cJSON *claims = h && *h && k->jwt_key ? stc_jwt_claims(k, h, now_ms, &why) : NULL;
+        cJSON *claims = h && *h && stc_auth_has_jwt_key(k) ? stc_jwt_claims(k, h, now_ms, &why) : NULL;
         if (!claims) {
             fprintf(stderr, "stc-tui: %s %s: 401: %s\n", rq->method, rq->path,
-                    why ? why : !k->jwt_key ? "no local key (set STC_SERVE_JWT_KEY)" : "no token");
+                    why ? why : !stc_auth_has_jwt_key(k) ? stc_auth_no_jwt_key : "no token");
             stc_auth_refuse(rs, 401, "Unauthorized");
             return -1;
         }
@@ -426,11 +651,74 @@ int stc_auth_check(const char *auth, const stc_auth_keys *k, const stc_http_requ
         if (!k->access_key)
             why = "Forbidden";
         fprintf(stderr, "stc-tui: %s %s: 403: %s%s\n", rq->method, rq->path, why,
-                k->access_key ? "" : " (set STC_SERVE_ACCESS_KEY_ID and STC_SERVE_SECRET_ACCESS_KEY)");
+                k->access_key ? "" : stc_auth_no_access_key);
         stc_auth_refuse(rs, 403, why);
         return -1;
     }
     *authorizer = cJSON_CreateObject();
     cJSON_AddItemToObject(*authorizer, "iam", identity);
+    return 0;
+}
+
+int stc_auth_check_connect(const char *auth, const stc_auth_keys *k, const stc_http_request *rq, int64_t now_ms,
+                           cJSON **context, stc_http_response *rs)
+{
+    *context = NULL;
+    const char *why = NULL;
+    if (!auth || strcmp(auth, "none") == 0)
+        return 0;
+    if (strcmp(auth, "jwt") == 0) {
+        /* the generated REQUEST authorizer: its identity source is the
+         * query argument `token`; without it API Gateway answers 401 and
+         * does not call it; a token it refuses raises Unauthorized (401) */
+        const char *token = stc_arg(rq, STC_AUTH_WS_TOKEN);
+        cJSON *claims = token && *token && stc_auth_has_jwt_key(k) ? stc_jwt_claims(k, token, now_ms, &why) : NULL;
+        if (!claims) {
+            fprintf(stderr, "stc-tui: WS $connect: 401: %s\n",
+                    why                          ? why
+                    : !token || !*token          ? "no token (the query argument " STC_AUTH_WS_TOKEN ")"
+                                                 : stc_auth_no_jwt_key);
+            stc_auth_refuse(rs, 401, "Unauthorized");
+            return -1;
+        }
+        /* what the authorizer returns: principalId and the claims as its
+         * context; API Gateway adds integrationLatency */
+        const cJSON *sub = cJSON_GetObjectItemCaseSensitive(claims, "sub");
+        const cJSON *cid = cJSON_GetObjectItemCaseSensitive(claims, "client_id");
+        cJSON *authz = cJSON_CreateObject();
+        cJSON_AddStringToObject(authz, "principalId", cJSON_IsString(sub)   ? sub->valuestring
+                                                      : cJSON_IsString(cid) ? cid->valuestring
+                                                                            : "unknown");
+        cJSON_AddNumberToObject(authz, "integrationLatency", 0);
+        const cJSON *c;
+        cJSON_ArrayForEach(c, claims)
+        {
+            if (strcmp(c->string, "principalId") != 0 && strcmp(c->string, "integrationLatency") != 0)
+                cJSON_AddStringToObject(authz, c->string, c->valuestring);
+        }
+        cJSON_Delete(claims);
+        *context = cJSON_CreateObject();
+        cJSON_AddItemToObject(*context, "authorizer", authz);
+        return 0;
+    }
+    cJSON *who = k->access_key ? stc_sigv4_identity(k, rq, now_ms, &why) : NULL;
+    if (!who) {
+        if (!k->access_key)
+            why = "Forbidden";
+        fprintf(stderr, "stc-tui: WS $connect: 403: %s%s\n", why, k->access_key ? "" : stc_auth_no_access_key);
+        stc_auth_refuse(rs, 403, why);
+        return -1;
+    }
+    /* a WebSocket API's context names the IAM caller as a REST API does */
+    cJSON *identity = cJSON_CreateObject();
+    cJSON_AddStringToObject(identity, "accountId", STC_APIGW_ACCOUNT);
+    cJSON_AddStringToObject(identity, "accessKey", k->access_key);
+    cJSON_AddStringToObject(identity, "caller", STC_AUTH_LOCAL_USER_ID);
+    cJSON_AddStringToObject(identity, "user", STC_AUTH_LOCAL_USER_ID);
+    cJSON_AddStringToObject(identity, "userArn", STC_AUTH_LOCAL_USER_ARN);
+    cJSON_AddNullToObject(identity, "principalOrgId");
+    cJSON_Delete(who);
+    *context = cJSON_CreateObject();
+    cJSON_AddItemToObject(*context, "identity", identity);
     return 0;
 }

@@ -51,8 +51,11 @@ void stc_bus_destroy(stc_bus *b)
     stc_msg_list_free(b->in_head);
     stc_msg_list_free(b->out_head);
     for (size_t i = 0; i < b->nconns; i++)
-        free(b->conns[i].user_agent);
+        stc_conn_release(&b->conns[i]);
     free(b->conns);
+    free(b->ws_auth.auth);
+    free(b->ws_auth.issuer);
+    free(b->ws_auth.audience);
     pthread_cond_destroy(&b->cv);
     pthread_mutex_destroy(&b->mu);
 }
@@ -134,8 +137,44 @@ static stc_conn *stc_bus_conn_find(stc_bus *b, const char *id)
     return NULL;
 }
 
+void stc_conn_release(stc_conn *c)
+{
+    free(c->user_agent);
+    free(c->context);
+    c->user_agent = c->context = NULL;
+}
+
+void stc_bus_set_ws_auth(stc_bus *b, const char *auth, const char *issuer, const char *audience)
+{
+    pthread_mutex_lock(&b->mu);
+    free(b->ws_auth.auth);
+    free(b->ws_auth.issuer);
+    free(b->ws_auth.audience);
+    b->ws_auth.auth = auth ? stc_xstrdup(auth) : NULL;
+    b->ws_auth.issuer = issuer ? stc_xstrdup(issuer) : NULL;
+    b->ws_auth.audience = audience ? stc_xstrdup(audience) : NULL;
+    pthread_mutex_unlock(&b->mu);
+}
+
+stc_ws_auth stc_bus_ws_auth(stc_bus *b)
+{
+    pthread_mutex_lock(&b->mu);
+    stc_ws_auth a = {b->ws_auth.auth ? stc_xstrdup(b->ws_auth.auth) : NULL,
+                     b->ws_auth.issuer ? stc_xstrdup(b->ws_auth.issuer) : NULL,
+                     b->ws_auth.audience ? stc_xstrdup(b->ws_auth.audience) : NULL};
+    pthread_mutex_unlock(&b->mu);
+    return a;
+}
+
+void stc_ws_auth_free(stc_ws_auth *a)
+{
+    free(a->auth);
+    free(a->issuer);
+    free(a->audience);
+}
+
 void stc_bus_conn_add(stc_bus *b, const char *id, uint64_t serial, const char *source_ip, const char *user_agent,
-                      int64_t now_ms)
+                      const char *context, int64_t now_ms)
 {
     pthread_mutex_lock(&b->mu);
     if (b->nconns == b->cap) {
@@ -149,6 +188,7 @@ void stc_bus_conn_add(stc_bus *b, const char *id, uint64_t serial, const char *s
     c->serial = serial;
     c->state = STC_CONN_CONNECTING;
     c->user_agent = user_agent ? stc_xstrdup(user_agent) : NULL;
+    c->context = context ? stc_xstrdup(context) : NULL;
     c->connected_at = c->last_active = now_ms;
     pthread_mutex_unlock(&b->mu);
 }
@@ -185,7 +225,7 @@ void stc_bus_conn_remove(stc_bus *b, const char *id)
     pthread_mutex_lock(&b->mu);
     stc_conn *c = stc_bus_conn_find(b, id);
     if (c) {
-        free(c->user_agent);
+        stc_conn_release(c);
         *c = b->conns[--b->nconns];
     }
     pthread_mutex_unlock(&b->mu);
@@ -198,6 +238,7 @@ bool stc_bus_conn_get(stc_bus *b, const char *id, stc_conn *out)
     if (c) {
         *out = *c;
         out->user_agent = c->user_agent ? stc_xstrdup(c->user_agent) : NULL;
+        out->context = c->context ? stc_xstrdup(c->context) : NULL;
     }
     pthread_mutex_unlock(&b->mu);
     return c != NULL;

@@ -78,9 +78,19 @@ typedef struct stc_conn {
     bool accepted;         /* $connect said yes (so $disconnect runs) */
     char source_ip[64];
     char *user_agent;
+    char *context;         /* what $connect's authorization found (JSON text,
+                              serve/auth.h), given to every event; or NULL */
     int64_t connected_at;  /* epoch ms */
     int64_t last_active;   /* epoch ms */
 } stc_conn;
+
+/* Who may open a WebSocket connection in the served generation: the auth
+ * of $connect ("none", "iam", "jwt") and the mode's JWT issuer and
+ * audience. The worker sets it with each generation; the front reads a
+ * copy for each handshake. */
+typedef struct stc_ws_auth {
+    char *auth, *issuer, *audience;
+} stc_ws_auth;
 
 typedef struct stc_bus {
     pthread_mutex_t mu;
@@ -92,6 +102,7 @@ typedef struct stc_bus {
     stc_conn *conns;
     size_t nconns, cap;
     bool json;               /* log lines as JSON objects */
+    stc_ws_auth ws_auth;
 } stc_bus;
 
 void stc_bus_init(stc_bus *b);
@@ -110,15 +121,22 @@ stc_msg *stc_bus_front_take_all(stc_bus *b);
 
 /* Connections. */
 void stc_bus_conn_add(stc_bus *b, const char *id, uint64_t serial, const char *source_ip, const char *user_agent,
-                      int64_t now_ms);
+                      const char *context, int64_t now_ms);
 /* Set the state (a closed connection stays closed); returns the serial
  * (0: unknown id). */
 uint64_t stc_bus_conn_set(stc_bus *b, const char *id, int state);
 /* $connect said yes: open it, unless it closed meanwhile (false). */
 bool stc_bus_conn_accept(stc_bus *b, const char *id);
 void stc_bus_conn_remove(stc_bus *b, const char *id);
-/* A copy of the connection (user_agent allocated); false when unknown. */
+/* A copy of the connection (user_agent and context allocated: free them
+ * with stc_conn_release); false when unknown. */
 bool stc_bus_conn_get(stc_bus *b, const char *id, stc_conn *out);
+void stc_conn_release(stc_conn *c);
+
+/* The $connect auth of the served generation (copies; stc_ws_auth_free). */
+void stc_bus_set_ws_auth(stc_bus *b, const char *auth, const char *issuer, const char *audience);
+stc_ws_auth stc_bus_ws_auth(stc_bus *b);
+void stc_ws_auth_free(stc_ws_auth *a);
 void stc_bus_conn_touch(stc_bus *b, const char *id, int64_t now_ms);
 
 /* Print one log line to stdout (whole, with a newline); safe from both

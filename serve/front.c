@@ -14,6 +14,7 @@
 
 #include "core/util.h"
 #include "serve/apigw.h"
+#include "serve/auth.h"
 #include "serve/ids.h"
 
 /* WebSocket flow control: messages in the worker before the client is
@@ -44,6 +45,7 @@ typedef struct stc_pss {
     /* WebSocket */
     char id[17];
     stc_msg *upgrade;      /* the upgrade request, until $connect is sent */
+    char *context;         /* what its authorization found (JSON), until then */
     stc_buf in;            /* the message being put together */
     bool in_error;
     stc_frame *out_head, *out_tail;
@@ -267,26 +269,23 @@ static stc_msg *stc_front_request(stc_front *f, struct lws *wsi, const char *met
     return m;
 }
 
-/* Answer a request from the front itself (413, 503). */
-static void stc_front_answer(stc_front *f, struct lws *wsi, stc_pss *pss, stc_msg *m, int status,
-                             const char *message)
+/* Log an answer the front gives by itself (413, 503, a refused WebSocket
+ * handshake): `type` "request" or "websocket". */
+static void stc_front_log(stc_front *f, const stc_msg *m, const char *type, const char *method, const char *path)
 {
-    stc_apigw_error(&m->rs, status, message);
-    stc_http_pair_add(&m->rs.headers, &m->rs.nheaders, "apigw-requestid", m->rq.request_id);
-    char line[512];
     if (f->bus->json) {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "type", "request");
+        cJSON_AddStringToObject(o, "type", type);
         cJSON_AddNumberToObject(o, "seq", (double)m->seq);
-        cJSON_AddStringToObject(o, "method", m->rq.method);
-        cJSON_AddStringToObject(o, "path", m->rq.path);
-        cJSON_AddNumberToObject(o, "status", status);
+        cJSON_AddStringToObject(o, "method", method);
+        cJSON_AddStringToObject(o, "path", path);
+        cJSON_AddNumberToObject(o, "status", m->rs.status);
         cJSON_AddStringToObject(o, "unit", "-");
         cJSON_AddNumberToObject(o, "ms", 0);
         cJSON_AddNullToObject(o, "event");
         cJSON *r = cJSON_AddObjectToObject(o, "response");
-        cJSON_AddNumberToObject(r, "statusCode", status);
-        cJSON_AddStringToObject(r, "body", m->rs.body);
+        cJSON_AddNumberToObject(r, "statusCode", m->rs.status);
+        cJSON_AddStringToObject(r, "body", m->rs.body ? m->rs.body : "");
         char when[40];
         stc_ids_iso8601_ms(stc_ids_now_ms(), when, sizeof when);
         cJSON_AddStringToObject(o, "time", when);
@@ -298,11 +297,20 @@ static void stc_front_answer(stc_front *f, struct lws *wsi, stc_pss *pss, stc_ms
         time_t t = time(NULL);
         struct tm tm;
         localtime_r(&t, &tm);
-        char clock[16];
+        char clock[16], line[512];
         strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-        snprintf(line, sizeof line, "%s %s %.300s %d - 0.00 ms", clock, m->rq.method, m->rq.path, status);
+        snprintf(line, sizeof line, "%s %s %.300s %d - 0.00 ms", clock, method, path, m->rs.status);
         stc_bus_log(f->bus, line);
     }
+}
+
+/* Answer a request from the front itself (413, 503). */
+static void stc_front_answer(stc_front *f, struct lws *wsi, stc_pss *pss, stc_msg *m, int status,
+                             const char *message)
+{
+    stc_apigw_error(&m->rs, status, message);
+    stc_http_pair_add(&m->rs.headers, &m->rs.nheaders, "apigw-requestid", m->rq.request_id);
+    stc_front_log(f, m, "request", m->rq.method, m->rq.path);
     pss->answer = m;
     pss->written = 0;
     pss->headers_sent = false;
@@ -547,6 +555,58 @@ static bool stc_front_ws_path(const char *path)
     return path[0] == '/' && !strchr(path + 1, '/');
 }
 
+/* Who may open the connection (the $connect auth of the served generation,
+ * serve/auth.h): checked on the upgrade request before the handshake, as
+ * API Gateway does. A refusal is answered here with its status (401, 403)
+ * and {"message": ...}, and the connection closes without upgrading.
+ * Returns what the filter callback returns (0: go on). */
+static int stc_front_ws_authorize(stc_front *f, struct lws *wsi, stc_pss *pss)
+{
+    stc_msg *m = pss->upgrade;
+    stc_ws_auth a = stc_bus_ws_auth(f->bus);
+    stc_auth_keys k = stc_auth_keys_env(a.issuer, a.audience);
+    cJSON *ctx = NULL;
+    int rc = f->draining ? 0 : stc_auth_check_connect(a.auth, &k, &m->rq, m->rq.time_ms, &ctx, &m->rs);
+    stc_ws_auth_free(&a);
+    free(pss->context);
+    pss->context = ctx ? cJSON_PrintUnformatted(ctx) : NULL;
+    cJSON_Delete(ctx);
+    if (rc == 0)
+        return 0;
+    stc_http_pair_add(&m->rs.headers, &m->rs.nheaders, "apigw-requestid", m->rq.request_id);
+    m->seq = ++f->next_seq;
+    stc_front_log(f, m, "websocket", "WS", "$connect");
+    /* the answer goes out at once (a few hundred bytes into an idle
+     * socket); the handshake never happens */
+    stc_http_response *rs = &m->rs;
+    unsigned char buf[LWS_PRE + 2048];
+    unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+    char date[64];
+    stc_front_http_date(date, sizeof date);
+    bool bad = lws_add_http_header_status(wsi, (unsigned int)rs->status, &p, end) ||
+               lws_add_http_header_by_name(wsi, (const unsigned char *)"date:", (const unsigned char *)date,
+                                           (int)strlen(date), &p, end);
+    for (size_t i = 0; !bad && i < rs->nheaders; i++) {
+        char *name = stc_xasprintf("%s:", rs->headers[i].name);
+        const char *v = rs->headers[i].value ? rs->headers[i].value : "";
+        bad = lws_add_http_header_by_name(wsi, (const unsigned char *)name, (const unsigned char *)v, (int)strlen(v),
+                                          &p, end) != 0;
+        free(name);
+    }
+    if (!bad)
+        bad = lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5,
+                                          &p, end) ||
+              lws_add_http_header_content_length(wsi, rs->body_len, &p, end) || lws_finalize_http_header(wsi, &p, end);
+    if (!bad && (size_t)(end - p) > rs->body_len) {
+        memcpy(p, rs->body, rs->body_len);
+        p += rs->body_len;
+        lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS);
+    }
+    stc_msg_free(pss->upgrade);
+    pss->upgrade = NULL;
+    return 1;
+}
+
 static int stc_front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
     stc_pss *pss = user;
@@ -666,7 +726,7 @@ static int stc_front_callback(struct lws *wsi, enum lws_callback_reasons reason,
         stc_msg_free(pss->upgrade);
         pss->upgrade = stc_front_request(f, wsi, "GET", uri ? uri : "/");
         free(uri);
-        return 0;
+        return stc_front_ws_authorize(f, wsi, pss);
     }
     case LWS_CALLBACK_ESTABLISHED: {
         stc_front *f = stc_front_of(wsi);
@@ -684,7 +744,9 @@ static int stc_front_callback(struct lws *wsi, enum lws_callback_reasons reason,
         const char *ua = stc_http_header(m->rq.headers, m->rq.nheaders, "user-agent");
         char peer[64] = "";
         lws_get_peer_simple(wsi, peer, sizeof peer);
-        stc_bus_conn_add(f->bus, pss->id, pss->serial, peer, ua, stc_ids_now_ms());
+        stc_bus_conn_add(f->bus, pss->id, pss->serial, peer, ua, pss->context, stc_ids_now_ms());
+        free(pss->context);
+        pss->context = NULL;
         stc_bus_to_worker(f->bus, m);
         return 0;
     }
@@ -725,6 +787,8 @@ static int stc_front_callback(struct lws *wsi, enum lws_callback_reasons reason,
         if (pss) {
             stc_msg_free(pss->upgrade);
             pss->upgrade = NULL;
+            free(pss->context);
+            pss->context = NULL;
         }
         return 0;
     default:

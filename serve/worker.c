@@ -191,7 +191,7 @@ static int stc_worker_post_hook(void *ctx, const char *connection_id, const char
     stc_conn c;
     if (!stc_bus_conn_get(w->bus, connection_id, &c))
         return 1;
-    free(c.user_agent);
+    stc_conn_release(&c);
     if (c.state != STC_CONN_OPEN)
         return 1;
     stc_msg *m = stc_msg_new(STC_MSG_WS_SEND);
@@ -435,6 +435,14 @@ static int stc_worker_adopt(stc_worker *w, stc_gen *g, char **err)
             return -1;
     }
     stc_trig_load(w->trig, g, stc_ids_now_ms());
+    /* who may open a WebSocket connection: the front checks the handshake */
+    const stc_config *cfg = g->svc->config;
+    const stc_routes *routes = g->svc->routes;
+    const stc_ws_route *connect = stc_apigw_ws_route(routes, "$connect");
+    stc_bus_set_ws_auth(w->bus,
+                        routes && routes->nws ? stc_config_str(cfg, connect ? connect->function : NULL, STC_SET_AUTH)
+                                              : "none",
+                        stc_config_str(cfg, NULL, STC_SET_JWT_ISSUER), stc_config_str(cfg, NULL, STC_SET_JWT_AUDIENCE));
     stc_gen *old = w->gen;
     w->gen = g;
     stc_gen_unref(old);
@@ -689,7 +697,7 @@ static void stc_worker_manage(stc_worker *w, stc_msg *m, const char *id)
     bool open = known && c.state == STC_CONN_OPEN;
     if (!open) {
         if (known)
-            free(c.user_agent);
+            stc_conn_release(&c);
         stc_apigw_error(&m->rs, 410, "Gone");
         stc_http_pair_add(&m->rs.headers, &m->rs.nheaders, "x-amzn-errortype", "GoneException");
         return;
@@ -719,7 +727,7 @@ static void stc_worker_manage(stc_worker *w, stc_msg *m, const char *id)
     } else {
         stc_apigw_error(&m->rs, 405, "Method Not Allowed");
     }
-    free(c.user_agent);
+    stc_conn_release(&c);
 }
 
 /* The connection id of a management API path, or NULL. */
@@ -834,6 +842,7 @@ static void stc_worker_conn_info(stc_worker *w, const stc_conn *c, stc_ws_conn_i
     info->connected_at = c->connected_at;
     info->stage = w->gen->mode;
     info->domain = w->domain ? w->domain : "localhost";
+    info->context = c->context;
 }
 
 /* The status code of a WebSocket route's answer ({"statusCode": N}); 500
@@ -944,7 +953,7 @@ static void stc_worker_ws_connect(stc_worker *w, stc_msg *m)
         x->len = strlen(x->text);
         stc_bus_to_front(w->bus, x);
     }
-    free(c.user_agent);
+    stc_conn_release(&c);
 }
 
 static void stc_worker_ws_send_text(stc_worker *w, uint64_t serial, char *text)
@@ -983,7 +992,7 @@ static void stc_worker_ws_message(stc_worker *w, stc_msg *m)
                 cJSON_Delete(ev);
             }
         }
-        free(c.user_agent);
+        stc_conn_release(&c);
     }
     m->kind = STC_MSG_WS_DONE;
     free(m->text);
@@ -1007,7 +1016,7 @@ static void stc_worker_ws_disconnect(stc_worker *w, stc_msg *m)
         stc_worker_log_ws(w, "$disconnect", 200, "-", m, NULL, NULL);
     }
     stc_bus_conn_remove(w->bus, m->connection_id);
-    free(c.user_agent);
+    stc_conn_release(&c);
 }
 
 /* ---- background work ------------------------------------------------------------------------ */

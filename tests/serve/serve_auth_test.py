@@ -137,6 +137,34 @@ with Server(SHELVES, "--mode", "prod", env=env) as srv:
     T.check("iam: signed for another service", curl_json(one, headers=sigv4("GET", one, service="s3"))[0], 403)
     T.check("iam: a JWT is no signature", curl_json(one, headers=bearer(jwt(claims())))[0], 403)
 
+# RS256, as the deployed authorizers take them: a key of a local JWKS by kid
+# (tests/auth_lib.py makes the key with openssl), or a local PEM public key.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import tempfile  # noqa: E402
+from auth_lib import RsaKey, jwt as rs_jwt  # noqa: E402
+work = tempfile.mkdtemp(prefix="stc-auth-")
+key, other = RsaKey(work, "a"), RsaKey(work, "b")
+with open(os.path.join(work, "jwks.json"), "w") as f:
+    json.dump({"keys": [key.jwk("kid-a")]}, f)
+with Server(SHELVES, "--mode", "prod", env={"STC_PARAM_PRINTER_TOKEN": "t0",
+                                            "STC_SERVE_JWKS": os.path.join(work, "jwks.json")}) as srv:
+    url = srv.url("/shelves")
+    T.check("jwt, RS256 by kid from the JWKS", curl_json(url, "POST", {"name": "r1"},
+                                                          headers=bearer(rs_jwt(claims(), key, "RS256", kid="kid-a"))),
+            (200, {"name": "r1", "owner": "ann"}))
+    T.check("jwt, RS256: another key under that kid",
+            curl_json(url, "POST", {"name": "r2"}, headers=bearer(rs_jwt(claims(), other, "RS256", kid="kid-a")))[0],
+            401)
+    T.check("jwt, RS256: an expired token",
+            curl_json(url, "POST", {"name": "r3"},
+                      headers=bearer(rs_jwt(claims(exp=int(time.time()) - 1), key, "RS256", kid="kid-a")))[0], 401)
+    T.check("jwt, HS256 without STC_SERVE_JWT_KEY", curl_json(url, "POST", {"name": "r4"},
+                                                               headers=bearer(jwt(claims())))[0], 401)
+with Server(SHELVES, "--mode", "prod", env={"STC_PARAM_PRINTER_TOKEN": "t0", "STC_SERVE_JWT_PUBLIC_KEY": key.public}) as srv:
+    T.check("jwt, RS256 with the PEM public key",
+            curl_json(srv.url("/shelves"), "POST", {"name": "r5"}, headers=bearer(rs_jwt(claims(), key, "RS256")))[0],
+            200)
+
 # Without local keys a protected route cannot be called at all (and dev is public).
 with Server(SHELVES, "--mode", "prod", env={"STC_PARAM_PRINTER_TOKEN": "t0"}) as srv:
     T.check("no local JWT key: 401", curl_json(srv.url("/shelves"), "POST", {"name": "x"},

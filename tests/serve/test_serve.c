@@ -322,6 +322,23 @@ static void test_ws_routes(void **state)
     assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "requestContext"), "disconnectStatusCode")->valueint,
                      1001);
     cJSON_Delete(ev);
+    /* what $connect's authorization found reaches every event of the
+     * connection: an IAM signer joins the identity, a Lambda authorizer's
+     * answer is the authorizer */
+    c.context = "{\"identity\": {\"userArn\": \"arn:aws:iam::123456789012:user/local\", \"accessKey\": \"AK\"}}";
+    ev = stc_apigw_ws_message_event(&c, "message", msg, strlen(msg), 4000);
+    assert_string_equal(stc_s(ev, "requestContext.identity.userArn"), "arn:aws:iam::123456789012:user/local");
+    assert_string_equal(stc_s(ev, "requestContext.identity.accessKey"), "AK");
+    assert_string_equal(stc_s(ev, "requestContext.identity.sourceIp"), "127.0.0.1");
+    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "requestContext"), "authorizer"));
+    cJSON_Delete(ev);
+    c.context = "{\"authorizer\": {\"principalId\": \"u-7\", \"integrationLatency\": 0, \"email\": \"a@b.c\"}}";
+    ev = stc_apigw_ws_disconnect_event(&c, 1000, "", 5000);
+    assert_string_equal(stc_s(ev, "requestContext.authorizer.principalId"), "u-7");
+    assert_string_equal(stc_s(ev, "requestContext.authorizer.email"), "a@b.c");
+    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "requestContext"), "identity"),
+                                    "userArn"));
+    cJSON_Delete(ev);
     char *err = stc_apigw_ws_error("Forbidden", "cid", "rid");
     assert_string_equal(err, "{\"message\":\"Forbidden\",\"connectionId\":\"cid\",\"requestId\":\"rid\"}");
     free(err);

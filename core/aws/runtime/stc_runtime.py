@@ -1126,7 +1126,7 @@ def _bind_json(params, values, where_fmt, allow_extra=False):
 def _principal(identity):
     """The IAM principal of a SigV4-signed request, from API Gateway's
     requestContext.authorizer.iam (HTTP API) or requestContext.identity
-    (WebSocket $connect)."""
+    (a WebSocket connection signed at $connect)."""
     arn = identity.get("userArn")
     if not arn:
         return None
@@ -1134,11 +1134,18 @@ def _principal(identity):
             "access_key": identity.get("accessKey")}
 
 
+# What API Gateway adds to a Lambda authorizer's context in requestContext.authorizer.
+_AUTHORIZER_OWN = ("principalId", "integrationLatency")
+
+
 def _caller(event):
     """Who made the request, as API Gateway authenticated it: the JWT's claims
     (auth: jwt), the IAM principal {"arn", "account", "user_id",
     "access_key"} (auth: iam), or None (auth: none). Never read from the
-    request itself."""
+    request itself. A WebSocket connection is authorized once, at $connect,
+    and API Gateway gives every event of the connection what it found: the
+    generated JWT authorizer's context (the token's claims, as text) or the
+    signer's identity."""
     ctx = event.get("requestContext") or {}
     auth = ctx.get("authorizer") or {}
     jwt = auth.get("jwt")
@@ -1148,8 +1155,11 @@ def _caller(event):
     if isinstance(iam, dict):
         who = _principal(iam)
         return jdict(who) if who else None
+    websocket = bool(ctx.get("connectionId"))
+    if websocket and "principalId" in auth:
+        return jdict({k: v for k, v in auth.items() if k not in _AUTHORIZER_OWN})
     identity = ctx.get("identity")
-    if isinstance(identity, dict) and ctx.get("eventType") == "CONNECT":
+    if websocket and isinstance(identity, dict):
         who = _principal(identity)
         return jdict(who) if who else None
     return None
@@ -1215,8 +1225,8 @@ def _bind_websocket(fn, event):
     rest = []
     for p in params[2:]:
         if p.get("in") == "caller":
-            # The identity API Gateway authenticated at $connect; later
-            # messages carry none (keep it by connection id if needed).
+            # The identity API Gateway authenticated at $connect, in
+            # every event of the connection.
             kwargs[p["name"]] = _caller(event)
         else:
             rest.append(p)
