@@ -287,6 +287,7 @@ static cJSON *stc_jwt_claims(const stc_auth_keys *k, const char *token, int64_t 
     } else if (stc_jwt_signed(k, header, token, (size_t)(d2 - token), sig, sn, why)) {
         const cJSON *exp = cJSON_GetObjectItemCaseSensitive(payload, "exp");
         const cJSON *nbf = cJSON_GetObjectItemCaseSensitive(payload, "nbf");
+        const cJSON *iat = cJSON_GetObjectItemCaseSensitive(payload, "iat");
         const cJSON *iss = cJSON_GetObjectItemCaseSensitive(payload, "iss");
         const cJSON *aud = cJSON_GetObjectItemCaseSensitive(payload, "aud");
         const cJSON *cid = cJSON_GetObjectItemCaseSensitive(payload, "client_id");
@@ -300,6 +301,8 @@ static cJSON *stc_jwt_claims(const stc_auth_keys *k, const char *token, int64_t 
             *why = "the token has expired (or has no exp)";
         else if (nbf && (!cJSON_IsNumber(nbf) || nbf->valuedouble > now))
             *why = "the token is not valid yet (nbf)";
+        else if (iat && (!cJSON_IsNumber(iat) || iat->valuedouble > now))
+            *why = "the token was issued in the future (iat)";
         else if (!cJSON_IsString(iss) || !k->issuer || strcmp(iss->valuestring, k->issuer) != 0)
             *why = "the issuer (iss) is not jwt_issuer";
         else if (!aud_ok)

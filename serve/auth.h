@@ -8,7 +8,7 @@
  *               STC_SERVE_JWT_PUBLIC_KEY (a PEM file) or of STC_SERVE_JWKS
  *               (a JWKS file; the token's kid picks the key), or HS256
  *               with the secret STC_SERVE_JWT_KEY; exp in the future, nbf
- *               (if any) past, iss = jwt_issuer, aud (or client_id) one of
+ *               and iat (if any) past, iss = jwt_issuer, aud (or client_id) one of
  *               jwt_audience, as API Gateway's JWT authorizer (and the
  *               generated WebSocket authorizer) checks them. Else 401
  *               {"message": "Unauthorized"}. RSA is libcrypto's (EVP).

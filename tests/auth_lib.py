@@ -38,12 +38,12 @@ def _openssl(*args, data=None):
 
 
 class RsaKey:
-    """A 2048-bit RSA key made for the test in folder `where`."""
+    """An RSA key (2048 bits by default) made for the test in folder `where`."""
 
-    def __init__(self, where, name="key"):
+    def __init__(self, where, name="key", bits=2048):
         self.private = os.path.join(where, name + ".pem")
         self.public = os.path.join(where, name + ".pub.pem")
-        _openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", self.private)
+        _openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:%d" % bits, "-out", self.private)
         _openssl("pkey", "-in", self.private, "-pubout", "-out", self.public)
 
     def sign(self, data):

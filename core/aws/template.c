@@ -104,6 +104,9 @@ static uint32_t stc_fnv(uint32_t h, const char *s)
 #define STC_ACCESS_LOG_GROUP "ApiAccessLogGroup"
 #define STC_MAX_RECEIVE_COUNT 5
 #define STC_JWT_AUTHORIZER "HttpApiJwtAuthorizer"
+#define STC_WS_AUTHORIZER "WebSocketAuthorizer" /* the REQUEST authorizer of JWTs at $connect */
+#define STC_WS_TOKEN_SOURCE "route.request.querystring.token"
+#define STC_WS_AUTHORIZER_TIMEOUT 10 /* seconds: a JWKS fetch and one RSA verification */
 #define STC_ARN_PREFIX "arn:${AWS::Partition}"
 #define STC_EVENTS_RULE                                                                                 \
     STC_ARN_PREFIX ":events:${AWS::Region}:${AWS::AccountId}:rule/"                                     \
@@ -288,14 +291,39 @@ static stc_diag *stc_tb_setting_diag(stc_tb *t, const stc_spec_unit *u, const st
     return dg;
 }
 
-/* auth of one unit: jwt needs its issuer and audience; WebSocket
- * connections take iam or none; only $connect carries an authorizer. */
+/* auth: jwt needs the mode's issuer and audience (u: the unit whose auth
+ * says jwt; NULL: the service's, for its own $connect route). */
+static bool stc_tb_check_jwt(stc_tb *t, const stc_spec_unit *u, const stc_setting_value *a)
+{
+    const stc_setting_value *iss = stc_tb_get(t, NULL, STC_SET_JWT_ISSUER);
+    const stc_setting_value *aud = stc_tb_get(t, NULL, STC_SET_JWT_AUDIENCE);
+    if (!iss->set || !aud->set) {
+        char *who = u ? stc_xasprintf("'%s'", u->name) : stc_xstrdup("WebSocket connections (the service's auth)");
+        stc_diag *dg = stc_tb_setting_diag(t, u, a, STC_SEV_ERROR, "STC563",
+                                           "%s take%s JWTs (auth: jwt, mode %s), but jwt_%s is not set", who,
+                                           u ? "s" : "", t->mode, !iss->set ? "issuer" : "audience");
+        free(who);
+        stc_diag_set_hint(dg, "set jwt_issuer (the token issuer's URL) and jwt_audience (the client ids) under "
+                              "defaults: or modes.%s:", t->mode);
+        return false;
+    }
+    if (strncmp(iss->s, "https://", 8) != 0 || !iss->s[8]) {
+        stc_diag *dg = stc_tb_setting_diag(t, NULL, iss, STC_SEV_ERROR, "STC564",
+                                           "jwt_issuer '%s' is not an https:// URL", iss->s);
+        stc_diag_set_hint(dg, "Cognito: https://cognito-idp.<region>.amazonaws.com/<user pool id>");
+        return false;
+    }
+    return true;
+}
+
+/* auth of one unit: jwt needs its issuer and audience; only $connect
+ * carries an authorizer in a WebSocket API (JWTs through the generated
+ * Lambda authorizer, docs/hardening.md). */
 static bool stc_tb_check_auth(stc_tb *t, const stc_spec_unit *u)
 {
     if (!u->route && !u->ws_route)
         return true;
     const stc_setting_value *a = stc_tb_get(t, u->name, STC_SET_AUTH);
-    bool ok = true;
     if (u->ws_route && strcmp(u->ws_route->route_key, "$connect") != 0) {
         const stc_setting_value *sv = stc_tb_get(t, NULL, STC_SET_AUTH);
         if (a->line && (a->line != sv->line || a->col != sv->col)) {
@@ -304,36 +332,11 @@ static bool stc_tb_check_auth(stc_tb *t, const stc_spec_unit *u)
                                                "once, at $connect, so auth cannot be set for it",
                                                u->name, u->ws_route->route_key);
             stc_diag_set_hint(dg, "set auth for the $connect handler (on_connect), or for the service");
-            ok = false;
+            return false;
         }
-        return ok;
-    }
-    if (u->ws_route && a->i == STC_AUTH_JWT) {
-        stc_diag *dg = stc_tb_setting_diag(t, u, a, STC_SEV_ERROR, "STC565",
-                                           "auth is jwt for WebSocket connections ('%s', mode %s): API Gateway "
-                                           "authorizes WebSocket APIs with IAM or a Lambda authorizer, not JWT",
-                                           u->name, t->mode);
-        stc_diag_set_hint(dg, "set auth: iam (or none) for %s under functions:", u->name);
-        return false;
-    }
-    if (a->i != STC_AUTH_JWT)
         return true;
-    const stc_setting_value *iss = stc_tb_get(t, NULL, STC_SET_JWT_ISSUER);
-    const stc_setting_value *aud = stc_tb_get(t, NULL, STC_SET_JWT_AUDIENCE);
-    if (!iss->set || !aud->set) {
-        stc_diag *dg = stc_tb_setting_diag(t, u, a, STC_SEV_ERROR, "STC563",
-                                           "'%s' takes JWTs (auth: jwt, mode %s), but jwt_%s is not set", u->name,
-                                           t->mode, !iss->set ? "issuer" : "audience");
-        stc_diag_set_hint(dg, "set jwt_issuer (the token issuer's URL) and jwt_audience (the client ids) under "
-                              "defaults: or modes.%s:", t->mode);
-        ok = false;
-    } else if (strncmp(iss->s, "https://", 8) != 0 || !iss->s[8]) {
-        stc_diag *dg = stc_tb_setting_diag(t, NULL, iss, STC_SEV_ERROR, "STC564",
-                                           "jwt_issuer '%s' is not an https:// URL", iss->s);
-        stc_diag_set_hint(dg, "Cognito: https://cognito-idp.<region>.amazonaws.com/<user pool id>");
-        ok = false;
     }
-    return ok;
+    return a->i != STC_AUTH_JWT || stc_tb_check_jwt(t, u, a);
 }
 
 static const char *const cors_keys[] = {"origins", "methods", "headers", "max_age", "credentials", "expose_headers"};
@@ -463,16 +466,9 @@ static bool stc_tb_check(stc_tb *t)
         }
         ok = stc_tb_check_auth(t, u) && ok;
     }
-    if (t->spec->has_websocket && !stc_tb_connect_unit(t) && stc_tb_ws_auth(t) == STC_AUTH_JWT) {
+    if (t->spec->has_websocket && !stc_tb_connect_unit(t) && stc_tb_ws_auth(t) == STC_AUTH_JWT)
         /* no on_connect: the service's auth is that of its own $connect route */
-        const stc_setting_value *a = stc_tb_get(t, NULL, STC_SET_AUTH);
-        stc_diag *dg = stc_tb_setting_diag(t, NULL, a, STC_SEV_ERROR, "STC565",
-                                           "auth is jwt for WebSocket connections (the service's, mode %s): API "
-                                           "Gateway authorizes WebSocket APIs with IAM or a Lambda authorizer, not JWT",
-                                           t->mode);
-        stc_diag_set_hint(dg, "add an on_connect handler and set auth: iam (or none) for it under functions:");
-        ok = false;
-    }
+        ok = stc_tb_check_jwt(t, NULL, stc_tb_get(t, NULL, STC_SET_AUTH)) && ok;
     ok = stc_tb_check_cors(t) && ok;
     return ok;
 }
@@ -1431,6 +1427,20 @@ static void stc_tb_route_auth(stc_tb *t, const char *route, cJSON *p, stc_auth a
         stc_tb_ack(t, route, STC_NAG_AUTH_NONE);
 }
 
+/* $connect's authorization: the service's auth (or on_connect's); JWTs go
+ * through the generated Lambda authorizer (stc_tb_ws_authorizer), since a
+ * WebSocket API has no JWT authorizer. */
+static void stc_tb_connect_auth(stc_tb *t, const char *route, cJSON *p)
+{
+    stc_auth auth = stc_tb_ws_auth(t);
+    if (auth != STC_AUTH_JWT) {
+        stc_tb_route_auth(t, route, p, auth);
+        return;
+    }
+    cJSON_AddStringToObject(p, "AuthorizationType", "CUSTOM");
+    cJSON_AddItemToObject(p, "AuthorizerId", stc_template_ref(STC_WS_AUTHORIZER));
+}
+
 static void stc_tb_route(stc_tb *t, const stc_spec_unit *u, const char *api, const char *route_key)
 {
     bool http = api[0] == 'H';
@@ -1442,7 +1452,7 @@ static void stc_tb_route(stc_tb *t, const stc_spec_unit *u, const char *api, con
     if (http) {
         stc_tb_route_auth(t, route, p, stc_tb_auth(t, u->name));
     } else if (!strcmp(route_key, "$connect")) {
-        stc_tb_route_auth(t, route, p, stc_tb_ws_auth(t));
+        stc_tb_connect_auth(t, route, p);
     } else {
         /* Only $connect takes an authorizer in a WebSocket API. */
         cJSON_AddStringToObject(p, "AuthorizationType", "NONE");
@@ -1463,7 +1473,7 @@ static void stc_tb_ws_connect(stc_tb *t)
     cJSON *p = stc_tb_res(t, "WebSocketConnectRoute", "AWS::ApiGatewayV2::Route", false, NULL);
     cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
     cJSON_AddStringToObject(p, "RouteKey", "$connect");
-    stc_tb_route_auth(t, "WebSocketConnectRoute", p, stc_tb_ws_auth(t));
+    stc_tb_connect_auth(t, "WebSocketConnectRoute", p);
     cJSON_AddItemToObject(p, "Target", stc_template_sub("integrations/${WebSocketConnectIntegration}"));
     p = stc_tb_res(t, "WebSocketConnectIntegration", "AWS::ApiGatewayV2::Integration", false, NULL);
     cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
@@ -1885,13 +1895,13 @@ static void stc_tb_ws_deployment(stc_tb *t)
 
 /* ---- units ------------------------------------------------------------------ */
 
-/* The log group `prefix`/<stack>/`name` of unit u. */
+/* The log group `prefix`/<stack>/`name` of unit u (NULL: the service's settings). */
 static cJSON *stc_tb_log_group_named(stc_tb *t, const stc_spec_unit *u, const char *logical, const char *prefix,
                                      const char *name)
 {
     cJSON *p = stc_tb_res(t, logical, "AWS::Logs::LogGroup", true, NULL);
     cJSON_AddItemToObject(p, "LogGroupName", stc_subf("%s/${AWS::StackName}/%s", prefix, name));
-    cJSON_AddNumberToObject(p, "RetentionInDays", (double)stc_tb_int(t, u->name, STC_SET_LOG_RETENTION));
+    cJSON_AddNumberToObject(p, "RetentionInDays", (double)stc_tb_int(t, u ? u->name : NULL, STC_SET_LOG_RETENTION));
     if (t->kms)
         cJSON_AddItemToObject(p, "KmsKeyId", stc_template_getatt(STC_KEY, "Arn"));
     return p;
@@ -2205,16 +2215,17 @@ static void stc_tb_alarm(stc_tb *t, const stc_spec_unit *u, const char *suffix, 
     free(al);
 }
 /* The function settings every function shares (a unit's own, or a starter's
- * from its workflow's): runtime, architecture, memory, the runtime and
- * tracing acknowledgements. */
-static void stc_tb_function_basics(stc_tb *t, const stc_spec_unit *u, const char *fn, cJSON *p)
+ * from its workflow's; u NULL: the service's): runtime, the handler,
+ * architecture, memory, the runtime and tracing acknowledgements. */
+static void stc_tb_function_basics(stc_tb *t, const stc_spec_unit *u, const char *fn, cJSON *p, const char *handler)
 {
-    cJSON_AddStringToObject(p, "Runtime", stc_tb_str(t, u->name, STC_SET_RUNTIME));
-    cJSON_AddStringToObject(p, "Handler", STC_HANDLER_ENTRY);
+    const char *unit = u ? u->name : NULL;
+    cJSON_AddStringToObject(p, "Runtime", stc_tb_str(t, unit, STC_SET_RUNTIME));
+    cJSON_AddStringToObject(p, "Handler", handler);
     cJSON *arch = cJSON_AddArrayToObject(p, "Architectures");
-    cJSON_AddItemToArray(arch, cJSON_CreateString(stc_tb_str(t, u->name, STC_SET_ARCHITECTURE)));
-    cJSON_AddNumberToObject(p, "MemorySize", (double)stc_tb_int(t, u->name, STC_SET_MEMORY));
-    if (!strcmp(stc_tb_str(t, u->name, STC_SET_RUNTIME), STC_NEWEST_RUNTIME)) {
+    cJSON_AddItemToArray(arch, cJSON_CreateString(stc_tb_str(t, unit, STC_SET_ARCHITECTURE)));
+    cJSON_AddNumberToObject(p, "MemorySize", (double)stc_tb_int(t, unit, STC_SET_MEMORY));
+    if (!strcmp(stc_tb_str(t, unit, STC_SET_RUNTIME), STC_NEWEST_RUNTIME)) {
         stc_tb_ack(t, fn, STC_NAG_RUNTIME_NEWEST);
         stc_tb_ack(t, fn, STC_NAG_RUNTIME_NEWEST_SLS);
     }
@@ -2265,7 +2276,7 @@ static void stc_tb_http_starter(stc_tb *t, const stc_spec_unit *u, const char *s
     char *desc = stc_xasprintf("%s: %s %s, starts the workflow", u->name, u->route->http_method, u->route->path);
     cJSON_AddStringToObject(p, "Description", desc);
     free(desc);
-    stc_tb_function_basics(t, u, fn, p);
+    stc_tb_function_basics(t, u, fn, p, STC_HANDLER_ENTRY);
     /* An Express execution is waited for; the HTTP API gives up at 30 s. */
     long long timeout = stc_tb_int(t, u->name, STC_SET_TIMEOUT);
     cJSON_AddNumberToObject(p, "Timeout", (double)(express || timeout > 30 ? 30 : timeout));
@@ -2289,6 +2300,82 @@ static void stc_tb_http_starter(stc_tb *t, const stc_spec_unit *u, const char *s
     free(fn);
     free(lg);
     free(role);
+}
+
+/* The generated JWT authorizer's source (core/aws/authorizer/, embedded at
+ * build time). */
+struct stc_embed_file {
+    const char *name;
+    const unsigned char *data;
+    size_t len;
+};
+extern const struct stc_embed_file stc_authorizer_files[];
+
+/* JWTs at $connect (docs/hardening.md, "WebSocket connections with JWTs"):
+ * a WebSocket API has no JWT authorizer, so a Lambda REQUEST authorizer
+ * checks the token of the query argument `token` against the mode's issuer
+ * (its JWKS, through its OpenID configuration) and audiences, as the HTTP
+ * API's JWT authorizer does, and answers with the claims as the context.
+ * Its code is core/aws/authorizer/stc_ws_authorizer.py, inline in the
+ * template (ZipFile: index.py); its role writes its own log group, nothing
+ * else; API Gateway may invoke it through this authorizer only. */
+static void stc_tb_ws_authorizer(stc_tb *t)
+{
+    if (stc_tb_ws_auth(t) != STC_AUTH_JWT)
+        return;
+    const stc_spec_unit *c = stc_tb_connect_unit(t);
+    const char *unit = c ? c->name : NULL;
+    const char *fn = STC_WS_AUTHORIZER "Function", *lg = STC_WS_AUTHORIZER "FunctionLogGroup",
+               *role = STC_WS_AUTHORIZER "FunctionRole";
+    bool tracing = stc_tb_bool(t, unit, STC_SET_TRACING);
+    stc_tb_log_group_named(t, c, lg, "/aws/lambda", "websocket-authorizer");
+
+    stc_iam_policy *pol = stc_iam_new();
+    stc_iam_allow_take(pol, "WriteOwnLogs", "logs:CreateLogStream", stc_template_getatt(lg, "Arn"));
+    stc_iam_allow_take(pol, "WriteOwnLogs", "logs:PutLogEvents", stc_template_getatt(lg, "Arn"));
+    if (tracing) {
+        stc_allow_str(pol, "XRayTracing", "xray:PutTraceSegments", "*");
+        stc_allow_str(pol, "XRayTracing", "xray:PutTelemetryRecords", "*");
+    }
+    stc_tb_role(t, role, "lambda.amazonaws.com",
+                "The JWT authorizer of WebSocket connections: it writes its own log group, nothing else",
+                "websocket-authorizer", pol);
+
+    cJSON *p = stc_tb_res(t, fn, "AWS::Lambda::Function", false, NULL);
+    cJSON_AddStringToObject(p, "Description", "WebSocket $connect: checks the JWT of the query argument token");
+    stc_tb_function_basics(t, c, fn, p, "index.handler");
+    cJSON_AddNumberToObject(p, "Timeout", STC_WS_AUTHORIZER_TIMEOUT);
+    cJSON *code = cJSON_AddObjectToObject(p, "Code");
+    const struct stc_embed_file *src = &stc_authorizer_files[0];
+    char *text = stc_xstrndup((const char *)src->data, src->len);
+    cJSON_AddStringToObject(code, "ZipFile", text);
+    free(text);
+    cJSON_AddItemToObject(p, "Role", stc_template_getatt(role, "Arn"));
+    cJSON *vars = cJSON_AddObjectToObject(cJSON_AddObjectToObject(p, "Environment"), "Variables");
+    cJSON_AddStringToObject(vars, "STC_JWT_ISSUER", stc_tb_str(t, NULL, STC_SET_JWT_ISSUER));
+    cJSON_AddStringToObject(vars, "STC_JWT_AUDIENCE", stc_tb_str(t, NULL, STC_SET_JWT_AUDIENCE));
+    stc_tb_function_logs(t, fn, p, lg, tracing);
+    stc_tb_ack(t, fn, STC_NAG_SYNC_ONLY);
+
+    p = stc_tb_res(t, STC_WS_AUTHORIZER, "AWS::ApiGatewayV2::Authorizer", false, NULL);
+    cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));
+    cJSON_AddStringToObject(p, "AuthorizerType", "REQUEST");
+    cJSON_AddStringToObject(p, "Name", "jwt");
+    cJSON *ids = cJSON_AddArrayToObject(p, "IdentitySource");
+    cJSON_AddItemToArray(ids, cJSON_CreateString(STC_WS_TOKEN_SOURCE));
+    cJSON_AddItemToObject(p, "AuthorizerUri",
+                          stc_subf(STC_ARN_PREFIX ":apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                                                  "${%s.Arn}/invocations",
+                                   fn));
+
+    p = stc_tb_res(t, STC_WS_AUTHORIZER "Permission", "AWS::Lambda::Permission", false, NULL);
+    cJSON_AddStringToObject(p, "Action", "lambda:InvokeFunction");
+    cJSON_AddItemToObject(p, "FunctionName", stc_template_getatt(fn, "Arn"));
+    cJSON_AddStringToObject(p, "Principal", "apigateway.amazonaws.com");
+    cJSON_AddItemToObject(p, "SourceArn",
+                          stc_subf(STC_ARN_PREFIX ":execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}"
+                                                  "/authorizers/${%s}",
+                                   STC_WS_AUTHORIZER));
 }
 
 static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
@@ -2364,7 +2451,7 @@ static void stc_tb_function(stc_tb *t, const stc_spec_unit *u)
 
     cJSON *p = stc_tb_res(t, fn, "AWS::Lambda::Function", false, NULL);
     cJSON_AddStringToObject(p, "Description", desc);
-    stc_tb_function_basics(t, u, fn, p);
+    stc_tb_function_basics(t, u, fn, p, STC_HANDLER_ENTRY);
     cJSON_AddNumberToObject(p, "Timeout", (double)stc_tb_int(t, u->name, STC_SET_TIMEOUT));
     cJSON *code = cJSON_AddObjectToObject(p, "Code");
     cJSON_AddItemToObject(code, "S3Bucket", stc_template_ref("ArtifactBucket"));
@@ -2723,6 +2810,7 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
     }
     if (spec->has_websocket) {
         stc_tb_ws_connect(&t);
+        stc_tb_ws_authorizer(&t);
         stc_tb_ws_deployment(&t);
     }
     cJSON_Delete(t.ws_routes);

@@ -2,7 +2,8 @@
  * per unit, the JWT authorizer, WebSocket connections, CORS, the caller
  * parameter and the starters of async routes, and their diagnostics
  * (STC525, STC563-STC568). Expected values follow docs/hardening.md and
- * API Gateway's AuthorizationType values (NONE, AWS_IAM, JWT). */
+ * API Gateway's AuthorizationType values (NONE, AWS_IAM, JWT, CUSTOM: the
+ * generated REQUEST authorizer of JWTs at a WebSocket $connect). */
 #include "template_test_util.h"
 
 #include "core/aws/nag.h"
@@ -230,6 +231,72 @@ static void test_jwt(void **state)
     unbuild(&b);
 }
 
+/* JWTs at a WebSocket $connect: API Gateway has no JWT authorizer for
+ * WebSocket APIs, so the template carries a Lambda REQUEST authorizer
+ * (docs/hardening.md, "WebSocket connections with JWTs"). */
+static void test_ws_jwt(void **state)
+{
+    (void)state;
+    const char *yaml = "modes:\n"
+                       "  prod:\n"
+                       "    auth: jwt\n"
+                       "    jwt_issuer: https://id.example.com/pool\n"
+                       "    jwt_audience: app-1, app-2\n";
+    built b;
+    build(&b, shop, "prod", yaml);
+    assert_non_null(b.t);
+    /* shop has no on_connect: its own $connect route takes the authorizer */
+    assert_string_equal(auth_type(b.t, "WebSocketConnectRoute"), "CUSTOM");
+    tt_assert_text(tt_prop(b.t, "WebSocketConnectRoute", "AuthorizerId"), "!Ref WebSocketAuthorizer");
+    assert_string_equal(auth_type(b.t, "OnMessageWebSocketRoute"), "NONE");
+    assert_ack(b.t, "OnMessageWebSocketRoute", STC_NAG_WS_AFTER_CONNECT);
+    assert_string_equal(tt_prop(b.t, "WebSocketAuthorizer", "AuthorizerType")->valuestring, "REQUEST");
+    tt_assert_text(tt_prop(b.t, "WebSocketAuthorizer", "ApiId"), "!Ref WebSocketApi");
+    const cJSON *src = tt_prop(b.t, "WebSocketAuthorizer", "IdentitySource");
+    assert_int_equal(cJSON_GetArraySize(src), 1);
+    assert_string_equal(cJSON_GetArrayItem(src, 0)->valuestring, "route.request.querystring.token");
+    tt_assert_text(tt_prop(b.t, "WebSocketAuthorizer", "AuthorizerUri"),
+                   "!Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                   "${WebSocketAuthorizerFunction.Arn}/invocations");
+    /* the function: its code inline, the issuer and audiences in its environment */
+    assert_string_equal(tt_prop(b.t, "WebSocketAuthorizerFunction", "Handler")->valuestring, "index.handler");
+    const char *code = cJSON_GetObjectItem(tt_prop(b.t, "WebSocketAuthorizerFunction", "Code"), "ZipFile")->valuestring;
+    assert_non_null(strstr(code, "\ndef handler(event, context):\n"));
+    assert_non_null(strstr(code, "\ndef rs256_valid(n, e, signing_input, signature):\n"));
+    const cJSON *vars = cJSON_GetObjectItem(tt_prop(b.t, "WebSocketAuthorizerFunction", "Environment"), "Variables");
+    assert_string_equal(cJSON_GetObjectItem(vars, "STC_JWT_ISSUER")->valuestring, "https://id.example.com/pool");
+    assert_string_equal(cJSON_GetObjectItem(vars, "STC_JWT_AUDIENCE")->valuestring, "app-1, app-2");
+    assert_int_equal(cJSON_GetArraySize(vars), 2);
+    /* API Gateway may invoke it through this authorizer only */
+    assert_string_equal(tt_prop(b.t, "WebSocketAuthorizerPermission", "Principal")->valuestring,
+                        "apigateway.amazonaws.com");
+    tt_assert_text(tt_prop(b.t, "WebSocketAuthorizerPermission", "SourceArn"),
+                   "!Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}"
+                   "/authorizers/${WebSocketAuthorizer}");
+    /* its role writes its log group (and X-Ray: tracing is on in prod), nothing else */
+    const cJSON *pols = tt_prop(b.t, "WebSocketAuthorizerFunctionRole", "Policies");
+    const cJSON *st = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(pols, 0), "PolicyDocument"), "Statement");
+    assert_int_equal(cJSON_GetArraySize(st), 2);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(st, 0), "Sid")->valuestring, "WriteOwnLogs");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(st, 1), "Sid")->valuestring, "XRayTracing");
+    unbuild(&b);
+    /* an on_connect handler: its route takes the authorizer; iam elsewhere makes none */
+    const char *ws = "class Chat:\n"
+                     "    def on_connect(self, url: str, connection_id: str) -> None:\n"
+                     "        pass\n";
+    build(&b, ws, "prod", yaml);
+    assert_non_null(b.t);
+    assert_string_equal(auth_type(b.t, "OnConnectWebSocketRoute"), "CUSTOM");
+    assert_null(tt_res(b.t, "WebSocketConnectRoute"));
+    unbuild(&b);
+    build(&b, ws, "stage", yaml);
+    assert_non_null(b.t);
+    assert_string_equal(auth_type(b.t, "OnConnectWebSocketRoute"), "AWS_IAM");
+    assert_null(tt_res(b.t, "WebSocketAuthorizer"));
+    assert_null(tt_res(b.t, "WebSocketAuthorizerFunction"));
+    unbuild(&b);
+}
+
 static void assert_one_error(built *b, const char *code, int line, const char *message)
 {
     assert_null(b->t);
@@ -272,20 +339,21 @@ static void test_diagnostics(void **state)
     assert_null(b.t);
     assert_string_equal(b.d.items[0].code, "STC522");
     unbuild(&b);
-    /* STC565: JWTs for WebSocket connections */
-    build(&b, shop, "prod", "defaults:\n  auth: jwt\n  jwt_issuer: https://id.example.com/\n  jwt_audience: app\n");
-    assert_one_error(&b, "STC565", 2,
-                     "auth is jwt for WebSocket connections (the service's, mode prod): API Gateway authorizes "
-                     "WebSocket APIs with IAM or a Lambda authorizer, not JWT");
+    /* STC563 for WebSocket connections: the service's jwt (no on_connect) */
+    const char *ws_only = "class Chat:\n"
+                          "    def on_message(self, url: str, connection_id: str, text: str) -> None:\n"
+                          "        pass\n";
+    build(&b, ws_only, "prod", "defaults:\n  auth: jwt\n  jwt_audience: app\n");
+    assert_one_error(&b, "STC563", 2,
+                     "WebSocket connections (the service's auth) take JWTs (auth: jwt, mode prod), but jwt_issuer is "
+                     "not set");
     unbuild(&b);
-    /* ... and of an on_connect handler, which may say iam for itself */
+    /* ... and an on_connect handler's own */
     const char *ws = "class Chat:\n"
                      "    def on_connect(self, url: str, connection_id: str) -> None:\n"
                      "        pass\n";
     build(&b, ws, "prod", "functions:\n  on_connect:\n    auth: jwt\n");
-    assert_one_error(&b, "STC565", 3,
-                     "auth is jwt for WebSocket connections ('on_connect', mode prod): API Gateway authorizes "
-                     "WebSocket APIs with IAM or a Lambda authorizer, not JWT");
+    assert_one_error(&b, "STC563", 3, "'on_connect' takes JWTs (auth: jwt, mode prod), but jwt_issuer is not set");
     unbuild(&b);
     build(&b, ws, "prod", "functions:\n  on_connect:\n    auth: none\n");
     assert_non_null(b.t);
@@ -489,7 +557,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dev_public), cmocka_unit_test(test_prod_iam), cmocka_unit_test(test_per_unit),
-        cmocka_unit_test(test_jwt),        cmocka_unit_test(test_diagnostics), cmocka_unit_test(test_cors),
+        cmocka_unit_test(test_jwt),        cmocka_unit_test(test_ws_jwt),      cmocka_unit_test(test_diagnostics),
+        cmocka_unit_test(test_cors),
         cmocka_unit_test(test_starters),   cmocka_unit_test(test_secrets),
         cmocka_unit_test(test_nag_table),
     };

@@ -58,7 +58,21 @@ cp "$tmp/out" "$tmp/t/people-public-prod.json"
 expect 0 "chat, auth: iam in dev" -- "$STC_BIN" template "$ex/chat.py" --mode dev --format json \
     --config "$tmp/signed.stc.yaml"
 cp "$tmp/out" "$tmp/t/chat-signed-dev.json"
-count=$((count + 2))
+# JWTs at $connect in prod: the generated Lambda REQUEST authorizer
+cat >"$tmp/jwt.stc.yaml" <<'YAML'
+modes:
+  prod:
+    jwt_issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc123
+    jwt_audience: app-client-1
+functions:
+  on_connect:
+    modes:
+      prod: {auth: jwt}
+YAML
+expect 0 "chat, JWTs at \$connect in prod" -- "$STC_BIN" template "$ex/chat.py" --mode prod --format json \
+    --config "$tmp/jwt.stc.yaml"
+cp "$tmp/out" "$tmp/t/chat-jwt-prod.json"
+count=$((count + 3))
 
 # cfn-lint too: the hardened shapes (authorizers, starters, secrets, CORS) stay valid CloudFormation
 need_tool cfn-lint "pip install cfn-lint; ./scripts/test looks in ~/.local/bin and pyenv"
@@ -136,6 +150,15 @@ for key, r in ws.items():
         assert r["Properties"]["AuthorizationType"] == "NONE", key
         sup = r["Metadata"]["cdk_nag"]["rules_to_suppress"]
         assert [s for s in sup if s["id"] == "AwsSolutions-APIG4" and reasons[(s["id"], s["reason"])] == "WS_AFTER_CONNECT"], key
+# chat, JWTs at $connect in prod: the authorizer, its function, and $connect takes it
+t = json.load(open(os.path.join(sys.argv[3], "chat-jwt-prod.json")))["Resources"]
+connect = [r["Properties"] for r in t.values() if r["Type"] == "AWS::ApiGatewayV2::Route"
+           and r["Properties"]["RouteKey"] == "$connect"]
+assert connect == [dict(connect[0], AuthorizationType="CUSTOM", AuthorizerId={"Ref": "WebSocketAuthorizer"})], connect
+a = t["WebSocketAuthorizer"]["Properties"]
+assert (a["AuthorizerType"], a["IdentitySource"]) == ("REQUEST", ["route.request.querystring.token"]), a
+assert t["WebSocketAuthorizerFunction"]["Properties"]["Handler"] == "index.handler"
+assert t["WebSocketAuthorizerPermission"]["Properties"]["Principal"] == "apigateway.amazonaws.com"
 PY
 
 # --- the check can fail: people in prod without its acknowledgements ---------

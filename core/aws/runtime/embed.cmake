@@ -15,3 +15,16 @@ add_custom_command(
   COMMENT "Embedding the stc_runtime Python sources"
   VERBATIM)
 target_sources(stc_core PRIVATE ${STC_RUNTIME_C})
+
+# The generated WebSocket JWT authorizer (core/aws/authorizer/*.py), which the
+# template carries inline (core/aws/template.c): the table stc_authorizer_files.
+set(STC_AUTHORIZER_PY ${CMAKE_CURRENT_SOURCE_DIR}/aws/authorizer/stc_ws_authorizer.py)
+set(STC_AUTHORIZER_C ${CMAKE_CURRENT_BINARY_DIR}/stc_authorizer_embed.c)
+add_custom_command(
+  OUTPUT ${STC_AUTHORIZER_C}
+  COMMAND ${CMAKE_COMMAND} -DOUT=${STC_AUTHORIZER_C} "-DINPUTS=${STC_AUTHORIZER_PY}" -DTABLE=stc_authorizer_files
+          -P ${STC_RUNTIME_DIR}/embed_files.cmake
+  DEPENDS ${STC_AUTHORIZER_PY} ${STC_RUNTIME_DIR}/embed_files.cmake
+  COMMENT "Embedding the WebSocket JWT authorizer"
+  VERBATIM)
+target_sources(stc_core PRIVATE ${STC_AUTHORIZER_C})
