@@ -330,5 +330,45 @@ check("aws mode: unconfigured bucket", answer(h.handler(ev, None)),
       (500, {"error": "InternalServerError", "message": "get_image raised RuntimeError; see the function's log"}))
 os.environ["STC_RUNTIME"] = "memory"
 
+# ---------------------------------------------------------------------------
+# guarded: `caller` on every WebSocket route of a connection, from what API
+# Gateway found at $connect and passes to the later routes: the generated JWT
+# authorizer's context (requestContext.authorizer) or the IAM signer
+# (requestContext.identity); never from the message
+guarded = emit(os.path.join(TESTS, "data", "serve", "guarded.py"), "guarded")
+claims = {"sub": "u-7", "email": "u7@example.com", "exp": "1796445846"}
+
+
+def authorized(ev, connection):
+    if connection == "JJJJ=":
+        ev["requestContext"]["authorizer"] = dict(claims, principalId="u-7", integrationLatency=31)
+    elif connection == "IIII=":
+        ev["requestContext"]["identity"].update({
+            "accountId": "123456789012", "accessKey": "ASIAEXAMPLE", "caller": "AROAEXAMPLE:ann",
+            "user": "AROAEXAMPLE:ann", "userArn": "arn:aws:sts::123456789012:assumed-role/app/ann",
+            "principalOrgId": None, "cognitoIdentityId": None})
+    return ev
+
+
+signer = {"arn": "arn:aws:sts::123456789012:assumed-role/app/ann", "account": "123456789012",
+          "user_id": "AROAEXAMPLE:ann", "access_key": "ASIAEXAMPLE"}
+h = load(guarded, "on_connect")
+for cid in ("JJJJ=", "IIII=", "NNNN="):
+    check("guarded $connect " + cid, h.handler(authorized(ws_event("$connect", cid, event_type="CONNECT"), cid), None),
+          {"statusCode": 200})
+check("$connect: a caller in the query string is refused",
+      answer(h.handler(ws_event("$connect", "XXXX=", event_type="CONNECT", query={"caller": "admin"}), None))[0], 400)
+h = load(guarded, "on_whoami")
+rt = loaded_runtime
+for cid, want in (("JJJJ=", claims), ("IIII=", signer), ("NNNN=", None)):
+    del rt.sent[:]
+    check("whoami %s" % cid, h.handler(authorized(ws_event("whoami", cid, '{"action": "whoami"}'), cid), None),
+          {"statusCode": 200})
+    check("whoami %s: the caller of the message and of $connect" % cid, [s["data"] for s in rt.sent],
+          [{"caller": want, "at_connect": want}])
+del rt.sent[:]
+ev = authorized(ws_event("whoami", "JJJJ=", '{"action": "whoami", "caller": {"sub": "admin"}}'), "JJJJ=")
+check("whoami: a caller in the message is refused", (answer(h.handler(ev, None))[0], rt.sent), (400, []))
+
 shutil.rmtree(WORK)
 T.finish()
