@@ -625,65 +625,75 @@ static const char *const stc_auth_no_jwt_key =
     "no local key (set STC_SERVE_JWT_KEY, STC_SERVE_JWT_PUBLIC_KEY or STC_SERVE_JWKS)";
 static const char *const stc_auth_no_access_key = " (set STC_SERVE_ACCESS_KEY_ID and STC_SERVE_SECRET_ACCESS_KEY)";
 
+/* The claims of `token`, or NULL after refusing with 401 (the reason to
+ * stderr, after `where`: "GET /x", "WS $connect"). */
+static cJSON *stc_auth_jwt(const stc_auth_keys *k, const char *token, const char *missing, int64_t now_ms,
+                           const char *where, stc_http_response *rs)
+{
+    const char *why = NULL;
+    cJSON *claims = token && *token && stc_auth_has_jwt_key(k) ? stc_jwt_claims(k, token, now_ms, &why) : NULL;
+    if (!claims) {
+        fprintf(stderr, "stc-tui: %s: 401: %s\n", where,
+                why ? why : !token || !*token ? missing : stc_auth_no_jwt_key);
+        stc_auth_refuse(rs, 401, "Unauthorized");
+    }
+    return claims;
+}
+
+/* The IAM identity of rq's signature, or NULL after refusing with 403. */
+static cJSON *stc_auth_iam(const stc_auth_keys *k, const stc_http_request *rq, int64_t now_ms, const char *where,
+                           stc_http_response *rs)
+{
+    const char *why = "Forbidden";
+    cJSON *identity = k->access_key ? stc_sigv4_identity(k, rq, now_ms, &why) : NULL;
+    if (!identity) {
+        fprintf(stderr, "stc-tui: %s: 403: %s%s\n", where, why, k->access_key ? "" : stc_auth_no_access_key);
+        stc_auth_refuse(rs, 403, why);
+    }
+    return identity;
+}
+
 int stc_auth_check(const char *auth, const stc_auth_keys *k, const stc_http_request *rq, int64_t now_ms,
                    cJSON **authorizer, stc_http_response *rs)
 {
     *authorizer = NULL;
-    const char *why = NULL;
     if (!auth || strcmp(auth, "none") == 0)
         return 0;
+    char *where = stc_xasprintf("%s %s", rq->method, rq->path);
+    cJSON *found;
     if (strcmp(auth, "jwt") == 0) {
         const char *h = stc_http_header(rq->headers, rq->nheaders, "authorization");
         if (h && strncasecmp(h, "Bearer ", 7) == 0)
             h += 7;
-        cJSON *claims = h && *h && stc_auth_has_jwt_key(k) ? stc_jwt_claims(k, h, now_ms, &why) : NULL;
-        if (!claims) {
-            fprintf(stderr, "stc-tui: %s %s: 401: %s\n", rq->method, rq->path,
-                    why ? why : !stc_auth_has_jwt_key(k) ? stc_auth_no_jwt_key : "no token");
-            stc_auth_refuse(rs, 401, "Unauthorized");
-            return -1;
+        found = stc_auth_jwt(k, h, "no token", now_ms, where, rs);
+        if (found) {
+            *authorizer = cJSON_CreateObject();
+            cJSON *jwt = cJSON_AddObjectToObject(*authorizer, "jwt");
+            cJSON_AddItemToObject(jwt, "claims", found);
+            cJSON_AddNullToObject(jwt, "scopes");
         }
+    } else if ((found = stc_auth_iam(k, rq, now_ms, where, rs)) != NULL) {
         *authorizer = cJSON_CreateObject();
-        cJSON *jwt = cJSON_AddObjectToObject(*authorizer, "jwt");
-        cJSON_AddItemToObject(jwt, "claims", claims);
-        cJSON_AddNullToObject(jwt, "scopes");
-        return 0;
+        cJSON_AddItemToObject(*authorizer, "iam", found);
     }
-    cJSON *identity = k->access_key ? stc_sigv4_identity(k, rq, now_ms, &why) : NULL;
-    if (!identity) {
-        if (!k->access_key)
-            why = "Forbidden";
-        fprintf(stderr, "stc-tui: %s %s: 403: %s%s\n", rq->method, rq->path, why,
-                k->access_key ? "" : stc_auth_no_access_key);
-        stc_auth_refuse(rs, 403, why);
-        return -1;
-    }
-    *authorizer = cJSON_CreateObject();
-    cJSON_AddItemToObject(*authorizer, "iam", identity);
-    return 0;
+    free(where);
+    return found ? 0 : -1;
 }
 
 int stc_auth_check_connect(const char *auth, const stc_auth_keys *k, const stc_http_request *rq, int64_t now_ms,
                            cJSON **context, stc_http_response *rs)
 {
     *context = NULL;
-    const char *why = NULL;
     if (!auth || strcmp(auth, "none") == 0)
         return 0;
     if (strcmp(auth, "jwt") == 0) {
         /* the generated REQUEST authorizer: its identity source is the
          * query argument `token`; without it API Gateway answers 401 and
          * does not call it; a token it refuses raises Unauthorized (401) */
-        const char *token = stc_arg(rq, STC_AUTH_WS_TOKEN);
-        cJSON *claims = token && *token && stc_auth_has_jwt_key(k) ? stc_jwt_claims(k, token, now_ms, &why) : NULL;
-        if (!claims) {
-            fprintf(stderr, "stc-tui: WS $connect: 401: %s\n",
-                    why                          ? why
-                    : !token || !*token          ? "no token (the query argument " STC_AUTH_WS_TOKEN ")"
-                                                 : stc_auth_no_jwt_key);
-            stc_auth_refuse(rs, 401, "Unauthorized");
+        cJSON *claims = stc_auth_jwt(k, stc_arg(rq, STC_AUTH_WS_TOKEN),
+                                     "no token (the query argument " STC_AUTH_WS_TOKEN ")", now_ms, "WS $connect", rs);
+        if (!claims)
             return -1;
-        }
         /* what the authorizer returns: principalId and the claims as its
          * context; API Gateway adds integrationLatency */
         const cJSON *sub = cJSON_GetObjectItemCaseSensitive(claims, "sub");
@@ -704,14 +714,9 @@ int stc_auth_check_connect(const char *auth, const stc_auth_keys *k, const stc_h
         cJSON_AddItemToObject(*context, "authorizer", authz);
         return 0;
     }
-    cJSON *who = k->access_key ? stc_sigv4_identity(k, rq, now_ms, &why) : NULL;
-    if (!who) {
-        if (!k->access_key)
-            why = "Forbidden";
-        fprintf(stderr, "stc-tui: WS $connect: 403: %s%s\n", why, k->access_key ? "" : stc_auth_no_access_key);
-        stc_auth_refuse(rs, 403, why);
+    cJSON *who = stc_auth_iam(k, rq, now_ms, "WS $connect", rs);
+    if (!who)
         return -1;
-    }
     /* a WebSocket API's context names the IAM caller as a REST API does */
     cJSON *identity = cJSON_CreateObject();
     cJSON_AddStringToObject(identity, "accountId", STC_APIGW_ACCOUNT);

@@ -337,6 +337,30 @@ static void stc_front_http_date(char *out, size_t n)
     strftime(out, n, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
+/* The status line and headers of answer rs into [*p, end): the date, its
+ * headers, "connection: close" when `close`, the length. true when they do
+ * not fit. */
+static bool stc_front_header_block(struct lws *wsi, const stc_http_response *rs, bool close, unsigned char **p,
+                                   unsigned char *end)
+{
+    char date[64];
+    stc_front_http_date(date, sizeof date);
+    bool bad = lws_add_http_header_status(wsi, (unsigned int)rs->status, p, end) ||
+               lws_add_http_header_by_name(wsi, (const unsigned char *)"date:", (const unsigned char *)date,
+                                           (int)strlen(date), p, end);
+    for (size_t i = 0; !bad && i < rs->nheaders; i++) {
+        char *name = stc_xasprintf("%s:", rs->headers[i].name);
+        const char *v = rs->headers[i].value ? rs->headers[i].value : "";
+        bad = lws_add_http_header_by_name(wsi, (const unsigned char *)name, (const unsigned char *)v, (int)strlen(v),
+                                          p, end) != 0;
+        free(name);
+    }
+    if (!bad && close)
+        bad = lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5,
+                                          p, end) != 0;
+    return bad || lws_add_http_header_content_length(wsi, rs->body_len, p, end) || lws_finalize_http_header(wsi, p, end);
+}
+
 /* Write the answer of a request: headers, then the body in pieces.
  * Returns -1 to close the connection. */
 static int stc_front_write_answer(stc_front *f, struct lws *wsi, stc_pss *pss)
@@ -349,24 +373,7 @@ static int stc_front_write_answer(stc_front *f, struct lws *wsi, stc_pss *pss)
             room += strlen(rs->headers[i].name) + (rs->headers[i].value ? strlen(rs->headers[i].value) : 0) + 8;
         unsigned char *buf = stc_xmalloc(LWS_PRE + room);
         unsigned char *start = buf + LWS_PRE, *p = start, *end = start + room - 1;
-        char date[64];
-        stc_front_http_date(date, sizeof date);
-        bool bad = lws_add_http_header_status(wsi, (unsigned int)rs->status, &p, end) ||
-                   lws_add_http_header_by_name(wsi, (const unsigned char *)"date:", (const unsigned char *)date,
-                                               (int)strlen(date), &p, end);
-        for (size_t i = 0; !bad && i < rs->nheaders; i++) {
-            char *name = stc_xasprintf("%s:", rs->headers[i].name);
-            const char *v = rs->headers[i].value ? rs->headers[i].value : "";
-            bad = lws_add_http_header_by_name(wsi, (const unsigned char *)name, (const unsigned char *)v,
-                                              (int)strlen(v), &p, end) != 0;
-            free(name);
-        }
-        if (!bad && (f->draining || pss->close_after))
-            bad = lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
-                                              (const unsigned char *)"close", 5, &p, end) != 0;
-        if (!bad)
-            bad = lws_add_http_header_content_length(wsi, rs->body_len, &p, end) ||
-                  lws_finalize_http_header(wsi, &p, end);
+        bool bad = stc_front_header_block(wsi, rs, f->draining || pss->close_after, &p, end);
         int n = bad ? -1 : lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS);
         free(buf);
         if (n < 0)
@@ -581,22 +588,7 @@ static int stc_front_ws_authorize(stc_front *f, struct lws *wsi, stc_pss *pss)
     stc_http_response *rs = &m->rs;
     unsigned char buf[LWS_PRE + 2048];
     unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
-    char date[64];
-    stc_front_http_date(date, sizeof date);
-    bool bad = lws_add_http_header_status(wsi, (unsigned int)rs->status, &p, end) ||
-               lws_add_http_header_by_name(wsi, (const unsigned char *)"date:", (const unsigned char *)date,
-                                           (int)strlen(date), &p, end);
-    for (size_t i = 0; !bad && i < rs->nheaders; i++) {
-        char *name = stc_xasprintf("%s:", rs->headers[i].name);
-        const char *v = rs->headers[i].value ? rs->headers[i].value : "";
-        bad = lws_add_http_header_by_name(wsi, (const unsigned char *)name, (const unsigned char *)v, (int)strlen(v),
-                                          &p, end) != 0;
-        free(name);
-    }
-    if (!bad)
-        bad = lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5,
-                                          &p, end) ||
-              lws_add_http_header_content_length(wsi, rs->body_len, &p, end) || lws_finalize_http_header(wsi, &p, end);
+    bool bad = stc_front_header_block(wsi, rs, true, &p, end);
     if (!bad && (size_t)(end - p) > rs->body_len) {
         memcpy(p, rs->body, rs->body_len);
         p += rs->body_len;
