@@ -57,6 +57,11 @@ static bool stc_cli_wants_help(const stc_usage_command *c, int argc, char **argv
 
 static void stc_at_exit(void)
 {
+    /* An interpreter that only parsed has nothing to flush or run at exit:
+     * its memory goes with the process, as the command's own trees do
+     * (cli.h), unless the build frees everything for the leak checker. */
+    if (!stc_py_ran_code() && !stc_cli_free_at_exit())
+        return;
     stc_py_finalize();
 }
 

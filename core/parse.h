@@ -7,6 +7,7 @@
 #ifndef STC_PARSE_H
 #define STC_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/diag.h"
@@ -16,9 +17,18 @@
 #define STC_PARSE_MAX_DEPTH 2000
 
 /* Start the embedded interpreter once (isolated: no environment variables,
- * no user site, no signal handlers). Returns 0, or -1 with *err set. Safe to
- * call many times. stc_py_finalize() is called at exit by main(). */
+ * no user site, no signal handlers), as far as the parser needs it: the core
+ * phase of CPython's initialization (no import system beyond the built-in
+ * and frozen modules, no encodings package, no sys.stdout). Returns 0, or -1
+ * with *err set. Safe to call many times. stc_py_finalize() is called at
+ * exit by main(). */
 int stc_py_init(char **err);
+/* stc_py_init(), then the rest of the initialization (the main phase: the
+ * import system, encodings, sys streams), for running Python code
+ * (core/pyrun.h, serve). Safe to call many times. */
+int stc_py_init_main(char **err);
+/* Did stc_py_init_main() run (and so, maybe, Python code)? */
+bool stc_py_ran_code(void);
 void stc_py_finalize(void);
 
 /* LeakSanitizer and CPython. CPython keeps some of what it allocates until

@@ -127,7 +127,7 @@ int stc_pyrun_open(const char *path, const char *class_name, const cJSON *params
         *err = stc_xstrdup("--params must be a JSON object of __init__ arguments");
         return -1;
     }
-    if (stc_py_init(err) != 0)
+    if (stc_py_init_main(err) != 0)
         return -1;
     stc_py_enter();
     PyObject *ns = PyDict_New();
@@ -236,7 +236,7 @@ void stc_pyrun_close(stc_pyrun *r)
 /* Run `code` in a new namespace with `name` and `text` bound as variables. */
 static int pyrun_exec_with(const char *code, const char *name, const char *text, size_t len, char **err)
 {
-    if (stc_py_init(err) != 0)
+    if (stc_py_init_main(err) != 0)
         return -1;
     stc_py_enter();
     PyObject *ns = PyDict_New();

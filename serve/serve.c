@@ -71,7 +71,7 @@ int stc_serve_run(const stc_serve_options *o)
         stc_gen_unref(g);
         return STC_SERVE_IO;
     }
-    if (stc_py_init(&err) != 0) {
+    if (stc_py_init_main(&err) != 0) {
         fprintf(stderr, "stc-tui: %s\n", err);
         free(err);
         stc_store_close(store);
