@@ -78,6 +78,8 @@ static cJSON *stc_tmpl_build(stc_tmpl *t, const stc_service *svc, const char *mo
     memset(&parts, 0, sizeof parts);
     bool io = false;
     cJSON *tree = stc_template_generate(svc, mode, config, &parts, d, &io);
+    if (tree)
+        stc_template_own(tree); /* kept past the service: compared with the next compile's */
     if (units && parts.spec) {
         stc_tmpl_clear_units(t);
         t->units = stc_xcalloc(parts.spec->nunits + 1, sizeof *t->units);

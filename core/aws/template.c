@@ -118,6 +118,8 @@ typedef struct stc_tb {
     stc_diags *d;
     cJSON *root;
     cJSON *resources;
+    stc_name_index res_names; /* the names of `resources` (borrowed from the tree) ... */
+    cJSON **res_items;        /* ... and their entries, in the same order */
     cJSON *outputs;
     bool kms;
     const char *mode;
@@ -162,6 +164,12 @@ static cJSON *stc_tb_res(stc_tb *t, const char *logical, const char *type, bool 
 {
     cJSON *r = cJSON_CreateObject();
     cJSON_AddItemToObject(t->resources, logical, r);
+    /* the index: a resource's entry is looked up again for each
+     * acknowledgement, and a scan of Resources made that quadratic */
+    size_t k = t->res_names.n;
+    stc_name_index_add(&t->res_names, r->string);
+    t->res_items = stc_xrealloc(t->res_items, t->res_names.n * sizeof *t->res_items);
+    t->res_items[k] = r;
     t->nresources++;
     cJSON_AddStringToObject(r, "Type", type);
     if (data) {
@@ -177,7 +185,8 @@ static cJSON *stc_tb_res(stc_tb *t, const char *logical, const char *type, bool 
 /* The resource object (Type, Properties, Metadata) of `logical`. */
 static cJSON *stc_tb_resource(const stc_tb *t, const char *logical)
 {
-    return cJSON_GetObjectItemCaseSensitive(t->resources, logical);
+    long k = stc_name_index_find(&t->res_names, logical);
+    return k < 0 ? NULL : t->res_items[k];
 }
 
 static void stc_tb_ack(const stc_tb *t, const char *logical, stc_nag_ack ack)
@@ -2649,7 +2658,9 @@ static void stc_tb_state_machine(stc_tb *t, const stc_spec_unit *u)
          * name it: it starts itself (continue-as-new) or reads its executions. */
         cJSON_AddItemToObject(p, "StateMachineName", stc_subf("${AWS::StackName}-%s", u->camel));
     cJSON_AddStringToObject(p, "StateMachineType", express ? "EXPRESS" : "STANDARD");
-    cJSON_AddItemToObject(p, "Definition", u->workflow && u->workflow->asl ? cJSON_Duplicate(u->workflow->asl, 1)
+    /* borrowed from the service (template.h): copying every machine was
+     * two thirds of building the tree */
+    cJSON_AddItemToObject(p, "Definition", u->workflow && u->workflow->asl ? cJSON_CreateObjectReference(u->workflow->asl->child)
                                                                            : cJSON_CreateObject());
     if (subst->child)
         cJSON_AddItemToObject(p, "DefinitionSubstitutions", subst);
@@ -2872,7 +2883,21 @@ cJSON *stc_template_build(const stc_spec *spec, const stc_config *cfg, stc_diags
     else
         cJSON_Delete(t.outputs);
     stc_tb_check_quotas(&t);
+    stc_name_index_free(&t.res_names);
+    free(t.res_items);
     return t.root;
+}
+
+void stc_template_own(cJSON *tmpl)
+{
+    cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(tmpl, "Resources"))
+    {
+        cJSON *p = cJSON_GetObjectItemCaseSensitive(r, "Properties");
+        cJSON *def = cJSON_GetObjectItemCaseSensitive(p, "Definition");
+        if (def && (def->type & cJSON_IsReference))
+            cJSON_ReplaceItemViaPointer(p, def, cJSON_Duplicate(def, true));
+    }
 }
 
 /* Where a whole-template diagnostic points: the service class. */

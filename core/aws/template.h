@@ -17,7 +17,10 @@
  * Diagnostics STC550-STC569 (impossible combinations of settings, cycles).
  *
  * Ownership: stc_template_build() and the intrinsic helpers return new
- * cJSON trees owned by the caller; spec and config are borrowed.
+ * cJSON trees owned by the caller; spec and config are borrowed. The tree
+ * borrows each state machine's Definition from the service's workflows
+ * (a cJSON reference, which cJSON_Delete leaves alone): keep the service
+ * until the tree is freed, or give the tree copies with stc_template_own().
  */
 #ifndef STC_AWS_TEMPLATE_H
 #define STC_AWS_TEMPLATE_H
@@ -98,6 +101,10 @@ typedef struct stc_template_parts {
 
 cJSON *stc_template_generate(const stc_service *svc, const char *mode, const char *config_path,
                              stc_template_parts *parts, stc_diags *d, bool *io_error);
+/* Replace the Definitions the tree borrows from the service by copies, so
+ * that it may outlive the service (the workbench compares a mode's template
+ * with the next compile's). */
+void stc_template_own(cJSON *tmpl);
 /* Build only the spec (with digests) of a compiled service. Returns 0, or
  * -1 with diagnostics in d. */
 int stc_template_spec(const stc_service *svc, stc_template_parts *parts, stc_diags *d);
