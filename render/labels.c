@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "render/pycond.h"
 
 static void collect_vars(const cJSON *rule, const char ***vars, size_t *n, size_t *cap)
 {
@@ -119,13 +120,30 @@ static const struct {
     {"IsTimestamp", "is a timestamp", "is not a timestamp"},
 };
 
+/* Text cut at STC_LABEL_EXPR_MAX code points, with an ellipsis. */
+#define STC_LABEL_EXPR_MAX 40
+
+static void put_cut(stc_buf *b, const char *s, size_t len)
+{
+    if (stc_utf8_count(s, len) <= STC_LABEL_EXPR_MAX) {
+        stc_buf_add(b, s, len);
+        return;
+    }
+    size_t cut = 0;
+    for (int k = 0; k < STC_LABEL_EXPR_MAX - 1; k++) {
+        cut++;
+        while (cut < len && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut++;
+    }
+    stc_buf_add(b, s, cut);
+    stc_buf_puts(b, "\xE2\x80\xA6");
+}
+
 /* A JSONata expression ("{% $states.input.n < 10 %}") in short form: the
  * delimiters dropped, runs of white space made one space, "$states.input."
  * dropped (as "$." is from JSONPath paths), cut at STC_LABEL_EXPR_MAX code
  * points with an ellipsis. Text that is not an expression is put as it is
  * (cut the same way). */
-#define STC_LABEL_EXPR_MAX 40
-
 static void put_expr(stc_buf *b, const char *text)
 {
     size_t n = strlen(text);
@@ -162,19 +180,7 @@ static void put_expr(stc_buf *b, const char *text)
         stc_buf_putc(&t, c);
         i++;
     }
-    const char *s = stc_buf_cstr(&t);
-    if (stc_utf8_count(s, t.len) <= STC_LABEL_EXPR_MAX) {
-        stc_buf_puts(b, s);
-    } else {
-        size_t cut = 0;
-        for (int k = 0; k < STC_LABEL_EXPR_MAX - 1; k++) {
-            cut++;
-            while (cut < t.len && ((unsigned char)s[cut] & 0xC0) == 0x80)
-                cut++;
-        }
-        stc_buf_add(b, s, cut);
-        stc_buf_puts(b, "\xE2\x80\xA6");
-    }
+    put_cut(b, stc_buf_cstr(&t), t.len);
     stc_buf_free(&t);
 }
 
@@ -207,10 +213,18 @@ static void put_rule(stc_buf *b, const cJSON *rule, const char *strip, int depth
     }
     const cJSON *item;
     if ((item = cJSON_GetObjectItemCaseSensitive(rule, "Condition"))) { /* JSONata */
-        if (cJSON_IsString(item))
+        /* in Python's words (render/pycond.h: "{% $n < 10 and $not($x) %}"
+         * reads "n < 10 and not x"), cut as put_expr cuts; where Python has
+         * none (it does not scan, or uses JSONata Python cannot say), the
+         * short form */
+        char *py = cJSON_IsString(item) ? stc_pycond_try(item->valuestring) : NULL;
+        if (py)
+            put_cut(b, py, strlen(py));
+        else if (cJSON_IsString(item))
             put_expr(b, item->valuestring);
         else
             put_value(b, item);
+        free(py);
         return;
     }
     if ((item = cJSON_GetObjectItemCaseSensitive(rule, "And"))) {

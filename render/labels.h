@@ -15,8 +15,11 @@ char *stc_labels_common_prefix(const cJSON *choice_state);
 
 /* One Choice rule in short form, e.g. "ok == false", "n < 10",
  * "a > 1 and not (b is null)", "x is present". The rule's Comment wins when
- * present. `strip` is removed from the front of variable paths (may be
- * NULL). */
+ * present. A JSONata Condition reads in Python's words (render/pycond.h:
+ * "{% $total >= 100 and $not($held) %}" is "total >= 100 and not held"),
+ * or, where Python has none, is its own text without the delimiters; either
+ * is cut at 40 code points with an ellipsis. `strip` is removed from the
+ * front of variable paths (may be NULL). */
 char *stc_labels_rule(const cJSON *rule, const char *strip);
 
 /* "catch States.ALL" / "catch A, B" for one Catch entry. */

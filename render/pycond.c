@@ -67,12 +67,11 @@ static bool scan(const char *s, size_t n, tks *out)
             t.n = j - i;
         } else if (c >= '0' && c <= '9') {
             size_t j = i;
-            while (j < n && ((s[j] >= '0' && s[j] <= '9') || s[j] == '.' || s[j] == 'e' || s[j] == 'E' ||
+            while (j < n && ((s[j] >= '0' && s[j] <= '9') || (s[j] == '.' && !(j + 1 < n && s[j + 1] == '.')) ||
+                             s[j] == 'e' || s[j] == 'E' ||
                              ((s[j] == '-' || s[j] == '+') && (s[j - 1] == 'e' || s[j - 1] == 'E'))))
                 j++;
             /* a range "1..5" keeps its dots as an operator */
-            while (j > i + 1 && s[j - 1] == '.')
-                j--;
             t.kind = TK_NUM;
             t.n = j - i;
         } else if (name_byte(c)) {
@@ -266,7 +265,24 @@ static void emit(const tks *t, size_t from, size_t to, stc_buf *b)
     }
 }
 
-char *stc_pycond_from_jsonata(const char *expr)
+/* Is there JSONata in t that Python has no spelling for (pycond.h)? */
+static bool untranslatable(const tks *t)
+{
+    static const char *const ops[] = {":=", "~>", "..", "**", "?", "|", "@", "#", "^"};
+    for (size_t i = 0; i < t->n; i++) {
+        const tk *x = &t->v[i];
+        for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
+            if (is(x, TK_OP, ops[k]))
+                return true;
+        if (is(x, TK_VAR, "$$") || is(x, TK_VAR, "$") || is(x, TK_NAME, "function") ||
+            is(x, TK_NAME, "\xCE\xBB"))
+            return true;
+    }
+    return false;
+}
+
+/* The condition in Python's words; NULL when `strict` and it has none. */
+static char *pycond(const char *expr, bool strict)
 {
     size_t n = strlen(expr);
     if (n >= 4 && strncmp(expr, "{%", 2) == 0 && strcmp(expr + n - 2, "%}") == 0) {
@@ -276,7 +292,13 @@ char *stc_pycond_from_jsonata(const char *expr)
     stc_buf b = STC_BUF_INIT;
     stc_buf_puts(&b, "");
     tks t = {0};
-    if (scan(expr, n, &t)) {
+    bool scanned = scan(expr, n, &t);
+    if (strict && (!scanned || untranslatable(&t))) {
+        free(t.v);
+        stc_buf_free(&b);
+        return NULL;
+    }
+    if (scanned) {
         emit(&t, 0, t.n, &b);
     } else {
         bool sp = false;
@@ -294,4 +316,14 @@ char *stc_pycond_from_jsonata(const char *expr)
     }
     free(t.v);
     return stc_buf_take(&b);
+}
+
+char *stc_pycond_from_jsonata(const char *expr)
+{
+    return pycond(expr, false);
+}
+
+char *stc_pycond_try(const char *expr)
+{
+    return pycond(expr, true);
 }

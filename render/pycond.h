@@ -21,4 +21,13 @@
 
 char *stc_pycond_from_jsonata(const char *expr);
 
+/* The same, or NULL when the condition has no reading in Python's words: it
+ * does not scan (an unterminated string or comment), or it uses JSONata
+ * that Python has no spelling for -- a binding (:=), a chain (~>), the
+ * conditional (? :), a lambda (function, \u03bb), a transform (| |), a
+ * range (..), descendants (**), the context ($, $$), context and positional
+ * bindings (@, #), an order-by (^). The graph's Choice labels then keep the
+ * Condition's own text (render/labels.h). */
+char *stc_pycond_try(const char *expr);
+
 #endif

@@ -63,12 +63,43 @@ static void test_not_an_expression(void **st)
     expect("{% $$.a = $.b %}", "$$.a == $.b");
 }
 
+/* stc_pycond_try: the same words, or NULL where Python has none */
+static void expect_try(const char *in, const char *want)
+{
+    char *got = stc_pycond_try(in);
+    if (want)
+        assert_string_equal(got, want);
+    else
+        assert_null(got);
+    free(got);
+}
+
+static void test_try(void **st)
+{
+    (void)st;
+    expect_try("{% $total >= 100 %}", "total >= 100");
+    expect_try("{% $not($held) and $count($states.input.items) > 0 %}", "not held and len(items) > 0");
+    expect_try("{% $s = '$$ := ? ..' %}", "s == '$$ := ? ..'"); /* inside a string: words */
+    /* JSONata Python cannot say */
+    expect_try("{% ($a := $b; $a > 1) %}", NULL);             /* a binding */
+    expect_try("{% $items ~> $count() > 0 %}", NULL);          /* a chain */
+    expect_try("{% $a > 1 ? true : false %}", NULL);           /* the conditional */
+    expect_try("{% $count($filter($xs, function($v) { $v > 1 })) > 0 %}", NULL); /* a lambda */
+    expect_try("{% $n in [1..3] %}", NULL);                    /* a range */
+    expect_try("{% $count($states.input.**.id) > 0 %}", NULL); /* descendants */
+    expect_try("{% $$.Execution.Name = 'x' %}", NULL);         /* the context */
+    expect_try("{% $.ok %}", NULL);
+    expect_try("{% $count($xs#$i[$i > 0]) > 0 %}", NULL);      /* a positional binding */
+    expect_try("{% $a = 'x  y %}", NULL);                      /* an unterminated string */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_and_operators),
         cmocka_unit_test(test_functions),
         cmocka_unit_test(test_not_an_expression),
+        cmocka_unit_test(test_try),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -746,16 +746,31 @@ static void test_rule_labels(void **state)
          "\"IsString\":true},{\"Variable\":\"$.v.c\",\"TimestampLessThanEquals\":\"2024-01-01T00:00:00Z\"}]}]}",
          "a == 1 or (b is a string and c <= \"2024-01-01T00:00:00Z\")"},
         {"{\"Variable\":\"$.v.ok\",\"BooleanEquals\":false,\"Comment\":\"not ok\"}", "not ok"},
-        /* JSONata: the Condition without {% %}, $states.input. dropped, white
-         * space runs made one space (not inside a string), cut at 40 code
-         * points with an ellipsis; a literal condition as it is */
+        /* JSONata: the Condition in Python's words (render/pycond.h: the
+         * input's fields and the variables by name, = as ==, $count as len,
+         * $not as not, $exists as is not None), white space runs made one
+         * space (not inside a string), cut at 40 code points with an
+         * ellipsis; a literal condition as it is */
         {"{\"Condition\":\"{% $states.input.n  <\\n 10 %}\"}", "n < 10"},
-        {"{\"Condition\":\"{% $states.input.s = 'a  b' %}\"}", "s = 'a  b'"},
+        {"{\"Condition\":\"{% $states.input.s = 'a  b' %}\"}", "s == 'a  b'"},
         {"{\"Condition\":\"{% $x and $states.input.customer.tier = 'gold' or $y %}\"}",
-         "$x and customer.tier = 'gold' or $y"},
+         "x and customer.tier == 'gold' or y"},
+        /* 43 code points: the first 39, then the ellipsis */
         {"{\"Condition\":\"{% $states.input.customer.tier = 'gold' and $count($states.input.items) "
          ">= 3 %}\"}",
-         "customer.tier = 'gold' and $count(items\xE2\x80\xA6"},
+         "customer.tier == 'gold' and len(items) \xE2\x80\xA6"},
+        {"{\"Condition\":\"{% $not($states.input.held) and $exists($states.input.coupon) %}\"}",
+         "not held and coupon is not None"},
+        {"{\"Condition\":\"{% $total >= 100 %}\"}", "total >= 100"},
+        /* JSONata that Python cannot say (a binding, the conditional, the
+         * context, a range), or text that does not scan (an unterminated
+         * string): the Condition's own text, short form ($states.input.
+         * dropped, no delimiters) */
+        {"{\"Condition\":\"{% ($a := $states.input.n; $a > 1) %}\"}", "($a := n; $a > 1)"},
+        {"{\"Condition\":\"{% $states.input.n > 1 ? $ok : false %}\"}", "n > 1 ? $ok : false"},
+        {"{\"Condition\":\"{% $$.Execution.Name = 'x' %}\"}", "$$.Execution.Name = 'x'"},
+        {"{\"Condition\":\"{% $states.input.n in [1..3] %}\"}", "n in [1..3]"},
+        {"{\"Condition\":\"{% $states.input.s = 'abc %}\"}", "s = 'abc "},
         {"{\"Condition\":true}", "true"},
         {"{\"Condition\":\"{% $ok %}\",\"Comment\":\"paid\"}", "paid"},
     };
