@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/aws/express.h"
+#include "core/aws/template.h"
 #include "core/parse.h"
 #include "core/util.h"
 #include "core/workflow.h"
@@ -1092,12 +1093,35 @@ static void stc_app_draw_title(stc_app *app, stc_cells *c)
     int mode_w = 5 + 1;
     for (int m = 0; m < STC_APP_MODES; m++)
         mode_w += (int)strlen(stc_app_mode_names[m]) + 2;
-    int right = W - 1 - stc_cells_width(counts) - 3 - mode_w;
+    /* the query language: the chosen or configured one, "(J)" when the key
+     * chose it, "+N JSONPath" for workflows set otherwise; the --asl
+     * machine's own */
+    char lang[64] = "", extra[48] = "";
+    if (app->asl_doc) {
+        const cJSON *ql = cJSON_GetObjectItemCaseSensitive(app->asl_doc, "QueryLanguage");
+        snprintf(lang, sizeof lang, "%s", cJSON_IsString(ql) ? ql->valuestring : "JSONPath");
+    } else if (app->svc && app->svc->workflows && app->svc->workflows->count) {
+        int others;
+        stc_query_language q = stc_app_language(app, &others);
+        snprintf(lang, sizeof lang, "%s", stc_app_language_name(q));
+        if (app->query_language_key)
+            snprintf(extra, sizeof extra, " (J)");
+        else if (others)
+            snprintf(extra, sizeof extra, " +%d %s", others,
+                     stc_app_language_name(q == STC_QL_JSONATA ? STC_QL_JSONPATH : STC_QL_JSONATA));
+    }
+    int lang_w = lang[0] ? stc_cells_width(lang) + stc_cells_width(extra) + 3 : 0;
+    int right = W - 1 - stc_cells_width(counts) - 3 - mode_w - lang_w;
     int room = right - x - 2;
     char *left = svc ? stc_xasprintf("%s  %s", file, svc) : stc_xstrdup(file);
     stc_cells_put_cut(c, x, 0, left, room > 0 ? room : 0, STC_EL_TITLE_FILE);
     free(left);
     x = right;
+    if (lang[0]) {
+        x += stc_cells_put(c, x, 0, lang, -1, STC_EL_MODE_ACTIVE);
+        x += stc_cells_put(c, x, 0, extra, -1, STC_EL_MODE);
+        x += 3;
+    }
     x += stc_cells_put(c, x, 0, "mode ", -1, STC_EL_MODE);
     for (int m = 0; m < STC_APP_MODES; m++) {
         if (m == app->mode)
@@ -1489,6 +1513,98 @@ static void stc_app_show_tab(stc_app *app, int want, int step)
     app->needs_redraw = true;
 }
 
+const char *stc_app_language_name(stc_query_language q)
+{
+    return q == STC_QL_JSONPATH ? "JSONPath" : "JSONata";
+}
+
+stc_query_language stc_app_language_setting(const stc_app *app, const char *method, bool *in_file)
+{
+    const stc_config *cfg = app->svc ? app->svc->config : NULL;
+    if (in_file)
+        *in_file = cfg && cfg->path && stc_config_get(cfg, method, STC_SET_QUERY_LANGUAGE)->line > 0;
+    return cfg ? stc_service_query_language(app->svc->config, method) : STC_QL_JSONATA;
+}
+
+void stc_app_explain_language(stc_app *app, const char *method, const char *label, stc_rich *out)
+{
+    const stc_workflow *wf = app->svc && app->svc->workflows ? stc_workflows_find(app->svc->workflows, method) : NULL;
+    if (!wf)
+        return;
+    bool in_file;
+    stc_query_language own = stc_app_language_setting(app, method, &in_file);
+    stc_rich_add(out, STC_EL_SIM_LABEL, label);
+    stc_rich_addf(out, STC_EL_NORMAL, "%s", stc_app_language_name(wf->language));
+    const char *by = app->query_language_key ? "J" : "--query-language";
+    if (!app->query_language)
+        stc_rich_addf(out, STC_EL_DIM, "  (%s)\n", in_file ? "query_language in the configuration" : "the default");
+    else if (own != wf->language)
+        stc_rich_addf(out, STC_EL_DIM, "  (%s, over query_language: %s of %s)\n", by, stc_query_language_name(own),
+                      in_file ? app->svc->config->path : "the default");
+    else
+        stc_rich_addf(out, STC_EL_DIM, "  (%s)\n", by);
+}
+
+stc_query_language stc_app_language(const stc_app *app, int *others)
+{
+    stc_query_language q;
+    if (!app->query_language || !stc_query_language_parse(app->query_language, &q))
+        q = stc_app_language_setting(app, NULL, NULL);
+    int n = 0;
+    const stc_workflows *ws = app->svc ? app->svc->workflows : NULL;
+    for (size_t i = 0; ws && i < ws->count; i++)
+        n += ws->items[i].language != q;
+    if (others)
+        *others = n;
+    return q;
+}
+
+void stc_app_toggle_language(stc_app *app)
+{
+    if (!app->path) {
+        const cJSON *ql = cJSON_GetObjectItemCaseSensitive(app->asl_doc, "QueryLanguage");
+        stc_app_message(app, STC_EL_MESSAGE_ERROR,
+                        "J compiles a module's workflows to the other query language; this machine is %s as written",
+                        cJSON_IsString(ql) ? ql->valuestring : "JSONPath");
+        return;
+    }
+    const char *name;
+    const stc_workflow *wf;
+    stc_app_workflow(app, &name, &wf);
+    if (!wf) {
+        stc_app_message(app, STC_EL_MESSAGE, "no workflow to compile: the service has no async method");
+        return;
+    }
+    /* the other dialect than the one the shown workflow is in, for all */
+    stc_query_language to = wf->language == STC_QL_JSONATA ? STC_QL_JSONPATH : STC_QL_JSONATA;
+    free(app->query_language);
+    app->query_language = stc_xstrdup(stc_query_language_name(to));
+    app->query_language_key = true;
+    bool simulating = stc_simctl_active(app->sim);
+    stc_app_compile(app);
+    if (simulating && !app->broken)
+        stc_app_sim_action(app, STC_ACT_SIM_RESTART, NULL);
+    /* the workflows whose own setting says otherwise */
+    const stc_workflows *ws = app->svc->workflows;
+    const char *first = NULL;
+    int pinned = 0;
+    for (size_t i = 0; ws && i < ws->count; i++) {
+        const char *m = ws->items[i].method->name;
+        stc_query_language own = stc_app_language_setting(app, m, NULL);
+        if (own != to && own != stc_app_language_setting(app, NULL, NULL) && pinned++ == 0)
+            first = m;
+    }
+    const char *other = stc_app_language_name(to == STC_QL_JSONATA ? STC_QL_JSONPATH : STC_QL_JSONATA);
+    if (pinned)
+        stc_app_message(app, STC_EL_MESSAGE,
+                        "every workflow in %s (J: %s), over the query_language setting of %s%s in %s",
+                        stc_app_language_name(to), other, first, pinned > 1 ? " and others" : "",
+                        app->svc->config && app->svc->config->path ? app->svc->config->path : "the configuration");
+    else
+        stc_app_message(app, STC_EL_MESSAGE, "every workflow in %s (J: %s)%s", stc_app_language_name(to), other,
+                        simulating ? "; the simulation starts again" : "");
+}
+
 void stc_app_next_mode(stc_app *app)
 {
     if (!app->path) {
@@ -1519,6 +1635,7 @@ static void stc_app_global(stc_app *app, stc_action a)
     case STC_ACT_NEXT_PANE: stc_app_cycle_focus(app, 1); break;
     case STC_ACT_PREV_PANE: stc_app_cycle_focus(app, -1); break;
     case STC_ACT_MODE: stc_app_next_mode(app); break;
+    case STC_ACT_QUERY_LANG: stc_app_toggle_language(app); break;
     case STC_ACT_EMIT: stc_emitdlg_open(app); break;
     case STC_ACT_SEARCH: stc_app_prompt(app, "/", "", stc_app_search_done); break;
     case STC_ACT_SEARCH_NEXT: stc_app_search_run(app, 1); break;

@@ -96,7 +96,10 @@ struct stc_app {
     /* what was asked */
     char *path;   /* the module, or NULL with --asl */
     char *config; /* --config, or NULL */
-    char *query_language; /* --query-language, or NULL: the configuration's (jsonata) */
+    char *query_language; /* the dialect of every workflow: --query-language or the J key
+                             (over the per-workflow settings), or NULL: each workflow's
+                             setting (query_language in SERVICE.stc.yaml, else jsonata) */
+    bool query_language_key; /* ... chosen by J */
     char *asl_path;
     int mode;     /* index into stc_app_mode_names */
     int prev_mode; /* the mode before the last `m` (-1: none yet) */
@@ -269,6 +272,26 @@ void stc_app_dialog_keys(stc_app *app, bool (*on_key)(stc_app *app, int key, stc
 /* Cycle to the next mode: recompile, rebuild the template and mark what
  * changed since the mode before. */
 void stc_app_next_mode(stc_app *app);
+/* J: compile every workflow to the other query language than the shown
+ * workflow's (JSONata <-> JSONPath), over their settings (as
+ * --query-language does); everything is rebuilt and a running simulation
+ * starts again on the new machine. */
+void stc_app_toggle_language(stc_app *app);
+/* The query language the title shows: the one chosen (--query-language or
+ * J), else the service's setting; *others (may be NULL) receives how many
+ * workflows are compiled to the other one (settings per workflow). */
+stc_query_language stc_app_language(const stc_app *app, int *others);
+/* The query language SERVICE.stc.yaml gives method `method` (NULL: the
+ * service), JSONata without a file; *in_file (may be NULL): the file sets
+ * it (for the method, its mode or its defaults) rather than the default. */
+stc_query_language stc_app_language_setting(const stc_app *app, const char *method, bool *in_file);
+/* Explain: "<label>JSONPath  (J, over query_language: jsonata of
+ * SERVICE.stc.yaml)" -- the query language workflow `method` is compiled
+ * to and why (the default, its setting, --query-language or J); nothing
+ * when it is not a workflow. */
+void stc_app_explain_language(stc_app *app, const char *method, const char *label, stc_rich *out);
+/* "JSONata" / "JSONPath" */
+const char *stc_app_language_name(stc_query_language q);
 /* The workflow to draw and simulate: its ASL (NULL when it did not
  * compile), its name in *name (NULL: none) and its source map in *wf (NULL
  * with --asl). */

@@ -446,8 +446,12 @@ static void stc_asl_explain(void *st, stc_app *app, stc_rich *out)
     stc_rich_addf(out, STC_EL_NORMAL, "%d", p->view.nstates);
     stc_rich_add(out, STC_EL_SIM_LABEL, "  starts at ");
     stc_rich_addf(out, STC_EL_NORMAL, "%s\n", cJSON_IsString(start) ? start->valuestring : "?");
-    stc_rich_add(out, STC_EL_SIM_LABEL, "query language ");
-    stc_rich_addf(out, STC_EL_NORMAL, "%s\n", cJSON_IsString(ql) ? ql->valuestring : "JSONPath (the default)");
+    if (app->asl_doc || !p->name) {
+        stc_rich_add(out, STC_EL_SIM_LABEL, "query language ");
+        stc_rich_addf(out, STC_EL_NORMAL, "%s\n", cJSON_IsString(ql) ? ql->valuestring : "JSONPath (the default)");
+    } else {
+        stc_app_explain_language(app, p->name, "query language ", out); /* and why */
+    }
     stc_rich_add(out, STC_EL_DIM, "j/k move, h/l the previous/next state, z folds, M folds every state, R "
                                   "unfolds; the Graph and the Source follow.\n");
 }

@@ -228,6 +228,8 @@ static void stc_methods_explain(void *st, stc_app *app, stc_rich *out)
         stc_rich_addf(out, STC_EL_NORMAL, "%s", u->entity ? u->entity : "?");
     }
     stc_rich_add(out, STC_EL_NORMAL, "\n");
+    /* a workflow: the query language it is compiled to, and why */
+    stc_app_explain_language(app, md->name, "language ", out);
     stc_rich_add(out, STC_EL_SIM_LABEL, "params ");
     stc_methods_params(out, md);
     stc_rich_add(out, STC_EL_NORMAL, "\n");
