@@ -440,6 +440,28 @@ static void parallel_first(ev *e, ev_frame *env)
 
 static jn_val *seq_new(ev *e, size_t cap) { return jn_seq(e->cx, cap); }
 
+/* Materialize a range eval_range left as (first, length), in place: the
+ * numbers in one block, then the items. Anything but an unmaterialized
+ * range is left as it is. */
+static void range_force(ev *e, jn_val *v)
+{
+    if (!v || v->type != JN_ARR || !(v->flags & JN_RANGE))
+        return;
+    size_t n = v->u.a.len;
+    double a = v->u.a.first;
+    unsigned char *nums = jn_alloc(e->cx, n * JN_NUM_SIZE);
+    jn_val **items = jn_alloc(e->cx, n * sizeof *items);
+    for (size_t i = 0; i < n; i++) {
+        jn_val *num = (jn_val *)(void *)(nums + i * JN_NUM_SIZE);
+        num->type = JN_NUM;
+        num->u.n = a + (double)i;
+        items[i] = num;
+    }
+    v->u.a.items = items;
+    v->u.a.cap = n;
+    v->flags &= (uint8_t)~JN_RANGE;
+}
+
 static jn_val *seq_of(ev *e, jn_val *v)
 {
     jn_val *s = jn_seq(e->cx, 1);
@@ -559,6 +581,15 @@ static jn_val *append(ev *e, jn_val *a, jn_val *b)
 /* Append b to an array `into` this code owns (append's result, built in place). */
 static void append_into(ev *e, jn_val *into, jn_val *b)
 {
+    if (jn_is_arr(b) && (b->flags & JN_RANGE) && into->u.a.len == 0) {
+        /* an array of the range's numbers: still a range */
+        into->flags |= JN_RANGE;
+        into->u.a.first = b->u.a.first;
+        into->u.a.len = b->u.a.len;
+        return;
+    }
+    range_force(e, into);
+    range_force(e, b);
     if (jn_is_arr(b) && into->u.a.len == 0) {
         /* share b's items: with no room left (cap = len), the next append
          * copies them, so neither array sees the other change */
@@ -711,7 +742,19 @@ static ev_frame *frame_from_tuple(ev *e, ev_frame *env, const jn_val *t)
 
 /* ---- evaluation ---- */
 
-static jn_val *evaluate(ev *e, const jn_node *expr, jn_val *input, ev_frame *env);
+static jn_val *evaluate_lazy(ev *e, const jn_node *expr, jn_val *input, ev_frame *env);
+
+/* The value of expr. evaluate_lazy may give an unmaterialized range
+ * (JN_RANGE); only the callers that pass one on untouched (an array
+ * constructor's items, a function's arguments, the left side of `~>`) call
+ * it, everything else calls evaluate, which materializes it. */
+static inline jn_val *evaluate(ev *e, const jn_node *expr, jn_val *input, ev_frame *env)
+{
+    jn_val *r = evaluate_lazy(e, expr, input, env);
+    if (r && r->type == JN_ARR && (r->flags & JN_RANGE))
+        range_force(e, r);
+    return r;
+}
 static jn_val *apply(ev *e, jn_val *proc, jn_val **args, int nargs, jn_val *input, ev_frame *env);
 static jn_val *eval_filter(ev *e, const jn_node *pred, jn_val *input, ev_frame *env);
 static jn_val *eval_group(ev *e, const jn_group *g, jn_val *input, ev_frame *env);
@@ -1139,6 +1182,12 @@ static jn_val *eval_includes(jn_val *lhs, jn_val *rhs)
 
 static bool is_integer(const jn_val *v) { return v->type == JN_NUM && isfinite(v->u.n) && v->u.n == floor(v->u.n); }
 
+/* A range of at least this many numbers stays (first, length) until
+ * something needs its items (range_force): `$count([1..10000000])` then
+ * costs nothing, where the items take 240 MB (10,000,000 numbers and their
+ * pointers). Smaller ranges are built at once. */
+#define JN_LAZY_RANGE_MIN 4096
+
 static jn_val *eval_range(ev *e, jn_val *lhs, jn_val *rhs)
 {
     if (lhs && !is_integer(lhs))
@@ -1153,16 +1202,12 @@ static jn_val *eval_range(ev *e, jn_val *lhs, jn_val *rhs)
     double size = b - a + 1;
     if (size > 1e7)
         throw_at(e, "D2014", -1, NULL, jn_num(e->cx, size));
-    size_t n = (size_t)size;
-    jn_val *r = jn_seq(e->cx, n);
-    unsigned char *nums = jn_alloc(e->cx, n * JN_NUM_SIZE);
-    for (size_t i = 0; i < n; i++) {
-        jn_val *v = (jn_val *)(void *)(nums + i * JN_NUM_SIZE);
-        v->type = JN_NUM;
-        v->u.n = a + (double)i;
-        r->u.a.items[i] = v;
-    }
-    r->u.a.len = n;
+    jn_val *r = jn_seq(e->cx, 0);
+    r->flags |= JN_RANGE;
+    r->u.a.first = a;
+    r->u.a.len = (size_t)size;
+    if (r->u.a.len < JN_LAZY_RANGE_MIN)
+        range_force(e, r);
     return r;
 }
 
@@ -1252,13 +1297,16 @@ static jn_val *eval_unary(ev *e, const jn_node *expr, jn_val *input, ev_frame *e
             env->parallel = i > 0;
             if (i == 0 && expr->exprs.n > 1)
                 parallel_first(e, env);
-            jn_val *value = evaluate(e, item, input, env);
+            jn_val *value = evaluate_lazy(e, item, input, env);
             if (!value)
                 continue;
-            if (item->type == JN_N_UNARY && item->op == JN_OP_ARRAY)
+            if (item->type == JN_N_UNARY && item->op == JN_OP_ARRAY) {
+                range_force(e, result);
+                range_force(e, value);
                 jn_arr_push(e->cx, result, value);
-            else
+            } else {
                 append_into(e, result, value);
+            }
         }
         if (expr->consarray)
             result->flags |= JN_CONS;
@@ -1650,6 +1698,10 @@ static jn_val *apply_inner(ev *e, jn_val *proc, jn_val **args, int nargs, jn_val
     if (!fn)
         throw_at(e, "T1006", -1, NULL, NULL);
     const jn_func *f = proc->u.f;
+    /* an unmaterialized range reaches only a native that reads no item */
+    if (!(f->kind == JN_FN_NATIVE && jn_native_reads_no_item(f->native)))
+        for (int i = 0; i < nargs; i++)
+            range_force(e, args[i]);
     if (f->sig)
         args = jn_sig_validate(e->cx, f->sig, args, nargs, input, &nargs);
     switch (f->kind) {
@@ -1730,7 +1782,7 @@ static jn_val *eval_function(ev *e, const jn_node *expr, jn_val *input, ev_frame
     if (has_ctx)
         args[k++] = ctx_value;
     for (int i = 0; i < expr->args.n; i++)
-        args[k++] = evaluate(e, expr->args.v[i], input, env);
+        args[k++] = evaluate_lazy(e, expr->args.v[i], input, env);
     if (nargs <= 8) { /* natives may keep their arguments */
         jn_val **heap = jn_alloc(e->cx, (size_t)(nargs + 1) * sizeof *heap);
         memcpy(heap, argbuf, (size_t)nargs * sizeof *heap);
@@ -1843,7 +1895,7 @@ static jn_val *eval_partial(ev *e, const jn_node *expr, jn_val *input, ev_frame 
 
 static jn_val *eval_apply(ev *e, const jn_node *expr, jn_val *input, ev_frame *env)
 {
-    jn_val *lhs = evaluate(e, expr->lhs, input, env);
+    jn_val *lhs = evaluate_lazy(e, expr->lhs, input, env);
     if (expr->rhs->type == JN_N_FUNCTION)
         return eval_function(e, expr->rhs, input, env, true, lhs);
     jn_val *func = evaluate(e, expr->rhs, input, env);
@@ -2070,7 +2122,7 @@ static jn_val *eval_condition(ev *e, const jn_node *expr, jn_val *input, ev_fram
     return NULL;
 }
 
-static jn_val *evaluate(ev *e, const jn_node *expr, jn_val *input, ev_frame *env)
+static jn_val *evaluate_lazy(ev *e, const jn_node *expr, jn_val *input, ev_frame *env)
 {
     enter(e, env);
     jn_val *result = NULL;
@@ -2136,6 +2188,8 @@ static jn_val *evaluate(ev *e, const jn_node *expr, jn_val *input, ev_frame *env
     default:
         break;
     }
+    if (expr->predicate.n || expr->group)
+        range_force(e, result);
     for (int i = 0; i < expr->predicate.n; i++)
         result = eval_filter(e, expr->predicate.v[i].expr, result, env);
     if (expr->type != JN_N_PATH && expr->group)

@@ -57,6 +57,8 @@ static jn_val *fn_count(jn_ctx *cx, jn_val **argv, int argc)
     return num(cx, a ? (double)a->u.a.len : 0);
 }
 
+bool jn_native_reads_no_item(jn_native_fn fn) { return fn == fn_count; }
+
 /* Math.max / Math.min: NaN wins, +0 is above -0. */
 static jn_val *extreme(jn_ctx *cx, jn_val *a, bool max)
 {

@@ -65,6 +65,9 @@ enum {
     JN_OUTER_WRAPPER = 1u << 3,   /* outerWrapper: the input array wrapped */
     JN_TUPLE_STREAM = 1u << 4,    /* tupleStream: items are tuples (objects) */
     JN_FROZEN = 1u << 5,          /* the host's (stc_jsonata_value): never changed */
+    JN_RANGE = 1u << 6,           /* a range not yet materialized (eval.c): items NULL,
+                                     len numbers from u.a.first; only the evaluator
+                                     sees one, everything else gets its items */
 };
 
 typedef struct jn_objent {
@@ -87,6 +90,7 @@ struct jn_val {
         struct {
             jn_val **items; /* items may not be NULL (undefined never sits in an array) */
             size_t len, cap;
+            double first;   /* JN_RANGE: the first number */
         } a;
         struct {
             jn_objent *ents; /* in JavaScript key order */
@@ -150,6 +154,10 @@ extern const jn_builtin jn_builtins_numfmt[];   /* numfmt.c: formatNumber format
 extern const jn_builtin jn_builtins_datetime[]; /* datetime.c: formatInteger parseInteger
                                                    toMillis fromMillis */
 extern const jn_builtin jn_builtins_eval[];     /* eval.c: eval clone now millis */
+/* Whether a native reads no item of an array argument ($count reads its
+ * length only): the evaluator may hand it a range it has not materialized
+ * (JN_RANGE). */
+bool jn_native_reads_no_item(jn_native_fn fn);
 
 /* ---- context ---- */
 

@@ -162,6 +162,23 @@ static void test_operators(void **state)
     EXPECT("[3..1]", NULL, "[]");
     EXPECT("[1.5..3]", NULL, "T2003@6");
     EXPECT("[1..20000000]", NULL, "D2014@4");
+    /* a range of 4096 numbers and more stays (first, length) until something
+     * reads its items: every way it is used gives the numbers themselves */
+    EXPECT("[1..10000000] ~> $count()", NULL, "10000000");
+    EXPECT("$count([1..10000])", NULL, "10000");
+    EXPECT("$count([5, 1..10000])", NULL, "10001");
+    EXPECT("$count([1..10000, 5])", NULL, "10001");
+    EXPECT("$count([[1..10000]])", NULL, "1");
+    EXPECT("[1..5000, 1..5000] ~> $count()", NULL, "10000");
+    EXPECT("[1..10000][9999]", NULL, "10000");
+    EXPECT("([1..10000])[-2]", NULL, "9999");
+    EXPECT("$sum([1..10000])", NULL, "50005000");
+    EXPECT("[1..10000] ~> $append(7) ~> $count()", NULL, "10001");
+    EXPECT("($x := [0..9999]; $count($x) + $x[5000])", NULL, "15000");
+    EXPECT("$count([0..9999][$ % 1000 = 0])", NULL, "10");
+    EXPECT("[1..10000] ~> function($a) { $a[0] + $count($a) }()", NULL, "10001");
+    EXPECT("$reverse([1..5000])[0]", NULL, "5000");
+    EXPECT("$count([1..10000], 1)", NULL, "T0410@7");
     /* conditionals, default and coalescing operators */
     EXPECT("0 ? \"t\" : \"f\"", NULL, "\"f\"");
     EXPECT("nothing ?: 5", NULL, "5");
