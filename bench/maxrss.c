@@ -1,6 +1,7 @@
 /* maxrss.c - run a command; write its peak resident set size (KB, the
- * ru_maxrss that wait4 reports for it and the children it waited for) to a
- * file.
+ * ru_maxrss that wait4 reports for it and the children it waited for) and
+ * the CPU time it used (microseconds, user + system, the same rusage) to a
+ * file, as one line "KB MICROSECONDS".
  *
  *     maxrss OUTFILE COMMAND [ARG ...]
  *
@@ -43,7 +44,9 @@ int main(int argc, char **argv)
             return 127;
         }
     FILE *f = fopen(argv[1], "w");
-    if (!f || fprintf(f, "%ld\n", ru.ru_maxrss) < 0 || fclose(f) != 0) {
+    long long cpu_us = (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+                       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+    if (!f || fprintf(f, "%ld %lld\n", ru.ru_maxrss, cpu_us) < 0 || fclose(f) != 0) {
         perror("maxrss: cannot write the result");
         return 127;
     }

@@ -16,6 +16,7 @@
 
 #define JN_BLOCK_SIZE (64u * 1024u)
 #define JN_BIG (JN_BLOCK_SIZE / 4u)
+#define JN_SPARE_MAX (32u << 20)
 
 struct jn_block {
     jn_block *next;
@@ -79,11 +80,13 @@ void jn_ctx_reset(jn_ctx *cx)
         }
         b = next;
     }
-    /* keep at most a few blocks for the next evaluation */
+    /* keep the blocks for the next evaluation, up to JN_SPARE_MAX: memory
+     * given back to the C library goes back to the kernel, and the next
+     * evaluation pays for its pages again (the kernel clears each one) */
     size_t kept = 0;
     jn_block **pp = &cx->arena.spare;
     while (*pp) {
-        if (++kept > 8) {
+        if (++kept > JN_SPARE_MAX / JN_BLOCK_SIZE) {
             jn_block *dead = *pp;
             *pp = dead->next;
             free(dead);
