@@ -1019,7 +1019,14 @@ static jn_val *eval_path(ev *e, const jn_node *expr, jn_val *input, ev_frame *en
         if (step->tuple)
             is_tuple_stream = true;
         if (ii == 0 && step->consarray) {
-            jn_val *seq = in.arr ? in.arr : seq_of(e, li(&in, 0));
+            /* the reference hands the constructor its inputSequence, which
+             * for an undefined input is createSequence(undefined): one
+             * undefined item, that a predicate inside still sees */
+            jn_val *seq = in.arr;
+            if (!seq) {
+                seq = seq_new(e, 1);
+                jn_arr_push(e->cx, seq, &undef_item);
+            }
             result = evaluate(e, step, seq, env);
         } else if (is_tuple_stream) {
             tuples = eval_tuple_step(e, step, &in, tuples, env);
@@ -1395,8 +1402,8 @@ static jn_val *eval_descendants(ev *e, jn_val *input)
         return NULL;
     jn_val *results = seq_new(e, 8);
     recurse_descendants(e, input, results);
-    if (results->u.a.len == 1)
-        return results->u.a.items[0];
+    if (results->u.a.len == 1) /* resultSequence[0]: undefined for an undefined item */
+        return results->u.a.items[0] == &undef_item ? NULL : results->u.a.items[0];
     return results;
 }
 

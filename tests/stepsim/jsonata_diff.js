@@ -287,6 +287,12 @@ function genExpr(d, vars) {
 }
 
 // ---- running ----
+// The reference changes the document it evaluates: a transform's update
+// lands on the input itself when its pattern leaves the clone (`$$`, a
+// variable bound outside). Each evaluation gets its own copy, as the engine
+// reads its own from the batch file.
+const fresh = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+
 function refEval(c, impl) {
   let expr;
   try {
@@ -299,7 +305,7 @@ function refEval(c, impl) {
     if (Date.now() - start > 2000) throw { code: "U1001", message: "Expression evaluation timeout" };
   };
   expr.assign(Symbol.for("jsonata.__evaluate_entry"), guard);
-  return expr.evaluate(c.data, c.bindings).then(
+  return expr.evaluate(fresh(c.data), fresh(c.bindings)).then(
     (r) => {
       if (r === undefined) return { undefined: true };
       let text;

@@ -538,6 +538,27 @@ static int setup(void **state)
     return 0;
 }
 
+/* Divergences the differential fuzzing found (tests/stepsim/jsonata_diff.js),
+ * each with the reference's answer (npm jsonata 2.2.2). */
+static void test_fuzz_regressions(void **state)
+{
+    (void)state;
+    /* an array constructor that starts a path gets the path's input
+     * sequence, one undefined item when the input is undefined
+     * (createSequence(undefined)): a predicate inside still runs on it, and
+     * `undefined < null` fails (seed 16: a grouping value gave {}) */
+    EXPECT("[x[$ < null]].d", NULL, "T2010@6");
+    EXPECT("z{\"a\": [x[$ < null]].d}", "{\"b\": false}", "T2010@13");
+    /* ... and `**` over that one undefined item is undefined, as
+     * resultSequence[0] is in JavaScript, so the constructor stays empty */
+    EXPECT("z{\"a\": [**].$}", "{\"b\": false}", "{\"a\":[]}");
+    /* a transform whose pattern leaves its clone (`$$`, the input document)
+     * updates the document itself, and returns the clone unchanged (seed 14:
+     * the fuzzer gave the reference the document its first run had changed) */
+    EXPECT("($t := $ ~> |$$|{\"b\": 1}|; [$t, $$])", "{\"b\": false}", "[{\"b\":false},{\"b\":1}]");
+    EXPECT("($t := $ ~> |$$|{\"b\": 1}|; [$t, b])", "{\"b\": false}", "[{\"b\":false},1]");
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -561,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_host_values),
         cmocka_unit_test(test_api),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_fuzz_regressions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
