@@ -565,7 +565,7 @@ static jn_val *spread(jn_ctx *cx, jn_val *v)
         }
         return result;
     }
-    return v;
+    return v == jn_undef_item() ? NULL : v; /* arg[ii] of JavaScript: undefined */
 }
 
 static jn_val *fn_spread(jn_ctx *cx, jn_val **argv, int argc) { return spread(cx, ARG(0)); }

@@ -557,6 +557,12 @@ static void test_fuzz_regressions(void **state)
      * the fuzzer gave the reference the document its first run had changed) */
     EXPECT("($t := $ ~> |$$|{\"b\": 1}|; [$t, $$])", "{\"b\": false}", "[{\"b\":false},{\"b\":1}]");
     EXPECT("($t := $ ~> |$$|{\"b\": 1}|; [$t, b])", "{\"b\": false}", "[{\"b\":false},1]");
+    /* $spread of an array holding an undefined item (a predicate that
+     * selects the undefined of createSequence(undefined)) spreads it to
+     * nothing (seed 106) */
+    EXPECT("c.a[\"x\"][]", "{\"c\": 1}", "[null]");
+    EXPECT("$spread(c.a[\"x\"][])", "{\"c\": 1}", "undefined");
+    EXPECT("$spread([1, c.a[\"x\"][]])", "{\"c\": 1}", "[1]");
 }
 
 static int teardown(void **state)
