@@ -448,7 +448,7 @@ static void range_force(ev *e, jn_val *v)
     if (!v || v->type != JN_ARR || !(v->flags & JN_RANGE))
         return;
     size_t n = v->u.a.len;
-    double a = v->u.a.first;
+    double a = v->u.a.items[0]->u.n;
     unsigned char *nums = jn_alloc(e->cx, n * JN_NUM_SIZE);
     jn_val **items = jn_alloc(e->cx, n * sizeof *items);
     for (size_t i = 0; i < n; i++) {
@@ -584,8 +584,9 @@ static void append_into(ev *e, jn_val *into, jn_val *b)
     if (jn_is_arr(b) && (b->flags & JN_RANGE) && into->u.a.len == 0) {
         /* an array of the range's numbers: still a range */
         into->flags |= JN_RANGE;
-        into->u.a.first = b->u.a.first;
+        into->u.a.items = b->u.a.items;
         into->u.a.len = b->u.a.len;
+        into->u.a.cap = 0;
         return;
     }
     range_force(e, into);
@@ -996,8 +997,46 @@ static jn_val *eval_tuple_step(ev *e, const jn_node *expr, ev_list *input, jn_va
     return result;
 }
 
+/* A step that is a field name and nothing else. */
+static bool plain_name(const jn_node *s)
+{
+    return s->type == JN_N_NAME && !s->stages.n && !s->predicate.n && !s->group && !s->focus && !s->index &&
+           !s->ancestor && !s->tuple && !s->keep_array && !s->keep_singleton && !s->consarray;
+}
+
+/* `a.b.c` on an object, while no step meets an array: what eval_path gives
+ * (one value, or undefined for none), without its sequences. *done is false
+ * when a step meets an array; eval_path then starts over. The steps enter
+ * and leave as their evaluation would (the timebox's depth). */
+static jn_val *plain_path(ev *e, const jn_node *expr, jn_val *input, ev_frame *env, bool *done)
+{
+    *done = false;
+    jn_val *v = input;
+    for (int i = 0; i < expr->steps.n; i++) {
+        const jn_node *step = expr->steps.v[i];
+        if (!plain_name(step))
+            return NULL;
+        enter(e, env);
+        v = jn_is_obj(v) ? jn_obj_get(v, step->str, step->slen) : NULL;
+        leave(e, env);
+        if (!v)
+            break;
+        if (jn_is_arr(v))
+            return NULL;
+    }
+    *done = true;
+    return v == &undef_item ? NULL : v;
+}
+
 static jn_val *eval_path(ev *e, const jn_node *expr, jn_val *input, ev_frame *env)
 {
+    if (jn_is_obj(input) && !expr->tuple && !expr->keep_singleton && !expr->keep_array && !expr->group &&
+        !expr->predicate.n) {
+        bool done;
+        jn_val *r = plain_path(e, expr, input, env, &done);
+        if (done)
+            return r;
+    }
     ev_list in;
     if (jn_is_arr(input) && expr->steps.v[0]->type != JN_N_VARIABLE) {
         list_of(&in, input);
@@ -1209,10 +1248,11 @@ static jn_val *eval_range(ev *e, jn_val *lhs, jn_val *rhs)
     double size = b - a + 1;
     if (size > 1e7)
         throw_at(e, "D2014", -1, NULL, jn_num(e->cx, size));
-    jn_val *r = jn_seq(e->cx, 0);
+    jn_val *r = jn_seq(e->cx, 1);
     r->flags |= JN_RANGE;
-    r->u.a.first = a;
+    r->u.a.items[0] = jn_num(e->cx, a);
     r->u.a.len = (size_t)size;
+    r->u.a.cap = 0;
     if (r->u.a.len < JN_LAZY_RANGE_MIN)
         range_force(e, r);
     return r;

@@ -103,6 +103,12 @@ static jn_val *fn_string(jn_ctx *cx, jn_val **argv, int argc)
             return NULL; /* JSON.stringify(undefined) */
         v = v->u.a.items[0];
     }
+    if (v->type == JN_NUM) { /* as the JSON writer's precision-15 replacer writes it */
+        double d = v->u.n == floor(v->u.n) ? v->u.n : jn_num_round15(v->u.n);
+        char num[32];
+        size_t n = jn_num_format(d, num);
+        return jn_str(cx, num, n);
+    }
     check_finite(cx, v);
     stc_buf b = STC_BUF_INIT;
     if (!jn_json_write_checked(&b, v, pretty ? 2 : 0, true)) {

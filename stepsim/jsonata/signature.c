@@ -17,6 +17,7 @@ typedef struct jn_sigparam {
     int min, max;        /* quantifier: {1,1}, ? {0,1}, + {1,inf} */
     bool lazy;           /* ?? or +? */
     const char *subtype; /* a<...> or f<...>: the text between the brackets */
+    uint32_t mask;       /* cls as a set of letters (bit c - 'a') */
 } jn_sigparam;
 
 struct jn_sig {
@@ -167,6 +168,13 @@ jn_sig *jn_sig_parse(jn_ctx *cx, const char *text, size_t len, const char **code
             sig->n++;
         }
     }
+    for (int i = 0; i < sig->n; i++) {
+        jn_sigparam *q = &sig->params[i];
+        q->mask = 0;
+        for (const char *c = q->cls; c && *c; c++)
+            if (*c >= 'a' && *c <= 'z')
+                q->mask |= 1u << (*c - 'a');
+    }
     return sig;
 }
 
@@ -204,7 +212,8 @@ static bool match_from(const jn_sigparam *params, int np, int i, const char *s, 
     }
     const jn_sigparam *p = &params[i];
     int avail = 0;
-    while (pos + avail < len && avail < p->max && in_class(p->cls, s[pos + avail]))
+    while (pos + avail < len && avail < p->max && s[pos + avail] >= 'a' && s[pos + avail] <= 'z' &&
+           (p->mask >> (s[pos + avail] - 'a') & 1))
         avail++;
     if (avail < p->min)
         return false;

@@ -21,6 +21,7 @@
 struct jn_block {
     jn_block *next;
     size_t size, used;
+    size_t dirty; /* data[dirty..size) is still zero (calloc's) */
     bool big;    /* a single large allocation: freed at reset, never reused */
     bool mapped; /* a big one from mmap (zero pages, huge pages where allowed) */
     _Alignas(16) unsigned char data[];
@@ -73,26 +74,18 @@ void jn_ctx_reset(jn_ctx *cx)
         jn_block *next = b->next;
         if (b->big) {
             block_free(b);
-        } else {
+        } else if (cx->arena.nspare < JN_SPARE_MAX / JN_BLOCK_SIZE) {
+            /* kept for the next evaluation, up to JN_SPARE_MAX: memory given
+             * back to the C library goes back to the kernel, and the next
+             * evaluation pays for its pages again (the kernel clears each) */
             b->used = 0;
             b->next = cx->arena.spare;
             cx->arena.spare = b;
+            cx->arena.nspare++;
+        } else {
+            free(b);
         }
         b = next;
-    }
-    /* keep the blocks for the next evaluation, up to JN_SPARE_MAX: memory
-     * given back to the C library goes back to the kernel, and the next
-     * evaluation pays for its pages again (the kernel clears each one) */
-    size_t kept = 0;
-    jn_block **pp = &cx->arena.spare;
-    while (*pp) {
-        if (++kept > JN_SPARE_MAX / JN_BLOCK_SIZE) {
-            jn_block *dead = *pp;
-            *pp = dead->next;
-            free(dead);
-        } else {
-            pp = &(*pp)->next;
-        }
     }
     cx->arena.head = NULL;
     cx->arena.bytes = 0;
@@ -108,6 +101,7 @@ void jn_ctx_dispose(jn_ctx *cx)
         b = next;
     }
     cx->arena.spare = NULL;
+    cx->arena.nspare = 0;
 }
 
 void *jn_alloc(jn_ctx *cx, size_t n)
@@ -152,19 +146,26 @@ void *jn_alloc(jn_ctx *cx, size_t n)
         jn_block *b = cx->arena.spare;
         if (b) {
             cx->arena.spare = b->next;
+            cx->arena.nspare--;
         } else {
-            b = stc_xmalloc(sizeof *b + JN_BLOCK_SIZE);
+            /* calloc: fresh pages come zero from the kernel, and the C
+             * library does not clear them again */
+            b = stc_xcalloc(1, sizeof *b + JN_BLOCK_SIZE);
             b->size = JN_BLOCK_SIZE;
             b->big = false;
+            b->dirty = 0;
         }
         b->used = 0;
         b->next = cx->arena.head;
         cx->arena.head = b;
         h = b;
     }
-    void *p = h->data + h->used;
+    unsigned char *p = h->data + h->used;
+    if (h->used < h->dirty) /* clear what an earlier evaluation used */
+        memset(p, 0, h->dirty - h->used < n ? h->dirty - h->used : n);
     h->used += n;
-    memset(p, 0, n);
+    if (h->used > h->dirty)
+        h->dirty = h->used;
     return p;
 }
 
@@ -209,9 +210,14 @@ jn_val *jn_num(jn_ctx *cx, double n)
     return v;
 }
 
+/* The bytes a value of a kind takes (value.h: only its part of the union). */
+#define JN_STR_SIZE (offsetof(jn_val, u) + sizeof(((jn_val *)0)->u.s))
+#define JN_ARR_SIZE (offsetof(jn_val, u) + sizeof(((jn_val *)0)->u.a))
+#define JN_FUNC_SIZE (offsetof(jn_val, u) + sizeof(((jn_val *)0)->u.f))
+
 jn_val *jn_str_borrow(jn_ctx *cx, const char *s, size_t len)
 {
-    jn_val *v = jn_alloc(cx, sizeof *v);
+    jn_val *v = jn_alloc(cx, JN_STR_SIZE);
     v->type = JN_STR;
     v->u.s.p = s;
     v->u.s.len = len;
@@ -220,7 +226,16 @@ jn_val *jn_str_borrow(jn_ctx *cx, const char *s, size_t len)
 
 jn_val *jn_str(jn_ctx *cx, const char *s, size_t len)
 {
-    return jn_str_borrow(cx, jn_strndup(cx, s, len), len);
+    /* the value and its bytes in one allocation */
+    jn_val *v = jn_alloc(cx, JN_STR_SIZE + len + 1);
+    char *p = (char *)v + JN_STR_SIZE;
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    v->type = JN_STR;
+    v->u.s.p = p;
+    v->u.s.len = len;
+    return v;
 }
 
 jn_val *jn_str_cstr(jn_ctx *cx, const char *s) { return jn_str(cx, s, strlen(s)); }
@@ -234,7 +249,7 @@ jn_val *jn_str_take_buf(jn_ctx *cx, stc_buf *b)
 
 jn_val *jn_arr(jn_ctx *cx, size_t cap)
 {
-    jn_val *v = jn_alloc(cx, sizeof *v);
+    jn_val *v = jn_alloc(cx, JN_ARR_SIZE);
     v->type = JN_ARR;
     if (cap) {
         v->u.a.items = jn_alloc(cx, cap * sizeof *v->u.a.items);
@@ -279,7 +294,7 @@ jn_val *jn_func_new(jn_ctx *cx, jn_func_kind kind, void *impl)
     jn_func *f = jn_alloc(cx, sizeof *f);
     f->kind = kind;
     f->impl = impl;
-    jn_val *v = jn_alloc(cx, sizeof *v);
+    jn_val *v = jn_alloc(cx, JN_FUNC_SIZE);
     v->type = JN_FUNC;
     v->u.f = f;
     return v;

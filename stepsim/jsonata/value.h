@@ -65,9 +65,9 @@ enum {
     JN_OUTER_WRAPPER = 1u << 3,   /* outerWrapper: the input array wrapped */
     JN_TUPLE_STREAM = 1u << 4,    /* tupleStream: items are tuples (objects) */
     JN_FROZEN = 1u << 5,          /* the host's (stc_jsonata_value): never changed */
-    JN_RANGE = 1u << 6,           /* a range not yet materialized (eval.c): items NULL,
-                                     len numbers from u.a.first; only the evaluator
-                                     sees one, everything else gets its items */
+    JN_RANGE = 1u << 6,           /* a range not yet materialized (eval.c): len numbers
+                                     from items[0], the only item there is; only the
+                                     evaluator sees one, everything else gets its items */
 };
 
 typedef struct jn_objent {
@@ -90,7 +90,6 @@ struct jn_val {
         struct {
             jn_val **items; /* items may not be NULL (undefined never sits in an array) */
             size_t len, cap;
-            double first;   /* JN_RANGE: the first number */
         } a;
         struct {
             jn_objent *ents; /* in JavaScript key order */
@@ -203,7 +202,9 @@ _Noreturn void jn_throw_stack(jn_ctx *cx);
 
 /* ---- construction ----
  * A number is allocated with its type and its double only (JN_NUM_SIZE
- * bytes, not sizeof(jn_val)): read its fields, never copy a jn_val by value. */
+ * bytes, not sizeof(jn_val)), a string, an array or a function with its
+ * own part of the union only: read their fields, never copy a jn_val by
+ * value. */
 #define JN_NUM_SIZE (offsetof(jn_val, u) + sizeof(double))
 jn_val *jn_null(void);
 /* The undefined that sits in a sequence in the few corners where the
