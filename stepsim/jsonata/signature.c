@@ -18,6 +18,7 @@ typedef struct jn_sigparam {
     bool lazy;           /* ?? or +? */
     const char *subtype; /* a<...> or f<...>: the text between the brackets */
     uint32_t mask;       /* cls as a set of letters (bit c - 'a') */
+    uint32_t ctx_mask;   /* ctx_cls as one */
 } jn_sigparam;
 
 struct jn_sig {
@@ -27,6 +28,18 @@ struct jn_sig {
 };
 
 #define SIG_INF 1000000
+
+/* Whether the type letter c is in a class (a mask of letters). */
+static bool in_class(uint32_t mask, char c) { return c >= 'a' && c <= 'z' && (mask >> (c - 'a') & 1); }
+
+static uint32_t class_mask(const char *cls)
+{
+    uint32_t m = 0;
+    for (const char *c = cls; c && *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            m |= 1u << (*c - 'a');
+    return m;
+}
 
 const char *jn_sig_definition(const jn_sig *sig) { return sig->definition; }
 int jn_sig_params(const jn_sig *sig) { return sig->n; }
@@ -169,11 +182,8 @@ jn_sig *jn_sig_parse(jn_ctx *cx, const char *text, size_t len, const char **code
         }
     }
     for (int i = 0; i < sig->n; i++) {
-        jn_sigparam *q = &sig->params[i];
-        q->mask = 0;
-        for (const char *c = q->cls; c && *c; c++)
-            if (*c >= 'a' && *c <= 'z')
-                q->mask |= 1u << (*c - 'a');
+        sig->params[i].mask = class_mask(sig->params[i].cls);
+        sig->params[i].ctx_mask = class_mask(sig->params[i].ctx_cls);
     }
     return sig;
 }
@@ -196,7 +206,6 @@ static char symbol_of(const jn_val *v)
     return 'm';
 }
 
-static bool in_class(const char *cls, char c) { return cls && c && strchr(cls, c) != NULL; }
 
 /* Match params[i..np) against s[pos..len) as the reference's expression
  * would (JavaScript's backtracking order); `anchored`: up to the end ($).
@@ -212,8 +221,7 @@ static bool match_from(const jn_sigparam *params, int np, int i, const char *s, 
     }
     const jn_sigparam *p = &params[i];
     int avail = 0;
-    while (pos + avail < len && avail < p->max && s[pos + avail] >= 'a' && s[pos + avail] <= 'z' &&
-           (p->mask >> (s[pos + avail] - 'a') & 1))
+    while (pos + avail < len && avail < p->max && in_class(p->mask, s[pos + avail]))
         avail++;
     if (avail < p->min)
         return false;
@@ -286,7 +294,7 @@ jn_val **jn_sig_validate(jn_ctx *cx, const jn_sig *sig, jn_val **args, int nargs
         int mlen = end[i] - start[i];
         if (mlen == 0) {
             if (p->context && p->ctx_cls) {
-                if (in_class(p->ctx_cls, symbol_of(context))) {
+                if (in_class(p->ctx_mask, symbol_of(context))) {
                     out[n++] = context;
                 } else {
                     jn_errinfo f = {.position = -1, .value = context, .index = argIndex + 1};
