@@ -28,6 +28,23 @@ const char *wj_pend_get(const wf_ctx *c, const char *var)
     return NULL;
 }
 
+wf_type wj_pend_type(const wf_ctx *c, const char *var)
+{
+    const wj_be *be = WJ(c);
+    for (size_t i = 0; i < be->npend; i++)
+        if (strcmp(be->pend[i].var, var) == 0)
+            return be->pend[i].type;
+    return WF_T_ANY;
+}
+
+void wj_pend_set_type(wf_ctx *c, const char *var, wf_type t)
+{
+    wj_be *be = WJ(c);
+    for (size_t i = 0; i < be->npend; i++)
+        if (strcmp(be->pend[i].var, var) == 0)
+            be->pend[i].type = t;
+}
+
 void wj_pend_add(wf_ctx *c, const char *var, const char *text, const stc_node *stmt)
 {
     wj_be *be = WJ(c);
@@ -44,13 +61,14 @@ void wj_pend_add(wf_ctx *c, const char *var, const char *text, const stc_node *s
         if (strcmp(be->pend[i].var, var) == 0) {
             free(be->pend[i].text);
             be->pend[i].text = stc_xstrdup(text);
+            be->pend[i].type = WF_T_ANY;
             goto pos;
         }
     if (be->npend == be->cappend) {
         be->cappend = be->cappend ? be->cappend * 2 : 8;
         be->pend = stc_xrealloc(be->pend, be->cappend * sizeof *be->pend);
     }
-    be->pend[be->npend++] = (wj_pend){stc_xstrdup(var), stc_xstrdup(text)};
+    be->pend[be->npend++] = (wj_pend){stc_xstrdup(var), stc_xstrdup(text), WF_T_ANY};
 pos:
     if (!stmt)
         return;
@@ -97,17 +115,19 @@ static cJSON *wj_assign_obj(cJSON *st)
 void wj_pend_take(wf_ctx *c, cJSON *st)
 {
     wj_be *be = WJ(c);
-    if (!be->npend) {
-        wj_pend_clear(be);
-        return;
-    }
-    wj_pend_put(be, wj_assign_obj(st));
-    /* a Choice assigns what its matching rule's Assign says (the state's
-     * own Assign is the Default's): the same assignments on every path */
     cJSON *rules = cJSON_GetObjectItemCaseSensitive(st, "Choices");
-    cJSON *r;
-    cJSON_ArrayForEach(r, rules) wj_pend_put(be, wj_assign_obj(r));
+    if (be->npend) {
+        wj_pend_put(be, wj_assign_obj(st));
+        /* a Choice assigns what its matching rule's Assign says (the state's
+         * own Assign is the Default's): the same assignments on every path */
+        cJSON *r;
+        cJSON_ArrayForEach(r, rules) wj_pend_put(be, wj_assign_obj(r));
+    }
     wj_pend_clear(be);
+    /* a Choice checks first where Python raises (other states: the caller
+     * wrote the checks before, wj_guard_flush) */
+    if (rules)
+        wj_guard_rules(c, st);
 }
 
 /* `text` with every variable that `as` (an Assign object) assigns replaced by
@@ -183,12 +203,29 @@ static cJSON *wj_assign_carrier(wf_ctx *c)
 void wj_settle(wf_ctx *c)
 {
     wj_be *be = WJ(c);
-    if (!be->npend) {
+    if (!be->npend && !be->nguards) {
         wj_pend_clear(be);
         return;
     }
     if (!wf_live(c)) {
         wj_pend_clear(be);
+        wj_guard_drop(c, 0);
+        return;
+    }
+    if (be->nguards) {
+        /* where Python may raise: a Choice that checks first, whose Default
+         * makes the assignments (as the Pass would) */
+        cJSON *ch = wf_state("Choice");
+        stc_asl_add_arr(ch, "Choices");
+        stc_pos saved = c->pos;
+        if (be->plabel)
+            c->pos = be->ppos;
+        const char *name = be->plabel ? wf_name(c, "%s", be->plabel)
+                                      : wf_name(c, "Check line %d", c->pos.line);
+        wj_pend_take(c, ch);
+        wf_emit(c, ch, name, STC_WF_CALL_NONE, NULL);
+        stc_asl_exits_add(&c->scope->dangling, ch, "Default");
+        c->pos = saved;
         return;
     }
     cJSON *last = wj_assign_carrier(c);
@@ -314,6 +351,7 @@ static void wj_add_catch(wf_ctx *c, cJSON *st, wf_norm_kind kind)
  * dispatch of a try reads __stc_error, the uncaught Fail its input. */
 static void wj_raise_text(wf_ctx *c, const char *err, const char *label, int line)
 {
+    wj_guard_flush(c);
     if (!wf_live(c))
         return;
     const char *target = wf_raise_target(c);
@@ -351,6 +389,7 @@ static void wj_raise_new(wf_ctx *c, const char *cls, const stc_node *msg, const 
     cJSON_Delete(tmp);
     if (!c->errto) {
         /* nobody catches it: fail right here */
+        wj_guard_flush(c);
         cJSON *f = wf_state("Fail");
         stc_asl_add_str(f, "Error", cls);
         char *w = wj_wrap(cause);
@@ -468,6 +507,7 @@ static void wj_resume_dispatch(wf_ctx *c);
 
 static void wj_finish(wf_ctx *c)
 {
+    wj_guard_flush(c);
     if (wf_live(c)) {
         wj_be *be = WJ(c);
         cJSON *ret = wf_state("Pass");
@@ -486,6 +526,11 @@ static void wj_finish(wf_ctx *c)
     free(be->pend);
     wj_hoist_clear(c);
     free(be->hs);
+    wj_guard_drop(c, 0);
+    free(be->guards);
+    for (size_t i = 0; i < be->nnums; i++)
+        free(be->nums[i].name);
+    free(be->nums);
     for (size_t i = 0; i < be->naliased; i++)
         free(be->aliased[i]);
     free(be->aliased);
@@ -607,6 +652,44 @@ static bool wj_mutable(wf_ctx *c, const stc_node *target, const stc_node *at)
     return true;
 }
 
+/* What xs.pop([i]) / d.pop(k[, default]) leaves in the container (text o),
+ * with the guards of what Python raises: IndexError for an empty list or an
+ * index out of range, KeyError for a missing key without a default. */
+static char *wj_pop_rest(wf_ctx *c, const stc_node *call, const char *o, const char *a0,
+                         wf_type t0)
+{
+    size_t na = call->l1.count;
+    static const char keep[] = "$append($a, $type($v) = \"array\" ? [[$v]] : [$v])";
+    if (na == 0) {
+        char *cond = wf_strf("($count(%s) = 0)", o);
+        wj_guard_add(c, cond, "IndexError", "\"pop from empty list\"");
+        free(cond);
+        return wf_strf("($__l := %s; $reduce($__l, function($a, $v, $k) { $k = $count($__l) - 1 ? "
+                       "$a : %s }, []))",
+                       o, keep);
+    }
+    if (na == 1) {
+        char *rk = wj_repr_of(c, call->l1.items[0], a0, t0);
+        char *cond = wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? ($__k >= "
+                             "$count($__c) or $__k < -$count($__c)) : $not($exists($lookup($__c, "
+                             "$__k))))",
+                             o, a0);
+        char *err = wf_strf("($__c := %s; $type($__c) = \"array\" ? {\"Error\": \"IndexError\", "
+                            "\"Cause\": $count($__c) = 0 ? \"pop from empty list\" : \"pop index "
+                            "out of range\"} : {\"Error\": \"KeyError\", \"Cause\": %s})",
+                            o, rk);
+        wj_guard_add_obj(c, cond, err);
+        free(cond);
+        free(err);
+        free(rk);
+    }
+    return wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? ($__i := $__k < 0 ? $__k + "
+                   "$count($__c) : $__k; $reduce($__c, function($a, $v, $k) { $k = $__i ? $a : %s }, "
+                   "[])) : ($__r := $sift($__c, function($v, $k) { $k != $__k }); $exists($__r) ? "
+                   "$__r : {}))",
+                   o, a0, keep);
+}
+
 /* xs.append(x), xs.extend(ys), xs.insert(i, x), d.update(o), d.pop(k),
  * d.clear(), xs.clear() as statements: the name gets a new value. */
 static bool wj_mutating_call(wf_ctx *c, const stc_node *s)
@@ -624,6 +707,8 @@ static bool wj_mutating_call(wf_ctx *c, const stc_node *s)
     if (k == STC_ARRAY_LEN(names))
         return false;
     size_t want = !strcmp(m, "insert") ? 2 : !strcmp(m, "clear") ? 0 : 1;
+    if (!strcmp(m, "pop") && n->l1.count <= 2)
+        want = n->l1.count; /* xs.pop(), xs.pop(i), d.pop(k), d.pop(k, default) */
     if (n->l1.count != want) {
         wf_diag(c, n, WF_E_CALL, "'.%s(...)' takes %zu argument%s here", m, want,
                 want == 1 ? "" : "s");
@@ -663,16 +748,17 @@ static bool wj_mutating_call(wf_ctx *c, const stc_node *s)
     } else if (!strcmp(m, "update")) {
         r = wf_strf("$merge([%s, %s])", o, a0);
     } else if (!strcmp(m, "pop")) {
-        /* d.pop(k) as a statement: the dict without the key */
-        r = wf_strf("($__d := %s; $__k := %s; $__r := $sift($__d, function($v, $k) { $k != $__k }); "
-                    "$exists($__r) ? $__r : {})",
-                    o, a0);
+        r = wj_pop_rest(c, n, o, a0, t0);
     } else if (!strcmp(m, "remove")) {
         /* xs.remove(x): without the first equal item */
+        char *cond = wf_strf("($__l := %s; $__x := %s; $count($filter($__l, function($v) { $v = $__x "
+                             "})) = 0)",
+                             o, a0);
+        wj_guard_add(c, cond, "ValueError", "\"list.remove(x): x not in list\"");
+        free(cond);
         r = wf_strf("($__l := %s; $__x := %s; $__i := $reduce($__l, function($a, $v, $k) { $a < 0 "
-                    "and $v = $__x ? $k : $a }, -1); $__i < 0 ? $error(\"list.remove(x): x not in "
-                    "list\") : $reduce($__l, function($a, $v, $k) { $k = $__i ? $a : $append($a, "
-                    "$type($v) = \"array\" ? [[$v]] : [$v]) }, []))",
+                    "and $v = $__x ? $k : $a }, -1); $reduce($__l, function($a, $v, $k) { $k = $__i ? "
+                    "$a : $append($a, $type($v) = \"array\" ? [[$v]] : [$v]) }, []))",
                     o, a0);
     } else if (!strcmp(m, "clear")) {
         r = wf_strf("($type(%s) = \"object\" ? {} : [])", o);
@@ -702,6 +788,11 @@ static void wj_set_item(wf_ctx *c, const stc_node *target, const stc_node *value
     char *k = wj_expr(c, target->b, NULL);
     wf_type tv = WF_T_ANY;
     char *v = wj_expr(c, value, &tv);
+    char *cond = wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" and ($__k >= "
+                         "$count($__c) or $__k < -$count($__c)))",
+                         o, k);
+    wj_guard_add(c, cond, "IndexError", "\"list assignment index out of range\"");
+    free(cond);
     char *item = wj_list_item(c, "$__v", tv);
     char *r = wf_strf("($__c := %s; $__k := %s; $__v := %s; $type($__c) = \"array\" ? ($__i := "
                       "$__k < 0 ? $__k + $count($__c) : $__k; $reduce($__c, function($a, $x, $j) { "
@@ -732,7 +823,21 @@ static void wj_del(wf_ctx *c, const stc_node *s)
             continue;
         char *var = wj_var(c, t->a->id);
         char *o = wj_expr(c, t->a, NULL);
-        char *k = wj_expr(c, t->b, NULL);
+        wf_type tk = WF_T_ANY;
+        char *k = wj_expr(c, t->b, &tk);
+        char *rk = wj_repr_of(c, t->b, k, tk);
+        char *cond = wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? ($__k >= "
+                             "$count($__c) or $__k < -$count($__c)) : $not($exists($lookup($__c, "
+                             "$__k))))",
+                             o, k);
+        char *err = wf_strf("($type(%s) = \"array\" ? {\"Error\": \"IndexError\", \"Cause\": "
+                            "\"list assignment index out of range\"} : {\"Error\": \"KeyError\", "
+                            "\"Cause\": %s})",
+                            o, rk);
+        wj_guard_add_obj(c, cond, err);
+        free(cond);
+        free(err);
+        free(rk);
         char *r = wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? ($__i := $__k < 0 ? "
                           "$__k + $count($__c) : $__k; $reduce($__c, function($a, $x, $j) { $j = "
                           "$__i ? $a : $append($a, $type($x) = \"array\" ? [[$x]] : [$x]) }, [])) : "
@@ -758,6 +863,7 @@ static void wj_assign_name(wf_ctx *c, const stc_node *target, const stc_node *va
         wf_type t;
         char *e = wj_value(c, value, &t);
         wj_pend_add(c, v, e, stmt);
+        wj_pend_set_type(c, v, t);
         free(e);
     }
     free(v);
@@ -820,6 +926,16 @@ static void wj_assign_tuple(wf_ctx *c, const stc_node *target, const stc_node *v
         return;
     }
     char *e = wj_value(c, value, NULL);
+    /* ValueError when the count differs, as Python unpacks */
+    char *cond = wf_strf("($__u := %s; $type($__u) = \"array\" and $count($__u) != %zu)", e,
+                         ts->count);
+    char *err = wf_strf("($__u := %s; {\"Error\": \"ValueError\", \"Cause\": $count($__u) > %zu ? "
+                        "\"too many values to unpack (expected %zu)\" : \"not enough values to "
+                        "unpack (expected %zu, got \" & $string($count($__u)) & \")\"})",
+                        e, ts->count, ts->count, ts->count);
+    wj_guard_add_obj(c, cond, err);
+    free(cond);
+    free(err);
     /* the sequence once in a temporary, then its items */
     char *tmp = wj_temp(c);
     wj_pend_add(c, tmp, e, stmt);
@@ -880,9 +996,11 @@ static void wj_aug_assign(wf_ctx *c, const stc_node *s)
     bin.id = s->id;
     bin.a = s->a;
     bin.b = s->b;
-    char *e = wj_value(c, &bin, NULL);
+    wf_type t = WF_T_ANY;
+    char *e = wj_value(c, &bin, &t);
     char *v = wj_var(c, s->a->id);
     wj_pend_add(c, v, e, s);
+    wj_pend_set_type(c, v, t);
     free(v);
     free(e);
     wj_hoist_clear(c);
@@ -937,7 +1055,8 @@ static void wj_return(wf_ctx *c, const stc_node *s)
         wj_hoist_clear(c);
         return;
     }
-    cJSON *last = wj_output_carrier(c, s->a);
+    cJSON *last = WJ(c)->nguards ? NULL : wj_output_carrier(c, s->a);
+    int errors = c->errors;
     if (last) {
         /* the state before ends the machine with the value: its Output reads
          * the variables as they were when it was entered, so its own Assign
@@ -960,6 +1079,13 @@ static void wj_return(wf_ctx *c, const stc_node *s)
         }
         char *e = s->a ? wj_expr(c, s->a, NULL) : stc_xstrdup("null");
         wj_pend_clear(WJ(c));
+        if (WJ(c)->nguards && c->errors == errors) {
+            /* Python may raise computing the value: checked in a state of
+             * its own, before the return */
+            wj_guard_drop(c, 0);
+            free(e);
+            goto own_state;
+        }
         stc_asl_exits_free(&c->scope->dangling);
         cJSON_DeleteItemFromObjectCaseSensitive(last, "Next");
         cJSON_DeleteItemFromObjectCaseSensitive(last, "Output");
@@ -969,8 +1095,10 @@ static void wj_return(wf_ctx *c, const stc_node *s)
         wj_hoist_clear(c);
         return;
     }
+own_state:;
     char *e = s->a ? wj_value(c, s->a, NULL) : stc_xstrdup("null");
     wj_hoist_clear(c);
+    wj_guard_flush(c);
     if (!wf_live(c)) {
         free(e);
         return;
@@ -1299,6 +1427,7 @@ static void wj_task_finish(wf_ctx *c, cJSON *st, const stc_unit_info *u, const s
             wj_pend_add(c, var, wj_result(u), NULL);
         wj_pend_take(c, st);
     }
+    wj_guard_flush(c); /* where Python raises before the call */
     const char *where = c->scope->where;
     const char *name = where[0] ? wf_name(c, "%s %s%s", workflow ? "Run" : "Call", u->method->name,
                                           where)
@@ -1382,6 +1511,7 @@ static void wj_map(wf_ctx *c, const stc_node *comp, const char *var, bool ret, b
         stc_asl_add_num(map, "MaxConcurrency", 1);
     wj_add_catch(c, map, WF_NORM_PLAIN);
     wj_result_to(c, map, var, ret, NULL);
+    wj_guard_flush(c);
     wf_emit(c, map, wf_name(c, "Map %s over %s (line %d)", u->method->name, items_text,
                             comp->pos.line),
             STC_WF_CALL_NONE, NULL);
@@ -1480,6 +1610,7 @@ static void wj_wait(wf_ctx *c, const stc_node *call)
     char *t = wf_text(c, arg, WF_TEXT_MAX);
     stc_pos saved = c->pos;
     c->pos = call->pos;
+    wj_guard_flush(c);
     wf_emit(c, w, wf_name(c, "Sleep %s (line %d)", t, call->pos.line), STC_WF_CALL_NONE, NULL);
     c->pos = saved;
     wf_then(c, w);

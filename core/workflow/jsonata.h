@@ -26,6 +26,7 @@
 typedef struct wj_pend {
     char *var;  /* the ASL variable */
     char *text; /* its JSONata expression */
+    wf_type type; /* the value's type when the compiler knows it */
 } wj_pend;
 
 /* A call or short-circuit the back end computed before the expression that
@@ -35,6 +36,20 @@ typedef struct wj_hoisted {
     char *text;
     wf_type type;
 } wj_hoisted;
+
+/* Where Python would raise from an expression (docs/workflow-compiler.md,
+ * "Exceptions from expressions"): checked by a Choice rule before the state
+ * that evaluates the expression, so that the happy path reads the value as
+ * before and the error path raises Python's class. */
+typedef struct wj_guard {
+    char *cond;        /* JSONata boolean: true when Python raises here */
+    char *err;         /* JSONata object {"Error": class, "Cause": str(e)} */
+    wj_pend *snap;     /* the assignments Python made before (pending then) */
+    size_t nsnap;
+    const char *target; /* the try's dispatch it raises to, NULL: the uncaught Fail */
+    bool *used;        /* the try's flag that its dispatch is reached */
+    wf_scope *scope;   /* the state list it was found in */
+} wj_guard;
 
 typedef struct wj_be {
     wj_pend *pend;
@@ -55,6 +70,13 @@ typedef struct wj_be {
     int nfn;            /* function parameters $__v<N> of the machine */
     char **aliased;     /* locals that may share a list or dict with another name */
     size_t naliased;
+    struct wj_num {
+        char *name;
+        bool num;       /* every value the local gets is a number */
+    } *nums;            /* the answers of wj_num_name, for this machine */
+    size_t nnums;
+    wj_guard *guards;   /* pending checks, in Python's order of evaluation */
+    size_t nguards, capguards;
 } wj_be;
 
 #define WJ(c) ((wj_be *)(c)->bx)
@@ -95,9 +117,36 @@ char *wj_paren(const char *text);
 /* "{% text %}" (allocated). */
 char *wj_wrap(const char *text);
 
+/* Guards (jsonata_expr.c). */
+/* Record that Python raises `cls` with str(e) = the JSONata string `cause`
+ * when `cond` holds (texts copied). */
+void wj_guard_add(wf_ctx *c, const char *cond, const char *cls, const char *cause);
+/* The same with the error object as JSONata text (its class chosen at run
+ * time). */
+void wj_guard_add_obj(wf_ctx *c, const char *cond, const char *err);
+/* The guards recorded since `mark` as one, checked only when `when` holds
+ * (NULL: always). */
+void wj_guard_fold(wf_ctx *c, size_t mark, const char *when);
+/* Drop the guards recorded since `mark`. */
+void wj_guard_drop(wf_ctx *c, size_t mark);
+/* Put the pending guards as the first rules of Choice `ch` (before its own
+ * rules), each raising to its target. */
+void wj_guard_rules(wf_ctx *c, cJSON *ch);
+/* Before a state that is not a Choice: the pending guards as a Choice of
+ * their own (the pending assignments stay pending). */
+void wj_guard_flush(wf_ctx *c);
+/* repr() of a key or value `n` (text v, type t) in a message: a str quoted
+ * as repr() does, anything else as str(). */
+char *wj_repr_of(wf_ctx *c, const stc_node *n, const char *v, wf_type t);
+/* Python's repr() of a value of type t, as JSONata text. */
+char *wj_repr(wf_ctx *c, const char *v, wf_type t);
+
 /* jsonata.c */
 /* Add a pending assignment var := text (both copied). */
 void wj_pend_add(wf_ctx *c, const char *var, const char *text, const stc_node *stmt);
+/* The type of a pending variable's value (WF_T_ANY: not known). */
+wf_type wj_pend_type(const wf_ctx *c, const char *var);
+void wj_pend_set_type(wf_ctx *c, const char *var, wf_type t);
 /* The pending text of a variable, or NULL. */
 const char *wj_pend_get(const wf_ctx *c, const char *var);
 /* Move the pending assignments into st's Assign (created when needed). */

@@ -81,6 +81,8 @@ static char *wj_blk(wf_ctx *c)
     return wf_strf("$__b%d", ++WJ(c)->nblk);
 }
 
+static char *wj_fn_param(wf_ctx *c);
+
 static char *wj_null(void)
 {
     return stc_xstrdup("null");
@@ -135,6 +137,488 @@ char *wj_paren(const char *text)
         }
     }
     return simple ? stc_xstrdup(text) : wf_strf("(%s)", text);
+}
+
+/* ---- exceptions from expressions: guards ---- */
+
+void wj_guard_add_obj(wf_ctx *c, const char *cond, const char *err)
+{
+    wj_be *be = WJ(c);
+    if (be->nguards == be->capguards) {
+        be->capguards = be->capguards ? be->capguards * 2 : 8;
+        be->guards = stc_xrealloc(be->guards, be->capguards * sizeof *be->guards);
+    }
+    wj_guard *g = &be->guards[be->nguards++];
+    memset(g, 0, sizeof *g);
+    g->cond = stc_xstrdup(cond);
+    g->err = stc_xstrdup(err);
+    if (be->npend) {
+        g->snap = stc_xcalloc(be->npend, sizeof *g->snap);
+        for (size_t i = 0; i < be->npend; i++)
+            g->snap[i] = (wj_pend){stc_xstrdup(be->pend[i].var), stc_xstrdup(be->pend[i].text), be->pend[i].type};
+        g->nsnap = be->npend;
+    }
+    g->target = c->errto ? c->errto->name : NULL;
+    g->used = c->errto_used;
+    g->scope = c->scope;
+}
+
+void wj_guard_add(wf_ctx *c, const char *cond, const char *cls, const char *cause)
+{
+    char *q = wj_quote(cls);
+    char *err = wf_strf("{\"Error\": %s, \"Cause\": %s}", q, cause);
+    wj_guard_add_obj(c, cond, err);
+    free(err);
+    free(q);
+}
+
+/* A guard whose cause is a constant text. */
+static void wj_guard_const(wf_ctx *c, const char *cond, const char *cls, const char *cause)
+{
+    char *q = wj_quote(cause);
+    wj_guard_add(c, cond, cls, q);
+    free(q);
+}
+
+static void wj_guard_free(wj_guard *g)
+{
+    free(g->cond);
+    free(g->err);
+    for (size_t i = 0; i < g->nsnap; i++) {
+        free(g->snap[i].var);
+        free(g->snap[i].text);
+    }
+    free(g->snap);
+}
+
+void wj_guard_drop(wf_ctx *c, size_t mark)
+{
+    wj_be *be = WJ(c);
+    while (be->nguards > mark)
+        wj_guard_free(&be->guards[--be->nguards]);
+}
+
+void wj_guard_fold(wf_ctx *c, size_t mark, const char *when)
+{
+    wj_be *be = WJ(c);
+    size_t n = be->nguards;
+    if (n <= mark || (n == mark + 1 && !when))
+        return;
+    stc_buf cond = STC_BUF_INIT, err = STC_BUF_INIT;
+    if (when)
+        wf_bprintf(&cond, "(%s and ", when);
+    stc_buf_putc(&cond, '(');
+    for (size_t i = mark; i < n; i++) {
+        const wj_guard *g = &be->guards[i];
+        wf_bprintf(&cond, "%s%s", i > mark ? " or " : "", g->cond);
+        if (i + 1 < n)
+            wf_bprintf(&err, "%s ? %s : ", g->cond, g->err);
+        else
+            stc_buf_puts(&err, g->err);
+    }
+    stc_buf_putc(&cond, ')');
+    if (when)
+        stc_buf_putc(&cond, ')');
+    wj_guard *first = &be->guards[mark];
+    free(first->cond);
+    free(first->err);
+    first->cond = stc_buf_take(&cond);
+    first->err = n > mark + 1 ? wf_strf("(%s)", stc_buf_cstr(&err)) : stc_buf_take(&err);
+    stc_buf_free(&err);
+    wj_guard_drop(c, mark + 1);
+}
+
+/* The guards since `mark`, which read an item as `it`, checked for each of
+ * `items` in order; `stop` (reading `it`; NULL: never) ends the walk as
+ * any() and all() do. */
+static void wj_guard_each(wf_ctx *c, size_t mark, const char *items, const char *it,
+                          const char *stop)
+{
+    wj_be *be = WJ(c);
+    if (be->nguards <= mark)
+        return;
+    wj_guard_fold(c, mark, NULL);
+    wj_guard *g = &be->guards[mark];
+    char *acc = wj_fn_param(c);
+    char *walk = wf_strf("$reduce(%s, function(%s, %s) { %s != null ? %s : %s ? %s : %s%s%s }, "
+                         "null)",
+                         items, acc, it, acc, acc, g->cond, g->err, stop ? "(" : "",
+                         stop ? stop : "null", stop ? ") ? true : null" : "");
+    free(g->cond);
+    free(g->err);
+    g->cond = wf_strf("($type(%s) = \"object\")", walk);
+    g->err = walk;
+    free(acc);
+}
+
+void wj_guard_rules(wf_ctx *c, cJSON *ch)
+{
+    wj_be *be = WJ(c);
+    if (!be->nguards)
+        return;
+    cJSON *chs = cJSON_GetObjectItemCaseSensitive(ch, "Choices");
+    if (!chs)
+        chs = stc_asl_add_arr(ch, "Choices");
+    for (size_t i = be->nguards; i-- > 0;) {
+        const wj_guard *g = &be->guards[i];
+        cJSON *r = cJSON_CreateObject();
+        char *w = wj_wrap(g->cond);
+        stc_asl_add_str(r, "Condition", w);
+        free(w);
+        stc_asl_add_lit(r, "Comment", "Python raises here");
+        char *e = wj_wrap(g->err);
+        if (g->target) {
+            *g->used = true;
+            cJSON *as = stc_asl_add_obj(r, "Assign");
+            for (size_t k = 0; k < g->nsnap; k++) {
+                char *v = wj_wrap(g->snap[k].text);
+                cJSON_AddStringToObject(as, g->snap[k].var, v);
+                free(v);
+            }
+            cJSON_AddStringToObject(as, "__stc_error", e);
+            stc_asl_add_str(r, "Next", g->target);
+        } else {
+            stc_asl_add_str(r, "Output", e);
+            stc_asl_add_str(r, "Next", c->be->uncaught(c));
+        }
+        free(e);
+        cJSON_InsertItemInArray(chs, 0, r);
+    }
+    wj_guard_drop(c, 0);
+}
+
+void wj_guard_flush(wf_ctx *c)
+{
+    wj_be *be = WJ(c);
+    if (!be->nguards)
+        return;
+    if (!wf_live(c)) {
+        wj_guard_drop(c, 0);
+        return;
+    }
+    cJSON *ch = wf_state("Choice");
+    stc_asl_add_arr(ch, "Choices");
+    wj_guard_rules(c, ch);
+    wf_emit(c, ch, wf_name(c, "Check line %d", c->pos.line), STC_WF_CALL_NONE, NULL);
+    stc_asl_exits_add(&c->scope->dangling, ch, "Default");
+}
+
+/* ---- Python's repr() ---- */
+
+/* The characters repr() escapes in a str (besides the quote): a JSONata
+ * object from the character to its escape. */
+static const char *wj_repr_table(void)
+{
+    static const char table[] =
+        "{\"\\\\\": \"\\\\\\\\\", \"\\t\": \"\\\\t\", \"\\n\": \"\\\\n\", \"\\r\": \"\\\\r\""
+#define X(h) ", \"\\u00" h "\": \"\\\\x" h "\""
+        X("00") X("01") X("02") X("03") X("04") X("05") X("06") X("07") X("08") X("0b") X("0c")
+        X("0e") X("0f") X("10") X("11") X("12") X("13") X("14") X("15") X("16") X("17") X("18")
+        X("19") X("1a") X("1b") X("1c") X("1d") X("1e") X("1f") X("7f") X("80") X("81") X("82")
+        X("83") X("84") X("85") X("86") X("87") X("88") X("89") X("8a") X("8b") X("8c") X("8d")
+        X("8e") X("8f") X("90") X("91") X("92") X("93") X("94") X("95") X("96") X("97") X("98")
+        X("99") X("9a") X("9b") X("9c") X("9d") X("9e") X("9f") X("a0") X("ad")
+#undef X
+        "}";
+    return table;
+}
+
+/* repr() of a str known at compile time. */
+static char *wj_repr_const_str(const char *s)
+{
+    bool sq = strchr(s, '\'') != NULL, dq = strchr(s, '"') != NULL;
+    char q = sq && !dq ? '"' : '\'';
+    stc_buf b = STC_BUF_INIT;
+    stc_buf_putc(&b, q);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned cp = *p;
+        if (cp == 0xc2 && (p[1] >= 0x80 && p[1] <= 0xa0)) {
+            wf_bprintf(&b, "\\x%02x", p[1]);
+            p++;
+            continue;
+        }
+        if (cp == 0xc2 && p[1] == 0xad) {
+            stc_buf_puts(&b, "\\xad");
+            p++;
+            continue;
+        }
+        if (cp == '\\')
+            stc_buf_puts(&b, "\\\\");
+        else if (cp == (unsigned char)q)
+            wf_bprintf(&b, "\\%c", q);
+        else if (cp == '\t')
+            stc_buf_puts(&b, "\\t");
+        else if (cp == '\n')
+            stc_buf_puts(&b, "\\n");
+        else if (cp == '\r')
+            stc_buf_puts(&b, "\\r");
+        else if (cp < 0x20 || cp == 0x7f)
+            wf_bprintf(&b, "\\x%02x", cp);
+        else
+            stc_buf_putc(&b, (char)cp);
+    }
+    stc_buf_putc(&b, q);
+    char *r = wj_quote(stc_buf_cstr(&b));
+    stc_buf_free(&b);
+    return r;
+}
+
+/* repr() of a str value at run time. */
+static char *wj_repr_str(wf_ctx *c, const char *v)
+{
+    char *s = wj_blk(c), *q = wj_blk(c), *m = wj_fn_param(c);
+    char *r = wf_strf("(%s := %s; %s := ($contains(%s, \"'\") and $not($contains(%s, \"\\\"\"))) ? "
+                      "\"\\\"\" : \"'\"; %s & $replace(%s, /[\\\\'\\x00-\\x1f\\x7f-\\xa0\\xad]/, "
+                      "function(%s) { %s.match = \"'\" ? (%s = \"'\" ? \"\\\\'\" : \"'\") : "
+                      "$lookup(%s, %s.match) }) & %s)",
+                      s, v, q, s, s, q, s, m, m, q, wj_repr_table(), m, q);
+    free(s);
+    free(q);
+    free(m);
+    return r;
+}
+
+/* repr() of any JSON value: str quoted, True/False/None, lists and dicts
+ * with repr() of their items (a recursive JSONata function). */
+char *wj_repr(wf_ctx *c, const char *v, wf_type t)
+{
+    if (t == WF_T_STR)
+        return wj_repr_str(c, v);
+    if (t == WF_T_NUM || t == WF_T_BOOL || t == WF_T_NONE)
+        return wj_str(c, v, t);
+    char *f = wj_blk(c), *x = wj_fn_param(c), *y = wj_fn_param(c), *k = wj_fn_param(c);
+    char *sx = wj_repr_str(c, x), *sk = wj_repr_str(c, k);
+    char *r = wf_strf(
+        "(%s := function(%s) { $type(%s) = \"string\" ? %s : $type(%s) = \"boolean\" ? (%s ? "
+        "\"True\" : \"False\") : $type(%s) = \"null\" ? \"None\" : $type(%s) = \"array\" ? \"[\" & "
+        "$join($map(%s, function(%s) { %s(%s) }), \", \") & \"]\" : $type(%s) = \"object\" ? "
+        "\"{\" & $join($map([$keys(%s)], function(%s) { %s & \": \" & %s($lookup(%s, %s)) }), "
+        "\", \") & \"}\" : $string(%s) }; %s(%s))",
+        f, x, x, sx, x, x, x, x, x, y, f, y, x, x, k, sk, f, x, k, x, f, v);
+    free(f);
+    free(x);
+    free(y);
+    free(k);
+    free(sx);
+    free(sk);
+    return r;
+}
+
+/* ---- where Python raises ---- */
+
+static bool wj_numeric(wf_type t)
+{
+    return t == WF_T_NUM || t == WF_T_BOOL;
+}
+
+/* Python's type name of a value (int for a whole number), as JSONata text. */
+static char *wj_pytype(wf_ctx *c, const char *v, wf_type t)
+{
+    switch (t) {
+    case WF_T_STR: return stc_xstrdup("\"str\"");
+    case WF_T_BOOL: return stc_xstrdup("\"bool\"");
+    case WF_T_NONE: return stc_xstrdup("\"NoneType\"");
+    case WF_T_LIST: return stc_xstrdup("\"list\"");
+    case WF_T_DICT: return stc_xstrdup("\"dict\"");
+    default: break;
+    }
+    char *b = wj_blk(c);
+    char *r = wf_strf("(%s := %s; $type(%s) = \"string\" ? \"str\" : $type(%s) = \"number\" ? "
+                      "($floor(%s) = %s ? \"int\" : \"float\") : $type(%s) = \"boolean\" ? \"bool\" "
+                      ": $type(%s) = \"null\" ? \"NoneType\" : $type(%s) = \"array\" ? \"list\" : "
+                      "\"dict\")",
+                      b, v, b, b, b, b, b, b, b);
+    free(b);
+    return r;
+}
+
+/* Is the value of `n` a float in Python whatever the input (a float
+ * constant, true division, float(), a parameter annotated float)? */
+static bool wj_static_float(wf_ctx *c, const stc_node *n)
+{
+    if (!n)
+        return false;
+    switch (n->kind) {
+    case STC_N_CONSTANT: return n->cval.kind == STC_CONST_FLOAT;
+    case STC_N_UNARY_OP: return wj_static_float(c, n->a);
+    case STC_N_BIN_OP:
+        return strcmp(n->id, "/") == 0 || wj_static_float(c, n->a) || wj_static_float(c, n->b);
+    case STC_N_CALL: {
+        char *q = wf_qualname(c, n->a);
+        bool f = q && strcmp(q, "builtins.float") == 0;
+        free(q);
+        return f;
+    }
+    case STC_N_NAME:
+        for (size_t i = 0; i < c->method->nparams; i++)
+            if (strcmp(c->method->params[i].name, n->id) == 0)
+                return c->method->params[i].annotation &&
+                       strcmp(c->method->params[i].annotation, "float") == 0;
+        return false;
+    default: return false;
+    }
+}
+
+/* A number constant other than zero (a divisor that cannot be zero). */
+static bool wj_nonzero_const(const stc_node *n)
+{
+    if (n && n->kind == STC_N_UNARY_OP && (!strcmp(n->id, "-") || !strcmp(n->id, "+")))
+        n = n->a;
+    if (!n || n->kind != STC_N_CONSTANT)
+        return false;
+    return (n->cval.kind == STC_CONST_INT && n->cval.ival != 0) ||
+           (n->cval.kind == STC_CONST_FLOAT && n->cval.fval != 0.0);
+}
+
+/* a / b, a // b, a % b: ZeroDivisionError with Python's message, which
+ * says whether the operands are ints or floats. */
+static void wj_guard_zero(wf_ctx *c, const stc_node *n, const char *a, const char *b)
+{
+    if (wj_nonzero_const(n->b))
+        return;
+    const char *op = n->id;
+    const char *im = !strcmp(op, "/") ? "division by zero"
+                     : !strcmp(op, "//") ? "integer division or modulo by zero"
+                                         : "integer modulo by zero";
+    const char *fm = !strcmp(op, "/") ? "float division by zero"
+                     : !strcmp(op, "//") ? "float floor division by zero"
+                                         : "float modulo";
+    char *cond = wf_strf("(%s = 0)", b);
+    char *qi = wj_quote(im), *qf = wj_quote(fm);
+    char *cause = wj_static_float(c, n->a) || wj_static_float(c, n->b)
+                      ? stc_xstrdup(qf)
+                      : wf_strf("($floor(%s) = %s ? %s : %s)", a, a, qi, qf);
+    wj_guard_add(c, cond, "ZeroDivisionError", cause);
+    free(cond);
+    free(cause);
+    free(qi);
+    free(qf);
+}
+
+/* An operator Python refuses for these operands' types: TypeError. `ok`
+ * says which pairs it takes: "num" numbers (and bools) only, "+" numbers,
+ * two strs or two lists, "cmp" the same as "+" (an order). */
+static void wj_guard_types(wf_ctx *c, const char *op, const char *kind, const char *a, wf_type ta,
+                           const char *b, wf_type tb)
+{
+    bool plus = strcmp(kind, "num") != 0;
+    if (wj_numeric(ta) && wj_numeric(tb))
+        return;
+    if (plus && ((ta == WF_T_STR && tb == WF_T_STR) || (ta == WF_T_LIST && tb == WF_T_LIST)))
+        return;
+    char *x = wj_blk(c), *y = wj_blk(c);
+    static const char nums[] = "[\"number\", \"boolean\"]";
+    char *cond = plus ? wf_strf("(%s := $type(%s); %s := $type(%s); $not((%s in %s and %s in %s) or "
+                                "(%s = %s and %s in [\"string\", \"array\"])))",
+                                x, a, y, b, x, nums, y, nums, x, y, x)
+                      : wf_strf("(%s := $type(%s); %s := $type(%s); $not(%s in %s and %s in %s) and "
+                                "$not(%s in [\"string\", \"array\"] or %s in [\"string\", \"array\"]))",
+                                x, a, y, b, x, nums, y, nums, x, y);
+    free(x);
+    free(y);
+    char *na = wj_pytype(c, a, ta), *nb = wj_pytype(c, b, tb);
+    char *cause;
+    if (!strcmp(kind, "cmp")) {
+        cause = wf_strf("\"'%s' not supported between instances of '\" & %s & \"' and '\" & %s & "
+                        "\"'\"",
+                        op, na, nb);
+    } else if (!strcmp(op, "+")) {
+        char *z = wj_blk(c);
+        cause = wf_strf("(%s := $type(%s); %s = \"string\" ? \"can only concatenate str (not \\\"\" "
+                        "& %s & \"\\\") to str\" : %s = \"array\" ? \"can only concatenate list "
+                        "(not \\\"\" & %s & \"\\\") to list\" : \"unsupported operand type(s) for +: "
+                        "'\" & %s & \"' and '\" & %s & \"'\")",
+                        z, a, z, nb, z, nb, na, nb);
+        free(z);
+    } else {
+        cause = wf_strf("\"unsupported operand type(s) for %s: '\" & %s & \"' and '\" & %s & \"'\"",
+                        !strcmp(op, "**") ? "** or pow()" : op, na, nb);
+    }
+    wj_guard_add(c, cond, "TypeError", cause);
+    free(cond);
+    free(cause);
+    free(na);
+    free(nb);
+}
+
+/* repr() of a key or a value in a message: a str quoted, else as str(). */
+static char *wj_repr_key(wf_ctx *c, const stc_node *n, const char *v, wf_type t)
+{
+    if (n && n->kind == STC_N_CONSTANT && n->cval.kind == STC_CONST_STR)
+        return wj_repr_const_str(n->sval);
+    if (t == WF_T_NUM || t == WF_T_BOOL || t == WF_T_NONE)
+        return wj_str(c, v, t);
+    if (t == WF_T_STR)
+        return wj_repr_str(c, v);
+    char *b = wj_blk(c);
+    char *s = wj_repr_str(c, b), *o = wj_str(c, b, WF_T_ANY);
+    char *r = wf_strf("(%s := %s; $type(%s) = \"string\" ? %s : %s)", b, v, b, s, o);
+    free(b);
+    free(s);
+    free(o);
+    return r;
+}
+
+char *wj_repr_of(wf_ctx *c, const stc_node *n, const char *v, wf_type t)
+{
+    return wj_repr_key(c, n, v, t);
+}
+
+/* Does dict display `d` have the constant key `k`? */
+static bool wj_display_has(const stc_node *d, const stc_node *k)
+{
+    if (!d || d->kind != STC_N_DICT || !k || k->kind != STC_N_CONSTANT ||
+        k->cval.kind != STC_CONST_STR)
+        return false;
+    for (size_t i = 0; i < d->l1.count; i++) {
+        const stc_node *dk = d->l1.items[i];
+        if (dk && dk->kind == STC_N_CONSTANT && dk->cval.kind == STC_CONST_STR &&
+            strcmp(dk->sval, k->sval) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* cont[key]: KeyError for a dict, IndexError for a list or a str. */
+static void wj_guard_subscript(wf_ctx *c, const stc_node *n, const char *cont, wf_type tc,
+                               const char *key, wf_type tk)
+{
+    if (wj_display_has(n->a, n->b))
+        return;
+    char *rk = wj_repr_key(c, n->b, key, tk);
+    if (tk == WF_T_STR || tc == WF_T_DICT) {
+        char *cond = wf_strf("$not($exists($lookup(%s, %s)))", cont, key);
+        wj_guard_add(c, cond, "KeyError", rk);
+        free(cond);
+    } else if (tc == WF_T_STR || tc == WF_T_LIST) {
+        char *x = wj_blk(c), *k = wj_blk(c);
+        char *cond = wf_strf("(%s := %s(%s); %s := %s; %s >= %s or %s < -%s)", x,
+                             tc == WF_T_STR ? "$length" : "$count", cont, k, key, k, x, k, x);
+        wj_guard_const(c, cond, "IndexError",
+                       tc == WF_T_STR ? "string index out of range" : "list index out of range");
+        free(cond);
+        free(x);
+        free(k);
+    } else {
+        char *x = wj_blk(c), *k = wj_blk(c), *l = wj_blk(c);
+        char *cond = wf_strf("(%s := %s; %s := %s; $type(%s) = \"number\" ? ($type(%s) in "
+                             "[\"string\", \"array\"] ? (%s := $type(%s) = \"string\" ? $length(%s) "
+                             ": $count(%s); %s >= %s or %s < -%s) : true) : "
+                             "$not($exists($lookup(%s, %s))))",
+                             x, cont, k, key, k, x, l, x, x, x, k, l, k, l, x, k);
+        char *err = wf_strf("(%s := %s; %s := %s; $type(%s) = \"number\" and $type(%s) in "
+                            "[\"string\", \"array\"] ? {\"Error\": \"IndexError\", \"Cause\": "
+                            "$type(%s) = \"string\" ? \"string index out of range\" : \"list index "
+                            "out of range\"} : {\"Error\": \"KeyError\", \"Cause\": %s})",
+                            x, cont, k, key, k, x, x, rk);
+        wj_guard_add_obj(c, cond, err);
+        free(cond);
+        free(err);
+        free(x);
+        free(k);
+        free(l);
+    }
+    free(rk);
 }
 
 /* ---- Python's meaning in JSONata ---- */
@@ -375,16 +859,23 @@ static char *wj_comprehension(wf_ctx *c, const stc_node *n, int what)
         return wj_null();
     }
     stc_buf cond = STC_BUF_INIT;
+    /* what Python raises for an item, checked item by item */
+    size_t gmark = WJ(c)->nguards;
     for (size_t i = 0; i < gen->l1.count; i++) {
         wf_type tc = WF_T_ANY;
+        size_t fmark = WJ(c)->nguards;
         char *e = wj_expr(c, gen->l1.items[i], &tc);
+        if (i)
+            wj_guard_fold(c, fmark, stc_buf_cstr(&cond));
         char *tr = wj_truthy(c, e, tc);
         wf_bprintf(&cond, "%s%s", i ? " and " : "", tr);
         free(e);
         free(tr);
     }
     char *step;
+    char *stop = NULL;
     const char *init = "[]";
+    size_t emark = WJ(c)->nguards;
     if (what == WJ_COMP_DICT) {
         char *k = wj_expr(c, n->a, NULL);
         char *v = wj_expr(c, n->b, NULL);
@@ -403,11 +894,23 @@ static char *wj_comprehension(wf_ctx *c, const stc_node *n, int what)
             char *tr = wj_truthy(c, e, te);
             step = wf_strf("(%s %s %s)", acc, what == WJ_COMP_ANY ? "or" : "and", tr);
             init = what == WJ_COMP_ANY ? "false" : "true";
+            /* any() stops at the first true item, all() at the first false */
+            stop = what == WJ_COMP_ANY ? stc_xstrdup(tr) : wf_strf("$not(%s)", tr);
             free(tr);
         }
         free(e);
     }
     wj_unbind(c, mark);
+    if (cond.len) {
+        wj_guard_fold(c, emark, stc_buf_cstr(&cond));
+        if (stop) {
+            char *s2 = wf_strf("(%s) and %s", stc_buf_cstr(&cond), stop);
+            free(stop);
+            stop = s2;
+        }
+    }
+    wj_guard_each(c, gmark, items, it, stop);
+    free(stop);
     char *body = cond.len ? wf_strf("(%s) ? %s : %s", stc_buf_cstr(&cond), step, acc)
                           : stc_xstrdup(step);
     char *r = wf_strf("$reduce(%s, function(%s, %s) { %s }, %s)", items, acc, it, body, init);
@@ -664,6 +1167,15 @@ static char *wj_binop(wf_ctx *c, const stc_node *n, wf_type *t)
     char *b = wj_expr(c, n->b, &tb);
     char *r = NULL;
     *t = WF_T_NUM;
+    if (strcmp(op, "%") != 0 || ta != WF_T_STR)
+        wj_guard_types(c, op, strcmp(op, "+") == 0 ? "+" : "num", a, ta, b, tb);
+    if (strcmp(op, "/") == 0 || strcmp(op, "//") == 0 || strcmp(op, "%") == 0)
+        wj_guard_zero(c, n, a, b);
+    if (strcmp(op, "**") == 0 && !wj_nonzero_const(n->a)) {
+        char *cond = wf_strf("(%s = 0 and %s < 0)", a, b);
+        wj_guard_const(c, cond, "ZeroDivisionError", "0.0 cannot be raised to a negative power");
+        free(cond);
+    }
     if (strcmp(op, "+") == 0) {
         if (ta == WF_T_NUM && tb == WF_T_NUM) {
             r = wf_strf("(%s + %s)", a, b);
@@ -758,6 +1270,7 @@ static char *wj_compare_pair(wf_ctx *c, const stc_node *n, const char *op, const
         }
         return r;
     }
+    wj_guard_types(c, op, "cmp", a, ta, b, tb);
     return wf_strf("(%s %s %s)", a, wj_cmp_op(op), b);
 }
 
@@ -768,9 +1281,13 @@ static char *wj_compare(wf_ctx *c, const stc_node *n)
     char *left = wj_expr(c, n->a, &tl);
     for (size_t i = 0; i < n->l1.count; i++) {
         wf_type tr = WF_T_ANY;
+        /* a later pair is evaluated only when the ones before hold */
+        size_t mark = WJ(c)->nguards;
         char *right = wj_expr(c, n->l1.items[i], &tr);
         const char *op = n->l2.items[i]->id;
         char *p = wj_compare_pair(c, n, op, left, tl, right, tr);
+        if (i)
+            wj_guard_fold(c, mark, stc_buf_cstr(&b));
         wf_bprintf(&b, "%s%s", i ? " and " : "", p);
         free(p);
         free(left);
@@ -788,12 +1305,29 @@ static char *wj_boolop(wf_ctx *c, const stc_node *n, wf_type *t)
     /* a and b -> a when a is falsy, else b (operands, not booleans) */
     bool is_and = strcmp(n->id, "and") == 0;
     size_t k = n->l1.count;
-    wf_type tl = WF_T_ANY;
-    char *acc = wj_expr(c, n->l1.items[k - 1], &tl);
+    /* the operands in Python's order: an operand's guards hold only when
+     * the ones before let Python evaluate it */
+    char **vs = stc_xcalloc(k, sizeof *vs);
+    wf_type *ts = stc_xcalloc(k, sizeof *ts);
+    stc_buf reach = STC_BUF_INIT;
+    for (size_t i = 0; i < k; i++) {
+        size_t mark = WJ(c)->nguards;
+        ts[i] = WF_T_ANY;
+        vs[i] = wj_expr(c, n->l1.items[i], &ts[i]);
+        if (i)
+            wj_guard_fold(c, mark, stc_buf_cstr(&reach));
+        char *tr = wj_truthy(c, vs[i], ts[i]);
+        wf_bprintf(&reach, "%s%s%s%s", i ? " and " : "", is_and ? "" : "$not(", tr,
+                   is_and ? "" : ")");
+        free(tr);
+    }
+    stc_buf_free(&reach);
+    wf_type tl = ts[k - 1];
+    char *acc = vs[k - 1];
     bool all_bool = tl == WF_T_BOOL;
     for (size_t i = k - 1; i-- > 0;) {
-        wf_type ti = WF_T_ANY;
-        char *v = wj_expr(c, n->l1.items[i], &ti);
+        wf_type ti = ts[i];
+        char *v = vs[i];
         all_bool = all_bool && ti == WF_T_BOOL;
         char *x = wj_blk(c);
         char *truth = wj_truthy(c, x, ti);
@@ -805,10 +1339,193 @@ static char *wj_boolop(wf_ctx *c, const stc_node *n, wf_type *t)
         free(acc);
         acc = r;
     }
+    free(vs);
+    free(ts);
     *t = all_bool ? WF_T_BOOL : WF_T_ANY;
     return acc;
 }
 
+
+/* Is `name` bound by an `except ... as name` clause of `n`? */
+static bool wj_handler_binds(const stc_node *n, const char *name)
+{
+    if (!n)
+        return false;
+    if (n->kind == STC_N_EXCEPT_HANDLER && n->id && strcmp(n->id, name) == 0)
+        return true;
+    if (wj_handler_binds(n->a, name) || wj_handler_binds(n->b, name) ||
+        wj_handler_binds(n->c, name))
+        return true;
+    const stc_list *ls[] = {&n->l0, &n->l1, &n->l2, &n->l3};
+    for (size_t k = 0; k < 4; k++)
+        for (size_t i = 0; i < ls[k]->count; i++)
+            if (wj_handler_binds(ls[k]->items[i], name))
+                return true;
+    return false;
+}
+
+/* Does a handler of try statement `s` bind `name`? */
+static bool wj_handler_binds_any(const stc_node *s, const char *name)
+{
+    if (s->kind != STC_N_TRY && s->kind != STC_N_TRY_STAR)
+        return false;
+    for (size_t i = 0; i < s->l1.count; i++)
+        if (s->l1.items[i]->id && strcmp(s->l1.items[i]->id, name) == 0)
+            return true;
+    return false;
+}
+
+/* str(e) of an exception bound by `except E as e` (the variable holds
+ * {"Error", "Cause"}): its message. NULL for anything else. */
+static char *wj_exc_str(wf_ctx *c, const stc_node *n)
+{
+    if (n->kind != STC_N_NAME || !wf_is_local(c, n->id) || !c->method->body)
+        return NULL;
+    for (size_t i = WJ(c)->nbound; i-- > 0;)
+        if (strcmp(WJ(c)->bound[i].py, n->id) == 0)
+            return NULL;
+    bool bound = false;
+    for (size_t i = 0; i < c->method->body->count && !bound; i++)
+        bound = wj_handler_binds(c->method->body->items[i], n->id);
+    if (!bound)
+        return NULL;
+    char *v = wj_expr(c, n, NULL);
+    char *p = wj_paren(v);
+    char *r = wf_strf("%s.Cause", p);
+    free(p);
+    free(v);
+    return r;
+}
+
+/* ---- locals that are always numbers ---- */
+
+static bool wj_num_name(wf_ctx *c, const char *name);
+
+/* Is `v` a number whatever the input, given the locals that are? */
+static bool wj_num_expr(wf_ctx *c, const stc_node *v)
+{
+    if (!v)
+        return false;
+    switch (v->kind) {
+    case STC_N_CONSTANT:
+        return v->cval.kind == STC_CONST_INT || v->cval.kind == STC_CONST_FLOAT ||
+               v->cval.kind == STC_CONST_BOOL;
+    case STC_N_UNARY_OP: return strcmp(v->id, "not") != 0 && wj_num_expr(c, v->a);
+    case STC_N_BIN_OP: return wj_num_expr(c, v->a) && wj_num_expr(c, v->b);
+    case STC_N_IF_EXP: return wj_num_expr(c, v->b) && wj_num_expr(c, v->c);
+    case STC_N_NAME: return wj_num_name(c, v->id);
+    case STC_N_CALL: {
+        char *q = wf_qualname(c, v->a);
+        static const char *const fns[] = {"builtins.len", "builtins.int", "builtins.float",
+                                          "builtins.round", "builtins.abs"};
+        bool num = false;
+        for (size_t i = 0; q && i < STC_ARRAY_LEN(fns); i++)
+            num = num || strcmp(q, fns[i]) == 0;
+        free(q);
+        return num;
+    }
+    default: return false;
+    }
+}
+
+/* Does assignment target `t` (a name, or names unpacked) bind `name`? */
+static bool wj_target_binds(const stc_node *t, const char *name)
+{
+    if (!t)
+        return false;
+    if (t->kind == STC_N_NAME)
+        return strcmp(t->id, name) == 0;
+    if (t->kind == STC_N_TUPLE || t->kind == STC_N_LIST)
+        for (size_t i = 0; i < t->l1.count; i++)
+            if (wj_target_binds(t->l1.items[i], name))
+                return true;
+    return false;
+}
+
+/* Every binding of `name` in `body` a plain assignment of a number (*any:
+ * there is one); false at the first binding that is not. */
+static bool wj_num_scan(wf_ctx *c, const stc_list *body, const char *name, bool *any)
+{
+    for (size_t i = 0; body && i < body->count; i++) {
+        const stc_node *s = body->items[i];
+        switch (s->kind) {
+        case STC_N_ASSIGN:
+            for (size_t k = 0; k < s->l1.count; k++) {
+                const stc_node *t = s->l1.items[k];
+                if (t->kind == STC_N_NAME && strcmp(t->id, name) == 0) {
+                    if (s->l1.count > 1 || !wj_num_expr(c, s->a))
+                        return false;
+                    *any = true;
+                } else if (t->kind == STC_N_TUPLE || t->kind == STC_N_LIST) {
+                    for (size_t j = 0; j < t->l1.count; j++)
+                        if (t->l1.items[j]->kind == STC_N_NAME &&
+                            strcmp(t->l1.items[j]->id, name) == 0)
+                            return false;
+                }
+            }
+            break;
+        case STC_N_ANN_ASSIGN:
+        case STC_N_AUG_ASSIGN: {
+            const stc_node *v = s->kind == STC_N_ANN_ASSIGN ? s->c : s->b;
+            if (s->a->kind == STC_N_NAME && strcmp(s->a->id, name) == 0) {
+                if (!v || !wj_num_expr(c, v))
+                    return false;
+                *any = true;
+            }
+            break;
+        }
+        case STC_N_FOR:
+            if (wj_target_binds(s->a, name))
+                return false;
+            break;
+        default: break;
+        }
+        if (wj_handler_binds_any(s, name))
+            return false;
+        const stc_list *ls[] = {&s->l0, &s->l1, &s->l2, &s->l3};
+        for (size_t k = 0; k < 4; k++) {
+            if (s->kind == STC_N_ASSIGN && k == 1)
+                continue;
+            for (size_t j = 0; j < ls[k]->count; j++) {
+                const stc_node *x = ls[k]->items[j];
+                if (x->kind == STC_N_EXCEPT_HANDLER) {
+                    if (!wj_num_scan(c, &x->l0, name, any))
+                        return false;
+                } else if (!wj_num_scan(c, &(stc_list){.items = (stc_node **)&ls[k]->items[j],
+                                                       .count = 1},
+                                        name, any)) {
+                    return false;
+                }
+            }
+        }
+    }
+    return true;
+}
+
+static bool wj_num_name(wf_ctx *c, const char *name)
+{
+    wj_be *be = WJ(c);
+    for (size_t i = 0; i < be->nnums; i++)
+        if (strcmp(be->nums[i].name, name) == 0)
+            return be->nums[i].num;
+    for (size_t i = 0; i < c->method->nparams; i++)
+        if (strcmp(c->method->params[i].name, name) == 0) {
+            const char *a = c->method->params[i].annotation;
+            return a && (!strcmp(a, "int") || !strcmp(a, "float") || !strcmp(a, "bool"));
+        }
+    if (!wf_is_local(c, name)) {
+        const stc_node *g = wf_global_value(c, name);
+        return g && g->kind == STC_N_CONSTANT && wj_num_expr(c, g);
+    }
+    /* optimistic while the scan runs: x = x + 1 keeps x a number */
+    size_t at = be->nnums;
+    be->nums = stc_xrealloc(be->nums, (at + 1) * sizeof *be->nums);
+    be->nums[be->nnums++] = (struct wj_num){stc_xstrdup(name), true};
+    bool any = false;
+    bool num = wj_num_scan(c, c->method->body, name, &any) && any;
+    be->nums[at].num = num;
+    return num;
+}
 
 /* f"{x:spec}" for the specs of the table: [[fill]align][,][width]
  * [.precision][f|d|%|s] (zero padding as 0width). NULL after a diagnostic. */
@@ -931,6 +1648,9 @@ static char *wj_fstring(wf_ctx *c, const stc_node *n)
             }
             if (piece)
                 goto add;
+            piece = wj_exc_str(c, part->a);
+            if (piece)
+                goto add;
             wf_type t = WF_T_ANY;
             char *v = wj_expr(c, part->a, &t);
             if (t == WF_T_LIST || t == WF_T_DICT) {
@@ -966,6 +1686,7 @@ static char *wj_subscript(wf_ctx *c, const stc_node *n)
         return wj_slice(c, n);
     char *cont = wj_expr(c, n->a, &tc);
     char *key = wj_expr(c, n->b, &tk);
+    wj_guard_subscript(c, n, cont, tc, key, tk);
     char *r;
     if (tk == WF_T_STR || tc == WF_T_DICT) {
         r = wf_strf("$lookup(%s, %s)", cont, key);
@@ -1226,6 +1947,15 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
             goto bad;
         char *a = wj_arg(c, n, 0, &ta);
         *t = WF_T_NUM;
+        if (ta != WF_T_STR && ta != WF_T_LIST && ta != WF_T_DICT) {
+            char *cond = wf_strf("($type(%s) in [\"number\", \"boolean\", \"null\"])", a);
+            char *ty = wj_pytype(c, a, ta);
+            char *cause = wf_strf("\"object of type '\" & %s & \"' has no len()\"", ty);
+            wj_guard_add(c, cond, "TypeError", cause);
+            free(cond);
+            free(ty);
+            free(cause);
+        }
         if (ta == WF_T_STR)
             r = wf_strf("$length(%s)", a);
         else if (ta == WF_T_LIST)
@@ -1246,6 +1976,8 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
         *t = WF_T_STR;
         if (!n->l1.count) {
             r = stc_xstrdup("\"\"");
+        } else if ((r = wj_exc_str(c, n->l1.items[0])) != NULL) {
+            /* the exception's message */
         } else {
             char *a = wj_arg(c, n, 0, &ta);
             if (ta == WF_T_LIST || ta == WF_T_DICT) {
@@ -1335,16 +2067,37 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
         char *a = wj_arg(c, n, 0, &ta);
         char *x = wj_blk(c);
         *t = WF_T_NUM;
+        /* a str as Python reads it: white space around, '_' between digits,
+         * a '+' sign, ".5" and "5." */
+        char *norm = wf_strf("$replace($replace($replace($replace($trim(%s), \"_\", \"\"), /^\\+/, "
+                             "\"\"), /^(-?)\\./, function($m) { $m.groups[0] & \"0.\" }), "
+                             "/\\.(?=[eE]|$)/, \".0\")",
+                             x);
+        const char *re = q[9] == 'i'
+                             ? "/^\\s*[-+]?[0-9](_?[0-9])*\\s*$/"
+                             : "/^\\s*[-+]?([0-9](_?[0-9])*(\\.([0-9](_?[0-9])*)?)?|\\.[0-9](_?"
+                               "[0-9])*)([eE][-+]?[0-9](_?[0-9])*)?\\s*$/";
+        char *cond = wf_strf("(%s := %s; $type(%s) = \"string\" and $not($contains(%s, %s)))", x, a,
+                             x, x, re);
+        char *rs = wj_repr_str(c, a);
+        char *cause = wf_strf("%s & %s",
+                              q[9] == 'i' ? "\"invalid literal for int() with base 10: \""
+                                          : "\"could not convert string to float: \"",
+                              rs);
+        wj_guard_add(c, cond, "ValueError", cause);
+        free(cond);
+        free(rs);
+        free(cause);
         if (q[9] == 'i')
             /* int(): strings of digits, numbers toward zero, booleans */
-            r = wf_strf("(%s := %s; $type(%s) = \"string\" ? ($contains(%s, /^\\s*[-+]?[0-9]+\\s*$/) ? "
-                        "$number($trim(%s)) : $error(\"invalid literal for int() with base 10: '\" & "
-                        "%s & \"'\")) : $type(%s) = \"boolean\" ? (%s ? 1 : 0) : %s >= 0 ? "
-                        "$floor(%s) : $ceil(%s))",
-                        x, a, x, x, x, x, x, x, x, x, x);
+            r = wf_strf("(%s := %s; $type(%s) = \"string\" ? $number(%s) : $type(%s) = \"boolean\" ? "
+                        "(%s ? 1 : 0) : %s >= 0 ? $floor(%s) : $ceil(%s))",
+                        x, a, x, norm, x, x, x, x, x);
         else
-            r = wf_strf("(%s := %s; $type(%s) = \"boolean\" ? (%s ? 1 : 0) : $number(%s))", x, a, x,
-                        x, x);
+            r = wf_strf("(%s := %s; $type(%s) = \"boolean\" ? (%s ? 1 : 0) : $type(%s) = \"string\" ? "
+                        "$number(%s) : $number(%s))",
+                        x, a, x, x, x, norm, x);
+        free(norm);
         free(x);
         free(a);
     } else if (q && strcmp(q, "builtins.round") == 0) {
@@ -1374,8 +2127,19 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
         }
         /* the first of the smallest (largest), as Python picks it */
         char *x = wj_fn_param(c), *y = wj_fn_param(c);
+        if (n->l1.count == 1) {
+            char *cond = wf_strf("($count(%s) = 0)", items);
+            char *cause = wf_strf("%s() arg is an empty sequence", is_min ? "min" : "max");
+            wj_guard_const(c, cond, "ValueError", cause);
+            free(cond);
+            free(cause);
+        }
+        size_t gmark = WJ(c)->nguards;
         char *kx = key ? wj_lambda1(c, key, x) : stc_xstrdup(x);
+        wj_guard_each(c, gmark, items, x, NULL);
+        gmark = WJ(c)->nguards;
         char *ky = key ? wj_lambda1(c, key, y) : stc_xstrdup(y);
+        wj_guard_drop(c, gmark); /* the same key function, read as y */
         r = wf_strf("$reduce(%s, function(%s, %s) { %s %s %s ? %s : %s })", items, x, y, ky,
                     is_min ? "<" : ">", kx, y, x);
         free(items);
@@ -1401,8 +2165,12 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
         char *a = wj_arg(c, n, 0, &ta);
         char *items = wj_iter(c, a, ta);
         char *x = wj_fn_param(c), *y = wj_fn_param(c);
+        size_t gmark = WJ(c)->nguards;
         char *kx = key ? wj_lambda1(c, key, x) : stc_xstrdup(x);
+        wj_guard_each(c, gmark, items, x, NULL);
+        gmark = WJ(c)->nguards;
         char *ky = key ? wj_lambda1(c, key, y) : stc_xstrdup(y);
+        wj_guard_drop(c, gmark);
         char *rv = rev ? wj_expr(c, rev, NULL) : stc_xstrdup("false");
         /* a stable merge sort: swap when the later one must come first */
         r = wf_strf("[$sort(%s, function(%s, %s) { %s ? %s < %s : %s > %s })]", items, x, y, rv,
@@ -1547,8 +2315,12 @@ char *wj_expr(wf_ctx *c, const stc_node *n, wf_type *tp)
             if (WJ(c)->item_var && strcmp(WJ(c)->item_var, n->id) == 0)
                 return stc_xstrdup("$states.input");
             *t = wf_declared_type(c, n->id);
+            if (*t == WF_T_ANY && wj_num_name(c, n->id))
+                *t = WF_T_NUM;
             char *v = wj_var(c, n->id);
             const char *p = wj_pend_get(c, v);
+            if (p && wj_pend_type(c, v) != WF_T_ANY)
+                *t = wj_pend_type(c, v); /* the pending value's own type */
             char *r = p ? wj_paren(p) : wf_strf("$%s", v);
             free(v);
             return r;
@@ -1606,8 +2378,14 @@ char *wj_expr(wf_ctx *c, const stc_node *n, wf_type *tp)
         wf_type tt = WF_T_ANY, tb = WF_T_ANY, to = WF_T_ANY;
         char *test = wj_expr(c, n->a, &tt);
         char *truth = wj_truthy(c, test, tt);
+        size_t mark = WJ(c)->nguards;
         char *b = wj_expr(c, n->b, &tb);
+        wj_guard_fold(c, mark, truth);
+        mark = WJ(c)->nguards;
         char *o = wj_expr(c, n->c, &to);
+        char *untrue = wf_strf("$not(%s)", truth);
+        wj_guard_fold(c, mark, untrue);
+        free(untrue);
         char *r = wf_strf("(%s ? %s : %s)", truth, b, o);
         *t = tb == to ? tb : WF_T_ANY;
         free(test);
@@ -1640,6 +2418,10 @@ char *wj_expr(wf_ctx *c, const stc_node *n, wf_type *tp)
             }
             char *o = wj_expr(c, n->a, NULL);
             char *k = wj_quote(n->id);
+            /* a jdict raises AttributeError(name) for a missing key */
+            char *cond = wf_strf("$not($exists($lookup(%s, %s)))", o, k);
+            wj_guard_const(c, cond, "AttributeError", n->id);
+            free(cond);
             char *r = wf_strf("$lookup(%s, %s)", o, k);
             free(o);
             free(k);

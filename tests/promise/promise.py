@@ -35,6 +35,7 @@ Needs STC_BIN (the stc-tui binary). Prints one line per failure and
 """
 import asyncio
 import builtins
+import copy
 import glob
 import importlib.util
 import inspect
@@ -155,7 +156,9 @@ def run_python(module, cls, method, case):
     signal.signal(signal.SIGALRM, _too_long)
     signal.alarm(PYTHON_SECONDS)
     try:
-        value = asyncio.run(getattr(obj, method)(**case["input"]))
+        # a copy: the method may change its arguments in place (del d[k]),
+        # and the simulator gets the case's input afterwards
+        value = asyncio.run(getattr(obj, method)(**copy.deepcopy(case["input"])))
     except PythonTooLong:
         return {"python": f"still running after {PYTHON_SECONDS} s"}
     except Exception as e:

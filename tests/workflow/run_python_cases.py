@@ -9,6 +9,7 @@ usage: run_python_cases.py DIR   (exit 1 on any mismatch)
 """
 import asyncio
 import builtins
+import copy
 import glob
 import importlib.util
 import inspect
@@ -69,7 +70,7 @@ def run_case(module, cls, method, case):
         setattr(obj, name, scripted(module, name, entries, inspect.iscoroutinefunction(target)))
     fn = getattr(obj, method)
     try:
-        out = asyncio.run(fn(**case["input"]))
+        out = asyncio.run(fn(**copy.deepcopy(case["input"])))
     except Exception as e:  # the promise: class name and message
         return {"error": type(e).__name__, "cause": str(e)}
     return {"output": normalize(out)}

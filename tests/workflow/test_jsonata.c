@@ -81,7 +81,18 @@ static void test_loop_head_and_start(void **st)
                 "$count($__stc_items1) %}\", \"Comment\": \"xs\", \"Assign\": {\"x\": \"{% "
                 "$__stc_items1[$__stc_i1] %}\", \"__stc_i1\": \"{% $__stc_i1 + 1 %}\"}, "
                 "\"Next\": \"total += x (line 11)\"}], \"Default\": \"Call _get (line 13)\"}");
-    assert_string_equal(str(state(asl, "total += x (line 11)"), "Next"), "For x in xs (line 10)");
+    /* Python raises TypeError when an item cannot be added to total: the
+     * assignment's state is a Choice that checks first (the uncaught Fail
+     * gets the error), whose Default assigns and goes back to the head */
+    const cJSON *add = state(asl, "total += x (line 11)");
+    assert_string_equal(str(add, "Type"), "Choice");
+    assert_string_equal(str(add, "Default"), "For x in xs (line 10)");
+    const cJSON *check = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(add, "Choices"), 0);
+    assert_string_equal(str(check, "Next"), "Fail with the exception");
+    assert_non_null(strstr(str(check, "Output"), "\"Error\": \"TypeError\""));
+    assert_non_null(strstr(str(check, "Output"), "can only concatenate str (not "));
+    assert_non_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(add, "Assign"),
+                                                     "total"));
     stc_service_free(svc);
 }
 
