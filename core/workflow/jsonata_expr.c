@@ -650,12 +650,17 @@ char *wj_str(wf_ctx *c, const char *v, wf_type t)
     case WF_T_NUM: return wf_strf("$string(%s)", v);
     case WF_T_BOOL: return wf_strf("(%s ? \"True\" : \"False\")", v);
     case WF_T_NONE: return stc_xstrdup("\"None\"");
+    case WF_T_LIST:
+    case WF_T_DICT: return wj_repr(c, v, t); /* str() of a list or dict is its repr() */
     default: break;
     }
     char *b = wj_blk(c);
+    char *rp = wj_repr(c, b, WF_T_LIST);
     char *r = wf_strf("(%s := %s; $type(%s) = \"string\" ? %s : $type(%s) = \"boolean\" ? (%s ? "
-                      "\"True\" : \"False\") : $type(%s) = \"null\" ? \"None\" : $string(%s))",
-                      b, v, b, b, b, b, b, b);
+                      "\"True\" : \"False\") : $type(%s) = \"null\" ? \"None\" : $type(%s) in "
+                      "[\"array\", \"object\"] ? %s : $string(%s))",
+                      b, v, b, b, b, b, b, b, rp, b);
+    free(rp);
     free(b);
     return r;
 }
@@ -802,6 +807,15 @@ static char *wj_iter(wf_ctx *c, const char *v, wf_type t)
         return wf_strf("[$keys(%s)]", v);
     if (t == WF_T_STR)
         return wf_strf("$split(%s, \"\")", v);
+    if (t == WF_T_ANY) {
+        char *cond = wf_strf("($type(%s) in [\"number\", \"boolean\", \"null\"])", v);
+        char *ty = wj_pytype(c, v, t);
+        char *cause = wf_strf("\"'\" & %s & \"' object is not iterable\"", ty);
+        wj_guard_add(c, cond, "TypeError", cause);
+        free(cond);
+        free(ty);
+        free(cause);
+    }
     char *b = wj_blk(c);
     char *r = wf_strf("(%s := %s; $type(%s) = \"object\" ? [$keys(%s)] : $type(%s) = \"string\" ? "
                       "$split(%s, \"\") : %s)",
@@ -833,53 +847,158 @@ char *wj_list_item(wf_ctx *c, const char *v, wf_type t)
 
 enum { WJ_COMP_LIST, WJ_COMP_DICT, WJ_COMP_ANY, WJ_COMP_ALL };
 
+/* ---- sets: where their order does not show ---- */
+
+/* set(...), frozenset(...), {a, b}, {x for ...} */
+static bool wj_is_set(wf_ctx *c, const stc_node *n)
+{
+    if (n->kind == STC_N_SET || n->kind == STC_N_SET_COMP)
+        return true;
+    if (n->kind != STC_N_CALL || n->l2.count || n->l1.count > 1)
+        return false;
+    char *q = wf_qualname(c, n->a);
+    bool r = q && (!strcmp(q, "builtins.set") || !strcmp(q, "builtins.frozenset"));
+    free(q);
+    return r;
+}
+
+static char *wj_comprehension(wf_ctx *c, const stc_node *n, int what);
+static char *wj_list(wf_ctx *c, const stc_node *n, wf_type *t);
+
+/* A set as the list of its items without duplicates (Python's == : 1, 1.0
+ * and True are one item), first seen first: for len(), sorted(), min(),
+ * max(), sum(), any(), all() and `in`, which do not show a set's order.
+ * TypeError for an item a set cannot hold (a list or dict). */
+static char *wj_set_items(wf_ctx *c, const stc_node *n)
+{
+    char *items;
+    if (n->kind == STC_N_SET) {
+        wf_type t;
+        items = wj_list(c, n, &t);
+    } else if (n->kind == STC_N_SET_COMP) {
+        items = wj_comprehension(c, n, WJ_COMP_LIST);
+    } else if (n->l1.count) {
+        wf_type t = WF_T_ANY;
+        char *a = wj_expr(c, n->l1.items[0], &t);
+        items = wj_iter_items(c, a, t);
+        free(a);
+    } else {
+        items = stc_xstrdup("[]");
+    }
+    char *b = wj_blk(c), *x = wj_fn_param(c), *y = wj_fn_param(c), *acc = wj_fn_param(c);
+    char *cond = wf_strf("(%s := %s; $count($filter(%s, function(%s) { $type(%s) in [\"array\", "
+                         "\"object\"] })) > 0)",
+                         b, items, b, x, x);
+    char *cause = wf_strf("(%s := %s; \"unhashable type: '\" & ($type($filter(%s, function(%s) { "
+                          "$type(%s) in [\"array\", \"object\"] })[0]) = \"array\" ? \"list\" : "
+                          "\"dict\") & \"'\")",
+                          b, items, b, x, x);
+    wj_guard_add(c, cond, "TypeError", cause);
+    free(cond);
+    free(cause);
+    static const char nums[] = "[\"number\", \"boolean\"]";
+    char *r = wf_strf("$reduce(%s, function(%s, %s) { $count($filter(%s, function(%s) { %s = %s or "
+                      "($type(%s) in %s and $type(%s) in %s and $number(%s) = $number(%s)) })) > 0 ? "
+                      "%s : $append(%s, [%s]) }, [])",
+                      items, acc, x, acc, y, y, x, y, nums, x, nums, y, x, acc, acc, x);
+    free(items);
+    free(b);
+    free(x);
+    free(y);
+    free(acc);
+    return r;
+}
+
+/* The argument i of a built-in that does not show a set's order. */
+static char *wj_arg_set(wf_ctx *c, const stc_node *n, size_t i, wf_type *t)
+{
+    const stc_node *a = n->l1.items[i];
+    if (!wj_is_set(c, a))
+        return wj_expr(c, a, t);
+    if (t)
+        *t = WF_T_LIST;
+    return wj_set_items(c, a);
+}
+
+/* A set where its order would show: refused, saying what to write. */
+static char *wj_refuse_set(wf_ctx *c, const stc_node *n)
+{
+    char *t = wf_text(c, n, WF_TEXT_MAX);
+    stc_diag *dg = wf_diag(c, n, n->kind == STC_N_SET_COMP ? WF_E_COMPREHENSION : WF_E_EXPRESSION,
+                           "'%s' is a set, whose items come in Python's hash order, which a JSON "
+                           "list cannot keep",
+                           t);
+    stc_diag_set_hint(dg, "use it where its order does not show: sorted(set(xs)), len(set(xs)), "
+                          "x in set(xs), min/max/sum/any/all(set(xs)); or keep a list");
+    free(t);
+    return wj_null();
+}
+
 /* [elt for x in xs if c] (one for, any number of ifs) as a $reduce over the
  * items, keeping nested lists nested; {k: v for ...} merges objects; any()
  * and all() over a generator fold truthiness. */
 static char *wj_comprehension(wf_ctx *c, const stc_node *n, int what)
 {
-    if (n->l1.count != 1 || n->l1.items[0]->level) {
-        wf_diag(c, n, WF_E_COMPREHENSION,
-                "a comprehension with more than one 'for' is not compiled; nest it or move it "
-                "into an internal function");
+    size_t ng = n->l1.count;
+    for (size_t g = 0; g < ng; g++)
+        if (n->l1.items[g]->level) {
+            wf_diag(c, n->l1.items[g], WF_E_COMPREHENSION,
+                    "'async for' in a comprehension cannot run inside a workflow; move it into "
+                    "an internal function");
+            return wj_null();
+        }
+    if (ng > 1 && (what == WJ_COMP_ANY || what == WJ_COMP_ALL)) {
+        stc_diag *dg = wf_diag(c, n, WF_E_COMPREHENSION,
+                               "%s() over a generator with more than one 'for' is not compiled",
+                               what == WJ_COMP_ANY ? "any" : "all");
+        stc_diag_set_hint(dg, "nest them, each with one 'for': %s(%s(... for y in ys) for x in "
+                              "xs), which stops where Python stops",
+                          what == WJ_COMP_ANY ? "any" : "all", what == WJ_COMP_ANY ? "any" : "all");
         return wj_null();
     }
-    const stc_node *gen = n->l1.items[0];
-    wf_type ti = WF_T_ANY;
-    char *src = wj_expr(c, gen->b, &ti);
-    char *items = wj_iter(c, src, ti);
-    free(src);
-    char *acc = wj_fn_param(c), *it = wj_fn_param(c);
+    /* each `for` a $reduce inside the one before, the accumulator handed
+     * down; its conditions decide whether the rest runs for an item */
+    char **items = stc_xcalloc(ng, sizeof *items), **acc = stc_xcalloc(ng, sizeof *acc),
+         **it = stc_xcalloc(ng, sizeof *it);
+    stc_buf *cond = stc_xcalloc(ng, sizeof *cond);
+    size_t *gmark = stc_xcalloc(ng, sizeof *gmark), *emark = stc_xcalloc(ng, sizeof *emark);
     size_t mark = WJ(c)->nbound;
-    if (!wj_bind_target(c, gen->a, it)) {
-        wj_unbind(c, mark);
-        free(items);
-        free(acc);
-        free(it);
-        return wj_null();
-    }
-    stc_buf cond = STC_BUF_INIT;
-    /* what Python raises for an item, checked item by item */
-    size_t gmark = WJ(c)->nguards;
-    for (size_t i = 0; i < gen->l1.count; i++) {
-        wf_type tc = WF_T_ANY;
-        size_t fmark = WJ(c)->nguards;
-        char *e = wj_expr(c, gen->l1.items[i], &tc);
-        if (i)
-            wj_guard_fold(c, fmark, stc_buf_cstr(&cond));
-        char *tr = wj_truthy(c, e, tc);
-        wf_bprintf(&cond, "%s%s", i ? " and " : "", tr);
-        free(e);
-        free(tr);
-    }
-    char *step;
-    char *stop = NULL;
+    char *r = NULL, *step = NULL, *stop = NULL;
     const char *init = "[]";
-    size_t emark = WJ(c)->nguards;
+    size_t g = 0;
+    for (; g < ng; g++) {
+        const stc_node *gen = n->l1.items[g];
+        wf_type ti = WF_T_ANY;
+        char *src = wj_expr(c, gen->b, &ti);
+        items[g] = wj_iter(c, src, ti);
+        free(src);
+        acc[g] = wj_fn_param(c);
+        it[g] = wj_fn_param(c);
+        cond[g] = (stc_buf)STC_BUF_INIT;
+        if (!wj_bind_target(c, gen->a, it[g])) {
+            g++;
+            goto out;
+        }
+        /* what Python raises for an item, checked item by item */
+        gmark[g] = WJ(c)->nguards;
+        for (size_t i = 0; i < gen->l1.count; i++) {
+            wf_type tc = WF_T_ANY;
+            size_t fmark = WJ(c)->nguards;
+            char *e = wj_expr(c, gen->l1.items[i], &tc);
+            if (i)
+                wj_guard_fold(c, fmark, stc_buf_cstr(&cond[g]));
+            char *tr = wj_truthy(c, e, tc);
+            wf_bprintf(&cond[g], "%s%s", i ? " and " : "", tr);
+            free(e);
+            free(tr);
+        }
+        emark[g] = WJ(c)->nguards;
+    }
+    const char *last = acc[ng - 1];
     if (what == WJ_COMP_DICT) {
         char *k = wj_expr(c, n->a, NULL);
         char *v = wj_expr(c, n->b, NULL);
-        step = wf_strf("$merge([%s, {$string(%s): %s}])", acc, k, v);
+        step = wf_strf("$merge([%s, {$string(%s): %s}])", last, k, v);
         init = "{}";
         free(k);
         free(v);
@@ -888,11 +1007,11 @@ static char *wj_comprehension(wf_ctx *c, const stc_node *n, int what)
         char *e = wj_expr(c, n->a, &te);
         if (what == WJ_COMP_LIST) {
             char *item = wj_item(c, e, te);
-            step = wf_strf("$append(%s, %s)", acc, item);
+            step = wf_strf("$append(%s, %s)", last, item);
             free(item);
         } else {
             char *tr = wj_truthy(c, e, te);
-            step = wf_strf("(%s %s %s)", acc, what == WJ_COMP_ANY ? "or" : "and", tr);
+            step = wf_strf("(%s %s %s)", last, what == WJ_COMP_ANY ? "or" : "and", tr);
             init = what == WJ_COMP_ANY ? "false" : "true";
             /* any() stops at the first true item, all() at the first false */
             stop = what == WJ_COMP_ANY ? stc_xstrdup(tr) : wf_strf("$not(%s)", tr);
@@ -900,26 +1019,99 @@ static char *wj_comprehension(wf_ctx *c, const stc_node *n, int what)
         }
         free(e);
     }
-    wj_unbind(c, mark);
-    if (cond.len) {
-        wj_guard_fold(c, emark, stc_buf_cstr(&cond));
-        if (stop) {
-            char *s2 = wf_strf("(%s) and %s", stc_buf_cstr(&cond), stop);
-            free(stop);
-            stop = s2;
+    /* from the innermost for out: its guards item by item, its body */
+    char *inner = step;
+    step = NULL;
+    for (size_t l = ng; l-- > 0;) {
+        if (cond[l].len) {
+            wj_guard_fold(c, emark[l], stc_buf_cstr(&cond[l]));
+            if (stop) {
+                char *s2 = wf_strf("(%s) and %s", stc_buf_cstr(&cond[l]), stop);
+                free(stop);
+                stop = s2;
+            }
         }
+        wj_guard_each(c, gmark[l], items[l], it[l], stop);
+        char *body = cond[l].len ? wf_strf("(%s) ? %s : %s", stc_buf_cstr(&cond[l]), inner, acc[l])
+                                 : stc_xstrdup(inner);
+        free(inner);
+        inner = wf_strf("$reduce(%s, function(%s, %s) { %s }, %s)", items[l], acc[l], it[l], body,
+                        l ? acc[l - 1] : init);
+        free(body);
     }
-    wj_guard_each(c, gmark, items, it, stop);
-    free(stop);
-    char *body = cond.len ? wf_strf("(%s) ? %s : %s", stc_buf_cstr(&cond), step, acc)
-                          : stc_xstrdup(step);
-    char *r = wf_strf("$reduce(%s, function(%s, %s) { %s }, %s)", items, acc, it, body, init);
-    stc_buf_free(&cond);
-    free(body);
-    free(step);
+    r = inner;
+out:
+    wj_unbind(c, mark);
+    for (size_t l = 0; l < g; l++) {
+        free(items[l]);
+        free(acc[l]);
+        free(it[l]);
+        stc_buf_free(&cond[l]);
+    }
     free(items);
     free(acc);
     free(it);
+    free(cond);
+    free(gmark);
+    free(emark);
+    free(step);
+    free(stop);
+    return r ? r : wj_null();
+}
+
+/* x[lo:hi:step] with any step, as slice.indices(len) reads the bounds: for
+ * a negative step lo defaults to the last index and hi to before the first;
+ * ValueError for a step of 0. */
+static char *wj_slice_step(wf_ctx *c, const stc_node *sl, const char *x)
+{
+    wf_type ts = WF_T_ANY;
+    char *st = wj_expr(c, sl->c, &ts);
+    if (!wj_nonzero_const(sl->c)) {
+        char *cond = wf_strf("(%s = 0)", st);
+        wj_guard_const(c, cond, "ValueError", "slice step cannot be zero");
+        free(cond);
+    }
+    char *lo = sl->a ? wj_expr(c, sl->a, NULL) : stc_xstrdup("null");
+    char *hi = sl->b ? wj_expr(c, sl->b, NULL) : stc_xstrdup("null");
+    char *v = wj_blk(c), *n = wj_blk(c), *s = wj_blk(c), *a = wj_blk(c), *z = wj_blk(c),
+         *k = wj_blk(c), *ix = wj_blk(c), *j = wj_fn_param(c), *acc = wj_fn_param(c),
+         *i = wj_fn_param(c), *ch = wj_fn_param(c);
+    char *r = wf_strf(
+        "(%s := %s; %s := $type(%s) = \"string\" ? $length(%s) : $count(%s); %s := %s; "
+        "%s := %s; %s := %s; "
+        /* positive: clamp to [0, n]; negative: to [-1, n - 1] */
+        "%s := %s = null ? (%s > 0 ? 0 : %s - 1) : %s < 0 ? (%s + %s < 0 ? (%s > 0 ? 0 : -1) : "
+        "%s + %s) : (%s >= %s ? (%s > 0 ? %s : %s - 1) : %s); "
+        "%s := %s = null ? (%s > 0 ? %s : -1) : %s < 0 ? (%s + %s < 0 ? (%s > 0 ? 0 : -1) : "
+        "%s + %s) : (%s >= %s ? (%s > 0 ? %s : %s - 1) : %s); "
+        "%s := %s > 0 ? (%s > %s ? $ceil((%s - %s) / %s) : 0) : (%s > %s ? $ceil((%s - %s) / "
+        "-%s) : 0); "
+        "%s := %s > 0 ? [$map([0..%s - 1], function(%s) { %s + %s * %s })] : []; "
+        "$type(%s) = \"string\" ? (%s = 0 ? \"\" : $join($map(%s, function(%s) { $substring(%s, "
+        "%s, 1) }), \"\")) : $reduce(%s, function(%s, %s) { $append(%s, $type(%s[%s]) = \"array\" ? [[%s[%s]]] : "
+        "[%s[%s]]) }, []))",
+        v, x, n, v, v, v, s, st,
+        a, lo, z, hi,
+        a, a, s, n, a, a, n, s, a, n, a, n, s, n, n, a,
+        z, z, s, n, z, z, n, s, z, n, z, n, s, n, n, z,
+        k, s, z, a, z, a, s, a, z, a, z, s,
+        ix, k, k, j, a, j, s,
+        v, k, ix, ch, v, ch,
+        ix, acc, i, acc, v, i, v, i, v, i);
+    free(st);
+    free(lo);
+    free(hi);
+    free(v);
+    free(n);
+    free(s);
+    free(a);
+    free(z);
+    free(k);
+    free(ix);
+    free(j);
+    free(acc);
+    free(i);
+    free(ch);
     return r;
 }
 
@@ -929,23 +1121,22 @@ static char *wj_slice(wf_ctx *c, const stc_node *n)
 {
     const stc_node *sl = n->b;
     char *x = wj_expr(c, n->a, NULL);
-    if (sl->c) {
+    bool step1 = sl->c && sl->c->kind == STC_N_CONSTANT && sl->c->cval.kind == STC_CONST_INT &&
+                 sl->c->cval.ival == 1;
+    if (sl->c && !step1) {
         bool rev = sl->c->kind == STC_N_UNARY_OP && strcmp(sl->c->id, "-") == 0 &&
                    sl->c->a->kind == STC_N_CONSTANT && sl->c->a->cval.kind == STC_CONST_INT &&
                    sl->c->a->cval.ival == 1 && !sl->a && !sl->b;
-        if (!rev) {
-            wj_refuse(c, n, "a slice with a step other than [::-1] is not compiled; take the "
-                            "part in an internal function");
+        if (rev) {
+            char *b = wj_blk(c);
+            char *r = wf_strf("(%s := %s; $type(%s) = \"string\" ? $join($reverse($split(%s, "
+                              "\"\")), \"\") : $reverse(%s))",
+                              b, x, b, b, b);
+            free(b);
             free(x);
-            return wj_null();
+            return r;
         }
-        char *b = wj_blk(c);
-        char *r = wf_strf("(%s := %s; $type(%s) = \"string\" ? $join($reverse($split(%s, \"\")), "
-                          "\"\") : $reverse(%s))",
-                          b, x, b, b, b);
-        free(b);
-        free(x);
-        return r;
+        return wj_slice_step(c, sl, x);
     }
     char *lo = sl->a ? wj_expr(c, sl->a, NULL) : stc_xstrdup("0");
     char *hi = sl->b ? wj_expr(c, sl->b, NULL) : NULL;
@@ -1283,8 +1474,11 @@ static char *wj_compare(wf_ctx *c, const stc_node *n)
         wf_type tr = WF_T_ANY;
         /* a later pair is evaluated only when the ones before hold */
         size_t mark = WJ(c)->nguards;
-        char *right = wj_expr(c, n->l1.items[i], &tr);
         const char *op = n->l2.items[i]->id;
+        bool member = !strcmp(op, "in") || !strcmp(op, "not in");
+        char *right = member && wj_is_set(c, n->l1.items[i])
+                          ? (tr = WF_T_LIST, wj_set_items(c, n->l1.items[i]))
+                          : wj_expr(c, n->l1.items[i], &tr);
         char *p = wj_compare_pair(c, n, op, left, tl, right, tr);
         if (i)
             wj_guard_fold(c, mark, stc_buf_cstr(&b));
@@ -1527,6 +1721,54 @@ static bool wj_num_name(wf_ctx *c, const char *name)
     return num;
 }
 
+/* round(x, n) as Python rounds: the exact binary value of x, half to even.
+ * p = x * 10^n is rounded; its exact error e comes from Dekker's product
+ * with Veltkamp's splitting (10^n is exact for n <= 22), so the sign of
+ * (p - floor(p) - 1/2) + e says which way the exact x * 10^n goes, and 0
+ * only for a true tie. The quotient by 10^n is the correctly rounded
+ * double of the decimal result, as Python's. */
+static char *wj_round_exact(wf_ctx *c, const char *x, long n)
+{
+    char *v = wj_blk(c), *m = wj_blk(c), *p = wj_blk(c), *sp = wj_blk(c), *a = wj_blk(c),
+         *b = wj_blk(c), *e = wj_blk(c), *f = wj_blk(c), *d = wj_blk(c), *q = wj_fn_param(c),
+         *h = wj_blk(c), *k = wj_blk(c);
+    char *r = wf_strf(
+        "(%s := %s; %s := %.0f; %s := %s * %s; $abs(%s) >= 4503599627370496 ? %s : ("
+        "%s := function(%s) { (%s := 134217729 * %s; %s := %s - (%s - %s); [%s, %s - %s]) }; "
+        "%s := %s(%s); %s := %s(%s); "
+        "%s := ((%s[0] * %s[0] - %s) + %s[0] * %s[1] + %s[1] * %s[0]) + %s[1] * %s[1]; "
+        "%s := $floor(%s); %s := (%s - %s - 0.5) + %s; "
+        "(%s > 0 ? %s + 1 : %s < 0 ? %s : (%s %% 2 = 0 ? %s : %s + 1)) / %s))",
+        v, x, m, pow(10.0, (double)n), p, v, m, p, v,
+        sp, q, k, q, h, k, k, q, h, q, h,
+        a, sp, v, b, sp, m,
+        e, a, b, p, a, b, a, b, a, b,
+        f, p, d, p, f, e,
+        d, f, d, f, f, f, f, m);
+    free(v);
+    free(m);
+    free(p);
+    free(sp);
+    free(a);
+    free(b);
+    free(e);
+    free(f);
+    free(d);
+    free(q);
+    free(h);
+    free(k);
+    return r;
+}
+
+/* A constant int in 0..22 (digits that round_exact can take), or -1. */
+static long wj_digits(const stc_node *n)
+{
+    if (n && n->kind == STC_N_CONSTANT && n->cval.kind == STC_CONST_INT && n->cval.ival >= 0 &&
+        n->cval.ival <= 22)
+        return (long)n->cval.ival;
+    return -1;
+}
+
 /* f"{x:spec}" for the specs of the table: [[fill]align][,][width]
  * [.precision][f|d|%|s] (zero padding as 0width). NULL after a diagnostic. */
 static char *wj_format_spec(wf_ctx *c, const stc_node *part)
@@ -1591,18 +1833,38 @@ static char *wj_format_spec(wf_ctx *c, const stc_node *part)
             int_digits = width - (digits ? digits + 1 : 0) - (type == '%' ? 1 : 0);
         if (int_digits < 1)
             int_digits = 1;
-        if (group)
-            stc_buf_puts(&pic, "#,##");
-        for (long i = 0; i < int_digits; i++)
-            stc_buf_putc(&pic, '0');
-        if (digits) {
-            stc_buf_putc(&pic, '.');
-            for (long i = 0; i < digits; i++)
-                stc_buf_putc(&pic, '0');
+        /* with zero padding a minus sign takes one of the width's places */
+        stc_buf neg = STC_BUF_INIT;
+        for (int w = 0; w < 2; w++) {
+            stc_buf *pb = w ? &neg : &pic;
+            long id = w && int_digits > 1 ? int_digits - 1 : int_digits;
+            if (group)
+                stc_buf_puts(pb, "#,##");
+            for (long i = 0; i < id; i++)
+                stc_buf_putc(pb, '0');
+            if (digits) {
+                stc_buf_putc(pb, '.');
+                for (long i = 0; i < digits; i++)
+                    stc_buf_putc(pb, '0');
+            }
         }
-        s = type == '%' ? wf_strf("$formatNumber(%s * 100, \"%s\") & \"%%\"", v, stc_buf_cstr(&pic))
-                        : wf_strf("$formatNumber(%s, \"%s\")", v, stc_buf_cstr(&pic));
+        /* the value rounded as Python rounds it (the exact binary value,
+         * half to even) before $formatNumber writes its digits */
+        char *scaled = type == '%' ? wf_strf("(%s * 100)", v) : stc_xstrdup(v);
+        char *rounded = digits <= 22 ? wj_round_exact(c, scaled, digits) : stc_xstrdup(scaled);
+        const char *pct = type == '%' ? " & \"%\"" : "";
+        if (strcmp(stc_buf_cstr(&pic), stc_buf_cstr(&neg)) == 0) {
+            s = wf_strf("$formatNumber(%s, \"%s\")%s", rounded, stc_buf_cstr(&pic), pct);
+        } else {
+            char *rv = wj_blk(c);
+            s = wf_strf("(%s := %s; $formatNumber(%s, %s < 0 ? \"%s\" : \"%s\")%s)", rv, rounded, rv,
+                        rv, stc_buf_cstr(&neg), stc_buf_cstr(&pic), pct);
+            free(rv);
+        }
+        free(scaled);
+        free(rounded);
         stc_buf_free(&pic);
+        stc_buf_free(&neg);
     } else {
         s = wj_str(c, v, tv);
     }
@@ -1635,6 +1897,16 @@ static char *wj_fstring(wf_ctx *c, const stc_node *n)
                 piece = wj_format_spec(c, part);
                 if (!piece)
                     continue;
+            } else if ((part->level == 'r' || part->level == 's') && !part->b) {
+                /* {x!r}: repr(x); {x!s}: str(x) */
+                piece = wj_exc_str(c, part->a);
+                if (!piece || part->level == 'r') {
+                    free(piece);
+                    wf_type t = WF_T_ANY;
+                    char *v = wj_expr(c, part->a, &t);
+                    piece = part->level == 'r' ? wj_repr(c, v, t) : wj_str(c, v, t);
+                    free(v);
+                }
             } else if (part->level != -1 || part->b) {
                 char *t = wf_text(c, part, WF_TEXT_MAX);
                 stc_diag *dg = wf_diag(c, part->a, WF_E_FORMAT,
@@ -1653,16 +1925,6 @@ static char *wj_fstring(wf_ctx *c, const stc_node *n)
                 goto add;
             wf_type t = WF_T_ANY;
             char *v = wj_expr(c, part->a, &t);
-            if (t == WF_T_LIST || t == WF_T_DICT) {
-                char *txt = wf_text(c, part->a, WF_TEXT_MAX);
-                wf_diag(c, part->a, WF_E_FORMAT,
-                        "'%s' is a %s: Python would print its repr(), which JSONata does not "
-                        "write; format it in an internal function",
-                        txt, t == WF_T_LIST ? "list" : "dict");
-                free(txt);
-                free(v);
-                continue;
-            }
             piece = wj_str(c, v, t);
             free(v);
         } else {
@@ -1937,15 +2199,28 @@ static char *wj_method_call(wf_ctx *c, const stc_node *n, wf_type *t)
     return r;
 }
 
+/* Is `name` bound inside the expression (a comprehension variable or a
+ * lambda parameter)? */
+static bool wj_is_bound(const wf_ctx *c, const char *name)
+{
+    for (size_t i = WJ(c)->nbound; i-- > 0;)
+        if (strcmp(WJ(c)->bound[i].py, name) == 0)
+            return true;
+    return false;
+}
+
 static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
 {
-    char *q = wf_qualname(c, n->a);
+    /* w.lower() on a comprehension's w is a method, not a module's function */
+    const stc_node *base = n->a->kind == STC_N_ATTRIBUTE ? n->a->a : NULL;
+    char *q = base && base->kind == STC_N_NAME && wj_is_bound(c, base->id) ? NULL
+                                                                           : wf_qualname(c, n->a);
     char *r = NULL;
     wf_type ta = WF_T_ANY;
     if (q && strcmp(q, "builtins.len") == 0) {
         if (!wj_nargs(c, n, 1, 1, 0))
             goto bad;
-        char *a = wj_arg(c, n, 0, &ta);
+        char *a = wj_arg_set(c, n, 0, &ta);
         *t = WF_T_NUM;
         if (ta != WF_T_STR && ta != WF_T_LIST && ta != WF_T_DICT) {
             char *cond = wf_strf("($type(%s) in [\"number\", \"boolean\", \"null\"])", a);
@@ -1980,21 +2255,20 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
             /* the exception's message */
         } else {
             char *a = wj_arg(c, n, 0, &ta);
-            if (ta == WF_T_LIST || ta == WF_T_DICT) {
-                wf_diag(c, n, WF_E_FORMAT,
-                        "str() of a %s is its repr(), which JSONata does not write; format it in "
-                        "an internal function",
-                        ta == WF_T_LIST ? "list" : "dict");
-                free(a);
-                goto bad;
-            }
             r = wj_str(c, a, ta);
             free(a);
         }
-    } else if (q && strcmp(q, "builtins.bool") == 0) {
+    } else if (q && strcmp(q, "builtins.repr") == 0) {
         if (!wj_nargs(c, n, 1, 1, 0))
             goto bad;
         char *a = wj_arg(c, n, 0, &ta);
+        r = wj_repr(c, a, ta);
+        *t = WF_T_STR;
+        free(a);
+    } else if (q && strcmp(q, "builtins.bool") == 0) {
+        if (!wj_nargs(c, n, 1, 1, 0))
+            goto bad;
+        char *a = wj_arg_set(c, n, 0, &ta);
         r = wj_truthy(c, a, ta);
         *t = WF_T_BOOL;
         free(a);
@@ -2105,7 +2379,10 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
             goto bad;
         char *a = wj_arg(c, n, 0, NULL);
         char *d = n->l1.count == 2 ? wj_arg(c, n, 1, NULL) : NULL;
-        r = d ? wf_strf("$round(%s, %s)", a, d) : wf_strf("$round(%s)", a);
+        long digits = d ? wj_digits(n->l1.items[1]) : -1;
+        r = digits >= 0 ? wj_round_exact(c, a, digits)
+            : d         ? wf_strf("$round(%s, %s)", a, d)
+                        : wf_strf("$round(%s)", a);
         *t = WF_T_NUM;
         free(a);
         free(d);
@@ -2119,7 +2396,7 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
         }
         char *items;
         if (n->l1.count == 1) {
-            char *a = wj_arg(c, n, 0, &ta);
+            char *a = wj_arg_set(c, n, 0, &ta);
             items = wj_iter(c, a, ta);
             free(a);
         } else {
@@ -2150,7 +2427,7 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
     } else if (q && strcmp(q, "builtins.sum") == 0) {
         if (!wj_nargs(c, n, 1, 2, 0))
             goto bad;
-        char *a = wj_arg(c, n, 0, NULL);
+        char *a = wj_arg_set(c, n, 0, NULL);
         char *st = n->l1.count == 2 ? wj_arg(c, n, 1, NULL) : stc_xstrdup("0");
         r = wf_strf("(%s + $sum(%s))", st, a);
         *t = WF_T_NUM;
@@ -2162,7 +2439,7 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
             wf_diag(c, n, WF_E_CALL, "sorted() takes one iterable, key= and reverse= here");
             goto bad;
         }
-        char *a = wj_arg(c, n, 0, &ta);
+        char *a = wj_arg_set(c, n, 0, &ta);
         char *items = wj_iter(c, a, ta);
         char *x = wj_fn_param(c), *y = wj_fn_param(c);
         size_t gmark = WJ(c)->nguards;
@@ -2205,7 +2482,7 @@ static char *wj_builtin_call(wf_ctx *c, const stc_node *n, wf_type *t)
         if (g->kind == STC_N_GENERATOR_EXP || g->kind == STC_N_LIST_COMP) {
             r = wj_comprehension(c, g, any ? WJ_COMP_ANY : WJ_COMP_ALL);
         } else {
-            char *a = wj_arg(c, n, 0, &ta);
+            char *a = wj_arg_set(c, n, 0, &ta);
             char *items = wj_iter(c, a, ta);
             char *acc = wj_fn_param(c), *x = wj_fn_param(c);
             char *tr = wj_truthy(c, x, WF_T_ANY);
@@ -2433,6 +2710,8 @@ char *wj_expr(wf_ctx *c, const stc_node *n, wf_type *tp)
                 "as _compute(...)");
         return wj_null();
     case STC_N_CALL:
+        if (wj_is_set(c, n))
+            return wj_refuse_set(c, n);
         if (!wf_is_self_call(c, n))
             return wj_builtin_call(c, n, t);
         /* fall through: an internal function not hoisted (diagnosed there) */
@@ -2459,10 +2738,8 @@ char *wj_expr(wf_ctx *c, const stc_node *n, wf_type *tp)
         *t = WF_T_DICT;
         return wj_comprehension(c, n, WJ_COMP_DICT);
     case STC_N_SET_COMP:
-        wf_diag(c, n, WF_E_COMPREHENSION,
-                "only a list comprehension over an internal function becomes a Map; move this "
-                "comprehension into an internal function");
-        return wj_null();
+    case STC_N_SET:
+        return wj_refuse_set(c, n);
     default:
         wj_refuse(c, n, NULL);
         return wj_null();
