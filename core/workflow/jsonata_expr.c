@@ -1810,6 +1810,17 @@ static char *wj_format_spec(wf_ctx *c, const stc_node *part)
     }
     if (ok && (*p == 'f' || *p == 'd' || *p == '%' || *p == 's'))
         type = *p++;
+    if (ok && !*p && type == 0 && prec >= 0) {
+        /* {x:.2} is Python's general format: significant digits */
+        char *t = wf_text(c, part, WF_TEXT_MAX);
+        stc_diag *dg = wf_diag(c, part->a, WF_E_FORMAT,
+                               "'%s' asks for Python's general format (%ld significant digits), "
+                               "which the workflow compiler does not write",
+                               t, prec);
+        stc_diag_set_hint(dg, "write {x:.%ldf} for %ld digits after the point", prec, prec);
+        free(t);
+        return NULL;
+    }
     if (!ok || *p || width > 200 || prec > 20 || (type == 's' && (group || prec >= 0)) ||
         (type == 'd' && prec >= 0)) {
         char *t = wf_text(c, part, WF_TEXT_MAX);

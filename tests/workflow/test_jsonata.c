@@ -170,14 +170,30 @@ static void test_refused_at_the_place(void **st)
     (void)st;
     expect_diag("class S:\n    async def _w(self, x: float):\n        return f\"{x:^8}\"\n", "STC217",
                 3, 19);
-    expect_diag("class S:\n    async def _w(self, xs: list):\n        return xs[::2]\n", "STC202", 3,
-                16);
+    /* a set where its order would show; any() over two fors; Python's
+     * general format */
+    expect_diag("class S:\n    async def _w(self, xs: list):\n        return list(set(xs))\n",
+                "STC202", 3, 21);
+    expect_diag("class S:\n    async def _w(self, xs: list):\n        return any(x for x in xs for y "
+                "in xs)\n",
+                "STC210", 3, 19);
+    expect_diag("class S:\n    async def _w(self, x: float):\n        return f\"{x:.2}\"\n", "STC217",
+                3, 19);
     stc_service *svc = compile("class S:\n    async def _bad(self, x):\n        return {x for x in []}\n"
                                "\n    async def _good(self, r: dict):\n        return r.status\n");
     const cJSON *asl = machine(svc, "_good");
     /* r.status on a JSON object is r["status"] */
     assert_string_equal(str(state(asl, "Return r.status (line 6)"), "Output"),
                         "{% $lookup($states.input.r, \"status\") %}");
+    /* a jdict raises AttributeError(name) for a missing key: checked first */
+    const cJSON *check = state(asl, "Check line 6");
+    const cJSON *rule = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(check, "Choices"), 0);
+    assert_string_equal(str(rule, "Condition"),
+                        "{% $not($exists($lookup($states.input.r, \"status\"))) %}");
+    assert_string_equal(str(rule, "Output"),
+                        "{% {\"Error\": \"AttributeError\", \"Cause\": \"status\"} %}");
+    assert_string_equal(str(rule, "Next"), "Fail with the exception");
+    assert_string_equal(str(check, "Default"), "Return r.status (line 6)");
     const stc_workflow *bad = stc_workflows_find(svc->workflows, "_bad");
     assert_null(bad->asl);
     assert_true(stc_service_workflow_usable(svc, stc_workflows_find(svc->workflows, "_good")));
