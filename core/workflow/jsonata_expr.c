@@ -305,24 +305,6 @@ void wj_guard_flush(wf_ctx *c)
 
 /* ---- Python's repr() ---- */
 
-/* The characters repr() escapes in a str (besides the quote): a JSONata
- * object from the character to its escape. */
-static const char *wj_repr_table(void)
-{
-    static const char table[] =
-        "{\"\\\\\": \"\\\\\\\\\", \"\\t\": \"\\\\t\", \"\\n\": \"\\\\n\", \"\\r\": \"\\\\r\""
-#define X(h) ", \"\\u00" h "\": \"\\\\x" h "\""
-        X("00") X("01") X("02") X("03") X("04") X("05") X("06") X("07") X("08") X("0b") X("0c")
-        X("0e") X("0f") X("10") X("11") X("12") X("13") X("14") X("15") X("16") X("17") X("18")
-        X("19") X("1a") X("1b") X("1c") X("1d") X("1e") X("1f") X("7f") X("80") X("81") X("82")
-        X("83") X("84") X("85") X("86") X("87") X("88") X("89") X("8a") X("8b") X("8c") X("8d")
-        X("8e") X("8f") X("90") X("91") X("92") X("93") X("94") X("95") X("96") X("97") X("98")
-        X("99") X("9a") X("9b") X("9c") X("9d") X("9e") X("9f") X("a0") X("ad")
-#undef X
-        "}";
-    return table;
-}
-
 /* repr() of a str known at compile time. */
 static char *wj_repr_const_str(const char *s)
 {
@@ -363,44 +345,50 @@ static char *wj_repr_const_str(const char *s)
     return r;
 }
 
-/* repr() of a str value at run time. */
+/* repr() of a str value at run time: quoted as Python quotes it, the
+ * backslash, the quote and the control characters of Latin-1 escaped (the
+ * code of a control character read off $encodeUrlComponent's last byte). */
 static char *wj_repr_str(wf_ctx *c, const char *v)
 {
-    char *s = wj_blk(c), *q = wj_blk(c), *m = wj_fn_param(c);
+    char *s = wj_blk(c), *q = wj_blk(c), *m = wj_fn_param(c), *ch = wj_blk(c);
     char *r = wf_strf("(%s := %s; %s := ($contains(%s, \"'\") and $not($contains(%s, \"\\\"\"))) ? "
                       "\"\\\"\" : \"'\"; %s & $replace(%s, /[\\\\'\\x00-\\x1f\\x7f-\\xa0\\xad]/, "
-                      "function(%s) { %s.match = \"'\" ? (%s = \"'\" ? \"\\\\'\" : \"'\") : "
-                      "$lookup(%s, %s.match) }) & %s)",
-                      s, v, q, s, s, q, s, m, m, q, wj_repr_table(), m, q);
+                      "function(%s) { (%s := %s.match; %s = \"'\" ? (%s = \"'\" ? \"\\\\'\" : \"'\") "
+                      ": %s = \"\\\\\" ? \"\\\\\\\\\" : %s = \"\\n\" ? \"\\\\n\" : %s = \"\\r\" ? "
+                      "\"\\\\r\" : %s = \"\\t\" ? \"\\\\t\" : \"\\\\x\" & "
+                      "$lowercase($substring($encodeUrlComponent(%s), -2))) }) & %s)",
+                      s, v, q, s, s, q, s, m, ch, m, ch, q, ch, ch, ch, ch, ch, q);
     free(s);
     free(q);
     free(m);
+    free(ch);
     return r;
 }
 
-/* repr() of any JSON value: str quoted, True/False/None, lists and dicts
- * with repr() of their items (a recursive JSONata function). */
+/* repr() of any JSON value: its JSON text with Python's spelling: str
+ * literals as repr() quotes them, None/True/False, ", " and ": " between
+ * items (inside {"v": value}, so that a str is a literal too). The
+ * regular expression's class ends in `"]`: JSONata's scanner takes `\]`
+ * for a bracket that does not close. */
 char *wj_repr(wf_ctx *c, const char *v, wf_type t)
 {
     if (t == WF_T_STR)
         return wj_repr_str(c, v);
     if (t == WF_T_NUM || t == WF_T_BOOL || t == WF_T_NONE)
         return wj_str(c, v, t);
-    char *f = wj_blk(c), *x = wj_fn_param(c), *y = wj_fn_param(c), *k = wj_fn_param(c);
-    char *sx = wj_repr_str(c, x), *sk = wj_repr_str(c, k);
-    char *r = wf_strf(
-        "(%s := function(%s) { $type(%s) = \"string\" ? %s : $type(%s) = \"boolean\" ? (%s ? "
-        "\"True\" : \"False\") : $type(%s) = \"null\" ? \"None\" : $type(%s) = \"array\" ? \"[\" & "
-        "$join($map(%s, function(%s) { %s(%s) }), \", \") & \"]\" : $type(%s) = \"object\" ? "
-        "\"{\" & $join($map([$keys(%s)], function(%s) { %s & \": \" & %s($lookup(%s, %s)) }), "
-        "\", \") & \"}\" : $string(%s) }; %s(%s))",
-        f, x, x, sx, x, x, x, x, x, y, f, y, x, x, k, sk, f, x, k, x, f, v);
-    free(f);
-    free(x);
-    free(y);
-    free(k);
-    free(sx);
-    free(sk);
+    char *r0 = wj_blk(c), *m = wj_fn_param(c), *tk = wj_blk(c);
+    char *pt = wf_strf("$parse(%s)", tk);
+    char *rs = wj_repr_str(c, pt);
+    char *r = wf_strf("(%s := $replace($string({\"v\": %s}), /\"([^\\\\\"]|\\\\.)*\"|null|true|false|[,:]/, "
+                      "function(%s) { (%s := %s.match; %s = \",\" ? \", \" : %s = \":\" ? \": \" : %s = "
+                      "\"null\" ? \"None\" : %s = \"true\" ? \"True\" : %s = \"false\" ? \"False\" : %s) "
+                      "}); $substring(%s, 6, $length(%s) - 7))",
+                      r0, v, m, tk, m, tk, tk, tk, tk, tk, rs, r0, r0);
+    free(r0);
+    free(m);
+    free(tk);
+    free(pt);
+    free(rs);
     return r;
 }
 
@@ -1569,6 +1557,44 @@ static bool wj_handler_binds_any(const stc_node *s, const char *name)
     return false;
 }
 
+static bool wj_target_binds(const stc_node *t, const char *name);
+
+/* Does a statement of `body` (nested ones too) assign `name` other than by
+ * an except clause? */
+static bool wj_assigns(const stc_list *body, const char *name)
+{
+    for (size_t i = 0; body && i < body->count; i++) {
+        const stc_node *s = body->items[i];
+        switch (s->kind) {
+        case STC_N_ASSIGN:
+            for (size_t k = 0; k < s->l1.count; k++)
+                if (wj_target_binds(s->l1.items[k], name))
+                    return true;
+            continue;
+        case STC_N_ANN_ASSIGN:
+        case STC_N_AUG_ASSIGN:
+        case STC_N_FOR:
+            if (wj_target_binds(s->a, name))
+                return true;
+            break;
+        default: break;
+        }
+        if (s->kind == STC_N_EXCEPT_HANDLER) {
+            if (wj_assigns(&s->l0, name))
+                return true;
+            continue;
+        }
+        if (s->kind != STC_N_IF && s->kind != STC_N_WHILE && s->kind != STC_N_FOR &&
+            s->kind != STC_N_TRY && s->kind != STC_N_TRY_STAR)
+            continue;
+        const stc_list *ls[] = {&s->l0, &s->l1, &s->l2, &s->l3};
+        for (size_t k = 0; k < 4; k++)
+            if (wj_assigns(ls[k], name))
+                return true;
+    }
+    return false;
+}
+
 /* str(e) of an exception bound by `except E as e` (the variable holds
  * {"Error", "Cause"}): its message. NULL for anything else. */
 static char *wj_exc_str(wf_ctx *c, const stc_node *n)
@@ -1581,7 +1607,8 @@ static char *wj_exc_str(wf_ctx *c, const stc_node *n)
     bool bound = false;
     for (size_t i = 0; i < c->method->body->count && !bound; i++)
         bound = wj_handler_binds(c->method->body->items[i], n->id);
-    if (!bound)
+    /* a name the method also assigns may hold anything */
+    if (!bound || wj_assigns(c->method->body, n->id))
         return NULL;
     char *v = wj_expr(c, n, NULL);
     char *p = wj_paren(v);
