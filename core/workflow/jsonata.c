@@ -855,10 +855,54 @@ static void wj_del(wf_ctx *c, const stc_node *s)
 
 /* ---- assignments ---- */
 
+/* x = xs.pop([i]) / x = d.pop(k[, default]): x gets the item, the
+ * container the rest. False when `value` is no such call. */
+static bool wj_assign_pop(wf_ctx *c, const char *var, const stc_node *value, const stc_node *stmt)
+{
+    if (value->kind != STC_N_CALL || value->a->kind != STC_N_ATTRIBUTE ||
+        strcmp(value->a->id, "pop") != 0 || value->a->a->kind != STC_N_NAME ||
+        !wf_is_local(c, value->a->a->id) || value->l1.count > 2 || value->l2.count)
+        return false;
+    const stc_node *base = value->a->a;
+    if (!wj_mutable(c, base, value))
+        return true;
+    wj_hoist(c, value);
+    if (!wf_live(c))
+        return true;
+    size_t na = value->l1.count;
+    char *o = wj_expr(c, base, NULL);
+    wf_type t0 = WF_T_ANY;
+    char *a0 = na > 0 ? wj_expr(c, value->l1.items[0], &t0) : NULL;
+    char *a1 = na > 1 ? wj_expr(c, value->l1.items[1], NULL) : NULL;
+    char *rest = wj_pop_rest(c, value, o, a0, t0);
+    char *item = na == 0 ? wf_strf("($__l := %s; $__l[$count($__l) - 1])", o)
+                 : na == 1
+                     ? wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? $__c[$__k < 0 ? "
+                               "$__k + $count($__c) : $__k] : $lookup($__c, $__k))",
+                               o, a0)
+                     : wf_strf("($__c := %s; $__k := %s; $exists($lookup($__c, $__k)) ? "
+                               "$lookup($__c, $__k) : %s)",
+                               o, a0, a1);
+    char *cv = wj_var(c, base->id);
+    wj_pend_add(c, cv, rest, stmt);
+    wj_pend_add(c, var, item, stmt);
+    free(cv);
+    free(item);
+    free(rest);
+    free(o);
+    free(a0);
+    free(a1);
+    return true;
+}
+
 static void wj_assign_name(wf_ctx *c, const stc_node *target, const stc_node *value,
                            const stc_node *stmt)
 {
     char *v = wj_var(c, target->id);
+    if (wj_assign_pop(c, v, value, stmt)) {
+        free(v);
+        return;
+    }
     if (!wj_call_stmt(c, value, v, false)) {
         wf_type t;
         char *e = wj_value(c, value, &t);
@@ -1169,10 +1213,23 @@ static void wj_for_begin(wf_ctx *c, const stc_node *s, wf_for_loop *fl)
             wf_bprintf(&nb, "%s%s", i ? ", " : "", py);
         }
         names = stc_buf_take(&nb);
+        /* Python unpacks each item: ValueError when its length differs */
+        size_t nn = s->a->l1.count;
+        char *cond2 = wf_strf("($%s < $count($%s) and ($__u := $%s[$%s]; $type($__u) = \"array\" and "
+                              "$count($__u) != %zu))",
+                              idx, items, items, idx, nn);
+        char *err = wf_strf("($__u := $%s[$%s]; {\"Error\": \"ValueError\", \"Cause\": $count($__u) > "
+                            "%zu ? \"too many values to unpack (expected %zu)\" : \"not enough values "
+                            "to unpack (expected %zu, got \" & $string($count($__u)) & \")\"})",
+                            items, idx, nn, nn, nn);
+        wj_guard_add_obj(c, cond2, err);
+        free(cond2);
+        free(err);
     }
     cJSON_AddStringToObject(as, idx, next);
     free(next);
     cJSON_AddItemToArray(chs, rule);
+    wj_guard_rules(c, check);
     fl->head = wf_emit(c, check, wf_name(c, "For %s in %s (line %d)", names, fl->text,
                                          s->pos.line),
                        STC_WF_CALL_NONE, NULL);

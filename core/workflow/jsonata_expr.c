@@ -2122,7 +2122,7 @@ static char *wj_method_call(wf_ctx *c, const stc_node *n, wf_type *t)
                  {"upper", 0, 0},   {"startswith", 1, 1}, {"endswith", 1, 1}, {"replace", 2, 2},
                  {"split", 0, 1},   {"join", 1, 1},    {"get", 1, 2},        {"keys", 0, 0},
                  {"values", 0, 0},  {"items", 0, 0},   {"count", 1, 1},
-                 {"find", 1, 1},    {"copy", 0, 0}};
+                 {"find", 1, 1},    {"copy", 0, 0},    {"index", 1, 1}};
     size_t k = 0;
     while (k < STC_ARRAY_LEN(known) && strcmp(known[k].name, m) != 0)
         k++;
@@ -2222,6 +2222,27 @@ static char *wj_method_call(wf_ctx *c, const stc_node *n, wf_type *t)
                         "$length($substringBefore(%s, %s)) : -1) : $reduce(%s, function(%s, %s, %s) "
                         "{ %s < 0 and %s = %s ? %s : %s }, -1))",
                         x, o, p, a0, x, x, p, x, p, x, acc, v, i, acc, v, p, i, acc);
+        free(acc);
+        free(v);
+        free(i);
+        free(p);
+    } else if (!strcmp(m, "index")) {
+        /* the first index of an equal item or substring; ValueError when none */
+        *t = WF_T_NUM;
+        char *acc = wj_fn_param(c), *v = wj_fn_param(c), *i = wj_fn_param(c), *p = wj_blk(c);
+        r = wf_strf("(%s := %s; %s := %s; $type(%s) = \"string\" ? $length($substringBefore(%s, %s)) "
+                    ": $reduce(%s, function(%s, %s, %s) { %s < 0 and %s = %s ? %s : %s }, -1))",
+                    x, o, p, a0, x, x, p, x, acc, v, i, acc, v, p, i, acc);
+        char *rk = wj_repr_key(c, n->l1.items[0], a0, WF_T_ANY);
+        char *cond = wf_strf("(%s < 0 or ($type(%s) = \"string\" and $not($contains(%s, %s))))", r, o, o,
+                             a0);
+        char *err = wf_strf("{\"Error\": \"ValueError\", \"Cause\": $type(%s) = \"string\" ? "
+                            "\"substring not found\" : %s & \" is not in list\"}",
+                            o, rk);
+        wj_guard_add_obj(c, cond, err);
+        free(cond);
+        free(err);
+        free(rk);
         free(acc);
         free(v);
         free(i);
