@@ -652,6 +652,38 @@ static bool wj_mutable(wf_ctx *c, const stc_node *target, const stc_node *at)
     return true;
 }
 
+/* c[k] where c (text o) is a list or a dict: IndexError (its cause the
+ * JSONata text `index_cause`, which may read the list as $__c) for an index
+ * out of range, KeyError (repr(k)) for a missing key. */
+static void wj_guard_index_or_key(wf_ctx *c, const char *o, const char *k, const char *rk,
+                                  const char *index_cause)
+{
+    char *cond = wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? ($__k >= $count($__c) "
+                         "or $__k < -$count($__c)) : $not($exists($lookup($__c, $__k))))",
+                         o, k);
+    char *err = wf_strf("($__c := %s; $type($__c) = \"array\" ? {\"Error\": \"IndexError\", \"Cause\": "
+                        "%s} : {\"Error\": \"KeyError\", \"Cause\": %s})",
+                        o, index_cause, rk);
+    wj_guard_add_obj(c, cond, err);
+    free(cond);
+    free(err);
+}
+
+/* Unpacking the sequence `seq` into n names: ValueError when its length
+ * differs; checked only when `when` holds (NULL: always). */
+static void wj_guard_unpack(wf_ctx *c, const char *when, const char *seq, size_t n)
+{
+    char *cond = wf_strf("(%s%s($__u := %s; $type($__u) = \"array\" and $count($__u) != %zu))",
+                         when ? when : "", when ? " and " : "", seq, n);
+    char *err = wf_strf("($__u := %s; {\"Error\": \"ValueError\", \"Cause\": $count($__u) > %zu ? "
+                        "\"too many values to unpack (expected %zu)\" : \"not enough values to "
+                        "unpack (expected %zu, got \" & $string($count($__u)) & \")\"})",
+                        seq, n, n, n);
+    wj_guard_add_obj(c, cond, err);
+    free(cond);
+    free(err);
+}
+
 /* What xs.pop([i]) / d.pop(k[, default]) leaves in the container (text o),
  * with the guards of what Python raises: IndexError for an empty list or an
  * index out of range, KeyError for a missing key without a default. */
@@ -670,17 +702,9 @@ static char *wj_pop_rest(wf_ctx *c, const stc_node *call, const char *o, const c
     }
     if (na == 1) {
         char *rk = wj_repr_of(c, call->l1.items[0], a0, t0);
-        char *cond = wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? ($__k >= "
-                             "$count($__c) or $__k < -$count($__c)) : $not($exists($lookup($__c, "
-                             "$__k))))",
-                             o, a0);
-        char *err = wf_strf("($__c := %s; $type($__c) = \"array\" ? {\"Error\": \"IndexError\", "
-                            "\"Cause\": $count($__c) = 0 ? \"pop from empty list\" : \"pop index "
-                            "out of range\"} : {\"Error\": \"KeyError\", \"Cause\": %s})",
-                            o, rk);
-        wj_guard_add_obj(c, cond, err);
-        free(cond);
-        free(err);
+        wj_guard_index_or_key(c, o, a0, rk,
+                              "$count($__c) = 0 ? \"pop from empty list\" : \"pop index out of "
+                              "range\"");
         free(rk);
     }
     return wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? ($__i := $__k < 0 ? $__k + "
@@ -826,17 +850,7 @@ static void wj_del(wf_ctx *c, const stc_node *s)
         wf_type tk = WF_T_ANY;
         char *k = wj_expr(c, t->b, &tk);
         char *rk = wj_repr_of(c, t->b, k, tk);
-        char *cond = wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? ($__k >= "
-                             "$count($__c) or $__k < -$count($__c)) : $not($exists($lookup($__c, "
-                             "$__k))))",
-                             o, k);
-        char *err = wf_strf("($type(%s) = \"array\" ? {\"Error\": \"IndexError\", \"Cause\": "
-                            "\"list assignment index out of range\"} : {\"Error\": \"KeyError\", "
-                            "\"Cause\": %s})",
-                            o, rk);
-        wj_guard_add_obj(c, cond, err);
-        free(cond);
-        free(err);
+        wj_guard_index_or_key(c, o, k, rk, "\"list assignment index out of range\"");
         free(rk);
         char *r = wf_strf("($__c := %s; $__k := %s; $type($__c) = \"array\" ? ($__i := $__k < 0 ? "
                           "$__k + $count($__c) : $__k; $reduce($__c, function($a, $x, $j) { $j = "
@@ -971,15 +985,7 @@ static void wj_assign_tuple(wf_ctx *c, const stc_node *target, const stc_node *v
     }
     char *e = wj_value(c, value, NULL);
     /* ValueError when the count differs, as Python unpacks */
-    char *cond = wf_strf("($__u := %s; $type($__u) = \"array\" and $count($__u) != %zu)", e,
-                         ts->count);
-    char *err = wf_strf("($__u := %s; {\"Error\": \"ValueError\", \"Cause\": $count($__u) > %zu ? "
-                        "\"too many values to unpack (expected %zu)\" : \"not enough values to "
-                        "unpack (expected %zu, got \" & $string($count($__u)) & \")\"})",
-                        e, ts->count, ts->count, ts->count);
-    wj_guard_add_obj(c, cond, err);
-    free(cond);
-    free(err);
+    wj_guard_unpack(c, NULL, e, ts->count);
     /* the sequence once in a temporary, then its items */
     char *tmp = wj_temp(c);
     wj_pend_add(c, tmp, e, stmt);
@@ -1214,17 +1220,11 @@ static void wj_for_begin(wf_ctx *c, const stc_node *s, wf_for_loop *fl)
         }
         names = stc_buf_take(&nb);
         /* Python unpacks each item: ValueError when its length differs */
-        size_t nn = s->a->l1.count;
-        char *cond2 = wf_strf("($%s < $count($%s) and ($__u := $%s[$%s]; $type($__u) = \"array\" and "
-                              "$count($__u) != %zu))",
-                              idx, items, items, idx, nn);
-        char *err = wf_strf("($__u := $%s[$%s]; {\"Error\": \"ValueError\", \"Cause\": $count($__u) > "
-                            "%zu ? \"too many values to unpack (expected %zu)\" : \"not enough values "
-                            "to unpack (expected %zu, got \" & $string($count($__u)) & \")\"})",
-                            items, idx, nn, nn, nn);
-        wj_guard_add_obj(c, cond2, err);
-        free(cond2);
-        free(err);
+        char *when = wf_strf("$%s < $count($%s)", idx, items);
+        char *item = wf_strf("$%s[$%s]", items, idx);
+        wj_guard_unpack(c, when, item, s->a->l1.count);
+        free(when);
+        free(item);
     }
     cJSON_AddStringToObject(as, idx, next);
     free(next);

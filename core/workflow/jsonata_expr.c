@@ -1047,14 +1047,14 @@ out:
     return r ? r : wj_null();
 }
 
-/* x[lo:hi:step] with any step, as slice.indices(len) reads the bounds: for
+/* x[lo:hi:step] (step NULL: 1), as slice.indices(len) reads the bounds: for
  * a negative step lo defaults to the last index and hi to before the first;
  * ValueError for a step of 0. */
 static char *wj_slice_step(wf_ctx *c, const stc_node *sl, const char *x)
 {
     wf_type ts = WF_T_ANY;
-    char *st = wj_expr(c, sl->c, &ts);
-    if (!wj_nonzero_const(sl->c)) {
+    char *st = sl->c ? wj_expr(c, sl->c, &ts) : stc_xstrdup("1");
+    if (sl->c && !wj_nonzero_const(sl->c)) {
         char *cond = wf_strf("(%s = 0)", st);
         wj_guard_const(c, cond, "ValueError", "slice step cannot be zero");
         free(cond);
@@ -1103,54 +1103,26 @@ static char *wj_slice_step(wf_ctx *c, const stc_node *sl, const char *x)
     return r;
 }
 
-/* x[lo:hi] of a list or a string, Python's bounds (negative from the end,
- * clamped); a step of 1 only, or [::-1]. */
+/* x[lo:hi:step] of a list or a string, Python's bounds; [::-1] as a
+ * reverse. */
 static char *wj_slice(wf_ctx *c, const stc_node *n)
 {
     const stc_node *sl = n->b;
     char *x = wj_expr(c, n->a, NULL);
-    bool step1 = sl->c && sl->c->kind == STC_N_CONSTANT && sl->c->cval.kind == STC_CONST_INT &&
-                 sl->c->cval.ival == 1;
-    if (sl->c && !step1) {
-        bool rev = sl->c->kind == STC_N_UNARY_OP && strcmp(sl->c->id, "-") == 0 &&
-                   sl->c->a->kind == STC_N_CONSTANT && sl->c->a->cval.kind == STC_CONST_INT &&
-                   sl->c->a->cval.ival == 1 && !sl->a && !sl->b;
-        if (rev) {
-            char *b = wj_blk(c);
-            char *r = wf_strf("(%s := %s; $type(%s) = \"string\" ? $join($reverse($split(%s, "
-                              "\"\")), \"\") : $reverse(%s))",
-                              b, x, b, b, b);
-            free(b);
-            free(x);
-            return r;
-        }
-        return wj_slice_step(c, sl, x);
+    bool rev = sl->c && sl->c->kind == STC_N_UNARY_OP && strcmp(sl->c->id, "-") == 0 &&
+               sl->c->a->kind == STC_N_CONSTANT && sl->c->a->cval.kind == STC_CONST_INT &&
+               sl->c->a->cval.ival == 1 && !sl->a && !sl->b;
+    char *r;
+    if (rev) {
+        char *b = wj_blk(c);
+        r = wf_strf("(%s := %s; $type(%s) = \"string\" ? $join($reverse($split(%s, \"\")), \"\") : "
+                    "$reverse(%s))",
+                    b, x, b, b, b);
+        free(b);
+    } else {
+        r = wj_slice_step(c, sl, x);
     }
-    char *lo = sl->a ? wj_expr(c, sl->a, NULL) : stc_xstrdup("0");
-    char *hi = sl->b ? wj_expr(c, sl->b, NULL) : NULL;
-    char *v = wj_blk(c), *len = wj_blk(c), *a = wj_blk(c), *z = wj_blk(c), *i = wj_fn_param(c),
-         *acc = wj_fn_param(c);
-    char *r = wf_strf(
-        "(%s := %s; %s := $type(%s) = \"string\" ? $length(%s) : $count(%s); %s := %s; %s := %s; "
-        "%s := %s < 0 ? $max([%s + %s, 0]) : $min([%s, %s]); "
-        "%s := %s < 0 ? $max([%s + %s, 0]) : $min([%s, %s]); "
-        "$type(%s) = \"string\" ? (%s > %s ? $substring(%s, %s, %s - %s) : \"\") : "
-        "(%s > %s ? $reduce([%s..%s - 1], function(%s, %s) { $append(%s, "
-        "$type(%s[%s]) = \"array\" ? [[%s[%s]]] : [%s[%s]]) }, []) : []))",
-        v, x, len, v, v, v, a, lo, z, hi ? hi : len,
-        a, a, a, len, a, len,
-        z, z, z, len, z, len,
-        v, z, a, v, a, z, a,
-        z, a, a, z, acc, i, acc, v, i, v, i, v, i);
-    free(v);
-    free(len);
-    free(a);
-    free(z);
-    free(i);
-    free(acc);
     free(x);
-    free(lo);
-    free(hi);
     return r;
 }
 
