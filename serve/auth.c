@@ -27,18 +27,38 @@
 #define STC_AUTH_LOCAL_USER_ID "AIDALOCALSERVE"
 #define STC_AUTH_LOCAL_USER_ARN "arn:aws:iam::" STC_APIGW_ACCOUNT ":user/local"
 
+/* The keys of the environment, read once: the worker's Python changes the
+ * environment (os.environ) while the front reads the keys. */
+static struct {
+    bool loaded;
+    char *jwt_key, *jwt_public_key, *jwks, *access_key, *secret_key;
+} stc_auth_env;
+
+static char *stc_auth_getenv(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? stc_xstrdup(v) : NULL;
+}
+
+void stc_auth_env_load(void)
+{
+    if (stc_auth_env.loaded)
+        return;
+    stc_auth_env.jwt_key = stc_auth_getenv("STC_SERVE_JWT_KEY");
+    stc_auth_env.jwt_public_key = stc_auth_getenv("STC_SERVE_JWT_PUBLIC_KEY");
+    stc_auth_env.jwks = stc_auth_getenv("STC_SERVE_JWKS");
+    stc_auth_env.access_key = stc_auth_getenv("STC_SERVE_ACCESS_KEY_ID");
+    stc_auth_env.secret_key = stc_auth_getenv("STC_SERVE_SECRET_ACCESS_KEY");
+    stc_auth_env.loaded = true;
+}
+
 stc_auth_keys stc_auth_keys_env(const char *issuer, const char *audience)
 {
-    stc_auth_keys k = {getenv("STC_SERVE_JWT_KEY"),        getenv("STC_SERVE_JWT_PUBLIC_KEY"),
-                       getenv("STC_SERVE_JWKS"),           getenv("STC_SERVE_ACCESS_KEY_ID"),
-                       getenv("STC_SERVE_SECRET_ACCESS_KEY"), issuer, audience};
-    if (k.jwt_key && !*k.jwt_key)
-        k.jwt_key = NULL;
-    if (k.jwt_public_key && !*k.jwt_public_key)
-        k.jwt_public_key = NULL;
-    if (k.jwks && !*k.jwks)
-        k.jwks = NULL;
-    if (!k.access_key || !*k.access_key || !k.secret_key || !*k.secret_key)
+    stc_auth_env_load();
+    stc_auth_keys k = {stc_auth_env.jwt_key,    stc_auth_env.jwt_public_key, stc_auth_env.jwks,
+                       stc_auth_env.access_key, stc_auth_env.secret_key,     issuer,
+                       audience};
+    if (!k.access_key || !k.secret_key)
         k.access_key = k.secret_key = NULL;
     return k;
 }

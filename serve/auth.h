@@ -49,9 +49,13 @@ typedef struct stc_auth_keys {
     const char *audience;    /* jwt_audience: comma-separated */
 } stc_auth_keys;
 
-/* The keys from the environment (STC_SERVE_JWT_KEY, STC_SERVE_JWT_PUBLIC_KEY,
- * STC_SERVE_JWKS, STC_SERVE_ACCESS_KEY_ID, STC_SERVE_SECRET_ACCESS_KEY) and
- * the mode's issuer and audience. */
+/* Read the keys of the environment (STC_SERVE_JWT_KEY,
+ * STC_SERVE_JWT_PUBLIC_KEY, STC_SERVE_JWKS, STC_SERVE_ACCESS_KEY_ID,
+ * STC_SERVE_SECRET_ACCESS_KEY) once, before the threads start: the
+ * functions' Python changes the environment while the front checks
+ * handshakes. The files they name are read at each check. */
+void stc_auth_env_load(void);
+/* Those keys, with the mode's issuer and audience. */
 stc_auth_keys stc_auth_keys_env(const char *issuer, const char *audience);
 
 /* Check rq for a route whose auth is `auth` ("none", "iam" or "jwt") at

@@ -12,6 +12,7 @@
 
 #include "core/parse.h"
 #include "core/util.h"
+#include "serve/auth.h"
 #include "serve/bus.h"
 #include "serve/front.h"
 #include "serve/gen.h"
@@ -86,6 +87,7 @@ int stc_serve_run(const stc_serve_options *o)
     PyThreadState *main_state = PyEval_SaveThread();
     stc_py_leave();
     int status = STC_SERVE_OK;
+    stc_auth_env_load(); /* before the threads: they share the keys */
     stc_worker *w = stc_worker_start(o, &bus, g, store, &err);
     stc_front *f = NULL;
     if (!w) {

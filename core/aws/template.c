@@ -1444,10 +1444,13 @@ static void stc_tb_connect_auth(stc_tb *t, const char *route, cJSON *p)
     stc_auth auth = stc_tb_ws_auth(t);
     if (auth != STC_AUTH_JWT) {
         stc_tb_route_auth(t, route, p, auth);
-        return;
+    } else {
+        cJSON_AddStringToObject(p, "AuthorizationType", "CUSTOM");
+        cJSON_AddItemToObject(p, "AuthorizerId", stc_template_ref(STC_WS_AUTHORIZER));
     }
-    cJSON_AddStringToObject(p, "AuthorizationType", "CUSTOM");
-    cJSON_AddItemToObject(p, "AuthorizerId", stc_template_ref(STC_WS_AUTHORIZER));
+    /* a stage serves its deployment's snapshot of the routes: a new
+     * authorization needs a new deployment */
+    t->ws_hash = stc_fnv(t->ws_hash, cJSON_GetStringValue(cJSON_GetObjectItem(p, "AuthorizationType")));
 }
 
 static void stc_tb_route(stc_tb *t, const stc_spec_unit *u, const char *api, const char *route_key)

@@ -231,6 +231,18 @@ static void test_jwt(void **state)
     unbuild(&b);
 }
 
+/* The logical id of the WebSocket deployment (allocated). */
+static char *ws_deployment(const cJSON *t)
+{
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(t, "Resources"))
+    {
+        if (!strncmp(r->string, "WebSocketDeployment", 19))
+            return stc_xstrdup(r->string);
+    }
+    return NULL;
+}
+
 /* JWTs at a WebSocket $connect: API Gateway has no JWT authorizer for
  * WebSocket APIs, so the template carries a Lambda REQUEST authorizer
  * (docs/hardening.md, "WebSocket connections with JWTs"). */
@@ -288,13 +300,22 @@ static void test_ws_jwt(void **state)
     assert_non_null(b.t);
     assert_string_equal(auth_type(b.t, "OnConnectWebSocketRoute"), "CUSTOM");
     assert_null(tt_res(b.t, "WebSocketConnectRoute"));
+    char *prod = ws_deployment(b.t);
     unbuild(&b);
     build(&b, ws, "stage", yaml);
     assert_non_null(b.t);
     assert_string_equal(auth_type(b.t, "OnConnectWebSocketRoute"), "AWS_IAM");
     assert_null(tt_res(b.t, "WebSocketAuthorizer"));
     assert_null(tt_res(b.t, "WebSocketAuthorizerFunction"));
+    char *stage = ws_deployment(b.t);
     unbuild(&b);
+    /* the same routes with another authorization: another deployment (a
+     * stage serves its deployment's snapshot of the routes) */
+    assert_non_null(prod);
+    assert_non_null(stage);
+    assert_string_not_equal(prod, stage);
+    free(prod);
+    free(stage);
 }
 
 static void assert_one_error(built *b, const char *code, int line, const char *message)
