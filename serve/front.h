@@ -5,7 +5,9 @@
  * refused with 413 beyond the 6 MB Lambda payload limit before it is
  * read), hands it to the worker through the bus (serve/bus.h), and writes
  * the answer when it comes back, in pieces as the client's socket takes
- * them. WebSocket upgrades are accepted on "/" (and "/STAGE"); text frames
+ * them. WebSocket upgrades are accepted on "/" (and "/STAGE") when the
+ * upgrade request passes the $connect auth (serve/auth.h; refused with 401
+ * or 403 before the handshake, as API Gateway does); text frames
  * are put together into messages of at most 128 KB (API Gateway's limit:
  * beyond it the connection is closed with 1009), binary frames close the
  * connection with 1003 as API Gateway does, invalid UTF-8 with 1007

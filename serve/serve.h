@@ -9,7 +9,9 @@
  * handlers and the shipped runtime (serve/host.h), the stores
  * (serve/store.h), the executions (serve/exec.h), the triggers
  * (serve/trig.h), who may call a route (serve/auth.h) and reloading. They
- * meet in serve/bus.h.
+ * meet in serve/bus.h. Who may open a WebSocket connection is the front's
+ * (serve/auth.h, before the handshake), with the $connect auth the worker
+ * publishes for each generation.
  *
  * This runs the service's code; the compiler never does.
  *

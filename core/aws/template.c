@@ -2367,7 +2367,7 @@ static void stc_tb_ws_authorizer(stc_tb *t)
     cJSON_AddStringToObject(vars, "STC_JWT_ISSUER", stc_tb_str(t, NULL, STC_SET_JWT_ISSUER));
     cJSON_AddStringToObject(vars, "STC_JWT_AUDIENCE", stc_tb_str(t, NULL, STC_SET_JWT_AUDIENCE));
     stc_tb_function_logs(t, fn, p, lg, tracing);
-    stc_tb_ack(t, fn, STC_NAG_SYNC_ONLY);
+    stc_tb_ack(t, fn, STC_NAG_AUTHORIZER_SYNC);
 
     p = stc_tb_res(t, STC_WS_AUTHORIZER, "AWS::ApiGatewayV2::Authorizer", false, NULL);
     cJSON_AddItemToObject(p, "ApiId", stc_template_ref("WebSocketApi"));

@@ -279,6 +279,7 @@ static void test_ws_jwt(void **state)
     assert_string_equal(cJSON_GetObjectItem(vars, "STC_JWT_ISSUER")->valuestring, "https://id.example.com/pool");
     assert_string_equal(cJSON_GetObjectItem(vars, "STC_JWT_AUDIENCE")->valuestring, "app-1, app-2");
     assert_int_equal(cJSON_GetArraySize(vars), 2);
+    assert_ack(b.t, "WebSocketAuthorizerFunction", STC_NAG_AUTHORIZER_SYNC);
     /* API Gateway may invoke it through this authorizer only */
     assert_string_equal(tt_prop(b.t, "WebSocketAuthorizerPermission", "Principal")->valuestring,
                         "apigateway.amazonaws.com");
