@@ -135,3 +135,42 @@ def sigv4_presign(url, akid, secret, when=None, expires=None, region="us-east-1"
     args.append(("X-Amz-Signature", sig))
     return urllib.parse.urlunsplit((u.scheme, u.netloc, u.path,
                                     "&".join("%s=%s" % (_quote(k), _quote(v)) for k, v in args), ""))
+
+
+# RFC 7515 Appendix A.2: a JWS signed with RS256 and the RSA public key that
+# verifies it (the example's own text, so the verification is checked against
+# the RFC rather than against this file's signing).
+RFC7515_A2_N = ("ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL"
+                "-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-"
+                "KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h"
+                "9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ")
+RFC7515_A2_E = "AQAB"
+RFC7515_A2_JWS = ("eyJhbGciOiJSUzI1NiJ9"
+                  ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+                  ".cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbd"
+                  "s9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRm"
+                  "B_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98r"
+                  "qVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw")
+
+
+def _der(tag, body):
+    n = len(body)
+    size = bytes([n]) if n < 0x80 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag]) + size + body
+
+
+def _der_int(b):
+    b = b.lstrip(b"\x00")
+    return _der(0x02, b"\x00" + b if b[0] & 0x80 else b)
+
+
+def pem_of_jwk(n, e):
+    """The PEM SubjectPublicKeyInfo (RFC 5280 4.1, RFC 8017 A.1.1) of an RSA
+    JWK's n and e, DER-encoded here by hand."""
+    pad = lambda s: s + "=" * (-len(s) % 4)  # noqa: E731
+    rsa = _der(0x30, _der_int(base64.urlsafe_b64decode(pad(n))) + _der_int(base64.urlsafe_b64decode(pad(e))))
+    alg = _der(0x30, _der(0x06, bytes.fromhex("2a864886f70d010101")) + b"\x05\x00")  # rsaEncryption, NULL
+    spki = _der(0x30, alg + _der(0x03, b"\x00" + rsa))
+    body = base64.b64encode(spki).decode()
+    return "-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n" % "\n".join(
+        body[i:i + 64] for i in range(0, len(body), 64))

@@ -22,7 +22,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from auth_lib import RsaKey, b64url, jwt  # noqa: E402
+from auth_lib import RFC7515_A2_E, RFC7515_A2_JWS, RFC7515_A2_N, RsaKey, b64url, jwt  # noqa: E402
 from tally import Tally  # noqa: E402
 
 BIN = os.environ["STC_BIN"]
@@ -171,7 +171,16 @@ index._keys_fetched -= index.JWKS_REFRESH_SECONDS
 T.check("a rotated key, a minute later: accepted", authorize(jwt(claims(), key, "RS256", kid="k-2"))["principalId"],
         "u-7")
 
-# RSASSA-PKCS1-v1_5 itself: openssl's signature verifies, a 1024-bit key is refused
+# RSASSA-PKCS1-v1_5 itself: the example of RFC 7515 A.2 verifies with its key
+h, p, s = RFC7515_A2_JWS.split(".")
+n = int.from_bytes(index.b64url_decode(RFC7515_A2_N), "big")
+e = int.from_bytes(index.b64url_decode(RFC7515_A2_E), "big")
+T.check("RFC 7515 A.2: the RS256 example verifies", index.rs256_valid(n, e, (h + "." + p).encode(),
+                                                                      index.b64url_decode(s)), True)
+jon = b64url(index.b64url_decode(p).replace(b'"joe"', b'"jon"'))
+T.check("RFC 7515 A.2: not with its iss joe made jon",
+        index.rs256_valid(n, e, (h + "." + jon).encode(), index.b64url_decode(s)), False)
+# openssl's signatures verify, a 1024-bit key is refused
 small = RsaKey(work, "small", bits=1024)
 small_jwk = small.jwk("s")
 n = int.from_bytes(index.b64url_decode(small_jwk["n"]), "big")

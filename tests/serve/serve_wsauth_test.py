@@ -26,7 +26,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import websocket  # noqa: E402
-from auth_lib import RsaKey, jwt, sigv4_headers, sigv4_presign  # noqa: E402
+from auth_lib import (RFC7515_A2_E, RFC7515_A2_JWS, RFC7515_A2_N, RsaKey, jwt, pem_of_jwk,  # noqa: E402
+                      sigv4_headers, sigv4_presign)
 from serve_harness import DATA, Server, Tally, curl_json, wait_until  # noqa: E402
 
 T = Tally()
@@ -194,6 +195,22 @@ with Server(GUARDED, "--mode", "prod", env={"STC_SERVE_JWT_PUBLIC_KEY": key.publ
             UNAUTHORIZED)
     T.check("jwt, PEM: HS256 is not accepted without STC_SERVE_JWT_KEY",
             refused(srv, "/prod?token=" + jwt(claims(), alg="HS256", secret=HS_KEY)), UNAUTHORIZED)
+
+# the example of RFC 7515 A.2 (its public key as PEM): the signature verifies,
+# so the token is refused for what it says (exp 2011), not for its signature
+rfc_pem = os.path.join(work, "rfc7515.pem")
+with open(rfc_pem, "w") as f:
+    f.write(pem_of_jwk(RFC7515_A2_N, RFC7515_A2_E))
+with Server(GUARDED, "--mode", "prod", env={"STC_SERVE_JWT_PUBLIC_KEY": rfc_pem}) as srv:
+    h, p, s = RFC7515_A2_JWS.split(".")
+    joe = base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))
+    jon = base64.urlsafe_b64encode(joe.replace(b'"joe"', b'"jon"')).rstrip(b"=").decode()
+    T.check("jwt, RFC 7515 A.2: refused", refused(srv, "/prod?token=" + RFC7515_A2_JWS), UNAUTHORIZED)
+    T.check("jwt, RFC 7515 A.2 with iss joe made jon: refused",
+            refused(srv, "/prod?token=" + h + "." + jon + "." + s), UNAUTHORIZED)
+    T.ok("... the first for its exp (the signature verified), the second for its signature",
+         wait_until(lambda: "401: the token has expired" in srv.stderr() and
+                    "401: the RS256 signature does not match" in srv.stderr(), 10), srv.stderr())
 
 with Server(GUARDED, "--mode", "prod") as srv:
     T.check("jwt without local keys: every connection refused",
