@@ -581,7 +581,6 @@ static int stc_front_ws_authorize(stc_front *f, struct lws *wsi, stc_pss *pss)
     if (rc == 0)
         return 0;
     stc_http_pair_add(&m->rs.headers, &m->rs.nheaders, "apigw-requestid", m->rq.request_id);
-    m->seq = ++f->next_seq;
     stc_front_log(f, m, "websocket", "WS", "$connect");
     /* the answer goes out at once (a few hundred bytes into an idle
      * socket); the handshake never happens */
