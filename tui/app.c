@@ -1538,9 +1538,11 @@ void stc_app_explain_language(stc_app *app, const char *method, const char *labe
     const char *by = app->query_language_key ? "J" : "--query-language";
     if (!app->query_language)
         stc_rich_addf(out, STC_EL_DIM, "  (%s)\n", in_file ? "query_language in the configuration" : "the default");
-    else if (own != wf->language)
+    else if (own != wf->language && in_file)
         stc_rich_addf(out, STC_EL_DIM, "  (%s, over query_language: %s of %s)\n", by, stc_query_language_name(own),
-                      in_file ? app->svc->config->path : "the default");
+                      app->svc->config->path);
+    else if (own != wf->language)
+        stc_rich_addf(out, STC_EL_DIM, "  (%s, over the default, %s)\n", by, stc_query_language_name(own));
     else
         stc_rich_addf(out, STC_EL_DIM, "  (%s)\n", by);
 }
@@ -1595,14 +1597,15 @@ void stc_app_toggle_language(stc_app *app)
             first = m;
     }
     const char *other = stc_app_language_name(to == STC_QL_JSONATA ? STC_QL_JSONPATH : STC_QL_JSONATA);
+    const char *again = simulating ? "; the simulation starts again" : "";
     if (pinned)
         stc_app_message(app, STC_EL_MESSAGE,
-                        "every workflow in %s (J: %s), over the query_language setting of %s%s in %s",
+                        "every workflow in %s (J: %s), over the query_language setting of %s%s in %s%s",
                         stc_app_language_name(to), other, first, pinned > 1 ? " and others" : "",
-                        app->svc->config && app->svc->config->path ? app->svc->config->path : "the configuration");
+                        app->svc->config && app->svc->config->path ? app->svc->config->path : "the configuration",
+                        again);
     else
-        stc_app_message(app, STC_EL_MESSAGE, "every workflow in %s (J: %s)%s", stc_app_language_name(to), other,
-                        simulating ? "; the simulation starts again" : "");
+        stc_app_message(app, STC_EL_MESSAGE, "every workflow in %s (J: %s)%s", stc_app_language_name(to), other, again);
 }
 
 void stc_app_next_mode(stc_app *app)
