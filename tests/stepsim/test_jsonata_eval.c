@@ -92,6 +92,22 @@ static void test_sequences(void **state)
     EXPECT("n.*", DATA, "{\"v\":5}");
     EXPECT("n.**.v", DATA, "5");
     EXPECT("*", "[1, [2, [3]]]", "[1,2,3]");
+    /* paths of plain names over objects (looked up without sequences while
+     * no step meets an array) give what the sequences give */
+#define PLAIN "{\"a\": {\"b\": {\"c\": 3, \"d\": null}}, \"s\": \"str\", " \
+              "\"arr\": [{\"b\": 1}, {\"b\": [2, 3]}], \"o\": {\"one\": [{\"c\": 7}]}}"
+    EXPECT("a.b.c", PLAIN, "3");
+    EXPECT("a.b.d", PLAIN, "null");
+    EXPECT("a.x.c", PLAIN, "undefined");
+    EXPECT("a.b.c.d", PLAIN, "undefined");
+    EXPECT("s.length", PLAIN, "undefined");
+    EXPECT("a.b[]", PLAIN, "[{\"c\":3,\"d\":null}]");
+    EXPECT("o.one.c", PLAIN, "7");
+    EXPECT("arr.b", PLAIN, "[1,2,3]");
+    /* a sequence kept in an object is its one value, or stays the sequence */
+    EXPECT("($x := {\"q\": [1].$}; $x.q)", NULL, "1");
+    EXPECT("($x := {\"q\": [1, 2].$}; $x.q)", NULL, "[1,2]");
+#undef PLAIN
 }
 
 static void test_tuples(void **state)
@@ -266,6 +282,12 @@ static void test_limits(void **state)
     o.depth = 290;
     assert_string_equal(run_o("($f := function($n){ $n = 0 ? 1 : $n * $f($n - 1) }; $f(99))", NULL, &o),
                         "U1001@42");
+    /* a path counts itself and each step (the reference's evaluate() calls),
+     * a path of plain names too */
+    o.depth = 1;
+    assert_string_equal(run_o("a.b.c", "{\"a\": {\"b\": {\"c\": 3}}}", &o), "U1001@-1");
+    o.depth = 2;
+    assert_string_equal(run_o("a.b.c", "{\"a\": {\"b\": {\"c\": 3}}}", &o), "3");
     o.depth = 0;
     o.timelimit_ms = 100;
     /* (which evaluation step notices the time first decides the position) */
