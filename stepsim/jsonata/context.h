@@ -43,7 +43,8 @@ typedef struct jn_catch {
 typedef struct jn_arena {
     jn_block *head;       /* current block (a chain through ->next) */
     jn_block *spare;      /* blocks kept for reuse after a reset */
-    size_t nspare;        /* how many */
+    size_t spare_bytes;   /* their size */
+    size_t nblocks;       /* blocks this context has taken, ever */
     jn_deferred *deferred;
     size_t bytes;         /* allocated in this evaluation, for limits */
 } jn_arena;

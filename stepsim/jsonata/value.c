@@ -41,6 +41,36 @@ static void block_free(jn_block *b)
         free(b);
 }
 
+/* A block for small allocations. The first JN_SMALL_BLOCKS a context takes
+ * are JN_BLOCK_SIZE bytes from calloc (fresh pages come zero from the
+ * kernel, and the C library does not clear them again); an evaluation that
+ * needs more gets JN_LARGE_BLOCK bytes mapped with their pages in at once
+ * (MAP_POPULATE: one call instead of a fault per page). */
+#define JN_SMALL_BLOCKS 16u
+#define JN_LARGE_BLOCK (1u << 20)
+
+static jn_block *block_new(jn_ctx *cx)
+{
+    jn_block *b = NULL;
+    if (cx->arena.nblocks++ >= JN_SMALL_BLOCKS) {
+        void *m = mmap(NULL, JN_LARGE_BLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+                       -1, 0);
+        if (m != MAP_FAILED) {
+            b = m;
+            b->size = JN_LARGE_BLOCK - sizeof *b;
+            b->mapped = true;
+        }
+    }
+    if (!b) {
+        b = stc_xcalloc(1, sizeof *b + JN_BLOCK_SIZE);
+        b->size = JN_BLOCK_SIZE;
+        b->mapped = false;
+    }
+    b->big = false;
+    b->dirty = 0;
+    return b;
+}
+
 struct jn_deferred {
     jn_deferred *next;
     void (*fn)(void *);
@@ -74,16 +104,16 @@ void jn_ctx_reset(jn_ctx *cx)
         jn_block *next = b->next;
         if (b->big) {
             block_free(b);
-        } else if (cx->arena.nspare < JN_SPARE_MAX / JN_BLOCK_SIZE) {
+        } else if (cx->arena.spare_bytes + b->size <= JN_SPARE_MAX) {
             /* kept for the next evaluation, up to JN_SPARE_MAX: memory given
              * back to the C library goes back to the kernel, and the next
              * evaluation pays for its pages again (the kernel clears each) */
             b->used = 0;
             b->next = cx->arena.spare;
             cx->arena.spare = b;
-            cx->arena.nspare++;
+            cx->arena.spare_bytes += b->size;
         } else {
-            free(b);
+            block_free(b);
         }
         b = next;
     }
@@ -97,11 +127,11 @@ void jn_ctx_dispose(jn_ctx *cx)
     jn_block *b = cx->arena.spare;
     while (b) {
         jn_block *next = b->next;
-        free(b);
+        block_free(b);
         b = next;
     }
     cx->arena.spare = NULL;
-    cx->arena.nspare = 0;
+    cx->arena.spare_bytes = 0;
 }
 
 void *jn_alloc(jn_ctx *cx, size_t n)
@@ -146,14 +176,9 @@ void *jn_alloc(jn_ctx *cx, size_t n)
         jn_block *b = cx->arena.spare;
         if (b) {
             cx->arena.spare = b->next;
-            cx->arena.nspare--;
+            cx->arena.spare_bytes -= b->size;
         } else {
-            /* calloc: fresh pages come zero from the kernel, and the C
-             * library does not clear them again */
-            b = stc_xcalloc(1, sizeof *b + JN_BLOCK_SIZE);
-            b->size = JN_BLOCK_SIZE;
-            b->big = false;
-            b->dirty = 0;
+            b = block_new(cx);
         }
         b->used = 0;
         b->next = cx->arena.head;
