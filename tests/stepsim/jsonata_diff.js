@@ -17,9 +17,11 @@
 // fails without a code (a JavaScript TypeError or RangeError escaping it)
 // or returns a function are counted apart: there is nothing to compare.
 // --known lists expression substrings of documented divergences (one a
-// line, `text  reason`, or `text  [CODE] reason` when it holds only for the
-// engine's error CODE); a mismatch whose expression contains one is counted
-// as known. Exit status 0 when nothing else differs.
+// line, `text  reason`, `text  [CODE] reason` when it holds only for the
+// engine's error CODE, or `text  [CODE@T1,T2] reason` for CODE with one of
+// those tokens, the name of the failing call or of an `and`/`or` around it,
+// which the reference's position and token replace); a mismatch whose
+// expression contains one is counted as known. Exit status 0 when nothing else differs.
 //
 // The ctest runs a fixed seed and a few thousand cases; a longer run:
 //   node tests/stepsim/jsonata_diff.js build/stc-tui tests/tools/node_modules \
@@ -329,8 +331,9 @@ function readKnown() {
     .map((l) => {
       const m = /^(\S+)\s+(.*)$/.exec(l);
       const k = m ? { text: m[1], why: m[2] } : { text: l, why: "" };
-      const c = /^\[([A-Z]\d{4})\]\s*(.*)$/.exec(k.why); // [CODE]: only when the engine says CODE
-      if (c) { k.code = c[1]; k.why = c[2]; }
+      // [CODE]: only when the engine fails with CODE; [CODE@TOKEN]: and names TOKEN
+      const c = /^\[([A-Z]\d{4})(?:@(\S+))?\]\s*(.*)$/.exec(k.why);
+      if (c) { k.code = c[1]; k.tokens = c[2] && c[2].split(","); k.why = c[3]; }
       return k;
     });
 }
@@ -383,8 +386,9 @@ async function main() {
         : seq.result !== undefined && "result" in ours && JSON.stringify(ours.result) === JSON.stringify(seq.result);
       if (seqOk) { parallel++; continue; }
     }
-    const k = known.find((kk) => c.expr.includes(kk.text) && (!kk.code || (ours.error && ours.error.code === kk.code)));
-    if (k) { knownCount++; continue; }
+    const k = known.find((kk) => c.expr.includes(kk.text) &&
+      (!kk.code || (ours.error && ours.error.code === kk.code && (kk.tokens === undefined || kk.tokens.includes(ours.error.token)))));
+    if (k) { knownCount++; k.hits = (k.hits || 0) + 1; continue; }
     diffs.push({ c, ref, ours });
   }
   const tR = Date.now() - t1;
@@ -396,6 +400,8 @@ async function main() {
   console.log("jsonata_diff: seed " + seed + ", " + count + " cases: " + same + " equal, " + diffs.length +
     " different, " + parallel + " where only the reference's parallel schedule differs, " + knownCount + " known, " + internal + " where the reference fails without a code, " +
     funcs + " function results (engine " + tC + " ms, reference " + tR + " ms)");
+  for (const k of known.filter((kk) => kk.hits))
+    console.log("  known " + k.text + (k.code ? " [" + k.code + (k.tokens ? "@" + k.tokens.join(",") : "") + "]" : "") + ": " + k.hits);
   process.exit(diffs.length ? 1 : 0);
 }
 
