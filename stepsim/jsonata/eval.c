@@ -163,7 +163,7 @@ typedef struct sf_ent {
     uint32_t hash;
     jn_val *val;
     int partial_params; /* parameters of a partial application of it */
-    bool partial_undef; /* partially applied, undefined in its first argument: undefined */
+    int partial_undef; /* partially applied, undefined in one of its first N arguments: undefined */
     bool partial_unchecked; /* partially applied: called without its signature */
 } sf_ent;
 
@@ -208,14 +208,15 @@ static void sf_add(const jn_builtin *b)
     ent->partial_params = np > 0 ? np : 1;
     /* The reference calls a partially applied native without its signature
      * (applyNativeFunction). These natives begin with `if (typeof first ===
-     * 'undefined') return undefined`, before they look at another argument:
-     * partially applied, they answer undefined whatever the others are. */
+     * 'undefined') return undefined`, before they look at another argument
+     * ($contains at either of its two): partially applied, they answer
+     * undefined whatever the others are. */
     static const char *const undef_first[] = {
         "substring", "substringBefore", "substringAfter", "pad", "contains", "split", "join", "match",
         "replace", "round", "power", "lookup", "formatBase", "formatNumber", NULL};
     for (int i = 0; undef_first[i]; i++)
         if (!strcmp(b->name, undef_first[i]))
-            ent->partial_undef = true;
+            ent->partial_undef = !strcmp(b->name, "contains") ? 2 : 1;
     /* $zip takes any values in both (a non-array is an empty list): the
      * reference's call leaves a single argument as it is, not wrapped */
     ent->partial_unchecked = !strcmp(b->name, "zip");
@@ -1742,8 +1743,9 @@ static jn_val *apply_procedure(ev *e, jn_val *proc, jn_val **args, int nargs)
     const sf_ent *ent = f->name ? sf_find(f->name, strlen(f->name), jn_name_hash(f->name, strlen(f->name))) : NULL;
     if (ent && ent->val != native)
         ent = NULL;
-    if (ent && ent->partial_undef && n > 0 && !nargv[0])
-        return NULL;
+    for (int i = 0; ent && i < ent->partial_undef && i < n; i++)
+        if (!nargv[i])
+            return NULL;
     /* the reference calls it unchecked: JavaScript takes whatever it gets,
      * C needs the types right, so the signature is checked (T0410) unless
      * the native takes any value */

@@ -616,6 +616,9 @@ static void test_partial_natives(void **state)
     EXPECT("($p := $join(?, 1); $p(z))", "{}", "undefined");
     EXPECT("($p := $split(?, 1); $p(z))", "{}", "undefined");
     EXPECT("($p := $contains(?, 1); $p(z))", "{}", "undefined");
+    /* $contains returns undefined when either of its two is undefined */
+    EXPECT("($p := $contains(?, z); $p(5))", "{}", "undefined");
+    EXPECT("($p := $contains(5, ?); $p(z))", "{}", "undefined");
     EXPECT("$substringAfter(z, 2)", "{}", "T0410@16");
     /* $append's first argument undefined is its second, checked or not */
     EXPECT("($p := $append(?, [1]); $p(z))", "{}", "[1]");
