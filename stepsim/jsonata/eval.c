@@ -165,6 +165,7 @@ typedef struct sf_ent {
     int partial_params; /* parameters of a partial application of it */
     int partial_undef; /* partially applied, undefined in one of its first N arguments: undefined */
     bool partial_unchecked; /* partially applied: called without its signature */
+    bool partial_scalar_undef; /* partially applied to a first argument neither object nor array: undefined */
 } sf_ent;
 
 static struct {
@@ -220,6 +221,8 @@ static void sf_add(const jn_builtin *b)
     /* $zip takes any values in both (a non-array is an empty list): the
      * reference's call leaves a single argument as it is, not wrapped */
     ent->partial_unchecked = !strcmp(b->name, "zip");
+    /* $lookup reads a key only of an object (an array: of its items) */
+    ent->partial_scalar_undef = !strcmp(b->name, "lookup");
     if (!strcmp(b->name, "fromMillis"))
         sf.from_millis = b->fn;
 }
@@ -1746,6 +1749,8 @@ static jn_val *apply_procedure(ev *e, jn_val *proc, jn_val **args, int nargs)
     for (int i = 0; ent && i < ent->partial_undef && i < n; i++)
         if (!nargv[i])
             return NULL;
+    if (ent && ent->partial_scalar_undef && n > 0 && !jn_is_obj(nargv[0]) && !jn_is_arr(nargv[0]))
+        return NULL;
     /* the reference calls it unchecked: JavaScript takes whatever it gets,
      * C needs the types right, so the signature is checked (T0410) unless
      * the native takes any value */

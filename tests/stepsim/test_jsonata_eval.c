@@ -620,6 +620,12 @@ static void test_partial_natives(void **state)
     EXPECT("($p := $contains(?, z); $p(5))", "{}", "undefined");
     EXPECT("($p := $contains(5, ?); $p(z))", "{}", "undefined");
     EXPECT("$substringAfter(z, 2)", "{}", "T0410@16");
+    /* $lookup of something neither object nor array is undefined, whatever the key */
+    EXPECT("($p := $lookup(?, []); $p(\"abc\"))", NULL, "undefined");
+    EXPECT("($p := $lookup(?, 5); $p(null))", NULL, "undefined");
+    EXPECT("($p := $lookup(?, 5); $p(true))", NULL, "undefined");
+    EXPECT("($p := $lookup(?, \"a\"); $p({\"a\": 1}))", NULL, "1");
+    EXPECT("($p := $lookup(?, 5); $p([{\"5\": 1}]))", NULL, "T0410@25");
     /* $append's first argument undefined is its second, checked or not */
     EXPECT("($p := $append(?, [1]); $p(z))", "{}", "[1]");
     /* $zip's single argument is not wrapped in an array: a non-array zips to [] */
