@@ -927,23 +927,6 @@ static void wj_assign_name(wf_ctx *c, const stc_node *target, const stc_node *va
     free(v);
 }
 
-static bool wj_target_ok(wf_ctx *c, const stc_node *t)
-{
-    if (t->kind == STC_N_NAME || t->kind == STC_N_TUPLE || t->kind == STC_N_LIST)
-        return true;
-    char *txt = wf_text(c, t, WF_TEXT_MAX);
-    stc_diag *dg = wf_diag(c, t, WF_E_TARGET,
-                           "cannot assign to '%s' in a workflow: state machine values are "
-                           "immutable",
-                           txt);
-    if (t->kind == STC_N_SUBSCRIPT)
-        stc_diag_set_hint(dg, "build a new dict instead, e.g. d = {**d, \"key\": value}");
-    else
-        stc_diag_set_hint(dg, "assign to a plain name");
-    free(txt);
-    return false;
-}
-
 static bool wj_gather_targets(wf_ctx *c, const stc_node *value, const stc_list *ts);
 
 static void wj_assign_tuple(wf_ctx *c, const stc_node *target, const stc_node *value,
@@ -1009,7 +992,7 @@ static void wj_assign(wf_ctx *c, const stc_node *s)
         return;
     }
     for (size_t i = 0; i < s->l1.count; i++)
-        if (!wj_target_ok(c, s->l1.items[i]))
+        if (!wf_target_ok(c, s->l1.items[i]))
             return;
     if (first->kind == STC_N_NAME)
         wj_assign_name(c, first, s->a, s);
@@ -1035,7 +1018,7 @@ static void wj_assign(wf_ctx *c, const stc_node *s)
 static void wj_aug_assign(wf_ctx *c, const stc_node *s)
 {
     if (s->a->kind != STC_N_NAME) {
-        wj_target_ok(c, s->a);
+        wf_target_ok(c, s->a);
         if (s->a->kind == STC_N_TUPLE || s->a->kind == STC_N_LIST)
             wf_diag(c, s->a, WF_E_TARGET, "augmented assignment needs a plain name");
         return;
@@ -1059,7 +1042,7 @@ static void wj_aug_assign(wf_ctx *c, const stc_node *s)
 static void wj_ann_assign(wf_ctx *c, const stc_node *s)
 {
     if (s->a->kind != STC_N_NAME) {
-        wj_target_ok(c, s->a);
+        wf_target_ok(c, s->a);
         return;
     }
     if (s->c)

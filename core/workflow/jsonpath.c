@@ -360,23 +360,6 @@ static void wf_assign_tuple(wf_ctx *c, const stc_node *target, const stc_node *v
     free(t);
 }
 
-static bool wf_target_ok(wf_ctx *c, const stc_node *t)
-{
-    if (t->kind == STC_N_NAME || t->kind == STC_N_TUPLE || t->kind == STC_N_LIST)
-        return true;
-    char *txt = wf_text(c, t, WF_TEXT_MAX);
-    stc_diag *dg = wf_diag(c, t, WF_E_TARGET,
-                           "cannot assign to '%s' in a workflow: state machine values are "
-                           "immutable",
-                           txt);
-    if (t->kind == STC_N_SUBSCRIPT)
-        stc_diag_set_hint(dg, "build a new dict instead, e.g. d = {**d, \"key\": value}");
-    else
-        stc_diag_set_hint(dg, "assign to a plain name");
-    free(txt);
-    return false;
-}
-
 static void wf_assign(wf_ctx *c, const stc_node *s)
 {
     const stc_node *first = s->l1.items[0];

@@ -716,16 +716,8 @@ wf_ev wf_expr(wf_ctx *c, const stc_node *n)
     case STC_N_SUBSCRIPT:
         return wf_subscript(c, n);
     case STC_N_ATTRIBUTE:
-        if (n->a->kind == STC_N_NAME && c->method->self_name &&
-            strcmp(n->a->id, c->method->self_name) == 0) {
-            stc_diag *dg = wf_diag(c, n, WF_E_SELF_ATTR,
-                                   "'%s.%s' cannot be read inside a workflow; read it in an "
-                                   "internal function and return it",
-                                   n->a->id, n->id);
-            stc_diag_set_hint(dg, "a state machine has no instance: configuration and resources "
-                                  "live in the Lambda functions");
+        if (wf_self_attr_refused(c, n))
             return wf_null();
-        }
         return wf_refuse_op(c, n);
     case STC_N_LAMBDA: {
         stc_diag *dg = wf_diag(c, n, WF_E_LAMBDA,

@@ -226,6 +226,37 @@ bool wf_is_self_call(const wf_ctx *c, const stc_node *n)
            strcmp(n->a->a->id, c->method->self_name) == 0;
 }
 
+bool wf_self_attr_refused(wf_ctx *c, const stc_node *n)
+{
+    if (n->a->kind != STC_N_NAME || !c->method->self_name ||
+        strcmp(n->a->id, c->method->self_name) != 0)
+        return false;
+    stc_diag *dg = wf_diag(c, n, WF_E_SELF_ATTR,
+                           "'%s.%s' cannot be read inside a workflow; read it in an "
+                           "internal function and return it",
+                           n->a->id, n->id);
+    stc_diag_set_hint(dg, "a state machine has no instance: configuration and resources "
+                          "live in the Lambda functions");
+    return true;
+}
+
+bool wf_target_ok(wf_ctx *c, const stc_node *t)
+{
+    if (t->kind == STC_N_NAME || t->kind == STC_N_TUPLE || t->kind == STC_N_LIST)
+        return true;
+    char *txt = wf_text(c, t, WF_TEXT_MAX);
+    stc_diag *dg = wf_diag(c, t, WF_E_TARGET,
+                           "cannot assign to '%s' in a workflow: state machine values are "
+                           "immutable",
+                           txt);
+    if (t->kind == STC_N_SUBSCRIPT)
+        stc_diag_set_hint(dg, "build a new dict instead, e.g. d = {**d, \"key\": value}");
+    else
+        stc_diag_set_hint(dg, "assign to a plain name");
+    free(txt);
+    return false;
+}
+
 const char *wf_class_name(const stc_node *n)
 {
     if (n->kind == STC_N_NAME)

@@ -303,6 +303,12 @@ bool wf_literal(const stc_node *n);
 bool wf_json_dumps_compact(const stc_node *call);
 /* `self.name(...)` */
 bool wf_is_self_call(const wf_ctx *c, const stc_node *n);
+/* `self.name` read as a value: reports it (a state machine has no
+ * instance) and says true; false for any other attribute. */
+bool wf_self_attr_refused(wf_ctx *c, const stc_node *n);
+/* An assignment target both back ends take (a name, a tuple or list of
+ * them); anything else (d[k] = ..., obj.x = ...) reported, false. */
+bool wf_target_ok(wf_ctx *c, const stc_node *t);
 /* The class name a raise or an except clause names (E or mod.E), or NULL. */
 const char *wf_class_name(const stc_node *n);
 
